@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+/** CDK app entry: `npx cdk synth` / `npx cdk deploy`. The config is the `optline` key of cdk.json context. */
+import { App } from 'aws-cdk-lib';
+import { configFromContext, ConfigError } from '../lib/config';
+import { OptlineStack } from '../lib/optline-stack';
+
+const app = new App();
+let config;
+try {
+  config = configFromContext(app.node.tryGetContext('optline'));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+new OptlineStack(app, `Optline-${config.stage}`, {
+  config,
+  description: `Optline SMS marketing and consent platform for ${config.program.brand}`,
+});

@@ -1,0 +1,59 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', 'local/public/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'it', property: 'skip', message: 'No skipped tests.' },
+        { object: 'it', property: 'only', message: 'No focused tests.' },
+        { object: 'it', property: 'todo', message: 'No todo tests.' },
+        { object: 'test', property: 'skip', message: 'No skipped tests.' },
+        { object: 'test', property: 'only', message: 'No focused tests.' },
+        { object: 'describe', property: 'skip', message: 'No skipped tests.' },
+        { object: 'describe', property: 'only', message: 'No focused tests.' },
+      ],
+    },
+  },
+  {
+    // `import * as z` lets esbuild drop zod's locales (~370 KB) from every Lambda bundle.
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier",
+          message: "Use `import * as z from 'zod'` so bundles stay small.",
+        },
+      ],
+    },
+  },
+  {
+    // Domain code is pure: no AWS SDK, no wall clock.
+    files: ['lambdas/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', 'aws-lambda', '@aws-lambda-powertools/*'],
+              message: 'Domain code imports no AWS glue.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Take time from the injected Clock.' },
+      ],
+    },
+  },
+);

@@ -1,0 +1,40 @@
+/**
+ * AWS SDK clients, built once per execution environment and reused across invocations. Endpoints come
+ * from the standard SDK environment variables (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_DYNAMODB`…), which
+ * is the only difference between AWS and the local runtime.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+
+interface Clients {
+  dynamo?: DynamoDBDocumentClient;
+  sms?: PinpointSMSVoiceV2Client;
+  events?: EventBridgeClient;
+}
+
+let clients: Clients = {};
+
+export function dynamoClient(): DynamoDBDocumentClient {
+  clients.dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return clients.dynamo;
+}
+
+export function smsClient(): PinpointSMSVoiceV2Client {
+  clients.sms ??= new PinpointSMSVoiceV2Client({});
+  return clients.sms;
+}
+
+export function eventsClient(): EventBridgeClient {
+  clients.events ??= new EventBridgeClient({});
+  return clients.events;
+}
+
+/** Drops cached clients so the next call picks up changed endpoint settings (local runtime restarts). */
+export function resetClients(): void {
+  for (const client of Object.values(clients)) client?.destroy();
+  clients = {};
+}

@@ -1,0 +1,117 @@
+/**
+ * Messages (pk `messageId`, GSI `byPhone`). An outbound message id is derived from the send's
+ * idempotency key, so claiming it with a conditional put is what makes a retried send a no-op.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MessageClass } from '../domain/messages';
+import { dynamoClient } from './aws-clients';
+import { tableName } from './table-names';
+
+export type MessageStatus =
+  'sending' | 'sent' | 'skipped' | 'failed' | 'delivered' | 'received' | 'processed';
+
+export interface MessageRecord {
+  readonly messageId: string;
+  readonly phone: string;
+  readonly at: string;
+  readonly direction: 'outbound' | 'inbound';
+  readonly status: MessageStatus;
+  readonly body: string;
+  readonly messageClass?: MessageClass;
+  readonly reason?: string;
+  readonly awsMessageId?: string;
+  readonly campaignId?: string;
+  readonly flowId?: string;
+  readonly inReplyTo?: string;
+  readonly originationNumber?: string;
+  readonly segments?: number;
+  readonly encoding?: string;
+  /** Epoch seconds; DynamoDB TTL removes the record after the retention period. */
+  readonly expiresAt: number;
+}
+
+export interface MessageStore {
+  /** Writes the record only if its id is unused; false means it was written before. */
+  putIfAbsent(record: MessageRecord): Promise<boolean>;
+  get(messageId: string): Promise<MessageRecord | undefined>;
+  update(
+    messageId: string,
+    changes: Partial<Pick<MessageRecord, 'status' | 'awsMessageId' | 'reason' | 'segments' | 'encoding'>>,
+  ): Promise<void>;
+  /** Removes a claim that never reached End User Messaging, so a retry can send. */
+  releaseClaim(messageId: string): Promise<void>;
+  listByPhone(phone: string, limit?: number): Promise<MessageRecord[]>;
+}
+
+export class DynamoMessageStore implements MessageStore {
+  constructor(private readonly table = tableName('messages')) {}
+
+  async putIfAbsent(record: MessageRecord): Promise<boolean> {
+    try {
+      await dynamoClient().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(messageId)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async get(messageId: string): Promise<MessageRecord | undefined> {
+    const result = await dynamoClient().send(
+      new GetCommand({ TableName: this.table, Key: { messageId }, ConsistentRead: true }),
+    );
+    return result.Item as MessageRecord | undefined;
+  }
+
+  async update(messageId: string, changes: Partial<MessageRecord>): Promise<void> {
+    const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return;
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { messageId },
+        UpdateExpression: `SET ${entries.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
+        ConditionExpression: 'attribute_exists(messageId)',
+      }),
+    );
+  }
+
+  async releaseClaim(messageId: string): Promise<void> {
+    try {
+      await dynamoClient().send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { messageId },
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async listByPhone(phone: string, limit = 50): Promise<MessageRecord[]> {
+    const result = await dynamoClient().send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byPhone',
+        KeyConditionExpression: 'phone = :phone',
+        ExpressionAttributeValues: { ':phone': phone },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []) as MessageRecord[];
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Profiles in DynamoDB (pk `phone`). Consent fields change only through `applyConsent`, guarded by
+ * the profile's `consentVersion`; activity fields (last SMS, last inbound) are upserted freely.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  ConfirmationMethod,
+  MarketingState,
+  OptOutListState,
+  Profile,
+  PropertyValue,
+  TransactionalState,
+} from '../domain/profile';
+import { dynamoClient } from './aws-clients';
+import { tableName } from './table-names';
+
+/** Campaign reads are spread over this many shards of the sparse `marketingSubscribers` index. */
+export const MARKETING_SHARDS = 16;
+
+export interface ConsentProjection {
+  readonly phone: string;
+  readonly expectedVersion: number;
+  readonly nextVersion: number;
+  readonly eventId: string;
+  readonly consentUpdatedAt: string;
+  readonly marketing: MarketingState;
+  readonly transactional: TransactionalState;
+  readonly optedOutAt: string | undefined;
+  readonly marketingConfirmedBy: ConfirmationMethod | undefined;
+  readonly properties: Readonly<Record<string, PropertyValue>>;
+  readonly optOutList: OptOutListState | undefined;
+  readonly timeZone?: string;
+  readonly now: string;
+}
+
+export interface ActivityUpdate {
+  readonly lastSmsAt?: string;
+  readonly lastInboundAt?: string;
+  readonly lastOutbound?: Profile['lastOutbound'];
+}
+
+export interface ProfileStore {
+  get(phone: string): Promise<Profile | undefined>;
+  /** Projects a consent event; `stale` when another writer moved the version first. */
+  applyConsent(projection: ConsentProjection): Promise<'applied' | 'stale'>;
+  /** Records activity, creating a never-subscribed profile when the number is new. */
+  recordActivity(phone: string, activity: ActivityUpdate, now: string): Promise<void>;
+}
+
+export function marketingShardOf(phone: string): string {
+  let hash = 0;
+  for (const char of phone) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return String(hash % MARKETING_SHARDS);
+}
+
+export class DynamoProfileStore implements ProfileStore {
+  constructor(private readonly table = tableName('profiles')) {}
+
+  async get(phone: string): Promise<Profile | undefined> {
+    const result = await dynamoClient().send(
+      new GetCommand({ TableName: this.table, Key: { phone }, ConsistentRead: true }),
+    );
+    if (!result.Item) return undefined;
+    const { marketingShard: _shard, ...profile } = result.Item;
+    return profile as Profile;
+  }
+
+  async applyConsent(p: ConsentProjection): Promise<'applied' | 'stale'> {
+    const set: string[] = [
+      'marketing = :marketing',
+      'transactional = :transactional',
+      'consentVersion = :next',
+      'consentUpdatedAt = :consentAt',
+      'lastConsentEventId = :eventId',
+      'properties = :properties',
+      'updatedAt = :now',
+      'createdAt = if_not_exists(createdAt, :now)',
+    ];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = {
+      ':marketing': p.marketing,
+      ':transactional': p.transactional,
+      ':next': p.nextVersion,
+      ':expected': p.expectedVersion,
+      ':consentAt': p.consentUpdatedAt,
+      ':eventId': p.eventId,
+      ':properties': p.properties,
+      ':now': p.now,
+    };
+    const optional: [string, unknown][] = [
+      ['optedOutAt', p.optedOutAt],
+      ['marketingConfirmedBy', p.marketingConfirmedBy],
+      ['optOutList', p.optOutList],
+      ['timeZone', p.timeZone],
+    ];
+    for (const [name, value] of optional) {
+      if (value === undefined) {
+        if (name !== 'timeZone') remove.push(name);
+      } else {
+        set.push(`${name} = :${name}`);
+        values[`:${name}`] = value;
+      }
+    }
+    // Sparse index: only numbers that may receive marketing carry a shard.
+    if (p.marketing === 'subscribed' && p.optedOutAt === undefined) {
+      set.push('marketingShard = :shard');
+      values[':shard'] = marketingShardOf(p.phone);
+    } else {
+      remove.push('marketingShard');
+    }
+    const condition =
+      p.expectedVersion === 0
+        ? 'attribute_not_exists(consentVersion) OR consentVersion = :expected'
+        : 'consentVersion = :expected';
+    try {
+      await dynamoClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { phone: p.phone },
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return 'applied';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'stale';
+      throw error;
+    }
+  }
+
+  async recordActivity(phone: string, activity: ActivityUpdate, now: string): Promise<void> {
+    const set = [
+      'updatedAt = :now',
+      'createdAt = if_not_exists(createdAt, :now)',
+      'marketing = if_not_exists(marketing, :never)',
+      'transactional = if_not_exists(transactional, :never)',
+      'consentVersion = if_not_exists(consentVersion, :zero)',
+      'properties = if_not_exists(properties, :empty)',
+    ];
+    const values: Record<string, unknown> = {
+      ':now': now,
+      ':never': 'never_subscribed',
+      ':zero': 0,
+      ':empty': {},
+    };
+    for (const [name, value] of Object.entries(activity)) {
+      if (value === undefined) continue;
+      set.push(`${name} = :${name}`);
+      values[`:${name}`] = value;
+    }
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { phone },
+        UpdateExpression: `SET ${set.join(', ')}`,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+}

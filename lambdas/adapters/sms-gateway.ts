@@ -1,0 +1,111 @@
+/**
+ * End User Messaging SMS (pinpoint-sms-voice-v2): the only place Optline talks to carriers.
+ */
+import {
+  ConflictException,
+  DeleteOptedOutNumberCommand,
+  PutOptedOutNumberCommand,
+  ResourceNotFoundException,
+  SendMediaMessageCommand,
+  SendTextMessageCommand,
+  ThrottlingException,
+  ValidationException,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { smsClient } from './aws-clients';
+
+export interface OutboundSms {
+  readonly to: string;
+  readonly body: string;
+  readonly messageType: 'PROMOTIONAL' | 'TRANSACTIONAL';
+  /** Echoed back in delivery events (our message id, campaign id…). */
+  readonly context: Record<string, string>;
+  /** `s3://bucket/key` media for MMS. */
+  readonly mediaUrls?: readonly string[];
+}
+
+/** The destination is on the identity's opt-out list: End User Messaging refused the send. */
+export class OptedOutAtCarrierError extends Error {
+  override readonly name = 'OptedOutAtCarrierError';
+}
+
+/** Sending too fast for the identity's messages-per-second: retry later. */
+export class SmsThrottledError extends Error {
+  override readonly name = 'SmsThrottledError';
+}
+
+export interface SmsGateway {
+  send(message: OutboundSms): Promise<{ awsMessageId: string }>;
+  putOptedOut(phone: string): Promise<void>;
+  /** `refused` when End User Messaging will not remove the number (once per 30 days). */
+  deleteOptedOut(phone: string): Promise<'removed' | 'not_listed' | 'refused'>;
+}
+
+export interface SmsGatewaySettings {
+  readonly originationIdentity: string;
+  readonly configurationSetName: string;
+  readonly optOutListName: string;
+}
+
+export function smsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SmsGatewaySettings {
+  const originationIdentity = env.ORIGINATION_IDENTITY;
+  const configurationSetName = env.CONFIGURATION_SET_NAME;
+  const optOutListName = env.OPT_OUT_LIST_NAME;
+  if (!originationIdentity || !configurationSetName || !optOutListName) {
+    throw new Error('ORIGINATION_IDENTITY, CONFIGURATION_SET_NAME and OPT_OUT_LIST_NAME must be set');
+  }
+  return { originationIdentity, configurationSetName, optOutListName };
+}
+
+export class EndUserMessagingGateway implements SmsGateway {
+  constructor(private readonly settings: SmsGatewaySettings = smsSettingsFromEnv()) {}
+
+  async send(message: OutboundSms): Promise<{ awsMessageId: string }> {
+    try {
+      const common = {
+        DestinationPhoneNumber: message.to,
+        OriginationIdentity: this.settings.originationIdentity,
+        MessageBody: message.body,
+        ConfigurationSetName: this.settings.configurationSetName,
+        Context: message.context,
+      };
+      const result =
+        message.mediaUrls && message.mediaUrls.length > 0
+          ? await smsClient().send(
+              new SendMediaMessageCommand({ ...common, MediaUrls: [...message.mediaUrls] }),
+            )
+          : await smsClient().send(
+              new SendTextMessageCommand({ ...common, MessageType: message.messageType }),
+            );
+      if (!result.MessageId) throw new Error('End User Messaging returned no MessageId');
+      return { awsMessageId: result.MessageId };
+    } catch (error) {
+      if (error instanceof ConflictException && error.Reason === 'DESTINATION_PHONE_NUMBER_OPTED_OUT') {
+        throw new OptedOutAtCarrierError(error.message);
+      }
+      if (error instanceof ThrottlingException) throw new SmsThrottledError(error.message);
+      throw error;
+    }
+  }
+
+  async putOptedOut(phone: string): Promise<void> {
+    await smsClient().send(
+      new PutOptedOutNumberCommand({ OptOutListName: this.settings.optOutListName, OptedOutNumber: phone }),
+    );
+  }
+
+  async deleteOptedOut(phone: string): Promise<'removed' | 'not_listed' | 'refused'> {
+    try {
+      await smsClient().send(
+        new DeleteOptedOutNumberCommand({
+          OptOutListName: this.settings.optOutListName,
+          OptedOutNumber: phone,
+        }),
+      );
+      return 'removed';
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return 'not_listed';
+      if (error instanceof ValidationException || error instanceof ConflictException) return 'refused';
+      throw error;
+    }
+  }
+}

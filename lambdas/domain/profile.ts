@@ -1,0 +1,91 @@
+/**
+ * A subscriber's profile: consent state per message class (a projection of the consent log) plus
+ * properties and engagement. Pure data and pure rules: no record means not marketable, and an opt-out
+ * always wins.
+ */
+
+export const MARKETING_STATES = ['never_subscribed', 'pending', 'subscribed', 'unsubscribed'] as const;
+export const TRANSACTIONAL_STATES = ['never_subscribed', 'subscribed', 'unsubscribed'] as const;
+export type MarketingState = (typeof MARKETING_STATES)[number];
+export type TransactionalState = (typeof TRANSACTIONAL_STATES)[number];
+
+/** How marketing consent was confirmed; abandoned-cart messages need `double_opt_in` or `otp`. */
+export type ConfirmationMethod = 'double_opt_in' | 'otp' | 'single_opt_in';
+
+export type PropertyValue = string | number | boolean;
+
+export interface Profile {
+  readonly phone: string;
+  readonly marketing: MarketingState;
+  readonly transactional: TransactionalState;
+  /** Set by an opt-out (STOP or a revocation), cleared by a resubscription. Blocks every class. */
+  readonly optedOutAt?: string;
+  readonly marketingConfirmedBy?: ConfirmationMethod;
+  readonly properties: Readonly<Record<string, PropertyValue>>;
+  readonly timeZone?: string;
+  /** Number of consent events projected onto this profile (the optimistic-lock version). */
+  readonly consentVersion: number;
+  /** Time of the newest consent event applied; older inbound events do not override it. */
+  readonly consentUpdatedAt?: string;
+  readonly lastConsentEventId?: string;
+  /** The number's state on the End User Messaging opt-out list, as far as Optline changed it. */
+  readonly optOutList?: OptOutListState;
+  readonly lastSmsAt?: string;
+  readonly lastInboundAt?: string;
+  /** The last message sent to the number, for keywords that only count as a reply to it. */
+  readonly lastOutbound?: { readonly messageId: string; readonly campaignId?: string; readonly at: string };
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface OptOutListState {
+  readonly listed: boolean;
+  readonly listedAt?: string;
+  /** When Optline last removed it; End User Messaging allows one removal per 30 days. */
+  readonly lastRemovedAt?: string;
+}
+
+/** The profile of a number Optline has never seen: nothing is allowed. */
+export function newProfile(phone: string, at: string): Profile {
+  return {
+    phone,
+    marketing: 'never_subscribed',
+    transactional: 'never_subscribed',
+    properties: {},
+    consentVersion: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+export function isOptedOut(profile: Profile | undefined): boolean {
+  return profile?.optedOutAt !== undefined;
+}
+
+/** No record means not marketable; an opt-out always wins. */
+export function isMarketable(profile: Profile | undefined): boolean {
+  return profile !== undefined && !isOptedOut(profile) && profile.marketing === 'subscribed';
+}
+
+export function canReceiveTransactional(profile: Profile | undefined): boolean {
+  return profile !== undefined && !isOptedOut(profile) && profile.transactional === 'subscribed';
+}
+
+/** The API view of a profile. */
+export function toProfileView(profile: Profile) {
+  return {
+    phone: profile.phone,
+    marketing: profile.marketing,
+    transactional: profile.transactional,
+    optedOut: isOptedOut(profile),
+    optedOutAt: profile.optedOutAt ?? null,
+    marketingConfirmedBy: profile.marketingConfirmedBy ?? null,
+    properties: profile.properties,
+    timeZone: profile.timeZone ?? null,
+    lastSmsAt: profile.lastSmsAt ?? null,
+    lastInboundAt: profile.lastInboundAt ?? null,
+    consentUpdatedAt: profile.consentUpdatedAt ?? null,
+    createdAt: profile.createdAt,
+    updatedAt: profile.updatedAt,
+  };
+}

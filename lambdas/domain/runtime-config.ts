@@ -1,0 +1,178 @@
+/**
+ * The program settings the Lambdas need at run time: brand, disclosures, keywords, quiet hours.
+ * Validated once at synth time (see lib/config.ts) and again when a Lambda starts.
+ */
+import * as z from 'zod';
+
+/** End User Messaging's required opt-out keywords plus the FCC's per-se list and STOP ALL. */
+export const DEFAULT_OPT_OUT_KEYWORDS = [
+  'ARRET',
+  'CANCEL',
+  'END',
+  'OPT-OUT',
+  'OPTOUT',
+  'QUIT',
+  'REMOVE',
+  'STOP',
+  'TD',
+  'UNSUBSCRIBE',
+  'REVOKE',
+  'OPT OUT',
+  'STOPALL',
+  'STOP ALL',
+];
+
+const keyword = z
+  .string()
+  .trim()
+  .min(1)
+  .max(30)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} '-]*$/u, 'must be letters, digits, spaces, hyphens or apostrophes');
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time such as 08:00');
+
+const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York');
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const PropertyKeywordSchema = z
+  .object({
+    keyword,
+    /** Other spellings that mean the same (misspellings, translations); matched as whole words. */
+    aliases: z.array(keyword).default([]),
+    /** Profile property to set; `value: null` clears it. */
+    setProperty: z
+      .object({
+        name: z
+          .string()
+          .regex(/^[A-Za-z$][\w.-]{0,63}$/, 'must be a property name such as Paused or Paused-BFCM2025'),
+        value: z.union([z.string().max(200), z.number(), z.boolean(), z.null()]),
+      })
+      .strict(),
+    reply: z.string().min(1).max(320),
+    /** Only honour the keyword when it answers a message of this campaign (or flow) id. */
+    onlyInReplyTo: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type PropertyKeyword = z.infer<typeof PropertyKeywordSchema>;
+
+const DEFAULT_PROPERTY_KEYWORDS: z.input<typeof PropertyKeywordSchema>[] = [
+  {
+    keyword: 'PAUSE',
+    aliases: ['PAUS', 'PUASE', 'PASUE'],
+    setProperty: { name: 'Paused', value: true },
+    reply: 'You have paused marketing texts. Reply RESUME to get them again, or STOP to opt out.',
+  },
+  {
+    keyword: 'RESUME',
+    aliases: ['RESUEM', 'RESUMR', 'UNPAUSE'],
+    setProperty: { name: 'Paused', value: null },
+    reply: 'Welcome back! Marketing texts will resume. Reply STOP to opt out.',
+  },
+];
+
+export const KeywordsSchema = z
+  .object({
+    optOut: z.array(keyword).min(1).default(DEFAULT_OPT_OUT_KEYWORDS),
+    help: z.array(keyword).min(1).default(['HELP', 'INFO', 'AIDE']),
+    optIn: z.array(keyword).min(1).default(['JOIN']),
+    confirm: z.array(keyword).min(1).default(['YES', 'Y']),
+    resubscribe: z.array(keyword).min(1).default(['START', 'UNSTOP']),
+    /** Keywords that set or clear a profile property (PAUSE, RESUME…). */
+    custom: z
+      .array(PropertyKeywordSchema)
+      .default(() => DEFAULT_PROPERTY_KEYWORDS.map((k) => PropertyKeywordSchema.parse(k))),
+  })
+  .strict()
+  .superRefine((keywords, ctx) => {
+    // The required opt-out words cannot be reassigned: a STOP must always stop.
+    const required = new Set(['STOP', 'CANCEL', 'END', 'QUIT', 'UNSUBSCRIBE', 'OPTOUT', 'REVOKE']);
+    for (const word of required) {
+      if (!keywords.optOut.map((k) => k.toUpperCase()).includes(word)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['optOut'],
+          message: `must include the required opt-out keyword ${word}`,
+        });
+      }
+    }
+    const seen = new Map<string, string>();
+    const groups: [string, string[]][] = [
+      ['optOut', keywords.optOut],
+      ['help', keywords.help],
+      ['optIn', keywords.optIn],
+      ['confirm', keywords.confirm],
+      ['resubscribe', keywords.resubscribe],
+      ...keywords.custom.map((k, i): [string, string[]] => [`custom.${i}`, [k.keyword, ...k.aliases]]),
+    ];
+    for (const [group, words] of groups) {
+      for (const word of words) {
+        const key = word.toUpperCase();
+        const other = seen.get(key);
+        if (other !== undefined && other !== group) {
+          ctx.addIssue({
+            code: 'custom',
+            path: group.split('.'),
+            message: `keyword ${word} is also used by ${other}`,
+          });
+        }
+        seen.set(key, group);
+      }
+    }
+  });
+export type Keywords = z.infer<typeof KeywordsSchema>;
+
+const QuietHoursSchema = z
+  .object({
+    /** Earliest local time a marketing message may be sent. */
+    start: time.default('08:00'),
+    /** Local time after which marketing messages wait for the next day. */
+    end: time.default('21:00'),
+  })
+  .strict()
+  .refine((q) => q.start >= '08:00', {
+    path: ['start'],
+    message: 'cannot be earlier than 08:00 (TCPA window)',
+  })
+  .refine((q) => q.end <= '21:00', { path: ['end'], message: 'cannot be later than 21:00 (TCPA window)' })
+  .refine((q) => q.start < q.end, { path: ['end'], message: 'must be after start' });
+
+export const RuntimeConfigSchema = z
+  .object({
+    /** Brand name: the prefix of every message and the first word of every disclosure. */
+    brand: z.string().trim().min(1, 'is required').max(40),
+    /** Program name shown in opt-in confirmations and HELP; defaults to "<brand> Texts". */
+    programName: z.string().trim().min(1).max(60).optional(),
+    /** How subscribers reach a human: an email, a phone number or a URL. */
+    supportContact: z.string().trim().min(3).max(100).default('support@example.com'),
+    /** Message-frequency disclosure, e.g. "Up to 6 msgs/mo" or "Msg frequency varies". */
+    messageFrequency: z.string().trim().min(3).max(60).default('Msg frequency varies'),
+    termsUrl: z.url().default('https://example.com/sms-terms'),
+    privacyUrl: z.url().default('https://example.com/privacy'),
+    /** Destination countries (ISO alpha-2); defaults to the origination number's country. */
+    allowedCountries: z
+      .array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes such as US'))
+      .min(1)
+      .optional(),
+    /** Time zone used when neither the profile nor the number tells one. */
+    defaultTimeZone: timeZone.default('America/New_York'),
+    /** Require a YES reply (or an OTP) before marketing messages. */
+    doubleOptIn: z.boolean().default(true),
+    quietHours: QuietHoursSchema.default({ start: '08:00', end: '21:00' }),
+    /** Skip a marketing message when the number got any SMS within this many hours (0 turns it off). */
+    smartSendingHours: z.number().min(0).max(168).default(24),
+    keywords: KeywordsSchema.default(() => KeywordsSchema.parse({})),
+    /** How long message records (sends, skips, inbound texts) are kept before DynamoDB expires them. */
+    messageRetentionDays: z.number().int().min(30).max(3650).default(400),
+  })
+  .strict()
+  .transform((c) => ({ ...c, programName: c.programName ?? `${c.brand} Texts` }));
+
+export type RuntimeConfig = z.output<typeof RuntimeConfigSchema>;

@@ -1,0 +1,59 @@
+/** SNS (two-way channel of the phone number) → one inbound SMS per record → consent change, replies. */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { SNSEvent } from 'aws-lambda';
+import { InboundSmsSchema } from '../domain/inbound-sms';
+import { maskPhone } from '../domain/phone';
+import { DynamoMessageStore } from '../adapters/message-store';
+import { DynamoProfileStore } from '../adapters/profile-store';
+import { EndUserMessagingGateway } from '../adapters/sms-gateway';
+import { EventBridgePublisher } from '../adapters/event-publisher';
+import { systemClock } from '../adapters/system-clock';
+import { handleInboundSms, type InboundDeps } from '../services/inbound';
+import { logger, phonePolicy, runtimeConfig } from './shared/runtime';
+
+let deps: InboundDeps | undefined;
+
+function dependencies(): InboundDeps {
+  const config = runtimeConfig();
+  deps ??= {
+    clock: systemClock,
+    config,
+    phonePolicy: phonePolicy(config),
+    profiles: new DynamoProfileStore(),
+    messages: new DynamoMessageStore(),
+    gateway: new EndUserMessagingGateway(),
+    events: new EventBridgePublisher(),
+  };
+  return deps;
+}
+
+async function processEvent(event: SNSEvent): Promise<void> {
+  for (const record of event.Records) {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(record.Sns.Message);
+    } catch {
+      logger.error('Inbound SNS message is not JSON; dropped', { snsMessageId: record.Sns.MessageId });
+      continue;
+    }
+    const parsed = InboundSmsSchema.safeParse(payload);
+    if (!parsed.success) {
+      logger.error('Inbound SNS message is not an SMS event; dropped', {
+        snsMessageId: record.Sns.MessageId,
+      });
+      continue;
+    }
+    const outcome = await handleInboundSms(dependencies(), {
+      ...parsed.data,
+      receivedAt: new Date(record.Sns.Timestamp).toISOString(),
+    });
+    logger.info('Inbound SMS handled', {
+      from: maskPhone(parsed.data.originationNumber),
+      inboundMessageId: parsed.data.inboundMessageId,
+      outcome: outcome.status,
+    });
+  }
+}
+
+export const handler = middy(processEvent).use(injectLambdaContext(logger, { resetKeys: true }));

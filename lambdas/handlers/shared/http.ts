@@ -1,0 +1,110 @@
+/**
+ * The middy bundle for API Gateway (REST, proxy integration) handlers: Powertools context, JSON body
+ * parsing, routing by resource and method, and error mapping. Bad input always gets a 4xx with
+ * `{ error: { code, message, field? } }`; only a bug gets a 500.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { DomainError } from '../../domain/errors';
+import { logger } from './runtime';
+
+export interface HttpRequest {
+  readonly pathParameters: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Parsed JSON body (undefined when the request had none). */
+  readonly body: unknown;
+  readonly sourceIp: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export type RouteHandler = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** Requests larger than this are refused before parsing. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  field?: string,
+): APIGatewayProxyResult {
+  return json(status, { error: { code, message, ...(field ? { field } : {}) } });
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: body === undefined ? '' : JSON.stringify(body),
+  };
+}
+
+function parseBody(event: APIGatewayProxyEvent): unknown {
+  if (event.body === null || event.body === undefined || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new BadRequest('body_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`, 'body');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new BadRequest('invalid_json', 'request body is not valid JSON', 'body');
+  }
+}
+
+class BadRequest extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers ?? {}))
+    if (value !== undefined) out[key.toLowerCase()] = value;
+  return out;
+}
+
+/** Builds a Lambda handler that dispatches `METHOD /resource/{param}` keys to route handlers. */
+export function httpHandler(routes: Record<string, RouteHandler>) {
+  const dispatch = async (event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> => {
+    const key = `${event.httpMethod} ${event.resource}`;
+    const route = routes[key];
+    if (!route) return errorResponse(404, 'route_not_found', `no route for ${key}`);
+    try {
+      const headers = lowerCaseHeaders(event.headers);
+      const response = await route({
+        pathParameters: Object.fromEntries(
+          Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, decodeURIComponent(v ?? '')]),
+        ),
+        query: Object.fromEntries(
+          Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v ?? '']),
+        ),
+        headers,
+        body: parseBody(event),
+        sourceIp: event.requestContext?.identity?.sourceIp ?? undefined,
+        userAgent: headers['user-agent'],
+      });
+      return json(response.status, response.body, response.headers);
+    } catch (error) {
+      if (error instanceof DomainError)
+        return errorResponse(error.status, error.code, error.message, error.field);
+      if (error instanceof BadRequest) return errorResponse(400, error.code, error.message, error.field);
+      logger.error('Unhandled error', { error: error as Error, route: key });
+      return errorResponse(500, 'internal_error', 'internal error');
+    }
+  };
+  return middy(dispatch).use(injectLambdaContext(logger, { resetKeys: true }));
+}

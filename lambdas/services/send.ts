@@ -1,0 +1,132 @@
+/**
+ * `send()`: the one outbound path. Every message (keyword reply, flow step, campaign, API send) comes
+ * through here, so consent, opt-out and the other rules are checked at the moment of sending and every
+ * decision not to send is recorded with its reason.
+ *
+ * Exactly-once: the message id is derived from the caller's idempotency key and claimed with a
+ * conditional put before End User Messaging is called. A retry finds the claim and sends nothing.
+ * End User Messaging has no idempotency token, so a crash between the claim and the API call loses
+ * that one message rather than risking a duplicate: Optline prefers at-most-once for texts.
+ */
+import type { Clock } from '../domain/clock';
+import { messageTypeFor, withBrandPrefix, type MessageClass } from '../domain/messages';
+import type { Profile } from '../domain/profile';
+import type { RuntimeConfig } from '../domain/runtime-config';
+import { decideSend, type SkipReason } from '../domain/send-policy';
+import type { MessageStore } from '../adapters/message-store';
+import type { ProfileStore } from '../adapters/profile-store';
+import { OptedOutAtCarrierError, SmsThrottledError, type SmsGateway } from '../adapters/sms-gateway';
+
+export interface SendDeps {
+  readonly clock: Clock;
+  readonly config: RuntimeConfig;
+  readonly profiles: ProfileStore;
+  readonly messages: MessageStore;
+  readonly gateway: SmsGateway;
+}
+
+export interface SendRequest {
+  /** E.164 destination (normalised by the caller). */
+  readonly to: string;
+  readonly body: string;
+  readonly messageClass: MessageClass;
+  /** Same key, same message: a retry with it sends nothing. */
+  readonly idempotencyKey: string;
+  readonly inReplyTo?: string;
+  readonly campaignId?: string;
+  readonly flowId?: string;
+  readonly pausedProperties?: readonly string[];
+  readonly mediaUrls?: readonly string[];
+  /** The profile when the caller already read it (saves a read); otherwise it is loaded. */
+  readonly profile?: Profile | null;
+}
+
+export type SendResult =
+  | {
+      readonly status: 'sent';
+      readonly messageId: string;
+      readonly awsMessageId: string;
+      readonly body: string;
+    }
+  | { readonly status: 'skipped'; readonly messageId: string; readonly reason: SkipReason }
+  | { readonly status: 'duplicate'; readonly messageId: string };
+
+const DAY_SECONDS = 86_400;
+
+export async function send(deps: SendDeps, request: SendRequest): Promise<SendResult> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const messageId = request.idempotencyKey;
+  const profile =
+    request.profile === undefined ? await deps.profiles.get(request.to) : (request.profile ?? undefined);
+  const body = withBrandPrefix(request.body, deps.config.brand);
+  const base = {
+    messageId,
+    phone: request.to,
+    at,
+    direction: 'outbound' as const,
+    body,
+    messageClass: request.messageClass,
+    campaignId: request.campaignId,
+    flowId: request.flowId,
+    inReplyTo: request.inReplyTo,
+    expiresAt: Math.floor(now.getTime() / 1000) + deps.config.messageRetentionDays * DAY_SECONDS,
+  };
+
+  const decision = decideSend(profile, {
+    messageClass: request.messageClass,
+    inReplyTo: request.inReplyTo,
+    pausedProperties: request.pausedProperties,
+  });
+  if (!decision.send) {
+    const written = await deps.messages.putIfAbsent({ ...base, status: 'skipped', reason: decision.reason });
+    return written
+      ? { status: 'skipped', messageId, reason: decision.reason }
+      : { status: 'duplicate', messageId };
+  }
+
+  const claimed = await deps.messages.putIfAbsent({ ...base, status: 'sending' });
+  if (!claimed) return { status: 'duplicate', messageId };
+
+  let awsMessageId: string;
+  try {
+    ({ awsMessageId } = await deps.gateway.send({
+      to: request.to,
+      body,
+      messageType: messageTypeFor(request.messageClass),
+      mediaUrls: request.mediaUrls,
+      context: {
+        messageId,
+        ...(request.campaignId ? { campaignId: request.campaignId } : {}),
+        ...(request.flowId ? { flowId: request.flowId } : {}),
+      },
+    }));
+  } catch (error) {
+    if (error instanceof OptedOutAtCarrierError) {
+      await deps.messages.update(messageId, { status: 'skipped', reason: 'opt_out_list' });
+      return { status: 'skipped', messageId, reason: 'opt_out_list' };
+    }
+    if (error instanceof SmsThrottledError) {
+      // Nothing left our hands: free the id so the caller's retry can send.
+      await deps.messages.releaseClaim(messageId);
+    } else {
+      await deps.messages.update(messageId, { status: 'failed', reason: errorName(error) });
+    }
+    throw error;
+  }
+
+  await deps.messages.update(messageId, { status: 'sent', awsMessageId });
+  await deps.profiles.recordActivity(
+    request.to,
+    {
+      lastSmsAt: at,
+      lastOutbound: { messageId, at, ...(request.campaignId ? { campaignId: request.campaignId } : {}) },
+    },
+    at,
+  );
+  return { status: 'sent', messageId, awsMessageId, body };
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'UnknownError';
+}

@@ -1,0 +1,180 @@
+/**
+ * The one list of Optline's tables and functions. CDK builds the AWS resources from it and the local
+ * runtime (local/) builds its peers from it, so the two cannot drift: a function added here is
+ * deployed, granted, routed and run locally without another list to update.
+ *
+ * Plain data only: no CDK imports, so the local runtime can load it cheaply.
+ */
+
+export type KeyType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Environment variable that carries the table's name into a function. */
+  readonly envVar: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly timeToLiveAttribute?: string;
+  readonly indexes: readonly IndexDefinition[];
+  /** Stream of changes (new images) for exports and projections. */
+  readonly stream?: boolean;
+  readonly description: string;
+}
+
+export const tables = {
+  /** pk `phone` (E.164). Sparse GSI: only marketing subscribers carry `marketingShard`. */
+  profiles: {
+    envVar: 'PROFILES_TABLE',
+    partitionKey: { name: 'phone', type: 'S' },
+    indexes: [
+      {
+        indexName: 'marketingSubscribers',
+        // `marketingShard` = "0".."15", set only while marketing is subscribed, spreads campaign reads.
+        partitionKey: { name: 'marketingShard', type: 'S' },
+        sortKey: { name: 'phone', type: 'S' },
+      },
+    ],
+    description: 'Subscription state per message class, properties, time zone, engagement',
+  },
+  /** pk `phone`, sk `eventKey` = `<ISO time>#<eventId>`: append-only consent evidence. */
+  consentLog: {
+    envVar: 'CONSENT_LOG_TABLE',
+    partitionKey: { name: 'phone', type: 'S' },
+    sortKey: { name: 'eventKey', type: 'S' },
+    indexes: [],
+    stream: true,
+    description: 'Append-only consent evidence; PutItem and Query only',
+  },
+  /** pk `messageId` (ours, deterministic per send); GSI `byPhone` (`phone`, `at`). */
+  messages: {
+    envVar: 'MESSAGES_TABLE',
+    partitionKey: { name: 'messageId', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    indexes: [
+      {
+        indexName: 'byPhone',
+        partitionKey: { name: 'phone', type: 'S' },
+        sortKey: { name: 'at', type: 'S' },
+      },
+    ],
+    description: 'Every send, skip and inbound message with its outcome',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableId = keyof typeof tables;
+
+/**
+ * What a function may do with a table:
+ * - `read`: GetItem, Query, BatchGetItem
+ * - `readwrite`: read plus PutItem, UpdateItem, DeleteItem
+ * - `append`: read plus PutItem only (the consent log: evidence is never updated or deleted)
+ */
+export type TableAccess = 'read' | 'readwrite' | 'append';
+
+export interface HttpRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway resource path, e.g. `/v1/profiles/{phone}`. */
+  readonly path: string;
+  /** `iam`: SigV4-signed server-to-server calls; `public`: browser-facing, rate-limited. */
+  readonly auth: 'iam' | 'public';
+}
+
+export type Trigger =
+  /** Subscribed to the SNS topic of the phone number's two-way channel. */
+  | { readonly kind: 'inbound-sms' }
+  /** Routes of the HTTP API. */
+  | { readonly kind: 'http'; readonly routes: readonly HttpRoute[] };
+
+export interface FunctionDefinition {
+  readonly description: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly trigger: Trigger;
+  readonly tables: Partial<Record<TableId, TableAccess>>;
+  /** End User Messaging permissions. */
+  readonly sms?: {
+    /** SendTextMessage / SendMediaMessage through the configuration set. */
+    readonly send?: boolean;
+    /** Put/Delete/Describe on the opt-out list. */
+    readonly optOutList?: boolean;
+  };
+  /** PutEvents on the `optline` bus. */
+  readonly publishesEvents?: boolean;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+}
+
+export const functions = {
+  inboundSms: {
+    description: 'Inbound SMS from the two-way channel: keywords, consent changes, replies',
+    entry: 'lambdas/handlers/inbound-sms.ts',
+    trigger: { kind: 'inbound-sms' },
+    tables: { profiles: 'readwrite', consentLog: 'append', messages: 'readwrite' },
+    sms: { send: true, optOutList: true },
+    publishesEvents: true,
+    timeoutSeconds: 30,
+    memoryMb: 512,
+  },
+  profilesApi: {
+    description: 'Read a profile and its consent log',
+    entry: 'lambdas/handlers/profiles-api.ts',
+    trigger: {
+      kind: 'http',
+      routes: [
+        { method: 'GET', path: '/v1/profiles/{phone}', auth: 'iam' },
+        { method: 'GET', path: '/v1/profiles/{phone}/consent-log', auth: 'iam' },
+      ],
+    },
+    tables: { profiles: 'read', consentLog: 'read' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+export type FunctionId = keyof typeof functions;
+
+/** Name of the custom EventBridge bus that carries domain events. */
+export const EVENT_BUS_BASE_NAME = 'optline';
+/** `source` of every event Optline publishes. */
+export const EVENT_SOURCE = 'optline';
+
+/** Environment variables every function receives besides its tables. */
+export const COMMON_ENV = {
+  eventBus: 'EVENT_BUS_NAME',
+  originationIdentity: 'ORIGINATION_IDENTITY',
+  originationNumber: 'ORIGINATION_NUMBER',
+  configurationSet: 'CONFIGURATION_SET_NAME',
+  optOutList: 'OPT_OUT_LIST_NAME',
+  config: 'OPTLINE_CONFIG',
+} as const;
+
+/** A Step Functions flow: an ASL file whose `${Placeholder}`s are replaced by function ARNs. */
+export interface StateMachineDefinition {
+  readonly description: string;
+  /** ASL file (JSONPath), relative to the repository root. */
+  readonly definitionFile: string;
+  /** Placeholder name → function whose ARN replaces `${Placeholder}` in the file. */
+  readonly functionArns: Readonly<Record<string, FunctionId>>;
+}
+
+export const stateMachines = {} as const satisfies Record<string, StateMachineDefinition>;
+export type StateMachineId = keyof typeof stateMachines;
+
+/** Rules on the `optline` bus: matching detail types go to a function target. */
+export interface EventRuleDefinition {
+  readonly description: string;
+  readonly detailTypes: readonly string[];
+  readonly target: FunctionId;
+}
+
+export const eventRules = {} as const satisfies Record<string, EventRuleDefinition>;

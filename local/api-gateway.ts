@@ -1,0 +1,122 @@
+/**
+ * API Gateway (REST API, Lambda proxy integration) for the local runtime: the catalog's routes are
+ * matched like API Gateway matches resources, and the handler gets the same event shape it gets in AWS.
+ * Locally every route accepts unsigned requests (IAM auth is enforced by API Gateway in AWS).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { functions, type FunctionDefinition, type FunctionId, type HttpRoute } from '../lib/catalog';
+
+interface CompiledRoute {
+  readonly route: HttpRoute;
+  readonly functionId: FunctionId;
+  readonly pattern: RegExp;
+  readonly params: readonly string[];
+  /** Literal segments score higher, so `/v1/a/b` wins over `/v1/a/{x}`. */
+  readonly score: number;
+}
+
+export class ApiGateway {
+  private readonly routes: CompiledRoute[] = [];
+
+  constructor(private readonly invoke: (id: FunctionId, event: APIGatewayProxyEvent) => Promise<unknown>) {
+    for (const [id, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
+      if (definition.trigger.kind !== 'http') continue;
+      for (const route of definition.trigger.routes) {
+        const params: string[] = [];
+        const source = route.path
+          .split('/')
+          .map((segment) => {
+            const param = segment.match(/^\{(\w+)\}$/);
+            if (!param?.[1]) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+            params.push(param[1]);
+            return '([^/]+)';
+          })
+          .join('/');
+        const score = route.path.split('/').filter((s) => s && !s.startsWith('{')).length;
+        this.routes.push({ route, functionId: id, pattern: new RegExp(`^${source}$`), params, score });
+      }
+    }
+    this.routes.sort((a, b) => b.score - a.score);
+  }
+
+  /** Whether some route owns this path (any method). */
+  owns(path: string): boolean {
+    return this.routes.some((r) => r.pattern.test(path));
+  }
+
+  async handle(req: IncomingMessage, url: URL, body: string): Promise<APIGatewayProxyResult> {
+    const candidates = this.routes.filter((r) => r.pattern.test(url.pathname));
+    const match = candidates.find((r) => r.route.method === req.method);
+    if (!match) {
+      return {
+        statusCode: candidates.length > 0 ? 405 : 404,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          error: {
+            code: candidates.length > 0 ? 'method_not_allowed' : 'route_not_found',
+            message: `${req.method} ${url.pathname}`,
+          },
+        }),
+      };
+    }
+    const values = url.pathname.match(match.pattern)?.slice(1) ?? [];
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers[key] = value;
+      else if (Array.isArray(value)) headers[key] = value.join(',');
+    }
+    const query = Object.fromEntries(url.searchParams.entries());
+    const sourceIp =
+      (req.headers['x-forwarded-for'] as string | undefined)?.split(',')[0]?.trim() ??
+      req.socket.remoteAddress ??
+      '127.0.0.1';
+    const event: APIGatewayProxyEvent = {
+      resource: match.route.path,
+      path: url.pathname,
+      httpMethod: req.method ?? 'GET',
+      headers,
+      multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+      queryStringParameters: Object.keys(query).length > 0 ? query : null,
+      multiValueQueryStringParameters: null,
+      pathParameters:
+        match.params.length > 0 ? Object.fromEntries(match.params.map((p, i) => [p, values[i] ?? ''])) : null,
+      stageVariables: null,
+      body: body === '' ? null : body,
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        authorizer: null,
+        protocol: 'HTTP/1.1',
+        httpMethod: req.method ?? 'GET',
+        identity: {
+          sourceIp,
+          userAgent: headers['user-agent'] ?? null,
+          accessKey: null,
+          accountId: null,
+          apiKey: null,
+          apiKeyId: null,
+          caller: null,
+          clientCert: null,
+          cognitoAuthenticationProvider: null,
+          cognitoAuthenticationType: null,
+          cognitoIdentityId: null,
+          cognitoIdentityPoolId: null,
+          principalOrgId: null,
+          user: null,
+          userArn: null,
+        },
+        path: url.pathname,
+        stage: 'local',
+        requestId: randomUUID(),
+        requestTimeEpoch: Date.now(),
+        resourceId: 'local',
+        resourcePath: match.route.path,
+      },
+    };
+    const result = (await this.invoke(match.functionId, event)) as APIGatewayProxyResult;
+    return result;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * EventBridge Scheduler for the local runtime: one-time `at(...)` schedules (with their time zone)
+ * that fire on the virtual clock and invoke their target (a local function, queue or state machine).
+ */
+import { zonedToInstant } from '../../lambdas/domain/zoned-time';
+import type { VirtualClock } from '../virtual-clock';
+import { AwsError, type RestRoute } from './protocol';
+
+export interface ScheduleRecord {
+  readonly name: string;
+  readonly groupName: string;
+  readonly arn: string;
+  readonly expression: string;
+  readonly timeZone: string;
+  readonly dueAt: Date;
+  readonly target: { readonly Arn: string; readonly Input?: string; readonly RoleArn?: string };
+  readonly actionAfterCompletion: 'NONE' | 'DELETE';
+  state: 'ENABLED' | 'COMPLETED' | 'FAILED';
+  attempts: number;
+  lastError?: string;
+}
+
+export interface SchedulerOptions {
+  readonly clock: VirtualClock;
+  readonly region: string;
+  readonly account: string;
+  /** Delivers the schedule's input to its target ARN. */
+  readonly invokeTarget: (arn: string, input: unknown) => Promise<void>;
+  readonly maxAttempts?: number;
+}
+
+export class SchedulerEmulator {
+  readonly schedules = new Map<string, ScheduleRecord>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly running = new Set<Promise<void>>();
+  /** Number of target invocations, for the benchmark's cost model. */
+  invocations = 0;
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), 100);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Fires every due schedule now and waits for their targets. */
+  async settle(): Promise<void> {
+    this.tick();
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  routes(): RestRoute[] {
+    const path = /^\/schedules\/([^/]+)$/;
+    return [
+      {
+        method: 'POST',
+        pattern: path,
+        handle: (m, body) => this.create(decodeURIComponent(m[1] ?? ''), body),
+      },
+      {
+        method: 'GET',
+        pattern: path,
+        handle: (m, _b, q) => this.describe(this.find(decodeURIComponent(m[1] ?? ''), q)),
+      },
+      {
+        method: 'DELETE',
+        pattern: path,
+        handle: (m, _b, q) => this.delete(decodeURIComponent(m[1] ?? ''), q),
+      },
+    ];
+  }
+
+  private key(name: string, group: string): string {
+    return `${group}/${name}`;
+  }
+
+  private create(name: string, body: Record<string, unknown>) {
+    const groupName = typeof body.GroupName === 'string' ? body.GroupName : 'default';
+    const key = this.key(name, groupName);
+    if (this.schedules.has(key))
+      throw new AwsError('ConflictException', `schedule ${name} already exists`, 409);
+    const expression = String(body.ScheduleExpression ?? '');
+    const timeZone =
+      typeof body.ScheduleExpressionTimezone === 'string' ? body.ScheduleExpressionTimezone : 'UTC';
+    const target = body.Target as ScheduleRecord['target'] | undefined;
+    if (!target?.Arn) throw new AwsError('ValidationException', 'Target.Arn is required');
+    const match = expression.match(/^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/);
+    if (!match) {
+      throw new AwsError(
+        'ValidationException',
+        `only one-time at(yyyy-mm-ddThh:mm:ss) schedules are emulated, got ${expression}`,
+      );
+    }
+    const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const dueAt = zonedToInstant({ year, month, day, hour, minute, second }, timeZone);
+    const arn = `arn:aws:scheduler:${this.options.region}:${this.options.account}:schedule/${groupName}/${name}`;
+    this.schedules.set(key, {
+      name,
+      groupName,
+      arn,
+      expression,
+      timeZone,
+      dueAt,
+      target,
+      actionAfterCompletion: body.ActionAfterCompletion === 'DELETE' ? 'DELETE' : 'NONE',
+      state: 'ENABLED',
+      attempts: 0,
+    });
+    return { ScheduleArn: arn };
+  }
+
+  private find(name: string, query: URLSearchParams): ScheduleRecord {
+    const record = this.schedules.get(this.key(name, query.get('groupName') ?? 'default'));
+    if (!record) throw new AwsError('ResourceNotFoundException', `schedule ${name} does not exist`, 404);
+    return record;
+  }
+
+  private describe(record: ScheduleRecord) {
+    return {
+      Name: record.name,
+      GroupName: record.groupName,
+      Arn: record.arn,
+      ScheduleExpression: record.expression,
+      ScheduleExpressionTimezone: record.timeZone,
+      State: record.state === 'ENABLED' ? 'ENABLED' : 'DISABLED',
+      Target: record.target,
+    };
+  }
+
+  private delete(name: string, query: URLSearchParams) {
+    const record = this.find(name, query);
+    this.schedules.delete(this.key(record.name, record.groupName));
+    return {};
+  }
+
+  private tick(): void {
+    const now = this.options.clock.now().getTime();
+    for (const record of this.schedules.values()) {
+      if (record.state !== 'ENABLED' || record.dueAt.getTime() > now || record.attempts > 0) continue;
+      record.attempts = 1;
+      const run = this.fire(record).finally(() => this.running.delete(run));
+      this.running.add(run);
+    }
+  }
+
+  private async fire(record: ScheduleRecord): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    const input: unknown = record.target.Input ? JSON.parse(record.target.Input) : {};
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      record.attempts = attempt;
+      this.invocations += 1;
+      try {
+        await this.options.invokeTarget(record.target.Arn, input);
+        record.state = 'COMPLETED';
+        if (record.actionAfterCompletion === 'DELETE')
+          this.schedules.delete(this.key(record.name, record.groupName));
+        return;
+      } catch (error) {
+        record.lastError = String(error);
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+    record.state = 'FAILED';
+  }
+}

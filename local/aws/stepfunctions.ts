@@ -1,0 +1,290 @@
+/**
+ * Step Functions for the local runtime: StartExecution / DescribeExecution / StopExecution over the
+ * real ASL files, executed by aws-local-stepfunctions. Lambda tasks run the local handlers; Wait
+ * states are timed by the virtual clock (each Wait is run as a task that sleeps until the virtual
+ * time it names, so `OPTLINE_TIME_SCALE` and `/_local/clock` move flows along).
+ */
+import '../polyfills';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { VirtualClock } from '../virtual-clock';
+import { AwsError, requireString, type JsonService } from './protocol';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type AslState = Record<string, Json>;
+interface AslDefinition {
+  States: Record<string, AslState>;
+  StartAt: string;
+  [key: string]: Json | Record<string, AslState>;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionRecord {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly input: string;
+  readonly startDate: Date;
+  status: ExecutionStatus;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** State transitions, for the benchmark's cost model. */
+  transitions: number;
+  abort?: () => void;
+  done: Promise<void>;
+}
+
+export interface LocalStateMachine {
+  readonly arn: string;
+  readonly name: string;
+  /** ASL with placeholders already substituted. */
+  readonly definition: AslDefinition;
+}
+
+export interface StepFunctionsOptions {
+  readonly clock: VirtualClock;
+  readonly region: string;
+  readonly account: string;
+  readonly stateMachines: readonly LocalStateMachine[];
+  /** Invokes a Lambda function by ARN with a payload (the local Lambda host). */
+  readonly invokeLambda: (arn: string, payload: unknown) => Promise<unknown>;
+}
+
+const LOCAL_WAIT_RESOURCE = 'arn:aws:lambda:us-east-1:000000000000:function:optline-local-wait';
+/** The longest task timeout Node timers allow (about 24.8 days of real time). */
+const FOREVER_SECONDS = 2_147_483;
+
+export class StepFunctionsEmulator {
+  readonly executions = new Map<string, ExecutionRecord>();
+  private readonly machines: Map<string, LocalStateMachine>;
+
+  constructor(private readonly options: StepFunctionsOptions) {
+    this.machines = new Map(options.stateMachines.map((m) => [m.arn, m]));
+  }
+
+  service(): JsonService {
+    return {
+      targetPrefix: 'AWSStepFunctions',
+      operations: {
+        StartExecution: (input) => this.start(input),
+        DescribeExecution: (input) => this.describe(input),
+        StopExecution: (input) => this.stop(input),
+      },
+    };
+  }
+
+  /** Resolves when no execution is running. */
+  async settle(): Promise<void> {
+    for (;;) {
+      const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
+      if (running.length === 0) return;
+      await Promise.all(running.map((e) => e.done));
+    }
+  }
+
+  stopAll(): void {
+    for (const execution of this.executions.values()) if (execution.status === 'RUNNING') execution.abort?.();
+  }
+
+  private start(input: Record<string, unknown>) {
+    const stateMachineArn = requireString(input, 'stateMachineArn');
+    const machine = this.machines.get(stateMachineArn);
+    if (!machine)
+      throw new AwsError('StateMachineDoesNotExist', `state machine ${stateMachineArn} does not exist`);
+    const name = typeof input.name === 'string' && input.name ? input.name : crypto.randomUUID();
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name))
+      throw new AwsError('InvalidName', `invalid execution name ${name}`);
+    const rawInput = typeof input.input === 'string' ? input.input : '{}';
+    let parsedInput: Json;
+    try {
+      parsedInput = JSON.parse(rawInput) as Json;
+    } catch {
+      throw new AwsError('InvalidExecutionInput', 'input is not valid JSON');
+    }
+    const executionArn = `arn:aws:states:${this.options.region}:${this.options.account}:execution:${machine.name}:${name}`;
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      // AWS: same name and input while running is idempotent; anything else is refused.
+      if (existing.status === 'RUNNING' && existing.input === rawInput) {
+        return { executionArn, startDate: existing.startDate.getTime() / 1000 };
+      }
+      throw new AwsError('ExecutionAlreadyExists', `execution ${name} already exists`);
+    }
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn,
+      name,
+      input: rawInput,
+      startDate: this.options.clock.now(),
+      status: 'RUNNING',
+      transitions: 0,
+      done: Promise.resolve(),
+    };
+    this.executions.set(executionArn, record);
+    record.done = this.run(machine, record, parsedInput);
+    return { executionArn, startDate: record.startDate.getTime() / 1000 };
+  }
+
+  private async run(machine: LocalStateMachine, record: ExecutionRecord, input: Json): Promise<void> {
+    const abort = new AbortController();
+    const { definition, handlers } = this.prepare(machine.definition, abort.signal);
+    const stateMachine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    const execution = stateMachine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: handlers as never },
+      noThrowOnAbort: true,
+      context: {
+        Execution: {
+          Id: record.executionArn,
+          Name: record.name,
+          StartTime: record.startDate.toISOString(),
+          Input: input,
+        },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+      } as never,
+    });
+    record.abort = () => {
+      abort.abort();
+      execution.abort();
+    };
+    void (async () => {
+      for await (const log of execution.eventLogs) if (log.type === 'StateEntered') record.transitions += 1;
+    })().catch(() => undefined);
+    try {
+      const output = await execution.result;
+      if (record.status === 'RUNNING') {
+        record.status = 'SUCCEEDED';
+        record.output = JSON.stringify(output);
+      }
+    } catch (error) {
+      if (record.status === 'RUNNING') {
+        const failure = error as Error & { cause?: { name?: string; message?: string } };
+        record.status = failure.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+        record.error = failure.cause?.name ?? failure.name;
+        record.cause = failure.cause?.message ?? failure.message;
+      }
+    } finally {
+      record.stopDate ??= this.options.clock.now();
+    }
+  }
+
+  private describe(input: Record<string, unknown>) {
+    const record = this.find(input);
+    return {
+      executionArn: record.executionArn,
+      stateMachineArn: record.stateMachineArn,
+      name: record.name,
+      status: record.status,
+      startDate: record.startDate.getTime() / 1000,
+      ...(record.stopDate ? { stopDate: record.stopDate.getTime() / 1000 } : {}),
+      input: record.input,
+      ...(record.output !== undefined ? { output: record.output } : {}),
+      ...(record.error ? { error: record.error, cause: record.cause } : {}),
+    };
+  }
+
+  private stop(input: Record<string, unknown>) {
+    const record = this.find(input);
+    if (record.status === 'RUNNING') {
+      record.status = 'ABORTED';
+      record.error = typeof input.error === 'string' ? input.error : undefined;
+      record.cause = typeof input.cause === 'string' ? input.cause : undefined;
+      record.stopDate = this.options.clock.now();
+      record.abort?.();
+    }
+    return { stopDate: (record.stopDate ?? this.options.clock.now()).getTime() / 1000 };
+  }
+
+  private find(input: Record<string, unknown>): ExecutionRecord {
+    const arn = requireString(input, 'executionArn');
+    const record = this.executions.get(arn);
+    if (!record) throw new AwsError('ExecutionDoesNotExist', `execution ${arn} does not exist`);
+    return record;
+  }
+
+  /** Copies the definition, mapping Lambda tasks to local handlers and Wait states to virtual-time waits. */
+  private prepare(source: AslDefinition, signal: AbortSignal) {
+    const definition = JSON.parse(JSON.stringify(source)) as AslDefinition;
+    const handlers: Record<string, (input: Json) => Promise<Json>> = {};
+    const visit = (states: Record<string, AslState>) => {
+      for (const [name, state] of Object.entries(states)) {
+        if (state.Type === 'Task') {
+          handlers[name] = (input) => this.invokeTask(state, input);
+        } else if (state.Type === 'Wait') {
+          const wait = { ...state };
+          for (const key of ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath']) delete state[key];
+          state.Type = 'Task';
+          state.Resource = LOCAL_WAIT_RESOURCE;
+          state.TimeoutSeconds = FOREVER_SECONDS;
+          handlers[name] = async (input) => {
+            await this.options.clock.sleepUntil(this.waitUntil(wait, input), signal);
+            return input;
+          };
+        } else if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
+          for (const branch of state.Branches as unknown as AslDefinition[]) visit(branch.States);
+        } else if (state.Type === 'Map') {
+          const processor = (state.ItemProcessor ?? state.Iterator) as unknown as AslDefinition | undefined;
+          if (processor) visit(processor.States);
+        }
+      }
+    };
+    visit(definition.States);
+    return { definition, handlers };
+  }
+
+  private async invokeTask(state: AslState, input: Json): Promise<Json> {
+    const resource = String(state.Resource);
+    if (resource === 'arn:aws:states:::lambda:invoke') {
+      const params = input as { FunctionName?: string; Payload?: Json };
+      const payload = await this.options.invokeLambda(String(params.FunctionName), params.Payload ?? {});
+      return { Payload: (payload ?? null) as Json, StatusCode: 200 };
+    }
+    if (resource.startsWith('arn:aws:lambda:')) {
+      return ((await this.options.invokeLambda(resource, input)) ?? null) as Json;
+    }
+    throw new Error(`Task resource ${resource} is not emulated locally`);
+  }
+
+  private waitUntil(state: AslState, input: Json): Date {
+    const now = this.options.clock.now();
+    if (typeof state.Seconds === 'number') return new Date(now.getTime() + state.Seconds * 1000);
+    if (typeof state.Timestamp === 'string') return new Date(state.Timestamp);
+    if (typeof state.SecondsPath === 'string') {
+      const seconds = Number(readPath(input, state.SecondsPath));
+      if (!Number.isFinite(seconds) || seconds < 0)
+        throw statesError('States.Runtime', `SecondsPath ${state.SecondsPath} is not a non-negative number`);
+      return new Date(now.getTime() + seconds * 1000);
+    }
+    if (typeof state.TimestampPath === 'string') {
+      const value = readPath(input, state.TimestampPath);
+      const at = new Date(String(value));
+      if (typeof value !== 'string' || Number.isNaN(at.getTime())) {
+        throw statesError('States.Runtime', `TimestampPath ${state.TimestampPath} is not a timestamp`);
+      }
+      return at;
+    }
+    return now;
+  }
+}
+
+function statesError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/** Reads a simple reference path (`$.a.b[0].c`), the only form Wait states accept. */
+export function readPath(input: Json, path: string): Json | undefined {
+  if (!path.startsWith('$')) return undefined;
+  const tokens = path
+    .slice(1)
+    .split(/\.|\[(\d+)\]/)
+    .filter((t) => t !== undefined && t !== '');
+  let current: Json | undefined = input;
+  for (const token of tokens) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = Array.isArray(current) ? current[Number(token)] : current[token];
+  }
+  return current;
+}

@@ -1,0 +1,93 @@
+/**
+ * Runs the catalog's Lambda handlers in this process, the way the Lambda service would: the same
+ * module, an event of the same shape, a context object. Counts invocations and duration for the
+ * benchmark's cost model.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { functions, type FunctionDefinition, type FunctionId } from '../lib/catalog';
+
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'us-east-1';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface InvocationStats {
+  invocations: number;
+  errors: number;
+  /** Sum of durations in ms (billed duration in the cost model). */
+  durationMs: number;
+}
+
+export class LambdaHost {
+  private readonly handlers = new Map<FunctionId, Promise<Handler>>();
+  readonly stats = new Map<FunctionId, InvocationStats>();
+
+  constructor(
+    private readonly root: string,
+    private readonly functionNamePrefix: string,
+  ) {}
+
+  functionName(id: FunctionId): string {
+    return `${this.functionNamePrefix}-${id}`;
+  }
+
+  arnOf(id: FunctionId): string {
+    return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${this.functionName(id)}`;
+  }
+
+  /** The function an ARN (or name) designates, if it is one of ours. */
+  idOf(arnOrName: string): FunctionId | undefined {
+    const name = arnOrName.split(':').at(arnOrName.startsWith('arn:') ? 6 : 0) ?? '';
+    return (Object.keys(functions) as FunctionId[]).find((id) => this.functionName(id) === name);
+  }
+
+  async invoke(id: FunctionId, event: unknown): Promise<unknown> {
+    const definition: FunctionDefinition = functions[id];
+    const handler = await this.load(id);
+    const started = Date.now();
+    const requestId = randomUUID();
+    const context: Context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: this.functionName(id),
+      functionVersion: '$LATEST',
+      invokedFunctionArn: this.arnOf(id),
+      memoryLimitInMB: String(definition.memoryMb),
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/${this.functionName(id)}`,
+      logStreamName: `local/${requestId}`,
+      getRemainingTimeInMillis: () => Math.max(0, definition.timeoutSeconds * 1000 - (Date.now() - started)),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+    const stats = this.stats.get(id) ?? { invocations: 0, errors: 0, durationMs: 0 };
+    this.stats.set(id, stats);
+    stats.invocations += 1;
+    try {
+      // JSON round trip: the handler gets a copy, as it would over the wire.
+      return await handler(JSON.parse(JSON.stringify(event)) as unknown, context);
+    } catch (error) {
+      stats.errors += 1;
+      throw error;
+    } finally {
+      stats.durationMs += Date.now() - started;
+    }
+  }
+
+  private load(id: FunctionId): Promise<Handler> {
+    let loaded = this.handlers.get(id);
+    if (!loaded) {
+      const entry = pathToFileURL(resolve(this.root, functions[id].entry)).href;
+      loaded = import(entry).then((module: { handler?: Handler; default?: { handler?: Handler } }) => {
+        const handler = module.handler ?? module.default?.handler;
+        if (typeof handler !== 'function') throw new Error(`${functions[id].entry} exports no handler`);
+        return handler;
+      });
+      this.handlers.set(id, loaded);
+    }
+    return loaded;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The local-only endpoints (stable: tests and the phone simulator depend on them):
+ *   GET  /_local/health                    200 `{ ok, brand, number, now }` once ready
+ *   POST /_local/inbound                   `{ from, body, to? }` → processed before it returns
+ *   GET  /_local/outbox?phone=+1…          messages delivered to that phone, oldest first
+ *   GET  /_local/conversation?phone=+1…    both directions, oldest first (the phone page)
+ *   GET  /_local/phone                     the phone simulator page
+ *   GET  /_local/events                    events published on the bus
+ *   GET  /_local/clock, POST /_local/clock `{ advanceSeconds }` or `{ set }`: the virtual clock
+ *   POST /_local/faults                    `{ throttleRate?, serverErrorRate?, messagesPerSecond? }`
+ *   POST /_local/settle                    waits until flows, events and due schedules are done
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import type { DeploymentConfig } from '../lib/config';
+import type { EventBridgeEmulator } from './aws/eventbridge';
+import type { SchedulerEmulator } from './aws/scheduler';
+import type { SmsVoiceEmulator } from './aws/sms-voice';
+import type { StepFunctionsEmulator } from './aws/stepfunctions';
+import type { VirtualClock } from './virtual-clock';
+
+export interface LocalRouteDeps {
+  readonly config: DeploymentConfig;
+  readonly clock: VirtualClock;
+  readonly sms: SmsVoiceEmulator;
+  readonly bus: EventBridgeEmulator;
+  readonly stepFunctions: StepFunctionsEmulator;
+  readonly scheduler: SchedulerEmulator;
+  readonly originationNumber: string;
+  readonly root: string;
+  settle(): Promise<void>;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function badRequest(res: ServerResponse, field: string, message: string): void {
+  json(res, 400, { error: { code: 'validation_failed', message: `${field}: ${message}`, field } });
+}
+
+function parseJson(body: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(body || '{}') as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function localRoutes(deps: LocalRouteDeps) {
+  const phonePage = readFileSync(resolve(deps.root, 'local/public/phone.html'), 'utf8');
+
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> => {
+    const route = `${req.method} ${url.pathname}`;
+    switch (route) {
+      case 'GET /_local/health':
+        return json(res, 200, {
+          ok: true,
+          brand: deps.config.program.brand,
+          number: deps.originationNumber,
+          now: deps.clock.now().toISOString(),
+          timeScale: deps.clock.scale,
+        });
+      case 'GET /_local/phone':
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(phonePage);
+        return;
+      case 'POST /_local/inbound': {
+        const input = parseJson(body);
+        if (!input) return badRequest(res, 'body', 'must be a JSON object');
+        const { from, body: text, to } = input;
+        if (typeof from !== 'string' || !E164.test(from))
+          return badRequest(res, 'from', 'must be an E.164 number such as +12065550123');
+        if (typeof text !== 'string' || text.length === 0 || text.length > 1600) {
+          return badRequest(res, 'body', 'must be a text of 1 to 1600 characters');
+        }
+        if (to !== undefined && (typeof to !== 'string' || !E164.test(to)))
+          return badRequest(res, 'to', 'must be an E.164 number');
+        const before = deps.sms.outbox.length;
+        try {
+          const message = await deps.sms.receive({ from, body: text, ...(to ? { to } : {}) });
+          const replies = deps.sms.outbox.slice(before).filter((m) => m.to === from);
+          return json(res, 200, {
+            inboundMessageId: message.inboundMessageId,
+            at: message.at,
+            replies: replies.map(view),
+          });
+        } catch (error) {
+          return json(res, 500, { error: { code: 'inbound_failed', message: (error as Error).message } });
+        }
+      }
+      case 'GET /_local/outbox': {
+        const phone = url.searchParams.get('phone');
+        if (phone === null || !E164.test(phone))
+          return badRequest(res, 'phone', 'must be an E.164 number such as +12065550123');
+        return json(res, 200, { phone, messages: deps.sms.messagesTo(phone).map(view) });
+      }
+      case 'GET /_local/conversation': {
+        const phone = url.searchParams.get('phone');
+        if (phone === null || !E164.test(phone))
+          return badRequest(res, 'phone', 'must be an E.164 number such as +12065550123');
+        const sent = deps.sms.inbox
+          .filter((m) => m.from === phone)
+          .map((m) => ({ direction: 'to_platform', body: m.body, at: m.at, from: m.from, to: m.to }));
+        const received = deps.sms.messagesTo(phone).map((m) => ({ direction: 'to_phone', ...view(m) }));
+        const messages = [...sent, ...received].sort((a, b) => a.at.localeCompare(b.at));
+        return json(res, 200, {
+          phone,
+          number: deps.originationNumber,
+          brand: deps.config.program.brand,
+          messages,
+        });
+      }
+      case 'GET /_local/events':
+        return json(res, 200, {
+          events: deps.bus.events.filter((e) => {
+            const type = url.searchParams.get('type');
+            return type === null || e['detail-type'] === type;
+          }),
+        });
+      case 'GET /_local/clock':
+        return json(res, 200, { now: deps.clock.now().toISOString(), timeScale: deps.clock.scale });
+      case 'POST /_local/clock': {
+        const input = parseJson(body);
+        if (!input) return badRequest(res, 'body', 'must be a JSON object');
+        if (input.advanceSeconds !== undefined) {
+          if (typeof input.advanceSeconds !== 'number' || !(input.advanceSeconds >= 0)) {
+            return badRequest(res, 'advanceSeconds', 'must be a non-negative number');
+          }
+          deps.clock.advance(input.advanceSeconds * 1000);
+        } else if (input.set !== undefined) {
+          const at = new Date(String(input.set));
+          if (typeof input.set !== 'string' || Number.isNaN(at.getTime()))
+            return badRequest(res, 'set', 'must be an ISO time');
+          deps.clock.set(at);
+        } else {
+          return badRequest(res, 'advanceSeconds', 'give advanceSeconds or set');
+        }
+        return json(res, 200, { now: deps.clock.now().toISOString() });
+      }
+      case 'POST /_local/faults': {
+        const input = parseJson(body);
+        if (!input) return badRequest(res, 'body', 'must be a JSON object');
+        for (const field of ['throttleRate', 'serverErrorRate'] as const) {
+          const value = input[field];
+          if (value === undefined) continue;
+          if (typeof value !== 'number' || value < 0 || value > 1)
+            return badRequest(res, field, 'must be a number from 0 to 1');
+          deps.sms.faults[field] = value;
+        }
+        if (input.messagesPerSecond !== undefined) {
+          if (typeof input.messagesPerSecond !== 'number' || !(input.messagesPerSecond > 0)) {
+            return badRequest(res, 'messagesPerSecond', 'must be a positive number');
+          }
+          deps.sms.setMessagesPerSecond(input.messagesPerSecond);
+        }
+        return json(res, 200, { faults: deps.sms.faults, messagesPerSecond: deps.sms.messagesPerSecond });
+      }
+      case 'POST /_local/settle':
+        await deps.settle();
+        return json(res, 200, { ok: true });
+      default:
+        return json(res, 404, { error: { code: 'route_not_found', message: route } });
+    }
+  };
+}
+
+function view(m: {
+  messageId: string;
+  body: string;
+  from: string;
+  to: string;
+  messageType: string;
+  at: string;
+  mediaUrls?: readonly string[];
+}) {
+  return {
+    messageId: m.messageId,
+    body: m.body,
+    from: m.from,
+    to: m.to,
+    messageType: m.messageType,
+    at: m.at,
+    ...(m.mediaUrls ? { mediaUrls: m.mediaUrls } : {}),
+  };
+}

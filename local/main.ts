@@ -1,0 +1,104 @@
+/**
+ * `npm start`: the whole platform on this machine. Settings (environment variables):
+ *   OPTLINE_PORT         HTTP port (default 3000)
+ *   OPTLINE_HOST         interface to listen on (default 127.0.0.1)
+ *   OPTLINE_MPS          messages per second the emulated number accepts (default: the config's)
+ *   OPTLINE_CLOCK_START  ISO time the virtual clock starts at (default: now)
+ *   OPTLINE_TIME_SCALE   the virtual clock runs this many times faster than real time (default 1)
+ *   OPTLINE_DATA_DIR     keep DynamoDB data in this folder across restarts (default: in memory)
+ *   OPTLINE_CONFIG_JSON  use this JSON instead of the `optline` key of cdk.json
+ *   OPTLINE_LOG_LEVEL    handler log level (default WARN)
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '../lib/config';
+import { loadLocalConfig } from './load-config';
+import { startLocalRuntime } from './runtime';
+
+function numberSetting(
+  name: string,
+  fallback: number | undefined,
+  check: (n: number) => boolean,
+): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || !check(value)) {
+    console.error(`${name}=${raw} is not valid`);
+    process.exit(2);
+  }
+  return value;
+}
+
+// The SDK warns that Node 20 support ends in 2027; Lambdas run Node 22 in AWS.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+async function main(): Promise<void> {
+  const root = resolve(__dirname, '..');
+  let config;
+  try {
+    config = loadLocalConfig(root, process.env.OPTLINE_CONFIG_JSON);
+  } catch (error) {
+    console.error(
+      error instanceof ConfigError ? error.message : `Cannot read the config: ${(error as Error).message}`,
+    );
+    process.exit(2);
+  }
+  const port = numberSetting('OPTLINE_PORT', 3000, (n) => Number.isInteger(n) && n >= 0 && n < 65536) ?? 3000;
+  const mps = numberSetting('OPTLINE_MPS', undefined, (n) => n > 0);
+  const timeScale = numberSetting('OPTLINE_TIME_SCALE', 1, (n) => n > 0);
+  const clockStartRaw = process.env.OPTLINE_CLOCK_START;
+  const clockStart = clockStartRaw ? new Date(clockStartRaw) : undefined;
+  if (clockStart && Number.isNaN(clockStart.getTime())) {
+    console.error(`OPTLINE_CLOCK_START=${clockStartRaw} is not an ISO time`);
+    process.exit(2);
+  }
+  const dataDir = process.env.OPTLINE_DATA_DIR ? resolve(process.env.OPTLINE_DATA_DIR) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+
+  const runtime = await startLocalRuntime({
+    config,
+    port,
+    host: process.env.OPTLINE_HOST,
+    dataDir,
+    messagesPerSecond: mps,
+    timeScale,
+    clockStart,
+    logLevel: process.env.OPTLINE_LOG_LEVEL,
+    root,
+  }).catch((error: NodeJS.ErrnoException) => {
+    console.error(
+      error.code === 'EADDRINUSE'
+        ? `Port ${port} is in use: set OPTLINE_PORT to another port`
+        : error.message,
+    );
+    process.exit(1);
+  });
+
+  console.log(`Optline is running locally for ${config.program.brand}`);
+  console.log(`  Phone simulator  ${runtime.url}/_local/phone`);
+  console.log(`  API              ${runtime.url}/v1`);
+  console.log(`  Health           ${runtime.url}/_local/health`);
+  console.log(`  Platform number  ${runtime.originationNumber}`);
+  console.log(`  Virtual clock    ${runtime.clock.now().toISOString()} ×${runtime.clock.scale}`);
+  console.log(`  Data             ${dataDir ?? 'in memory'}`);
+  console.log('Press Ctrl-C to stop.');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    runtime.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+void main();

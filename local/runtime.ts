@@ -1,0 +1,265 @@
+/**
+ * The embedded local runtime: the whole platform on one machine with no AWS account. Real protocol
+ * peers (dynalite for DynamoDB, aws-local-stepfunctions for the ASL files, a local AWS endpoint for End
+ * User Messaging, EventBridge, Step Functions and Scheduler) and the same handler code as in AWS: only
+ * the SDK endpoints differ.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { SNSEvent } from 'aws-lambda';
+import {
+  COMMON_ENV,
+  EVENT_BUS_BASE_NAME,
+  EVENT_SOURCE,
+  eventRules,
+  functions,
+  stateMachines,
+  tables,
+  type EventRuleDefinition,
+  type FunctionDefinition,
+  type FunctionId,
+  type StateMachineDefinition,
+  type TableId,
+} from '../lib/catalog';
+import type { DeploymentConfig } from '../lib/config';
+import { resetClients } from '../lambdas/adapters/aws-clients';
+import { ApiGateway } from './api-gateway';
+import { startAwsEndpoint, type LocalAwsEndpoint } from './aws/endpoint';
+import { EventBridgeEmulator, type LocalRule } from './aws/eventbridge';
+import { readBody } from './aws/protocol';
+import { SchedulerEmulator } from './aws/scheduler';
+import { SmsVoiceEmulator } from './aws/sms-voice';
+import { StepFunctionsEmulator, type LocalStateMachine } from './aws/stepfunctions';
+import { startDynamo, type LocalDynamo } from './dynamodb';
+import { LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
+import { localRoutes } from './local-routes';
+import { VirtualClock } from './virtual-clock';
+
+/** The number subscribers text locally when the config provisions a new one. */
+export const LOCAL_SIMULATOR_NUMBER = '+18885550100';
+
+export interface LocalRuntimeOptions {
+  readonly config: DeploymentConfig;
+  /** HTTP port; 0 picks a free one. */
+  readonly port: number;
+  readonly host?: string;
+  /** Persist DynamoDB data here; in memory when unset. */
+  readonly dataDir?: string;
+  /** Messages per second the emulated number accepts (default: the config's). */
+  readonly messagesPerSecond?: number;
+  readonly clockStart?: Date;
+  readonly timeScale?: number;
+  /** Powertools log level for the handlers (default WARN, to keep the console readable). */
+  readonly logLevel?: string;
+  /** Repository root (where lib/, lambdas/ and statemachines/ are). */
+  readonly root?: string;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly port: number;
+  readonly config: DeploymentConfig;
+  readonly originationNumber: string;
+  readonly clock: VirtualClock;
+  readonly sms: SmsVoiceEmulator;
+  readonly bus: EventBridgeEmulator;
+  readonly stepFunctions: StepFunctionsEmulator;
+  readonly scheduler: SchedulerEmulator;
+  readonly lambdas: LambdaHost;
+  readonly aws: LocalAwsEndpoint;
+  readonly dynamo: LocalDynamo;
+  /** Waits until no event delivery, flow or due schedule is still running. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const root = options.root ?? resolve(__dirname, '..');
+  const { config } = options;
+  const prefix = 'optline-local';
+  const clock = new VirtualClock(options.clockStart ?? new Date(), options.timeScale ?? 1);
+  const originationNumber =
+    config.origination.kind === 'existing' ? config.origination.phoneNumber : LOCAL_SIMULATOR_NUMBER;
+  const busName = `${EVENT_BUS_BASE_NAME}-local`;
+  const optOutListName = `${prefix}-opt-outs`;
+  const configurationSetName = `${prefix}-config-set`;
+
+  const dynamo = await startDynamo({ dataDir: options.dataDir, prefix });
+  const lambdas = new LambdaHost(root, prefix);
+
+  const sms = new SmsVoiceEmulator({
+    clock,
+    numbers: [originationNumber],
+    optOutListName,
+    configurationSetName,
+    messagesPerSecond: options.messagesPerSecond ?? config.origination.messagesPerSecond,
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    onInbound: async (event: SNSEvent) => {
+      for (const id of functionsWithTrigger('inbound-sms')) await lambdas.invoke(id, event);
+    },
+  });
+
+  const allRules: Readonly<Record<string, EventRuleDefinition>> = eventRules;
+  const rules: LocalRule[] = Object.entries(allRules).map(([name, rule]) => ({
+    name,
+    source: EVENT_SOURCE,
+    detailTypes: rule.detailTypes,
+    deliver: (event) => lambdas.invoke(rule.target, event),
+  }));
+  const bus = new EventBridgeEmulator({
+    clock,
+    busName,
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    rules,
+  });
+
+  const allMachines: Readonly<Record<string, StateMachineDefinition>> = stateMachines;
+  const machines: LocalStateMachine[] = Object.entries(allMachines).map(([id, machine]) => {
+    let text = readFileSync(resolve(root, machine.definitionFile), 'utf8');
+    for (const [placeholder, functionId] of Object.entries(machine.functionArns)) {
+      text = text.split(`\${${placeholder}}`).join(lambdas.arnOf(functionId));
+    }
+    return {
+      arn: stateMachineArn(prefix, id),
+      name: `${prefix}-${id}`,
+      definition: JSON.parse(text) as LocalStateMachine['definition'],
+    };
+  });
+  const invokeArn = async (arn: string, payload: unknown) => {
+    const id = lambdas.idOf(arn);
+    if (!id) throw new Error(`no local function for ${arn}`);
+    return lambdas.invoke(id, payload);
+  };
+  const stepFunctions = new StepFunctionsEmulator({
+    clock,
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    stateMachines: machines,
+    invokeLambda: invokeArn,
+  });
+  const scheduler = new SchedulerEmulator({
+    clock,
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    invokeTarget: async (arn, input) => {
+      await invokeArn(arn, input);
+    },
+  });
+
+  const aws = await startAwsEndpoint(
+    [sms.service(), bus.service(), stepFunctions.service()],
+    scheduler.routes(),
+  );
+
+  // The handlers' environment: exactly the variables CDK sets, pointing at the local peers.
+  const env: Record<string, string> = {
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL: aws.url,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    [COMMON_ENV.eventBus]: busName,
+    [COMMON_ENV.originationIdentity]: sms.phoneNumberArn(originationNumber),
+    [COMMON_ENV.originationNumber]: originationNumber,
+    [COMMON_ENV.configurationSet]: configurationSetName,
+    [COMMON_ENV.optOutList]: optOutListName,
+    [COMMON_ENV.config]: JSON.stringify(config.program),
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_DEV: 'false',
+  };
+  for (const [id, table] of Object.entries(tables) as [TableId, { envVar: string }][])
+    env[table.envVar] = dynamo.tableNames[id];
+  for (const id of Object.keys(allMachines))
+    env[`STATE_MACHINE_ARN_${id.toUpperCase()}`] = stateMachineArn(prefix, id);
+  for (const [id] of Object.entries(functions))
+    env[`FUNCTION_ARN_${id.toUpperCase()}`] = lambdas.arnOf(id as FunctionId);
+  Object.assign(process.env, env);
+  resetClients();
+
+  const api = new ApiGateway((id, event) => lambdas.invoke(id, event));
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) {
+      await scheduler.settle();
+      await bus.settle();
+      await stepFunctions.settle();
+    }
+  };
+  const local = localRoutes({
+    config,
+    clock,
+    sms,
+    bus,
+    stepFunctions,
+    scheduler,
+    originationNumber,
+    settle,
+    root,
+  });
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      try {
+        const body = await readBody(req, 1024 * 1024);
+        if (url.pathname.startsWith('/_local/')) {
+          await local(req, res, url, body);
+          return;
+        }
+        const result = await api.handle(req, url, body);
+        res.writeHead(result.statusCode, (result.headers ?? {}) as Record<string, string>);
+        res.end(result.body);
+      } catch (error) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'internal_error', message: (error as Error).message } }));
+      }
+    })();
+  });
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolvePromise());
+  });
+  scheduler.start();
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`,
+    port,
+    config,
+    originationNumber,
+    clock,
+    sms,
+    bus,
+    stepFunctions,
+    scheduler,
+    lambdas,
+    aws,
+    dynamo,
+    settle,
+    stop: async () => {
+      stepFunctions.stopAll();
+      await scheduler.stop();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await aws.stop();
+      resetClients();
+      await dynamo.stop();
+    },
+  };
+}
+
+function functionsWithTrigger(kind: FunctionDefinition['trigger']['kind']): FunctionId[] {
+  return (Object.entries(functions) as [FunctionId, FunctionDefinition][])
+    .filter(([, definition]) => definition.trigger.kind === kind)
+    .map(([id]) => id);
+}
+
+function stateMachineArn(prefix: string, id: string): string {
+  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${prefix}-${id}`;
+}

@@ -1,0 +1,168 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functions, tables } from '../../lib/catalog';
+import { resourcesOfType, synthesize } from '../support/template';
+import type { Template } from 'aws-cdk-lib/assertions';
+
+describe('Optline stack', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    ({ template } = synthesize());
+  });
+
+  describe('tables', () => {
+    it('creates one table per catalog entry', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', Object.keys(tables).length);
+    });
+
+    it('bills on demand with point-in-time recovery', () => {
+      for (const [, table] of resourcesOfType(template, 'AWS::DynamoDB::Table')) {
+        expect(table.Properties?.BillingMode).toBe('PAY_PER_REQUEST');
+        expect(table.Properties?.PointInTimeRecoverySpecification).toEqual({
+          PointInTimeRecoveryEnabled: true,
+        });
+      }
+    });
+
+    it('encrypts every table with the customer-managed key', () => {
+      for (const [, table] of resourcesOfType(template, 'AWS::DynamoDB::Table')) {
+        expect(table.Properties?.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+      }
+    });
+
+    it('protects tables from deletion and retains them with the stack', () => {
+      const all = template.findResources('AWS::DynamoDB::Table') as Record<
+        string,
+        { DeletionPolicy: string; Properties: { DeletionProtectionEnabled: boolean } }
+      >;
+      for (const table of Object.values(all)) {
+        expect(table.DeletionPolicy).toBe('Retain');
+        expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+      }
+    });
+
+    it('keys the consent log by phone and event key', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: 'phone', KeyType: 'HASH' },
+          { AttributeName: 'eventKey', KeyType: 'RANGE' },
+        ],
+      });
+    });
+
+    it('gives profiles the sparse marketing-subscribers index', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'marketingSubscribers' })]),
+      });
+    });
+
+    it('expires message records by TTL', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      });
+    });
+  });
+
+  describe('End User Messaging', () => {
+    it('provisions a number with a two-way channel to the inbound topic and self-managed opt-outs', () => {
+      template.hasResourceProperties('AWS::SMSVOICE::PhoneNumber', {
+        NumberType: 'SIMULATOR',
+        IsoCountryCode: 'US',
+        SelfManagedOptOutsEnabled: true,
+        TwoWay: {
+          Enabled: true,
+          ChannelArn: { Ref: Match.stringLikeRegexp('InboundSmsTopic') },
+          ChannelRole: Match.anyValue(),
+        },
+        OptOutListName: Match.anyValue(),
+        MandatoryKeywords: {
+          HELP: { Message: Match.stringLikeRegexp('Acme Coffee.*Msg & data rates may apply.*STOP') },
+          STOP: { Message: Match.stringLikeRegexp('Acme Coffee.*no more messages') },
+        },
+      });
+    });
+
+    it('creates an opt-out list', () => {
+      template.resourceCountIs('AWS::SMSVOICE::OptOutList', 1);
+    });
+
+    it('sends delivery events from the configuration set to a topic', () => {
+      template.hasResourceProperties('AWS::SMSVOICE::ConfigurationSet', {
+        EventDestinations: [
+          Match.objectLike({
+            Enabled: true,
+            MatchingEventTypes: Match.arrayWith(['TEXT_ALL']),
+            SnsDestination: { TopicArn: { Ref: Match.stringLikeRegexp('DeliveryEventsTopic') } },
+          }),
+        ],
+      });
+    });
+
+    it('blocks every destination country except the allowed ones', () => {
+      const [[, protect] = []] = resourcesOfType(template, 'AWS::SMSVOICE::ProtectConfiguration');
+      const rules = (
+        protect?.Properties?.CountryRuleSet as { SMS: { CountryCode: string; ProtectStatus: string }[] }
+      ).SMS;
+      expect(rules.length).toBeGreaterThan(200);
+      expect(rules.every((r) => r.ProtectStatus === 'BLOCK')).toBe(true);
+      expect(rules.map((r) => r.CountryCode)).not.toContain('US');
+      expect(rules.map((r) => r.CountryCode)).toContain('GB');
+      expect(rules.every((r) => /^[A-Z]{2}$/.test(r.CountryCode) && r.CountryCode !== 'XK')).toBe(true);
+    });
+
+    it('subscribes the inbound function to the inbound topic with a dead-letter queue', () => {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'lambda',
+        TopicArn: { Ref: Match.stringLikeRegexp('InboundSmsTopic') },
+        RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it('builds one Node.js 22 arm64 function per catalog entry', () => {
+      const lambdas = resourcesOfType(template, 'AWS::Lambda::Function').filter(
+        ([, f]) => f.Properties?.Runtime === 'nodejs22.x',
+      );
+      expect(lambdas).toHaveLength(Object.keys(functions).length);
+      for (const [, fn] of lambdas) {
+        expect(fn.Properties?.Architectures).toEqual(['arm64']);
+        expect(fn.Properties?.TracingConfig).toEqual({ Mode: 'Active' });
+      }
+    });
+
+    it('passes table names and messaging settings through the environment', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            PROFILES_TABLE: Match.anyValue(),
+            CONSENT_LOG_TABLE: Match.anyValue(),
+            ORIGINATION_IDENTITY: Match.anyValue(),
+            CONFIGURATION_SET_NAME: Match.anyValue(),
+            OPT_OUT_LIST_NAME: Match.anyValue(),
+            EVENT_BUS_NAME: Match.anyValue(),
+          }),
+        },
+      });
+    });
+  });
+
+  describe('events and API', () => {
+    it('creates the optline event bus', () => {
+      template.hasResourceProperties('AWS::Events::EventBus', { Name: 'optline-prod' });
+    });
+
+    it('requires IAM auth on server-to-server routes', () => {
+      const methods = resourcesOfType(template, 'AWS::ApiGateway::Method').filter(
+        ([, m]) => m.Properties?.HttpMethod === 'GET',
+      );
+      expect(methods.length).toBeGreaterThan(0);
+      for (const [, method] of methods) expect(method.Properties?.AuthorizationType).toBe('AWS_IAM');
+    });
+
+    it('serves the API under /v1', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'v1' });
+    });
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFromContext, parseDeploymentConfig } from '../../lib/config';
+
+describe('deployment config', () => {
+  it('fills sensible defaults when only the brand is given', () => {
+    const config = parseDeploymentConfig({ brand: 'Acme' });
+    expect(config.program.programName).toBe('Acme Texts');
+    expect(config.program.quietHours).toEqual({ start: '08:00', end: '21:00' });
+    expect(config.program.doubleOptIn).toBe(true);
+    expect(config.program.smartSendingHours).toBe(24);
+    expect(config.program.keywords.optOut).toContain('STOP');
+    expect(config.program.keywords.custom.map((k) => k.keyword)).toEqual(['PAUSE', 'RESUME']);
+    expect(config.origination).toMatchObject({
+      kind: 'provision',
+      numberType: 'SIMULATOR',
+      isoCountryCode: 'US',
+    });
+    expect(config.program.allowedCountries).toEqual(['US']);
+  });
+
+  it('defaults the allowed countries to the origination country', () => {
+    const config = parseDeploymentConfig({
+      brand: 'Acme',
+      origination: { kind: 'provision', isoCountryCode: 'CA' },
+    });
+    expect(config.program.allowedCountries).toEqual(['CA']);
+  });
+
+  it.each([
+    [{}, 'optline.brand'],
+    [{ brand: 'Acme', quietHours: { start: '07:00', end: '21:00' } }, 'optline.quietHours.start'],
+    [{ brand: 'Acme', quietHours: { start: '08:00', end: '22:30' } }, 'optline.quietHours.end'],
+    [{ brand: 'Acme', quietHours: { start: '8am', end: '21:00' } }, 'optline.quietHours.start'],
+    [{ brand: 'Acme', defaultTimeZone: 'Mars/Olympus' }, 'optline.defaultTimeZone'],
+    [{ brand: 'Acme', termsUrl: 'not a url' }, 'optline.termsUrl'],
+    [{ brand: 'Acme', allowedCountries: ['usa'] }, 'optline.allowedCountries.0'],
+    [
+      { brand: 'Acme', origination: { kind: 'provision', numberType: 'SHORT' } },
+      'optline.origination.numberType',
+    ],
+    [
+      { brand: 'Acme', origination: { kind: 'existing', phoneNumber: '+12065550100' } },
+      'optline.origination.originationIdentityArn',
+    ],
+    [{ brand: 'Acme', keywords: { optOut: ['QUIT'] } }, 'optline.keywords.optOut'],
+    [{ brand: 'Acme', keywords: { optIn: ['STOP'] } }, 'optline.keywords.optIn'],
+    [{ brand: 'Acme', smartSendingHours: -1 }, 'optline.smartSendingHours'],
+    [{ brand: 'Acme', colour: 'blue' }, 'optline'],
+  ])('refuses %j naming %s', (raw, field) => {
+    let error: unknown;
+    try {
+      parseDeploymentConfig(raw);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).field).toBe(field);
+    expect((error as ConfigError).message).toContain(field);
+  });
+
+  it('refuses a missing config with a message saying what to set', () => {
+    expect(() => parseDeploymentConfig(undefined)).toThrow(/optline\.brand/);
+  });
+
+  it('accepts the config as a JSON string from --context', () => {
+    const config = configFromContext(JSON.stringify({ brand: 'Acme', stage: 'dev' }));
+    expect(config.stage).toBe('dev');
+    expect(() => configFromContext('{not json')).toThrow(ConfigError);
+  });
+
+  it('accepts an existing number by ARN', () => {
+    const config = parseDeploymentConfig({
+      brand: 'Acme',
+      origination: {
+        kind: 'existing',
+        originationIdentityArn: 'arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-abc123',
+        phoneNumber: '+18885550123',
+        messagesPerSecond: 3,
+      },
+    });
+    expect(config.origination.kind).toBe('existing');
+  });
+});
