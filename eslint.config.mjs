@@ -56,4 +56,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The `optline` bin launcher is CommonJS run by plain node: it must `require` tsx before the TS CLI.
+    files: ['bin/**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -46,7 +46,7 @@ export const tables = {
     ],
     description: 'Subscription state per message class, properties, time zone, engagement',
   },
-  /** pk `phone`, sk `eventKey` = `<ISO time>#<eventId>`: append-only consent evidence. */
+  /** pk `phone`, sk `eventKey` = zero-padded sequence number (1, 2, 3…): append-only consent evidence. */
   consentLog: {
     envVar: 'CONSENT_LOG_TABLE',
     partitionKey: { name: 'phone', type: 'S' },

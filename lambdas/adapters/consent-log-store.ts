@@ -12,7 +12,7 @@ export interface ConsentLogStore {
   /** Appends the event unless one with the same key exists (a replay); says which happened. */
   append(event: ConsentEvent): Promise<'appended' | 'exists'>;
   get(phone: string, eventKey: string): Promise<ConsentEvent | undefined>;
-  /** Every event of a number, oldest first. */
+  /** Every event of a number, in the order recorded. */
   list(phone: string): Promise<ConsentEvent[]>;
 }
 

@@ -4,14 +4,8 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  ConfirmationMethod,
-  MarketingState,
-  OptOutListState,
-  Profile,
-  PropertyValue,
-  TransactionalState,
-} from '../domain/profile';
+import type { ConsentState } from '../domain/consent';
+import type { Profile } from '../domain/profile';
 import { dynamoClient } from './aws-clients';
 import { tableName } from './table-names';
 
@@ -23,13 +17,11 @@ export interface ConsentProjection {
   readonly expectedVersion: number;
   readonly nextVersion: number;
   readonly eventId: string;
-  readonly consentUpdatedAt: string;
-  readonly marketing: MarketingState;
-  readonly transactional: TransactionalState;
-  readonly optedOutAt: string | undefined;
-  readonly marketingConfirmedBy: ConfirmationMethod | undefined;
-  readonly properties: Readonly<Record<string, PropertyValue>>;
-  readonly optOutList: OptOutListState | undefined;
+  /** Time of the change (the person's action), compared with later inputs to order them; unset keeps it. */
+  readonly consentUpdatedAt: string | undefined;
+  readonly state: ConsentState;
+  /** Activity recorded in the same write (last inbound, the reply about to be sent). */
+  readonly activity?: ActivityUpdate;
   readonly timeZone?: string;
   readonly now: string;
 }
@@ -67,11 +59,11 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async applyConsent(p: ConsentProjection): Promise<'applied' | 'stale'> {
+    const { state } = p;
     const set: string[] = [
       'marketing = :marketing',
       'transactional = :transactional',
       'consentVersion = :next',
-      'consentUpdatedAt = :consentAt',
       'lastConsentEventId = :eventId',
       'properties = :properties',
       'updatedAt = :now',
@@ -79,31 +71,38 @@ export class DynamoProfileStore implements ProfileStore {
     ];
     const remove: string[] = [];
     const values: Record<string, unknown> = {
-      ':marketing': p.marketing,
-      ':transactional': p.transactional,
+      ':marketing': state.marketing,
+      ':transactional': state.transactional,
       ':next': p.nextVersion,
       ':expected': p.expectedVersion,
-      ':consentAt': p.consentUpdatedAt,
       ':eventId': p.eventId,
-      ':properties': p.properties,
+      ':properties': state.properties,
       ':now': p.now,
     };
     const optional: [string, unknown][] = [
-      ['optedOutAt', p.optedOutAt],
-      ['marketingConfirmedBy', p.marketingConfirmedBy],
-      ['optOutList', p.optOutList],
-      ['timeZone', p.timeZone],
+      ['optedOutAt', state.optedOutAt],
+      ['marketingConfirmedBy', state.marketingConfirmedBy],
+      ['optOutList', state.optOutList],
+      ['beforeOptOut', state.beforeOptOut],
     ];
     for (const [name, value] of optional) {
-      if (value === undefined) {
-        if (name !== 'timeZone') remove.push(name);
-      } else {
+      if (value === undefined) remove.push(name);
+      else {
         set.push(`${name} = :${name}`);
         values[`:${name}`] = value;
       }
     }
+    for (const [name, value] of Object.entries({
+      ...p.activity,
+      timeZone: p.timeZone,
+      consentUpdatedAt: p.consentUpdatedAt,
+    })) {
+      if (value === undefined) continue;
+      set.push(`${name} = :${name}`);
+      values[`:${name}`] = value;
+    }
     // Sparse index: only numbers that may receive marketing carry a shard.
-    if (p.marketing === 'subscribed' && p.optedOutAt === undefined) {
+    if (state.marketing === 'subscribed' && state.optedOutAt === undefined) {
       set.push('marketingShard = :shard');
       values[':shard'] = marketingShardOf(p.phone);
     } else {

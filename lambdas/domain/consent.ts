@@ -1,8 +1,20 @@
 /**
  * Consent events: the append-only evidence of every change to what a number agreed to receive.
  * The consent log is the source of truth; the profile's consent fields are a projection of it.
+ * Events of a number form a sequence (1, 2, 3…): appending number n+1 is conditional on its key being
+ * free, so the append itself is the optimistic lock and two inputs can never both build on state n.
+ * An event records the state before and after and the effects decided with it (replies, opt-out
+ * list), so a replay after a crash finishes exactly what was decided, without deciding again.
  */
-import type { ConfirmationMethod, MarketingState, PropertyValue, TransactionalState } from './profile';
+import type {
+  ConfirmationMethod,
+  MarketingState,
+  OptOutListState,
+  Profile,
+  PropertyValue,
+  TransactionalState,
+} from './profile';
+import type { MessageClass } from './messages';
 
 export type ConsentClass = 'marketing' | 'transactional';
 
@@ -17,23 +29,34 @@ export type ConsentAction =
   | 'opted_out'
   /** START/UNSTOP after an opt-out. */
   | 'resubscribed'
-  /** A resubscription that End User Messaging's opt-out list does not yet allow (30-day limit). */
+  /** A resubscription End User Messaging's opt-out list does not allow yet (one removal per 30 days). */
   | 'resubscribe_deferred'
   /** A keyword such as PAUSE or RESUME set or cleared a profile property. */
   | 'property_changed'
   /** Transactional consent given (API, checkout). */
   | 'transactional_consent_given';
 
-export interface ConsentSnapshot {
+/** The consent part of a profile: what the log projects. */
+export interface ConsentState {
   readonly marketing: MarketingState;
   readonly transactional: TransactionalState;
-  readonly optedOut: boolean;
+  readonly optedOutAt?: string;
+  readonly marketingConfirmedBy?: ConfirmationMethod;
+  readonly properties: Readonly<Record<string, PropertyValue>>;
+  readonly optOutList?: OptOutListState;
+  /** The subscriptions an opt-out ended, restored by START. */
+  readonly beforeOptOut?: {
+    readonly marketing: MarketingState;
+    readonly transactional: TransactionalState;
+    readonly marketingConfirmedBy?: ConfirmationMethod;
+  };
 }
 
 export interface ConsentEvidence {
   /** How the person expressed it. */
   readonly method: ConsentMethod;
   readonly keyword?: string;
+  readonly naturalLanguage?: boolean;
   readonly inboundMessageId?: string;
   /** The exact text the person sent. */
   readonly messageBody?: string;
@@ -46,14 +69,38 @@ export interface ConsentEvidence {
   readonly source?: string;
   readonly checkedByUser?: boolean;
   readonly uncheckedByDefault?: boolean;
-  /** Free-form details the engine adds (why a resubscription was deferred…). */
-  readonly note?: string;
+}
+
+/** A text decided together with a consent change (confirmation, HELP answer…). */
+export interface PlannedReply {
+  /** Idempotency key of the send. */
+  readonly key: string;
+  readonly body: string;
+  readonly messageClass: MessageClass;
+}
+
+export interface ConsentEffects {
+  readonly replies: readonly PlannedReply[];
+  /** End User Messaging opt-out list change, done before the replies. */
+  readonly optOutList?: 'put' | 'delete';
+  /** Domain events to publish once the change is projected. */
+  readonly events: readonly {
+    readonly type:
+      | 'SubscriptionRequested'
+      | 'SubscriptionConfirmed'
+      | 'OptedOut'
+      | 'Resubscribed'
+      | 'ProfilePropertyChanged';
+    readonly detail: Record<string, unknown>;
+  }[];
 }
 
 export interface ConsentEvent {
   readonly phone: string;
-  /** Sort key: `<at>#<eventId>`, so a query returns events in the order they happened. */
+  /** Sort key: the zero-padded sequence number, so a query returns events in the order they were recorded. */
   readonly eventKey: string;
+  /** Position in the number's log (1, 2, 3…). */
+  readonly seq: number;
   /** Deterministic from the input (e.g. the inbound message id): a duplicate delivery appends nothing. */
   readonly eventId: string;
   /** When the person acted (inbound timestamp, form submission time). */
@@ -62,17 +109,29 @@ export interface ConsentEvent {
   readonly recordedAt: string;
   readonly action: ConsentAction;
   readonly classes: readonly ConsentClass[];
-  readonly previous: ConsentSnapshot;
-  readonly next: ConsentSnapshot;
-  /** False when the event arrived after a newer change and therefore did not change the state. */
+  readonly previous: ConsentState;
+  readonly next: ConsentState;
+  /** False when the event changed nothing (older than the current state, or already in it); `note` says why. */
   readonly applied: boolean;
-  readonly confirmedBy?: ConfirmationMethod;
+  readonly note?: string;
   readonly propertyChange?: { readonly name: string; readonly value: PropertyValue | null };
   readonly evidence: ConsentEvidence;
-  /** The profile's consent version once this event is applied. */
-  readonly version: number;
+  readonly effects: ConsentEffects;
 }
 
-export function eventKeyOf(at: string, eventId: string): string {
-  return `${at}#${eventId}`;
+export function eventKeyOf(seq: number): string {
+  return String(seq).padStart(10, '0');
+}
+
+export function consentStateOf(profile: Profile | undefined): ConsentState {
+  if (!profile) return { marketing: 'never_subscribed', transactional: 'never_subscribed', properties: {} };
+  return {
+    marketing: profile.marketing,
+    transactional: profile.transactional,
+    properties: profile.properties,
+    ...(profile.optedOutAt ? { optedOutAt: profile.optedOutAt } : {}),
+    ...(profile.marketingConfirmedBy ? { marketingConfirmedBy: profile.marketingConfirmedBy } : {}),
+    ...(profile.optOutList ? { optOutList: profile.optOutList } : {}),
+    ...(profile.beforeOptOut ? { beforeOptOut: profile.beforeOptOut } : {}),
+  };
 }

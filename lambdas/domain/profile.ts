@@ -30,6 +30,12 @@ export interface Profile {
   readonly lastConsentEventId?: string;
   /** The number's state on the End User Messaging opt-out list, as far as Optline changed it. */
   readonly optOutList?: OptOutListState;
+  /** The subscriptions an opt-out ended, restored by START. */
+  readonly beforeOptOut?: {
+    readonly marketing: MarketingState;
+    readonly transactional: TransactionalState;
+    readonly marketingConfirmedBy?: ConfirmationMethod;
+  };
   readonly lastSmsAt?: string;
   readonly lastInboundAt?: string;
   /** The last message sent to the number, for keywords that only count as a reply to it. */

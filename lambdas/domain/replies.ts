@@ -16,7 +16,9 @@ export function optOutConfirmation(p: Program, resubscribeAfter?: string): strin
   const how = resubscribeAfter
     ? `Reply START after ${resubscribeAfter} to resubscribe (the carrier's opt-out list allows one removal per 30 days).`
     : 'Reply START to resubscribe.';
-  return `${p.brand}: You are unsubscribed and will receive no more messages. ${how}`;
+  // The support contact is included because HELP cannot be answered afterwards: End User Messaging
+  // refuses every text to a number on the opt-out list.
+  return `${p.brand}: You are unsubscribed and will receive no more messages. ${how} Help: ${p.supportContact}`;
 }
 
 export function helpReply(p: Program): string {

@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SNSEvent } from 'aws-lambda';
 import { InboundSmsSchema } from '../domain/inbound-sms';
 import { maskPhone } from '../domain/phone';
+import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { EndUserMessagingGateway } from '../adapters/sms-gateway';
@@ -21,6 +22,7 @@ function dependencies(): InboundDeps {
     config,
     phonePolicy: phonePolicy(config),
     profiles: new DynamoProfileStore(),
+    consentLog: new DynamoConsentLogStore(),
     messages: new DynamoMessageStore(),
     gateway: new EndUserMessagingGateway(),
     events: new EventBridgePublisher(),

@@ -1,16 +1,23 @@
 /**
- * What happens when a subscriber texts the number. Idempotent under SNS's at-least-once delivery: the
- * inbound message is recorded under its `inboundMessageId` first, and a message already processed is
- * not processed again.
+ * What happens when a subscriber texts the number. Idempotent under SNS's at-least-once delivery:
+ * - a consent keyword is recorded as a consent event keyed by the inbound message id (see
+ *   consent-recorder.ts): a duplicate finds it and changes and sends nothing new;
+ * - HELP is answered once per inbound message (the reply's id is derived from it);
+ * - anything else is stored under the inbound message id and published once.
  */
 import type { Clock } from '../domain/clock';
+import { consentStateOf } from '../domain/consent';
+import { decideInbound } from '../domain/consent-engine';
 import type { ReceivedSms } from '../domain/inbound-sms';
+import { matchKeyword } from '../domain/keywords';
 import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import type { RuntimeConfig } from '../domain/runtime-config';
+import type { ConsentLogStore } from '../adapters/consent-log-store';
+import type { EventPublisher } from '../adapters/event-publisher';
 import type { MessageStore } from '../adapters/message-store';
 import type { ProfileStore } from '../adapters/profile-store';
 import type { SmsGateway } from '../adapters/sms-gateway';
-import type { EventPublisher } from '../adapters/event-publisher';
+import { recordConsent } from './consent-recorder';
 import { send, type SendResult } from './send';
 
 export interface InboundDeps {
@@ -18,26 +25,111 @@ export interface InboundDeps {
   readonly config: RuntimeConfig;
   readonly phonePolicy: PhonePolicy;
   readonly profiles: ProfileStore;
+  readonly consentLog: ConsentLogStore;
   readonly messages: MessageStore;
   readonly gateway: SmsGateway;
   readonly events: EventPublisher;
 }
 
 export type InboundOutcome =
-  | { readonly status: 'duplicate' }
   | { readonly status: 'ignored'; readonly reason: string }
-  | { readonly status: 'processed'; readonly replies: readonly SendResult[] };
+  | { readonly status: 'duplicate' }
+  | {
+      readonly status: 'consent';
+      readonly action: string;
+      readonly applied: boolean;
+      readonly replayed: boolean;
+      readonly replies: readonly SendResult[];
+    }
+  | { readonly status: 'replied'; readonly replies: readonly SendResult[] }
+  | { readonly status: 'conversational' };
 
 const DAY_SECONDS = 86_400;
 
 export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Promise<InboundOutcome> {
-  const now = deps.clock.now();
   let phone: string;
   try {
+    // Any country: a STOP from anywhere is honoured, even where the program does not send.
     phone = normalisePhone(sms.originationNumber, { ...deps.phonePolicy, allowedCountries: ['*'] }).e164;
   } catch {
     return { status: 'ignored', reason: 'invalid_origination_number' };
   }
+  const intent = matchKeyword(sms.messageBody, deps.config.keywords);
+  const now = deps.clock.now();
+
+  const outcome = await recordConsent(
+    deps,
+    {
+      phone,
+      at: sms.receivedAt,
+      eventId: `sms-${sms.inboundMessageId}`,
+      evidence: {
+        method: 'keyword',
+        ...(intent.kind !== 'none' ? { keyword: intent.keyword } : {}),
+        ...(intent.kind === 'opt_out' ? { naturalLanguage: intent.natural } : {}),
+        inboundMessageId: sms.inboundMessageId,
+        messageBody: sms.messageBody,
+        originationNumber: phone,
+        destinationNumber: sms.destinationNumber,
+      },
+      activity: { lastInboundAt: sms.receivedAt },
+      inReplyTo: sms.inboundMessageId,
+    },
+    (profile) =>
+      decideInbound(
+        consentStateOf(profile),
+        intent,
+        {
+          phone,
+          at: sms.receivedAt,
+          inboundMessageId: sms.inboundMessageId,
+          body: sms.messageBody,
+          now,
+          consentUpdatedAt: profile?.consentUpdatedAt,
+          lastOutboundCampaignId: profile?.lastOutbound?.campaignId,
+        },
+        deps.config,
+      ),
+  );
+
+  if (outcome.status === 'recorded') {
+    return {
+      status: 'consent',
+      action: outcome.event.action,
+      applied: outcome.event.applied,
+      replayed: outcome.replayed,
+      replies: outcome.replies,
+    };
+  }
+
+  const { decision } = outcome;
+  if (decision.kind === 'reply') {
+    const replies: SendResult[] = [];
+    for (const reply of decision.replies) {
+      replies.push(
+        await send(deps, {
+          to: phone,
+          body: reply.body,
+          messageClass: reply.messageClass,
+          idempotencyKey: reply.key,
+          inReplyTo: sms.inboundMessageId,
+          profile: outcome.profile ?? null,
+        }),
+      );
+    }
+    return { status: 'replied', replies };
+  }
+
+  return recordConversational(deps, phone, sms, now);
+}
+
+/** Stores a free-text message and publishes it once; no automatic reply (a human or a rule may answer). */
+async function recordConversational(
+  deps: InboundDeps,
+  phone: string,
+  sms: ReceivedSms,
+  now: Date,
+): Promise<InboundOutcome> {
   const recordId = `in#${sms.inboundMessageId}`;
   const existing = await deps.messages.get(recordId);
   if (existing?.status === 'processed') return { status: 'duplicate' };
@@ -54,13 +146,20 @@ export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Pro
     });
   }
   await deps.profiles.recordActivity(phone, { lastInboundAt: sms.receivedAt }, now.toISOString());
-  const reply = await send(deps, {
-    to: phone,
-    body: 'Thanks for your message. Reply HELP for help or STOP to opt out.',
-    messageClass: 'conversational',
-    inReplyTo: sms.inboundMessageId,
-    idempotencyKey: `reply#${sms.inboundMessageId}`,
-  });
+  await deps.events.publish([
+    {
+      type: 'InboundMessageReceived',
+      at: sms.receivedAt,
+      detail: {
+        eventId: recordId,
+        phone,
+        body: sms.messageBody,
+        inboundMessageId: sms.inboundMessageId,
+        destinationNumber: sms.destinationNumber,
+        previousPublishedMessageId: sms.previousPublishedMessageId ?? null,
+      },
+    },
+  ]);
   await deps.messages.update(recordId, { status: 'processed' });
-  return { status: 'processed', replies: [reply] };
+  return { status: 'conversational' };
 }

@@ -3,10 +3,13 @@
  * through here, so consent, opt-out and the other rules are checked at the moment of sending and every
  * decision not to send is recorded with its reason.
  *
- * Exactly-once: the message id is derived from the caller's idempotency key and claimed with a
- * conditional put before End User Messaging is called. A retry finds the claim and sends nothing.
- * End User Messaging has no idempotency token, so a crash between the claim and the API call loses
- * that one message rather than risking a duplicate: Optline prefers at-most-once for texts.
+ * Duplicates: the message id is derived from the caller's idempotency key. End User Messaging has
+ * no idempotency token, so a crash between recording and sending forces a choice per class:
+ * - marketing, transactional and conversational texts are at most once: the id is claimed with a
+ *   conditional put before End User Messaging is called, a retry finds the claim and sends nothing,
+ *   and a crash between claim and call loses that one text rather than sending it twice;
+ * - compliance texts (opt-out confirmation, HELP answer, opt-in request) are at least once: they are
+ *   recorded after the call, so a crash can repeat one but never drop it.
  */
 import type { Clock } from '../domain/clock';
 import { messageTypeFor, withBrandPrefix, type MessageClass } from '../domain/messages';
@@ -39,6 +42,8 @@ export interface SendRequest {
   readonly mediaUrls?: readonly string[];
   /** The profile when the caller already read it (saves a read); otherwise it is loaded. */
   readonly profile?: Profile | null;
+  /** Update the profile's last-SMS time (default true; false when the caller's own write does it). */
+  readonly recordProfileActivity?: boolean;
 }
 
 export type SendResult =
@@ -85,8 +90,12 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
       : { status: 'duplicate', messageId };
   }
 
-  const claimed = await deps.messages.putIfAbsent({ ...base, status: 'sending' });
-  if (!claimed) return { status: 'duplicate', messageId };
+  const atLeastOnce = request.messageClass === 'compliance';
+  if (atLeastOnce) {
+    if (await deps.messages.get(messageId)) return { status: 'duplicate', messageId };
+  } else if (!(await deps.messages.putIfAbsent({ ...base, status: 'sending' }))) {
+    return { status: 'duplicate', messageId };
+  }
 
   let awsMessageId: string;
   try {
@@ -103,9 +112,12 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     }));
   } catch (error) {
     if (error instanceof OptedOutAtCarrierError) {
-      await deps.messages.update(messageId, { status: 'skipped', reason: 'opt_out_list' });
+      if (atLeastOnce)
+        await deps.messages.putIfAbsent({ ...base, status: 'skipped', reason: 'opt_out_list' });
+      else await deps.messages.update(messageId, { status: 'skipped', reason: 'opt_out_list' });
       return { status: 'skipped', messageId, reason: 'opt_out_list' };
     }
+    if (atLeastOnce) throw error;
     if (error instanceof SmsThrottledError) {
       // Nothing left our hands: free the id so the caller's retry can send.
       await deps.messages.releaseClaim(messageId);
@@ -115,7 +127,9 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     throw error;
   }
 
-  await deps.messages.update(messageId, { status: 'sent', awsMessageId });
+  if (atLeastOnce) await deps.messages.putIfAbsent({ ...base, status: 'sent', awsMessageId });
+  else await deps.messages.update(messageId, { status: 'sent', awsMessageId });
+  if (request.recordProfileActivity === false) return { status: 'sent', messageId, awsMessageId, body };
   await deps.profiles.recordActivity(
     request.to,
     {

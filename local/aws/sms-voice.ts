@@ -324,7 +324,13 @@ function registeredKeyword(body: string): string {
   return ['HELP', 'STOP'].includes(word) ? word : '';
 }
 
-function snsEvent(payload: Record<string, string>, at: string, region: string, account: string): SNSEvent {
+/** The SNS event End User Messaging's two-way channel delivers for one inbound text. */
+export function snsEvent(
+  payload: Record<string, string>,
+  at: string,
+  region = 'us-east-1',
+  account = '000000000000',
+): SNSEvent {
   const topicArn = `arn:aws:sns:${region}:${account}:optline-inbound-sms`;
   return {
     Records: [

@@ -26,14 +26,15 @@ describe('phone simulator page', () => {
   });
 
   it('sends a typed text to the platform and shows the reply in the conversation', async () => {
-    await page.fill('#message', 'Hello from the browser');
+    await page.fill('#message', 'JOIN');
     await page.click('#send');
 
     const sent = page.locator('.bubble[data-direction="to_platform"]');
     const received = page.locator('.bubble[data-direction="to_phone"]');
     await expect.poll(() => sent.count()).toBe(1);
     await expect.poll(() => received.count()).toBeGreaterThan(0);
-    expect(await sent.first().textContent()).toContain('Hello from the browser');
+    expect(await sent.first().textContent()).toContain('JOIN');
+    await expect.poll(() => received.first().textContent()).toContain('Reply Y to confirm');
 
     const outbox = await runtime.outbox(phone);
     expect(await received.first().textContent()).toContain(outbox[0]?.body ?? 'missing');
@@ -41,7 +42,7 @@ describe('phone simulator page', () => {
 
   it('refreshes live when the platform texts the phone without a page action', async () => {
     const before = await page.locator('.bubble[data-direction="to_phone"]').count();
-    await runtime.text(phone, 'another one');
+    await runtime.text(phone, 'YES');
     await expect
       .poll(() => page.locator('.bubble[data-direction="to_phone"]').count(), { timeout: 5000 })
       .toBeGreaterThan(before);

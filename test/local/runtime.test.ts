@@ -24,7 +24,7 @@ describe('local runtime', () => {
 
   it('carries an inbound text through the SNS-shaped event and the handler to a reply in the outbox', async () => {
     const phone = '+12065550101';
-    const replies = await runtime.text(phone, 'hello there');
+    const replies = await runtime.text(phone, 'HELP');
     const outbox = await runtime.outbox(phone);
 
     expect(replies.length).toBeGreaterThan(0);

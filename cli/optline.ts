@@ -1,0 +1,240 @@
+/**
+ * `optline`: developer commands for an Optline project. `npx optline …` runs this file through
+ * bin/optline-cli.cjs; `npx tsx cli/optline.ts …` works too. Every subcommand is one entry of
+ * COMMANDS, with its own usage text and argument parsing; usage errors exit 2.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { InvalidPhoneNumberError } from '../lambdas/domain/errors';
+import { analyseMessage } from '../lambdas/domain/message-format';
+import { estimateCost, lintMessage, type CostEstimate } from '../lambdas/domain/message-lint';
+import { normalisePhone } from '../lambdas/domain/phone';
+import { loadLocalConfig } from '../local/load-config';
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Where to look for cdk.json (this directory or the nearest parent that has one). */
+  readonly cwd: string;
+}
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  run(args: readonly string[], io: CliIo): number | Promise<number>;
+}
+
+/** Bad arguments: reported with the command's usage, exit code 2. */
+class UsageError extends Error {}
+
+const EXIT_OK = 0;
+const EXIT_USAGE = 2;
+
+/** The preview country when `--to` is not given: most Optline programs text US numbers. */
+const DEFAULT_COUNTRY = 'US';
+
+const preview: Command = {
+  summary: 'Show encoding, segments, cost and warnings for a message body',
+  usage: [
+    'Usage: optline preview "<body>" [--to <phone>] [--brand <brand>] [--media <url>]... [--require-opt-out] [--json]',
+    '',
+    'Shows how a text will be encoded and billed, and what carriers may object to.',
+    '',
+    'Options:',
+    `  --to <phone>        Destination number; its country picks the price (default ${DEFAULT_COUNTRY})`,
+    '  --brand <brand>     Brand for the prefix check (default: optline.brand in cdk.json)',
+    '  --media <url>       Media to attach (repeatable): the estimate becomes an MMS',
+    '  --require-opt-out   Warn when the text has no "Reply STOP to opt out" language',
+    '  --json              Print { encoding, characters, segments, costEstimate, warnings }',
+    '  -h, --help          Show this help',
+    '',
+    'A body that starts with "-" goes after "--": optline preview -- "-20% today only"',
+  ].join('\n'),
+  run: runPreview,
+};
+
+const COMMANDS: Readonly<Record<string, Command>> = { preview };
+
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.err(`optline: missing command\n\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = rest[0] === undefined ? undefined : findCommand(rest[0]);
+    io.out(topic ? topic.usage : usage());
+    return EXIT_OK;
+  }
+  const command = findCommand(name);
+  if (!command) {
+    io.err(`optline: unknown command "${name}"\n\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`optline ${name}: ${error.message}\n\n${command.usage}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: optline <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run "optline <command> --help" for the options of a command.',
+  ].join('\n');
+}
+
+function findCommand(name: string): Command | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
+function runPreview(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parse(args, {
+    to: { type: 'string' },
+    brand: { type: 'string' },
+    media: { type: 'string', multiple: true },
+    'require-opt-out': { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.out(preview.usage);
+    return EXIT_OK;
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`expected one message body, got ${positionals.length} arguments (quote the body)`);
+  }
+  const body = positionals[0];
+  if (body === undefined || body.trim() === '') throw new UsageError('missing message body');
+
+  const country = values.to === undefined ? DEFAULT_COUNTRY : countryOf(values.to);
+  const brand = values.brand ?? brandFromConfig(io);
+  const mediaUrls = values.media ?? [];
+
+  const analysis = analyseMessage(body);
+  const mms = mediaUrls.some((url) => url.trim() !== '');
+  const costEstimate = estimateCost(analysis, country, { mms }) ?? null;
+  const warnings = lintMessage(body, {
+    brand,
+    requireOptOutLanguage: values['require-opt-out'] ?? false,
+    ...(values.media === undefined ? {} : { mediaUrls }),
+  }).map(({ code, message }) => ({ code, message }));
+
+  if (values.json) {
+    const result = {
+      encoding: analysis.encoding,
+      characters: analysis.characters,
+      segments: analysis.segments,
+      costEstimate,
+      warnings,
+    };
+    io.out(JSON.stringify(result, null, 2));
+    return EXIT_OK;
+  }
+
+  const unitName = analysis.encoding === 'GSM-7' ? 'septets' : 'UTF-16 code units';
+  const lines = [
+    `Encoding     ${analysis.encoding}`,
+    `Characters   ${analysis.characters}${analysis.units === analysis.characters ? '' : ` (${analysis.units} ${unitName})`}`,
+    `Segments     ${analysis.segments} (${analysis.perSegment} characters per segment)`,
+    `Cost         ${describeCost(costEstimate, country, mms)}`,
+  ];
+  if (warnings.length === 0) {
+    lines.push('Warnings     none');
+  } else {
+    lines.push(`Warnings     ${warnings.length}`);
+    for (const warning of warnings) lines.push(`  ${warning.code}: ${warning.message}`);
+  }
+  io.out(lines.join('\n'));
+  return EXIT_OK;
+}
+
+/** node:util parseArgs, with its errors (unknown option, missing value) turned into usage errors. */
+function parse<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
+  args: readonly string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function countryOf(to: string): string {
+  try {
+    return normalisePhone(to, { defaultCountry: DEFAULT_COUNTRY, allowedCountries: ['*'] }, '--to').country;
+  } catch (error) {
+    if (error instanceof InvalidPhoneNumberError) {
+      throw new UsageError(`invalid --to "${to}": ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The brand from the project's cdk.json (`optline.brand`). Without one the prefix check is skipped,
+ * with a note on stderr so `--json` output stays clean.
+ */
+function brandFromConfig(io: CliIo): string {
+  const root = findProjectRoot(io.cwd);
+  try {
+    return loadLocalConfig(root).program.brand;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    io.err(
+      `optline: no brand from ${join(root, 'cdk.json')} (${reason}); pass --brand. Skipping the brand check.`,
+    );
+    return '';
+  }
+}
+
+/** The nearest directory from `start` up that has a cdk.json, else the project this CLI belongs to. */
+function findProjectRoot(start: string): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, 'cdk.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(__dirname, '..');
+    dir = parent;
+  }
+}
+
+function describeCost(cost: CostEstimate | null, country: string, mms: boolean): string {
+  if (!cost) return `no ${mms ? 'MMS' : 'SMS'} price for ${country} in the built-in table`;
+  const units =
+    cost.channel === 'MMS' ? '1 MMS' : `${cost.segments} SMS segment${cost.segments === 1 ? '' : 's'}`;
+  return `${formatUsd(cost.perMessageUsd)} per message to ${cost.country} (${units}; approximate 2025 list price)`;
+}
+
+function formatUsd(value: number): string {
+  const [whole, fraction = ''] = value.toFixed(5).split('.');
+  return `$${whole}.${fraction.replace(/0+$/, '').padEnd(2, '0')}`;
+}
+
+function processIo(): CliIo {
+  return {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    cwd: process.cwd(),
+  };
+}
+
+// `npx tsx cli/optline.ts …` runs this file directly; bin/optline-cli.cjs requires it and calls main.
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { analyseMessage } from '../../lambdas/domain/message-format';
+import { estimateCost } from '../../lambdas/domain/message-lint';
+
+const ROOT = resolve(__dirname, '../..');
+const LAUNCHER = resolve(ROOT, 'bin/optline-cli.cjs');
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node bin/optline-cli.cjs …` as a user would, from the project root unless told otherwise. */
+async function optline(args: string[], cwd = ROOT): Promise<Run> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [LAUNCHER, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+function usd(body: string, country: string): number | undefined {
+  return estimateCost(analyseMessage(body), country)?.perMessageUsd;
+}
+
+describe('optline preview --json', () => {
+  it('prints exactly encoding, characters, segments, costEstimate and warnings', async () => {
+    const body = 'Acme Coffee: Your latte is ready!';
+    const run = await optline(['preview', body, '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      encoding: 'GSM-7',
+      characters: 33,
+      segments: 1,
+      costEstimate: {
+        country: 'US',
+        currency: 'USD',
+        perMessageUsd: usd(body, 'US'),
+        segments: 1,
+        channel: 'SMS',
+      },
+      warnings: [],
+    });
+  });
+
+  it('prices the country of --to and reports the warnings', async () => {
+    const body = `https://bit.ly/x ${'“deal” '.repeat(12)}`;
+    const run = await optline(['preview', body, '--to', '+447400123456', '--json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(result).toMatchObject({
+      encoding: 'UCS-2',
+      characters: [...body].length,
+      segments: 2,
+      costEstimate: { country: 'GB', segments: 2, channel: 'SMS', perMessageUsd: usd(body, 'GB') },
+    });
+    expect((result.warnings as { code: string }[]).map((w) => w.code)).toEqual([
+      'starts_with_link',
+      'link_shortener',
+      'missing_brand_prefix',
+      'forces_ucs2',
+    ]);
+    for (const w of result.warnings as Record<string, unknown>[]) {
+      expect(Object.keys(w)).toEqual(['code', 'message']);
+    }
+  });
+
+  it('gives a null estimate for a country without a price', async () => {
+    const run = await optline(['preview', 'Acme Coffee: hi', '--to', '+81312345678', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ costEstimate: null });
+  });
+
+  it('takes the brand from --brand, and works from any directory', async () => {
+    const run = await optline(['preview', 'Bean There: hi', '--brand', 'Bean There', '--json'], tmpdir());
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ warnings: [] });
+  });
+
+  it('takes the brand from cdk.json (optline.brand) by default', async () => {
+    const run = await optline(['preview', 'Bean There: hi', '--json']);
+    const result = JSON.parse(run.stdout) as { warnings: { code: string; message: string }[] };
+    expect(result.warnings.map((w) => w.code)).toEqual(['missing_brand_prefix']);
+    expect(result.warnings[0]?.message).toContain('Acme Coffee');
+  });
+
+  it('estimates an MMS when media is attached', async () => {
+    const run = await optline([
+      'preview',
+      'Acme Coffee: menu',
+      '--media',
+      'https://acme.example/m.jpg',
+      '--json',
+    ]);
+    expect(JSON.parse(run.stdout)).toMatchObject({ costEstimate: { channel: 'MMS', segments: 1 } });
+  });
+});
+
+describe('optline preview', () => {
+  it('prints the numbers for people', async () => {
+    const body = `Acme Coffee: ${'x'.repeat(150)}`;
+    const run = await optline(['preview', body]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Encoding\s+GSM-7/);
+    expect(run.stdout).toMatch(/Characters\s+163/);
+    expect(run.stdout).toMatch(/Segments\s+2 \(153 characters per segment\)/);
+    expect(run.stdout).toContain(`$${usd(body, 'US')} per message to US (2 SMS segments`);
+    expect(run.stdout).toMatch(/Warnings\s+none/);
+  });
+
+  it('lists warnings with their codes', async () => {
+    const run = await optline(['preview', 'Hi “there” 😀', '--require-opt-out']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Characters\s+12 \(13 UTF-16 code units\)/);
+    expect(run.stdout).toMatch(/Warnings\s+3/);
+    expect(run.stdout).toContain('missing_brand_prefix: ');
+    expect(run.stdout).toContain('missing_opt_out_language: ');
+    expect(run.stdout).toContain('forces_ucs2: ');
+  });
+
+  it('accepts a body that starts with "-" after --', async () => {
+    const run = await optline(['preview', '--json', '--', '-20% today']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ characters: 10 });
+  });
+});
+
+describe('optline usage', () => {
+  it.each([
+    [['frob'], /unknown command "frob"/],
+    [[], /missing command/],
+    [['preview'], /missing message body/],
+    [['preview', '   '], /missing message body/],
+    [['preview', 'two', 'words'], /expected one message body/],
+    [['preview', 'hi', '--to', 'not-a-number'], /invalid --to "not-a-number"/],
+    [['preview', 'hi', '--to', '+1555'], /invalid --to "\+1555"/],
+    [['preview', 'hi', '--to'], /--to/],
+    [['preview', 'hi', '--bogus'], /Unknown option '--bogus'/],
+  ])('rejects %j with exit code 2 and a message on stderr', async (args, message) => {
+    const run = await optline(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toContain('Usage: optline');
+    expect(run.stdout).toBe('');
+  });
+
+  it.each([[['--help']], [['help']], [['-h']]])('prints usage for %j', async (args) => {
+    const run = await optline(args);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: optline <command>');
+    expect(run.stdout).toContain('preview');
+  });
+
+  it.each([[['preview', '--help']], [['help', 'preview']]])(
+    'prints the options of preview for %j',
+    async (args) => {
+      const run = await optline(args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Usage: optline preview');
+      expect(run.stdout).toContain('--to <phone>');
+    },
+  );
+});
