@@ -54,16 +54,29 @@ export function zoneOffsetMs(instant: Date, timeZone: string): number {
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
-/** The instant at which the zone's clocks show `local`. */
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant at which the zone's clocks show `local`. In a DST overlap (the hour shown twice when clocks
+ * fall back) it is the first of the two; in a DST gap (the hour skipped when clocks spring forward) it is
+ * read with the offset in force before the jump, so 02:30 on a New York spring-forward day is 03:30 EDT.
+ */
 export function zonedToInstant(local: LocalDateTime, timeZone: string): Date {
   const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
-  // Two passes settle the offset except inside a DST gap, where the later offset wins (clocks jump).
-  let guess = wall - zoneOffsetMs(new Date(wall), timeZone);
-  const second = wall - zoneOffsetMs(new Date(guess), timeZone);
-  if (second !== guess) {
-    const check = localParts(new Date(second), timeZone);
-    const shown = Date.UTC(check.year, check.month - 1, check.day, check.hour, check.minute, check.second);
-    guess = shown === wall ? second : Math.max(guess, second);
+  // Reading `wall` as UTC lands within 14 h of the answer, so the offsets a day either side are the ones
+  // before and after any transition near it (no zone changes its offset twice within two days).
+  const before = zoneOffsetMs(new Date(wall - DAY_MS), timeZone);
+  const after = zoneOffsetMs(new Date(wall + DAY_MS), timeZone);
+  // Earliest first: where both readings show `wall` (an overlap), the first occurrence wins. (The
+  // previous two-pass version returned the second occurrence for zones east of UTC, e.g. London.)
+  const candidates = [wall - before, wall - after].sort((a, b) => a - b);
+  for (const candidate of candidates) {
+    if (shows(candidate, wall, timeZone)) return new Date(candidate);
   }
-  return new Date(guess);
+  // No instant shows `wall`: it is in a gap, and clocks jump forward.
+  return new Date(wall - before);
+}
+
+function shows(instant: number, wall: number, timeZone: string): boolean {
+  return instant + zoneOffsetMs(new Date(instant), timeZone) === wall;
 }
