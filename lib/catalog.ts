@@ -69,6 +69,14 @@ export const tables = {
     ],
     description: 'Every send, skip and inbound message with its outcome',
   },
+  /** pk `key`: short-lived records that expire by TTL: rate-limit counters (`rl#…`), OTP codes (`otp#<phone>`). */
+  ephemeral: {
+    envVar: 'EPHEMERAL_TABLE',
+    partitionKey: { name: 'key', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    indexes: [],
+    description: 'Rate-limit counters and verification codes, expired by TTL',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableId = keyof typeof tables;
@@ -137,6 +145,32 @@ export const functions = {
     },
     tables: { profiles: 'read', consentLog: 'read' },
     timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  subscriptionsApi: {
+    description: 'Opt-in from forms and checkouts, OTP verification (public, rate-limited)',
+    entry: 'lambdas/handlers/subscriptions-api.ts',
+    trigger: {
+      kind: 'http',
+      routes: [
+        { method: 'POST', path: '/v1/subscriptions', auth: 'public' },
+        { method: 'POST', path: '/v1/verifications', auth: 'public' },
+        { method: 'POST', path: '/v1/verifications/check', auth: 'public' },
+      ],
+    },
+    tables: { profiles: 'readwrite', consentLog: 'append', messages: 'readwrite', ephemeral: 'readwrite' },
+    sms: { send: true, optOutList: true },
+    publishesEvents: true,
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
+  messagesApi: {
+    description: 'Transactional send to one number through send()',
+    entry: 'lambdas/handlers/messages-api.ts',
+    trigger: { kind: 'http', routes: [{ method: 'POST', path: '/v1/messages', auth: 'iam' }] },
+    tables: { profiles: 'readwrite', messages: 'readwrite' },
+    sms: { send: true },
+    timeoutSeconds: 15,
     memoryMb: 256,
   },
 } as const satisfies Record<string, FunctionDefinition>;

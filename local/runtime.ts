@@ -35,6 +35,7 @@ import { StepFunctionsEmulator, type LocalStateMachine } from './aws/stepfunctio
 import { startDynamo, type LocalDynamo } from './dynamodb';
 import { LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
 import { localRoutes } from './local-routes';
+import { TtlSweeper } from './ttl-sweeper';
 import { VirtualClock } from './virtual-clock';
 
 /** The number subscribers text locally when the config provisions a new one. */
@@ -70,6 +71,7 @@ export interface LocalRuntime {
   readonly lambdas: LambdaHost;
   readonly aws: LocalAwsEndpoint;
   readonly dynamo: LocalDynamo;
+  readonly sweeper: TtlSweeper;
   /** Waits until no event delivery, flow or due schedule is still running. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -226,6 +228,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolvePromise());
   });
   scheduler.start();
+  const sweeper = new TtlSweeper(dynamo.endpoint, dynamo.tableNames, clock);
+  sweeper.start();
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -241,10 +245,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     lambdas,
     aws,
     dynamo,
+    sweeper,
     settle,
     stop: async () => {
       stepFunctions.stopAll();
       await scheduler.stop();
+      await sweeper.stop();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await aws.stop();

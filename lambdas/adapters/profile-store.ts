@@ -84,6 +84,7 @@ export class DynamoProfileStore implements ProfileStore {
       ['marketingConfirmedBy', state.marketingConfirmedBy],
       ['optOutList', state.optOutList],
       ['beforeOptOut', state.beforeOptOut],
+      ['pendingClasses', state.pendingClasses],
     ];
     for (const [name, value] of optional) {
       if (value === undefined) remove.push(name);

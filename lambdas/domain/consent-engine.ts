@@ -191,7 +191,7 @@ export function decideInbound(
         kind: 'consent',
         action: 'opt_in_confirmed',
         classes: ['marketing'],
-        next: { ...state, marketing: 'subscribed', marketingConfirmedBy: 'double_opt_in' },
+        next: confirmPending(state, 'double_opt_in'),
         applied: true,
         effects: {
           replies: reply(optInConfirmation(program)),
@@ -340,6 +340,17 @@ function resubscribe(
         },
       ],
     },
+  };
+}
+
+/** A pending double opt-in confirmed: marketing subscribed, and transactional when it was asked for too. */
+export function confirmPending(state: ConsentState, by: 'double_opt_in' | 'otp'): ConsentState {
+  const { pendingClasses, ...rest } = state;
+  return {
+    ...rest,
+    marketing: 'subscribed',
+    marketingConfirmedBy: by,
+    ...(pendingClasses?.includes('transactional') ? { transactional: 'subscribed' as const } : {}),
   };
 }
 

@@ -44,6 +44,8 @@ export interface ConsentState {
   readonly marketingConfirmedBy?: ConfirmationMethod;
   readonly properties: Readonly<Record<string, PropertyValue>>;
   readonly optOutList?: OptOutListState;
+  /** Classes a pending double opt-in will subscribe on YES (marketing, and transactional when asked). */
+  readonly pendingClasses?: readonly ConsentClass[];
   /** The subscriptions an opt-out ended, restored by START. */
   readonly beforeOptOut?: {
     readonly marketing: MarketingState;
@@ -133,5 +135,6 @@ export function consentStateOf(profile: Profile | undefined): ConsentState {
     ...(profile.marketingConfirmedBy ? { marketingConfirmedBy: profile.marketingConfirmedBy } : {}),
     ...(profile.optOutList ? { optOutList: profile.optOutList } : {}),
     ...(profile.beforeOptOut ? { beforeOptOut: profile.beforeOptOut } : {}),
+    ...(profile.pendingClasses ? { pendingClasses: profile.pendingClasses } : {}),
   };
 }

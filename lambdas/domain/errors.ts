@@ -48,3 +48,15 @@ export class RateLimitedError extends DomainError {
   readonly status = 429;
   readonly code = 'rate_limited';
 }
+
+/** A one-time code that is wrong, expired or unknown. */
+export class CodeRejectedError extends DomainError {
+  override readonly name = 'CodeRejectedError';
+  readonly status = 400;
+  constructor(
+    readonly code: 'code_incorrect' | 'code_expired' | 'code_not_found',
+    message: string,
+  ) {
+    super(message, 'code');
+  }
+}

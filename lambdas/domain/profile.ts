@@ -30,6 +30,8 @@ export interface Profile {
   readonly lastConsentEventId?: string;
   /** The number's state on the End User Messaging opt-out list, as far as Optline changed it. */
   readonly optOutList?: OptOutListState;
+  /** Classes a pending double opt-in will subscribe on YES. */
+  readonly pendingClasses?: readonly ('marketing' | 'transactional')[];
   /** The subscriptions an opt-out ended, restored by START. */
   readonly beforeOptOut?: {
     readonly marketing: MarketingState;

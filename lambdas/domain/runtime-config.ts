@@ -169,6 +169,20 @@ export const RuntimeConfigSchema = z
     /** Skip a marketing message when the number got any SMS within this many hours (0 turns it off). */
     smartSendingHours: z.number().min(0).max(168).default(24),
     keywords: KeywordsSchema.default(() => KeywordsSchema.parse({})),
+    /** Limits on the public (browser-facing) routes that can make Optline text: SMS-pumping defence. */
+    rateLimits: z
+      .object({
+        /** Texts triggered for one phone number per hour. */
+        perPhonePerHour: z.number().int().min(1).max(100).default(3),
+        /** Per number prefix (all but the last four digits) per hour: pumping rings use number blocks. */
+        perPrefixPerHour: z.number().int().min(1).max(10_000).default(20),
+        /** Requests from one source IP per hour. */
+        perIpPerHour: z.number().int().min(1).max(10_000).default(20),
+        /** Texts triggered through public routes per hour, all callers together. */
+        globalPerHour: z.number().int().min(1).max(1_000_000).default(1000),
+      })
+      .strict()
+      .default({ perPhonePerHour: 3, perPrefixPerHour: 20, perIpPerHour: 20, globalPerHour: 1000 }),
     /** How long message records (sends, skips, inbound texts) are kept before DynamoDB expires them. */
     messageRetentionDays: z.number().int().min(30).max(3650).default(400),
   })

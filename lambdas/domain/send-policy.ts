@@ -20,6 +20,8 @@ export interface SendIntent {
   readonly inReplyTo?: string;
   /** Profile property that, when truthy, pauses this message (e.g. `Paused`, `Paused-BFCM2025`). */
   readonly pausedProperties?: readonly string[];
+  /** A transactional text the recipient asked for just now (a one-time code): no standing consent needed. */
+  readonly requestedByRecipient?: boolean;
 }
 
 export type SendDecision = { readonly send: true } | { readonly send: false; readonly reason: SkipReason };
@@ -35,7 +37,8 @@ export function decideSend(profile: Profile | undefined, intent: SendIntent): Se
       return { send: true };
     case 'transactional':
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };
-      if (!canReceiveTransactional(profile)) return { send: false, reason: 'no_transactional_consent' };
+      if (!intent.requestedByRecipient && !canReceiveTransactional(profile))
+        return { send: false, reason: 'no_transactional_consent' };
       return { send: true };
     case 'marketing': {
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };

@@ -39,6 +39,8 @@ export interface SendRequest {
   readonly campaignId?: string;
   readonly flowId?: string;
   readonly pausedProperties?: readonly string[];
+  /** A transactional text the recipient asked for just now (one-time code). */
+  readonly requestedByRecipient?: boolean;
   readonly mediaUrls?: readonly string[];
   /** The profile when the caller already read it (saves a read); otherwise it is loaded. */
   readonly profile?: Profile | null;
@@ -82,6 +84,7 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     messageClass: request.messageClass,
     inReplyTo: request.inReplyTo,
     pausedProperties: request.pausedProperties,
+    requestedByRecipient: request.requestedByRecipient,
   });
   if (!decision.send) {
     const written = await deps.messages.putIfAbsent({ ...base, status: 'skipped', reason: decision.reason });

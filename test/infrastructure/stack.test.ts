@@ -57,6 +57,14 @@ describe('Optline stack', () => {
       });
     });
 
+    it('expires rate-limit counters and codes by TTL', () => {
+      const ttl = resourcesOfType(template, 'AWS::DynamoDB::Table').map(
+        ([, t]) =>
+          (t.Properties?.TimeToLiveSpecification as { AttributeName: string } | undefined)?.AttributeName,
+      );
+      expect(ttl.filter((a) => a === 'expiresAt')).toHaveLength(2);
+    });
+
     it('expires message records by TTL', () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },

@@ -1,0 +1,116 @@
+/**
+ * Short-lived records (pk `key`, TTL `expiresAt` in epoch seconds): fixed-window rate-limit counters
+ * and one-time verification codes. DynamoDB deletes them after expiry; reads also check the expiry,
+ * since TTL deletion can lag by hours.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RateLimitBucket } from '../domain/rate-limits';
+import type { Verification } from '../domain/verification';
+import { dynamoClient } from './aws-clients';
+import { tableName } from './table-names';
+
+export interface EphemeralStore {
+  /** Counts one request in each bucket; returns the first bucket already at its limit, if any. */
+  consume(buckets: readonly RateLimitBucket[]): Promise<RateLimitBucket | undefined>;
+  putVerification(verification: Verification): Promise<void>;
+  getVerification(phone: string): Promise<Verification | undefined>;
+  /** Counts an attempt unless the limit is reached; false when no attempt is left. */
+  countAttempt(phone: string, maxAttempts: number): Promise<boolean>;
+  /** Deletes the code (single use); false when it was already gone. */
+  consumeVerification(phone: string): Promise<boolean>;
+}
+
+const epochSeconds = (date: Date | string) => Math.floor(new Date(date).getTime() / 1000);
+
+export class DynamoEphemeralStore implements EphemeralStore {
+  constructor(private readonly table = tableName('ephemeral')) {}
+
+  async consume(buckets: readonly RateLimitBucket[]): Promise<RateLimitBucket | undefined> {
+    for (const bucket of buckets) {
+      try {
+        await dynamoClient().send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { key: bucket.key },
+            UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+            ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':limit': bucket.limit,
+              ':expires': epochSeconds(bucket.expiresAt),
+            },
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return bucket;
+        throw error;
+      }
+    }
+    return undefined;
+  }
+
+  async putVerification(verification: Verification): Promise<void> {
+    await dynamoClient().send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          key: `otp#${verification.phone}`,
+          phone: verification.phone,
+          codeHash: verification.codeHash,
+          salt: verification.salt,
+          createdAt: verification.createdAt,
+          attempts: verification.attempts,
+          expiresAtIso: verification.expiresAt,
+          expiresAt: epochSeconds(verification.expiresAt),
+        },
+      }),
+    );
+  }
+
+  async getVerification(phone: string): Promise<Verification | undefined> {
+    const result = await dynamoClient().send(
+      new GetCommand({ TableName: this.table, Key: { key: `otp#${phone}` }, ConsistentRead: true }),
+    );
+    if (!result.Item) return undefined;
+    const item = result.Item as Verification & { expiresAtIso: string };
+    return { ...item, expiresAt: item.expiresAtIso };
+  }
+
+  async countAttempt(phone: string, maxAttempts: number): Promise<boolean> {
+    try {
+      await dynamoClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { key: `otp#${phone}` },
+          UpdateExpression: 'ADD attempts :one',
+          ConditionExpression: 'attribute_exists(#key) AND attempts < :max',
+          ExpressionAttributeNames: { '#key': 'key' },
+          ExpressionAttributeValues: { ':one': 1, ':max': maxAttempts },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async consumeVerification(phone: string): Promise<boolean> {
+    try {
+      await dynamoClient().send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { key: `otp#${phone}` },
+          ConditionExpression: 'attribute_exists(#key)',
+          ExpressionAttributeNames: { '#key': 'key' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

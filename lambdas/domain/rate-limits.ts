@@ -1,0 +1,51 @@
+/**
+ * Fixed one-hour windows that limit what the public routes can make Optline text. SMS pumping (toll
+ * fraud) sends many requests to blocks of premium numbers, so limits apply per number, per number
+ * prefix, per source IP and to everyone together.
+ */
+import type { RuntimeConfig } from './runtime-config';
+
+export interface RateLimitBucket {
+  /** e.g. `rl#phone#+12065550100#2026-11-23T14`. */
+  readonly key: string;
+  readonly limit: number;
+  readonly expiresAt: Date;
+  /** Which limit, for the error message. */
+  readonly scope: 'phone' | 'prefix' | 'ip' | 'global';
+}
+
+const HOUR_MS = 3600 * 1000;
+
+/** The number without its last four digits: the block a pumping ring would cycle through. */
+export function numberPrefix(e164: string): string {
+  return e164.slice(0, Math.max(4, e164.length - 4));
+}
+
+export function rateLimitBuckets(
+  input: { readonly phone?: string; readonly ip?: string; readonly now: Date },
+  limits: RuntimeConfig['rateLimits'],
+): RateLimitBucket[] {
+  const windowStart = Math.floor(input.now.getTime() / HOUR_MS) * HOUR_MS;
+  const window = new Date(windowStart).toISOString().slice(0, 13);
+  // Kept a little past the window so a late read still sees the count.
+  const expiresAt = new Date(windowStart + 2 * HOUR_MS);
+  const buckets: RateLimitBucket[] = [];
+  if (input.ip)
+    buckets.push({ key: `rl#ip#${input.ip}#${window}`, limit: limits.perIpPerHour, expiresAt, scope: 'ip' });
+  if (input.phone) {
+    buckets.push({
+      key: `rl#phone#${input.phone}#${window}`,
+      limit: limits.perPhonePerHour,
+      expiresAt,
+      scope: 'phone',
+    });
+    buckets.push({
+      key: `rl#prefix#${numberPrefix(input.phone)}#${window}`,
+      limit: limits.perPrefixPerHour,
+      expiresAt,
+      scope: 'prefix',
+    });
+  }
+  buckets.push({ key: `rl#global#${window}`, limit: limits.globalPerHour, expiresAt, scope: 'global' });
+  return buckets;
+}

@@ -1,0 +1,165 @@
+/**
+ * Consent given through the API (a form, a checkout, a server call, or an OTP check): pure decisions.
+ *
+ * - Marketing with double opt-in (the default): `pending`, and the confirmation request is texted;
+ *   YES completes it. Without double opt-in: `subscribed`, confirmed by text, `SubscriptionConfirmed`.
+ * - A correct one-time code proves the person holds the phone, so it subscribes directly (`otp`).
+ * - Transactional consent applies at once: it needs express consent, not written confirmation.
+ * - An already subscribed number changes nothing and is texted nothing.
+ * - An opted-out number is never silently resubscribed by an API call: marketing needs a new double
+ *   opt-in (or a code), and transactional alone is refused until the person texts START or JOIN.
+ */
+import type { ConsentClass, ConsentMethod, ConsentState } from './consent';
+import { confirmPending, OPT_OUT_REMOVAL_INTERVAL_MS, type ConsentChange } from './consent-engine';
+import type { PropertyValue } from './profile';
+import { optInConfirmation, optInRequest } from './replies';
+import type { RuntimeConfig } from './runtime-config';
+
+export interface SubscriptionRequest {
+  readonly phone: string;
+  readonly source: string;
+  readonly classes: readonly ConsentClass[];
+  readonly method: ConsentMethod;
+  readonly properties?: Readonly<Record<string, PropertyValue>>;
+  /** True when the number's holder is proven (a correct one-time code). */
+  readonly possessionProven: boolean;
+  readonly requireDoubleOptIn: boolean;
+  /** Idempotency key of the text this request causes. */
+  readonly replyKey: string;
+  readonly now: Date;
+}
+
+export type SubscriptionDecision =
+  | ConsentChange
+  | { readonly kind: 'unchanged'; readonly reason: 'already_subscribed' }
+  | {
+      readonly kind: 'refused';
+      readonly code: 'opted_out' | 'opt_out_list_locked';
+      readonly message: string;
+    };
+
+type Program = Pick<
+  RuntimeConfig,
+  'brand' | 'programName' | 'supportContact' | 'messageFrequency' | 'termsUrl' | 'privacyUrl'
+>;
+
+export function decideSubscription(
+  state: ConsentState,
+  request: SubscriptionRequest,
+  program: Program,
+): SubscriptionDecision {
+  const wantsMarketing = request.classes.includes('marketing');
+  const wantsTransactional = request.classes.includes('transactional');
+  const properties = {
+    ...state.properties,
+    ...request.properties,
+    ...(wantsMarketing ? { $source: request.source } : {}),
+  };
+  const reply = (body: string) => [{ key: request.replyKey, body, messageClass: 'compliance' as const }];
+
+  if (state.optedOutAt !== undefined) {
+    if (!wantsMarketing && !request.possessionProven) {
+      return {
+        kind: 'refused',
+        code: 'opted_out',
+        message:
+          'this number opted out; it must text START or JOIN, or confirm a one-time code, to receive texts again',
+      };
+    }
+    const lastRemoved = state.optOutList?.lastRemovedAt;
+    if (
+      state.optOutList?.listed &&
+      lastRemoved &&
+      request.now.getTime() - Date.parse(lastRemoved) < OPT_OUT_REMOVAL_INTERVAL_MS
+    ) {
+      const until = new Date(Date.parse(lastRemoved) + OPT_OUT_REMOVAL_INTERVAL_MS).toISOString();
+      return {
+        kind: 'refused',
+        code: 'opt_out_list_locked',
+        message: `this number opted out again within 30 days of a resubscription; AWS allows texting it again after ${until}`,
+      };
+    }
+    // A new opt-in lifts the opt-out so the request (or confirmation) can be delivered.
+    const lifted: ConsentState = {
+      marketing: 'unsubscribed',
+      transactional: 'unsubscribed',
+      properties,
+      optOutList: { listed: false, lastRemovedAt: request.now.toISOString() },
+    };
+    const change = optIn(lifted, request, program, reply, true);
+    return { ...change, effects: { ...change.effects, optOutList: 'delete' } };
+  }
+
+  if (wantsMarketing && state.marketing !== 'subscribed')
+    return optIn({ ...state, properties }, request, program, reply, false);
+
+  if (wantsTransactional && state.transactional !== 'subscribed') {
+    return {
+      kind: 'consent',
+      action: 'transactional_consent_given',
+      classes: ['transactional'],
+      next: {
+        ...state,
+        transactional: 'subscribed',
+        properties: { ...state.properties, ...request.properties },
+      },
+      applied: true,
+      effects: { replies: [], events: [] },
+    };
+  }
+  return { kind: 'unchanged', reason: 'already_subscribed' };
+}
+
+function optIn(
+  state: ConsentState,
+  request: SubscriptionRequest,
+  program: Program,
+  reply: (body: string) => { key: string; body: string; messageClass: 'compliance' }[],
+  afterOptOut: boolean,
+): ConsentChange {
+  const classes: ConsentClass[] = request.classes.includes('transactional')
+    ? ['marketing', 'transactional']
+    : ['marketing'];
+  // Immediate subscription only with proof of possession, or single opt-in for a number that never opted out.
+  if (request.possessionProven || (!request.requireDoubleOptIn && !afterOptOut)) {
+    const by = request.possessionProven ? 'otp' : 'single_opt_in';
+    const next =
+      by === 'otp'
+        ? confirmPending({ ...state, pendingClasses: classes }, 'otp')
+        : {
+            ...confirmPending({ ...state, pendingClasses: classes }, 'double_opt_in'),
+            marketingConfirmedBy: 'single_opt_in' as const,
+          };
+    return {
+      kind: 'consent',
+      action: 'opt_in_confirmed',
+      classes,
+      next,
+      applied: true,
+      effects: {
+        replies: reply(optInConfirmation(program)),
+        events: [
+          {
+            type: 'SubscriptionConfirmed',
+            detail: { source: request.source, confirmedBy: by, method: request.method },
+          },
+        ],
+      },
+    };
+  }
+  const alreadyPending = state.marketing === 'pending';
+  return {
+    kind: 'consent',
+    action: 'opt_in_requested',
+    classes,
+    next: { ...state, marketing: 'pending', pendingClasses: classes },
+    applied: true,
+    ...(alreadyPending ? { note: 'already pending; confirmation request sent again' } : {}),
+    effects: {
+      replies: reply(optInRequest(program)),
+      events: alreadyPending
+        ? []
+        : [{ type: 'SubscriptionRequested', detail: { source: request.source, method: request.method } }],
+    },
+  };
+}

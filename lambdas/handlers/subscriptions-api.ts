@@ -1,0 +1,135 @@
+/**
+ * API Gateway → POST /v1/subscriptions, /v1/verifications, /v1/verifications/check (public,
+ * browser-facing, rate-limited) → consent recorded, confirmation or code texted.
+ */
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import { ValidationError } from '../domain/errors';
+import { isTimeZone } from '../domain/runtime-config';
+import { parseInput } from '../domain/validation';
+import { DynamoConsentLogStore } from '../adapters/consent-log-store';
+import { DynamoEphemeralStore } from '../adapters/ephemeral-store';
+import { EventBridgePublisher } from '../adapters/event-publisher';
+import { DynamoMessageStore } from '../adapters/message-store';
+import { DynamoProfileStore } from '../adapters/profile-store';
+import { EndUserMessagingGateway } from '../adapters/sms-gateway';
+import { systemClock } from '../adapters/system-clock';
+import {
+  checkVerification,
+  startVerification,
+  subscribe,
+  type RequestContext,
+  type SubscriptionDeps,
+} from '../services/subscriptions';
+import { httpHandler, type HttpRequest } from './shared/http';
+import { phonePolicy, runtimeConfig } from './shared/runtime';
+
+const text = (max: number) => z.string().min(1).max(max);
+// Printable text only: no control characters or invisible format characters in stored evidence.
+const printable = (max: number) => text(max).regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must be printable text');
+
+const ConsentSchema = z
+  .object({
+    method: z.enum(['form', 'checkout', 'api']),
+    classes: z
+      .array(z.enum(['marketing', 'transactional']))
+      .min(1)
+      .max(2)
+      .refine((c) => new Set(c).size === c.length, 'must not repeat a class'),
+    disclosure: z
+      .object({ text: printable(2000), version: printable(50) })
+      .strict()
+      .optional(),
+    pageUrl: z.url().max(2000).optional(),
+    ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+    userAgent: printable(500).optional(),
+    checkedByUser: z.literal(true, 'must be true: consent needs an action by the person'),
+    uncheckedByDefault: z.boolean().optional(),
+  })
+  .strict();
+
+const PropertiesSchema = z
+  .record(
+    z
+      .string()
+      .regex(/^[A-Za-z][\w.-]{0,63}$/, 'property names are letters, digits, _ . - and do not start with $'),
+    z.union([printable(200), z.number().finite(), z.boolean()]),
+  )
+  .refine((p) => Object.keys(p).length <= 50, 'at most 50 properties');
+
+const SubscriptionSchema = z
+  .object({
+    phone: z.string().max(32),
+    source: z.string().regex(/^[\w .:/-]{1,100}$/, 'must be 1-100 letters, digits, spaces or _ . : / -'),
+    consent: ConsentSchema,
+    properties: PropertiesSchema.optional(),
+    timeZone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, 'must be an IANA time zone such as America/Chicago')
+      .optional(),
+  })
+  .strict();
+
+const VerificationSchema = z.object({ phone: z.string().max(32) }).strict();
+
+const CheckSchema = SubscriptionSchema.extend({
+  code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code'),
+  source: z
+    .string()
+    .regex(/^[\w .:/-]{1,100}$/, 'must be 1-100 letters, digits, spaces or _ . : / -')
+    .default('otp'),
+}).strict();
+
+let deps: SubscriptionDeps | undefined;
+function dependencies(): SubscriptionDeps {
+  const config = runtimeConfig();
+  deps ??= {
+    clock: systemClock,
+    config,
+    phonePolicy: phonePolicy(config),
+    profiles: new DynamoProfileStore(),
+    consentLog: new DynamoConsentLogStore(),
+    messages: new DynamoMessageStore(),
+    ephemeral: new DynamoEphemeralStore(),
+    gateway: new EndUserMessagingGateway(),
+    events: new EventBridgePublisher(),
+  };
+  return deps;
+}
+
+/** The client's Idempotency-Key, or the request itself within the hour: a retried POST records nothing twice. */
+function requestContext(request: HttpRequest, now: Date): RequestContext {
+  const header = request.headers['idempotency-key'];
+  if (header !== undefined && !/^[\w-]{8,100}$/.test(header)) {
+    throw new ValidationError('Idempotency-Key: must be 8-100 letters, digits, _ or -', 'Idempotency-Key');
+  }
+  const idempotencyKey =
+    header ??
+    createHash('sha256')
+      .update(JSON.stringify(request.body) + now.toISOString().slice(0, 13))
+      .digest('hex')
+      .slice(0, 32);
+  return { sourceIp: request.sourceIp, userAgent: request.userAgent, idempotencyKey };
+}
+
+export const handler = httpHandler({
+  'POST /v1/subscriptions': async (request) => {
+    const payload = parseInput(SubscriptionSchema, request.body);
+    const d = dependencies();
+    const result = await subscribe(d, payload, requestContext(request, d.clock.now()));
+    return { status: result.status, body: result.body };
+  },
+  'POST /v1/verifications': async (request) => {
+    const payload = parseInput(VerificationSchema, request.body);
+    const d = dependencies();
+    const result = await startVerification(d, payload.phone, requestContext(request, d.clock.now()));
+    return { status: result.status, body: result.body };
+  },
+  'POST /v1/verifications/check': async (request) => {
+    const payload = parseInput(CheckSchema, request.body);
+    const d = dependencies();
+    const result = await checkVerification(d, payload, requestContext(request, d.clock.now()));
+    return { status: result.status, body: result.body };
+  },
+});
