@@ -69,6 +69,15 @@ export const tables = {
     ],
     description: 'Every send, skip and inbound message with its outcome',
   },
+  /** pk `phone`, sk `activityKey` = `<type>#<id>` (`order#A1001`, `cart#c-9`): commerce events, once each. */
+  activity: {
+    envVar: 'ACTIVITY_TABLE',
+    partitionKey: { name: 'phone', type: 'S' },
+    sortKey: { name: 'activityKey', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    indexes: [],
+    description: 'Carts, orders, product views and clicks per profile (engagement, attribution)',
+  },
   /** pk `key`: short-lived records that expire by TTL: rate-limit counters (`rl#…`), OTP codes (`otp#<phone>`). */
   ephemeral: {
     envVar: 'EPHEMERAL_TABLE',
@@ -100,6 +109,10 @@ export interface HttpRoute {
 export type Trigger =
   /** Subscribed to the SNS topic of the phone number's two-way channel. */
   | { readonly kind: 'inbound-sms' }
+  /** Target of rules on the `optline` bus (see `eventRules`). */
+  | { readonly kind: 'event-rule' }
+  /** Invoked by Step Functions tasks (see `stateMachines`). */
+  | { readonly kind: 'state-machine-task' }
   /** Routes of the HTTP API. */
   | { readonly kind: 'http'; readonly routes: readonly HttpRoute[] };
 
@@ -118,6 +131,10 @@ export interface FunctionDefinition {
   };
   /** PutEvents on the `optline` bus. */
   readonly publishesEvents?: boolean;
+  /** StartExecution / StopExecution / DescribeExecution on the flows. */
+  readonly startsFlows?: boolean;
+  /** Read the MMS media bucket (SendMediaMessage reads media as the caller). */
+  readonly readsMedia?: boolean;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
 }
@@ -173,6 +190,35 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMb: 256,
   },
+  eventsApi: {
+    description: 'Commerce events from the store: carts, orders, views, stock and price changes',
+    entry: 'lambdas/handlers/events-api.ts',
+    trigger: { kind: 'http', routes: [{ method: 'POST', path: '/v1/events', auth: 'iam' }] },
+    tables: { profiles: 'readwrite', activity: 'readwrite' },
+    publishesEvents: true,
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  flowStarter: {
+    description:
+      'Starts flows from bus events with deterministic execution names; stops cart flows on orders',
+    entry: 'lambdas/handlers/flow-starter.ts',
+    trigger: { kind: 'event-rule' },
+    tables: {},
+    startsFlows: true,
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  flowStep: {
+    description: 'Flow steps: re-checks consent and sends through send() at the moment of sending',
+    entry: 'lambdas/handlers/flow-step.ts',
+    trigger: { kind: 'state-machine-task' },
+    tables: { profiles: 'readwrite', messages: 'readwrite' },
+    sms: { send: true },
+    readsMedia: true,
+    timeoutSeconds: 30,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionId = keyof typeof functions;
@@ -190,6 +236,8 @@ export const COMMON_ENV = {
   configurationSet: 'CONFIGURATION_SET_NAME',
   optOutList: 'OPT_OUT_LIST_NAME',
   config: 'OPTLINE_CONFIG',
+  mediaBucket: 'MEDIA_BUCKET',
+  mms: 'ORIGINATION_MMS',
 } as const;
 
 /** A Step Functions flow: an ASL file whose `${Placeholder}`s are replaced by function ARNs. */
@@ -201,7 +249,31 @@ export interface StateMachineDefinition {
   readonly functionArns: Readonly<Record<string, FunctionId>>;
 }
 
-export const stateMachines = {} as const satisfies Record<string, StateMachineDefinition>;
+const flowStepArn = { FlowStepFunctionArn: 'flowStep' } as const;
+
+export const stateMachines = {
+  welcome: {
+    description: 'Welcome series: started by SubscriptionConfirmed, up to 4 steps from the config',
+    definitionFile: 'statemachines/welcome.asl.json',
+    functionArns: flowStepArn,
+  },
+  abandonedCart: {
+    description: 'Abandoned cart: one text per cart, within 48 hours, stopped by an order',
+    definitionFile: 'statemachines/abandoned-cart.asl.json',
+    functionArns: flowStepArn,
+  },
+  // Single-message flows reuse the abandoned-cart machine: wait, check, send once, or defer.
+  backInStock: {
+    description: 'Back in stock: one text per product and day',
+    definitionFile: 'statemachines/abandoned-cart.asl.json',
+    functionArns: flowStepArn,
+  },
+  priceDrop: {
+    description: 'Price drop: one text per product and day',
+    definitionFile: 'statemachines/abandoned-cart.asl.json',
+    functionArns: flowStepArn,
+  },
+} as const satisfies Record<string, StateMachineDefinition>;
 export type StateMachineId = keyof typeof stateMachines;
 
 /** Rules on the `optline` bus: matching detail types go to a function target. */
@@ -211,4 +283,15 @@ export interface EventRuleDefinition {
   readonly target: FunctionId;
 }
 
-export const eventRules = {} as const satisfies Record<string, EventRuleDefinition>;
+export const eventRules = {
+  flowTriggers: {
+    description: 'Events that start (or, for orders, stop) flows',
+    detailTypes: ['SubscriptionConfirmed', 'CartAbandoned', 'OrderPlaced', 'BackInStock', 'PriceDropped'],
+    target: 'flowStarter',
+  },
+} as const satisfies Record<string, EventRuleDefinition>;
+
+/** Environment variable carrying a flow's state machine ARN (`STATE_MACHINE_ARN_ABANDONED_CART`). */
+export function stateMachineArnEnv(id: string): string {
+  return `STATE_MACHINE_ARN_${id.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { EVENT_BUS_BASE_NAME, functions, type FunctionDefinition, type FunctionId } from './catalog';
 import type { DeploymentConfig } from './config';
 import { DataTables } from './constructs/data-tables';
+import { Flows } from './constructs/flows';
 import { Functions } from './constructs/functions';
 import { HttpApi } from './constructs/http-api';
 import { Messaging } from './constructs/messaging';
@@ -27,6 +28,7 @@ export class OptlineStack extends Stack {
   public readonly bus: events.EventBus;
   public readonly lambdas: Functions;
   public readonly http: HttpApi;
+  public readonly flows: Flows;
 
   constructor(scope: Construct, id: string, props: OptlineStackProps) {
     super(scope, id, props);
@@ -76,6 +78,15 @@ export class OptlineStack extends Stack {
         }),
       );
     }
+
+    this.flows = new Flows(this, 'Flows', {
+      config,
+      functions: this.lambdas.functions,
+      bus: this.bus,
+      encryptionKey: this.key,
+      phoneNumber: this.messaging.phoneNumber,
+    });
+    this.lambdas.connectFlows(this.flows.stateMachines, this.flows.mediaBucket, config.origination.mms);
 
     this.http = new HttpApi(this, 'Http', {
       functions: this.lambdas.functions,

@@ -77,6 +77,11 @@ export class LambdaHost {
     }
   }
 
+  /** Loads every handler now, so the first request is not slowed by compiling its module. */
+  async preload(): Promise<void> {
+    await Promise.all((Object.keys(functions) as FunctionId[]).map((id) => this.load(id)));
+  }
+
   private load(id: FunctionId): Promise<Handler> {
     let loaded = this.handlers.get(id);
     if (!loaded) {

@@ -15,6 +15,7 @@ import {
   EVENT_SOURCE,
   eventRules,
   functions,
+  stateMachineArnEnv,
   stateMachines,
   tables,
   type EventRuleDefinition,
@@ -178,13 +179,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
   for (const [id, table] of Object.entries(tables) as [TableId, { envVar: string }][])
     env[table.envVar] = dynamo.tableNames[id];
-  for (const id of Object.keys(allMachines))
-    env[`STATE_MACHINE_ARN_${id.toUpperCase()}`] = stateMachineArn(prefix, id);
+  for (const id of Object.keys(allMachines)) env[stateMachineArnEnv(id)] = stateMachineArn(prefix, id);
+  env[COMMON_ENV.mediaBucket] = `${prefix}-media`;
+  env[COMMON_ENV.mms] = String(config.origination.mms);
   for (const [id] of Object.entries(functions))
     env[`FUNCTION_ARN_${id.toUpperCase()}`] = lambdas.arnOf(id as FunctionId);
   Object.assign(process.env, env);
   resetClients();
 
+  await lambdas.preload();
   const api = new ApiGateway((id, event) => lambdas.invoke(id, event));
   const settle = async () => {
     for (let i = 0; i < 5; i++) {

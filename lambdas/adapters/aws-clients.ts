@@ -7,11 +7,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SFNClient } from '@aws-sdk/client-sfn';
 
 interface Clients {
   dynamo?: DynamoDBDocumentClient;
   sms?: PinpointSMSVoiceV2Client;
   events?: EventBridgeClient;
+  sfn?: SFNClient;
 }
 
 let clients: Clients = {};
@@ -31,6 +33,11 @@ export function smsClient(): PinpointSMSVoiceV2Client {
 export function eventsClient(): EventBridgeClient {
   clients.events ??= new EventBridgeClient({});
   return clients.events;
+}
+
+export function sfnClient(): SFNClient {
+  clients.sfn ??= new SFNClient({});
+  return clients.sfn;
 }
 
 /** Drops cached clients so the next call picks up changed endpoint settings (local runtime restarts). */

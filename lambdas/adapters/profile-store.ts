@@ -28,6 +28,7 @@ export interface ConsentProjection {
 
 export interface ActivityUpdate {
   readonly lastSmsAt?: string;
+  readonly lastMarketingAt?: string;
   readonly lastInboundAt?: string;
   readonly lastOutbound?: Profile['lastOutbound'];
 }
@@ -38,6 +39,17 @@ export interface ProfileStore {
   applyConsent(projection: ConsentProjection): Promise<'applied' | 'stale'>;
   /** Records activity, creating a never-subscribed profile when the number is new. */
   recordActivity(phone: string, activity: ActivityUpdate, now: string): Promise<void>;
+  /** Engagement aggregates: latest times (kept only if newer) and counters added. */
+  recordEngagement(phone: string, update: EngagementUpdate, now: string): Promise<void>;
+}
+
+export interface EngagementUpdate {
+  /** Attributes set to this time unless the profile holds a newer one (`lastOrderAt`…). */
+  readonly latest?: Readonly<
+    Partial<Record<'lastOrderAt' | 'lastCartAt' | 'lastViewedAt' | 'lastClickAt', string>>
+  >;
+  /** Counters to add to (`orderCount`, `totalSpent`). */
+  readonly add?: Readonly<Partial<Record<'orderCount' | 'totalSpent', number>>>;
 }
 
 export function marketingShardOf(phone: string): string {
@@ -127,6 +139,54 @@ export class DynamoProfileStore implements ProfileStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'stale';
       throw error;
+    }
+  }
+
+  async recordEngagement(phone: string, update: EngagementUpdate, now: string): Promise<void> {
+    const values: Record<string, unknown> = {
+      ':now': now,
+      ':never': 'never_subscribed',
+      ':zero': 0,
+      ':empty': {},
+    };
+    const set = [
+      'updatedAt = :now',
+      'createdAt = if_not_exists(createdAt, :now)',
+      'marketing = if_not_exists(marketing, :never)',
+      'transactional = if_not_exists(transactional, :never)',
+      'consentVersion = if_not_exists(consentVersion, :zero)',
+      'properties = if_not_exists(properties, :empty)',
+    ];
+    const add: string[] = [];
+    for (const [name, value] of Object.entries(update.add ?? {})) {
+      if (value === undefined) continue;
+      add.push(`${name} :${name}`);
+      values[`:${name}`] = value;
+    }
+    // "Latest" times only move forward; set them one by one (DynamoDB has no max()).
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { phone },
+        UpdateExpression: `SET ${set.join(', ')}${add.length ? ` ADD ${add.join(', ')}` : ''}`,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    for (const [name, value] of Object.entries(update.latest ?? {})) {
+      if (value === undefined) continue;
+      try {
+        await dynamoClient().send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { phone },
+            UpdateExpression: `SET ${name} = :value`,
+            ConditionExpression: `attribute_not_exists(${name}) OR ${name} < :value`,
+            ExpressionAttributeValues: { ':value': value },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
   }
 

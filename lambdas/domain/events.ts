@@ -11,7 +11,15 @@ export interface DomainEvent {
     | 'ProfilePropertyChanged'
     | 'InboundMessageReceived'
     | 'MessageSent'
-    | 'MessageSkipped';
+    | 'MessageSkipped'
+    | 'MessageDelivered'
+    | 'MessageFailed'
+    | 'LinkClicked'
+    | 'CartAbandoned'
+    | 'OrderPlaced'
+    | 'ProductViewed'
+    | 'BackInStock'
+    | 'PriceDropped';
   readonly at: string;
   readonly detail: { readonly eventId: string; readonly phone: string } & Record<string, unknown>;
 }

@@ -39,9 +39,23 @@ export interface Profile {
     readonly marketingConfirmedBy?: ConfirmationMethod;
   };
   readonly lastSmsAt?: string;
+  /** Last marketing text: the first one to a number carries the opt-out language. */
+  readonly lastMarketingAt?: string;
   readonly lastInboundAt?: string;
   /** The last message sent to the number, for keywords that only count as a reply to it. */
-  readonly lastOutbound?: { readonly messageId: string; readonly campaignId?: string; readonly at: string };
+  readonly lastOutbound?: {
+    readonly messageId: string;
+    readonly awsMessageId?: string;
+    readonly campaignId?: string;
+    readonly at: string;
+  };
+  /** Engagement, for segments and flows. */
+  readonly lastOrderAt?: string;
+  readonly lastCartAt?: string;
+  readonly lastViewedAt?: string;
+  readonly lastClickAt?: string;
+  readonly orderCount?: number;
+  readonly totalSpent?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -93,6 +107,14 @@ export function toProfileView(profile: Profile) {
     lastSmsAt: profile.lastSmsAt ?? null,
     lastInboundAt: profile.lastInboundAt ?? null,
     consentUpdatedAt: profile.consentUpdatedAt ?? null,
+    engagement: {
+      lastOrderAt: profile.lastOrderAt ?? null,
+      lastCartAt: profile.lastCartAt ?? null,
+      lastViewedAt: profile.lastViewedAt ?? null,
+      lastClickAt: profile.lastClickAt ?? null,
+      orderCount: profile.orderCount ?? 0,
+      totalSpent: profile.totalSpent ?? 0,
+    },
     createdAt: profile.createdAt,
     updatedAt: profile.updatedAt,
   };

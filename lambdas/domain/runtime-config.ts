@@ -3,6 +3,7 @@
  * Validated once at synth time (see lib/config.ts) and again when a Lambda starts.
  */
 import * as z from 'zod';
+import { templateProblems } from './templates';
 
 /** End User Messaging's required opt-out keywords plus the FCC's per-se list and STOP ALL. */
 export const DEFAULT_OPT_OUT_KEYWORDS = [
@@ -144,6 +145,129 @@ const QuietHoursSchema = z
   .refine((q) => q.end <= '21:00', { path: ['end'], message: 'cannot be later than 21:00 (TCPA window)' })
   .refine((q) => q.start < q.end, { path: ['end'], message: 'must be after start' });
 
+/** Variables each flow always provides to its templates (others need a `default`). */
+export const FLOW_VARIABLES = {
+  welcome: ['event.source'],
+  abandonedCart: ['event.cart_id', 'event.cart_url', 'event.total', 'event.items', 'event.abandoned_at'],
+  backInStock: ['event.product_id', 'event.product_name', 'event.product_url'],
+  priceDrop: [
+    'event.product_id',
+    'event.product_name',
+    'event.product_url',
+    'event.price',
+    'event.previous_price',
+  ],
+} as const;
+
+/** A Liquid body, checked when the config is validated (see templates.ts). */
+const template = (provided: readonly string[]) =>
+  z
+    .string()
+    .min(1)
+    .max(1500)
+    .superRefine((source, ctx) => {
+      for (const problem of templateProblems(source, provided))
+        ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+const WelcomeStepSchema = z
+  .object({
+    /** Wait after the previous step (the first step waits after confirmation). */
+    delayMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(60 * 24 * 30),
+    /** Default body. */
+    body: template(FLOW_VARIABLES.welcome),
+    /** Bodies by `$source`, so each form's promised incentive is delivered. */
+    bodyBySource: z.record(z.string().min(1).max(100), template(FLOW_VARIABLES.welcome)).default({}),
+    /** Send the contact card (vCard) as MMS when the number supports MMS; text otherwise. */
+    contactCard: z.boolean().default(false),
+    /** Respect quiet hours (the first message goes out at once: the subscriber expects the code now). */
+    quietHours: z.boolean().default(true),
+    /** Respect smart sending. */
+    smartSending: z.boolean().default(true),
+  })
+  .strict();
+
+const SingleMessageFlowSchema = (
+  provided: readonly string[],
+  defaults: { delayMinutes: number; deadlineHours: number; body: string },
+) =>
+  z
+    .object({
+      enabled: z.boolean().default(true),
+      delayMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(60 * 24 * 7)
+        .default(defaults.delayMinutes),
+      /** The message is skipped when quiet hours and smart sending would push it past this many hours after the event. */
+      deadlineHours: z
+        .number()
+        .min(1)
+        .max(24 * 14)
+        .default(defaults.deadlineHours),
+      body: template(provided).default(defaults.body),
+    })
+    .strict();
+
+const DEFAULT_WELCOME_STEPS: z.input<typeof WelcomeStepSchema>[] = [
+  {
+    delayMinutes: 0,
+    body: 'Welcome to {{ program_name }}! Here is your 10% off code: WELCOME10',
+    bodyBySource: {
+      'existing-email':
+        'Thanks for joining {{ program_name }} too! As an email subscriber, enjoy free shipping with code TEXTSHIP',
+    },
+    quietHours: false,
+    smartSending: false,
+  },
+  {
+    delayMinutes: 24 * 60,
+    body: 'Save our number so you never miss a drop: this is {{ brand }}.',
+    contactCard: true,
+  },
+];
+
+const AbandonedCartSchema = SingleMessageFlowSchema(FLOW_VARIABLES.abandonedCart, {
+  delayMinutes: 60,
+  deadlineHours: 48,
+  body: '{{ first_name | default: "Hi" }}, you left something in your cart. Complete your order: {{ event.cart_url }}',
+});
+const BackInStockSchema = SingleMessageFlowSchema(FLOW_VARIABLES.backInStock, {
+  delayMinutes: 0,
+  deadlineHours: 24,
+  body: '{{ event.product_name }} is back in stock: {{ event.product_url }}',
+});
+const PriceDropSchema = SingleMessageFlowSchema(FLOW_VARIABLES.priceDrop, {
+  delayMinutes: 0,
+  deadlineHours: 24,
+  body: 'Price drop! {{ event.product_name }} is now {{ event.price }}: {{ event.product_url }}',
+});
+const WelcomeSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    steps: z
+      .array(WelcomeStepSchema)
+      .min(1)
+      .max(4)
+      .default(() => DEFAULT_WELCOME_STEPS.map((step) => WelcomeStepSchema.parse(step))),
+  })
+  .strict();
+
+export const FlowsSchema = z
+  .object({
+    welcome: WelcomeSchema.default(() => WelcomeSchema.parse({})),
+    abandonedCart: AbandonedCartSchema.default(() => AbandonedCartSchema.parse({})),
+    backInStock: BackInStockSchema.default(() => BackInStockSchema.parse({})),
+    priceDrop: PriceDropSchema.default(() => PriceDropSchema.parse({})),
+  })
+  .strict();
+export type Flows = z.output<typeof FlowsSchema>;
+
 export const RuntimeConfigSchema = z
   .object({
     /** Brand name: the prefix of every message and the first word of every disclosure. */
@@ -183,6 +307,10 @@ export const RuntimeConfigSchema = z
       })
       .strict()
       .default({ perPhonePerHour: 3, perPrefixPerHour: 20, perIpPerHour: 20, globalPerHour: 1000 }),
+    /** Welcome series, abandoned cart, back in stock, price drop. */
+    flows: FlowsSchema.default(() => FlowsSchema.parse({})),
+    /** Opt-out language ("Reply STOP to opt out") on marketing texts: on the first one to a number, or on all. */
+    optOutLanguage: z.enum(['first_message', 'always']).default('first_message'),
     /** How long message records (sends, skips, inbound texts) are kept before DynamoDB expires them. */
     messageRetentionDays: z.number().int().min(30).max(3650).default(400),
   })

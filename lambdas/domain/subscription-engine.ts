@@ -11,6 +11,7 @@
  */
 import type { ConsentClass, ConsentMethod, ConsentState } from './consent';
 import { confirmPending, OPT_OUT_REMOVAL_INTERVAL_MS, type ConsentChange } from './consent-engine';
+import { regionForNumber } from './number-time-zone';
 import type { PropertyValue } from './profile';
 import { optInConfirmation, optInRequest } from './replies';
 import type { RuntimeConfig } from './runtime-config';
@@ -162,4 +163,34 @@ function optIn(
         : [{ type: 'SubscriptionRequested', detail: { source: request.source, method: request.method } }],
     },
   };
+}
+
+const CANADIAN_REGIONS = new Set([
+  'AB',
+  'BC',
+  'MB',
+  'NB',
+  'NL',
+  'NS',
+  'NT',
+  'NU',
+  'ON',
+  'PE',
+  'QC',
+  'SK',
+  'YT',
+]);
+
+/**
+ * Double opt-in is required when the config says so, and always for US numbers while abandoned-cart
+ * texts are enabled: carriers and the CTIA expect a confirmed opt-in before cart reminders.
+ */
+export function requiresDoubleOptIn(
+  config: Pick<RuntimeConfig, 'doubleOptIn' | 'flows'>,
+  phone: string,
+): boolean {
+  if (config.doubleOptIn) return true;
+  if (!config.flows.abandonedCart.enabled || !phone.startsWith('+1')) return false;
+  const region = regionForNumber(phone);
+  return region !== undefined && !CANADIAN_REGIONS.has(region);
 }

@@ -11,6 +11,7 @@ import { decideInbound } from '../domain/consent-engine';
 import type { ReceivedSms } from '../domain/inbound-sms';
 import { matchKeyword } from '../domain/keywords';
 import { normalisePhone, type PhonePolicy } from '../domain/phone';
+import { requiresDoubleOptIn } from '../domain/subscription-engine';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import type { ConsentLogStore } from '../adapters/consent-log-store';
 import type { EventPublisher } from '../adapters/event-publisher';
@@ -88,7 +89,7 @@ export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Pro
           consentUpdatedAt: profile?.consentUpdatedAt,
           lastOutboundCampaignId: profile?.lastOutbound?.campaignId,
         },
-        deps.config,
+        { ...deps.config, doubleOptIn: requiresDoubleOptIn(deps.config, phone) },
       ),
   );
 

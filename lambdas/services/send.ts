@@ -41,6 +41,12 @@ export interface SendRequest {
   readonly pausedProperties?: readonly string[];
   /** A transactional text the recipient asked for just now (one-time code). */
   readonly requestedByRecipient?: boolean;
+  /** Marketing: respect quiet hours (default true). */
+  readonly quietHours?: boolean;
+  /** Marketing: respect smart sending (default true). */
+  readonly smartSending?: boolean;
+  /** Latest useful send time: a quiet-hours deferral past it skips the message. */
+  readonly deadline?: Date;
   readonly mediaUrls?: readonly string[];
   /** The profile when the caller already read it (saves a read); otherwise it is loaded. */
   readonly profile?: Profile | null;
@@ -56,7 +62,9 @@ export type SendResult =
       readonly body: string;
     }
   | { readonly status: 'skipped'; readonly messageId: string; readonly reason: SkipReason }
-  | { readonly status: 'duplicate'; readonly messageId: string };
+  | { readonly status: 'duplicate'; readonly messageId: string }
+  /** Quiet hours: nothing recorded; send again with the same key at `until`. */
+  | { readonly status: 'deferred'; readonly messageId: string; readonly until: string };
 
 const DAY_SECONDS = 86_400;
 
@@ -66,7 +74,7 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
   const messageId = request.idempotencyKey;
   const profile =
     request.profile === undefined ? await deps.profiles.get(request.to) : (request.profile ?? undefined);
-  const body = withBrandPrefix(request.body, deps.config.brand);
+  const body = formatBody(request, profile, deps.config);
   const base = {
     messageId,
     phone: request.to,
@@ -80,12 +88,28 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     expiresAt: Math.floor(now.getTime() / 1000) + deps.config.messageRetentionDays * DAY_SECONDS,
   };
 
-  const decision = decideSend(profile, {
-    messageClass: request.messageClass,
-    inReplyTo: request.inReplyTo,
-    pausedProperties: request.pausedProperties,
-    requestedByRecipient: request.requestedByRecipient,
-  });
+  const decision = decideSend(
+    profile,
+    {
+      messageClass: request.messageClass,
+      inReplyTo: request.inReplyTo,
+      pausedProperties: request.pausedProperties,
+      requestedByRecipient: request.requestedByRecipient,
+      quietHours: request.quietHours,
+      smartSending: request.smartSending,
+      deadline: request.deadline,
+    },
+    {
+      now,
+      phone: request.to,
+      defaultTimeZone: deps.config.defaultTimeZone,
+      quietHours: deps.config.quietHours,
+      smartSendingHours: deps.config.smartSendingHours,
+    },
+  );
+  if (!decision.send && 'deferUntil' in decision) {
+    return { status: 'deferred', messageId, until: decision.deferUntil.toISOString() };
+  }
   if (!decision.send) {
     const written = await deps.messages.putIfAbsent({ ...base, status: 'skipped', reason: decision.reason });
     return written
@@ -142,6 +166,21 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     at,
   );
   return { status: 'sent', messageId, awsMessageId, body };
+}
+
+const STOP_LANGUAGE =
+  /\b(reply|text|txt|send)\s+STOP\b|\bSTOP\s+(to|2)\s+(opt[\s-]?out|cancel|unsubscribe|end|stop)/i;
+
+/**
+ * The body as sent: the brand prefix on every message, and on marketing the opt-out language when it
+ * is the first marketing text to the number (or the config says always).
+ */
+function formatBody(request: SendRequest, profile: Profile | undefined, config: RuntimeConfig): string {
+  let body = withBrandPrefix(request.body, config.brand);
+  const needsOptOut =
+    request.messageClass === 'marketing' && (config.optOutLanguage === 'always' || !profile?.lastMarketingAt);
+  if (needsOptOut && !STOP_LANGUAGE.test(body)) body = `${body} Reply STOP to opt out.`;
+  return body;
 }
 
 function errorName(error: unknown): string {

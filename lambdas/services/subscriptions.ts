@@ -11,7 +11,7 @@ import { CodeRejectedError, ConsentRequiredError, RateLimitedError, ValidationEr
 import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import { isOptedOut, toProfileView, type Profile, type PropertyValue } from '../domain/profile';
 import { rateLimitBuckets } from '../domain/rate-limits';
-import { decideSubscription } from '../domain/subscription-engine';
+import { decideSubscription, requiresDoubleOptIn } from '../domain/subscription-engine';
 import { checkCode, CODE_TTL_MS, MAX_ATTEMPTS, verificationMessage } from '../domain/verification';
 import type { EphemeralStore } from '../adapters/ephemeral-store';
 import { recordConsent, type ConsentRecorderDeps } from './consent-recorder';
@@ -146,7 +146,7 @@ async function recordSubscription(
           method,
           properties: payload.properties,
           possessionProven,
-          requireDoubleOptIn: deps.config.doubleOptIn,
+          requireDoubleOptIn: requiresDoubleOptIn(deps.config, phone),
           replyKey: `reply#${eventId}`,
           now,
         },

@@ -31,6 +31,9 @@ export async function sendTransactional(
       return { status: 202, body: { messageId: result.messageId, status: 'sent', body: result.body } };
     case 'duplicate':
       return { status: 200, body: { messageId: result.messageId, status: 'duplicate' } };
+    case 'deferred':
+      // Only marketing is deferred by quiet hours; kept for completeness of the result type.
+      return { status: 202, body: { messageId: result.messageId, status: 'deferred', until: result.until } };
     case 'skipped':
       throw new ConsentRequiredError(
         result.reason === 'opted_out' || result.reason === 'opt_out_list'

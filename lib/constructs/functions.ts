@@ -12,12 +12,16 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resolve } from 'node:path';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import {
   COMMON_ENV,
   functions,
+  stateMachineArnEnv,
   tables,
   type FunctionDefinition,
   type FunctionId,
+  type StateMachineId,
   type TableAccess,
   type TableId,
 } from '../catalog';
@@ -62,6 +66,33 @@ export class Functions extends Construct {
       built[functionId] = this.build(functionId, definition, props);
     }
     this.functions = built;
+  }
+
+  /** Gives flow starters their state machines and media readers the media bucket (built after the functions). */
+  connectFlows(
+    stateMachines: Record<StateMachineId, sfn.StateMachine>,
+    mediaBucket: s3.IBucket,
+    mms: boolean,
+  ): void {
+    for (const [functionId, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
+      const fn = this.functions[functionId];
+      if (definition.startsFlows) {
+        for (const [machineId, machine] of Object.entries(stateMachines) as [
+          StateMachineId,
+          sfn.StateMachine,
+        ][]) {
+          fn.addEnvironment(stateMachineArnEnv(machineId), machine.stateMachineArn);
+          machine.grantStartExecution(fn);
+          machine.grantExecution(fn, 'states:StopExecution', 'states:DescribeExecution');
+        }
+      }
+      if (definition.readsMedia) {
+        mediaBucket.grantRead(fn, 'contact-card.vcf');
+        mediaBucket.grantRead(fn, 'media/*');
+        fn.addEnvironment(COMMON_ENV.mediaBucket, mediaBucket.bucketName);
+        fn.addEnvironment(COMMON_ENV.mms, String(mms));
+      }
+    }
   }
 
   private build(

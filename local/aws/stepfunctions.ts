@@ -32,6 +32,8 @@ export interface ExecutionRecord {
   cause?: string;
   /** State transitions, for the benchmark's cost model. */
   transitions: number;
+  /** The virtual time a Wait state of this execution is waiting for, while it waits. */
+  waitingUntil?: Date;
   abort?: () => void;
   done: Promise<void>;
 }
@@ -129,7 +131,7 @@ export class StepFunctionsEmulator {
 
   private async run(machine: LocalStateMachine, record: ExecutionRecord, input: Json): Promise<void> {
     const abort = new AbortController();
-    const { definition, handlers } = this.prepare(machine.definition, abort.signal);
+    const { definition, handlers } = this.prepare(machine.definition, abort.signal, record);
     const stateMachine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
     const execution = stateMachine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never },
@@ -204,7 +206,7 @@ export class StepFunctionsEmulator {
   }
 
   /** Copies the definition, mapping Lambda tasks to local handlers and Wait states to virtual-time waits. */
-  private prepare(source: AslDefinition, signal: AbortSignal) {
+  private prepare(source: AslDefinition, signal: AbortSignal, record: ExecutionRecord) {
     const definition = JSON.parse(JSON.stringify(source)) as AslDefinition;
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     const visit = (states: Record<string, AslState>) => {
@@ -218,7 +220,13 @@ export class StepFunctionsEmulator {
           state.Resource = LOCAL_WAIT_RESOURCE;
           state.TimeoutSeconds = FOREVER_SECONDS;
           handlers[name] = async (input) => {
-            await this.options.clock.sleepUntil(this.waitUntil(wait, input), signal);
+            const until = this.waitUntil(wait, input);
+            record.waitingUntil = until;
+            try {
+              await this.options.clock.sleepUntil(until, signal);
+            } finally {
+              record.waitingUntil = undefined;
+            }
             return input;
           };
         } else if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {

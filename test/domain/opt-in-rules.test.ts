@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { missingDisclosureElements } from '../../lambdas/domain/disclosure';
 import { numberPrefix, rateLimitBuckets } from '../../lambdas/domain/rate-limits';
 import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
-import { decideSubscription, type SubscriptionRequest } from '../../lambdas/domain/subscription-engine';
+import {
+  decideSubscription,
+  requiresDoubleOptIn,
+  type SubscriptionRequest,
+} from '../../lambdas/domain/subscription-engine';
 import { checkCode, type Verification } from '../../lambdas/domain/verification';
 import type { ConsentState } from '../../lambdas/domain/consent';
 import { COMPLIANT_DISCLOSURE } from '../support/fixtures';
@@ -156,5 +160,23 @@ describe('API subscription decisions', () => {
       kind: 'refused',
       code: 'opt_out_list_locked',
     });
+  });
+});
+
+describe('double opt-in requirement', () => {
+  const single = { ...program, doubleOptIn: false };
+  const withoutCarts = {
+    ...single,
+    flows: { ...program.flows, abandonedCart: { ...program.flows.abandonedCart, enabled: false } },
+  };
+
+  it('follows the config when abandoned-cart texts are off', () => {
+    expect(requiresDoubleOptIn(withoutCarts, '+12065550100')).toBe(false);
+    expect(requiresDoubleOptIn(program, '+12065550100')).toBe(true);
+  });
+
+  it('is always required for US numbers while abandoned-cart texts are on', () => {
+    expect(requiresDoubleOptIn(single, '+12065550100')).toBe(true);
+    expect(requiresDoubleOptIn(single, '+14165550100')).toBe(false); // Toronto
   });
 });

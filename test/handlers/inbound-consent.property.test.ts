@@ -9,6 +9,7 @@ import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snsEvent } from '../../local/aws/sms-voice';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { KEYWORDS_ONLY } from '../support/fixtures';
 
 type Word = 'JOIN' | 'YES' | 'STOP' | 'START' | 'HELP' | 'PAUSE';
 type Step = { kind: 'text'; word: Word; minutes: number } | { kind: 'duplicate'; index: number };
@@ -87,7 +88,7 @@ describe('inbound consent property', () => {
   let phoneCounter = 0;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ clockStart: new Date('2026-01-05T15:00:00Z') });
+    runtime = await startTestRuntime({ clockStart: new Date('2026-01-05T15:00:00Z'), config: KEYWORDS_ONLY });
   });
   afterAll(async () => {
     await runtime.stop();

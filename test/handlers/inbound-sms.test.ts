@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snsEvent } from '../../local/aws/sms-voice';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { KEYWORDS_ONLY } from '../support/fixtures';
 
 interface ProfileView {
   marketing: string;
@@ -49,7 +50,7 @@ describe('inbound SMS through the local runtime', () => {
   };
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ clockStart: new Date('2026-06-01T15:00:00Z') });
+    runtime = await startTestRuntime({ clockStart: new Date('2026-06-01T15:00:00Z'), config: KEYWORDS_ONLY });
   });
   afterAll(async () => {
     await runtime.stop();

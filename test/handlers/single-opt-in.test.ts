@@ -9,6 +9,8 @@ describe('opt-in API with double opt-in off', () => {
     runtime = await startTestRuntime({
       config: {
         doubleOptIn: false,
+        // Abandoned-cart texts force double opt-in for US numbers; this program has none.
+        flows: { welcome: { enabled: false }, abandonedCart: { enabled: false } },
         rateLimits: { perPhonePerHour: 3, perPrefixPerHour: 20, perIpPerHour: 100, globalPerHour: 2 },
       },
     });

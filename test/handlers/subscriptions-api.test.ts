@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPLIANT_DISCLOSURE, formSubscription } from '../support/fixtures';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { KEYWORDS_ONLY } from '../support/fixtures';
 
 let counter = 0;
 /** A new number in its own block, so the per-prefix limit only bites where a test means it to. */
@@ -47,7 +48,7 @@ describe('opt-in API', () => {
   };
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ clockStart: new Date('2026-07-01T16:00:00Z') });
+    runtime = await startTestRuntime({ clockStart: new Date('2026-07-01T16:00:00Z'), config: KEYWORDS_ONLY });
   });
   afterAll(async () => {
     await runtime.stop();

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functions, tables } from '../../lib/catalog';
+import { functions, tables, type FunctionDefinition } from '../../lib/catalog';
 import { resourcesOfType, synthesize } from '../support/template';
 import type { Template } from 'aws-cdk-lib/assertions';
 
@@ -57,12 +57,13 @@ describe('Optline stack', () => {
       });
     });
 
-    it('expires rate-limit counters and codes by TTL', () => {
+    it('expires short-lived records by TTL where the catalog says so', () => {
       const ttl = resourcesOfType(template, 'AWS::DynamoDB::Table').map(
         ([, t]) =>
           (t.Properties?.TimeToLiveSpecification as { AttributeName: string } | undefined)?.AttributeName,
       );
-      expect(ttl.filter((a) => a === 'expiresAt')).toHaveLength(2);
+      const expected = Object.values(tables).filter((t) => 'timeToLiveAttribute' in t).length;
+      expect(ttl.filter((a) => a === 'expiresAt')).toHaveLength(expected);
     });
 
     it('expires message records by TTL', () => {
@@ -161,12 +162,24 @@ describe('Optline stack', () => {
       template.hasResourceProperties('AWS::Events::EventBus', { Name: 'optline-prod' });
     });
 
-    it('requires IAM auth on server-to-server routes', () => {
+    it('requires IAM auth on server-to-server routes and leaves only browser-facing routes public', () => {
       const methods = resourcesOfType(template, 'AWS::ApiGateway::Method').filter(
-        ([, m]) => m.Properties?.HttpMethod === 'GET',
+        ([, m]) => m.Properties?.HttpMethod !== 'OPTIONS',
       );
-      expect(methods.length).toBeGreaterThan(0);
-      for (const [, method] of methods) expect(method.Properties?.AuthorizationType).toBe('AWS_IAM');
+      const routes = (Object.values(functions) as FunctionDefinition[]).flatMap((f) =>
+        f.trigger.kind === 'http' ? [...f.trigger.routes] : [],
+      );
+      expect(methods).toHaveLength(routes.length);
+      const byAuth = (auth: string) =>
+        methods.filter(([, m]) => m.Properties?.AuthorizationType === auth).length;
+      expect(byAuth('NONE')).toBe(routes.filter((r) => r.auth === 'public').length);
+      expect(byAuth('AWS_IAM')).toBe(routes.filter((r) => r.auth === 'iam').length);
+      expect(
+        routes
+          .filter((r) => r.auth === 'public')
+          .map((r) => r.path)
+          .sort(),
+      ).toEqual(['/v1/subscriptions', '/v1/verifications', '/v1/verifications/check']);
     });
 
     it('serves the API under /v1', () => {

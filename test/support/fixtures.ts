@@ -26,3 +26,6 @@ export function formSubscription(
     ...overrides,
   };
 }
+
+/** Config for tests of keywords and opt-in alone: no welcome flow texting in between. */
+export const KEYWORDS_ONLY = { flows: { welcome: { enabled: false } } };

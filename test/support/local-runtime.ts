@@ -69,3 +69,24 @@ export async function startTestRuntime(
 function baseRaw(config: DeploymentConfig): Record<string, unknown> {
   return { ...config.program, origination: config.origination, stage: config.stage };
 }
+
+/** Polls until `check` returns a truthy value (or throws after `timeoutMs`). */
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Subscribes a number by keyword (JOIN, YES): double opt-in confirmed. */
+export async function subscribeByKeyword(runtime: TestRuntime, phone: string): Promise<void> {
+  await runtime.text(phone, 'JOIN');
+  await runtime.text(phone, 'YES');
+}

@@ -1,0 +1,77 @@
+/**
+ * Profile activity (pk `phone`, sk `activityKey`): each cart, order, view or click stored once.
+ * `aggregated` marks that the profile's counters include it, so a retried event is counted once.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient } from './aws-clients';
+import { tableName } from './table-names';
+
+export interface ActivityRecord {
+  readonly phone: string;
+  readonly activityKey: string;
+  readonly type: string;
+  readonly at: string;
+  readonly detail: Record<string, unknown>;
+  readonly aggregated: boolean;
+  readonly expiresAt: number;
+}
+
+export interface ActivityStore {
+  /** Stores the record unless it exists; returns the stored one either way. */
+  putIfAbsent(record: ActivityRecord): Promise<{ created: boolean; record: ActivityRecord }>;
+  markAggregated(phone: string, activityKey: string): Promise<void>;
+  /** Records of one type (key prefix) since a time, newest first. */
+  listSince(phone: string, prefix: string, sinceIso: string): Promise<ActivityRecord[]>;
+}
+
+export class DynamoActivityStore implements ActivityStore {
+  constructor(private readonly table = tableName('activity')) {}
+
+  async putIfAbsent(record: ActivityRecord): Promise<{ created: boolean; record: ActivityRecord }> {
+    try {
+      await dynamoClient().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(activityKey)',
+        }),
+      );
+      return { created: true, record };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await dynamoClient().send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { phone: record.phone, activityKey: record.activityKey },
+          ConsistentRead: true,
+        }),
+      );
+      return { created: false, record: existing.Item as ActivityRecord };
+    }
+  }
+
+  async markAggregated(phone: string, activityKey: string): Promise<void> {
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { phone, activityKey },
+        UpdateExpression: 'SET aggregated = :true',
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
+  }
+
+  async listSince(phone: string, prefix: string, sinceIso: string): Promise<ActivityRecord[]> {
+    const result = await dynamoClient().send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'phone = :phone AND begins_with(activityKey, :prefix)',
+        FilterExpression: '#at >= :since',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':phone': phone, ':prefix': prefix, ':since': sinceIso },
+      }),
+    );
+    return ((result.Items ?? []) as ActivityRecord[]).sort((a, b) => b.at.localeCompare(a.at));
+  }
+}

@@ -1,0 +1,61 @@
+/** Step Functions task → a flow step: plan the welcome series, or send one step through send(). */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import * as z from 'zod';
+import { DynamoMessageStore } from '../adapters/message-store';
+import { DynamoProfileStore } from '../adapters/profile-store';
+import { EndUserMessagingGateway } from '../adapters/sms-gateway';
+import { systemClock } from '../adapters/system-clock';
+import { planWelcome, sendSingleMessage, sendWelcomeStep, type StepDeps } from '../services/flows';
+import { logger, runtimeConfig } from './shared/runtime';
+
+const TaskSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('plan'), flow: z.literal('welcome') }),
+  z.object({
+    action: z.literal('welcomeStep'),
+    phone: z.string(),
+    source: z.string().nullable(),
+    stepIndex: z.number().int().min(0),
+    executionName: z.string(),
+  }),
+  z.object({
+    action: z.literal('singleMessage'),
+    flow: z.enum(['abandonedCart', 'backInStock', 'priceDrop']),
+    phone: z.string(),
+    key: z.string(),
+    event: z.record(z.string(), z.unknown()),
+    eventAt: z.string(),
+    deadline: z.string(),
+    executionName: z.string(),
+  }),
+]);
+
+let deps: StepDeps | undefined;
+function dependencies(): StepDeps {
+  const bucket = process.env.MEDIA_BUCKET;
+  deps ??= {
+    clock: systemClock,
+    config: runtimeConfig(),
+    profiles: new DynamoProfileStore(),
+    messages: new DynamoMessageStore(),
+    gateway: new EndUserMessagingGateway(),
+    ...(bucket && process.env.ORIGINATION_MMS === 'true'
+      ? { contactCardUrl: `s3://${bucket}/contact-card.vcf` }
+      : {}),
+  };
+  return deps;
+}
+
+async function step(event: unknown) {
+  const task = TaskSchema.parse(event);
+  switch (task.action) {
+    case 'plan':
+      return planWelcome(dependencies().config);
+    case 'welcomeStep':
+      return sendWelcomeStep(dependencies(), task);
+    case 'singleMessage':
+      return sendSingleMessage(dependencies(), task);
+  }
+}
+
+export const handler = middy(step).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,227 @@
+/**
+ * Flows: starting them from bus events (deterministic execution names, so a duplicate event starts
+ * nothing), and the steps the state machines call. Every step re-checks consent at the moment it
+ * sends, through `send()`; nothing is trusted from the flow's start.
+ */
+import type { Clock } from '../domain/clock';
+import { executionArn, flowExecutionName } from '../domain/flow-names';
+import { isMarketable, isOptedOut, type Profile } from '../domain/profile';
+import type { RuntimeConfig } from '../domain/runtime-config';
+import { renderTemplate, templateContext } from '../domain/templates';
+import type { FlowRunner } from '../adapters/flow-runner';
+import type { MessageStore } from '../adapters/message-store';
+import { send, type SendDeps, type SendResult } from './send';
+
+export type FlowId = 'welcome' | 'abandonedCart' | 'backInStock' | 'priceDrop';
+export type SingleMessageFlow = Exclude<FlowId, 'welcome'>;
+
+export interface BusEventInput {
+  readonly 'detail-type': string;
+  readonly time: string;
+  readonly detail: Record<string, unknown> & { readonly phone?: string };
+}
+
+export interface StarterDeps {
+  readonly clock: Clock;
+  readonly config: RuntimeConfig;
+  readonly runner: FlowRunner;
+  /** State machine ARN per flow. */
+  readonly stateMachines: Readonly<Record<FlowId, string>>;
+}
+
+export type StartOutcome =
+  | { readonly action: 'started' | 'exists'; readonly flow: FlowId; readonly name: string }
+  | { readonly action: 'stopped' | 'not_found'; readonly flow: FlowId; readonly name: string }
+  | { readonly action: 'ignored'; readonly reason: string };
+
+const SINGLE_MESSAGE_EVENTS: Readonly<Record<string, SingleMessageFlow>> = {
+  CartAbandoned: 'abandonedCart',
+  BackInStock: 'backInStock',
+  PriceDropped: 'priceDrop',
+};
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+export async function startFlowFor(deps: StarterDeps, event: BusEventInput): Promise<StartOutcome> {
+  const type = event['detail-type'];
+  const detail = event.detail;
+  const phone = str(detail.phone);
+  if (!phone) return { action: 'ignored', reason: 'no phone' };
+
+  if (type === 'SubscriptionConfirmed') {
+    if (!deps.config.flows.welcome.enabled) return { action: 'ignored', reason: 'welcome flow disabled' };
+    // One welcome per confirmation: the consent event identifies it.
+    const name = flowExecutionName('welcome', phone, str(detail.consentEventKey) || str(detail.eventId));
+    const input = { flow: 'welcome', phone, source: str(detail.source) || null, confirmedAt: event.time };
+    return {
+      action: await deps.runner.start(deps.stateMachines.welcome, name, input),
+      flow: 'welcome',
+      name,
+    };
+  }
+
+  if (type === 'OrderPlaced') {
+    const cartId = str(detail.cartId);
+    if (!cartId)
+      return { action: 'ignored', reason: 'order without cartId: the cart step checks orders itself' };
+    const name = flowExecutionName('abandonedCart', phone, cartId);
+    const arn = executionArn(deps.stateMachines.abandonedCart, name);
+    return {
+      action: await deps.runner.stop(arn, `OrderPlaced ${str(detail.orderId)}`),
+      flow: 'abandonedCart',
+      name,
+    };
+  }
+
+  const flow = SINGLE_MESSAGE_EVENTS[type];
+  if (!flow) return { action: 'ignored', reason: `no flow for ${type}` };
+  const settings = deps.config.flows[flow];
+  if (!settings.enabled) return { action: 'ignored', reason: `${flow} disabled` };
+  const eventAt = str(detail.abandonedAt) || str(detail.at) || event.time;
+  // One text per cart; per product and day for stock and price changes.
+  const key =
+    flow === 'abandonedCart' ? str(detail.cartId) : `${str(detail.productId)}#${eventAt.slice(0, 10)}`;
+  const name = flowExecutionName(flow, phone, key);
+  const sendAt = new Date(Date.parse(eventAt) + settings.delayMinutes * 60_000).toISOString();
+  const deadline = new Date(Date.parse(eventAt) + settings.deadlineHours * 3_600_000).toISOString();
+  const input = { flow, phone, key, event: detail, eventAt, sendAt, deadline };
+  return { action: await deps.runner.start(deps.stateMachines[flow], name, input), flow, name };
+}
+
+export interface StepDeps extends SendDeps {
+  readonly messages: MessageStore;
+  /** `s3://…` of the contact card when the origination number can send MMS. */
+  readonly contactCardUrl?: string;
+}
+
+/** What a flow task returns to its state machine (every key present: ResultSelector reads them). */
+export interface StepResult {
+  readonly status: 'sent' | 'skipped' | 'duplicate' | 'deferred' | 'ended';
+  readonly until: string | null;
+  readonly reason: string | null;
+}
+
+function toStepResult(result: SendResult): StepResult {
+  switch (result.status) {
+    case 'deferred':
+      return { status: 'deferred', until: result.until, reason: 'quiet_hours' };
+    case 'skipped':
+      // No consent any more: the flow ends here.
+      if (['opted_out', 'no_marketing_consent', 'opt_out_list'].includes(result.reason)) {
+        return { status: 'ended', until: null, reason: result.reason };
+      }
+      return { status: 'skipped', until: null, reason: result.reason };
+    default:
+      return { status: result.status, until: null, reason: null };
+  }
+}
+
+export function planWelcome(config: RuntimeConfig) {
+  return {
+    steps: config.flows.welcome.steps.map((step, index) => ({ index, delaySeconds: step.delayMinutes * 60 })),
+  };
+}
+
+export async function sendWelcomeStep(
+  deps: StepDeps,
+  input: { phone: string; source: string | null; stepIndex: number; executionName: string },
+): Promise<StepResult> {
+  const step = deps.config.flows.welcome.steps[input.stepIndex];
+  if (!step) throw new Error(`welcome step ${input.stepIndex} does not exist`);
+  const profile = await deps.profiles.get(input.phone);
+  if (!isMarketable(profile)) return { status: 'ended', until: null, reason: 'not_subscribed' };
+  const source = input.source ?? String(profile?.properties.$source ?? '');
+  const template = step.bodyBySource[source] ?? step.body;
+  const body = renderTemplate(
+    template,
+    templateContext(deps.config, profileView(profile, input.phone), { source }),
+  );
+  const result = await send(deps, {
+    to: input.phone,
+    body,
+    messageClass: 'marketing',
+    idempotencyKey: `flow#${input.executionName}#${input.stepIndex}`,
+    flowId: 'welcome',
+    quietHours: step.quietHours,
+    smartSending: step.smartSending,
+    ...(step.contactCard && deps.contactCardUrl ? { mediaUrls: [deps.contactCardUrl] } : {}),
+    profile: profile ?? null,
+  });
+  return toStepResult(result);
+}
+
+export async function sendSingleMessage(
+  deps: StepDeps,
+  input: {
+    flow: SingleMessageFlow;
+    phone: string;
+    key: string;
+    event: Record<string, unknown>;
+    eventAt: string;
+    deadline: string;
+  },
+): Promise<StepResult> {
+  const settings = deps.config.flows[input.flow];
+  const profile = await deps.profiles.get(input.phone);
+  const idempotencyKey = `flow#${input.flow}#${input.phone}#${input.key}`;
+  if (input.flow === 'abandonedCart') {
+    // Cart reminders need a confirmed opt-in (double opt-in or a code), and no order since the cart.
+    if (isMarketable(profile) && !['double_opt_in', 'otp'].includes(profile?.marketingConfirmedBy ?? '')) {
+      return recordSkip(deps, input.phone, idempotencyKey, input.flow, 'no_confirmed_opt_in');
+    }
+    if (profile?.lastOrderAt && profile.lastOrderAt >= input.eventAt) {
+      return recordSkip(deps, input.phone, idempotencyKey, input.flow, 'order_placed');
+    }
+  }
+  if (!isMarketable(profile)) {
+    const reason = isOptedOut(profile) ? 'opted_out' : 'no_marketing_consent';
+    await recordSkip(deps, input.phone, idempotencyKey, input.flow, reason);
+    return { status: 'ended', until: null, reason };
+  }
+  const body = renderTemplate(
+    settings.body,
+    templateContext(deps.config, profileView(profile, input.phone), input.event),
+  );
+  const result = await send(deps, {
+    to: input.phone,
+    body,
+    messageClass: 'marketing',
+    idempotencyKey,
+    flowId: input.flow,
+    deadline: new Date(input.deadline),
+    profile: profile ?? null,
+  });
+  return toStepResult(result);
+}
+
+function profileView(profile: Profile | undefined, phone: string) {
+  return { phone, properties: profile?.properties ?? {} };
+}
+
+const DAY_SECONDS = 86_400;
+
+/** A flow's own reason not to send, recorded like every other skip. */
+async function recordSkip(
+  deps: StepDeps,
+  phone: string,
+  messageId: string,
+  flowId: string,
+  reason: string,
+): Promise<StepResult> {
+  const now = deps.clock.now();
+  await deps.messages.putIfAbsent({
+    messageId,
+    phone,
+    at: now.toISOString(),
+    direction: 'outbound',
+    status: 'skipped',
+    reason,
+    body: '',
+    messageClass: 'marketing',
+    flowId,
+    expiresAt: Math.floor(now.getTime() / 1000) + deps.config.messageRetentionDays * DAY_SECONDS,
+  });
+  return { status: 'skipped', until: null, reason };
+}

@@ -1,0 +1,150 @@
+/**
+ * Flows: one Step Functions state machine per catalog entry, from the ASL files in statemachines/
+ * (inline in the template, with `${…FunctionArn}` substitutions), logged and traced; the rules on the
+ * bus that send flow triggers to the flow starter; the media bucket with the contact card.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  EVENT_SOURCE,
+  eventRules,
+  stateMachines,
+  type EventRuleDefinition,
+  type FunctionId,
+  type StateMachineDefinition,
+  type StateMachineId,
+} from '../catalog';
+import type { DeploymentConfig } from '../config';
+import { pascal } from './data-tables';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+export interface FlowsProps {
+  readonly config: DeploymentConfig;
+  readonly functions: Record<FunctionId, lambda.IFunction>;
+  readonly bus: events.IEventBus;
+  readonly encryptionKey: kms.IKey;
+  /** The number subscribers text, for the contact card. */
+  readonly phoneNumber: string;
+}
+
+export class Flows extends Construct {
+  public readonly stateMachines: Record<StateMachineId, sfn.StateMachine>;
+  public readonly mediaBucket: s3.Bucket;
+  /** Events the bus could not deliver to the flow starter after retries. */
+  public readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: FlowsProps) {
+    super(scope, id);
+    const built = {} as Record<StateMachineId, sfn.StateMachine>;
+    for (const [machineId, machine] of Object.entries(stateMachines) as [
+      StateMachineId,
+      StateMachineDefinition,
+    ][]) {
+      const substitutions = Object.fromEntries(
+        Object.entries(machine.functionArns).map(([placeholder, fn]) => [
+          placeholder,
+          props.functions[fn].functionArn,
+        ]),
+      );
+      const logGroup = new logs.LogGroup(this, `${pascal(machineId)}Logs`, {
+        retention: logs.RetentionDays.ONE_YEAR,
+        encryptionKey: props.encryptionKey,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      const stateMachine = new sfn.StateMachine(this, pascal(machineId), {
+        // Inline (fromString) rather than an S3 asset, so the template carries the definition.
+        definitionBody: sfn.DefinitionBody.fromString(
+          readFileSync(resolve(ROOT, machine.definitionFile), 'utf8'),
+        ),
+        definitionSubstitutions: substitutions,
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        tracingEnabled: true,
+        logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+        comment: machine.description,
+        encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(props.encryptionKey),
+      });
+      for (const fn of new Set(Object.values(machine.functionArns)))
+        props.functions[fn].grantInvoke(stateMachine);
+      built[machineId] = stateMachine;
+    }
+    this.stateMachines = built;
+
+    this.deadLetterQueue = new sqs.Queue(this, 'FlowTriggersDlq', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const [ruleId, rule] of Object.entries(eventRules) as [string, EventRuleDefinition][]) {
+      new events.Rule(this, `${pascal(ruleId)}Rule`, {
+        eventBus: props.bus,
+        description: rule.description,
+        eventPattern: { source: [EVENT_SOURCE], detailType: [...rule.detailTypes] },
+        targets: [
+          new targets.LambdaFunction(props.functions[rule.target], {
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: 185,
+            maxEventAge: Duration.hours(24),
+          }),
+        ],
+      });
+    }
+
+    this.mediaBucket = new s3.Bucket(this, 'MediaBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsPrefix: 'access-logs/',
+    });
+    // End User Messaging fetches MMS media as the service, for this account only.
+    this.mediaBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('sms-voice.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        resources: [
+          this.mediaBucket.arnForObjects('media/*'),
+          this.mediaBucket.arnForObjects('contact-card.vcf'),
+        ],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    new s3deploy.BucketDeployment(this, 'ContactCard', {
+      destinationBucket: this.mediaBucket,
+      sources: [
+        s3deploy.Source.data('contact-card.vcf', contactCard(props.config.program.brand, props.phoneNumber)),
+      ],
+      contentType: 'text/vcard',
+      prune: false,
+      memoryLimit: 256,
+    });
+  }
+}
+
+/** vCard 3.0 (RFC 2426) with the brand and the program's number, so subscribers can save it. */
+export function contactCard(brand: string, phoneNumber: string): string {
+  const escape = (value: string) => value.replace(/[\\,;]/g, (c) => `\\${c}`);
+  return [
+    'BEGIN:VCARD',
+    'VERSION:3.0',
+    `FN:${escape(brand)}`,
+    `ORG:${escape(brand)}`,
+    `TEL;TYPE=CELL,VOICE:${phoneNumber}`,
+    'END:VCARD',
+    '',
+  ].join('\r\n');
+}

@@ -1,0 +1,145 @@
+/**
+ * `npm start` as a user runs it: a child process on a free port with a fast virtual clock
+ * (OPTLINE_TIME_SCALE=3600: an hour per second), driven only over HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/dynamodb';
+import { ROOT, waitFor } from '../support/local-runtime';
+
+describe('npm start (local runtime process)', () => {
+  let child: ChildProcess;
+  let base: string;
+  let output = '';
+  const get = async <T>(path: string) => (await (await fetch(`${base}${path}`)).json()) as T;
+  const post = async <T>(path: string, body: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+  const outbox = async (phone: string) =>
+    (
+      await get<{ messages: { body: string; messageType: string }[] }>(
+        `/_local/outbox?phone=${encodeURIComponent(phone)}`,
+      )
+    ).messages;
+  const promotional = async (phone: string) =>
+    (await outbox(phone)).filter((m) => m.messageType === 'PROMOTIONAL');
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'local/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        OPTLINE_PORT: String(port),
+        OPTLINE_TIME_SCALE: '3600',
+        // The config's simulator number takes 1 message per second; this test texts faster.
+        OPTLINE_MPS: '50',
+        OPTLINE_CLOCK_START: '2026-09-15T12:00:00Z', // 08:00 in New York
+        OPTLINE_CONFIG_JSON: JSON.stringify({
+          brand: 'Acme Coffee',
+          flows: {
+            welcome: {
+              steps: [
+                { delayMinutes: 0, body: 'Welcome! Code WELCOME10', quietHours: false, smartSending: false },
+              ],
+            },
+          },
+        }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(
+      async () => {
+        try {
+          return (await fetch(`${base}/_local/health`)).ok;
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      'the local runtime to answer /_local/health',
+    );
+  });
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('is healthy within 30 seconds and prints its URLs', async () => {
+    const health = await get<{ ok: boolean; brand: string; number: string; now: string }>('/_local/health');
+    expect(health).toMatchObject({ ok: true, brand: 'Acme Coffee' });
+    expect(output).toContain('/_local/phone');
+  });
+
+  it('texts welcome message 1 at once on YES, one cart message an hour after a cart, none after an order', async () => {
+    const [welcome, cartOnly, cartThenOrder] = ['+12125550181', '+12125550182', '+12125550183'];
+    for (const phone of [welcome, cartOnly, cartThenOrder]) {
+      await post('/_local/inbound', { from: phone, body: 'JOIN' });
+      await post('/_local/inbound', { from: phone, body: 'YES' });
+    }
+    const first = await waitFor(async () => (await promotional(welcome))[0], 10_000, 'welcome message 1');
+    expect(first.body).toContain('Welcome! Code WELCOME10');
+    for (const phone of [cartOnly, cartThenOrder])
+      await waitFor(async () => (await promotional(phone))[0], 10_000, 'welcome');
+
+    // The next morning (past smart sending), two carts are abandoned; one of them is bought at once.
+    const today = (await get<{ now: string }>('/_local/clock')).now.slice(0, 10);
+    await post('/_local/clock', {
+      set: new Date(Date.parse(`${today}T13:00:00Z`) + 24 * 3600_000).toISOString(),
+    });
+    const now = (await get<{ now: string }>('/_local/clock')).now;
+    const cart = (phone: string, cartId: string) => ({
+      type: 'CartAbandoned',
+      phone,
+      cartId,
+      cartUrl: `https://acme-coffee.example/cart/${cartId}`,
+      items: [{ name: 'House Blend', quantity: 1, price: 14 }],
+      total: 14,
+      abandonedAt: now,
+    });
+    expect((await post('/v1/events', cart(cartOnly, 'k-1'))).status).toBe(202);
+    expect((await post('/v1/events', cart(cartThenOrder, 'k-2'))).status).toBe(202);
+    expect(
+      (
+        await post('/v1/events', {
+          type: 'OrderPlaced',
+          phone: cartThenOrder,
+          orderId: 'o-2',
+          cartId: 'k-2',
+          total: 14,
+          placedAt: now,
+        })
+      ).status,
+    ).toBe(202);
+
+    const cartMessages = await waitFor(
+      async () => {
+        const messages = (await promotional(cartOnly)).filter((m) => m.body.includes('/cart/k-1'));
+        return messages.length > 0 ? messages : undefined;
+      },
+      20_000,
+      'the cart message',
+    );
+    await new Promise((r) => setTimeout(r, 2000)); // two more virtual hours: nothing else may arrive
+    expect(cartMessages).toHaveLength(1);
+    expect((await promotional(cartOnly)).filter((m) => m.body.includes('/cart/'))).toHaveLength(1);
+    expect((await promotional(cartThenOrder)).filter((m) => m.body.includes('/cart/'))).toEqual([]);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const exited = new Promise<number | null>((resolveExit) =>
+      child.once('exit', (code) => resolveExit(code)),
+    );
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import validateAsl from 'asl-validator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { stateMachines } from '../../lib/catalog';
+import { contactCard } from '../../lib/constructs/flows';
+import { ROOT } from '../support/local-runtime';
+import { resourcesOfType, synthesize } from '../support/template';
+
+describe('flow definitions (ASL)', () => {
+  const files = [...new Set(Object.values(stateMachines).map((m) => m.definitionFile))];
+
+  it.each(files)('%s passes asl-validator', (file) => {
+    const definition = JSON.parse(
+      readFileSync(resolve(ROOT, file), 'utf8').replaceAll(
+        '${FlowStepFunctionArn}',
+        'arn:aws:lambda:us-east-1:123456789012:function:flow-step',
+      ),
+    );
+    const result = validateAsl(definition, { checkArn: true, checkPaths: true });
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it.each(files)('%s names states by their type', (file) => {
+    const definition = JSON.parse(readFileSync(resolve(ROOT, file), 'utf8')) as {
+      States: Record<string, { Type: string; ItemProcessor?: { States: Record<string, { Type: string }> } }>;
+    };
+    const all = Object.entries(definition.States).flatMap(([name, state]) => [
+      [name, state.Type],
+      ...Object.entries(state.ItemProcessor?.States ?? {}).map(([n, s]) => [n, s.Type]),
+    ]);
+    for (const [name, type] of all) expect(name?.endsWith(type ?? '')).toBe(true);
+  });
+});
+
+describe('flows in the stack', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    ({ template } = synthesize());
+  });
+
+  it('deploys one state machine per catalog entry, logged, traced and encrypted', () => {
+    const machines = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(Object.keys(stateMachines).length);
+    for (const [, machine] of machines) {
+      expect(machine.Properties?.TracingConfiguration).toEqual({ Enabled: true });
+      expect(machine.Properties?.LoggingConfiguration).toMatchObject({
+        Level: 'ERROR',
+        Destinations: [expect.anything()],
+      });
+      expect(machine.Properties?.EncryptionConfiguration).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY' });
+    }
+  });
+
+  it('inlines the ASL and substitutes the flow-step function', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionString: Match.anyValue(),
+      DefinitionSubstitutions: {
+        FlowStepFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('FlowStep'), 'Arn'] },
+      },
+    });
+  });
+
+  it('routes flow triggers on the optline bus to the flow starter, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: Match.stringLikeRegexp('Bus') },
+      EventPattern: {
+        source: ['optline'],
+        'detail-type': [
+          'SubscriptionConfirmed',
+          'CartAbandoned',
+          'OrderPlaced',
+          'BackInStock',
+          'PriceDropped',
+        ],
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('FlowStarter'), 'Arn'] },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+        }),
+      ],
+    });
+  });
+
+  it('lets the flow starter start and stop only the flows', () => {
+    const policies = resourcesOfType(template, 'AWS::IAM::Policy').filter(([id]) =>
+      id.includes('FlowStarter'),
+    );
+    const statements = policies.flatMap(
+      ([, p]) => (p.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
+    );
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution']));
+    expect(
+      actions.every((a) => a.startsWith('states:') || a.startsWith('xray:') || a.startsWith('kms:')),
+    ).toBe(true);
+  });
+
+  it('keeps the contact card in a private bucket End User Messaging can read', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'sms-voice.amazonaws.com' },
+            Action: 's3:GetObject',
+            Effect: 'Allow',
+          }),
+        ]),
+      },
+    });
+    expect(contactCard('Acme; Coffee', '+18885550100')).toBe(
+      'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Acme\\; Coffee\r\nORG:Acme\\; Coffee\r\nTEL;TYPE=CELL,VOICE:+18885550100\r\nEND:VCARD\r\n',
+    );
+  });
+});
