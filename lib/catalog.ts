@@ -69,6 +69,21 @@ export const tables = {
     ],
     description: 'Every send, skip and inbound message with its outcome',
   },
+  /** pk `campaignId`: definition, schedule, state and counters. */
+  campaigns: {
+    envVar: 'CAMPAIGNS_TABLE',
+    partitionKey: { name: 'campaignId', type: 'S' },
+    indexes: [],
+    description: 'Campaign definitions, states and counters',
+  },
+  /** pk `code`: per-recipient short links; only links Optline created can be redirect targets. */
+  links: {
+    envVar: 'LINKS_TABLE',
+    partitionKey: { name: 'code', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    indexes: [],
+    description: 'Short links: target URL, message, campaign, clicks',
+  },
   /** pk `phone`, sk `activityKey` = `<type>#<id>` (`order#A1001`, `cart#c-9`): commerce events, once each. */
   activity: {
     envVar: 'ACTIVITY_TABLE',
@@ -98,6 +113,35 @@ export type TableId = keyof typeof tables;
  */
 export type TableAccess = 'read' | 'readwrite' | 'append';
 
+/** An SQS queue with its consumer (event source mapping) and dead-letter queue. */
+export interface QueueDefinition {
+  readonly description: string;
+  /** Environment variable that carries the queue URL into producers. */
+  readonly envVar: string;
+  /** Messages per consumer invocation. */
+  readonly batchSize: number;
+  /** Seconds a received message stays invisible (longer than the consumer's timeout). */
+  readonly visibilityTimeoutSeconds: number;
+  /** Deliveries before a message moves to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+  /** Consumer invocations at once (1: one paced sender owns the number's throughput). */
+  readonly maxConcurrency: number;
+}
+
+export const queues = {
+  /** Body: `{ campaignId, recipients: string[] }` (up to 50 E.164 numbers). */
+  campaignSends: {
+    description: "Campaign recipients waiting to be texted, drained at the number's messages per second",
+    envVar: 'CAMPAIGN_QUEUE_URL',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 960,
+    maxReceiveCount: 5,
+    maxConcurrency: 2,
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+export type QueueId = keyof typeof queues;
+
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway resource path, e.g. `/v1/profiles/{phone}`. */
@@ -109,6 +153,12 @@ export interface HttpRoute {
 export type Trigger =
   /** Subscribed to the SNS topic of the phone number's two-way channel. */
   | { readonly kind: 'inbound-sms' }
+  /** Subscribed to the SNS topic of the configuration set's event destination. */
+  | { readonly kind: 'delivery-events' }
+  /** Target of EventBridge Scheduler schedules (created at run time by another function). */
+  | { readonly kind: 'schedule' }
+  /** Consumer of an SQS queue through an event source mapping (see `queues`). */
+  | { readonly kind: 'queue'; readonly queue: QueueId }
   /** Target of rules on the `optline` bus (see `eventRules`). */
   | { readonly kind: 'event-rule' }
   /** Invoked by Step Functions tasks (see `stateMachines`). */
@@ -135,6 +185,10 @@ export interface FunctionDefinition {
   readonly startsFlows?: boolean;
   /** Read the MMS media bucket (SendMediaMessage reads media as the caller). */
   readonly readsMedia?: boolean;
+  /** SendMessageBatch to these queues (their URLs arrive in the queue's env var). */
+  readonly sendsTo?: readonly QueueId[];
+  /** Create and delete EventBridge Scheduler schedules that invoke these functions (function ids). */
+  readonly schedules?: readonly string[];
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
 }
@@ -144,7 +198,7 @@ export const functions = {
     description: 'Inbound SMS from the two-way channel: keywords, consent changes, replies',
     entry: 'lambdas/handlers/inbound-sms.ts',
     trigger: { kind: 'inbound-sms' },
-    tables: { profiles: 'readwrite', consentLog: 'append', messages: 'readwrite' },
+    tables: { profiles: 'readwrite', consentLog: 'append', messages: 'readwrite', campaigns: 'readwrite' },
     sms: { send: true, optOutList: true },
     publishesEvents: true,
     timeoutSeconds: 30,
@@ -194,7 +248,7 @@ export const functions = {
     description: 'Commerce events from the store: carts, orders, views, stock and price changes',
     entry: 'lambdas/handlers/events-api.ts',
     trigger: { kind: 'http', routes: [{ method: 'POST', path: '/v1/events', auth: 'iam' }] },
-    tables: { profiles: 'readwrite', activity: 'readwrite' },
+    tables: { profiles: 'readwrite', activity: 'readwrite', campaigns: 'readwrite' },
     publishesEvents: true,
     timeoutSeconds: 10,
     memoryMb: 256,
@@ -219,6 +273,60 @@ export const functions = {
     timeoutSeconds: 30,
     memoryMb: 512,
   },
+  campaignsApi: {
+    description: 'Create, read and cancel campaigns; schedules their dispatch',
+    entry: 'lambdas/handlers/campaigns-api.ts',
+    trigger: {
+      kind: 'http',
+      routes: [
+        { method: 'POST', path: '/v1/campaigns', auth: 'iam' },
+        { method: 'GET', path: '/v1/campaigns/{campaignId}', auth: 'iam' },
+        { method: 'POST', path: '/v1/campaigns/{campaignId}/cancel', auth: 'iam' },
+      ],
+    },
+    tables: { campaigns: 'readwrite', profiles: 'read' },
+    schedules: ['campaignDispatcher'],
+    timeoutSeconds: 30,
+    memoryMb: 512,
+  },
+  campaignDispatcher: {
+    description:
+      'At the scheduled time: pages subscribed profiles, evaluates the segment, enqueues recipients',
+    entry: 'lambdas/handlers/campaign-dispatcher.ts',
+    trigger: { kind: 'schedule' },
+    tables: { campaigns: 'readwrite', profiles: 'read' },
+    sendsTo: ['campaignSends'],
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  campaignSender: {
+    description: 'Drains campaign recipients at the messages-per-second limit, exactly once each',
+    entry: 'lambdas/handlers/campaign-sender.ts',
+    trigger: { kind: 'queue', queue: 'campaignSends' },
+    tables: { campaigns: 'readwrite', profiles: 'readwrite', messages: 'readwrite', links: 'readwrite' },
+    sms: { send: true },
+    readsMedia: true,
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  linkRedirect: {
+    description: 'Short-link redirect: 302 to the original URL, click recorded',
+    entry: 'lambdas/handlers/link-redirect.ts',
+    trigger: { kind: 'http', routes: [{ method: 'GET', path: '/r/{code}', auth: 'public' }] },
+    tables: { links: 'readwrite', profiles: 'readwrite', activity: 'readwrite', campaigns: 'readwrite' },
+    publishesEvents: true,
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  deliveryEvents: {
+    description: 'Delivery events of the configuration set: message status, profile error state, counters',
+    entry: 'lambdas/handlers/delivery-events.ts',
+    trigger: { kind: 'delivery-events' },
+    tables: { messages: 'readwrite', profiles: 'readwrite', campaigns: 'readwrite' },
+    publishesEvents: true,
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionId = keyof typeof functions;
@@ -238,6 +346,8 @@ export const COMMON_ENV = {
   config: 'OPTLINE_CONFIG',
   mediaBucket: 'MEDIA_BUCKET',
   mms: 'ORIGINATION_MMS',
+  mps: 'ORIGINATION_MPS',
+  linkBase: 'LINK_BASE_URL',
 } as const;
 
 /** A Step Functions flow: an ASL file whose `${Placeholder}`s are replaced by function ARNs. */

@@ -9,10 +9,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_BUS_BASE_NAME, functions, type FunctionDefinition, type FunctionId } from './catalog';
+import {
+  COMMON_ENV,
+  EVENT_BUS_BASE_NAME,
+  functions,
+  type FunctionDefinition,
+  type FunctionId,
+} from './catalog';
 import type { DeploymentConfig } from './config';
 import { DataTables } from './constructs/data-tables';
+import { CampaignScheduling } from './constructs/campaign-scheduling';
 import { Flows } from './constructs/flows';
+import { Queues } from './constructs/queues';
 import { Functions } from './constructs/functions';
 import { HttpApi } from './constructs/http-api';
 import { Messaging } from './constructs/messaging';
@@ -29,6 +37,8 @@ export class OptlineStack extends Stack {
   public readonly lambdas: Functions;
   public readonly http: HttpApi;
   public readonly flows: Flows;
+  public readonly queues: Queues;
+  public readonly scheduling: CampaignScheduling;
 
   constructor(scope: Construct, id: string, props: OptlineStackProps) {
     super(scope, id, props);
@@ -93,6 +103,28 @@ export class OptlineStack extends Stack {
       encryptionKey: this.key,
       stageName: config.stage,
     });
+
+    this.queues = new Queues(this, 'Queues', { functions: this.lambdas.functions, encryptionKey: this.key });
+    this.scheduling = new CampaignScheduling(this, 'Scheduling', {
+      functions: this.lambdas.functions,
+      groupName: `optline-${config.stage}`,
+    });
+    const deliveryDlq = new sqs.Queue(this, 'DeliveryEventsDlq', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+    });
+    for (const functionId of idsWithTrigger('delivery-events')) {
+      this.messaging.deliveryEventsTopic.addSubscription(
+        new snsSubscriptions.LambdaSubscription(this.lambdas.functions[functionId], {
+          deadLetterQueue: deliveryDlq,
+        }),
+      );
+    }
+    // Short links point at the API's /r/{code}. Built from the API id and the stage name (not the
+    // deployment stage resource), so functions behind the API can carry it without a cycle.
+    const linkBase = `https://${this.http.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.stage}`;
+    for (const fn of Object.values(this.lambdas.functions)) fn.addEnvironment(COMMON_ENV.linkBase, linkBase);
 
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.url });
     new CfnOutput(this, 'PhoneNumber', { value: this.messaging.phoneNumber });

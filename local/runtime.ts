@@ -1,26 +1,29 @@
 /**
  * The embedded local runtime: the whole platform on one machine with no AWS account. Real protocol
  * peers (dynalite for DynamoDB, aws-local-stepfunctions for the ASL files, a local AWS endpoint for End
- * User Messaging, EventBridge, Step Functions and Scheduler) and the same handler code as in AWS: only
- * the SDK endpoints differ.
+ * User Messaging, EventBridge, Step Functions, Scheduler and SQS) and the same handler code as in AWS:
+ * only the SDK endpoints differ.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SNSEvent } from 'aws-lambda';
+import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import {
   COMMON_ENV,
   EVENT_BUS_BASE_NAME,
   EVENT_SOURCE,
   eventRules,
   functions,
+  queues,
   stateMachineArnEnv,
   stateMachines,
   tables,
   type EventRuleDefinition,
   type FunctionDefinition,
   type FunctionId,
+  type QueueDefinition,
+  type QueueId,
   type StateMachineDefinition,
   type TableId,
 } from '../lib/catalog';
@@ -31,7 +34,9 @@ import { startAwsEndpoint, type LocalAwsEndpoint } from './aws/endpoint';
 import { EventBridgeEmulator, type LocalRule } from './aws/eventbridge';
 import { readBody } from './aws/protocol';
 import { SchedulerEmulator } from './aws/scheduler';
+import { DeliveryReports } from './aws/delivery-reports';
 import { SmsVoiceEmulator } from './aws/sms-voice';
+import { SqsEmulator } from './aws/sqs';
 import { StepFunctionsEmulator, type LocalStateMachine } from './aws/stepfunctions';
 import { startDynamo, type LocalDynamo } from './dynamodb';
 import { LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
@@ -69,6 +74,8 @@ export interface LocalRuntime {
   readonly bus: EventBridgeEmulator;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly scheduler: SchedulerEmulator;
+  readonly sqs: SqsEmulator;
+  readonly deliveries: DeliveryReports;
   readonly lambdas: LambdaHost;
   readonly aws: LocalAwsEndpoint;
   readonly dynamo: LocalDynamo;
@@ -92,6 +99,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const dynamo = await startDynamo({ dataDir: options.dataDir, prefix });
   const lambdas = new LambdaHost(root, prefix);
 
+  const deliveries = new DeliveryReports({
+    clock,
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    deliver: async (event) => {
+      for (const id of functionsWithTrigger('delivery-events')) await lambdas.invoke(id, event);
+    },
+  });
   const sms = new SmsVoiceEmulator({
     clock,
     numbers: [originationNumber],
@@ -103,6 +118,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     onInbound: async (event: SNSEvent) => {
       for (const id of functionsWithTrigger('inbound-sms')) await lambdas.invoke(id, event);
     },
+    onSent: (message) => deliveries.report(message),
   });
 
   const allRules: Readonly<Record<string, EventRuleDefinition>> = eventRules;
@@ -153,8 +169,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
   });
 
+  // Each catalog queue with its consumer (event source mapping); its URL needs the endpoint's port.
+  const allQueues = Object.entries(queues) as [QueueId, QueueDefinition][];
+  const sqs = new SqsEmulator({
+    clock,
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    endpointUrl: () => aws.url,
+    queues: allQueues.map(([id, definition]) => {
+      const consumer = queueConsumer(id);
+      return {
+        name: `${prefix}-${id}`,
+        definition,
+        consumer: consumer && ((event: SQSEvent) => lambdas.invoke(consumer, event)),
+      };
+    }),
+  });
+
   const aws = await startAwsEndpoint(
-    [sms.service(), bus.service(), stepFunctions.service()],
+    [sms.service(), bus.service(), stepFunctions.service(), sqs.service()],
     scheduler.routes(),
   );
 
@@ -180,10 +213,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   for (const [id, table] of Object.entries(tables) as [TableId, { envVar: string }][])
     env[table.envVar] = dynamo.tableNames[id];
   for (const id of Object.keys(allMachines)) env[stateMachineArnEnv(id)] = stateMachineArn(prefix, id);
+  for (const [id, queue] of allQueues) env[queue.envVar] = sqs.queueUrl(`${prefix}-${id}`);
   env[COMMON_ENV.mediaBucket] = `${prefix}-media`;
   env[COMMON_ENV.mms] = String(config.origination.mms);
   for (const [id] of Object.entries(functions))
     env[`FUNCTION_ARN_${id.toUpperCase()}`] = lambdas.arnOf(id as FunctionId);
+  // Campaign scheduling: the dispatcher is the schedules' target; locally any role is accepted.
+  env.DISPATCHER_FUNCTION_ARN = lambdas.arnOf('campaignDispatcher');
+  env.SCHEDULER_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/optline-local-scheduler`;
+  env.SCHEDULE_GROUP = `${prefix}-schedules`;
+  env[COMMON_ENV.mps] = String(options.messagesPerSecond ?? config.origination.messagesPerSecond);
   Object.assign(process.env, env);
   resetClients();
 
@@ -192,6 +231,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const settle = async () => {
     for (let i = 0; i < 5; i++) {
       await scheduler.settle();
+      await deliveries.settle();
+      await sqs.settle();
       await bus.settle();
       await stepFunctions.settle();
     }
@@ -231,12 +272,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolvePromise());
   });
   scheduler.start();
+  sqs.start();
   const sweeper = new TtlSweeper(dynamo.endpoint, dynamo.tableNames, clock);
   sweeper.start();
   const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  // Short links point at this server's /r/{code} (known only once it listens).
+  process.env[COMMON_ENV.linkBase] = url;
 
   return {
-    url: `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`,
+    url,
     port,
     config,
     originationNumber,
@@ -245,12 +290,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     bus,
     stepFunctions,
     scheduler,
+    sqs,
     lambdas,
     aws,
     dynamo,
     sweeper,
+    deliveries,
     settle,
     stop: async () => {
+      await sqs.stop();
       stepFunctions.stopAll();
       await scheduler.stop();
       await sweeper.stop();
@@ -267,6 +315,13 @@ function functionsWithTrigger(kind: FunctionDefinition['trigger']['kind']): Func
   return (Object.entries(functions) as [FunctionId, FunctionDefinition][])
     .filter(([, definition]) => definition.trigger.kind === kind)
     .map(([id]) => id);
+}
+
+/** The function whose event source mapping consumes the queue, if the catalog has one. */
+function queueConsumer(queue: QueueId): FunctionId | undefined {
+  return (Object.entries(functions) as [FunctionId, FunctionDefinition][]).find(
+    ([, definition]) => definition.trigger.kind === 'queue' && definition.trigger.queue === queue,
+  )?.[0];
 }
 
 function stateMachineArn(prefix: string, id: string): string {

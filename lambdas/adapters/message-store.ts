@@ -39,6 +39,15 @@ export interface MessageStore {
     messageId: string,
     changes: Partial<Pick<MessageRecord, 'status' | 'awsMessageId' | 'reason' | 'segments' | 'encoding'>>,
   ): Promise<void>;
+  /** Records End User Messaging's id; the status becomes `sent` unless a delivery event already moved it on. */
+  markSent(messageId: string, awsMessageId: string): Promise<void>;
+  /** Moves the status if it is one of `from` (delivery events arrive at least once); false otherwise. */
+  transition(
+    messageId: string,
+    from: readonly MessageStatus[],
+    to: MessageStatus,
+    reason?: string,
+  ): Promise<MessageRecord | undefined>;
   /** Removes a claim that never reached End User Messaging, so a retry can send. */
   releaseClaim(messageId: string): Promise<void>;
   listByPhone(phone: string, limit?: number): Promise<MessageRecord[]>;
@@ -83,6 +92,54 @@ export class DynamoMessageStore implements MessageStore {
         ConditionExpression: 'attribute_exists(messageId)',
       }),
     );
+  }
+
+  async markSent(messageId: string, awsMessageId: string): Promise<void> {
+    try {
+      await dynamoClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { messageId },
+          UpdateExpression: 'SET #status = :sent, awsMessageId = :id',
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':id': awsMessageId },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // The carrier's report won the race: keep its status, add the id.
+      await this.update(messageId, { awsMessageId });
+    }
+  }
+
+  async transition(
+    messageId: string,
+    from: readonly MessageStatus[],
+    to: MessageStatus,
+    reason?: string,
+  ): Promise<MessageRecord | undefined> {
+    try {
+      const result = await dynamoClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { messageId },
+          UpdateExpression: `SET #status = :to${reason ? ', reason = :reason' : ''}`,
+          ConditionExpression: `#status IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': to,
+            ...(reason ? { ':reason': reason } : {}),
+            ...Object.fromEntries(from.map((f, i) => [`:f${i}`, f])),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes as MessageRecord;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   async releaseClaim(messageId: string): Promise<void> {

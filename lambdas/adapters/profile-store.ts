@@ -3,9 +3,9 @@
  * the profile's `consentVersion`; activity fields (last SMS, last inbound) are upserted freely.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsentState } from '../domain/consent';
-import type { Profile } from '../domain/profile';
+import type { DeliveryError, Profile } from '../domain/profile';
 import { dynamoClient } from './aws-clients';
 import { tableName } from './table-names';
 
@@ -27,6 +27,9 @@ export interface ConsentProjection {
 }
 
 export interface ActivityUpdate {
+  readonly marketingSubscribedAt?: string;
+  /** The last short-link click, for order attribution. */
+  readonly lastClick?: Profile['lastClick'];
   readonly lastSmsAt?: string;
   readonly lastMarketingAt?: string;
   readonly lastInboundAt?: string;
@@ -41,6 +44,15 @@ export interface ProfileStore {
   recordActivity(phone: string, activity: ActivityUpdate, now: string): Promise<void>;
   /** Engagement aggregates: latest times (kept only if newer) and counters added. */
   recordEngagement(phone: string, update: EngagementUpdate, now: string): Promise<void>;
+  /** Profiles of many numbers (missing numbers are left out). */
+  getMany(phones: readonly string[]): Promise<Map<string, Profile>>;
+  /** One page of marketing subscribers from the sparse index (never a table Scan). */
+  marketingSubscribers(
+    shard: string,
+    startKey?: Record<string, unknown>,
+  ): Promise<{ profiles: Profile[]; nextKey?: Record<string, unknown> }>;
+  /** Records a delivery failure (or clears it on a later success). */
+  setDeliveryError(phone: string, error: DeliveryError | undefined, now: string): Promise<void>;
 }
 
 export interface EngagementUpdate {
@@ -140,6 +152,65 @@ export class DynamoProfileStore implements ProfileStore {
       if (error instanceof ConditionalCheckFailedException) return 'stale';
       throw error;
     }
+  }
+
+  async getMany(phones: readonly string[]): Promise<Map<string, Profile>> {
+    const found = new Map<string, Profile>();
+    const unique = [...new Set(phones)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((phone) => ({ phone }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        const result = await dynamoClient().send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[this.table] ?? []) {
+          const { marketingShard: _shard, ...profile } = item;
+          found.set(String(item.phone), profile as Profile);
+        }
+        keys = (result.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
+        if (keys.length > 0) {
+          if (attempt >= 8) throw new Error(`${keys.length} profiles could not be read`);
+          await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
+        }
+      }
+    }
+    return found;
+  }
+
+  async marketingSubscribers(shard: string, startKey?: Record<string, unknown>) {
+    const result = await dynamoClient().send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'marketingSubscribers',
+        KeyConditionExpression: 'marketingShard = :shard',
+        ExpressionAttributeValues: { ':shard': shard },
+        ExclusiveStartKey: startKey,
+        Limit: 500,
+      }),
+    );
+    const profiles = (result.Items ?? []).map((item) => {
+      const { marketingShard: _shard, ...profile } = item;
+      return profile as Profile;
+    });
+    return { profiles, ...(result.LastEvaluatedKey ? { nextKey: result.LastEvaluatedKey } : {}) };
+  }
+
+  async setDeliveryError(phone: string, error: DeliveryError | undefined, now: string): Promise<void> {
+    await dynamoClient()
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { phone },
+          UpdateExpression: error
+            ? 'SET deliveryError = :error, updatedAt = :now'
+            : 'REMOVE deliveryError SET updatedAt = :now',
+          ConditionExpression: 'attribute_exists(phone)',
+          ExpressionAttributeValues: error ? { ':error': error, ':now': now } : { ':now': now },
+        }),
+      )
+      .catch((e: unknown) => {
+        if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      });
   }
 
   async recordEngagement(phone: string, update: EngagementUpdate, now: string): Promise<void> {

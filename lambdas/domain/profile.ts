@@ -49,15 +49,34 @@ export interface Profile {
     readonly campaignId?: string;
     readonly at: string;
   };
+  /** When marketing last became `subscribed` (engagement segments count a new subscriber as engaged). */
+  readonly marketingSubscribedAt?: string;
+  /** The last delivery failure End User Messaging reported. */
+  readonly deliveryError?: DeliveryError;
   /** Engagement, for segments and flows. */
   readonly lastOrderAt?: string;
   readonly lastCartAt?: string;
   readonly lastViewedAt?: string;
   readonly lastClickAt?: string;
+  /** The message whose link was clicked last: orders within 5 days are attributed to it. */
+  readonly lastClick?: {
+    readonly at: string;
+    readonly messageId: string;
+    readonly campaignId?: string;
+    readonly flowId?: string;
+  };
   readonly orderCount?: number;
   readonly totalSpent?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+export interface DeliveryError {
+  readonly at: string;
+  /** Invalid or deactivated number: no text goes to it any more. Temporary ones expire. */
+  readonly permanent: boolean;
+  /** End User Messaging's event type or status, e.g. TEXT_CARRIER_UNREACHABLE. */
+  readonly reason: string;
 }
 
 export interface OptOutListState {

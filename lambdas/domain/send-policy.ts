@@ -17,7 +17,8 @@ export type SkipReason =
   | 'paused'
   | 'quiet_hours_deadline'
   | 'smart_sending'
-  | 'opt_out_list';
+  | 'opt_out_list'
+  | 'undeliverable';
 
 export interface SendIntent {
   readonly messageClass: MessageClass;
@@ -60,16 +61,20 @@ export function decideSend(
       return { send: true };
     case 'conversational':
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };
+      if (profile?.deliveryError?.permanent) return { send: false, reason: 'undeliverable' };
       if (!intent.inReplyTo) return { send: false, reason: 'not_a_reply' };
       return { send: true };
     case 'transactional':
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };
+      // An invalid or deactivated number (End User Messaging said so) gets nothing more.
+      if (profile?.deliveryError?.permanent) return { send: false, reason: 'undeliverable' };
       if (!intent.requestedByRecipient && !canReceiveTransactional(profile))
         return { send: false, reason: 'no_transactional_consent' };
       return { send: true };
     case 'marketing': {
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };
       if (!profile || !isMarketable(profile)) return { send: false, reason: 'no_marketing_consent' };
+      if (profile.deliveryError?.permanent) return { send: false, reason: 'undeliverable' };
       const paused = (intent.pausedProperties ?? []).some((name) => isTruthy(profile.properties[name]));
       if (paused) return { send: false, reason: 'paused' };
       if (!context) return { send: true };

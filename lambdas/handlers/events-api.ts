@@ -2,6 +2,7 @@
 import { CommerceEventSchema } from '../domain/commerce-events';
 import { parseInput } from '../domain/validation';
 import { DynamoActivityStore } from '../adapters/activity-store';
+import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
@@ -19,6 +20,7 @@ function dependencies(): CommerceDeps {
     profiles: new DynamoProfileStore(),
     activity: new DynamoActivityStore(),
     events: new EventBridgePublisher(),
+    campaigns: new DynamoCampaignStore(),
   };
   return deps;
 }

@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SNSEvent } from 'aws-lambda';
 import { InboundSmsSchema } from '../domain/inbound-sms';
 import { maskPhone } from '../domain/phone';
+import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
@@ -26,6 +27,7 @@ function dependencies(): InboundDeps {
     messages: new DynamoMessageStore(),
     gateway: new EndUserMessagingGateway(),
     events: new EventBridgePublisher(),
+    campaigns: new DynamoCampaignStore(),
   };
   return deps;
 }

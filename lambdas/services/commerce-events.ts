@@ -10,7 +10,9 @@ import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import type { ActivityStore } from '../adapters/activity-store';
 import type { EventPublisher } from '../adapters/event-publisher';
+import type { CampaignStore } from '../adapters/campaign-store';
 import type { EngagementUpdate, ProfileStore } from '../adapters/profile-store';
+import { ATTRIBUTION_WINDOW_MS } from './engagement';
 
 export interface CommerceDeps {
   readonly clock: Clock;
@@ -19,6 +21,7 @@ export interface CommerceDeps {
   readonly profiles: ProfileStore;
   readonly activity: ActivityStore;
   readonly events: EventPublisher;
+  readonly campaigns: CampaignStore;
 }
 
 /** Activity is kept two years: long enough for VIP and engagement segments. */
@@ -53,11 +56,30 @@ export async function recordCommerceEvent(deps: CommerceDeps, input: CommerceEve
     aggregated: false,
     expiresAt: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
   });
+  let attributedTo: { campaignId?: string; flowId?: string; messageId: string } | undefined;
   if (!record.aggregated) {
+    if (event.type === 'OrderPlaced')
+      attributedTo = await attributeOrder(deps, phone, event.placedAt, event.total);
     await deps.profiles.recordEngagement(phone, engagementOf(event), now.toISOString());
     await deps.activity.markAggregated(phone, key);
   }
   // Published on every attempt: flows start with deterministic names, so a repeat starts nothing.
-  await deps.events.publish([{ type: event.type, at, detail: { ...event, eventId } }]);
+  await deps.events.publish([
+    { type: event.type, at, detail: { ...event, eventId, ...(attributedTo ? { attributedTo } : {}) } },
+  ]);
   return { status: 202, body: { eventId, type: event.type, phone } };
+}
+
+/** An order within five days of a click counts for the clicked message's campaign (or flow). */
+async function attributeOrder(deps: CommerceDeps, phone: string, placedAt: string, total: number) {
+  const click = (await deps.profiles.get(phone))?.lastClick;
+  if (!click) return undefined;
+  const gap = Date.parse(placedAt) - Date.parse(click.at);
+  if (gap < 0 || gap > ATTRIBUTION_WINDOW_MS) return undefined;
+  if (click.campaignId) await deps.campaigns.addCounters(click.campaignId, { orders: 1, revenue: total });
+  return {
+    messageId: click.messageId,
+    ...(click.campaignId ? { campaignId: click.campaignId } : {}),
+    ...(click.flowId ? { flowId: click.flowId } : {}),
+  };
 }

@@ -125,9 +125,13 @@ function project(deps: ConsentRecorderDeps, input: ConsentInput, event: ConsentE
     // An event that changed nothing does not move the ordering mark either.
     consentUpdatedAt: event.applied ? event.at : undefined,
     state: event.next,
-    activity: own
-      ? { ...input.activity, ...(event.effects.replies.length > 0 ? { lastSmsAt: now } : {}) }
-      : undefined,
+    activity: {
+      ...(own ? { ...input.activity, ...(event.effects.replies.length > 0 ? { lastSmsAt: now } : {}) } : {}),
+      // Engagement segments count a new subscriber as engaged from this moment.
+      ...(event.next.marketing === 'subscribed' && event.previous.marketing !== 'subscribed'
+        ? { marketingSubscribedAt: event.at }
+        : {}),
+    },
     timeZone: own ? input.timeZone : undefined,
     now,
   });

@@ -13,6 +13,7 @@ import { matchKeyword } from '../domain/keywords';
 import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import { requiresDoubleOptIn } from '../domain/subscription-engine';
 import type { RuntimeConfig } from '../domain/runtime-config';
+import type { CampaignStore } from '../adapters/campaign-store';
 import type { ConsentLogStore } from '../adapters/consent-log-store';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { MessageStore } from '../adapters/message-store';
@@ -20,6 +21,15 @@ import type { ProfileStore } from '../adapters/profile-store';
 import type { SmsGateway } from '../adapters/sms-gateway';
 import { recordConsent } from './consent-recorder';
 import { send, type SendResult } from './send';
+
+/** Opt-outs within this long after a campaign text count against that campaign. */
+const OPT_OUT_ATTRIBUTION_MS = 5 * 24 * 3600 * 1000;
+
+async function countCampaignOptOut(deps: InboundDeps, phone: string, now: Date): Promise<void> {
+  const last = (await deps.profiles.get(phone))?.lastOutbound;
+  if (!last?.campaignId || now.getTime() - Date.parse(last.at) > OPT_OUT_ATTRIBUTION_MS) return;
+  await deps.campaigns.addCounters(last.campaignId, { optOuts: 1 });
+}
 
 export interface InboundDeps {
   readonly clock: Clock;
@@ -30,6 +40,7 @@ export interface InboundDeps {
   readonly messages: MessageStore;
   readonly gateway: SmsGateway;
   readonly events: EventPublisher;
+  readonly campaigns: CampaignStore;
 }
 
 export type InboundOutcome =
@@ -93,6 +104,14 @@ export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Pro
       ),
   );
 
+  if (
+    outcome.status === 'recorded' &&
+    !outcome.replayed &&
+    outcome.event.applied &&
+    outcome.event.action === 'opted_out'
+  ) {
+    await countCampaignOptOut(deps, phone, now);
+  }
   if (outcome.status === 'recorded') {
     return {
       status: 'consent',

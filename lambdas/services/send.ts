@@ -155,7 +155,7 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
   }
 
   if (atLeastOnce) await deps.messages.putIfAbsent({ ...base, status: 'sent', awsMessageId });
-  else await deps.messages.update(messageId, { status: 'sent', awsMessageId });
+  else await deps.messages.markSent(messageId, awsMessageId);
   if (request.recordProfileActivity === false) return { status: 'sent', messageId, awsMessageId, body };
   await deps.profiles.recordActivity(
     request.to,

@@ -115,6 +115,7 @@ export class Functions extends Construct {
       [COMMON_ENV.originationNumber]: props.messaging.phoneNumber,
       [COMMON_ENV.configurationSet]: props.messaging.configurationSetName,
       [COMMON_ENV.optOutList]: props.messaging.optOutListName,
+      [COMMON_ENV.mps]: String(props.config.origination.messagesPerSecond),
     };
     for (const tableId of Object.keys(definition.tables) as TableId[]) {
       environment[tables[tableId].envVar] = props.tables[tableId].tableName;

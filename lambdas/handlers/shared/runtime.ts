@@ -29,3 +29,9 @@ export function phonePolicy(config: RuntimeConfig) {
   const allowedCountries = config.allowedCountries ?? ['US'];
   return { defaultCountry: allowedCountries[0] ?? 'US', allowedCountries };
 }
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}

@@ -1,0 +1,149 @@
+/** Campaigns (pk `campaignId`): definition, state and counters (updated with atomic ADDs). */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Campaign, CampaignState } from '../domain/campaigns';
+import { dynamoClient } from './aws-clients';
+import { tableName } from './table-names';
+
+/** Numbers to add to a campaign's counters; `skipped` by reason. */
+export interface CounterDelta {
+  readonly targeted?: number;
+  readonly sent?: number;
+  readonly delivered?: number;
+  readonly failed?: number;
+  readonly clicks?: number;
+  readonly optOuts?: number;
+  readonly orders?: number;
+  readonly revenue?: number;
+  readonly skipped?: Readonly<Record<string, number>>;
+}
+
+export interface CampaignStore {
+  putIfAbsent(campaign: Campaign): Promise<boolean>;
+  get(campaignId: string): Promise<Campaign | undefined>;
+  /** Moves the state if it is one of `from`; false otherwise. */
+  transition(
+    campaignId: string,
+    from: readonly CampaignState[],
+    to: CampaignState,
+    at: string,
+  ): Promise<boolean>;
+  addCounters(campaignId: string, delta: CounterDelta): Promise<void>;
+  /** Records one dispatch (all recipients or one time zone) once, with its counts; false if already recorded. */
+  recordDispatch(campaignId: string, dispatchKey: string, delta: CounterDelta, at: string): Promise<boolean>;
+}
+
+function counterUpdate(delta: CounterDelta) {
+  const parts: string[] = [];
+  const names: Record<string, string> = { '#counters': 'counters' };
+  const values: Record<string, number> = {};
+  for (const [key, value] of Object.entries(delta)) {
+    if (key === 'skipped' || typeof value !== 'number' || value === 0) continue;
+    names[`#${key}`] = key;
+    values[`:${key}`] = value;
+    parts.push(`#counters.#${key} :${key}`);
+  }
+  Object.entries(delta.skipped ?? {}).forEach(([reason, count], i) => {
+    if (count === 0) return;
+    names['#skipped'] = 'skipped';
+    names[`#r${i}`] = reason;
+    values[`:r${i}`] = count;
+    parts.push(`#counters.#skipped.#r${i} :r${i}`);
+  });
+  return { parts, names, values };
+}
+
+export class DynamoCampaignStore implements CampaignStore {
+  constructor(private readonly table = tableName('campaigns')) {}
+
+  async putIfAbsent(campaign: Campaign): Promise<boolean> {
+    try {
+      await dynamoClient().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: campaign,
+          ConditionExpression: 'attribute_not_exists(campaignId)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async get(campaignId: string): Promise<Campaign | undefined> {
+    const result = await dynamoClient().send(
+      new GetCommand({ TableName: this.table, Key: { campaignId }, ConsistentRead: true }),
+    );
+    return result.Item as Campaign | undefined;
+  }
+
+  async transition(
+    campaignId: string,
+    from: readonly CampaignState[],
+    to: CampaignState,
+    at: string,
+  ): Promise<boolean> {
+    try {
+      await dynamoClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { campaignId },
+          UpdateExpression: `SET #state = :to${to === 'cancelled' ? ', cancelledAt = :at' : ''}`,
+          ConditionExpression: `#state IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':to': to,
+            ...Object.fromEntries(from.map((s, i) => [`:f${i}`, s])),
+            ...(to === 'cancelled' ? { ':at': at } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async addCounters(campaignId: string, delta: CounterDelta): Promise<void> {
+    const { parts, names, values } = counterUpdate(delta);
+    if (parts.length === 0) return;
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { campaignId },
+        UpdateExpression: `ADD ${parts.join(', ')}`,
+        ConditionExpression: 'attribute_exists(campaignId)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async recordDispatch(
+    campaignId: string,
+    dispatchKey: string,
+    delta: CounterDelta,
+    at: string,
+  ): Promise<boolean> {
+    const { parts, names, values } = counterUpdate(delta);
+    try {
+      await dynamoClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { campaignId },
+          UpdateExpression: `SET #dispatched.#key = :at${parts.length ? ` ADD ${parts.join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_exists(campaignId) AND attribute_not_exists(#dispatched.#key)',
+          ExpressionAttributeNames: { ...names, '#dispatched': 'dispatched', '#key': dispatchKey },
+          ExpressionAttributeValues: { ...values, ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/** EventBridge Scheduler: one-time schedules that invoke a function with a JSON input, then delete themselves. */
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+
+let client: SchedulerClient | undefined;
+function schedulerClient(): SchedulerClient {
+  client ??= new SchedulerClient({});
+  return client;
+}
+
+export interface OneTimeSchedule {
+  readonly name: string;
+  /** Local date-time `YYYY-MM-DDTHH:MM:SS` in `timeZone`. */
+  readonly at: string;
+  readonly timeZone: string;
+  readonly targetArn: string;
+  readonly input: unknown;
+}
+
+export interface Scheduler {
+  create(schedule: OneTimeSchedule): Promise<'created' | 'exists'>;
+  delete(name: string): Promise<void>;
+}
+
+export class EventBridgeScheduler implements Scheduler {
+  constructor(
+    private readonly settings = {
+      roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
+      groupName: requiredEnv('SCHEDULE_GROUP'),
+    },
+  ) {}
+
+  async create(schedule: OneTimeSchedule): Promise<'created' | 'exists'> {
+    try {
+      await schedulerClient().send(
+        new CreateScheduleCommand({
+          Name: schedule.name,
+          GroupName: this.settings.groupName,
+          ScheduleExpression: `at(${schedule.at})`,
+          ScheduleExpressionTimezone: schedule.timeZone,
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          Target: {
+            Arn: schedule.targetArn,
+            RoleArn: this.settings.roleArn,
+            Input: JSON.stringify(schedule.input),
+            RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
+          },
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConflictException) return 'exists';
+      throw error;
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    try {
+      await schedulerClient().send(
+        new DeleteScheduleCommand({ Name: name, GroupName: this.settings.groupName }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+    }
+  }
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}

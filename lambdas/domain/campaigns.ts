@@ -1,0 +1,167 @@
+/**
+ * Campaigns: the request, the stored record and its counters. A campaign goes out once at `sendAt`,
+ * or at `sendAtLocalTime` ("2026-11-27T10:00": 10:00 in each recipient's own time zone, one schedule
+ * per time zone present).
+ */
+import * as z from 'zod';
+import { analyseMessage } from './message-format';
+import { lintMessage, type LintWarning } from './message-lint';
+import { findUrls, shortLinkLength } from './links';
+import { SegmentSchema, type Segment } from './segments';
+import { templateProblems } from './templates';
+
+export const CampaignRequestSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[^\p{Cc}]*$/u, 'must be printable text'),
+    /** Liquid over the profile (`{{ first_name | default: "there" }}`); links become short links. */
+    body: z
+      .string()
+      .min(1)
+      .max(1500)
+      .superRefine((source, ctx) => {
+        for (const problem of templateProblems(source)) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    mediaUrls: z
+      .array(z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, 'must be s3://bucket/key'))
+      .max(1)
+      .optional(),
+    segment: SegmentSchema,
+    sendAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with offset' }).optional(),
+    sendAtLocalTime: z
+      .string()
+      .regex(
+        /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/,
+        'must be a local date and time such as 2026-11-27T10:00 (no offset)',
+      )
+      .optional(),
+    tags: z
+      .array(z.string().regex(/^[\w-]{1,40}$/))
+      .max(10)
+      .default([]),
+    smartSending: z.boolean().default(true),
+    /** Profile property that keeps a subscriber out of this campaign (e.g. `Paused-BFCM2025`). */
+    excludePausedProperty: z
+      .string()
+      .regex(/^[A-Za-z][\w.-]{0,63}$/)
+      .optional(),
+    messageType: z.enum(['PROMOTIONAL', 'TRANSACTIONAL']).default('PROMOTIONAL'),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if ((c.sendAt === undefined) === (c.sendAtLocalTime === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sendAt'],
+        message: 'give exactly one of sendAt and sendAtLocalTime',
+      });
+    }
+  });
+
+export type CampaignRequest = z.output<typeof CampaignRequestSchema>;
+
+export type CampaignState = 'scheduled' | 'sending' | 'dispatched' | 'cancelled';
+
+export interface CampaignCounters {
+  readonly targeted: number;
+  readonly sent: number;
+  readonly skipped: Readonly<Record<string, number>>;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly clicks: number;
+  readonly optOuts: number;
+  readonly orders: number;
+  readonly revenue: number;
+}
+
+export interface CampaignSchedule {
+  readonly name: string;
+  /** Time zone of the recipients this schedule dispatches (local-time campaigns). */
+  readonly timeZone?: string;
+  readonly at: string;
+}
+
+export interface Campaign {
+  readonly campaignId: string;
+  readonly name: string;
+  readonly body: string;
+  readonly mediaUrls?: readonly string[];
+  readonly segment: Segment;
+  readonly sendAt?: string;
+  readonly sendAtLocalTime?: string;
+  readonly tags: readonly string[];
+  readonly smartSending: boolean;
+  readonly excludePausedProperty?: string;
+  readonly messageType: 'PROMOTIONAL' | 'TRANSACTIONAL';
+  readonly state: CampaignState;
+  readonly schedules: readonly CampaignSchedule[];
+  /** Secret for this campaign's short-link codes. */
+  readonly linkSalt: string;
+  readonly estimate: CampaignEstimate;
+  readonly counters: CampaignCounters;
+  /** Dispatches done, by key (`all` or a time zone), with their time. */
+  readonly dispatched: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+  readonly cancelledAt?: string;
+}
+
+export interface CampaignEstimate {
+  readonly recipients: number;
+  readonly segmentsPerMessage: number;
+  readonly costUsd: number;
+}
+
+export const EMPTY_COUNTERS: CampaignCounters = {
+  targeted: 0,
+  sent: 0,
+  skipped: {},
+  delivered: 0,
+  failed: 0,
+  clicks: 0,
+  optOuts: 0,
+  orders: 0,
+  revenue: 0,
+};
+
+/**
+ * The body as it will look on a phone, for segment counts and warnings: brand prefix and links at
+ * their short length (profile variables render with their defaults).
+ */
+export function previewBody(body: string, brand: string, linkBase: string): string {
+  let preview = body;
+  const shortLink = `${linkBase.replace(/\/$/, '')}/r/${'x'.repeat(shortLinkLength(linkBase) - linkBase.replace(/\/$/, '').length - 3)}`;
+  for (const url of findUrls(body)) preview = preview.replace(url, shortLink);
+  return preview.toLowerCase().startsWith(brand.toLowerCase()) ? preview : `${brand}: ${preview}`;
+}
+
+export function campaignWarnings(body: string, brand: string, mediaUrls?: readonly string[]): LintWarning[] {
+  return lintMessage(body, { brand, mediaUrls });
+}
+
+export function segmentsPerMessage(previewed: string, mms: boolean): number {
+  return mms ? 1 : Math.max(1, analyseMessage(previewed).segments);
+}
+
+export function campaignView(campaign: Campaign) {
+  return {
+    campaignId: campaign.campaignId,
+    name: campaign.name,
+    state: campaign.state,
+    body: campaign.body,
+    segment: campaign.segment,
+    sendAt: campaign.sendAt ?? null,
+    sendAtLocalTime: campaign.sendAtLocalTime ?? null,
+    schedules: campaign.schedules,
+    tags: campaign.tags,
+    smartSending: campaign.smartSending,
+    excludePausedProperty: campaign.excludePausedProperty ?? null,
+    messageType: campaign.messageType,
+    estimate: campaign.estimate,
+    counters: campaign.counters,
+    createdAt: campaign.createdAt,
+    cancelledAt: campaign.cancelledAt ?? null,
+  };
+}

@@ -1,0 +1,525 @@
+/**
+ * Campaign segments: who a campaign is for, as a small JSON language, and the rules every campaign
+ * applies whatever its segment says (`campaignEligibility`).
+ *
+ * A segment is `{ "all": true }` (every marketing subscriber) or one condition, plus an optional
+ * top-level `exclude` list:
+ *
+ *   { "all": [ { "engagedWithinDays": 90 }, { "property": "preferences.coffee", "equals": "iced" } ],
+ *     "exclude": [ { "property": "Paused-BFCM2025", "exists": true } ] }
+ *
+ * Conditions (each object has exactly one kind key):
+ * - `{ "all": [c, …] }`, `{ "any": [c, …] }`, `{ "not": c }`: nestable groups; lists are not empty.
+ * - `{ "engagedWithinDays": 90 }`: clicked (lastClickAt), ordered (lastOrderAt) or became a marketing
+ *   subscriber (marketingSubscribedAt) within the last N days; N is a whole number 1…3650.
+ * - `{ "highIntentWithinDays": 7 }`: viewed a product (lastViewedAt) or carted (lastCartAt) within N days.
+ * - `{ "vip": { "minOrders": 3, "minTotalSpent": 500 } }`: orderCount ≥ minOrders OR totalSpent ≥
+ *   minTotalSpent (either threshold is enough, as in "orders ≥ N or total ≥ X"; give one or both; for
+ *   AND write `{ "all": [ { "vip": { "minOrders": 3 } }, { "vip": { "minTotalSpent": 500 } } ] }`).
+ *   Missing counts are 0.
+ * - `{ "property": "preferences.coffee", <operator> }` with exactly one operator: `equals: v`,
+ *   `notEquals: v`, `in: [v, …]`, `exists: true|false`, or numeric `gt`/`gte`/`lt`/`lte: n`. Values are
+ *   strings, numbers or booleans and compare strictly, without coercion ("5" is not 5, "Iced" is not
+ *   "iced"); the numeric operators only match number values. `notEquals` is exactly `not equals`, so a
+ *   profile without the property matches it; `equals`, `in` and the numeric operators never match a
+ *   missing property. The name is looked up as a flat key first (`properties["preferences.coffee"]`),
+ *   then as a dotted path into nested objects (`properties.preferences.coffee`), own keys only.
+ * - `{ "phones": ["+12125550100", …] }`: an include list of E.164 numbers.
+ *
+ * "Within N days" means at or after `now` − N × 24 h (exactly N days ago is inside); a timestamp that
+ * does not parse never matches. `matchesSegment` only evaluates the conditions: consent, pauses, errors
+ * and time zones are `campaignEligibility`'s, which every campaign audience goes through.
+ *
+ * Pure: time is passed in; nothing reads the clock.
+ */
+import * as z from 'zod';
+import { isE164 } from './phone';
+import type { Profile, PropertyValue } from './profile';
+import { recipientTimeZone } from './quiet-hours';
+
+export interface VipThresholds {
+  readonly minOrders?: number;
+  readonly minTotalSpent?: number;
+}
+
+export const PROPERTY_OPERATORS = ['equals', 'notEquals', 'in', 'exists', 'gt', 'gte', 'lt', 'lte'] as const;
+export type PropertyOperator = (typeof PROPERTY_OPERATORS)[number];
+
+export type PropertyCondition = { readonly property: string } & (
+  | { readonly equals: PropertyValue }
+  | { readonly notEquals: PropertyValue }
+  | { readonly in: readonly PropertyValue[] }
+  | { readonly exists: boolean }
+  | { readonly gt: number }
+  | { readonly gte: number }
+  | { readonly lt: number }
+  | { readonly lte: number }
+);
+
+export type Condition =
+  | { readonly all: readonly Condition[] }
+  | { readonly any: readonly Condition[] }
+  | { readonly not: Condition }
+  | { readonly engagedWithinDays: number }
+  | { readonly highIntentWithinDays: number }
+  | { readonly vip: VipThresholds }
+  | PropertyCondition
+  | { readonly phones: readonly string[] };
+
+/** `{ all: true }` or a condition, with an optional top-level `exclude` list (only at the top level). */
+export type Segment = ({ readonly all: true } | Condition) & { readonly exclude?: readonly Condition[] };
+
+export const SEGMENT_LIMITS = {
+  /** Levels of a condition tree, the leaf included: `{ all: [{ any: [{ not: { vip: … } }] }] }` is 4. */
+  maxDepth: 4,
+  /** Conditions in the whole segment (groups and leaves, `exclude` included). */
+  maxConditions: 50,
+  /** Phone numbers over every `phones` list of the segment. */
+  maxPhones: 10_000,
+  /** Values of one `in` list. */
+  maxInValues: 100,
+  maxStringLength: 200,
+  maxDays: 3650,
+} as const;
+
+const CONDITION_KINDS = [
+  'all',
+  'any',
+  'not',
+  'engagedWithinDays',
+  'highIntentWithinDays',
+  'vip',
+  'property',
+  'phones',
+] as const;
+type ConditionKind = (typeof CONDITION_KINDS)[number];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// ---------------------------------------------------------------------------------------------------
+// Matching
+
+/** True when the profile is in the segment: it matches the base (`all: true` or the condition) and no `exclude`. */
+export function matchesSegment(profile: Profile, segment: Segment, now: Date): boolean {
+  const base =
+    'all' in segment && segment.all === true ? true : matchesCondition(profile, segment as Condition, now);
+  if (!base) return false;
+  return !(segment.exclude ?? []).some((condition) => matchesCondition(profile, condition, now));
+}
+
+export function matchesCondition(profile: Profile, condition: Condition, now: Date): boolean {
+  if ('all' in condition) return listOf(condition.all, 'all').every((c) => matchesCondition(profile, c, now));
+  if ('any' in condition) return listOf(condition.any, 'any').some((c) => matchesCondition(profile, c, now));
+  if ('not' in condition) return !matchesCondition(profile, condition.not, now);
+  if ('engagedWithinDays' in condition) {
+    const days = condition.engagedWithinDays;
+    return [profile.lastClickAt, profile.lastOrderAt, profile.marketingSubscribedAt].some((at) =>
+      withinDays(at, days, now),
+    );
+  }
+  if ('highIntentWithinDays' in condition) {
+    const days = condition.highIntentWithinDays;
+    return [profile.lastViewedAt, profile.lastCartAt].some((at) => withinDays(at, days, now));
+  }
+  if ('vip' in condition) {
+    const { minOrders, minTotalSpent } = condition.vip;
+    return (
+      (minOrders !== undefined && (profile.orderCount ?? 0) >= minOrders) ||
+      (minTotalSpent !== undefined && (profile.totalSpent ?? 0) >= minTotalSpent)
+    );
+  }
+  if ('property' in condition) return matchesProperty(profile, condition);
+  if ('phones' in condition) return phoneSet(condition.phones).has(profile.phone);
+  // Only reachable with an unvalidated segment. Throwing (rather than answering false) keeps `not` from
+  // turning a broken condition into "everyone".
+  throw new TypeError(`not a segment condition: ${JSON.stringify(condition)}`);
+}
+
+function matchesProperty(profile: Profile, condition: PropertyCondition): boolean {
+  const value = propertyValue(profile.properties, condition.property);
+  if ('equals' in condition) return value === condition.equals;
+  if ('notEquals' in condition) return value !== condition.notEquals;
+  if ('in' in condition) return condition.in.some((candidate) => candidate === value);
+  if ('exists' in condition) return (value !== undefined && value !== null) === condition.exists;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  if ('gt' in condition) return value > condition.gt;
+  if ('gte' in condition) return value >= condition.gte;
+  if ('lt' in condition) return value < condition.lt;
+  if ('lte' in condition) return value <= condition.lte;
+  throw new TypeError(`property condition without an operator: ${JSON.stringify(condition)}`);
+}
+
+/** A flat key first, then a dotted path through nested objects; own keys only (no `__proto__`, `constructor`). */
+export function propertyValue(properties: Readonly<Record<string, unknown>>, name: string): unknown {
+  if (Object.hasOwn(properties, name)) return properties[name];
+  if (!name.includes('.')) return undefined;
+  let current: unknown = properties;
+  for (const key of name.split('.')) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    if (!Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function withinDays(at: string | undefined, days: number, now: Date): boolean {
+  if (at === undefined) return false;
+  const time = Date.parse(at);
+  return !Number.isNaN(time) && time >= now.getTime() - days * DAY_MS;
+}
+
+function listOf(list: readonly Condition[], kind: string): readonly Condition[] {
+  if (!Array.isArray(list)) throw new TypeError(`segment condition "${kind}" must be a list of conditions`);
+  return list;
+}
+
+// A campaign evaluates the same segment for every profile: build each include list's set once.
+const phoneSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function phoneSet(phones: readonly string[]): ReadonlySet<string> {
+  let set = phoneSets.get(phones);
+  if (!set) {
+    set = new Set(phones);
+    phoneSets.set(phones, set);
+  }
+  return set;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Eligibility
+
+export type Ineligibility =
+  | 'not_subscribed'
+  | 'opted_out'
+  | 'paused'
+  | 'error_segment'
+  | 'undeliverable'
+  | 'not_in_segment'
+  | 'other_time_zone';
+
+/** The generic pause set by the PAUSE keyword (runtime-config); every campaign honours it. */
+export const GENERIC_PAUSE_PROPERTY = 'Paused';
+/** A temporary delivery failure keeps a number out of campaigns (not flows) for this long. */
+export const ERROR_SEGMENT_DAYS = 30;
+
+export interface CampaignAudience {
+  readonly segment: Segment;
+  /** The campaign's own pause property, e.g. `Paused-BFCM2025`; `Paused` always applies as well. */
+  readonly pausedProperty?: string;
+  /** Local-time campaigns dispatch one batch per time zone: only recipients in this zone are eligible. */
+  readonly timeZone?: string;
+  readonly defaultTimeZone: string;
+}
+
+export type Eligibility =
+  { readonly eligible: true } | { readonly eligible: false; readonly reason: Ineligibility };
+
+/**
+ * Rules every campaign applies whatever its segment says, first failing rule wins:
+ * 1. opted out (optedOutAt set) → `opted_out`. Checked before consent because an opt-out also
+ *    unsubscribes marketing: in the other order an opted-out number would always read `not_subscribed`.
+ * 2. marketing not `subscribed` → `not_subscribed`.
+ * 3. a permanent delivery error → `undeliverable`.
+ * 4. a temporary delivery error in the last 30 days (exactly 30 days ago included) → `error_segment`
+ *    (campaigns skip the error segment; flows still send).
+ * 5. the campaign's pause property or the generic `Paused` property truthy → `paused`.
+ * 6. with `timeZone`, a recipient zone (profile's, else the number's, else the default) that differs →
+ *    `other_time_zone`.
+ * 7. the segment does not match → `not_in_segment`.
+ */
+export function campaignEligibility(profile: Profile, campaign: CampaignAudience, now: Date): Eligibility {
+  const no = (reason: Ineligibility): Eligibility => ({ eligible: false, reason });
+  if (profile.optedOutAt !== undefined) return no('opted_out');
+  if (profile.marketing !== 'subscribed') return no('not_subscribed');
+  const error = profile.deliveryError;
+  if (error?.permanent) return no('undeliverable');
+  if (error && withinDays(error.at, ERROR_SEGMENT_DAYS, now)) return no('error_segment');
+  const pauses = [GENERIC_PAUSE_PROPERTY, campaign.pausedProperty].filter((name) => name !== undefined);
+  if (pauses.some((name) => Object.hasOwn(profile.properties, name) && isTruthy(profile.properties[name])))
+    return no('paused');
+  if (
+    campaign.timeZone !== undefined &&
+    recipientTimeZone(profile.timeZone, profile.phone, campaign.defaultTimeZone) !== campaign.timeZone
+  )
+    return no('other_time_zone');
+  if (!matchesSegment(profile, campaign.segment, now)) return no('not_in_segment');
+  return { eligible: true };
+}
+
+/** As send-policy reads a pause property: anything but missing, null, false, '' or 0. */
+function isTruthy(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== false && value !== '' && value !== 0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Validation
+
+type Path = (string | number)[];
+type Issue = { path: Path; message: string } | { path: Path; unknownKeys: string[] };
+
+const PROPERTY_NAME = /^[A-Za-z$][\w.-]{0,127}$/;
+const KIND_LIST = CONDITION_KINDS.join(', ');
+const OPERATOR_LIST = PROPERTY_OPERATORS.join(', ');
+
+/**
+ * Checks a segment by hand rather than with a zod union, so each refusal names the exact field and says
+ * what was expected (a union only says "invalid input"). Issues come in document order.
+ */
+class SegmentChecker {
+  readonly issues: Issue[] = [];
+  private conditions = 0;
+  private phones = 0;
+
+  segment(value: unknown): void {
+    if (!isPlainObject(value)) {
+      this.fail([], 'must be an object such as { "all": true } or a condition');
+      return;
+    }
+    const { exclude, ...base } = value;
+    const kinds = Object.keys(base);
+    if (kinds.length === 0) {
+      this.fail([], 'needs "all": true or a condition (exclude alone selects nobody)');
+    } else if (base.all === true) {
+      const extra = kinds.filter((key) => key !== 'all');
+      if (extra.length > 0)
+        this.fail([extra[0] as string], `"all": true stands alone, without ${extra.join(', ')}`);
+    } else {
+      this.condition(base, [], 1);
+    }
+    if ('exclude' in value) this.list(exclude, ['exclude'], 0);
+    if (this.conditions > SEGMENT_LIMITS.maxConditions)
+      this.fail([], `has ${this.conditions} conditions; at most ${SEGMENT_LIMITS.maxConditions} are allowed`);
+    if (this.phones > SEGMENT_LIMITS.maxPhones)
+      this.fail([], `lists ${this.phones} phone numbers; at most ${SEGMENT_LIMITS.maxPhones} are allowed`);
+  }
+
+  private condition(value: unknown, path: Path, depth: number): void {
+    if (!isPlainObject(value)) {
+      this.fail(path, `must be a condition object with one of ${KIND_LIST}`);
+      return;
+    }
+    if (depth > SEGMENT_LIMITS.maxDepth) {
+      this.fail(path, `is nested too deep: conditions go at most ${SEGMENT_LIMITS.maxDepth} levels deep`);
+      return;
+    }
+    this.conditions++;
+    if (this.conditions > SEGMENT_LIMITS.maxConditions) return; // reported once, by segment()
+    const keys = Object.keys(value);
+    const kinds = keys.filter((key): key is ConditionKind =>
+      (CONDITION_KINDS as readonly string[]).includes(key),
+    );
+    if (kinds.length === 0) {
+      if (keys.includes('exclude'))
+        this.fail([...path, 'exclude'], 'is only allowed at the top level of a segment');
+      else if (keys.length === 0) this.fail(path, `is empty: a condition has one of ${KIND_LIST}`);
+      else this.fail([...path, keys[0] as string], `is not a condition: use one of ${KIND_LIST}`);
+      return;
+    }
+    if (kinds.length > 1) {
+      this.fail(
+        [...path, kinds[1] as string],
+        `a condition has exactly one kind; found ${kinds.join(' and ')}: combine them with "all" or "any"`,
+      );
+      return;
+    }
+    const kind = kinds[0] as ConditionKind;
+    if (kind === 'property') {
+      this.property(value, path);
+      return;
+    }
+    const extra = keys.filter((key) => key !== kind);
+    if (extra.length > 0) {
+      if (extra.includes('exclude'))
+        this.fail([...path, 'exclude'], 'is only allowed at the top level of a segment');
+      else this.unknown(path, extra);
+      return;
+    }
+    const at = [...path, kind];
+    const body = value[kind];
+    switch (kind) {
+      case 'all':
+      case 'any':
+        if (body === true && kind === 'all')
+          this.fail(at, 'true is only allowed at the top level of a segment');
+        else this.list(body, at, depth);
+        return;
+      case 'not':
+        this.condition(body, at, depth + 1);
+        return;
+      case 'engagedWithinDays':
+      case 'highIntentWithinDays':
+        if (!isInteger(body, 1, SEGMENT_LIMITS.maxDays))
+          this.fail(at, `must be a whole number of days from 1 to ${SEGMENT_LIMITS.maxDays}`);
+        return;
+      case 'vip':
+        this.vip(body, at);
+        return;
+      case 'phones':
+        this.phoneList(body, at);
+        return;
+    }
+  }
+
+  /** A non-empty list of conditions one level below `depth`. */
+  private list(value: unknown, path: Path, depth: number): void {
+    if (!Array.isArray(value)) {
+      this.fail(path, 'must be a list of conditions');
+      return;
+    }
+    if (value.length === 0) {
+      this.fail(path, 'must list at least one condition');
+      return;
+    }
+    value.forEach((item, index) => this.condition(item, [...path, index], depth + 1));
+  }
+
+  private vip(value: unknown, path: Path): void {
+    if (!isPlainObject(value)) {
+      this.fail(path, 'must be an object with minOrders and/or minTotalSpent');
+      return;
+    }
+    const extra = Object.keys(value).filter((key) => key !== 'minOrders' && key !== 'minTotalSpent');
+    if (extra.length > 0) {
+      this.unknown(path, extra);
+      return;
+    }
+    if (value.minOrders === undefined && value.minTotalSpent === undefined)
+      this.fail(path, 'needs minOrders, minTotalSpent or both (either threshold makes a VIP)');
+    if (value.minOrders !== undefined && !isInteger(value.minOrders, 1, 1_000_000))
+      this.fail([...path, 'minOrders'], 'must be a whole number from 1 to 1000000');
+    if (
+      value.minTotalSpent !== undefined &&
+      !(isFiniteNumber(value.minTotalSpent) && value.minTotalSpent > 0 && value.minTotalSpent <= 1e12)
+    )
+      this.fail([...path, 'minTotalSpent'], 'must be a number greater than 0');
+  }
+
+  private property(value: Record<string, unknown>, path: Path): void {
+    if (typeof value.property !== 'string' || !PROPERTY_NAME.test(value.property)) {
+      this.fail(
+        [...path, 'property'],
+        'must be a property name such as first_name or preferences.coffee (letters, digits, _ . -)',
+      );
+      return;
+    }
+    const others = Object.keys(value).filter((key) => key !== 'property');
+    const operators = others.filter((key): key is PropertyOperator =>
+      (PROPERTY_OPERATORS as readonly string[]).includes(key),
+    );
+    const unknown = others.filter((key) => !operators.includes(key as PropertyOperator));
+    if (unknown.length > 0) {
+      const key = unknown[0] as string;
+      this.fail(
+        [...path, key],
+        key === 'exclude'
+          ? 'is only allowed at the top level of a segment'
+          : `is not an operator: use exactly one of ${OPERATOR_LIST}`,
+      );
+      return;
+    }
+    if (operators.length === 0) {
+      this.fail(path, `needs an operator for property "${value.property}": one of ${OPERATOR_LIST}`);
+      return;
+    }
+    if (operators.length > 1) {
+      this.fail(
+        [...path, operators[1] as string],
+        `one operator per condition; found ${operators.join(' and ')}: combine conditions with "all" or "any"`,
+      );
+      return;
+    }
+    const operator = operators[0] as PropertyOperator;
+    const at = [...path, operator];
+    const operand = value[operator];
+    switch (operator) {
+      case 'equals':
+      case 'notEquals':
+        if (!this.isValue(operand)) this.fail(at, this.valueMessage());
+        return;
+      case 'in':
+        if (!Array.isArray(operand)) this.fail(at, 'must be a list of values');
+        else if (operand.length === 0) this.fail(at, 'must list at least one value');
+        else if (operand.length > SEGMENT_LIMITS.maxInValues)
+          this.fail(at, `lists ${operand.length} values; at most ${SEGMENT_LIMITS.maxInValues} are allowed`);
+        else {
+          const bad = operand.findIndex((item) => !this.isValue(item));
+          if (bad !== -1) this.fail([...at, bad], this.valueMessage());
+        }
+        return;
+      case 'exists':
+        if (typeof operand !== 'boolean') this.fail(at, 'must be true or false');
+        return;
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte':
+        if (!isFiniteNumber(operand)) this.fail(at, 'must be a number (it compares numeric properties)');
+        return;
+    }
+  }
+
+  private phoneList(value: unknown, path: Path): void {
+    if (!Array.isArray(value)) {
+      this.fail(path, 'must be a list of E.164 phone numbers such as +12065550100');
+      return;
+    }
+    if (value.length === 0) {
+      this.fail(path, 'must list at least one phone number');
+      return;
+    }
+    this.phones += value.length;
+    if (value.length > SEGMENT_LIMITS.maxPhones) return; // reported once, by segment()
+    const bad = value.findIndex((phone) => typeof phone !== 'string' || !isE164(phone));
+    if (bad !== -1) this.fail([...path, bad], 'must be an E.164 phone number such as +12065550100');
+  }
+
+  private isValue(value: unknown): value is PropertyValue {
+    return (
+      (typeof value === 'string' && value.length <= SEGMENT_LIMITS.maxStringLength) ||
+      isFiniteNumber(value) ||
+      typeof value === 'boolean'
+    );
+  }
+
+  private valueMessage(): string {
+    return `must be a string (at most ${SEGMENT_LIMITS.maxStringLength} characters), a number or a boolean`;
+  }
+
+  private unknown(path: Path, keys: string[]): void {
+    this.issues.push({ path, unknownKeys: keys });
+  }
+
+  private fail(path: Path, message: string): void {
+    this.issues.push({ path, message });
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isInteger(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** Strict: unknown keys, wrong operators, empty lists and trees beyond SEGMENT_LIMITS are refused. */
+export const SegmentSchema: z.ZodType<Segment> = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const checker = new SegmentChecker();
+    checker.segment(value);
+    for (const issue of checker.issues) {
+      if ('unknownKeys' in issue)
+        ctx.addIssue({
+          code: 'unrecognized_keys',
+          keys: issue.unknownKeys,
+          path: issue.path,
+          message: `unknown field(s): ${issue.unknownKeys.join(', ')}`,
+        });
+      else ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  })
+  .transform((value) => value as Segment);

@@ -1,0 +1,48 @@
+/** API Gateway (IAM) → POST /v1/campaigns, GET /v1/campaigns/{id}, POST /v1/campaigns/{id}/cancel. */
+import { CampaignRequestSchema } from '../domain/campaigns';
+import { ValidationError } from '../domain/errors';
+import { parseInput } from '../domain/validation';
+import { DynamoCampaignStore } from '../adapters/campaign-store';
+import { DynamoProfileStore } from '../adapters/profile-store';
+import { EventBridgeScheduler } from '../adapters/scheduler';
+import { systemClock } from '../adapters/system-clock';
+import { cancelCampaign, createCampaign, getCampaign, type CampaignDeps } from '../services/campaigns';
+import { httpHandler } from './shared/http';
+import { requiredEnv, runtimeConfig } from './shared/runtime';
+
+let deps: CampaignDeps | undefined;
+function dependencies(): CampaignDeps {
+  const config = runtimeConfig();
+  deps ??= {
+    clock: systemClock,
+    config,
+    campaigns: new DynamoCampaignStore(),
+    profiles: new DynamoProfileStore(),
+    scheduler: new EventBridgeScheduler(),
+    dispatcherArn: requiredEnv('DISPATCHER_FUNCTION_ARN'),
+    linkBase: requiredEnv('LINK_BASE_URL'),
+    originationCountry: config.allowedCountries?.[0] ?? 'US',
+  };
+  return deps;
+}
+
+function campaignId(raw: string | undefined): string {
+  if (!raw || !/^cmp_[0-9a-z]{8,40}$/.test(raw))
+    throw new ValidationError('campaignId: is not a campaign id', 'campaignId');
+  return raw;
+}
+
+export const handler = httpHandler({
+  'POST /v1/campaigns': async (request) => {
+    const body = parseInput(CampaignRequestSchema, request.body);
+    const key = request.headers['idempotency-key'];
+    if (key !== undefined && !/^[\w-]{8,100}$/.test(key)) {
+      throw new ValidationError('Idempotency-Key: must be 8-100 letters, digits, _ or -', 'Idempotency-Key');
+    }
+    return createCampaign(dependencies(), body, key);
+  },
+  'GET /v1/campaigns/{campaignId}': async (request) =>
+    getCampaign(dependencies(), campaignId(request.pathParameters.campaignId)),
+  'POST /v1/campaigns/{campaignId}/cancel': async (request) =>
+    cancelCampaign(dependencies(), campaignId(request.pathParameters.campaignId)),
+});

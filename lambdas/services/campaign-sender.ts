@@ -1,0 +1,169 @@
+/**
+ * The campaign sender: drains queued recipients at the origination identity's messages per second.
+ * Each recipient is re-checked at send time (consent, opt-out, pause, error segment, quiet hours,
+ * smart sending) and texted through `send()`, whose conditional put on `campaign#<id>#<phone>` makes a
+ * redelivered batch text nobody twice. Throttling is retried with backoff and jitter; a recipient still
+ * throttled fails its queue message (partial batch response), which SQS redelivers, and after
+ * repeated failures moves to the dead-letter queue. Cancelling the campaign stops further sends.
+ */
+import type { Campaign } from '../domain/campaigns';
+import { shortenLinks } from '../domain/links';
+import type { Profile } from '../domain/profile';
+import { campaignEligibility, type Segment } from '../domain/segments';
+import { renderTemplate, templateContext } from '../domain/templates';
+import type { CampaignStore } from '../adapters/campaign-store';
+import type { LinkRecord, LinkStore } from '../adapters/link-store';
+import type { QueueSender } from '../adapters/queue-sender';
+import { SmsThrottledError } from '../adapters/sms-gateway';
+import { forEachLimited, Pacer } from './pacer';
+import { send, type SendDeps } from './send';
+
+export interface SenderDeps extends SendDeps {
+  readonly campaigns: CampaignStore;
+  readonly links: LinkStore;
+  readonly queue: QueueSender;
+  readonly queueUrl: string;
+  readonly linkBase: string;
+  /** This invocation's share of the identity's messages per second. */
+  readonly pacer: Pacer;
+  /** Sends in flight at once (covers End User Messaging latency at the paced rate). */
+  readonly parallelism: number;
+}
+
+export interface QueuedRecipients {
+  readonly messageId: string;
+  readonly campaignId: string;
+  readonly recipients: readonly string[];
+}
+
+const THROTTLE_RETRIES = 6;
+const LINK_RETENTION_SECONDS = 180 * 86_400;
+/** How often a long batch re-reads the campaign, so a cancel stops it within a quarter second. */
+const STATE_REFRESH_MS = 250;
+
+export async function sendCampaignBatch(
+  deps: SenderDeps,
+  batch: readonly QueuedRecipients[],
+): Promise<{ failedMessageIds: string[] }> {
+  const campaigns = new Map<string, { campaign: Campaign | undefined; checkedAt: number }>();
+  const current = async (campaignId: string) => {
+    const cached = campaigns.get(campaignId);
+    if (cached && Date.now() - cached.checkedAt < STATE_REFRESH_MS) return cached.campaign;
+    const campaign = await deps.campaigns.get(campaignId);
+    campaigns.set(campaignId, { campaign, checkedAt: Date.now() });
+    return campaign;
+  };
+  const profiles = await deps.profiles.getMany(batch.flatMap((b) => b.recipients));
+  const failed = new Set<string>();
+  const counts = new Map<string, { sent: number; skipped: Record<string, number> }>();
+  const deferred = new Map<string, { campaignId: string; until: number; phones: string[] }>();
+  const count = (campaignId: string, outcome: string) => {
+    const entry = counts.get(campaignId) ?? { sent: 0, skipped: {} };
+    counts.set(campaignId, entry);
+    if (outcome === 'sent') entry.sent += 1;
+    else entry.skipped[outcome] = (entry.skipped[outcome] ?? 0) + 1;
+  };
+
+  const work = batch.flatMap((b) => b.recipients.map((phone) => ({ message: b, phone })));
+  // Short links first, for every recipient about to be texted: a text never points at a missing link.
+  const now = deps.clock.now();
+  const planned = new Map<string, { body: string; links: LinkRecord[] }>();
+  for (const { message, phone } of work) {
+    const campaign = await current(message.campaignId);
+    const profile = profiles.get(phone);
+    if (!campaign || !profile) continue;
+    const rendered = renderTemplate(campaign.body, templateContext(deps.config, profile));
+    const messageId = `campaign#${campaign.campaignId}#${phone}`;
+    const shortened = shortenLinks(rendered, deps.linkBase, campaign.linkSalt, phone);
+    planned.set(messageId, {
+      body: shortened.body,
+      links: shortened.links.map((link) => ({
+        ...link,
+        phone,
+        messageId,
+        campaignId: campaign.campaignId,
+        createdAt: now.toISOString(),
+        expiresAt: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
+      })),
+    });
+  }
+  await deps.links.putAll([...planned.values()].flatMap((p) => p.links));
+
+  await forEachLimited(work, deps.parallelism, async ({ message, phone }) => {
+    if (failed.has(message.messageId)) return;
+    const campaign = await current(message.campaignId);
+    if (!campaign || campaign.state === 'cancelled') return count(message.campaignId, 'cancelled');
+    const profile: Profile | undefined = profiles.get(phone);
+    const verdict = profile
+      ? campaignEligibility(
+          profile,
+          {
+            segment: campaign.segment as Segment,
+            pausedProperty: campaign.excludePausedProperty,
+            defaultTimeZone: deps.config.defaultTimeZone,
+          },
+          deps.clock.now(),
+        )
+      : ({ eligible: false, reason: 'not_subscribed' } as const);
+    // Segment and time zone were decided at dispatch; consent and exclusions are re-checked now.
+    if (!verdict.eligible && verdict.reason !== 'not_in_segment' && verdict.reason !== 'other_time_zone') {
+      return count(campaign.campaignId, verdict.reason);
+    }
+    const messageId = `campaign#${campaign.campaignId}#${phone}`;
+    const plan = planned.get(messageId);
+    for (let attempt = 0; ; attempt++) {
+      await deps.pacer.take();
+      // Checked again at the moment of sending: a cancel stops the sends still waiting for a slot.
+      if ((await current(campaign.campaignId))?.state === 'cancelled')
+        return count(campaign.campaignId, 'cancelled');
+      try {
+        const result = await send(deps, {
+          to: phone,
+          body: plan?.body ?? campaign.body,
+          messageClass: campaign.messageType === 'TRANSACTIONAL' ? 'transactional' : 'marketing',
+          idempotencyKey: messageId,
+          campaignId: campaign.campaignId,
+          smartSending: campaign.smartSending,
+          pausedProperties: campaign.excludePausedProperty
+            ? ['Paused', campaign.excludePausedProperty]
+            : ['Paused'],
+          ...(campaign.mediaUrls ? { mediaUrls: campaign.mediaUrls } : {}),
+          profile: profile ?? null,
+        });
+        if (result.status === 'sent') count(campaign.campaignId, 'sent');
+        else if (result.status === 'skipped') count(campaign.campaignId, result.reason);
+        else if (result.status === 'deferred') {
+          const key = `${campaign.campaignId}#${result.until}`;
+          const entry = deferred.get(key) ?? {
+            campaignId: campaign.campaignId,
+            until: Date.parse(result.until),
+            phones: [],
+          };
+          entry.phones.push(phone);
+          deferred.set(key, entry);
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof SmsThrottledError) || attempt >= THROTTLE_RETRIES) {
+          // SQS redelivers the message; recipients already texted are dropped by their claims.
+          failed.add(message.messageId);
+          return;
+        }
+        const backoff = Math.min(2000, 50 * 2 ** attempt);
+        await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
+      }
+    }
+  });
+
+  for (const [campaignId, entry] of counts) await deps.campaigns.addCounters(campaignId, entry);
+  // Quiet hours: back on the queue with a delay (at most 15 minutes; checked again when it returns).
+  for (const entry of deferred.values()) {
+    const delay = Math.max(1, (entry.until - deps.clock.now().getTime()) / 1000);
+    await deps.queue.sendAll(
+      deps.queueUrl,
+      [{ campaignId: entry.campaignId, recipients: entry.phones }],
+      delay,
+    );
+  }
+  return { failedMessageIds: [...failed] };
+}

@@ -1,0 +1,51 @@
+/**
+ * Paces sends to a rate (messages per second) with a token bucket: a burst of at most one second's
+ * worth, then one token every 1/rate seconds. End User Messaging throttles above the origination
+ * identity's MPS, so the sender never asks faster than that.
+ */
+export class Pacer {
+  private tokens: number;
+  private last = Date.now();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly rate: number) {
+    if (!(rate > 0)) throw new Error('rate must be positive');
+    this.tokens = Math.min(rate, 1);
+  }
+
+  /** Resolves when the caller may send one message. Callers are served in order. */
+  take(): Promise<void> {
+    const turn = this.queue.then(() => this.wait());
+    this.queue = turn;
+    return turn;
+  }
+
+  private async wait(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      this.tokens = Math.min(this.rate, this.tokens + ((now - this.last) / 1000) * this.rate);
+      this.last = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(((1 - this.tokens) / this.rate) * 1000)));
+    }
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      await task(items[index] as T, index);
+    }
+  });
+  await Promise.all(workers);
+}

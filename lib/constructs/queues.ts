@@ -1,0 +1,75 @@
+/**
+ * SQS queues from the catalog, each with a dead-letter queue and its consumer's event source mapping
+ * (partial batch responses on, concurrency capped), and the grants for the functions that fill them.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  functions,
+  queues,
+  type FunctionDefinition,
+  type FunctionId,
+  type QueueDefinition,
+  type QueueId,
+} from '../catalog';
+import { pascal } from './data-tables';
+
+export interface QueuesProps {
+  readonly functions: Record<FunctionId, lambda.Function>;
+  readonly encryptionKey: kms.IKey;
+}
+
+export class Queues extends Construct {
+  public readonly queues: Record<QueueId, sqs.Queue>;
+  public readonly deadLetterQueues: Record<QueueId, sqs.Queue>;
+
+  constructor(scope: Construct, id: string, props: QueuesProps) {
+    super(scope, id);
+    const built = {} as Record<QueueId, sqs.Queue>;
+    const dlqs = {} as Record<QueueId, sqs.Queue>;
+    for (const [queueId, definition] of Object.entries(queues) as [QueueId, QueueDefinition][]) {
+      const encryption = {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: props.encryptionKey,
+        enforceSSL: true,
+      };
+      const dlq = new sqs.Queue(this, `${pascal(queueId)}Dlq`, {
+        ...encryption,
+        retentionPeriod: Duration.days(14),
+      });
+      const queue = new sqs.Queue(this, pascal(queueId), {
+        ...encryption,
+        visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: definition.maxReceiveCount },
+      });
+      for (const [functionId, fn] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
+        const lambdaFn = props.functions[functionId];
+        if (fn.trigger.kind === 'queue' && fn.trigger.queue === queueId) {
+          lambdaFn.addEventSource(
+            new sources.SqsEventSource(queue, {
+              batchSize: definition.batchSize,
+              reportBatchItemFailures: true,
+              maxConcurrency: definition.maxConcurrency,
+            }),
+          );
+          // A consumer that re-enqueues (deferred recipients) also needs to send.
+          queue.grantSendMessages(lambdaFn);
+          lambdaFn.addEnvironment(definition.envVar, queue.queueUrl);
+        }
+        if (fn.sendsTo?.includes(queueId)) {
+          queue.grantSendMessages(lambdaFn);
+          lambdaFn.addEnvironment(definition.envVar, queue.queueUrl);
+        }
+      }
+      built[queueId] = queue;
+      dlqs[queueId] = dlq;
+    }
+    this.queues = built;
+    this.deadLetterQueues = dlqs;
+  }
+}

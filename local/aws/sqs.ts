@@ -1,0 +1,1012 @@
+/**
+ * SQS for the local runtime: the catalog's standard queues, each with a dead-letter queue `<name>-dlq`,
+ * served over the AWS JSON 1.0 protocol the v3 SDK speaks (`X-Amz-Target: AmazonSQS.<Operation>`), and
+ * the Lambda event source mapping of every queue that has a consumer function.
+ *
+ * Emulated as AWS does it:
+ * - SendMessage / SendMessageBatch with SQS's limits and error codes (10 entries, distinct ids, 256 KiB,
+ *   allowed characters, message attributes and their MD5), DelaySeconds; GetQueueUrl,
+ *   GetQueueAttributes (message counts, ARN, redrive policy), ReceiveMessage (visibility timeout, long
+ *   polling, system and message attributes), DeleteMessage, PurgeQueue.
+ * - Receive counts and the redrive policy: a message received `maxReceiveCount` times is moved to the
+ *   DLQ on its next receive instead of being delivered (it keeps its id, body, attributes and count, and
+ *   gains `DeadLetterQueueSourceArn`).
+ * - The event source mapping: up to `maxConcurrency` invocations at once, each with up to `batchSize`
+ *   visible messages in the Lambda SQS event shape; ReportBatchItemFailures semantics (listed records
+ *   are retried, the others deleted; a thrown error, or a response naming a record that is not in the
+ *   batch, retries the whole batch).
+ *
+ * Simplified for local use:
+ * - LOCAL ACCELERATION: a message whose invocation failed becomes visible again `redeliveryDelayMs`
+ *   after the invocation returns (default 1000 ms of real time), not after the queue's visibility
+ *   timeout (960 s for campaignSends), so that retries and the way to the DLQ don't make tests and
+ *   benchmarks wait minutes. Retry order, receive counts and redrive are unchanged.
+ * - Messages held by a running invocation stay invisible until it returns, however long it runs (AWS
+ *   would make them visible again once the visibility timeout passes; the catalog keeps that timeout
+ *   above the function timeout so it does not happen there either).
+ * - Timers (DelaySeconds, visibility timeouts, long polls, redelivery) run in real time; timestamps
+ *   (SentTimestamp, ApproximateFirstReceiveTimestamp, CreatedTimestamp) come from the virtual clock,
+ *   which is the time the handlers see.
+ * - Standard queues only, each message delivered once per receive in send order (AWS: at least once,
+ *   best-effort order); no FIFO, retention expiry, purge rate limit, batching window, poller scaling,
+ *   ChangeMessageVisibility or Delete/ChangeMessageVisibilityBatch. MessageGroupId and
+ *   MessageDeduplicationId are accepted and ignored.
+ * - 256 KiB per message and per batch: the classic limit. Queues can now be configured for 1 MiB, so
+ *   this is the stricter choice: whatever fits here fits in AWS.
+ * - AWS sends the query-compatible error code (`AWS.SimpleQueueService.NonExistentQueue;Sender`) in the
+ *   `x-amzn-query-error` header; the shared endpoint cannot set per-error headers, so it goes in the
+ *   body (`Code`, `Type`, `Error`), which the SDK reads first: same exception class, same `Code`,
+ *   `Type` and `Error` as against AWS.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { Clock } from '../../lambdas/domain/clock';
+import type { QueueDefinition } from '../../lib/catalog';
+import { AwsError, type JsonOperation, type JsonService } from './protocol';
+
+/** Bytes per message and per SendMessageBatch request (body plus attribute names, types and values). */
+const MAX_MESSAGE_BYTES = 262_144;
+const MAX_BATCH_ENTRIES = 10;
+const MAX_DELAY_SECONDS = 900;
+const MAX_WAIT_SECONDS = 20;
+const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+const MAX_MESSAGE_ATTRIBUTES = 10;
+/** SQS's default, used for the dead-letter queues (the catalog configures only the source queues). */
+const DLQ_VISIBILITY_TIMEOUT_SECONDS = 30;
+/** The `SenderId` of every local message (AWS: the sender's IAM user or role id). */
+const LOCAL_SENDER_ID = 'AROALOCALOPTLINE0000:local';
+/** Characters SQS accepts in a body: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
+const INVALID_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
+const QUEUE_ATTRIBUTE_NAMES = new Set([
+  'All',
+  'ApproximateNumberOfMessages',
+  'ApproximateNumberOfMessagesDelayed',
+  'ApproximateNumberOfMessagesNotVisible',
+  'ContentBasedDeduplication',
+  'CreatedTimestamp',
+  'DeduplicationScope',
+  'DelaySeconds',
+  'FifoQueue',
+  'FifoThroughputLimit',
+  'KmsDataKeyReusePeriodSeconds',
+  'KmsMasterKeyId',
+  'LastModifiedTimestamp',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'Policy',
+  'QueueArn',
+  'ReceiveMessageWaitTimeSeconds',
+  'RedriveAllowPolicy',
+  'RedrivePolicy',
+  'SqsManagedSseEnabled',
+  'VisibilityTimeout',
+]);
+
+/**
+ * Query-compatible codes and statuses of the errors the SDK models (its `awsQueryError` traits);
+ * any other error name is its own code with status 400.
+ */
+const QUERY_ERRORS: Readonly<Record<string, readonly [code: string, status: number]>> = {
+  QueueDoesNotExist: ['AWS.SimpleQueueService.NonExistentQueue', 400],
+  TooManyEntriesInBatchRequest: ['AWS.SimpleQueueService.TooManyEntriesInBatchRequest', 400],
+  BatchEntryIdsNotDistinct: ['AWS.SimpleQueueService.BatchEntryIdsNotDistinct', 400],
+  EmptyBatchRequest: ['AWS.SimpleQueueService.EmptyBatchRequest', 400],
+  InvalidBatchEntryId: ['AWS.SimpleQueueService.InvalidBatchEntryId', 400],
+  BatchRequestTooLong: ['AWS.SimpleQueueService.BatchRequestTooLong', 400],
+  ReceiptHandleIsInvalid: ['ReceiptHandleIsInvalid', 404],
+  InvalidAddress: ['InvalidAddress', 404],
+};
+
+function sqsError(name: string, message: string): AwsError {
+  const [code, status] = QUERY_ERRORS[name] ?? [name, 400];
+  // What the SDK builds from `x-amzn-query-error` (see the file header), so its exception is the same.
+  return new AwsError(`com.amazonaws.sqs#${name}`, message, status, {
+    Code: code,
+    Type: 'Sender',
+    Error: { Code: code, Type: 'Sender', Message: message },
+  });
+}
+
+/** A message attribute as it travels in the JSON protocol (binary values base64-encoded). */
+interface WireAttribute {
+  readonly DataType: string;
+  readonly StringValue?: string;
+  readonly BinaryValue?: string;
+}
+
+interface ParsedEntry {
+  readonly body: string;
+  readonly delaySeconds: number;
+  readonly attributes: Readonly<Record<string, WireAttribute>>;
+  readonly bytes: number;
+}
+
+interface StoredMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly md5OfBody: string;
+  readonly attributes: Readonly<Record<string, WireAttribute>>;
+  readonly md5OfMessageAttributes: string | undefined;
+  /** Epoch ms on the virtual clock. */
+  readonly sentTimestamp: number;
+  /** Set on messages the redrive policy moved to a dead-letter queue. */
+  readonly deadLetterQueueSourceArn?: string;
+  receiveCount: number;
+  firstReceiveTimestamp?: number;
+  /** Real time (`Date.now()`) from which the message may be received: delay or visibility timeout. */
+  visibleAt: number;
+  /** Held by a running consumer invocation: invisible until it returns. */
+  held: boolean;
+  /** The receipt handle of the latest receive; only that one deletes the message. */
+  receipt?: string;
+}
+
+interface QueueState {
+  readonly name: string;
+  readonly arn: string;
+  readonly visibilityTimeoutSeconds: number;
+  /** Epoch seconds on the virtual clock. */
+  readonly createdTimestamp: number;
+  readonly redrive?: { readonly deadLetterQueue: QueueState; readonly maxReceiveCount: number };
+  /** In send order (a Map iterates in insertion order). */
+  readonly messages: Map<string, StoredMessage>;
+  /** Pollers and long polls waiting for a message to become visible. */
+  readonly waiters: Set<() => void>;
+  wakeTimer?: NodeJS.Timeout;
+  wakeAt: number;
+}
+
+interface Poller {
+  readonly queue: QueueState;
+  readonly consumer: (event: SQSEvent) => Promise<unknown>;
+  readonly batchSize: number;
+  readonly maxConcurrency: number;
+  running: boolean;
+  workers: Promise<void>[];
+  /** Consumer invocations running now. */
+  inFlight: number;
+}
+
+export interface LocalQueue {
+  readonly name: string;
+  readonly definition: QueueDefinition;
+  /** The function of the event source mapping; without one the queue has no poller. */
+  readonly consumer?: (event: SQSEvent) => Promise<unknown>;
+}
+
+export interface SqsOptions {
+  readonly clock: Clock;
+  readonly region: string;
+  readonly account: string;
+  /** Base URL of the local AWS endpoint, known only once it listens. */
+  readonly endpointUrl: () => string;
+  readonly queues: readonly LocalQueue[];
+  /** Real ms before a message of a failed invocation is visible again (AWS: the visibility timeout). */
+  readonly redeliveryDelayMs?: number;
+  /** Called with every error a consumer invocation throws (the batch is retried either way). */
+  readonly onError?: (queue: string, error: unknown) => void;
+}
+
+export interface QueueDepth {
+  /** Receivable now (ApproximateNumberOfMessages). */
+  readonly visible: number;
+  /** Received and neither deleted nor visible again (ApproximateNumberOfMessagesNotVisible). */
+  readonly notVisible: number;
+  /** Sent with a delay that has not passed (ApproximateNumberOfMessagesDelayed). */
+  readonly delayed: number;
+}
+
+export class SqsEmulator {
+  /** SQS API calls served, by operation (`SendMessageBatch` …), for the benchmark's cost model. */
+  readonly requests = new Map<string, number>();
+  /**
+   * The SQS calls the event source mapping would make for the work done: one `ReceiveMessage` per
+   * invocation and one `DeleteMessageBatch` per invocation that deleted records. AWS pollers also
+   * long-poll while idle; those calls depend on wall time, not on work, and are not counted.
+   */
+  readonly pollerRequests = new Map<string, number>();
+  /** Consumer invocations, by queue name. */
+  readonly invocations = new Map<string, number>();
+  /** Messages the redrive policy moved to the dead-letter queue, by source queue name. */
+  readonly movedToDlq = new Map<string, number>();
+
+  private readonly queues = new Map<string, QueueState>();
+  private readonly pollers: Poller[] = [];
+  private readonly settleWaiters = new Set<() => void>();
+  private readonly redeliveryDelayMs: number;
+
+  constructor(private readonly options: SqsOptions) {
+    this.redeliveryDelayMs = options.redeliveryDelayMs ?? 1000;
+    const createdTimestamp = Math.floor(options.clock.now().getTime() / 1000);
+    const newQueue = (
+      name: string,
+      visibilityTimeoutSeconds: number,
+      redrive?: QueueState['redrive'],
+    ): QueueState => {
+      if (this.queues.has(name)) throw new Error(`queue ${name} is defined twice`);
+      const queue: QueueState = {
+        name,
+        arn: this.queueArn(name),
+        visibilityTimeoutSeconds,
+        createdTimestamp,
+        redrive,
+        messages: new Map(),
+        waiters: new Set(),
+        wakeAt: Infinity,
+      };
+      this.queues.set(name, queue);
+      return queue;
+    };
+    for (const { name, definition, consumer } of options.queues) {
+      const deadLetterQueue = newQueue(`${name}-dlq`, DLQ_VISIBILITY_TIMEOUT_SECONDS);
+      const queue = newQueue(name, definition.visibilityTimeoutSeconds, {
+        deadLetterQueue,
+        maxReceiveCount: definition.maxReceiveCount,
+      });
+      if (consumer) {
+        this.pollers.push({
+          queue,
+          consumer,
+          batchSize: definition.batchSize,
+          maxConcurrency: Math.max(1, definition.maxConcurrency),
+          running: false,
+          workers: [],
+          inFlight: 0,
+        });
+      }
+    }
+  }
+
+  service(): JsonService {
+    const operations: Record<string, JsonOperation> = {
+      SendMessage: (input) => this.sendMessage(input),
+      SendMessageBatch: (input) => this.sendMessageBatch(input),
+      GetQueueUrl: (input) => this.getQueueUrl(input),
+      GetQueueAttributes: (input) => this.getQueueAttributes(input),
+      ReceiveMessage: (input) => this.receiveMessage(input),
+      DeleteMessage: (input) => this.deleteMessage(input),
+      PurgeQueue: (input) => this.purgeQueue(input),
+    };
+    const counted: Record<string, JsonOperation> = {};
+    for (const [name, operation] of Object.entries(operations)) {
+      counted[name] = (input) => {
+        increment(this.requests, name);
+        return operation(input);
+      };
+    }
+    return { targetPrefix: 'AmazonSQS', operations: counted };
+  }
+
+  queueUrl(name: string): string {
+    return `${this.options.endpointUrl()}/${this.options.account}/${name}`;
+  }
+
+  queueArn(name: string): string {
+    return `arn:aws:sqs:${this.options.region}:${this.options.account}:${name}`;
+  }
+
+  /** Message counts of a queue (or DLQ) by name, as GetQueueAttributes reports them. */
+  depth(name: string): QueueDepth {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`no local queue ${name}`);
+    return this.depthOf(queue);
+  }
+
+  /** Starts the event source mappings: `maxConcurrency` pollers per queue with a consumer. */
+  start(): void {
+    for (const poller of this.pollers) {
+      if (poller.running) continue;
+      poller.running = true;
+      poller.workers = Array.from({ length: poller.maxConcurrency }, () => this.poll(poller));
+      // Messages that became visible while stopped are picked up at once; later ones by the timer.
+      this.scheduleWake(poller.queue);
+    }
+  }
+
+  /** Stops polling and waits for the invocations in flight; their outcomes are still applied. */
+  async stop(): Promise<void> {
+    for (const poller of this.pollers) {
+      poller.running = false;
+      this.wake(poller.queue);
+    }
+    await Promise.all(this.pollers.flatMap((poller) => poller.workers));
+    for (const poller of this.pollers) poller.workers = [];
+    for (const queue of this.queues.values()) {
+      if (queue.wakeTimer) clearTimeout(queue.wakeTimer);
+      queue.wakeTimer = undefined;
+      queue.wakeAt = Infinity;
+    }
+    this.signalChange();
+  }
+
+  /**
+   * Resolves when every queue with a running poller is empty and no invocation is in flight: retries
+   * and moves to the DLQ included. Queues without a running poller are not waited for (nothing would
+   * drain them).
+   */
+  async settle(): Promise<void> {
+    while (!this.idle()) await new Promise<void>((resolve) => this.settleWaiters.add(resolve));
+  }
+
+  // ---- API operations ------------------------------------------------------------------------------
+
+  private sendMessage(input: Record<string, unknown>) {
+    const queue = this.resolveQueue(input);
+    const entry = this.parseEntry(input);
+    if (entry.bytes > MAX_MESSAGE_BYTES) {
+      throw sqsError(
+        'InvalidParameterValue',
+        `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`,
+      );
+    }
+    const message = this.enqueue(queue, entry);
+    return {
+      MessageId: message.messageId,
+      MD5OfMessageBody: message.md5OfBody,
+      ...(message.md5OfMessageAttributes ? { MD5OfMessageAttributes: message.md5OfMessageAttributes } : {}),
+    };
+  }
+
+  private sendMessageBatch(input: Record<string, unknown>) {
+    const queue = this.resolveQueue(input);
+    const entries = Array.isArray(input.Entries) ? (input.Entries as unknown[]) : [];
+    if (entries.length === 0) {
+      throw sqsError(
+        'EmptyBatchRequest',
+        'There should be at least one SendMessageBatchRequestEntry in the request.',
+      );
+    }
+    if (entries.length > MAX_BATCH_ENTRIES) {
+      throw sqsError(
+        'TooManyEntriesInBatchRequest',
+        `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}. You have sent ${entries.length}.`,
+      );
+    }
+    const records = entries.map((entry) => (isRecord(entry) ? entry : {}));
+    const ids = records.map((entry) => entry.Id);
+    for (const id of ids) {
+      if (typeof id !== 'string' || !BATCH_ENTRY_ID.test(id)) {
+        throw sqsError(
+          'InvalidBatchEntryId',
+          'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+        );
+      }
+    }
+    const distinct = new Set(ids);
+    if (distinct.size !== ids.length) {
+      const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+      throw sqsError('BatchEntryIdsNotDistinct', `Id ${String(duplicate)} repeated.`);
+    }
+    // Parse every entry first: the 256 KiB limit applies to the whole request, before anything is sent.
+    const parsed = records.map((entry): { id: string; entry?: ParsedEntry; error?: AwsError } => {
+      try {
+        return { id: String(entry.Id), entry: this.parseEntry(entry) };
+      } catch (error) {
+        if (error instanceof AwsError) return { id: String(entry.Id), error };
+        throw error;
+      }
+    });
+    const total = parsed.reduce((sum, p) => sum + (p.entry?.bytes ?? 0), 0);
+    if (total > MAX_MESSAGE_BYTES) {
+      throw sqsError(
+        'BatchRequestTooLong',
+        `Batch requests cannot be longer than ${MAX_MESSAGE_BYTES} bytes. You have sent ${total} bytes.`,
+      );
+    }
+    const Successful: Record<string, unknown>[] = [];
+    const Failed: Record<string, unknown>[] = [];
+    for (const { id, entry, error } of parsed) {
+      if (!entry) {
+        Failed.push({
+          Id: id,
+          SenderFault: true,
+          Code: String(error?.extra.Code ?? 'InvalidParameterValue'),
+          Message: error?.message ?? 'invalid entry',
+        });
+        continue;
+      }
+      const message = this.enqueue(queue, entry);
+      Successful.push({
+        Id: id,
+        MessageId: message.messageId,
+        MD5OfMessageBody: message.md5OfBody,
+        ...(message.md5OfMessageAttributes ? { MD5OfMessageAttributes: message.md5OfMessageAttributes } : {}),
+      });
+    }
+    return { Successful, Failed };
+  }
+
+  private getQueueUrl(input: Record<string, unknown>) {
+    const name = input.QueueName;
+    if (typeof name !== 'string' || name === '') {
+      throw sqsError('MissingParameter', 'The request must contain the parameter QueueName.');
+    }
+    const owner = input.QueueOwnerAWSAccountId;
+    if (!this.queues.has(name) || (owner !== undefined && owner !== this.options.account)) {
+      throw sqsError('QueueDoesNotExist', 'The specified queue does not exist.');
+    }
+    return { QueueUrl: this.queueUrl(name) };
+  }
+
+  private getQueueAttributes(input: Record<string, unknown>) {
+    const queue = this.resolveQueue(input);
+    const requested = stringList(input.AttributeNames);
+    for (const name of requested) {
+      if (!QUEUE_ATTRIBUTE_NAMES.has(name))
+        throw sqsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
+    }
+    const depth = this.depthOf(queue);
+    const all: Record<string, string> = {
+      QueueArn: queue.arn,
+      ApproximateNumberOfMessages: String(depth.visible),
+      ApproximateNumberOfMessagesNotVisible: String(depth.notVisible),
+      ApproximateNumberOfMessagesDelayed: String(depth.delayed),
+      CreatedTimestamp: String(queue.createdTimestamp),
+      LastModifiedTimestamp: String(queue.createdTimestamp),
+      VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
+      DelaySeconds: '0',
+      MaximumMessageSize: String(MAX_MESSAGE_BYTES),
+      ReceiveMessageWaitTimeSeconds: '0',
+      SqsManagedSseEnabled: 'true',
+    };
+    if (queue.redrive) {
+      all.RedrivePolicy = JSON.stringify({
+        deadLetterTargetArn: queue.redrive.deadLetterQueue.arn,
+        maxReceiveCount: queue.redrive.maxReceiveCount,
+      });
+    }
+    const Attributes = requested.includes('All')
+      ? all
+      : Object.fromEntries(Object.entries(all).filter(([name]) => requested.includes(name)));
+    return Object.keys(Attributes).length > 0 ? { Attributes } : {};
+  }
+
+  private async receiveMessage(input: Record<string, unknown>) {
+    const queue = this.resolveQueue(input);
+    const max = integerParameter(input, 'MaxNumberOfMessages', 1, 10, 1);
+    const waitSeconds = integerParameter(input, 'WaitTimeSeconds', 0, MAX_WAIT_SECONDS, 0);
+    const visibilityTimeout = integerParameter(
+      input,
+      'VisibilityTimeout',
+      0,
+      MAX_VISIBILITY_TIMEOUT_SECONDS,
+      queue.visibilityTimeoutSeconds,
+    );
+    // `AttributeNames` is the deprecated spelling of `MessageSystemAttributeNames`; SDKs still send it.
+    const systemNames = [
+      ...stringList(input.MessageSystemAttributeNames),
+      ...stringList(input.AttributeNames),
+    ];
+    const attributeNames = stringList(input.MessageAttributeNames);
+
+    const deadline = Date.now() + waitSeconds * 1000;
+    let taken = this.take(queue, max);
+    while (taken.length === 0 && Date.now() < deadline) {
+      await this.waitForMessage(queue, deadline - Date.now());
+      taken = this.take(queue, max);
+    }
+    const now = Date.now();
+    for (const message of taken) {
+      message.held = false;
+      message.visibleAt = now + visibilityTimeout * 1000;
+    }
+    if (taken.length > 0) this.scheduleWake(queue, now + visibilityTimeout * 1000);
+    if (taken.length === 0) return {};
+    return {
+      Messages: taken.map((message) => {
+        const attributes = selectAttributes(message.attributes, attributeNames);
+        const md5 = md5OfAttributes(attributes);
+        const system = this.systemAttributes(message);
+        const wanted = systemNames.includes('All')
+          ? system
+          : Object.fromEntries(Object.entries(system).filter(([name]) => systemNames.includes(name)));
+        return {
+          MessageId: message.messageId,
+          ReceiptHandle: message.receipt,
+          MD5OfBody: message.md5OfBody,
+          Body: message.body,
+          ...(Object.keys(wanted).length > 0 ? { Attributes: wanted } : {}),
+          ...(md5 ? { MD5OfMessageAttributes: md5, MessageAttributes: attributes } : {}),
+        };
+      }),
+    };
+  }
+
+  private deleteMessage(input: Record<string, unknown>) {
+    const queue = this.resolveQueue(input);
+    const handle = input.ReceiptHandle;
+    if (typeof handle !== 'string' || handle === '') {
+      throw sqsError('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
+    }
+    const decoded = decodeReceipt(handle);
+    if (!decoded || decoded.queue !== queue.name) {
+      throw sqsError(
+        'ReceiptHandleIsInvalid',
+        `The input receipt handle "${handle}" is not a valid receipt handle.`,
+      );
+    }
+    // AWS accepts a handle of a message that is already gone, and only the latest receipt deletes it.
+    const message = queue.messages.get(decoded.messageId);
+    if (message && message.receipt === handle) {
+      queue.messages.delete(message.messageId);
+      this.signalChange();
+    }
+    return {};
+  }
+
+  private purgeQueue(input: Record<string, unknown>) {
+    const queue = this.resolveQueue(input);
+    // In-flight messages go too: an invocation that returns later finds nothing left to delete or retry.
+    queue.messages.clear();
+    this.signalChange();
+    return {};
+  }
+
+  // ---- Queue mechanics -----------------------------------------------------------------------------
+
+  private resolveQueue(input: Record<string, unknown>): QueueState {
+    const url = input.QueueUrl;
+    if (typeof url !== 'string' || url === '') {
+      throw sqsError('MissingParameter', 'The request must contain the parameter QueueUrl.');
+    }
+    let path: string;
+    try {
+      path = new URL(url).pathname;
+    } catch {
+      throw sqsError('InvalidAddress', `The address ${url} is not valid for this endpoint.`);
+    }
+    // Only the path matters (`/<account>/<name>`): AWS resolves a queue URL of any SQS host name too.
+    const [account, name, ...rest] = path.split('/').filter(Boolean);
+    const queue = name ? this.queues.get(name) : undefined;
+    if (!queue || account !== this.options.account || rest.length > 0) {
+      throw sqsError('QueueDoesNotExist', 'The specified queue does not exist.');
+    }
+    return queue;
+  }
+
+  private parseEntry(input: Record<string, unknown>): ParsedEntry {
+    const body = input.MessageBody;
+    if (typeof body !== 'string' || body === '') {
+      throw sqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
+    }
+    if (INVALID_CHARACTER.test(body)) {
+      throw sqsError(
+        'InvalidMessageContents',
+        'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
+      );
+    }
+    const delaySeconds = integerParameter(input, 'DelaySeconds', 0, MAX_DELAY_SECONDS, 0);
+    const attributes = parseAttributes(input.MessageAttributes);
+    let bytes = Buffer.byteLength(body, 'utf8');
+    for (const [name, attribute] of Object.entries(attributes)) {
+      bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(attribute.DataType, 'utf8');
+      bytes +=
+        attribute.BinaryValue !== undefined
+          ? Buffer.from(attribute.BinaryValue, 'base64').length
+          : Buffer.byteLength(attribute.StringValue ?? '', 'utf8');
+    }
+    return { body, delaySeconds, attributes, bytes };
+  }
+
+  private enqueue(queue: QueueState, entry: ParsedEntry): StoredMessage {
+    const visibleAt = Date.now() + entry.delaySeconds * 1000;
+    const message: StoredMessage = {
+      messageId: randomUUID(),
+      body: entry.body,
+      md5OfBody: md5(entry.body),
+      attributes: entry.attributes,
+      md5OfMessageAttributes: md5OfAttributes(entry.attributes),
+      sentTimestamp: this.options.clock.now().getTime(),
+      receiveCount: 0,
+      visibleAt,
+      held: false,
+    };
+    queue.messages.set(message.messageId, message);
+    if (entry.delaySeconds > 0) this.scheduleWake(queue, visibleAt);
+    else this.wake(queue);
+    return message;
+  }
+
+  /**
+   * Receives up to `max` visible messages, oldest first: counts the receive, issues a new receipt handle
+   * and holds them (the caller sets their visibility). A message already received `maxReceiveCount`
+   * times is moved to the dead-letter queue instead, as the redrive policy does.
+   */
+  private take(queue: QueueState, max: number): StoredMessage[] {
+    const now = Date.now();
+    const taken: StoredMessage[] = [];
+    for (const message of queue.messages.values()) {
+      if (taken.length >= max) break;
+      if (message.held || message.visibleAt > now) continue;
+      if (queue.redrive && message.receiveCount >= queue.redrive.maxReceiveCount) {
+        this.moveToDeadLetterQueue(queue, message);
+        continue;
+      }
+      message.receiveCount += 1;
+      message.firstReceiveTimestamp ??= this.options.clock.now().getTime();
+      message.receipt = encodeReceipt(queue.name, message.messageId);
+      message.held = true;
+      taken.push(message);
+    }
+    return taken;
+  }
+
+  private moveToDeadLetterQueue(queue: QueueState, message: StoredMessage): void {
+    const target = queue.redrive?.deadLetterQueue;
+    if (!target) return;
+    queue.messages.delete(message.messageId);
+    const moved: StoredMessage = {
+      messageId: message.messageId,
+      body: message.body,
+      md5OfBody: message.md5OfBody,
+      attributes: message.attributes,
+      md5OfMessageAttributes: message.md5OfMessageAttributes,
+      sentTimestamp: message.sentTimestamp,
+      deadLetterQueueSourceArn: queue.arn,
+      receiveCount: message.receiveCount,
+      firstReceiveTimestamp: message.firstReceiveTimestamp,
+      visibleAt: Date.now(),
+      held: false,
+    };
+    target.messages.set(moved.messageId, moved);
+    increment(this.movedToDlq, queue.name);
+    this.wake(target);
+    this.signalChange();
+  }
+
+  private depthOf(queue: QueueState): QueueDepth {
+    const now = Date.now();
+    let visible = 0;
+    let notVisible = 0;
+    let delayed = 0;
+    for (const message of queue.messages.values()) {
+      if (message.held) notVisible += 1;
+      else if (message.visibleAt <= now) visible += 1;
+      else if (message.receiveCount === 0) delayed += 1;
+      else notVisible += 1;
+    }
+    return { visible, notVisible, delayed };
+  }
+
+  private systemAttributes(message: StoredMessage): Record<string, string> {
+    return {
+      SenderId: LOCAL_SENDER_ID,
+      SentTimestamp: String(message.sentTimestamp),
+      ApproximateReceiveCount: String(message.receiveCount),
+      ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp ?? message.sentTimestamp),
+      ...(message.deadLetterQueueSourceArn
+        ? { DeadLetterQueueSourceArn: message.deadLetterQueueSourceArn }
+        : {}),
+    };
+  }
+
+  // ---- Waking: no busy waiting ---------------------------------------------------------------------
+
+  /** Lets every waiting poller and long poll of the queue look again. */
+  private wake(queue: QueueState): void {
+    const waiters = [...queue.waiters];
+    queue.waiters.clear();
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Resolves on the queue's next wake, or after `timeoutMs` when given. */
+  private waitForMessage(queue: QueueState, timeoutMs?: number): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        queue.waiters.delete(done);
+        resolve();
+      };
+      queue.waiters.add(done);
+      if (timeoutMs !== undefined) timer = setTimeout(done, Math.max(0, timeoutMs));
+    });
+  }
+
+  /**
+   * Keeps one timer per queue, for the earliest moment a delayed or invisible message becomes visible
+   * (`at`, or the earliest found in the queue when omitted).
+   */
+  private scheduleWake(queue: QueueState, at?: number): void {
+    let next = at;
+    if (next === undefined) {
+      next = Infinity;
+      const now = Date.now();
+      for (const message of queue.messages.values()) {
+        if (!message.held && message.visibleAt < next) next = message.visibleAt;
+      }
+      if (next <= now) {
+        this.wake(queue);
+        next = Infinity;
+        for (const message of queue.messages.values()) {
+          if (!message.held && message.visibleAt > now && message.visibleAt < next) next = message.visibleAt;
+        }
+      }
+    }
+    if (next === Infinity || next >= queue.wakeAt) return;
+    if (queue.wakeTimer) clearTimeout(queue.wakeTimer);
+    queue.wakeAt = next;
+    queue.wakeTimer = setTimeout(
+      () => {
+        queue.wakeTimer = undefined;
+        queue.wakeAt = Infinity;
+        // Wakes the waiters for what is visible now and re-arms for the next message still hidden.
+        this.scheduleWake(queue);
+      },
+      Math.max(0, next - Date.now()),
+    );
+  }
+
+  // ---- The event source mapping ------------------------------------------------------------------
+
+  private async poll(poller: Poller): Promise<void> {
+    while (poller.running) {
+      const batch = this.take(poller.queue, poller.batchSize);
+      if (batch.length === 0) {
+        // The take may have moved the last messages to the DLQ.
+        this.signalChange();
+        await this.waitForMessage(poller.queue);
+        continue;
+      }
+      await this.invoke(poller, batch);
+    }
+  }
+
+  private async invoke(poller: Poller, batch: StoredMessage[]): Promise<void> {
+    const { queue } = poller;
+    poller.inFlight += 1;
+    increment(this.invocations, queue.name);
+    increment(this.pollerRequests, 'ReceiveMessage');
+    let failed: ReadonlySet<string> | 'all';
+    try {
+      const result = await poller.consumer({ Records: batch.map((message) => this.record(queue, message)) });
+      failed = batchItemFailures(result, batch);
+    } catch (error) {
+      failed = 'all';
+      this.options.onError?.(queue.name, error);
+    }
+    const now = Date.now();
+    let deleted = 0;
+    let retried = 0;
+    for (const message of batch) {
+      // Deleted through the API or purged while the invocation ran: nothing left to settle.
+      if (queue.messages.get(message.messageId) !== message) continue;
+      if (failed === 'all' || failed.has(message.messageId)) {
+        // Local acceleration: visible again after redeliveryDelayMs, not the visibility timeout.
+        message.held = false;
+        message.visibleAt = now + this.redeliveryDelayMs;
+        retried += 1;
+      } else {
+        queue.messages.delete(message.messageId);
+        deleted += 1;
+      }
+    }
+    if (deleted > 0) increment(this.pollerRequests, 'DeleteMessageBatch');
+    if (retried > 0) this.scheduleWake(queue, now + this.redeliveryDelayMs);
+    poller.inFlight -= 1;
+    this.signalChange();
+  }
+
+  private record(queue: QueueState, message: StoredMessage): SQSRecord {
+    const messageAttributes: SQSMessageAttributes = {};
+    for (const [name, attribute] of Object.entries(message.attributes)) {
+      messageAttributes[name] = {
+        ...(attribute.StringValue !== undefined ? { stringValue: attribute.StringValue } : {}),
+        ...(attribute.BinaryValue !== undefined ? { binaryValue: attribute.BinaryValue } : {}),
+        stringListValues: [],
+        binaryListValues: [],
+        dataType: attribute.DataType,
+      };
+    }
+    return {
+      messageId: message.messageId,
+      receiptHandle: message.receipt ?? '',
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentTimestamp),
+        SenderId: LOCAL_SENDER_ID,
+        ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp ?? message.sentTimestamp),
+      },
+      messageAttributes,
+      md5OfBody: message.md5OfBody,
+      ...(message.md5OfMessageAttributes ? { md5OfMessageAttributes: message.md5OfMessageAttributes } : {}),
+      eventSource: 'aws:sqs',
+      eventSourceARN: queue.arn,
+      awsRegion: this.options.region,
+    };
+  }
+
+  private idle(): boolean {
+    return this.pollers.every(
+      (poller) => !poller.running || (poller.inFlight === 0 && poller.queue.messages.size === 0),
+    );
+  }
+
+  private signalChange(): void {
+    if (this.settleWaiters.size === 0 || !this.idle()) return;
+    const waiters = [...this.settleWaiters];
+    this.settleWaiters.clear();
+    for (const resolve of waiters) resolve();
+  }
+}
+
+/**
+ * The ids to retry from a consumer's response, under ReportBatchItemFailures: no response or no
+ * (or an empty) `batchItemFailures` is complete success; a malformed list, or an `itemIdentifier` that is
+ * missing, empty or not a message of the batch, is complete failure.
+ */
+function batchItemFailures(result: unknown, batch: readonly StoredMessage[]): ReadonlySet<string> | 'all' {
+  if (!isRecord(result)) return new Set();
+  const failures = result.batchItemFailures;
+  if (failures === undefined || failures === null) return new Set();
+  if (!Array.isArray(failures)) return 'all';
+  const ids = new Set(batch.map((message) => message.messageId));
+  const failed = new Set<string>();
+  for (const failure of failures) {
+    const id = isRecord(failure) ? failure.itemIdentifier : undefined;
+    if (typeof id !== 'string' || !ids.has(id)) return 'all';
+    failed.add(id);
+  }
+  return failed;
+}
+
+function parseAttributes(value: unknown): Record<string, WireAttribute> {
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value)) throw sqsError('InvalidParameterValue', 'MessageAttributes must be a map.');
+  const entries = Object.entries(value);
+  if (entries.length > MAX_MESSAGE_ATTRIBUTES) {
+    throw sqsError(
+      'InvalidParameterValue',
+      `Number of message attributes [${entries.length}] exceeds the allowed maximum [${MAX_MESSAGE_ATTRIBUTES}].`,
+    );
+  }
+  const attributes: Record<string, WireAttribute> = {};
+  for (const [name, raw] of entries) {
+    if (
+      !ATTRIBUTE_NAME.test(name) ||
+      /^(aws\.|amazon\.)/i.test(name) ||
+      name.startsWith('.') ||
+      name.endsWith('.') ||
+      name.includes('..')
+    ) {
+      throw sqsError('InvalidParameterValue', `Message attribute name '${name}' is invalid.`);
+    }
+    const attribute = isRecord(raw) ? raw : {};
+    const dataType = attribute.DataType;
+    if (typeof dataType !== 'string' || !/^(String|Number|Binary)(\..{1,250})?$/.test(dataType)) {
+      throw sqsError(
+        'InvalidParameterValue',
+        `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
+      );
+    }
+    if (dataType.startsWith('Binary')) {
+      const binary = attribute.BinaryValue;
+      if (typeof binary !== 'string' || binary === '') {
+        throw sqsError(
+          'InvalidParameterValue',
+          `The message attribute '${name}' must contain a non-empty value.`,
+        );
+      }
+      attributes[name] = { DataType: dataType, BinaryValue: binary };
+      continue;
+    }
+    const text = attribute.StringValue;
+    if (typeof text !== 'string' || text === '') {
+      throw sqsError(
+        'InvalidParameterValue',
+        `The message attribute '${name}' must contain a non-empty value.`,
+      );
+    }
+    if (dataType.startsWith('Number') && !Number.isFinite(Number(text))) {
+      throw sqsError(
+        'InvalidParameterValue',
+        `Can't cast the value of message attribute '${name}' to a number.`,
+      );
+    }
+    if (INVALID_CHARACTER.test(text)) {
+      throw sqsError('InvalidMessageContents', `Invalid characters found in message attribute '${name}'.`);
+    }
+    attributes[name] = { DataType: dataType, StringValue: text };
+  }
+  return attributes;
+}
+
+/** Message attributes ReceiveMessage returns: `All`, `.*`, `prefix.*` or exact names. */
+function selectAttributes(
+  attributes: Readonly<Record<string, WireAttribute>>,
+  names: readonly string[],
+): Record<string, WireAttribute> {
+  return Object.fromEntries(
+    Object.entries(attributes).filter(([name]) =>
+      names.some(
+        (wanted) =>
+          wanted === 'All' ||
+          wanted === '.*' ||
+          wanted === name ||
+          (wanted.endsWith('.*') && name.startsWith(wanted.slice(0, -1))),
+      ),
+    ),
+  );
+}
+
+/**
+ * MD5 of message attributes as SQS computes it: for each attribute in name order, the length-prefixed
+ * (4 bytes, big-endian) name and data type, a transport byte (1 string, 2 binary), the length-prefixed value.
+ */
+function md5OfAttributes(attributes: Readonly<Record<string, WireAttribute>>): string | undefined {
+  const entries = Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length === 0) return undefined;
+  const hash = createHash('md5');
+  const prefixed = (bytes: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    hash.update(length);
+    hash.update(bytes);
+  };
+  for (const [name, attribute] of entries) {
+    prefixed(Buffer.from(name, 'utf8'));
+    prefixed(Buffer.from(attribute.DataType, 'utf8'));
+    if (attribute.BinaryValue !== undefined) {
+      hash.update(Buffer.from([2]));
+      prefixed(Buffer.from(attribute.BinaryValue, 'base64'));
+    } else {
+      hash.update(Buffer.from([1]));
+      prefixed(Buffer.from(attribute.StringValue ?? '', 'utf8'));
+    }
+  }
+  return hash.digest('hex');
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text, 'utf8').digest('hex');
+}
+
+/** Opaque to clients; names the queue and message so DeleteMessage can check it. */
+function encodeReceipt(queue: string, messageId: string): string {
+  return Buffer.from(JSON.stringify([queue, messageId, randomUUID()]), 'utf8').toString('base64');
+}
+
+function decodeReceipt(handle: string): { queue: string; messageId: string } | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(handle, 'base64').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
+    const [queue, messageId] = parsed as unknown[];
+    if (typeof queue !== 'string' || typeof messageId !== 'string') return undefined;
+    return { queue, messageId };
+  } catch {
+    return undefined;
+  }
+}
+
+function integerParameter(
+  input: Record<string, unknown>,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
+  const value = input[name];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw sqsError(
+      'InvalidParameterValue',
+      `Value ${String(value)} for parameter ${name} is invalid. Reason: Must be between ${min} and ${max}.`,
+    );
+  }
+  return value;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}

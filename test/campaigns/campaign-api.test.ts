@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYWORDS_ONLY } from '../support/fixtures';
+import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
+import { phoneNumbers, seedProfile, seedProfiles } from '../support/seed';
+
+interface ErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+interface Created {
+  campaignId: string;
+  estimate: { recipients: number; segmentsPerMessage: number; costUsd: number };
+  warnings: { code: string; message: string }[];
+  schedules: { name: string; timeZone?: string; at: string }[];
+}
+
+// 2026-11-12 16:00 UTC: 08:00 in Los Angeles, 11:00 in New York.
+const START = new Date('2026-11-12T16:00:00Z');
+
+describe('campaigns API', () => {
+  let runtime: TestRuntime;
+  const create = (body: Record<string, unknown>) => runtime.post<Created & ErrorBody>('/v1/campaigns', body);
+  const texts = (campaignId: string) => runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ clockStart: START, messagesPerSecond: 20, config: KEYWORDS_ONLY });
+    const now = START;
+    await seedProfiles(runtime, [
+      ...phoneNumbers('212', 30).map((p, i) =>
+        seedProfile(p, 'eligible', now, {
+          properties: { $source: 'seed', 'preferences.coffee': i % 2 ? 'iced' : 'hot' },
+        }),
+      ),
+      ...phoneNumbers('415', 20).map((p) => seedProfile(p, 'eligible', now)),
+    ]);
+  });
+  afterAll(async () => {
+    await runtime.stop();
+  });
+
+  describe('validation', () => {
+    it.each([
+      [{ body: 'x', segment: { all: true }, sendAt: START.toISOString() }, 'name'],
+      [
+        { name: 'n', body: 'Hi {{ first_name }}', segment: { all: true }, sendAt: START.toISOString() },
+        'body',
+      ],
+      [{ name: 'n', body: 'x', segment: { every: true }, sendAt: START.toISOString() }, 'segment'],
+      [
+        { name: 'n', body: 'x', segment: { property: 'a', equals: 1, gt: 2 }, sendAt: START.toISOString() },
+        'segment',
+      ],
+      [{ name: 'n', body: 'x', segment: { all: true } }, 'sendAt'],
+      [
+        {
+          name: 'n',
+          body: 'x',
+          segment: { all: true },
+          sendAt: START.toISOString(),
+          sendAtLocalTime: '2026-11-13T10:00',
+        },
+        'sendAt',
+      ],
+      [{ name: 'n', body: 'x', segment: { all: true }, sendAtLocalTime: '10:00' }, 'sendAtLocalTime'],
+      [{ name: 'n', body: 'x', segment: { all: true }, sendAt: '2020-01-01T00:00:00Z' }, 'sendAt'],
+    ])('refuses %j naming %s', async (payload, field) => {
+      const result = await create(payload);
+      expect(result.status).toBe(400);
+      expect(result.body.error.field?.split('.')[0]).toBe(field);
+    });
+
+    it('warns about a body that starts with a link or needs UCS-2', async () => {
+      const result = await create({
+        name: 'w',
+        body: 'https://acme-coffee.example/sale — 20% off ☕',
+        segment: { phones: ['+12125550100'] },
+        sendAt: START.toISOString(),
+      });
+      expect(result.status).toBe(201);
+      expect(result.body.warnings.map((w) => w.code)).toEqual(
+        expect.arrayContaining(['starts_with_link', 'forces_ucs2']),
+      );
+    });
+
+    it('answers 404 for an unknown campaign and 400 for a malformed id', async () => {
+      expect((await runtime.get('/v1/campaigns/cmp_0000000000')).status).toBe(404);
+      expect((await runtime.get('/v1/campaigns/nope')).status).toBe(400);
+    });
+  });
+
+  it('sends only to the segment', async () => {
+    const result = await create({
+      name: 'Iced lovers',
+      body: 'Cold brew is back',
+      segment: { all: [{ engagedWithinDays: 90 }, { property: 'preferences.coffee', equals: 'iced' }] },
+      sendAt: START.toISOString(),
+    });
+    expect(result.body.estimate.recipients).toBe(15);
+    runtime.clock.advance(2 * 60_000);
+    await waitFor(() => texts(result.body.campaignId).length === 15, 10_000, 'the segment to be texted');
+    await runtime.settle();
+    expect(texts(result.body.campaignId)).toHaveLength(15);
+  });
+
+  it('stops sending when cancelled mid-run', async () => {
+    const result = await create({
+      name: 'Long one',
+      body: 'A long campaign',
+      segment: { all: true },
+      sendAt: runtime.clock.now().toISOString(),
+    });
+    runtime.clock.advance(2 * 60_000);
+    await waitFor(() => texts(result.body.campaignId).length >= 5, 10_000, 'the first texts');
+    const cancelled = await runtime.post<{ state: string }>(
+      `/v1/campaigns/${result.body.campaignId}/cancel`,
+      {},
+    );
+    expect(cancelled.body.state).toBe('cancelled');
+    const atCancel = texts(result.body.campaignId).length;
+    await runtime.settle();
+    const total = texts(result.body.campaignId).length;
+    // At 20 per second, a cancel is seen within a quarter second: a few in flight may still go out.
+    expect(total).toBeLessThan(50);
+    expect(total - atCancel).toBeLessThanOrEqual(10);
+    const view = await runtime.get<{ counters: { skipped: Record<string, number> } }>(
+      `/v1/campaigns/${result.body.campaignId}`,
+    );
+    expect(view.body.counters.skipped.cancelled).toBe(50 - total);
+  });
+
+  it('cancels a scheduled campaign before it sends anything', async () => {
+    const result = await create({
+      name: 'Later',
+      body: 'Tomorrow',
+      segment: { all: true },
+      sendAt: new Date(runtime.clock.now().getTime() + 86_400_000).toISOString(),
+    });
+    await runtime.post(`/v1/campaigns/${result.body.campaignId}/cancel`, {});
+    expect(
+      [...runtime.scheduler.schedules.values()].filter((s) => s.name.startsWith(result.body.campaignId)),
+    ).toEqual([]);
+    runtime.clock.advance(2 * 86_400_000);
+    await runtime.settle();
+    expect(texts(result.body.campaignId)).toEqual([]);
+  });
+
+  it('sends at the local time of each recipient, one schedule per time zone', async () => {
+    runtime.clock.set(new Date('2026-11-20T12:00:00Z')); // 04:00 in Los Angeles, 07:00 in New York
+    const result = await create({
+      name: 'Morning',
+      body: 'Good morning',
+      segment: { all: true },
+      sendAtLocalTime: '2026-11-20T10:00',
+    });
+    expect(result.status).toBe(201);
+    expect(result.body.schedules.map((s) => s.timeZone).sort()).toEqual([
+      'America/Los_Angeles',
+      'America/New_York',
+    ]);
+    runtime.clock.set(new Date('2026-11-20T15:00:30Z')); // 10:00 in New York
+    await waitFor(() => texts(result.body.campaignId).length === 30, 10_000, 'New York');
+    expect(texts(result.body.campaignId).every((m) => m.to.startsWith('+1212'))).toBe(true);
+    runtime.clock.set(new Date('2026-11-20T18:00:30Z')); // 10:00 in Los Angeles
+    await waitFor(() => texts(result.body.campaignId).length === 50, 10_000, 'Los Angeles');
+    await runtime.settle();
+    const view = await runtime.get<{ state: string; counters: { targeted: number; sent: number } }>(
+      `/v1/campaigns/${result.body.campaignId}`,
+    );
+    expect(view.body).toMatchObject({ state: 'dispatched', counters: { targeted: 50, sent: 50 } });
+  });
+
+  it('creates a campaign once for a repeated Idempotency-Key', async () => {
+    const body = {
+      name: 'Once',
+      body: 'Once only',
+      segment: { phones: ['+12125550100'] },
+      sendAt: runtime.clock.now().toISOString(),
+    };
+    const headers = { 'content-type': 'application/json', 'idempotency-key': 'campaign-once-1234' };
+    const first = await fetch(`${runtime.url}/v1/campaigns`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+    });
+    const second = await fetch(`${runtime.url}/v1/campaigns`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+    });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(200);
+    expect(((await first.json()) as Created).campaignId).toBe(((await second.json()) as Created).campaignId);
+  });
+});

@@ -1,0 +1,72 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { queues } from '../../lib/catalog';
+import { resourcesOfType, synthesize } from '../support/template';
+
+describe('campaign infrastructure', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    ({ template } = synthesize());
+  });
+
+  it('gives the campaign queue a dead-letter queue after 5 receives, encrypted with the key', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: {
+        deadLetterTargetArn: Match.anyValue(),
+        maxReceiveCount: queues.campaignSends.maxReceiveCount,
+      },
+      VisibilityTimeout: queues.campaignSends.visibilityTimeoutSeconds,
+      KmsMasterKeyId: Match.anyValue(),
+    });
+  });
+
+  it('drains the queue with partial batch responses and capped concurrency', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('CampaignSender') },
+      BatchSize: queues.campaignSends.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: queues.campaignSends.maxConcurrency },
+    });
+  });
+
+  it('lets the campaigns API create schedules only in its group and pass only the scheduler role', () => {
+    const policies = resourcesOfType(template, 'AWS::IAM::Policy').filter(([id]) =>
+      id.includes('CampaignsApi'),
+    );
+    const statements = policies.flatMap(
+      ([, p]) =>
+        (p.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
+          .Statement,
+    );
+    const scheduling = statements.find((s) => [s.Action].flat().includes('scheduler:CreateSchedule'));
+    expect(JSON.stringify(scheduling?.Resource)).toContain(':schedule/optline-prod/*');
+    const passRole = statements.find((s) => [s.Action].flat().includes('iam:PassRole'));
+    expect(JSON.stringify(passRole?.Resource)).toContain('SchedulingInvokeRole');
+  });
+
+  it('creates the schedule group and a role only Scheduler can assume', () => {
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'optline-prod' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+      },
+    });
+  });
+
+  it('feeds delivery events from the configuration set topic to the delivery-events function', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: Match.stringLikeRegexp('DeliveryEventsTopic') },
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeliveryEvents'), 'Arn'] },
+    });
+  });
+
+  it('tells functions where short links live (the API’s /r route)', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ LINK_BASE_URL: Match.objectLike({ 'Fn::Join': Match.anyValue() }) }),
+      },
+    });
+  });
+});

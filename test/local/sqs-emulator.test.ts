@@ -1,0 +1,467 @@
+import { createHash } from 'node:crypto';
+import {
+  BatchEntryIdsNotDistinct,
+  BatchRequestTooLong,
+  DeleteMessageCommand,
+  EmptyBatchRequest,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  InvalidBatchEntryId,
+  PurgeQueueCommand,
+  QueueDoesNotExist,
+  ReceiptHandleIsInvalid,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+  SQSServiceException,
+  TooManyEntriesInBatchRequest,
+} from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../lambdas/domain/clock';
+import type { QueueDefinition } from '../../lib/catalog';
+import { startAwsEndpoint, type LocalAwsEndpoint } from '../../local/aws/endpoint';
+import { SqsEmulator } from '../../local/aws/sqs';
+
+const ACCOUNT = '000000000000';
+const NOW = new Date('2026-05-01T12:00:00Z');
+const REDELIVERY_MS = 50;
+
+type Consumer = (event: SQSEvent) => Promise<unknown>;
+
+const definition = (overrides: Partial<QueueDefinition>): QueueDefinition => ({
+  description: 'test queue',
+  envVar: 'TEST_QUEUE_URL',
+  batchSize: 10,
+  visibilityTimeoutSeconds: 960,
+  maxReceiveCount: 5,
+  maxConcurrency: 1,
+  ...overrides,
+});
+
+/** One queue per test, so their messages and counters don't mix; `plain` has no consumer. */
+const QUEUES: Record<string, QueueDefinition> = {
+  batches: definition({ batchSize: 3 }),
+  partial: definition({}),
+  throwing: definition({}),
+  poison: definition({ maxReceiveCount: 2 }),
+  parallel: definition({ batchSize: 1, maxConcurrency: 2 }),
+  slow: definition({ batchSize: 2, maxConcurrency: 2 }),
+  delayed: definition({}),
+  plain: definition({ visibilityTimeoutSeconds: 30 }),
+};
+
+const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('local SQS', () => {
+  const clock = fixedClock(NOW);
+  const consumers = new Map<string, Consumer>();
+  const errors: { queue: string; error: unknown }[] = [];
+  let endpoint: LocalAwsEndpoint;
+  let sqs: SqsEmulator;
+  let client: SQSClient;
+
+  beforeAll(async () => {
+    sqs = new SqsEmulator({
+      clock,
+      region: 'us-east-1',
+      account: ACCOUNT,
+      endpointUrl: () => endpoint.url,
+      redeliveryDelayMs: REDELIVERY_MS,
+      onError: (queue, error) => errors.push({ queue, error }),
+      queues: Object.entries(QUEUES).map(([name, queue]) => ({
+        name,
+        definition: queue,
+        consumer:
+          name === 'plain'
+            ? undefined
+            : (event: SQSEvent) => (consumers.get(name) ?? (async () => ({})))(event),
+      })),
+    });
+    endpoint = await startAwsEndpoint([sqs.service()], []);
+    sqs.start();
+    client = new SQSClient({
+      endpoint: endpoint.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      maxAttempts: 1,
+    });
+  });
+  afterAll(async () => {
+    await sqs.stop();
+    client.destroy();
+    await endpoint.stop();
+  });
+
+  const url = (name: string) => sqs.queueUrl(name);
+  const sendBatch = (name: string, bodies: readonly string[]) =>
+    client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url(name),
+        Entries: bodies.map((body, i) => ({ Id: `m${i}`, MessageBody: body })),
+      }),
+    );
+  const attributes = async (queueUrl: string) =>
+    (await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] })))
+      .Attributes ?? {};
+
+  it('delivers a SendMessageBatch to the consumer in batches of at most batchSize, as Lambda events', async () => {
+    const batches: SQSRecord[][] = [];
+    consumers.set('batches', async (event) => {
+      batches.push(event.Records);
+      return { batchItemFailures: [] };
+    });
+    const bodies = Array.from({ length: 10 }, (_, i) => JSON.stringify({ campaignId: 'c-1', n: i }));
+    const result = await client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url('batches'),
+        Entries: bodies.map((body, i) => ({
+          Id: `m${i}`,
+          MessageBody: body,
+          ...(i === 0
+            ? { MessageAttributes: { campaignId: { DataType: 'String', StringValue: 'c-1' } } }
+            : {}),
+        })),
+      }),
+    );
+    expect(result.Failed ?? []).toEqual([]);
+    expect(result.Successful).toHaveLength(10);
+    for (const entry of result.Successful ?? []) {
+      expect(entry.MD5OfMessageBody).toBe(md5(bodies[Number(entry.Id?.slice(1))] ?? ''));
+    }
+
+    await sqs.settle();
+    expect(batches.map((batch) => batch.length)).toEqual([3, 3, 3, 1]);
+    expect(batches.flat().map((record) => record.body)).toEqual(bodies);
+    expect(sqs.invocations.get('batches')).toBe(4);
+    const first = batches[0]?.[0];
+    expect(first).toEqual({
+      messageId: result.Successful?.[0]?.MessageId,
+      receiptHandle: expect.any(String),
+      body: bodies[0],
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(NOW.getTime()),
+        SenderId: expect.any(String),
+        ApproximateFirstReceiveTimestamp: String(NOW.getTime()),
+      },
+      messageAttributes: {
+        campaignId: { stringValue: 'c-1', stringListValues: [], binaryListValues: [], dataType: 'String' },
+      },
+      md5OfBody: md5(bodies[0] ?? ''),
+      md5OfMessageAttributes: expect.stringMatching(/^[0-9a-f]{32}$/),
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:us-east-1:${ACCOUNT}:batches`,
+      awsRegion: 'us-east-1',
+    });
+    expect(batches[0]?.[1]?.messageAttributes).toEqual({});
+    expect(sqs.requests.get('SendMessageBatch')).toBeGreaterThanOrEqual(1);
+    expect(sqs.pollerRequests.get('DeleteMessageBatch')).toBeGreaterThanOrEqual(4);
+  });
+
+  it('refuses invalid batches with the SDK exception classes and codes', async () => {
+    const entries = (n: number) => Array.from({ length: n }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' }));
+    const send = (Entries: { Id: string; MessageBody: string }[], QueueUrl = url('plain')) =>
+      client.send(new SendMessageBatchCommand({ QueueUrl, Entries }));
+
+    await expect(send(entries(11))).rejects.toBeInstanceOf(TooManyEntriesInBatchRequest);
+    await expect(send([...entries(2), { Id: 'e0', MessageBody: 'y' }])).rejects.toBeInstanceOf(
+      BatchEntryIdsNotDistinct,
+    );
+    await expect(send([])).rejects.toBeInstanceOf(EmptyBatchRequest);
+    await expect(send([{ Id: 'not valid!', MessageBody: 'x' }])).rejects.toBeInstanceOf(InvalidBatchEntryId);
+    const big = 'x'.repeat(150_000);
+    await expect(
+      send([
+        { Id: 'a', MessageBody: big },
+        { Id: 'b', MessageBody: big },
+      ]),
+    ).rejects.toBeInstanceOf(BatchRequestTooLong);
+
+    const missing = send(entries(1), `${endpoint.url}/${ACCOUNT}/no-such-queue`);
+    await expect(missing).rejects.toBeInstanceOf(QueueDoesNotExist);
+    await expect(missing).rejects.toMatchObject({
+      Code: 'AWS.SimpleQueueService.NonExistentQueue',
+      Type: 'Sender',
+      $fault: 'client',
+    });
+    await expect(client.send(new GetQueueUrlCommand({ QueueName: 'no-such-queue' }))).rejects.toBeInstanceOf(
+      QueueDoesNotExist,
+    );
+    const tooLate = client.send(
+      new SendMessageCommand({ QueueUrl: url('plain'), MessageBody: 'x', DelaySeconds: 901 }),
+    );
+    await expect(tooLate).rejects.toBeInstanceOf(SQSServiceException);
+    await expect(tooLate).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+
+    // A bad entry fails alone: the others are sent.
+    const partial = await send([
+      { Id: 'good', MessageBody: 'fine' },
+      { Id: 'bad', MessageBody: 'nul \u0000 character' },
+    ]);
+    expect(partial.Successful?.map((entry) => entry.Id)).toEqual(['good']);
+    expect(partial.Failed).toEqual([
+      { Id: 'bad', SenderFault: true, Code: 'InvalidMessageContents', Message: expect.any(String) },
+    ]);
+    expect((await attributes(url('plain'))).ApproximateNumberOfMessages).toBe('1');
+    await client.send(new PurgeQueueCommand({ QueueUrl: url('plain') }));
+    expect((await attributes(url('plain'))).ApproximateNumberOfMessages).toBe('0');
+  });
+
+  it('redelivers only the records listed in batchItemFailures, with ApproximateReceiveCount incremented', async () => {
+    const deliveries: SQSRecord[][] = [];
+    consumers.set('partial', async (event) => {
+      deliveries.push(event.Records);
+      return {
+        batchItemFailures: event.Records.filter(
+          (record) => record.body.startsWith('fail') && record.attributes.ApproximateReceiveCount === '1',
+        ).map((record) => ({ itemIdentifier: record.messageId })),
+      };
+    });
+    await sendBatch('partial', ['ok-1', 'fail-1', 'ok-2', 'fail-2']);
+    await sqs.settle();
+
+    expect(deliveries).toHaveLength(2);
+    const [first = [], second = []] = deliveries;
+    expect(first.map((r) => [r.body, r.attributes.ApproximateReceiveCount])).toEqual([
+      ['ok-1', '1'],
+      ['fail-1', '1'],
+      ['ok-2', '1'],
+      ['fail-2', '1'],
+    ]);
+    expect(second.map((r) => [r.body, r.attributes.ApproximateReceiveCount])).toEqual([
+      ['fail-1', '2'],
+      ['fail-2', '2'],
+    ]);
+    // Same message, new receipt handle, first-receive time kept.
+    expect(second[0]?.messageId).toBe(first[1]?.messageId);
+    expect(second[0]?.receiptHandle).not.toBe(first[1]?.receiptHandle);
+    expect(second[0]?.attributes.ApproximateFirstReceiveTimestamp).toBe(
+      first[1]?.attributes.ApproximateFirstReceiveTimestamp,
+    );
+    expect(sqs.depth('partial')).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
+  });
+
+  it('treats a batchItemFailures entry that names no record of the batch as a failure of the whole batch', async () => {
+    const deliveries: string[][] = [];
+    consumers.set('partial', async (event) => {
+      deliveries.push(event.Records.map((r) => `${r.body}#${r.attributes.ApproximateReceiveCount}`));
+      return deliveries.length === 1
+        ? { batchItemFailures: [{ itemIdentifier: 'not-in-batch' }] }
+        : undefined;
+    });
+    await sendBatch('partial', ['a', 'b']);
+    await sqs.settle();
+    expect(deliveries).toEqual([
+      ['a#1', 'b#1'],
+      ['a#2', 'b#2'],
+    ]);
+  });
+
+  it('redelivers the whole batch when the consumer throws', async () => {
+    const deliveries: string[][] = [];
+    consumers.set('throwing', async (event) => {
+      deliveries.push(event.Records.map((r) => `${r.body}#${r.attributes.ApproximateReceiveCount}`));
+      if (deliveries.length === 1) throw new Error('table unavailable');
+      return {};
+    });
+    const started = Date.now();
+    await sendBatch('throwing', ['a', 'b', 'c']);
+    await sqs.settle();
+    expect(deliveries).toEqual([
+      ['a#1', 'b#1', 'c#1'],
+      ['a#2', 'b#2', 'c#2'],
+    ]);
+    // The retry waited for the (accelerated) redelivery delay.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(REDELIVERY_MS);
+    expect(errors.filter((e) => e.queue === 'throwing').map((e) => String(e.error))).toEqual([
+      'Error: table unavailable',
+    ]);
+  });
+
+  it('moves a message to the DLQ after maxReceiveCount receives', async () => {
+    const seen: SQSRecord[] = [];
+    consumers.set('poison', async (event) => {
+      seen.push(...event.Records);
+      return {
+        batchItemFailures: event.Records.filter((r) => r.body === 'poison').map((r) => ({
+          itemIdentifier: r.messageId,
+        })),
+      };
+    });
+    await client.send(
+      new SendMessageCommand({
+        QueueUrl: url('poison'),
+        MessageBody: 'poison',
+        MessageAttributes: { kind: { DataType: 'String', StringValue: 'test' } },
+      }),
+    );
+    await sendBatch('poison', ['fine']);
+    await sqs.settle();
+
+    const poison = seen.filter((r) => r.body === 'poison');
+    expect(poison.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['1', '2']);
+    expect(seen.filter((r) => r.body === 'fine')).toHaveLength(1);
+    expect(sqs.movedToDlq.get('poison')).toBe(1);
+
+    const source = await attributes(url('poison'));
+    expect(source.ApproximateNumberOfMessages).toBe('0');
+    expect(JSON.parse(source.RedrivePolicy ?? '{}')).toEqual({
+      deadLetterTargetArn: sqs.queueArn('poison-dlq'),
+      maxReceiveCount: 2,
+    });
+
+    const { QueueUrl: dlqUrl } = await client.send(new GetQueueUrlCommand({ QueueName: 'poison-dlq' }));
+    expect(dlqUrl).toBe(`${endpoint.url}/${ACCOUNT}/poison-dlq`);
+    const before = await attributes(dlqUrl ?? '');
+    expect([before.ApproximateNumberOfMessages, before.ApproximateNumberOfMessagesNotVisible]).toEqual([
+      '1',
+      '0',
+    ]);
+
+    const received = await client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: dlqUrl,
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    expect(received.Messages).toHaveLength(1);
+    const message = received.Messages?.[0];
+    expect(message).toMatchObject({
+      MessageId: poison[0]?.messageId,
+      Body: 'poison',
+      MD5OfBody: md5('poison'),
+      MessageAttributes: { kind: { DataType: 'String', StringValue: 'test' } },
+      Attributes: { DeadLetterQueueSourceArn: sqs.queueArn('poison'), SentTimestamp: String(NOW.getTime()) },
+    });
+    const inFlight = await attributes(dlqUrl ?? '');
+    expect([inFlight.ApproximateNumberOfMessages, inFlight.ApproximateNumberOfMessagesNotVisible]).toEqual([
+      '0',
+      '1',
+    ]);
+    await client.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message?.ReceiptHandle }));
+    expect(sqs.depth('poison-dlq')).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
+  });
+
+  it('never runs more than maxConcurrency invocations at once', async () => {
+    let running = 0;
+    let peak = 0;
+    consumers.set('parallel', async (event) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      expect(event.Records).toHaveLength(1);
+      await sleep(30);
+      running -= 1;
+      return {};
+    });
+    await sendBatch(
+      'parallel',
+      Array.from({ length: 8 }, (_, i) => `p${i}`),
+    );
+    await sqs.settle();
+    expect(peak).toBe(2);
+    expect(sqs.invocations.get('parallel')).toBe(8);
+  });
+
+  it('settle() waits for slow consumers and their retries, then resolves at once while idle', async () => {
+    const done: string[] = [];
+    consumers.set('slow', async (event) => {
+      await sleep(100);
+      const failures = event.Records.filter(
+        (r) => r.body === 'retry' && r.attributes.ApproximateReceiveCount === '1',
+      );
+      done.push(...event.Records.filter((r) => !failures.includes(r)).map((r) => r.body));
+      return { batchItemFailures: failures.map((r) => ({ itemIdentifier: r.messageId })) };
+    });
+    const started = Date.now();
+    await sendBatch('slow', ['one', 'retry', 'two', 'three']);
+    await sqs.settle();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200 + REDELIVERY_MS);
+    expect([...done].sort()).toEqual(['one', 'retry', 'three', 'two']);
+    const after = await attributes(url('slow'));
+    expect([
+      after.ApproximateNumberOfMessages,
+      after.ApproximateNumberOfMessagesNotVisible,
+      after.ApproximateNumberOfMessagesDelayed,
+    ]).toEqual(['0', '0', '0']);
+
+    const idleStarted = Date.now();
+    await sqs.settle();
+    expect(Date.now() - idleStarted).toBeLessThan(50);
+  });
+
+  it('delays delivery by DelaySeconds', async () => {
+    const deliveredAt: number[] = [];
+    consumers.set('delayed', async (event) => {
+      deliveredAt.push(...event.Records.map(() => Date.now()));
+      return {};
+    });
+    const sentAt = Date.now();
+    await client.send(
+      new SendMessageCommand({ QueueUrl: url('delayed'), MessageBody: 'later', DelaySeconds: 1 }),
+    );
+    await sleep(300);
+    expect(deliveredAt).toEqual([]);
+    const pending = await attributes(url('delayed'));
+    expect([pending.ApproximateNumberOfMessages, pending.ApproximateNumberOfMessagesDelayed]).toEqual([
+      '0',
+      '1',
+    ]);
+    await sqs.settle();
+    expect(deliveredAt).toHaveLength(1);
+    expect((deliveredAt[0] ?? 0) - sentAt).toBeGreaterThanOrEqual(1000);
+    expect((deliveredAt[0] ?? 0) - sentAt).toBeLessThan(2000);
+  });
+
+  it('receives, long-polls, deletes and purges through the API on a queue without a consumer', async () => {
+    const queueUrl = url('plain');
+    const sent = await client.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: 'derp',
+        MessageAttributes: { timestamp: { DataType: 'Number', StringValue: '1493147359900' } },
+      }),
+    );
+    // The digest SQS returns for this attribute (pinned by moto's and LocalStack's test suites).
+    expect(sent.MD5OfMessageAttributes).toBe('235c5c510d26fb653d073faed50ae77c');
+    expect(sent.MD5OfMessageBody).toBe(md5('derp'));
+
+    const first = await client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    expect(first.Messages?.map((m) => [m.Body, m.MD5OfMessageAttributes])).toEqual([
+      ['derp', '235c5c510d26fb653d073faed50ae77c'],
+    ]);
+    // Invisible for the queue's visibility timeout once received.
+    expect((await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl }))).Messages).toBeUndefined();
+    await expect(
+      client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: 'bogus' })),
+    ).rejects.toBeInstanceOf(ReceiptHandleIsInvalid);
+    await client.send(
+      new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: first.Messages?.[0]?.ReceiptHandle }),
+    );
+    expect(sqs.depth('plain')).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
+
+    // A long poll returns as soon as a message arrives.
+    const polling = client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 10 }));
+    const pollStarted = Date.now();
+    await sleep(100);
+    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'arrived' }));
+    const polled = await polling;
+    expect(polled.Messages?.map((m) => m.Body)).toEqual(['arrived']);
+    expect(Date.now() - pollStarted).toBeLessThan(2000);
+
+    await sendBatch('plain', ['x', 'y', 'z']);
+    await client.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+    expect(sqs.depth('plain')).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
+    expect(sqs.requests.get('PurgeQueue')).toBeGreaterThanOrEqual(1);
+  });
+});
