@@ -54,7 +54,21 @@ const preview: Command = {
   run: runPreview,
 };
 
-const COMMANDS: Readonly<Record<string, Command>> = { preview };
+const numberChange: Command = {
+  summary: 'Schedule a change of sending number, or show its progress',
+  usage: [
+    'Usage: optline number-change --new-number <+1…> --switch-at <ISO time> [--new-identity <arn|+1…>]',
+    '                             [--final-message "<template>"] [--first-message "<template>"] [--api <url>] [--json]',
+    '       optline number-change status <changeId> [--api <url>] [--json]',
+    '',
+    'Schedules the final message from the old number about a week before --switch-at, the switch,',
+    'and the first message from the new number (POST /v1/number-changes). --api defaults to the local',
+    'runtime (http://127.0.0.1:3000, or OPTLINE_API_URL); a deployed API needs SigV4-signed requests.',
+  ].join('\n'),
+  run: runNumberChange,
+};
+
+const COMMANDS: Readonly<Record<string, Command>> = { preview, 'number-change': numberChange };
 
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
@@ -237,4 +251,79 @@ if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+async function runNumberChange(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    'new-number': { type: 'string' },
+    'new-identity': { type: 'string' },
+    'switch-at': { type: 'string' },
+    'final-message': { type: 'string' },
+    'first-message': { type: 'string' },
+    api: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.out(numberChange.usage);
+    return EXIT_OK;
+  }
+  const api = (values.api ?? process.env.OPTLINE_API_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+  if (!/^https?:\/\//.test(api)) throw new UsageError(`--api must be an http(s) URL, got ${api}`);
+  let response: Response;
+  if (positionals[0] === 'status') {
+    const changeId = positionals[1];
+    if (!changeId) throw new UsageError('missing changeId');
+    response = await fetch(`${api}/v1/number-changes/${encodeURIComponent(changeId)}`);
+  } else {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    const newNumber = values['new-number'];
+    const switchAt = values['switch-at'];
+    if (!newNumber) throw new UsageError('missing --new-number');
+    if (!switchAt) throw new UsageError('missing --switch-at');
+    const body = {
+      newPhoneNumber: newNumber,
+      newOriginationIdentity: values['new-identity'] ?? newNumber,
+      switchAt,
+      ...(values['final-message'] ? { finalMessage: values['final-message'] } : {}),
+      ...(values['first-message'] ? { firstMessage: values['first-message'] } : {}),
+    };
+    response = await fetch(`${api}/v1/number-changes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+  const result = (await response.json()) as Record<string, unknown> & { error?: { message?: string } };
+  if (!response.ok) {
+    io.err(`optline number-change: ${result.error?.message ?? `HTTP ${response.status}`}`);
+    return response.status >= 500 ? 1 : EXIT_USAGE;
+  }
+  if (values.json) {
+    io.out(JSON.stringify(result, null, 2));
+    return EXIT_OK;
+  }
+  const messages =
+    (result.messages as
+      | {
+          kind: string;
+          from: string;
+          sendAt: string;
+          sent: number;
+          optOutRate: number | null;
+          baselineOptOutRate: number;
+        }[]
+      | undefined) ?? [];
+  io.out(
+    `Number change ${String(result.changeId)}: ${String(result.oldPhoneNumber)} → ${String(result.newPhoneNumber)} at ${String(result.switchAt)}`,
+  );
+  io.out(`  final message from the old number: ${String(result.finalAt)}`);
+  if (result.stage) io.out(`  stage: ${String(result.stage)}`);
+  for (const m of messages) {
+    const rate = m.optOutRate === null ? 'n/a' : `${(m.optOutRate * 100).toFixed(1)}%`;
+    io.out(
+      `  ${m.kind.padEnd(5)} from ${m.from} at ${m.sendAt}: ${m.sent} sent, opt-out rate ${rate} (baseline ${(m.baselineOptOutRate * 100).toFixed(1)}%)`,
+    );
+  }
+  return EXIT_OK;
 }

@@ -222,6 +222,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   env.DISPATCHER_FUNCTION_ARN = lambdas.arnOf('campaignDispatcher');
   env.SCHEDULER_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/optline-local-scheduler`;
   env.SCHEDULE_GROUP = `${prefix}-schedules`;
+  // After a number change, every send sees the new identity at once (AWS: within a minute).
+  env.CURRENT_IDENTITY_CACHE_SECONDS = '0';
   env[COMMON_ENV.mps] = String(options.messagesPerSecond ?? config.origination.messagesPerSecond);
   Object.assign(process.env, env);
   resetClients();

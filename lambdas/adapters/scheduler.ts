@@ -50,6 +50,10 @@ export class EventBridgeScheduler implements Scheduler {
             RoleArn: this.settings.roleArn,
             Input: JSON.stringify(schedule.input),
             RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
+            // A dispatch Scheduler could not deliver lands here (alarmed), not nowhere.
+            ...(process.env.SCHEDULER_DLQ_ARN
+              ? { DeadLetterConfig: { Arn: process.env.SCHEDULER_DLQ_ARN } }
+              : {}),
           },
         }),
       );

@@ -12,6 +12,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { smsClient } from './aws-clients';
+import { CurrentIdentityCache, DynamoNumberChangeStore } from './number-change-store';
 
 export interface OutboundSms {
   readonly to: string;
@@ -21,6 +22,12 @@ export interface OutboundSms {
   readonly context: Record<string, string>;
   /** `s3://bucket/key` media for MMS. */
   readonly mediaUrls?: readonly string[];
+  /** Highest price per message part, e.g. "0.10" (USD). */
+  readonly maxPrice?: string;
+  /** Seconds End User Messaging keeps trying to deliver. */
+  readonly timeToLive?: number;
+  /** Send from this identity instead of the default (number changes; replies from the number texted). */
+  readonly originationIdentity?: string;
 }
 
 /** The destination is on the identity's opt-out list: End User Messaging refused the send. */
@@ -57,16 +64,27 @@ export function smsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SmsGat
 }
 
 export class EndUserMessagingGateway implements SmsGateway {
-  constructor(private readonly settings: SmsGatewaySettings = smsSettingsFromEnv()) {}
+  /** After a number change, the identity the change made current (else the configured one). */
+  private readonly currentIdentity?: CurrentIdentityCache;
+
+  constructor(private readonly settings: SmsGatewaySettings = smsSettingsFromEnv()) {
+    if (process.env.NUMBER_CHANGES_TABLE)
+      this.currentIdentity = new CurrentIdentityCache(new DynamoNumberChangeStore());
+  }
 
   async send(message: OutboundSms): Promise<{ awsMessageId: string }> {
     try {
       const common = {
         DestinationPhoneNumber: message.to,
-        OriginationIdentity: this.settings.originationIdentity,
+        OriginationIdentity:
+          message.originationIdentity ??
+          (await this.currentIdentity?.get())?.identity ??
+          this.settings.originationIdentity,
         MessageBody: message.body,
         ConfigurationSetName: this.settings.configurationSetName,
         Context: message.context,
+        ...(message.maxPrice ? { MaxPrice: message.maxPrice } : {}),
+        ...(message.timeToLive ? { TimeToLive: message.timeToLive } : {}),
       };
       const result =
         message.mediaUrls && message.mediaUrls.length > 0

@@ -96,6 +96,10 @@ export interface Campaign {
   readonly smartSending: boolean;
   readonly excludePausedProperty?: string;
   readonly messageType: 'PROMOTIONAL' | 'TRANSACTIONAL';
+  /** Send from this identity rather than the current one (the two messages of a number change). */
+  readonly originationIdentity?: string;
+  /** The number change this campaign belongs to. */
+  readonly numberChangeId?: string;
   readonly state: CampaignState;
   readonly schedules: readonly CampaignSchedule[];
   /** Secret for this campaign's short-link codes. */

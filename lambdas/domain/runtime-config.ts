@@ -311,6 +311,42 @@ export const RuntimeConfigSchema = z
     flows: FlowsSchema.default(() => FlowsSchema.parse({})),
     /** Opt-out language ("Reply STOP to opt out") on marketing texts: on the first one to a number, or on all. */
     optOutLanguage: z.enum(['first_message', 'always']).default('first_message'),
+    /** Guards passed to End User Messaging with every send. */
+    sending: z
+      .object({
+        /** Highest price per message part End User Messaging may charge (USD); dearer destinations are refused. */
+        maxPricePerPartUsd: z.number().positive().max(10).default(0.1),
+        /** Seconds End User Messaging keeps trying to deliver, by message class: a late promotion is worse than none. */
+        timeToLiveSeconds: z
+          .object({
+            marketing: z
+              .number()
+              .int()
+              .min(5)
+              .max(259_200)
+              .default(4 * 3600),
+            transactional: z.number().int().min(5).max(259_200).default(3600),
+            conversational: z.number().int().min(5).max(259_200).default(3600),
+            compliance: z
+              .number()
+              .int()
+              .min(5)
+              .max(259_200)
+              .default(24 * 3600),
+          })
+          .strict()
+          .default({ marketing: 14_400, transactional: 3600, conversational: 3600, compliance: 86_400 }),
+      })
+      .strict()
+      .default({
+        maxPricePerPartUsd: 0.1,
+        timeToLiveSeconds: {
+          marketing: 14_400,
+          transactional: 3600,
+          conversational: 3600,
+          compliance: 86_400,
+        },
+      }),
     /** How long message records (sends, skips, inbound texts) are kept before DynamoDB expires them. */
     messageRetentionDays: z.number().int().min(30).max(3650).default(400),
   })

@@ -7,10 +7,17 @@ import { DynamoProfileStore } from '../adapters/profile-store';
 import { SqsQueueSender } from '../adapters/queue-sender';
 import { systemClock } from '../adapters/system-clock';
 import { dispatchCampaign, type DispatchDeps } from '../services/campaigns';
+import { switchNumber } from '../services/number-changes';
+import { DynamoNumberChangeStore } from '../adapters/number-change-store';
 import { logger, requiredEnv, runtimeConfig } from './shared/runtime';
+import { metricsFlusher } from '../adapters/metrics';
 
-const InputSchema = z.object({ campaignId: z.string().min(1), timeZone: z.string().optional() });
+const InputSchema = z.union([
+  z.object({ action: z.literal('switchNumber'), changeId: z.string().min(1) }),
+  z.object({ campaignId: z.string().min(1), timeZone: z.string().optional() }),
+]);
 
+const numberChanges = new DynamoNumberChangeStore();
 let deps: DispatchDeps | undefined;
 function dependencies(): DispatchDeps {
   deps ??= {
@@ -26,9 +33,16 @@ function dependencies(): DispatchDeps {
 
 async function dispatch(event: unknown) {
   const input = InputSchema.parse(event);
+  if ('action' in input) {
+    const switched = await switchNumber({ numberChanges, clock: systemClock }, input.changeId);
+    logger.info('Sending number switched', { changeId: input.changeId, ...switched });
+    return switched;
+  }
   const result = await dispatchCampaign(dependencies(), input);
   logger.info('Campaign dispatched', { ...input, ...result });
   return result;
 }
 
-export const handler = middy(dispatch).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(dispatch)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(metricsFlusher());

@@ -14,6 +14,7 @@ import { systemClock } from '../adapters/system-clock';
 import { sendCampaignBatch, type QueuedRecipients, type SenderDeps } from '../services/campaign-sender';
 import { Pacer } from '../services/pacer';
 import { logger, requiredEnv, runtimeConfig } from './shared/runtime';
+import { metricsFlusher } from '../adapters/metrics';
 
 const BodySchema = z.object({
   campaignId: z.string().min(1),
@@ -56,4 +57,6 @@ async function drain(event: SQSEvent): Promise<SQSBatchResponse> {
   return { batchItemFailures: failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-export const handler = middy(drain).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(drain)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(metricsFlusher());

@@ -10,6 +10,7 @@ import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
 import { recordDeliveryEvent, type DeliveryDeps } from '../services/engagement';
 import { logger } from './shared/runtime';
+import { metricsFlusher } from '../adapters/metrics';
 
 let deps: DeliveryDeps | undefined;
 function dependencies(): DeliveryDeps {
@@ -42,4 +43,6 @@ async function receive(event: SNSEvent): Promise<void> {
   }
 }
 
-export const handler = middy(receive).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(receive)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(metricsFlusher());

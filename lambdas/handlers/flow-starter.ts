@@ -6,6 +6,7 @@ import { StepFunctionsFlowRunner } from '../adapters/flow-runner';
 import { systemClock } from '../adapters/system-clock';
 import { startFlowFor, type BusEventInput, type FlowId, type StarterDeps } from '../services/flows';
 import { logger, runtimeConfig } from './shared/runtime';
+import { metricsFlusher } from '../adapters/metrics';
 
 function stateMachineArn(flow: FlowId): string {
   const value = process.env[stateMachineArnEnv(flow)];
@@ -35,4 +36,6 @@ async function start(event: BusEventInput) {
   return outcome;
 }
 
-export const handler = middy(start).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(start)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(metricsFlusher());

@@ -8,6 +8,7 @@ import { EndUserMessagingGateway } from '../adapters/sms-gateway';
 import { systemClock } from '../adapters/system-clock';
 import { planWelcome, sendSingleMessage, sendWelcomeStep, type StepDeps } from '../services/flows';
 import { logger, runtimeConfig } from './shared/runtime';
+import { metricsFlusher } from '../adapters/metrics';
 
 const TaskSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('plan'), flow: z.literal('welcome') }),
@@ -58,4 +59,6 @@ async function step(event: unknown) {
   }
 }
 
-export const handler = middy(step).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(step)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(metricsFlusher());

@@ -7,13 +7,16 @@ import { maskPhone } from '../domain/phone';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoMessageStore } from '../adapters/message-store';
+import { CurrentIdentityCache, DynamoNumberChangeStore } from '../adapters/number-change-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { EndUserMessagingGateway } from '../adapters/sms-gateway';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { systemClock } from '../adapters/system-clock';
 import { handleInboundSms, type InboundDeps } from '../services/inbound';
 import { logger, phonePolicy, runtimeConfig } from './shared/runtime';
+import { metricsFlusher } from '../adapters/metrics';
 
+const currentIdentity = new CurrentIdentityCache(new DynamoNumberChangeStore());
 let deps: InboundDeps | undefined;
 
 function dependencies(): InboundDeps {
@@ -28,6 +31,7 @@ function dependencies(): InboundDeps {
     gateway: new EndUserMessagingGateway(),
     events: new EventBridgePublisher(),
     campaigns: new DynamoCampaignStore(),
+    currentNumber: async () => (await currentIdentity.get())?.phoneNumber,
   };
   return deps;
 }
@@ -60,4 +64,6 @@ async function processEvent(event: SNSEvent): Promise<void> {
   }
 }
 
-export const handler = middy(processEvent).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(processEvent)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(metricsFlusher());

@@ -128,6 +128,7 @@ export async function sendCampaignBatch(
             ? ['Paused', campaign.excludePausedProperty]
             : ['Paused'],
           ...(campaign.mediaUrls ? { mediaUrls: campaign.mediaUrls } : {}),
+          ...(campaign.originationIdentity ? { from: campaign.originationIdentity } : {}),
           profile: profile ?? null,
         });
         if (result.status === 'sent') count(campaign.campaignId, 'sent');

@@ -82,7 +82,18 @@ function localDateTime(instant: Date, timeZone: string): string {
   return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
-export async function createCampaign(deps: CampaignDeps, request: CampaignRequest, idempotencyKey?: string) {
+/** Internal options (not part of the public API). */
+export interface CampaignOptions {
+  readonly originationIdentity?: string;
+  readonly numberChangeId?: string;
+}
+
+export async function createCampaign(
+  deps: CampaignDeps,
+  request: CampaignRequest,
+  idempotencyKey?: string,
+  options: CampaignOptions = {},
+) {
   const now = deps.clock.now();
   const campaignId = campaignIdFor(idempotencyKey, now);
   const existing = await deps.campaigns.get(campaignId);
@@ -155,6 +166,8 @@ export async function createCampaign(deps: CampaignDeps, request: CampaignReques
     smartSending: request.smartSending,
     ...(pausedProperty ? { excludePausedProperty: pausedProperty } : {}),
     messageType: request.messageType,
+    ...(options.originationIdentity ? { originationIdentity: options.originationIdentity } : {}),
+    ...(options.numberChangeId ? { numberChangeId: options.numberChangeId } : {}),
     state: 'scheduled',
     schedules,
     linkSalt: randomBytes(16).toString('hex'),

@@ -44,6 +44,8 @@ export interface ConsentInput {
   readonly timeZone?: string;
   /** The text being answered, for conversational replies. */
   readonly inReplyTo?: string;
+  /** Reply from this number (the one the person texted) rather than the default identity. */
+  readonly replyFrom?: string;
 }
 
 export type RecordOutcome<D> =
@@ -159,6 +161,7 @@ async function finish<D>(
         inReplyTo: input.inReplyTo,
         recordProfileActivity: false,
         profile: null,
+        ...(input.replyFrom ? { from: input.replyFrom } : {}),
       }),
     );
   }

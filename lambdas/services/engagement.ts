@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock';
 import { classifyDeliveryEvent, type DeliveryEvent } from '../domain/delivery-events';
 import type { DomainEvent } from '../domain/events';
 import type { CampaignStore } from '../adapters/campaign-store';
+import { countMetric } from '../adapters/metrics';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { LinkStore } from '../adapters/link-store';
 import type { MessageStore } from '../adapters/message-store';
@@ -87,6 +88,7 @@ export async function recordDeliveryEvent(deps: DeliveryDeps, event: DeliveryEve
         );
   // A repeated or late event changes nothing (the transition is conditional).
   if (!record) return { outcome: 'duplicate' } as const;
+  countMetric(verdict.kind === 'delivered' ? 'MessagesDelivered' : 'MessagesFailed');
   if (verdict.kind === 'delivered') {
     if (record.campaignId) await deps.campaigns.addCounters(record.campaignId, { delivered: 1 });
     await deps.events.publish([

@@ -19,6 +19,7 @@ import type { EventPublisher } from '../adapters/event-publisher';
 import type { MessageStore } from '../adapters/message-store';
 import type { ProfileStore } from '../adapters/profile-store';
 import type { SmsGateway } from '../adapters/sms-gateway';
+import { countMetric } from '../adapters/metrics';
 import { recordConsent } from './consent-recorder';
 import { send, type SendResult } from './send';
 
@@ -41,6 +42,8 @@ export interface InboundDeps {
   readonly gateway: SmsGateway;
   readonly events: EventPublisher;
   readonly campaigns: CampaignStore;
+  /** After a number change, the number now in use: a text to the old one is answered from the old one. */
+  readonly currentNumber?: () => Promise<string | undefined>;
 }
 
 export type InboundOutcome =
@@ -67,6 +70,16 @@ export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Pro
     return { status: 'ignored', reason: 'invalid_origination_number' };
   }
   const intent = matchKeyword(sms.messageBody, deps.config.keywords);
+  // During a number change both numbers receive texts: answer from the number the person texted.
+  const current = await deps.currentNumber?.();
+  const replyFrom = current && sms.destinationNumber !== current ? sms.destinationNumber : undefined;
+  countMetric('InboundMessages');
+  if (intent.kind !== 'none') {
+    countMetric('KeywordHits', [
+      'Keyword',
+      intent.kind === 'opt_out' && intent.natural ? 'natural_opt_out' : intent.kind,
+    ]);
+  }
   const now = deps.clock.now();
 
   const outcome = await recordConsent(
@@ -86,6 +99,7 @@ export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Pro
       },
       activity: { lastInboundAt: sms.receivedAt },
       inReplyTo: sms.inboundMessageId,
+      ...(replyFrom ? { replyFrom } : {}),
     },
     (profile) =>
       decideInbound(
@@ -110,6 +124,7 @@ export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Pro
     outcome.event.applied &&
     outcome.event.action === 'opted_out'
   ) {
+    countMetric('OptOuts');
     await countCampaignOptOut(deps, phone, now);
   }
   if (outcome.status === 'recorded') {
@@ -134,6 +149,7 @@ export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Pro
           idempotencyKey: reply.key,
           inReplyTo: sms.inboundMessageId,
           profile: outcome.profile ?? null,
+          ...(replyFrom ? { from: replyFrom } : {}),
         }),
       );
     }

@@ -16,6 +16,7 @@ import { messageTypeFor, withBrandPrefix, type MessageClass } from '../domain/me
 import type { Profile } from '../domain/profile';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { decideSend, type SkipReason } from '../domain/send-policy';
+import { countMetric } from '../adapters/metrics';
 import type { MessageStore } from '../adapters/message-store';
 import type { ProfileStore } from '../adapters/profile-store';
 import { OptedOutAtCarrierError, SmsThrottledError, type SmsGateway } from '../adapters/sms-gateway';
@@ -43,6 +44,8 @@ export interface SendRequest {
   readonly requestedByRecipient?: boolean;
   /** Marketing: respect quiet hours (default true). */
   readonly quietHours?: boolean;
+  /** Origination identity (a number or ARN) other than the default: replies from the number texted. */
+  readonly from?: string;
   /** Marketing: respect smart sending (default true). */
   readonly smartSending?: boolean;
   /** Latest useful send time: a quiet-hours deferral past it skips the message. */
@@ -111,6 +114,7 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     return { status: 'deferred', messageId, until: decision.deferUntil.toISOString() };
   }
   if (!decision.send) {
+    countMetric('MessagesSkipped', ['Reason', decision.reason]);
     const written = await deps.messages.putIfAbsent({ ...base, status: 'skipped', reason: decision.reason });
     return written
       ? { status: 'skipped', messageId, reason: decision.reason }
@@ -131,6 +135,9 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
       body,
       messageType: messageTypeFor(request.messageClass),
       mediaUrls: request.mediaUrls,
+      maxPrice: deps.config.sending.maxPricePerPartUsd.toFixed(5),
+      timeToLive: deps.config.sending.timeToLiveSeconds[request.messageClass],
+      ...(request.from ? { originationIdentity: request.from } : {}),
       context: {
         messageId,
         ...(request.campaignId ? { campaignId: request.campaignId } : {}),
@@ -139,6 +146,7 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     }));
   } catch (error) {
     if (error instanceof OptedOutAtCarrierError) {
+      countMetric('MessagesSkipped', ['Reason', 'opt_out_list']);
       if (atLeastOnce)
         await deps.messages.putIfAbsent({ ...base, status: 'skipped', reason: 'opt_out_list' });
       else await deps.messages.update(messageId, { status: 'skipped', reason: 'opt_out_list' });
@@ -154,6 +162,7 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     throw error;
   }
 
+  countMetric('MessagesSent', ['MessageClass', request.messageClass]);
   if (atLeastOnce) await deps.messages.putIfAbsent({ ...base, status: 'sent', awsMessageId });
   else await deps.messages.markSent(messageId, awsMessageId);
   if (request.recordProfileActivity === false) return { status: 'sent', messageId, awsMessageId, body };

@@ -198,6 +198,19 @@ export class SmsVoiceEmulator {
         Reason: 'FIELD_VALIDATION_FAILED',
       });
     }
+    if (input.MaxPrice !== undefined && !/^[0-9]{0,2}\.[0-9]{1,5}$/.test(String(input.MaxPrice))) {
+      throw new AwsError('ValidationException', 'MaxPrice must look like 0.00581', 400, {
+        Reason: 'INVALID_PARAMETER',
+      });
+    }
+    if (
+      input.TimeToLive !== undefined &&
+      !(Number(input.TimeToLive) >= 5 && Number(input.TimeToLive) <= 259_200)
+    ) {
+      throw new AwsError('ValidationException', 'TimeToLive must be 5 to 259200 seconds', 400, {
+        Reason: 'INVALID_PARAMETER',
+      });
+    }
     if (
       input.ConfigurationSetName !== undefined &&
       input.ConfigurationSetName !== this.options.configurationSetName

@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DomainError } from '../../domain/errors';
 import { logger } from './runtime';
+import { metricsFlusher } from '../../adapters/metrics';
 
 export interface HttpRequest {
   readonly pathParameters: Readonly<Record<string, string>>;
@@ -106,5 +107,7 @@ export function httpHandler(routes: Record<string, RouteHandler>) {
       return errorResponse(500, 'internal_error', 'internal error');
     }
   };
-  return middy(dispatch).use(injectLambdaContext(logger, { resetKeys: true }));
+  return middy(dispatch)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(metricsFlusher());
 }

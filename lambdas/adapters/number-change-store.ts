@@ -1,0 +1,106 @@
+/**
+ * Number changes (pk `changeId`) and the item `@current`, which names the origination identity in
+ * use after a change (before any change, the deployment's configured identity is used).
+ */
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient } from './aws-clients';
+import { tableName } from './table-names';
+
+export interface NumberChange {
+  readonly changeId: string;
+  readonly oldIdentity: string;
+  readonly oldPhoneNumber: string;
+  readonly newIdentity: string;
+  readonly newPhoneNumber: string;
+  readonly switchAt: string;
+  readonly finalAt: string;
+  readonly finalCampaignId: string;
+  readonly firstCampaignId: string;
+  readonly state: 'scheduled' | 'switched';
+  readonly switchedAt?: string;
+  readonly createdAt: string;
+}
+
+export interface CurrentIdentity {
+  readonly identity: string;
+  readonly phoneNumber: string;
+  readonly since: string;
+  /** The change that made it current. */
+  readonly byChange: string;
+}
+
+export interface NumberChangeStore {
+  put(change: NumberChange): Promise<void>;
+  get(changeId: string): Promise<NumberChange | undefined>;
+  markSwitched(changeId: string, at: string): Promise<void>;
+  current(): Promise<CurrentIdentity | undefined>;
+  setCurrent(current: CurrentIdentity): Promise<void>;
+}
+
+const CURRENT = '@current';
+
+export class DynamoNumberChangeStore implements NumberChangeStore {
+  constructor(private readonly table = tableName('numberChanges')) {}
+
+  async put(change: NumberChange): Promise<void> {
+    await dynamoClient().send(
+      new PutCommand({
+        TableName: this.table,
+        Item: change,
+        ConditionExpression: 'attribute_not_exists(changeId)',
+      }),
+    );
+  }
+
+  async get(changeId: string): Promise<NumberChange | undefined> {
+    if (changeId === CURRENT) return undefined;
+    const result = await dynamoClient().send(
+      new GetCommand({ TableName: this.table, Key: { changeId }, ConsistentRead: true }),
+    );
+    return result.Item as NumberChange | undefined;
+  }
+
+  async markSwitched(changeId: string, at: string): Promise<void> {
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { changeId },
+        UpdateExpression: 'SET #state = :switched, switchedAt = if_not_exists(switchedAt, :at)',
+        ConditionExpression: 'attribute_exists(changeId)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':switched': 'switched', ':at': at },
+      }),
+    );
+  }
+
+  async current(): Promise<CurrentIdentity | undefined> {
+    const result = await dynamoClient().send(
+      new GetCommand({ TableName: this.table, Key: { changeId: CURRENT } }),
+    );
+    return result.Item as CurrentIdentity | undefined;
+  }
+
+  async setCurrent(current: CurrentIdentity): Promise<void> {
+    await dynamoClient().send(
+      new PutCommand({ TableName: this.table, Item: { changeId: CURRENT, ...current } }),
+    );
+  }
+}
+
+/** The identity in use now, read at most once a minute per execution environment. */
+export class CurrentIdentityCache {
+  private cached: { value: CurrentIdentity | undefined; at: number } | undefined;
+
+  constructor(
+    private readonly store: Pick<NumberChangeStore, 'current'>,
+    // A switch reaches every function within a minute (the local runtime reads it every time).
+    private readonly ttlMs = Number(process.env.CURRENT_IDENTITY_CACHE_SECONDS ?? '60') * 1000,
+  ) {}
+
+  async get(): Promise<CurrentIdentity | undefined> {
+    if (!this.cached || Date.now() - this.cached.at >= this.ttlMs) {
+      this.cached = { value: await this.store.current(), at: Date.now() };
+    }
+    return this.cached.value;
+  }
+}

@@ -1,0 +1,51 @@
+/** API Gateway (IAM) → POST /v1/number-changes, GET /v1/number-changes/{changeId}. */
+import { ValidationError } from '../domain/errors';
+import { NumberChangeRequestSchema } from '../domain/number-change';
+import { parseInput } from '../domain/validation';
+import { DynamoCampaignStore } from '../adapters/campaign-store';
+import { DynamoNumberChangeStore } from '../adapters/number-change-store';
+import { DynamoProfileStore } from '../adapters/profile-store';
+import { EventBridgeScheduler } from '../adapters/scheduler';
+import { systemClock } from '../adapters/system-clock';
+import {
+  numberChangeProgress,
+  scheduleNumberChange,
+  type NumberChangeDeps,
+} from '../services/number-changes';
+import { httpHandler } from './shared/http';
+import { requiredEnv, runtimeConfig } from './shared/runtime';
+
+let deps: NumberChangeDeps | undefined;
+function dependencies(): NumberChangeDeps {
+  const config = runtimeConfig();
+  deps ??= {
+    clock: systemClock,
+    config,
+    campaigns: new DynamoCampaignStore(),
+    profiles: new DynamoProfileStore(),
+    scheduler: new EventBridgeScheduler(),
+    numberChanges: new DynamoNumberChangeStore(),
+    dispatcherArn: requiredEnv('DISPATCHER_FUNCTION_ARN'),
+    linkBase: requiredEnv('LINK_BASE_URL'),
+    originationCountry: config.allowedCountries?.[0] ?? 'US',
+    configuredIdentity: requiredEnv('ORIGINATION_IDENTITY'),
+    configuredNumber: requiredEnv('ORIGINATION_NUMBER'),
+  };
+  return deps;
+}
+
+export const handler = httpHandler({
+  'POST /v1/number-changes': async (request) => {
+    const key = request.headers['idempotency-key'];
+    if (key !== undefined && !/^[\w-]{8,100}$/.test(key)) {
+      throw new ValidationError('Idempotency-Key: must be 8-100 letters, digits, _ or -', 'Idempotency-Key');
+    }
+    return scheduleNumberChange(dependencies(), parseInput(NumberChangeRequestSchema, request.body), key);
+  },
+  'GET /v1/number-changes/{changeId}': async (request) => {
+    const changeId = request.pathParameters.changeId ?? '';
+    if (!/^nch_[0-9a-z]{8,40}$/.test(changeId))
+      throw new ValidationError('changeId: is not a number-change id', 'changeId');
+    return numberChangeProgress(dependencies(), changeId);
+  },
+});
