@@ -20,7 +20,7 @@ describe('welcome flow', () => {
     );
   /** Resolves once the phone's flow is parked in a Wait state (so moving the clock fires that wait). */
   const waiting = (phone: string) =>
-    waitFor(() => executionsFor(phone).find((e) => e.waitingUntil !== undefined), 5000, 'a waiting flow');
+    waitFor(() => executionsFor(phone).find((e) => e.waitingUntil !== undefined), 15_000, 'a waiting flow');
   const finished = (phone: string) =>
     waitFor(
       () => executionsFor(phone).length > 0 && executionsFor(phone).every((e) => e.status !== 'RUNNING'),
@@ -72,10 +72,10 @@ describe('welcome flow', () => {
   it('sends the contact card as MMS after the delay, within quiet hours', async () => {
     const phone = newPhone();
     await subscribeByKeyword(runtime, phone);
-    await waitFor(async () => (await runtime.outbox(phone)).length === 3, 5000, 'message 1');
+    await waitFor(async () => (await runtime.outbox(phone)).length === 3, 15_000, 'message 1');
     await waiting(phone);
     runtime.clock.advance(24 * HOUR + 60_000);
-    const card = await waitFor(async () => (await runtime.outbox(phone))[3], 5000, 'contact card');
+    const card = await waitFor(async () => (await runtime.outbox(phone))[3], 15_000, 'contact card');
     expect(card.messageType).toBe('MMS');
     expect((card as { mediaUrls?: string[] }).mediaUrls).toEqual([
       's3://optline-local-media/contact-card.vcf',
@@ -87,7 +87,7 @@ describe('welcome flow', () => {
   it('ends the flow when the subscriber opts out before the next step', async () => {
     const phone = newPhone();
     await subscribeByKeyword(runtime, phone);
-    await waitFor(async () => (await runtime.outbox(phone)).length === 3, 5000, 'message 1');
+    await waitFor(async () => (await runtime.outbox(phone)).length === 3, 15_000, 'message 1');
     await runtime.text(phone, 'STOP');
     await waiting(phone);
     runtime.clock.advance(25 * HOUR);
@@ -103,7 +103,7 @@ describe('welcome flow', () => {
     // 13:00 in Seattle: message 1 now; message 2 is due tomorrow 13:00, but the clock jumps to 23:00.
     runtime.clock.set(new Date('2026-03-05T21:00:00Z'));
     await subscribeByKeyword(runtime, phone);
-    await waitFor(async () => (await runtime.outbox(phone)).length === 3, 5000, 'message 1');
+    await waitFor(async () => (await runtime.outbox(phone)).length === 3, 15_000, 'message 1');
     const stepDelay = (await waiting(phone)).waitingUntil?.getTime();
     runtime.clock.advance(34 * HOUR);
     const deferred = await waitFor(
@@ -117,7 +117,7 @@ describe('welcome flow', () => {
     expect(deferred.toISOString()).toBe('2026-03-07T16:00:00.000Z');
     expect(await runtime.outbox(phone)).toHaveLength(3);
     runtime.clock.set(new Date('2026-03-07T16:00:30Z')); // 08:00:30 in Seattle
-    const card = await waitFor(async () => (await runtime.outbox(phone))[3], 5000, 'deferred step');
+    const card = await waitFor(async () => (await runtime.outbox(phone))[3], 15_000, 'deferred step');
     expect(card.at >= '2026-03-07T16:00:00.000Z').toBe(true);
   });
 
@@ -125,7 +125,7 @@ describe('welcome flow', () => {
     const phone = newPhone();
     runtime.clock.set(new Date('2026-03-10T17:00:00Z')); // 10:00 in Seattle
     await subscribeByKeyword(runtime, phone);
-    await waitFor(async () => (await runtime.outbox(phone)).length === 3, 5000, 'message 1');
+    await waitFor(async () => (await runtime.outbox(phone)).length === 3, 15_000, 'message 1');
     await waiting(phone);
     const confirmed = runtime.bus.events.find(
       (e) => e['detail-type'] === 'SubscriptionConfirmed' && e.detail.phone === phone,
