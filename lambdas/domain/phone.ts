@@ -51,3 +51,11 @@ export function maskPhone(phone: string): string {
   if (phone.length < 8) return '•••';
   return `${phone.slice(0, 5)}•••${phone.slice(-4)}`;
 }
+
+/**
+ * Replaces every phone number in a text with its masked form: logs carry no phone numbers unless
+ * `OPTLINE_LOG_PII=true` (a debugging switch) says otherwise.
+ */
+export function redactPhones(text: string, reveal = false): string {
+  return reveal ? text : text.replace(/\+[1-9]\d{6,14}/g, (phone) => maskPhone(phone));
+}

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SNSEvent } from 'aws-lambda';
 import { InboundSmsSchema } from '../domain/inbound-sms';
-import { maskPhone } from '../domain/phone';
+import { redactPhones } from '../domain/phone';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoMessageStore } from '../adapters/message-store';
@@ -57,7 +57,7 @@ async function processEvent(event: SNSEvent): Promise<void> {
       receivedAt: new Date(record.Sns.Timestamp).toISOString(),
     });
     logger.info('Inbound SMS handled', {
-      from: maskPhone(parsed.data.originationNumber),
+      from: redactPhones(parsed.data.originationNumber, process.env.OPTLINE_LOG_PII === 'true'),
       inboundMessageId: parsed.data.inboundMessageId,
       outcome: outcome.status,
     });

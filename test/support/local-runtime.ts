@@ -20,6 +20,7 @@ export async function startTestRuntime(
     clockStart?: Date;
     timeScale?: number;
     messagesPerSecond?: number;
+    logLevel?: string;
   } = {},
 ): Promise<TestRuntime> {
   const base = loadLocalConfig(ROOT);
@@ -33,7 +34,7 @@ export async function startTestRuntime(
     clockStart: options.clockStart,
     timeScale: options.timeScale,
     messagesPerSecond: options.messagesPerSecond ?? 1000,
-    logLevel: 'ERROR',
+    logLevel: options.logLevel ?? 'ERROR',
   });
   const call = async <T>(method: string, path: string, body?: unknown) => {
     const response = await fetch(`${runtime.url}${path}`, {

@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DomainError } from '../../domain/errors';
+import { redactPhones } from '../../domain/phone';
 import { logger } from './runtime';
 import { metricsFlusher } from '../../adapters/metrics';
 
@@ -103,7 +104,13 @@ export function httpHandler(routes: Record<string, RouteHandler>) {
       if (error instanceof DomainError)
         return errorResponse(error.status, error.code, error.message, error.field);
       if (error instanceof BadRequest) return errorResponse(400, error.code, error.message, error.field);
-      logger.error('Unhandled error', { error: error as Error, route: key });
+      const failure = error as Error;
+      logger.error('Unhandled error', {
+        route: key,
+        errorName: failure.name,
+        errorMessage: redactPhones(failure.message ?? '', process.env.OPTLINE_LOG_PII === 'true'),
+        stack: redactPhones(failure.stack ?? '', process.env.OPTLINE_LOG_PII === 'true'),
+      });
       return errorResponse(500, 'internal_error', 'internal error');
     }
   };
