@@ -170,7 +170,14 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     request.to,
     {
       lastSmsAt: at,
-      lastOutbound: { messageId, at, ...(request.campaignId ? { campaignId: request.campaignId } : {}) },
+      // The first marketing text to a number carries the opt-out language; later ones need not.
+      ...(request.messageClass === 'marketing' ? { lastMarketingAt: at } : {}),
+      lastOutbound: {
+        messageId,
+        at,
+        awsMessageId,
+        ...(request.campaignId ? { campaignId: request.campaignId } : {}),
+      },
     },
     at,
   );

@@ -1,4 +1,7 @@
-/** Starts the real local runtime on a free port for a test file, with helpers to call it. */
+/**
+ * Starts the real local runtime on a free port for a test file, with helpers to call it. One runtime
+ * per process at a time: handlers read their settings from process.env, as they do in Lambda.
+ */
 import { resolve } from 'node:path';
 import { parseDeploymentConfig, type DeploymentConfig } from '../../lib/config';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
