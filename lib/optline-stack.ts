@@ -1,13 +1,14 @@
 /**
- * The Optline stack: data, messaging, functions, the event bus and the HTTP API. Thin: each concern
- * lives in its own construct under lib/constructs/.
+ * The Optline stack: data, messaging, functions, the event bus, the HTTP API, the consent archive and
+ * monitoring. Thin: each concern lives in its own construct under lib/constructs/.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   COMMON_ENV,
@@ -17,13 +18,17 @@ import {
   type FunctionId,
 } from './catalog';
 import type { DeploymentConfig } from './config';
-import { DataTables } from './constructs/data-tables';
+import { flowTemplateWarnings } from './template-lint';
 import { CampaignScheduling } from './constructs/campaign-scheduling';
+import { ConsentArchive } from './constructs/consent-archive';
+import { DataTables, pascal } from './constructs/data-tables';
+import { deadLetterQueue } from './constructs/dead-letter-queue';
 import { Flows } from './constructs/flows';
-import { Queues } from './constructs/queues';
 import { Functions } from './constructs/functions';
 import { HttpApi } from './constructs/http-api';
 import { Messaging } from './constructs/messaging';
+import { Monitoring } from './constructs/monitoring';
+import { Queues } from './constructs/queues';
 
 export interface OptlineStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -31,6 +36,7 @@ export interface OptlineStackProps extends StackProps {
 
 export class OptlineStack extends Stack {
   public readonly key: kms.Key;
+  public readonly accessLogsBucket: s3.Bucket;
   public readonly data: DataTables;
   public readonly messaging: Messaging;
   public readonly bus: events.EventBus;
@@ -39,14 +45,27 @@ export class OptlineStack extends Stack {
   public readonly flows: Flows;
   public readonly queues: Queues;
   public readonly scheduling: CampaignScheduling;
+  public readonly archive: ConsentArchive;
+  public readonly monitoring: Monitoring;
+  /** Every dead-letter queue and on-failure destination, by name (each has a depth alarm). */
+  public readonly deadLetterQueues: Record<string, sqs.Queue> = {};
 
   constructor(scope: Construct, id: string, props: OptlineStackProps) {
     super(scope, id, props);
+    // The preview checks on every flow template, as synth warnings naming the config field.
+    for (const warning of flowTemplateWarnings(props.config.program)) {
+      Annotations.of(this).addWarningV2(
+        `optline:template-${warning.code}`,
+        `${warning.field}: ${warning.message}`,
+      );
+    }
     const { config } = props;
+    const protect = config.stage === 'prod';
 
     this.key = new kms.Key(this, 'DataKey', {
-      description: 'Optline: tables, topics, queues, logs and function environments',
+      description: 'Optline: tables, topics, queues, logs, the consent archive and function environments',
       enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     // CloudWatch Logs encrypts the function and access log groups with this key.
     this.key.addToResourcePolicy(
@@ -61,8 +80,30 @@ export class OptlineStack extends Stack {
         },
       }),
     );
+    // Services that write into encrypted queues and topics as themselves: SNS (subscription
+    // dead-letter queues), EventBridge (rule target dead-letter queues) and CloudWatch (alarm
+    // notifications to the alarm topic). Without a data key they fail silently.
+    for (const service of ['sns.amazonaws.com', 'events.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+      this.key.grant(
+        new iam.ServicePrincipal(service, {
+          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        }),
+        'kms:GenerateDataKey*',
+        'kms:Decrypt',
+      );
+    }
 
-    this.data = new DataTables(this, 'Data', { encryptionKey: this.key, protect: config.stage === 'prod' });
+    // Server access logs of the media and archive buckets. S3 log delivery supports SSE-S3 only. Not
+    // logged itself (that would loop); cdk-nag recognises a log destination bucket (S1 holds).
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(400) }],
+    });
+
+    this.data = new DataTables(this, 'Data', { encryptionKey: this.key, protect });
     this.messaging = new Messaging(this, 'Messaging', { config, encryptionKey: this.key });
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: `${EVENT_BUS_BASE_NAME}-${config.stage}` });
 
@@ -72,15 +113,16 @@ export class OptlineStack extends Stack {
       encryptionKey: this.key,
       bus: this.bus,
       messaging: this.messaging,
+      retain: protect,
     });
+    for (const [functionId, queue] of Object.entries(this.lambdas.onFailureQueues)) {
+      this.deadLetterQueues[`${pascal(functionId)}OnFailure`] = queue;
+    }
 
-    // Inbound SMS: topic → inbound function; messages SNS cannot deliver are kept in a DLQ.
-    const inboundDlq = new sqs.Queue(this, 'InboundSmsDlq', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: undefined,
-    });
+    // Inbound SMS: topic → inbound function. The subscription's dead-letter queue keeps what SNS could
+    // not hand to Lambda; what the function fails on goes to its on-failure destination (functions.ts).
+    const inboundDlq = deadLetterQueue(this, 'InboundSmsDlq', { encryptionKey: this.key, retain: protect });
+    this.deadLetterQueues.InboundSmsDlq = inboundDlq;
     for (const functionId of idsWithTrigger('inbound-sms')) {
       this.messaging.inboundTopic.addSubscription(
         new snsSubscriptions.LambdaSubscription(this.lambdas.functions[functionId], {
@@ -95,7 +137,9 @@ export class OptlineStack extends Stack {
       bus: this.bus,
       encryptionKey: this.key,
       phoneNumber: this.messaging.phoneNumber,
+      accessLogsBucket: this.accessLogsBucket,
     });
+    this.deadLetterQueues.FlowTriggersDlq = this.flows.deadLetterQueue;
     this.lambdas.connectFlows(this.flows.stateMachines, this.flows.mediaBucket, config.origination.mms);
 
     this.http = new HttpApi(this, 'Http', {
@@ -104,16 +148,27 @@ export class OptlineStack extends Stack {
       stageName: config.stage,
     });
 
-    this.queues = new Queues(this, 'Queues', { functions: this.lambdas.functions, encryptionKey: this.key });
+    this.queues = new Queues(this, 'Queues', {
+      functions: this.lambdas.functions,
+      encryptionKey: this.key,
+      retain: protect,
+    });
+    for (const [queueId, queue] of Object.entries(this.queues.deadLetterQueues)) {
+      this.deadLetterQueues[`${pascal(queueId)}Dlq`] = queue;
+    }
     this.scheduling = new CampaignScheduling(this, 'Scheduling', {
       functions: this.lambdas.functions,
       groupName: `optline-${config.stage}`,
+      encryptionKey: this.key,
+      retain: protect,
     });
-    const deliveryDlq = new sqs.Queue(this, 'DeliveryEventsDlq', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
+    this.deadLetterQueues.SchedulerDlq = this.scheduling.deadLetterQueue;
+
+    const deliveryDlq = deadLetterQueue(this, 'DeliveryEventsDlq', {
+      encryptionKey: this.key,
+      retain: protect,
     });
+    this.deadLetterQueues.DeliveryEventsDlq = deliveryDlq;
     for (const functionId of idsWithTrigger('delivery-events')) {
       this.messaging.deliveryEventsTopic.addSubscription(
         new snsSubscriptions.LambdaSubscription(this.lambdas.functions[functionId], {
@@ -126,13 +181,43 @@ export class OptlineStack extends Stack {
     const linkBase = `https://${this.http.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.stage}`;
     for (const fn of Object.values(this.lambdas.functions)) fn.addEnvironment(COMMON_ENV.linkBase, linkBase);
 
+    this.archive = new ConsentArchive(this, 'ConsentArchive', {
+      table: this.data.tables.consentLog,
+      encryptionKey: this.key,
+      retentionDays: config.consentArchiveRetentionDays,
+      accessLogsBucket: this.accessLogsBucket,
+      deadLetterQueue: this.scheduling.deadLetterQueue,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      config,
+      encryptionKey: this.key,
+      functions: this.lambdas.functions,
+      stateMachines: this.flows.stateMachines,
+      deadLetterQueues: this.deadLetterQueues,
+      api: this.http.api,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.url });
     new CfnOutput(this, 'PhoneNumber', { value: this.messaging.phoneNumber });
     new CfnOutput(this, 'InboundTopicArn', {
       value: this.messaging.inboundTopic.topicArn,
       description: 'Two-way channel destination (set it on an existing number or pool)',
     });
+    new CfnOutput(this, 'TwoWayChannelRoleArn', {
+      value: this.messaging.twoWayChannelRole.roleArn,
+      description: 'Role End User Messaging assumes to publish to InboundTopicArn (set it with the channel)',
+    });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.alarmTopic.topicArn,
+      description: 'Subscribe an email, chat or paging endpoint to receive the alarms',
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'ConsentArchiveBucketName', {
+      value: this.archive.bucket.bucketName,
+      description: 'Daily consent-log exports, locked with S3 Object Lock (COMPLIANCE)',
+    });
   }
 }
 

@@ -1,23 +1,44 @@
 /**
  * What campaigns need to schedule themselves: a schedule group, the role EventBridge Scheduler
- * assumes to invoke the dispatcher, and, for each function allowed to schedule, the permission to
- * create and delete schedules in that group only (and to pass that role only).
+ * assumes to invoke the dispatcher, a dead-letter queue for invocations Scheduler gives up on, and,
+ * for each function allowed to schedule, the permission to create and delete schedules in that group
+ * only (and to pass that role only).
+ *
+ * The schedules are created at run time (lambdas/adapters/scheduler.ts) with `SCHEDULER_ROLE_ARN` as
+ * their role and, when `SCHEDULER_DLQ_ARN` is set, that queue as their `DeadLetterConfig`. Scheduler
+ * sends to the dead-letter queue as the schedule's role, so the role can send to it (and use the key
+ * that encrypts it).
  */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functions, type FunctionDefinition, type FunctionId } from '../catalog';
+import { deadLetterQueue } from './dead-letter-queue';
+import { acknowledge, wildcardResourceFinding } from './nag';
+
+/** Environment variable carrying the schedules' dead-letter queue ARN into schedulers. */
+export const SCHEDULER_DLQ_ENV = 'SCHEDULER_DLQ_ARN';
 
 export interface CampaignSchedulingProps {
   readonly functions: Record<FunctionId, lambda.Function>;
   readonly groupName: string;
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Keep the dead-letter queue (and what is in it) when the stack is deleted.
+   * @default true
+   */
+  readonly retain?: boolean;
 }
 
 export class CampaignScheduling extends Construct {
   public readonly group: scheduler.ScheduleGroup;
   public readonly role: iam.Role;
+  /** Schedule invocations EventBridge Scheduler could not deliver after its retries. */
+  public readonly deadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: CampaignSchedulingProps) {
     super(scope, id);
@@ -29,6 +50,12 @@ export class CampaignScheduling extends Construct {
       }),
       description: 'EventBridge Scheduler invokes the Optline campaign dispatcher',
     });
+    this.deadLetterQueue = deadLetterQueue(this, 'Dlq', {
+      encryptionKey: props.encryptionKey,
+      retain: props.retain,
+    });
+    grantDeadLetterDelivery(this.role, this.deadLetterQueue, props.encryptionKey);
+
     const scheduleArn = stack.formatArn({
       service: 'scheduler',
       resource: 'schedule',
@@ -40,7 +67,10 @@ export class CampaignScheduling extends Construct {
       for (const targetId of definition.schedules) {
         const target = props.functions[targetId as FunctionId];
         if (!target) throw new Error(`${functionId} schedules unknown function ${targetId}`);
-        target.grantInvoke(this.role);
+        // Schedules target the unqualified function ARN: no `:*` for versions and aliases.
+        this.role.addToPolicy(
+          new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }),
+        );
         fn.addEnvironment('DISPATCHER_FUNCTION_ARN', target.functionArn);
       }
       fn.addToRolePolicy(
@@ -49,9 +79,28 @@ export class CampaignScheduling extends Construct {
           resources: [scheduleArn],
         }),
       );
+      acknowledge(
+        fn.role ?? fn,
+        wildcardResourceFinding(fn, scheduleArn),
+        `Schedules in Optline's own group (${props.groupName}) only; each schedule is named at run time after what it dispatches.`,
+      );
       this.role.grantPassRole(fn.grantPrincipal);
       fn.addEnvironment('SCHEDULER_ROLE_ARN', this.role.roleArn);
       fn.addEnvironment('SCHEDULE_GROUP', props.groupName);
+      fn.addEnvironment(SCHEDULER_DLQ_ENV, this.deadLetterQueue.queueArn);
     }
   }
+}
+
+/**
+ * Lets a schedule's role deliver to a KMS-encrypted dead-letter queue: EventBridge Scheduler sends
+ * there as the role, so it needs SendMessage on the queue and a data key from the queue's key.
+ */
+export function grantDeadLetterDelivery(role: iam.IRole, queue: sqs.IQueue, key: kms.IKey): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+  );
 }

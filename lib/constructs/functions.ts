@@ -1,19 +1,23 @@
 /**
  * The Lambda functions, built from the catalog: one NodejsFunction each (local esbuild, Node.js 22,
- * arm64), with exactly the permissions its catalog entry asks for, granted on the resources it uses.
+ * arm64), with its own role holding exactly the permissions its catalog entry asks for, granted on the
+ * resources it uses (no AWS managed policies), and, when the function is invoked asynchronously, an
+ * on-failure destination for the events its handler could not process.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, ArnFormat } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resolve } from 'node:path';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   COMMON_ENV,
   functions,
@@ -27,7 +31,9 @@ import {
 } from '../catalog';
 import type { DeploymentConfig } from '../config';
 import { pascal } from './data-tables';
+import { deadLetterQueue } from './dead-letter-queue';
 import type { Messaging } from './messaging';
+import { acknowledge, wildcardActionFinding, wildcardResourceFinding } from './nag';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -48,16 +54,41 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   ],
 };
 
+/**
+ * Triggers that invoke their function asynchronously (`InvocationType: Event`): SNS, EventBridge
+ * rules and EventBridge Scheduler hand the event to Lambda's internal queue and are done once Lambda
+ * accepts it. Their own dead-letter queues (SNS subscription redrive policy, rule target DLQ,
+ * schedule DLQ) only hold events they could not hand over (invoke refused, permissions, their retries
+ * exhausted). What happens after Lambda accepted the event (the handler throws, is throttled until
+ * the event is too old) is Lambda's asynchronous invocation: two retries, then the event is dropped
+ * unless the function has an on-failure destination. So each of these functions gets one.
+ * Synchronous triggers (API Gateway, Step Functions tasks, the SQS event source mapping) return the
+ * error to their caller, which retries or dead-letters on its own.
+ */
+export const ASYNC_TRIGGERS: ReadonlySet<FunctionDefinition['trigger']['kind']> = new Set([
+  'inbound-sms',
+  'delivery-events',
+  'event-rule',
+  'schedule',
+]);
+
 export interface FunctionsProps {
   readonly config: DeploymentConfig;
   readonly tables: Record<TableId, dynamodb.Table>;
   readonly encryptionKey: kms.IKey;
   readonly bus: events.IEventBus;
   readonly messaging: Messaging;
+  /**
+   * Keep the on-failure queues (and the events in them) when the stack is deleted.
+   * @default true
+   */
+  readonly retain?: boolean;
 }
 
 export class Functions extends Construct {
   public readonly functions: Record<FunctionId, NodejsFunction>;
+  /** On-failure destinations of the asynchronously invoked functions (see `ASYNC_TRIGGERS`). */
+  public readonly onFailureQueues: Partial<Record<FunctionId, sqs.Queue>> = {};
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
@@ -66,6 +97,20 @@ export class Functions extends Construct {
       built[functionId] = this.build(functionId, definition, props);
     }
     this.functions = built;
+    // CDK's KMS grants (tables, queues, on-failure destinations) name action families; the resource is
+    // always the stack's one key. Acknowledged here, over every function role, for the two families
+    // the grants use.
+    const families: Record<string, string> = {
+      'kms:GenerateDataKey*': 'GenerateDataKey and GenerateDataKeyWithoutPlaintext',
+      'kms:ReEncrypt*': 'ReEncryptFrom and ReEncryptTo',
+    };
+    for (const [action, members] of Object.entries(families)) {
+      acknowledge(
+        this,
+        wildcardActionFinding(action),
+        `CDK's standard grant (tables, queues, destinations) on Optline's one customer-managed key: ${action} is ${members}, on that key only.`,
+      );
+    }
   }
 
   /** Gives flow starters their state machines and media readers the media bucket (built after the functions). */
@@ -83,12 +128,40 @@ export class Functions extends Construct {
         ][]) {
           fn.addEnvironment(stateMachineArnEnv(machineId), machine.stateMachineArn);
           machine.grantStartExecution(fn);
-          machine.grantExecution(fn, 'states:StopExecution', 'states:DescribeExecution');
+          // Executions of this machine only: `execution:<machine name>:<execution name>`.
+          const executions = Stack.of(this).formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${machine.stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          });
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['states:StopExecution', 'states:DescribeExecution'],
+              resources: [executions],
+            }),
+          );
+          acknowledge(
+            fn.role ?? fn,
+            wildcardResourceFinding(fn, executions),
+            `Executions of the ${machineId} flow only; execution names are derived from events at run time.`,
+          );
         }
       }
       if (definition.readsMedia) {
-        mediaBucket.grantRead(fn, 'contact-card.vcf');
-        mediaBucket.grantRead(fn, 'media/*');
+        // SendMediaMessage reads the media as the caller: GetObject on the card and the media prefix.
+        const media = mediaBucket.arnForObjects('media/*');
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:GetObject'],
+            resources: [mediaBucket.arnForObjects('contact-card.vcf'), media],
+          }),
+        );
+        acknowledge(
+          fn.role ?? fn,
+          wildcardResourceFinding(fn, media),
+          'Read-only on the media/ prefix of the MMS media bucket; media object names are chosen when campaigns are written.',
+        );
         fn.addEnvironment(COMMON_ENV.mediaBucket, mediaBucket.bucketName);
         fn.addEnvironment(COMMON_ENV.mms, String(mms));
       }
@@ -120,7 +193,14 @@ export class Functions extends Construct {
     for (const tableId of Object.keys(definition.tables) as TableId[]) {
       environment[tables[tableId].envVar] = props.tables[tableId].tableName;
     }
+    // An explicit role instead of AWSLambdaBasicExecutionRole: logs go to this function's group only.
+    const role = new iam.Role(this, `${name}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Optline ${functionId} function`,
+    });
+    logGroup.grantWrite(role);
     const fn = new NodejsFunction(this, name, {
+      role,
       entry: resolve(ROOT, definition.entry),
       handler: 'handler',
       description: definition.description,
@@ -144,9 +224,29 @@ export class Functions extends Construct {
       },
     });
 
+    acknowledge(
+      fn,
+      'AwsSolutions-L1',
+      'Pinned to Node.js 22, the runtime the handlers, bundles (target node22) and tests are built for; moved deliberately, not by the latest-runtime flag.',
+    );
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
+    );
+
     for (const [tableId, access] of Object.entries(definition.tables) as [TableId, TableAccess][]) {
       const table = props.tables[tableId];
-      table.grant(fn, ...TABLE_ACTIONS[access]);
+      // The table and, by name, the indexes the catalog defines (no `index/*`).
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [...TABLE_ACTIONS[access]],
+          resources: [
+            table.tableArn,
+            ...tables[tableId].indexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
+          ],
+        }),
+      );
       if (access === 'read') props.encryptionKey.grantDecrypt(fn);
       else props.encryptionKey.grantEncryptDecrypt(fn);
     }
@@ -157,6 +257,8 @@ export class Functions extends Construct {
           actions: ['sms-voice:SendTextMessage', 'sms-voice:SendMediaMessage'],
           resources: [
             props.messaging.originationIdentityArn,
+            // A number change sends from its new number (and replies from the old one until released).
+            ...props.config.origination.additionalIdentityArns,
             props.messaging.configurationSetArn,
             props.messaging.optOutListArn,
           ],
@@ -174,6 +276,18 @@ export class Functions extends Construct {
           resources: [props.messaging.optOutListArn],
         }),
       );
+    }
+    if (ASYNC_TRIGGERS.has(definition.trigger.kind)) {
+      const onFailure = deadLetterQueue(this, `${name}OnFailure`, {
+        encryptionKey: props.encryptionKey,
+        retain: props.retain,
+      });
+      fn.configureAsyncInvoke({
+        onFailure: new destinations.SqsDestination(onFailure),
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+      });
+      this.onFailureQueues[functionId] = onFailure;
     }
     return fn;
   }

@@ -1,14 +1,20 @@
 /**
  * The HTTP API: an API Gateway REST API whose resources and methods come from the catalog's routes.
- * Server-to-server routes require SigV4 (IAM); browser-facing routes are public and throttled.
+ * Server-to-server routes require SigV4 (IAM); browser-facing routes are public and rate limited in
+ * their handler (per phone, number prefix, IP and overall) and, per IP, by a WAF web ACL in front of
+ * the stage. Access logs and execution logs (errors) go to KMS-encrypted log groups; requests are
+ * traced.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { functions, type FunctionDefinition, type FunctionId } from '../catalog';
+import { functions, type FunctionDefinition, type FunctionId, type HttpRoute } from '../catalog';
+import { acknowledge, acknowledgeCdkOwnedRole } from './nag';
 
 export interface HttpApiProps {
   readonly functions: Record<FunctionId, lambda.IFunction>;
@@ -21,10 +27,17 @@ export interface HttpApiProps {
   readonly rateLimit?: number;
   /** @default 100 */
   readonly burstLimit?: number;
+  /**
+   * Requests one IP address may make to the public routes in any 5 minutes before WAF blocks it.
+   * Link clicks from carrier NAT addresses share an IP, so this is well above one person's use.
+   * @default 500
+   */
+  readonly publicRequestsPerIpPer5Minutes?: number;
 }
 
 export class HttpApi extends Construct {
   public readonly api: apigateway.RestApi;
+  public readonly webAcl: wafv2.CfnWebACL;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -36,7 +49,10 @@ export class HttpApi extends Construct {
     this.api = new apigateway.RestApi(this, 'Api', {
       description: 'Optline HTTP API',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
-      cloudWatchRole: false,
+      // Execution logging needs the account's API Gateway CloudWatch role (AWS::ApiGateway::Account,
+      // one per account and region). Kept when the stack goes, so other APIs keep logging.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         stageName: props.stageName,
         tracingEnabled: true,
@@ -44,27 +60,166 @@ export class HttpApi extends Construct {
         throttlingBurstLimit: props.burstLimit ?? 100,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
-        loggingLevel: apigateway.MethodLoggingLevel.OFF,
+        // Errors only, and never request or response bodies (phone numbers, consent evidence).
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
       },
     });
-    const validator = this.api.addRequestValidator('BodyValidator', {
-      validateRequestBody: false,
+    // The role is the account's, shared by every REST API in the region: it keeps AWS's managed policy
+    // (which covers any API's log groups) rather than one scoped to Optline's, which would break the
+    // others.
+    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole instanceof iam.Role) {
+      acknowledgeCdkOwnedRole(
+        cloudWatchRole,
+        "The account-wide API Gateway logging role: AWS's managed policy serves every REST API in the account; a policy scoped to Optline would break the others.",
+      );
+    }
+    // API Gateway writes execution logs to a group it names after the API and stage. Creating that
+    // group first gives it a retention and the stack's key (API Gateway would create it unencrypted,
+    // kept forever).
+    const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${props.stageName}`,
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api.deploymentStage.node.addDependency(executionLogs);
+
+    // Path parameters are validated here; bodies are validated against a JSON model where a route
+    // carries one (a JSON object) and, field by field, by the handler's zod schema, whose errors have
+    // the API's error format locally and in AWS alike.
+    const validator = this.api.addRequestValidator('RequestValidator', {
+      validateRequestBody: true,
       validateRequestParameters: true,
     });
+    const jsonObject = this.api.addModel('JsonObject', {
+      contentType: 'application/json',
+      modelName: 'JsonObject',
+      schema: { schema: apigateway.JsonSchemaVersion.DRAFT4, type: apigateway.JsonSchemaType.OBJECT },
+    });
+    // Errors API Gateway answers itself (validation, authorization, throttling) in the API's format.
+    this.api.addGatewayResponse('BadRequestBody', {
+      type: apigateway.ResponseType.BAD_REQUEST_BODY,
+      statusCode: '400',
+      templates: {
+        'application/json':
+          '{"error":{"code":"invalid_json","message":"request body must be a JSON object","field":"body"}}',
+      },
+    });
+    for (const [responseId, type] of [
+      ['Default4xx', apigateway.ResponseType.DEFAULT_4XX],
+      ['Default5xx', apigateway.ResponseType.DEFAULT_5XX],
+    ] as const) {
+      this.api.addGatewayResponse(responseId, {
+        type,
+        templates: {
+          'application/json':
+            '{"error":{"code":"$context.error.responseType","message":$context.error.messageString}}',
+        },
+      });
+    }
 
+    const publicRoutes: HttpRoute[] = [];
     for (const [functionId, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
       if (definition.trigger.kind !== 'http') continue;
       const integration = new apigateway.LambdaIntegration(props.functions[functionId]);
       for (const route of definition.trigger.routes) {
         const resource = this.api.root.resourceForPath(route.path);
         const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-        resource.addMethod(route.method, integration, {
+        const method = resource.addMethod(route.method, integration, {
           authorizationType:
             route.auth === 'iam' ? apigateway.AuthorizationType.IAM : apigateway.AuthorizationType.NONE,
           requestValidator: validator,
           requestParameters: Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
+          requestModels: carriesBody(route) ? { 'application/json': jsonObject } : undefined,
         });
+        if (route.auth === 'public') {
+          publicRoutes.push(route);
+          acknowledge(
+            method,
+            'AwsSolutions-APIG4',
+            `${route.method} ${route.path} is browser-facing by design (forms, checkouts, link clicks); rate limited in the handler and per IP by WAF.`,
+          );
+          acknowledge(
+            method,
+            'AwsSolutions-COG4',
+            `${route.method} ${route.path} is browser-facing by design and has no signed-in user; rate limited in the handler and per IP by WAF.`,
+          );
+        } else {
+          acknowledge(
+            method,
+            'AwsSolutions-COG4',
+            `${route.method} ${route.path} is server-to-server and authorized with SigV4 (AWS_IAM); Optline has no end users for a Cognito pool.`,
+          );
+        }
       }
     }
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('optline-api'),
+      rules: [
+        {
+          // SMS pumping defence in depth: one address cannot hammer the routes that make Optline text.
+          name: 'PublicRoutesRatePerIp',
+          priority: 0,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              aggregateKeyType: 'IP',
+              limit: props.publicRequestsPerIpPer5Minutes ?? 500,
+              evaluationWindowSec: 300,
+              scopeDownStatement: anyOf(publicRoutes.map(pathMatch)),
+            },
+          },
+          visibilityConfig: visibility('optline-public-rate-per-ip'),
+        },
+        {
+          name: 'AmazonIpReputationList',
+          priority: 1,
+          overrideAction: { none: {} },
+          statement: {
+            managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' },
+          },
+          visibilityConfig: visibility('optline-ip-reputation'),
+        },
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
   }
+}
+
+/** Routes whose handler reads a JSON body: every POST but the bodiless actions such as `/cancel`. */
+function carriesBody(route: HttpRoute): boolean {
+  return route.method !== 'GET' && route.method !== 'DELETE' && !route.path.endsWith('/cancel');
+}
+
+/** Matches a route's path whatever the stage or custom-domain prefix in front of it. */
+function pathMatch(route: HttpRoute): wafv2.CfnWebACL.StatementProperty {
+  const brace = route.path.indexOf('{');
+  const fixed = brace === -1 ? route.path : route.path.slice(0, brace);
+  return {
+    byteMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      positionalConstraint: brace === -1 ? 'ENDS_WITH' : 'CONTAINS',
+      searchString: fixed,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
+}
+
+function anyOf(statements: wafv2.CfnWebACL.StatementProperty[]): wafv2.CfnWebACL.StatementProperty {
+  if (statements.length === 0) throw new Error('the API has no public routes to rate limit');
+  if (statements.length === 1) return statements[0] as wafv2.CfnWebACL.StatementProperty;
+  return { orStatement: { statements } };
+}
+
+function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
+  return { cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true };
 }

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { getCountries } from 'libphonenumber-js';
 import type { DeploymentConfig } from '../config';
 import { helpReply, optOutConfirmation } from '../../lambdas/domain/replies';
+import { acknowledge, wildcardActionFinding } from './nag';
 
 /** Regions libphonenumber knows that are not ISO 3166-1 codes (Ascension, Tristan da Cunha, Kosovo). */
 const NOT_ISO_3166 = new Set(['AC', 'TA', 'XK']);
@@ -35,6 +36,8 @@ export class Messaging extends Construct {
   public readonly optOutListArn: string;
   public readonly configurationSetName: string;
   public readonly configurationSetArn: string;
+  /** The role End User Messaging assumes to publish inbound texts to `inboundTopic` (two-way channel). */
+  public readonly twoWayChannelRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
@@ -75,15 +78,23 @@ export class Messaging extends Construct {
           })
         : optOutList.attrArn;
 
+    // The channel role lets End User Messaging publish inbound texts to the encrypted topic: used by
+    // the number this stack provisions, and set by hand on an existing number or pool (README).
+    const channelRole = new iam.Role(this, 'TwoWayChannelRole', {
+      assumedBy: new iam.ServicePrincipal('sms-voice.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      description: 'Lets End User Messaging publish inbound SMS to the Optline inbound topic',
+    });
+    this.inboundTopic.grantPublish(channelRole);
+    acknowledge(
+      channelRole,
+      wildcardActionFinding('kms:GenerateDataKey*'),
+      "CDK's publish grant on the encrypted inbound topic: the data-key action family on Optline's one key only.",
+    );
+    this.twoWayChannelRole = channelRole;
+
     if (config.origination.kind === 'provision') {
-      // The channel role lets End User Messaging publish inbound texts to the encrypted topic.
-      const channelRole = new iam.Role(this, 'TwoWayChannelRole', {
-        assumedBy: new iam.ServicePrincipal('sms-voice.amazonaws.com', {
-          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-        }),
-        description: 'Lets End User Messaging publish inbound SMS to the Optline inbound topic',
-      });
-      this.inboundTopic.grantPublish(channelRole);
       const number = new smsvoice.CfnPhoneNumber(this, 'PhoneNumber', {
         isoCountryCode: config.origination.isoCountryCode,
         numberType: config.origination.numberType,

@@ -17,10 +17,17 @@ import {
   type QueueId,
 } from '../catalog';
 import { pascal } from './data-tables';
+import { deadLetterQueue } from './dead-letter-queue';
 
 export interface QueuesProps {
   readonly functions: Record<FunctionId, lambda.Function>;
   readonly encryptionKey: kms.IKey;
+  /**
+   * Keep the dead-letter queues (and the messages in them) when the stack is deleted. The work queues
+   * themselves are transient and go with the stack.
+   * @default true
+   */
+  readonly retain?: boolean;
 }
 
 export class Queues extends Construct {
@@ -32,17 +39,15 @@ export class Queues extends Construct {
     const built = {} as Record<QueueId, sqs.Queue>;
     const dlqs = {} as Record<QueueId, sqs.Queue>;
     for (const [queueId, definition] of Object.entries(queues) as [QueueId, QueueDefinition][]) {
-      const encryption = {
+      const dlq = deadLetterQueue(this, `${pascal(queueId)}Dlq`, {
+        encryptionKey: props.encryptionKey,
+        retain: props.retain,
+        redriveTargetOfSqsQueue: true,
+      });
+      const queue = new sqs.Queue(this, pascal(queueId), {
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: props.encryptionKey,
         enforceSSL: true,
-      };
-      const dlq = new sqs.Queue(this, `${pascal(queueId)}Dlq`, {
-        ...encryption,
-        retentionPeriod: Duration.days(14),
-      });
-      const queue = new sqs.Queue(this, pascal(queueId), {
-        ...encryption,
         visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
         retentionPeriod: Duration.days(4),
         deadLetterQueue: { queue: dlq, maxReceiveCount: definition.maxReceiveCount },

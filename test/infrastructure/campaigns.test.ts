@@ -1,14 +1,14 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queues } from '../../lib/catalog';
-import { resourcesOfType, synthesize } from '../support/template';
+import { resourcesOfType, sharedSynthesis } from '../support/template';
 
 describe('campaign infrastructure', () => {
   let template: Template;
 
-  beforeAll(() => {
-    ({ template } = synthesize());
-  });
+  beforeAll(async () => {
+    ({ template } = await sharedSynthesis());
+  }, 300_000);
 
   it('gives the campaign queue a dead-letter queue after 5 receives, encrypted with the key', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { stateMachines } from '../../lib/catalog';
 import { contactCard } from '../../lib/constructs/flows';
 import { ROOT } from '../support/local-runtime';
-import { resourcesOfType, synthesize } from '../support/template';
+import { resourcesOfType, sharedSynthesis } from '../support/template';
 
 describe('flow definitions (ASL)', () => {
   const files = [...new Set(Object.values(stateMachines).map((m) => m.definitionFile))];
@@ -38,17 +38,18 @@ describe('flow definitions (ASL)', () => {
 describe('flows in the stack', () => {
   let template: Template;
 
-  beforeAll(() => {
-    ({ template } = synthesize());
-  });
+  beforeAll(async () => {
+    ({ template } = await sharedSynthesis());
+  }, 300_000);
 
-  it('deploys one state machine per catalog entry, logged, traced and encrypted', () => {
+  it('deploys one state machine per catalog entry, logging every transition, traced and encrypted', () => {
     const machines = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
     expect(machines).toHaveLength(Object.keys(stateMachines).length);
     for (const [, machine] of machines) {
       expect(machine.Properties?.TracingConfiguration).toEqual({ Enabled: true });
       expect(machine.Properties?.LoggingConfiguration).toMatchObject({
-        Level: 'ERROR',
+        Level: 'ALL',
+        IncludeExecutionData: false,
         Destinations: [expect.anything()],
       });
       expect(machine.Properties?.EncryptionConfiguration).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY' });
@@ -92,13 +93,20 @@ describe('flows in the stack', () => {
       id.includes('FlowStarter'),
     );
     const statements = policies.flatMap(
-      ([, p]) => (p.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
+      ([, p]) =>
+        (p.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
+          .Statement,
     );
     const actions = statements.flatMap((s) => [s.Action].flat());
     expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution']));
+    // Besides the flows: its own logs, tracing, the key, and its on-failure destination (sqs:).
     expect(
-      actions.every((a) => a.startsWith('states:') || a.startsWith('xray:') || a.startsWith('kms:')),
+      actions.every((a) => ['states:', 'xray:', 'kms:', 'logs:', 'sqs:'].some((p) => a.startsWith(p))),
     ).toBe(true);
+    const sqsResources = statements
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')))
+      .map((s) => JSON.stringify(s.Resource));
+    expect(sqsResources).toEqual([expect.stringMatching(/"FunctionsFlowStarterOnFailure[0-9A-F]+"/)]);
   });
 
   it('keeps the contact card in a private bucket End User Messaging can read', () => {

@@ -1,15 +1,15 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functions, tables, type FunctionDefinition } from '../../lib/catalog';
-import { resourcesOfType, synthesize } from '../support/template';
+import { resourcesOfType, sharedSynthesis, synthesize, TEST_CONFIG } from '../support/template';
 import type { Template } from 'aws-cdk-lib/assertions';
 
 describe('Optline stack', () => {
   let template: Template;
 
-  beforeAll(() => {
-    ({ template } = synthesize());
-  });
+  beforeAll(async () => {
+    ({ template } = await sharedSynthesis());
+  }, 300_000);
 
   describe('tables', () => {
     it('creates one table per catalog entry', () => {
@@ -119,6 +119,31 @@ describe('Optline stack', () => {
       expect(rules.map((r) => r.CountryCode)).toContain('GB');
       expect(rules.every((r) => /^[A-Z]{2}$/.test(r.CountryCode) && r.CountryCode !== 'XK')).toBe(true);
     });
+
+    it('gives an existing number the topic and the role for its two-way channel as outputs', () => {
+      const { template: existing } = synthesize(
+        {
+          ...TEST_CONFIG,
+          stage: 'dev',
+          origination: {
+            kind: 'existing',
+            originationIdentityArn: 'arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-abc123',
+            phoneNumber: '+18885550123',
+          },
+        },
+        { bundling: false },
+      );
+      existing.resourceCountIs('AWS::SMSVOICE::PhoneNumber', 0);
+      existing.hasOutput('InboundTopicArn', { Value: { Ref: Match.stringLikeRegexp('InboundSmsTopic') } });
+      existing.hasOutput('TwoWayChannelRoleArn', {
+        Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('TwoWayChannelRole'), 'Arn'] },
+      });
+      existing.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({ Principal: { Service: 'sms-voice.amazonaws.com' } })],
+        },
+      });
+    }, 120_000);
 
     it('subscribes the inbound function to the inbound topic with a dead-letter queue', () => {
       template.hasResourceProperties('AWS::SNS::Subscription', {

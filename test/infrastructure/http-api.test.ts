@@ -1,0 +1,81 @@
+/** The API's edge: WAF in front, validation, logging and tracing, errors in the API's format. */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functions, type FunctionDefinition } from '../../lib/catalog';
+import { resourcesOfType, sharedSynthesis } from '../support/template';
+
+describe('HTTP API hardening', () => {
+  let template: Template;
+
+  beforeAll(async () => {
+    ({ template } = await sharedSynthesis());
+  }, 300_000);
+
+  it('puts a WAF web ACL in front of the stage', () => {
+    const [[aclId] = []] = resourcesOfType(template, 'AWS::WAFv2::WebACL');
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+      ResourceArn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+    });
+  });
+
+  it('blocks an IP that floods the public routes, and only those routes', () => {
+    const [[, acl] = []] = resourcesOfType(template, 'AWS::WAFv2::WebACL');
+    expect(acl?.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+    const rules = acl?.Properties?.Rules as {
+      Name: string;
+      Action?: unknown;
+      Statement: Record<string, unknown>;
+    }[];
+    const rate = rules.find((r) => r.Name === 'PublicRoutesRatePerIp');
+    expect(rate).toMatchObject({
+      Action: { Block: {} },
+      Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 500, EvaluationWindowSec: 300 } },
+    });
+    const scopeDown = JSON.stringify(rate?.Statement);
+    const publicPaths = (Object.values(functions) as FunctionDefinition[]).flatMap((f) =>
+      f.trigger.kind === 'http' ? f.trigger.routes.filter((r) => r.auth === 'public').map((r) => r.path) : [],
+    );
+    for (const path of publicPaths) expect(scopeDown).toContain(`"SearchString":"${path.split('{')[0]}"`);
+    expect(scopeDown).not.toContain('/v1/profiles');
+  });
+
+  it('logs errors (never bodies), keeps access logs and traces the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        }),
+      ],
+    });
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+  });
+
+  it('validates path parameters and JSON bodies before invoking a function', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    const methods = resourcesOfType(template, 'AWS::ApiGateway::Method');
+    for (const [id, method] of methods) expect(method.Properties?.RequestValidatorId, id).toBeDefined();
+    const withModel = methods.filter(([, m]) => m.Properties?.RequestModels !== undefined).length;
+    const postWithBody = methods.filter(
+      ([id, m]) => m.Properties?.HttpMethod === 'POST' && !/Cancel/i.test(id),
+    ).length;
+    expect(withModel).toBe(postWithBody);
+  });
+
+  it('answers gateway errors in the API’s error format', () => {
+    for (const type of ['BAD_REQUEST_BODY', 'DEFAULT_4XX', 'DEFAULT_5XX']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseTemplates: { 'application/json': Match.stringLikeRegexp('^\\{"error":\\{"code":') },
+      });
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { parseDeploymentConfig } from '../../lib/config';
+import { OptlineStack } from '../../lib/optline-stack';
+import { flowTemplateWarnings } from '../../lib/template-lint';
+
+describe('flow template checks at synth', () => {
+  it('finds nothing to say about the default templates', () => {
+    expect(flowTemplateWarnings(parseDeploymentConfig({ brand: 'Acme Coffee' }).program)).toEqual([]);
+  });
+
+  it('names the field of a template that starts with a link, uses a shortener or forces UCS-2', () => {
+    const config = parseDeploymentConfig({
+      brand: 'Acme',
+      flows: {
+        abandonedCart: { body: '{{ event.cart_url }} is waiting 🛒' },
+        backInStock: { body: '{{ event.product_name }} is back: https://bit.ly/abc' },
+      },
+    });
+    const warnings = flowTemplateWarnings(config.program).map((w) => `${w.field} ${w.code}`);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        'optline.flows.abandonedCart.body forces_ucs2',
+        'optline.flows.backInStock.body link_shortener',
+      ]),
+    );
+  });
+
+  it('reports them as cdk synth warnings', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const config = parseDeploymentConfig({
+      brand: 'Acme',
+      flows: { priceDrop: { body: 'Now {{ event.price }} ✨ {{ event.product_url }}' } },
+    });
+    const stack: Stack = new OptlineStack(app, 'LintTest', {
+      config,
+      env: { account: '123456789012', region: 'us-east-1' },
+    });
+    const found = Annotations.fromStack(stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('optline\\.flows\\.priceDrop\\.body'),
+    );
+    expect(found.length).toBeGreaterThan(0);
+  });
+});
