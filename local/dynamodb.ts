@@ -14,15 +14,30 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { tables, type TableDefinition, type TableId } from '../lib/catalog';
+import { DynamoMeter } from './dynamo-meter';
 
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly tableNames: Record<TableId, string>;
+  /** Request and capacity counts for the benchmark (off until `meter.enabled` is set). */
+  readonly meter: DynamoMeter;
   stop(): Promise<void>;
 }
 
 export async function startDynamo(options: { dataDir?: string; prefix: string }): Promise<LocalDynamo> {
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const indexKeys = new Map<string, string[][]>();
+  for (const [id, definition] of Object.entries(tables) as [TableId, TableDefinition][]) {
+    indexKeys.set(
+      `${options.prefix}-${id}`,
+      definition.indexes.map((index) => [
+        index.partitionKey.name,
+        ...(index.sortKey ? [index.sortKey.name] : []),
+      ]),
+    );
+  }
+  const meter = new DynamoMeter(indexKeys);
+  meter.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -45,6 +60,7 @@ export async function startDynamo(options: { dataDir?: string; prefix: string })
   return {
     endpoint,
     tableNames,
+    meter,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -21,9 +21,16 @@ export interface InvocationStats {
   durationMs: number;
 }
 
+/** The error of an invocation that `crashAfterNext` made fail after its handler had finished. */
+export class InjectedCrashError extends Error {
+  override readonly name = 'InjectedCrashError';
+}
+
 export class LambdaHost {
   private readonly handlers = new Map<FunctionId, Promise<Handler>>();
   readonly stats = new Map<FunctionId, InvocationStats>();
+  /** Invocations still to crash, by function (fault injection for the benchmark). */
+  private readonly crashes = new Map<FunctionId, number>();
 
   constructor(
     private readonly root: string,
@@ -42,6 +49,15 @@ export class LambdaHost {
   idOf(arnOrName: string): FunctionId | undefined {
     const name = arnOrName.split(':').at(arnOrName.startsWith('arn:') ? 6 : 0) ?? '';
     return (Object.keys(functions) as FunctionId[]).find((id) => this.functionName(id) === name);
+  }
+
+  /**
+   * Fault injection: the next `count` invocations of the function run their handler to the end and
+   * then fail, as if the execution environment died before returning: the work is done (texts sent,
+   * items written) but the caller sees an error, so an SQS batch is not acknowledged and comes back.
+   */
+  crashAfterNext(id: FunctionId, count = 1): void {
+    this.crashes.set(id, (this.crashes.get(id) ?? 0) + count);
   }
 
   async invoke(id: FunctionId, event: unknown): Promise<unknown> {
@@ -67,8 +83,12 @@ export class LambdaHost {
     this.stats.set(id, stats);
     stats.invocations += 1;
     try {
+      const crash = (this.crashes.get(id) ?? 0) > 0;
+      if (crash) this.crashes.set(id, (this.crashes.get(id) ?? 1) - 1);
       // JSON round trip: the handler gets a copy, as it would over the wire.
-      return await handler(JSON.parse(JSON.stringify(event)) as unknown, context);
+      const result = await handler(JSON.parse(JSON.stringify(event)) as unknown, context);
+      if (crash) throw new InjectedCrashError(`${this.functionName(id)} crashed after its handler returned`);
+      return result;
     } catch (error) {
       stats.errors += 1;
       throw error;

@@ -51,7 +51,8 @@
  * ("Stop it!! 😂"): a missed STOP costs up to $1,500 per message under the TCPA, an extra opt-out
  * costs one subscriber who can text START.
  */
-import { DEFAULT_OPT_OUT_KEYWORDS, type Keywords, type PropertyKeyword } from './runtime-config';
+import { DEFAULT_OPT_OUT_KEYWORDS } from './config-values';
+import type { Keywords, PropertyKeyword } from './runtime-config';
 
 export type KeywordIntent =
   | { readonly kind: 'opt_out'; readonly keyword: string; readonly natural: boolean }

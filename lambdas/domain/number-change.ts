@@ -5,7 +5,7 @@
  * program disclosures. Both texts are plain (no images, no emoji) and are checked for their required
  * elements when the change is scheduled.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import * as z from 'zod';
 import { RATES_DISCLOSURE } from './replies';
 import type { RuntimeConfig } from './runtime-config';

@@ -2,7 +2,7 @@
  * Phone numbers in, E.164 out. Every phone that enters Optline (API, inbound SMS, CSV) goes through
  * `normalisePhone`, so keys in every table are the same string for the same person.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 import { CountryNotAllowedError, InvalidPhoneNumberError } from './errors';
 
 export interface NormalisedPhone {

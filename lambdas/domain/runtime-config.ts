@@ -3,25 +3,10 @@
  * Validated once at synth time (see lib/config.ts) and again when a Lambda starts.
  */
 import * as z from 'zod';
+import { DEFAULT_OPT_OUT_KEYWORDS, isTimeZone } from './config-values';
 import { templateProblems } from './templates';
 
-/** End User Messaging's required opt-out keywords plus the FCC's per-se list and STOP ALL. */
-export const DEFAULT_OPT_OUT_KEYWORDS = [
-  'ARRET',
-  'CANCEL',
-  'END',
-  'OPT-OUT',
-  'OPTOUT',
-  'QUIT',
-  'REMOVE',
-  'STOP',
-  'TD',
-  'UNSUBSCRIBE',
-  'REVOKE',
-  'OPT OUT',
-  'STOPALL',
-  'STOP ALL',
-];
+export { DEFAULT_OPT_OUT_KEYWORDS, isTimeZone };
 
 const keyword = z
   .string()
@@ -33,15 +18,6 @@ const keyword = z
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time such as 08:00');
 
 const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York');
-
-export function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const PropertyKeywordSchema = z
   .object({

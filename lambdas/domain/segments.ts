@@ -505,8 +505,11 @@ function isInteger(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
-/** Strict: unknown keys, wrong operators, empty lists and trees beyond SEGMENT_LIMITS are refused. */
-export const SegmentSchema: z.ZodType<Segment> = z
+/**
+ * Strict: unknown keys, wrong operators, empty lists and trees beyond SEGMENT_LIMITS are refused.
+ * (Marked pure so bundles that only evaluate segments, like the campaign sender, leave zod out.)
+ */
+export const SegmentSchema: z.ZodType<Segment> = /* @__PURE__ */ z
   .unknown()
   .superRefine((value, ctx) => {
     const checker = new SegmentChecker();

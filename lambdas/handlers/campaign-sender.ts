@@ -2,7 +2,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod';
 import { queues } from '../../lib/catalog';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoLinkStore } from '../adapters/link-store';
@@ -16,13 +15,22 @@ import { Pacer } from '../services/pacer';
 import { logger, requiredEnv, runtimeConfig } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
 
-const BodySchema = z.object({
-  campaignId: z.string().min(1),
-  recipients: z.array(z.string()).min(1).max(500),
-});
+/** A queue message body `{ campaignId, recipients }`, or undefined when malformed (checked by hand: no schema library in the hot path). */
+function parseBody(text: string): { campaignId: string; recipients: string[] } | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const { campaignId, recipients } = (body ?? {}) as { campaignId?: unknown; recipients?: unknown };
+  if (typeof campaignId !== 'string' || campaignId === '' || !Array.isArray(recipients)) return undefined;
+  if (recipients.length === 0 || recipients.length > 500 || !recipients.every((r) => typeof r === 'string'))
+    return undefined;
+  return { campaignId, recipients: recipients as string[] };
+}
 
 let deps: Omit<SenderDeps, 'pacer'> | undefined;
-let pacer: Pacer | undefined;
 function dependencies(): SenderDeps {
   deps ??= {
     clock: systemClock,
@@ -39,16 +47,17 @@ function dependencies(): SenderDeps {
   };
   // Each of the queue's concurrent consumers takes an equal share of the number's throughput.
   const mps = Number(requiredEnv('ORIGINATION_MPS')) / queues.campaignSends.maxConcurrency;
-  pacer ??= new Pacer(mps);
-  return { ...deps, pacer };
+  // One pacer per invocation: each concurrent consumer paces its own share (in AWS they are separate
+  // execution environments; the local runtime runs them in one process).
+  return { ...deps, pacer: new Pacer(mps) };
 }
 
 async function drain(event: SQSEvent): Promise<SQSBatchResponse> {
   const batch: QueuedRecipients[] = [];
   const malformed: string[] = [];
   for (const record of event.Records) {
-    const parsed = BodySchema.safeParse(JSON.parse(record.body) as unknown);
-    if (parsed.success) batch.push({ messageId: record.messageId, ...parsed.data });
+    const parsed = parseBody(record.body);
+    if (parsed) batch.push({ messageId: record.messageId, ...parsed });
     else malformed.push(record.messageId);
   }
   if (malformed.length > 0)

@@ -2,7 +2,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SNSEvent } from 'aws-lambda';
-import { InboundSmsSchema } from '../domain/inbound-sms';
+import { parseInboundSms } from '../domain/inbound-sms';
 import { redactPhones } from '../domain/phone';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
@@ -45,20 +45,20 @@ async function processEvent(event: SNSEvent): Promise<void> {
       logger.error('Inbound SNS message is not JSON; dropped', { snsMessageId: record.Sns.MessageId });
       continue;
     }
-    const parsed = InboundSmsSchema.safeParse(payload);
-    if (!parsed.success) {
+    const sms = parseInboundSms(payload);
+    if (!sms) {
       logger.error('Inbound SNS message is not an SMS event; dropped', {
         snsMessageId: record.Sns.MessageId,
       });
       continue;
     }
     const outcome = await handleInboundSms(dependencies(), {
-      ...parsed.data,
+      ...sms,
       receivedAt: new Date(record.Sns.Timestamp).toISOString(),
     });
     logger.info('Inbound SMS handled', {
-      from: redactPhones(parsed.data.originationNumber, process.env.OPTLINE_LOG_PII === 'true'),
-      inboundMessageId: parsed.data.inboundMessageId,
+      from: redactPhones(sms.originationNumber, process.env.OPTLINE_LOG_PII === 'true'),
+      inboundMessageId: sms.inboundMessageId,
       outcome: outcome.status,
     });
   }

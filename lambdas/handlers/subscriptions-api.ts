@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { ValidationError } from '../domain/errors';
-import { isTimeZone } from '../domain/runtime-config';
+import { isTimeZone } from '../domain/config-values';
 import { parseInput } from '../domain/validation';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoEphemeralStore } from '../adapters/ephemeral-store';

@@ -45,11 +45,12 @@ export async function sendCampaignBatch(
   deps: SenderDeps,
   batch: readonly QueuedRecipients[],
 ): Promise<{ failedMessageIds: string[] }> {
-  const campaigns = new Map<string, { campaign: Campaign | undefined; checkedAt: number }>();
-  const current = async (campaignId: string) => {
+  // One read per campaign per refresh period, shared by every send in flight.
+  const campaigns = new Map<string, { campaign: Promise<Campaign | undefined>; checkedAt: number }>();
+  const current = (campaignId: string): Promise<Campaign | undefined> => {
     const cached = campaigns.get(campaignId);
     if (cached && Date.now() - cached.checkedAt < STATE_REFRESH_MS) return cached.campaign;
-    const campaign = await deps.campaigns.get(campaignId);
+    const campaign = deps.campaigns.get(campaignId);
     campaigns.set(campaignId, { campaign, checkedAt: Date.now() });
     return campaign;
   };
@@ -93,22 +94,6 @@ export async function sendCampaignBatch(
     if (failed.has(message.messageId)) return;
     const campaign = await current(message.campaignId);
     if (!campaign || campaign.state === 'cancelled') return count(message.campaignId, 'cancelled');
-    const profile: Profile | undefined = profiles.get(phone);
-    const verdict = profile
-      ? campaignEligibility(
-          profile,
-          {
-            segment: campaign.segment as Segment,
-            pausedProperty: campaign.excludePausedProperty,
-            defaultTimeZone: deps.config.defaultTimeZone,
-          },
-          deps.clock.now(),
-        )
-      : ({ eligible: false, reason: 'not_subscribed' } as const);
-    // Segment and time zone were decided at dispatch; consent and exclusions are re-checked now.
-    if (!verdict.eligible && verdict.reason !== 'not_in_segment' && verdict.reason !== 'other_time_zone') {
-      return count(campaign.campaignId, verdict.reason);
-    }
     const messageId = `campaign#${campaign.campaignId}#${phone}`;
     const plan = planned.get(messageId);
     for (let attempt = 0; ; attempt++) {
@@ -116,6 +101,24 @@ export async function sendCampaignBatch(
       // Checked again at the moment of sending: a cancel stops the sends still waiting for a slot.
       if ((await current(campaign.campaignId))?.state === 'cancelled')
         return count(campaign.campaignId, 'cancelled');
+      // The profile as it is now, not as it was when the batch started: a STOP, a PAUSE or a delivery
+      // failure that arrived during a long paced batch must hold this text back.
+      const profile: Profile | undefined = await deps.profiles.get(phone);
+      const verdict = profile
+        ? campaignEligibility(
+            profile,
+            {
+              segment: campaign.segment as Segment,
+              pausedProperty: campaign.excludePausedProperty,
+              defaultTimeZone: deps.config.defaultTimeZone,
+            },
+            deps.clock.now(),
+          )
+        : ({ eligible: false, reason: 'not_subscribed' } as const);
+      // Segment and time zone were decided at dispatch; consent and exclusions are re-checked now.
+      if (!verdict.eligible && verdict.reason !== 'not_in_segment' && verdict.reason !== 'other_time_zone') {
+        return count(campaign.campaignId, verdict.reason);
+      }
       try {
         const result = await send(deps, {
           to: phone,

@@ -168,6 +168,27 @@ describe('campaigns API', () => {
     expect(view.body).toMatchObject({ state: 'dispatched', counters: { targeted: 50, sent: 50 } });
   });
 
+  it('holds back the text of a subscriber who opts out while the campaign is running', async () => {
+    const result = await create({
+      name: 'Paced',
+      body: 'A paced campaign',
+      segment: { all: true },
+      sendAt: runtime.clock.now().toISOString(),
+      smartSending: false, // everyone got the morning campaign an hour ago
+    });
+    runtime.clock.advance(2 * 60_000);
+    await waitFor(() => texts(result.body.campaignId).length >= 3, 15_000, 'the first texts');
+    const texted = new Set(texts(result.body.campaignId).map((m) => m.to));
+    const leaving = [...phoneNumbers('212', 30), ...phoneNumbers('415', 20)]
+      .filter((p) => !texted.has(p))
+      .slice(-3);
+    for (const phone of leaving) await runtime.text(phone, 'STOP');
+    await runtime.settle();
+    const after = texts(result.body.campaignId).map((m) => m.to);
+    for (const phone of leaving) expect(after).not.toContain(phone);
+    expect(new Set(after).size).toBe(after.length);
+  });
+
   it('creates a campaign once for a repeated Idempotency-Key', async () => {
     const body = {
       name: 'Once',

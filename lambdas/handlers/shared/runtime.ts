@@ -1,10 +1,12 @@
 /**
- * What every handler shares: the Powertools logger, the validated program config and the clock.
- * `OPTLINE_CONFIG` is the program config validated at synth time; it is checked again here so a
- * hand-edited environment fails at cold start with a clear message rather than mid-request.
+ * What every handler shares: the Powertools logger and the program config. `OPTLINE_CONFIG` is the
+ * program config validated (and completed with defaults) by the zod schema at synth time, and
+ * compiled into the bundle, so it is not parsed with the schema again at cold start: that would ship
+ * the schema and the template engine it checks templates with in every function. The local runtime
+ * sets the variable from the same validated config.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { RuntimeConfigSchema, type RuntimeConfig } from '../../domain/runtime-config';
+import type { RuntimeConfig } from '../../domain/runtime-config';
 
 export const logger = new Logger({ serviceName: 'optline' });
 
@@ -14,14 +16,13 @@ export function runtimeConfig(): RuntimeConfig {
   const raw = process.env.OPTLINE_CONFIG;
   if (!raw) throw new Error('OPTLINE_CONFIG is not set');
   if (cached?.raw === raw) return cached.config;
-  const parsed = RuntimeConfigSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) {
-    throw new Error(
-      `OPTLINE_CONFIG is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+  const config = JSON.parse(raw) as RuntimeConfig;
+  // A config that skipped validation (hand-built) fails here, at cold start, not mid-request.
+  if (typeof config?.brand !== 'string' || !config.keywords || !config.flows || !config.sending) {
+    throw new Error('OPTLINE_CONFIG is not a validated Optline program config');
   }
-  cached = { raw, config: parsed.data };
-  return parsed.data;
+  cached = { raw, config };
+  return config;
 }
 
 /** The origination country, used to read numbers written without a + prefix. */

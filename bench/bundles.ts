@@ -1,0 +1,185 @@
+/**
+ * Lambda packages: each catalog function bundled exactly as lib/constructs/functions.ts has
+ * NodejsFunction bundle it (esbuild --bundle --minify --sourcemap --target=node22 --platform=node
+ * --format=cjs, no externals: the AWS SDK is bundled, OPTLINE_CONFIG defined as the program config),
+ * its size, what takes the space (esbuild's metafile), and its module init time: `require` of the
+ * bundle in a fresh Node process with the environment a handler gets (dummy values), median of runs.
+ *
+ * Variants quantify size suggestions with the same entry points; they are this benchmark's own
+ * esbuild calls and change nothing the CDK deploys.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import {
+  COMMON_ENV,
+  functions,
+  queues,
+  stateMachineArnEnv,
+  stateMachines,
+  tables,
+  type FunctionId,
+} from '../lib/catalog';
+import { loadLocalConfig } from '../local/load-config';
+import { ROOT } from './runtime';
+import { ALIASES, defines, ESBUILD_TARGET, MAIN_FIELDS } from '../lib/bundling';
+
+export interface BundleResult {
+  readonly name: string;
+  /** index.js, as deployed (the zip also holds index.js.map). */
+  readonly bytes: number;
+  readonly sourceMapBytes: number;
+  /** index.js compressed with deflate (about its share of the deployment zip). */
+  readonly deflatedBytes: number;
+  /** Median ms to `require` the bundle in a fresh process. */
+  readonly initMs: number;
+  /** Bytes in the bundle by npm package (`(app)` for this repository's code), largest first. */
+  readonly top: readonly { readonly pkg: string; readonly bytes: number }[];
+}
+
+export interface VariantResult {
+  readonly name: string;
+  readonly description: string;
+  /** index.js bytes per function. */
+  readonly bytes: Record<string, number>;
+}
+
+export const TARGET_BYTES = 500 * 1024;
+
+/** The esbuild options NodejsFunction derives from lib/bundling.ts (as lib/constructs/functions.ts uses it). */
+export function cdkBuildOptions(entry: string, outfile: string): BuildOptions {
+  const config = loadLocalConfig(ROOT);
+  return {
+    entryPoints: [resolve(ROOT, entry)],
+    absWorkingDir: ROOT,
+    bundle: true,
+    outfile,
+    minify: true,
+    sourcemap: true,
+    target: ESBUILD_TARGET,
+    platform: 'node',
+    format: 'cjs',
+    external: [],
+    mainFields: MAIN_FIELDS,
+    alias: { ...ALIASES },
+    define: defines(config.program),
+    metafile: true,
+    logLevel: 'silent',
+  };
+}
+
+export async function measureBundles(options: { initRuns?: number } = {}): Promise<BundleResult[]> {
+  const dir = join(tmpdir(), `optline-bench-bundles-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  const results: BundleResult[] = [];
+  try {
+    for (const [id, definition] of Object.entries(functions) as [FunctionId, { entry: string }][]) {
+      const outfile = join(dir, id, 'index.js');
+      mkdirSync(join(dir, id), { recursive: true });
+      const { metafile } = await build(cdkBuildOptions(definition.entry, outfile));
+      if (!metafile) throw new Error('esbuild returned no metafile');
+      const code = readFileSync(outfile);
+      results.push({
+        name: id,
+        bytes: code.length,
+        sourceMapBytes: statSync(`${outfile}.map`).size,
+        deflatedBytes: deflateRawSync(code, { level: 9 }).length,
+        initMs: initTime(outfile, options.initRuns ?? 5),
+        top: byPackage(metafile),
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+/** Size suggestions, each measured on every function with one change to the CDK's options. */
+export async function measureVariants(): Promise<VariantResult[]> {
+  const variants: { name: string; description: string; change: (o: BuildOptions) => BuildOptions }[] = [
+    {
+      name: 'SDK from the runtime',
+      description:
+        'external @aws-sdk/* and @smithy/* (the SDK in the Node.js 22 runtime; versions no longer pinned)',
+      change: (o) => ({ ...o, external: ['@aws-sdk/*', '@smithy/*'] }),
+    },
+  ];
+  const dir = join(tmpdir(), `optline-bench-variants-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  const results: VariantResult[] = [];
+  try {
+    for (const variant of variants) {
+      const bytes: Record<string, number> = {};
+      for (const [id, definition] of Object.entries(functions) as [FunctionId, { entry: string }][]) {
+        const outfile = join(dir, id, 'index.js');
+        const { metafile } = await build(variant.change(cdkBuildOptions(definition.entry, outfile)));
+        bytes[id] = Object.values(metafile?.outputs ?? {}).find((o) => o.entryPoint)?.bytes ?? 0;
+      }
+      results.push({ name: variant.name, description: variant.description, bytes });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+/** Bytes in the output by npm package, largest first. */
+function byPackage(metafile: Metafile): { pkg: string; bytes: number }[] {
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint);
+  const sizes = new Map<string, number>();
+  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+    const match = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g);
+    const pkg = match ? (match.at(-1) ?? '').replace('node_modules/', '') : '(app)';
+    sizes.set(pkg, (sizes.get(pkg) ?? 0) + input.bytesInOutput);
+  }
+  return [...sizes].map(([pkg, bytes]) => ({ pkg, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/** Median ms to require the bundle, each run in a fresh Node process with a handler's environment. */
+function initTime(file: string, runs: number): number {
+  const script =
+    'const t=process.hrtime.bigint();require(process.argv[1]);' +
+    'process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, ['-e', script, file], { env: handlerEnv(), encoding: 'utf8' });
+    times.push(Number(out));
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? 0;
+}
+
+/** The variables CDK sets on a function (dummy values), as a handler sees them at cold start. */
+function handlerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'dummy',
+    AWS_SECRET_ACCESS_KEY: 'dummy',
+    AWS_SESSION_TOKEN: 'dummy',
+    AWS_LAMBDA_FUNCTION_NAME: 'optline-bench',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_SERVICE_NAME: 'optline-bench',
+    POWERTOOLS_METRICS_NAMESPACE: 'Optline',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    [COMMON_ENV.eventBus]: 'optline',
+    [COMMON_ENV.originationIdentity]: 'arn:aws:sms-voice:us-east-1:000000000000:phone-number/phone-1',
+    [COMMON_ENV.originationNumber]: '+18885550100',
+    [COMMON_ENV.configurationSet]: 'optline-config-set',
+    [COMMON_ENV.optOutList]: 'optline-opt-outs',
+    [COMMON_ENV.mps]: '100',
+    [COMMON_ENV.mediaBucket]: 'optline-media',
+    [COMMON_ENV.mms]: 'false',
+    [COMMON_ENV.linkBase]: 'https://example.com',
+  };
+  for (const table of Object.values(tables)) env[table.envVar] = `optline-${table.envVar.toLowerCase()}`;
+  for (const queue of Object.values(queues)) env[queue.envVar] = 'https://sqs.us-east-1.amazonaws.com/0/q';
+  for (const id of Object.keys(stateMachines))
+    env[stateMachineArnEnv(id)] = `arn:aws:states:us-east-1:0:sm:${id}`;
+  return env;
+}

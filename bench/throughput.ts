@@ -1,0 +1,275 @@
+/**
+ * Throughput against the physical limit, and the same campaign under faults.
+ *
+ * Throughput: N eligible subscribers, a campaign to all of them, the number accepting `mps` messages
+ * per second (OPTLINE_MPS). The clock is moved past sendAt; the stopwatch runs from that moment (the
+ * schedule fires on the scheduler's next 100 ms tick) until every recipient is in the outbox. The
+ * ideal is N / mps seconds; ratio = measured / ideal.
+ *
+ * Faults: the same campaign with 5% ThrottlingException, 1% InternalServerException, one sender
+ * invocation crashed after its handler finished (texts sent, SQS batch not acknowledged, so SQS
+ * redelivers it), opted-out, paused and carrier-listed numbers among the subscribers and a few STOPs
+ * while the campaign runs.
+ */
+import { performance } from 'node:perf_hooks';
+import { PinpointSMSVoiceV2Client, PutOptedOutNumberCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { phoneNumbers, seedProfile, seedProfiles, type SeedKind } from '../test/support/seed';
+import { createCampaign, START, startBenchRuntime, until, type BenchRuntime } from './runtime';
+
+const DLQ = 'optline-local-campaignSends-dlq';
+const NO_WELCOME = { flows: { welcome: { enabled: false } } };
+
+export interface ThroughputResult {
+  readonly recipients: number;
+  readonly mps: number;
+  /** Wall seconds from the clock move to the last recipient in the outbox. */
+  readonly seconds: number;
+  readonly idealSeconds: number;
+  readonly ratio: number;
+  readonly duplicates: number;
+  readonly lost: number;
+  /** Until the first text (schedule tick, dispatcher's first 500, sender's links and profile reads). */
+  readonly firstTextSeconds: number;
+  /** Sends per second between the first and the last text. */
+  readonly steadyRate: number;
+  readonly dispatcherSeconds: number;
+  /** Share of the wall time this process spent on the CPU (1 = one core busy all the time). */
+  readonly cpuShare: number;
+  /** Event loop utilisation of this process (1 = never idle). */
+  readonly eventLoopUtilization: number;
+  readonly senderInvocations: number;
+  readonly throttled: number;
+  readonly seedSeconds: number;
+}
+
+export async function runThroughput(options: { recipients: number; mps: number }): Promise<ThroughputResult> {
+  const { recipients, mps } = options;
+  const runtime = await startBenchRuntime({ messagesPerSecond: mps, config: NO_WELCOME });
+  try {
+    const phones = phoneNumbers('206', recipients);
+    const seedStarted = Date.now();
+    await seedProfiles(
+      runtime,
+      phones.map((phone) => seedProfile(phone, 'eligible', START)),
+    );
+    const seedSeconds = (Date.now() - seedStarted) / 1000;
+    const campaignId = await createCampaign(runtime);
+    const texts = () => runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
+
+    const cpu = process.cpuUsage();
+    const elu = performance.eventLoopUtilization();
+    const started = Date.now();
+    let firstAt = 0;
+    runtime.clock.advance(11 * 60_000);
+    const idealSeconds = recipients / mps;
+    // Every recipient texted, or (if some are lost) nothing left to do.
+    await Promise.race([
+      until(
+        () => {
+          const sent = runtime.sms.outbox.length;
+          if (sent > 0 && firstAt === 0) firstAt = Date.now();
+          return sent >= recipients;
+        },
+        Math.max(600_000, idealSeconds * 20_000),
+        `${recipients} texts`,
+      ),
+      runtime.settle(),
+    ]);
+    const finished = Date.now();
+    const seconds = (finished - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const loop = performance.eventLoopUtilization(elu);
+    await runtime.settle();
+
+    const counts = countTexts(texts().map((m) => m.to));
+    const firstTextSeconds = (firstAt - started) / 1000;
+    return {
+      recipients,
+      mps,
+      seconds,
+      idealSeconds,
+      ratio: seconds / idealSeconds,
+      duplicates: counts.duplicates,
+      lost: phones.filter((phone) => !counts.byPhone.has(phone)).length,
+      firstTextSeconds,
+      steadyRate: (recipients - 1) / Math.max(0.001, (finished - firstAt) / 1000),
+      dispatcherSeconds: (runtime.lambdas.stats.get('campaignDispatcher')?.durationMs ?? 0) / 1000,
+      cpuShare: (used.user + used.system) / 1e6 / seconds,
+      eventLoopUtilization: loop.utilization,
+      senderInvocations: runtime.lambdas.stats.get('campaignSender')?.invocations ?? 0,
+      throttled: runtime.sms.refusals.get('ThrottlingException') ?? 0,
+      seedSeconds,
+    };
+  } finally {
+    await runtime.stop();
+  }
+}
+
+export interface FaultResult {
+  readonly recipients: number;
+  readonly mps: number;
+  readonly seconds: number;
+  /** Subscribers who should get the text: eligible, not on the carrier's list, no STOP before it. */
+  readonly eligible: number;
+  readonly textedExactlyOnce: number;
+  readonly duplicates: number;
+  readonly lost: number;
+  /** Campaign texts to numbers opted out (profile, carrier list, or a STOP that had been processed). */
+  readonly textsToOptedOut: number;
+  readonly textsToPaused: number;
+  /** STOPs sent while the campaign ran. */
+  readonly stopsDuringRun: number;
+  /** Campaign texts to a STOP sender while the STOP was being processed (before the number was listed). */
+  readonly textsRacingStop: number;
+  /** …of which after the opt-out was already on the profile (its confirmation had gone out). */
+  readonly textsAfterOptOutRecorded: number;
+  readonly dlq: number;
+  readonly movedToDlq: number;
+  readonly throttled: number;
+  readonly serverErrors: number;
+  readonly crashedInvocations: number;
+  readonly senderInvocations: number;
+  readonly counters: Record<string, unknown>;
+  /** Campaign texts in the outbox (the campaign's `sent` counter should say the same). */
+  readonly campaignTexts: number;
+}
+
+export async function runFaults(options: { recipients: number; mps: number }): Promise<FaultResult> {
+  const { recipients, mps } = options;
+  const runtime = await startBenchRuntime({ messagesPerSecond: mps, config: NO_WELCOME });
+  try {
+    const share = (rate: number) => Math.max(5, Math.round(recipients * rate));
+    const mix: [SeedKind | 'carrier_listed', number][] = [
+      ['eligible', recipients],
+      ['opted_out', share(0.02)],
+      ['paused', share(0.02)],
+      ['carrier_listed', share(0.005)],
+    ];
+    const kinds = new Map<string, SeedKind | 'carrier_listed'>();
+    const profiles: object[] = [];
+    let offset = 0;
+    for (const [kind, count] of mix) {
+      for (const phone of phoneNumbers('206', count, offset)) {
+        kinds.set(phone, kind);
+        profiles.push(seedProfile(phone, kind === 'carrier_listed' ? 'eligible' : kind, START));
+      }
+      offset += count;
+    }
+    await seedProfiles(runtime, profiles);
+    await putOnCarrierList(
+      runtime,
+      [...kinds].filter(([, k]) => k === 'carrier_listed').map(([p]) => p),
+    );
+    const campaignId = await createCampaign(runtime, { excludePausedProperty: 'Paused-BFCM2025' });
+    const texts = () => runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
+
+    runtime.sms.faults.throttleRate = 0.05;
+    runtime.sms.faults.serverErrorRate = 0.01;
+    const eligiblePhones = [...kinds].filter(([, k]) => k === 'eligible').map(([p]) => p);
+    const started = Date.now();
+    runtime.clock.advance(11 * 60_000);
+
+    // A third of the way in: kill the next sender invocation after its handler, and 20 STOPs from
+    // subscribers who have not been texted yet.
+    await until(() => runtime.sms.outbox.length >= recipients / 3, 600_000, 'a third of the texts');
+    runtime.lambdas.crashAfterNext('campaignSender');
+    const textedSoFar = new Set(texts().map((m) => m.to));
+    const stoppers = eligiblePhones.filter((p) => !textedSoFar.has(p)).slice(-20);
+    const stops = new Map<string, { from: number; to: number }>();
+    await Promise.all(
+      stoppers.map(async (phone) => {
+        const from = runtime.sms.outbox.length;
+        await runtime.text(phone, 'STOP');
+        stops.set(phone, { from, to: runtime.sms.outbox.length });
+      }),
+    );
+    await Promise.race([
+      until(
+        () => countTexts(texts().map((m) => m.to)).byPhone.size >= eligiblePhones.length - stoppers.length,
+        600_000,
+        'every eligible recipient texted',
+        50,
+      ),
+      runtime.settle(),
+    ]);
+    const seconds = (Date.now() - started) / 1000;
+    await runtime.settle();
+
+    const all = runtime.sms.outbox;
+    let textsToOptedOut = 0;
+    let textsToPaused = 0;
+    let textsRacingStop = 0;
+    let textsAfterOptOutRecorded = 0;
+    all.forEach((message, index) => {
+      if (message.context.campaignId !== campaignId) return;
+      const kind = kinds.get(message.to);
+      if (kind === 'opted_out' || kind === 'carrier_listed') textsToOptedOut += 1;
+      if (kind === 'paused') textsToPaused += 1;
+      const stop = stops.get(message.to);
+      if (stop && index >= stop.to) textsToOptedOut += 1;
+      else if (stop && index >= stop.from) {
+        textsRacingStop += 1;
+        // The STOP confirmation is sent once the opt-out is on the profile, before the listing.
+        const confirmation = all.findIndex(
+          (m, i) => i >= stop.from && m.to === message.to && m.context.campaignId === undefined,
+        );
+        if (confirmation >= 0 && confirmation < index) textsAfterOptOutRecorded += 1;
+      }
+    });
+    const counts = countTexts(texts().map((m) => m.to));
+    const expected = eligiblePhones.filter((p) => !stops.has(p));
+    const textedExactlyOnce = expected.filter((p) => counts.byPhone.get(p) === 1).length;
+    const campaign = await runtime.call<{ counters: Record<string, unknown> }>(
+      'GET',
+      `/v1/campaigns/${campaignId}`,
+    );
+    const sender = runtime.lambdas.stats.get('campaignSender');
+    return {
+      recipients,
+      mps,
+      seconds,
+      eligible: expected.length,
+      textedExactlyOnce,
+      duplicates: counts.duplicates,
+      lost: expected.filter((p) => !counts.byPhone.has(p)).length,
+      textsToOptedOut,
+      textsToPaused,
+      stopsDuringRun: stops.size,
+      textsRacingStop,
+      textsAfterOptOutRecorded,
+      dlq: runtime.sqs.depth(DLQ).visible,
+      movedToDlq: [...runtime.sqs.movedToDlq.values()].reduce((a, b) => a + b, 0),
+      throttled: runtime.sms.refusals.get('ThrottlingException') ?? 0,
+      serverErrors: runtime.sms.refusals.get('InternalServerException') ?? 0,
+      crashedInvocations: sender?.errors ?? 0,
+      senderInvocations: sender?.invocations ?? 0,
+      counters: campaign.body.counters,
+      campaignTexts: texts().length,
+    };
+  } finally {
+    await runtime.stop();
+  }
+}
+
+function countTexts(phones: readonly string[]) {
+  const byPhone = new Map<string, number>();
+  for (const phone of phones) byPhone.set(phone, (byPhone.get(phone) ?? 0) + 1);
+  let duplicates = 0;
+  for (const count of byPhone.values()) duplicates += count - 1;
+  return { byPhone, duplicates };
+}
+
+/** Numbers that opted out at the carrier (on End User Messaging's list) while their profile says subscribed. */
+async function putOnCarrierList(runtime: BenchRuntime, phones: readonly string[]): Promise<void> {
+  const client = new PinpointSMSVoiceV2Client({
+    endpoint: runtime.aws.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  for (const phone of phones) {
+    await client.send(
+      new PutOptedOutNumberCommand({ OptOutListName: process.env.OPT_OUT_LIST_NAME, OptedOutNumber: phone }),
+    );
+  }
+  client.destroy();
+}

@@ -1,0 +1,24 @@
+/**
+ * How every Lambda is bundled (local esbuild, no Docker): minified, Node.js 22, CommonJS, the AWS SDK
+ * bundled (one tree-shaken copy of the versions the tests ran against), ES-module builds preferred
+ * (they tree-shake far better), the SDK's credential chain reduced to environment credentials (all
+ * Lambda ever uses), and the validated program config compiled in as `OPTLINE_CONFIG` (no 4 KB
+ * environment limit). NodejsFunction and the benchmark's size measurement both read this, so the
+ * measured bundles are the deployed ones.
+ */
+import type { RuntimeConfig } from '../lambdas/domain/runtime-config';
+
+export const ESBUILD_TARGET = 'node22';
+export const MAIN_FIELDS = ['module', 'main'];
+export const ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './lambdas/adapters/environment-credentials.ts',
+};
+
+export function defines(program: RuntimeConfig): Record<string, string> {
+  return { 'process.env.OPTLINE_CONFIG': JSON.stringify(JSON.stringify(program)) };
+}
+
+/** The same as NodejsFunction `esbuildArgs` (`--alias:<module>=<path>`). */
+export function aliasArgs(): Record<string, string> {
+  return Object.fromEntries(Object.entries(ALIASES).map(([from, to]) => [`--alias:${from}`, to]));
+}

@@ -1,0 +1,130 @@
+/** The DynamoDB meter of the local runtime: requests and estimated capacity units, invisible to callers. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoMeter } from '../../local/dynamo-meter';
+import { startDynamo, type LocalDynamo } from '../../local/dynamodb';
+
+describe('DynamoDB meter', () => {
+  let dynamo: LocalDynamo;
+  let client: DynamoDBDocumentClient;
+  const messages = () => dynamo.tableNames.messages;
+  const profiles = () => dynamo.tableNames.profiles;
+  const message = (id: string, bodyBytes: number) => ({
+    messageId: id,
+    phone: '+12065550100',
+    at: '2026-01-01T00:00:00.000Z',
+    body: 'x'.repeat(bodyBytes),
+  });
+  const usage = (operation: string, table: string) => dynamo.meter.usage.get(`${operation} ${table}`);
+
+  beforeAll(async () => {
+    dynamo = await startDynamo({ prefix: 'meter-test' });
+    client = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: dynamo.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      }),
+    );
+  });
+  afterAll(async () => {
+    client.destroy();
+    await dynamo.stop();
+  });
+  beforeEach(() => {
+    dynamo.meter.enabled = true;
+    dynamo.meter.reset();
+  });
+
+  it('counts nothing while disabled', async () => {
+    dynamo.meter.enabled = false;
+    await client.send(new PutCommand({ TableName: messages(), Item: message('m-0', 10) }));
+    expect(dynamo.meter.usage.size).toBe(0);
+  });
+
+  it('counts a write in 1 KB units, once more for an index whose keys the item carries', async () => {
+    await client.send(new PutCommand({ TableName: messages(), Item: message('m-1', 1500) }));
+    // 1.5 KB: 2 units in the table and 2 in the byPhone index (projection ALL).
+    expect(usage('PutItem', messages())).toEqual({
+      requests: 1,
+      errors: 0,
+      conditionalCheckFailures: 0,
+      readUnits: 0,
+      writeUnits: 4,
+      indexWriteUnits: 2,
+    });
+    // Not a marketing subscriber: no marketingShard, so not in the sparse index.
+    await client.send(new PutCommand({ TableName: profiles(), Item: { phone: '+12065550100', a: 'b' } }));
+    expect(usage('PutItem', profiles())).toMatchObject({ writeUnits: 1, indexWriteUnits: 0 });
+  });
+
+  it('counts reads in 4 KB units, halved when eventually consistent, and hides the figure from the caller', async () => {
+    await client.send(new PutCommand({ TableName: messages(), Item: message('m-2', 100) }));
+    const strong = await client.send(
+      new GetCommand({ TableName: messages(), Key: { messageId: 'm-2' }, ConsistentRead: true }),
+    );
+    await client.send(new GetCommand({ TableName: messages(), Key: { messageId: 'm-2' } }));
+    expect(strong.Item?.messageId).toBe('m-2');
+    expect(strong.ConsumedCapacity).toBeUndefined();
+    expect(usage('GetItem', messages())).toMatchObject({ requests: 2, readUnits: 1.5, writeUnits: 0 });
+
+    const asked = await client.send(
+      new GetCommand({ TableName: messages(), Key: { messageId: 'm-2' }, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    expect(asked.ConsumedCapacity?.CapacityUnits).toBe(0.5);
+  });
+
+  it('charges the minimum read for a query that finds nothing', async () => {
+    await client.send(
+      new QueryCommand({
+        TableName: dynamo.tableNames.consentLog,
+        KeyConditionExpression: 'phone = :p',
+        ExpressionAttributeValues: { ':p': '+12065550199' },
+      }),
+    );
+    expect(usage('Query', dynamo.tableNames.consentLog)).toMatchObject({ requests: 1, readUnits: 0.5 });
+  });
+
+  it('charges a failed conditional write and counts it as an error', async () => {
+    await client.send(new PutCommand({ TableName: messages(), Item: message('m-3', 10) }));
+    await expect(
+      client.send(
+        new PutCommand({
+          TableName: messages(),
+          Item: message('m-3', 10),
+          ConditionExpression: 'attribute_not_exists(messageId)',
+        }),
+      ),
+    ).rejects.toThrow(/conditional/i);
+    expect(usage('PutItem', messages())).toMatchObject({
+      requests: 2,
+      errors: 1,
+      conditionalCheckFailures: 1,
+      writeUnits: 3,
+    });
+  });
+
+  it('sums and subtracts usage', () => {
+    const before = new Map([['GetItem t', { ...zero(), requests: 1, readUnits: 1 }]]);
+    const after = new Map([
+      ['GetItem t', { ...zero(), requests: 3, readUnits: 2 }],
+      ['PutItem t', { ...zero(), requests: 1, writeUnits: 1 }],
+    ]);
+    const delta = DynamoMeter.difference(after, before);
+    expect(delta.get('GetItem t')).toMatchObject({ requests: 2, readUnits: 1 });
+    expect(DynamoMeter.total(delta)).toMatchObject({ requests: 3, readUnits: 1, writeUnits: 1 });
+    expect(DynamoMeter.total(delta, (key) => key.startsWith('Put')).requests).toBe(1);
+  });
+});
+
+function zero() {
+  return {
+    requests: 0,
+    errors: 0,
+    conditionalCheckFailures: 0,
+    readUnits: 0,
+    writeUnits: 0,
+    indexWriteUnits: 0,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Fault injection in the local Lambda host: `crashAfterNext` lets the handler finish, then fails the
+ * invocation, the worst case for at-least-once triggers (work done, acknowledgement lost).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InjectedCrashError } from '../../local/lambda-host';
+import { KEYWORDS_ONLY } from '../support/fixtures';
+import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
+import { phoneNumbers, seedProfile, seedProfiles } from '../support/seed';
+
+// 15:00 in Seattle: inside quiet hours' window.
+const START = new Date('2026-11-10T23:00:00Z');
+
+describe('lambda host crash injection', () => {
+  let runtime: TestRuntime;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ clockStart: START, messagesPerSecond: 500, config: KEYWORDS_ONLY });
+  });
+  afterAll(async () => {
+    await runtime.stop();
+  });
+
+  it('fails the next invocation after its handler ran, then runs normally again', async () => {
+    const phone = '+12065550177';
+    runtime.lambdas.crashAfterNext('inboundSms');
+    await expect(runtime.sms.receive({ from: phone, body: 'HELP' })).rejects.toBeInstanceOf(
+      InjectedCrashError,
+    );
+    // The handler finished: its reply went out before the invocation failed.
+    expect(runtime.sms.messagesTo(phone)).toHaveLength(1);
+    expect(runtime.lambdas.stats.get('inboundSms')).toMatchObject({ invocations: 1, errors: 1 });
+
+    await runtime.sms.receive({ from: phone, body: 'HELP' });
+    expect(runtime.sms.messagesTo(phone)).toHaveLength(2);
+    expect(runtime.lambdas.stats.get('inboundSms')).toMatchObject({ invocations: 2, errors: 1 });
+  });
+
+  it('makes SQS redeliver a campaign batch whose texts were sent, and nobody is texted twice', async () => {
+    const phones = phoneNumbers('206', 120);
+    await seedProfiles(
+      runtime,
+      phones.map((phone) => seedProfile(phone, 'eligible', START)),
+    );
+    const created = await runtime.post<{ campaignId: string }>('/v1/campaigns', {
+      name: 'Crash',
+      body: 'A note for you',
+      segment: { all: true },
+      sendAt: new Date(START.getTime() + 10 * 60_000).toISOString(),
+    });
+    expect(created.status).toBe(201);
+    runtime.lambdas.crashAfterNext('campaignSender');
+    runtime.clock.advance(11 * 60_000);
+    const texts = () => runtime.sms.outbox.filter((m) => m.context.campaignId === created.body.campaignId);
+    await waitFor(() => texts().length >= phones.length, 20_000, 'every recipient texted');
+    await waitFor(
+      () => (runtime.lambdas.stats.get('campaignSender')?.invocations ?? 0) >= 2,
+      10_000,
+      'redelivery',
+    );
+    await runtime.settle();
+
+    const texted = texts().map((m) => m.to);
+    expect(new Set(texted).size).toBe(texted.length);
+    expect(texted.sort()).toEqual([...phones].sort());
+    expect(runtime.lambdas.stats.get('campaignSender')?.errors).toBe(1);
+    expect(runtime.sqs.depth('optline-local-campaignSends-dlq').visible).toBe(0);
+  });
+});
