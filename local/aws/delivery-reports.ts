@@ -4,10 +4,10 @@
  * streams (https://docs.aws.amazon.com/sms-voice/latest/userguide/configuration-sets-event-format.html).
  * Every text is delivered unless a test says otherwise per number (`outcomes`).
  */
-import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
 import type { Clock } from '../../lambdas/domain/clock';
 import type { OutboxMessage } from './sms-voice';
+import { snsNotificationEvent } from './sns-notification';
 
 export interface DeliveryReportsOptions {
   readonly clock: Clock;
@@ -53,29 +53,15 @@ export class DeliveryReports {
         context: message.context,
         totalMessageParts: 1,
       };
-      const topicArn = `arn:aws:sns:${this.options.region}:${this.options.account}:optline-delivery-events`;
-      await this.options.deliver({
-        Records: [
-          {
-            EventSource: 'aws:sns',
-            EventVersion: '1.0',
-            EventSubscriptionArn: `${topicArn}:${randomUUID()}`,
-            Sns: {
-              Type: 'Notification',
-              MessageId: randomUUID(),
-              TopicArn: topicArn,
-              Subject: '',
-              Message: JSON.stringify(payload),
-              Timestamp: new Date(now).toISOString(),
-              SignatureVersion: '1',
-              Signature: 'local',
-              SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/local.pem',
-              UnsubscribeUrl: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}`,
-              MessageAttributes: {},
-            },
-          },
-        ],
-      });
+      await this.options.deliver(
+        snsNotificationEvent({
+          topicName: 'optline-delivery-events',
+          message: payload,
+          at: new Date(now).toISOString(),
+          region: this.options.region,
+          account: this.options.account,
+        }),
+      );
       this.published += 1;
     })().catch((error: unknown) => {
       this.failures.push(String(error));

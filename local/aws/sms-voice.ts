@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
 import type { Clock } from '../../lambdas/domain/clock';
 import { AwsError, requireString, type JsonService } from './protocol';
+import { snsNotificationEvent } from './sns-notification';
 
 export interface OutboxMessage {
   readonly messageId: string;
@@ -344,27 +345,5 @@ export function snsEvent(
   region = 'us-east-1',
   account = '000000000000',
 ): SNSEvent {
-  const topicArn = `arn:aws:sns:${region}:${account}:optline-inbound-sms`;
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: `${topicArn}:${randomUUID()}`,
-        Sns: {
-          Type: 'Notification',
-          MessageId: randomUUID(),
-          TopicArn: topicArn,
-          Subject: '',
-          Message: JSON.stringify(payload),
-          Timestamp: at,
-          SignatureVersion: '1',
-          Signature: 'local',
-          SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/local.pem',
-          UnsubscribeUrl: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}`,
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
+  return snsNotificationEvent({ topicName: 'optline-inbound-sms', message: payload, at, region, account });
 }
