@@ -57,8 +57,9 @@ export default tseslint.config(
     },
   },
   {
-    // The `optline` bin launcher is CommonJS run by plain node: it must `require` tsx before the TS CLI.
-    files: ['bin/**/*.cjs'],
+    // The `optline` bin launcher and the local runtime's worker-thread entry are CommonJS run by plain
+    // node: they must `require` tsx before any TypeScript.
+    files: ['bin/**/*.cjs', 'local/**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {

@@ -24,13 +24,13 @@ export async function runCampaignCost(options: { recipients: number; mps: number
       runtime,
       phoneNumbers('206', options.recipients).map((phone) => seedProfile(phone, 'eligible', START)),
     );
-    runtime.dynamo.meter.enabled = true;
-    const before = snapshot(runtime);
+    await runtime.dynamo.meter.setEnabled(true);
+    const before = await snapshot(runtime);
     const campaignId = await createCampaign(runtime);
     runtime.clock.advance(11 * 60_000);
     await until(() => runtime.scheduler.invocations > 0, 10_000, 'the schedule to fire');
     await runtime.settle();
-    const usage = difference(snapshot(runtime), before);
+    const usage = difference(await snapshot(runtime), before);
     const sent = runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId).length;
     return { usage, units: sent, unitName: 'campaign texts' };
   } finally {
@@ -42,8 +42,8 @@ export async function runCampaignCost(options: { recipients: number; mps: number
 export async function runWelcomeCost(options: { subscribers: number }): Promise<CaseUsage> {
   const runtime = await startBenchRuntime({ messagesPerSecond: 100 });
   try {
-    runtime.dynamo.meter.enabled = true;
-    const before = snapshot(runtime);
+    await runtime.dynamo.meter.setEnabled(true);
+    const before = await snapshot(runtime);
     const phones = phoneNumbers('206', options.subscribers, 7000);
     for (const phone of phones) {
       await runtime.text(phone, 'JOIN');
@@ -59,7 +59,11 @@ export async function runWelcomeCost(options: { subscribers: number }): Promise<
     runtime.clock.advance(24 * HOUR + 60_000);
     await until(() => welcome().every((e) => e.status !== 'RUNNING'), 30_000, 'welcome flows finished');
     await runtime.settle();
-    return { usage: difference(snapshot(runtime), before), units: phones.length, unitName: 'welcome series' };
+    return {
+      usage: difference(await snapshot(runtime), before),
+      units: phones.length,
+      unitName: 'welcome series',
+    };
   } finally {
     await runtime.stop();
   }
@@ -74,8 +78,8 @@ export async function runCartCost(options: { carts: number }): Promise<CaseUsage
       runtime,
       phones.map((phone) => seedProfile(phone, 'eligible', START)),
     );
-    runtime.dynamo.meter.enabled = true;
-    const before = snapshot(runtime);
+    await runtime.dynamo.meter.setEnabled(true);
+    const before = await snapshot(runtime);
     for (const [i, phone] of phones.entries()) {
       const response = await runtime.call('POST', '/v1/events', {
         type: 'CartAbandoned',
@@ -100,7 +104,7 @@ export async function runCartCost(options: { carts: number }): Promise<CaseUsage
     await runtime.settle();
     const texts = runtime.sms.outbox.filter((m) => phones.includes(m.to)).length;
     if (texts !== phones.length) throw new Error(`expected ${phones.length} cart texts, got ${texts}`);
-    return { usage: difference(snapshot(runtime), before), units: phones.length, unitName: 'carts' };
+    return { usage: difference(await snapshot(runtime), before), units: phones.length, unitName: 'carts' };
   } finally {
     await runtime.stop();
   }
@@ -124,7 +128,7 @@ export interface InboundUsage {
 export async function runInboundCost(options: { perKeyword: number }): Promise<InboundUsage[]> {
   const runtime = await startBenchRuntime({ messagesPerSecond: 100, config: NO_WELCOME });
   try {
-    runtime.dynamo.meter.enabled = true;
+    await runtime.dynamo.meter.setEnabled(true);
     const keywords = ['JOIN', 'YES', 'HELP', 'STOP'];
     const sums = new Map<string, { handler: Usage[]; total: Usage[]; clean: boolean }>();
     for (const phone of phoneNumbers('206', options.perKeyword, 9000)) {
@@ -154,11 +158,11 @@ export async function runInboundCost(options: { perKeyword: number }): Promise<I
 
 async function measureInbound(runtime: BenchRuntime, phone: string, keyword: string) {
   await runtime.settle();
-  const before = snapshot(runtime);
+  const before = await snapshot(runtime);
   await runtime.text(phone, keyword);
-  const afterHandler = snapshot(runtime);
+  const afterHandler = await snapshot(runtime);
   await runtime.settle();
-  const after = snapshot(runtime);
+  const after = await snapshot(runtime);
   const handler = difference(afterHandler, before);
   const clean = Object.keys(handler.lambda).every((id) => id === 'inboundSms' || id === 'flowStarter');
   return { handler, total: difference(after, before), clean };

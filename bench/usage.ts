@@ -35,7 +35,7 @@ export interface Usage {
   texts: { sms: number; mms: number; smsSegments: number };
 }
 
-export function snapshot(runtime: LocalRuntime): Usage {
+export async function snapshot(runtime: LocalRuntime): Promise<Usage> {
   const lambda: Record<string, LambdaUsage> = {};
   let apiRequests = 0;
   for (const [id, stats] of runtime.lambdas.stats) {
@@ -55,7 +55,7 @@ export function snapshot(runtime: LocalRuntime): Usage {
     }
   }
   return {
-    dynamo: Object.fromEntries([...runtime.dynamo.meter.snapshot()]),
+    dynamo: Object.fromEntries(await runtime.dynamo.meter.snapshot()),
     lambda,
     stepFunctions: { executions: runtime.stepFunctions.executions.size, transitions },
     sqs: Object.fromEntries(runtime.sqs.requests),

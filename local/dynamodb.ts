@@ -1,9 +1,12 @@
 /**
- * DynamoDB for the local runtime: dynalite (the DynamoDB wire protocol over LevelDB), with the tables
- * created from the same definitions CDK deploys (lib/catalog.ts).
+ * DynamoDB for the local runtime: dynalite (the DynamoDB wire protocol over LevelDB) on a worker
+ * thread of its own (local/dynamo-thread.ts), with the tables created from the same definitions CDK
+ * deploys (lib/catalog.ts).
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -12,37 +15,71 @@ import {
   type GlobalSecondaryIndex,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { tables, type TableDefinition, type TableId } from '../lib/catalog';
-import { DynamoMeter } from './dynamo-meter';
+import type { DynamoUsage } from './dynamo-meter';
+import type { DynamoThreadData, DynamoThreadMessage, DynamoThreadRequest } from './dynamo-thread';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** The meter on the DynamoDB thread (local/dynamo-meter.ts), for the benchmark. Off until enabled. */
+export interface DynamoMeterControl {
+  setEnabled(enabled: boolean): Promise<void>;
+  reset(): Promise<void>;
+  /** Usage so far by `<Operation> <table>`, e.g. `PutItem optline-local-messages`. */
+  snapshot(): Promise<Map<string, DynamoUsage>>;
+}
 
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly tableNames: Record<TableId, string>;
-  /** Request and capacity counts for the benchmark (off until `meter.enabled` is set). */
-  readonly meter: DynamoMeter;
+  /** Request and capacity counts for the benchmark (off until enabled). */
+  readonly meter: DynamoMeterControl;
   stop(): Promise<void>;
 }
 
 export async function startDynamo(options: { dataDir?: string; prefix: string }): Promise<LocalDynamo> {
-  const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const indexKeys = new Map<string, string[][]>();
+  const indexKeys: [string, string[][]][] = [];
   for (const [id, definition] of Object.entries(tables) as [TableId, TableDefinition][]) {
-    indexKeys.set(
+    indexKeys.push([
       `${options.prefix}-${id}`,
       definition.indexes.map((index) => [
         index.partitionKey.name,
         ...(index.sortKey ? [index.sortKey.name] : []),
       ]),
-    );
+    ]);
   }
-  const meter = new DynamoMeter(indexKeys);
-  meter.attach(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  const workerData: DynamoThreadData = {
+    entry: resolve(__dirname, 'dynamo-thread.ts'),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    indexKeys,
+  };
+  const worker = new Worker(resolve(__dirname, 'thread-entry.cjs'), { workerData });
+  // The runtime's stop() ends it; a process that exits without stopping is not held open by it.
+  worker.unref();
+  const pending = new Map<number, (value: unknown) => void>();
+  let nextId = 0;
+  const port = await new Promise<number>((resolvePort, reject) => {
+    worker.on('message', (message: DynamoThreadMessage) => {
+      if (message.type === 'listening') resolvePort(message.port);
+      else if (message.type === 'failed') reject(new Error(`DynamoDB thread: ${message.error}`));
+      else {
+        pending.get(message.id)?.(message.value);
+        pending.delete(message.id);
+      }
+    });
+    worker.once('error', reject);
   });
-  const { port } = server.address() as AddressInfo;
+  const ask = (request: DistributiveOmit<DynamoThreadRequest, 'id'>): Promise<unknown> =>
+    new Promise((resolveReply) => {
+      const id = nextId++;
+      pending.set(id, resolveReply);
+      worker.postMessage({ ...request, id });
+    });
+  const meter: DynamoMeterControl = {
+    setEnabled: async (enabled) => void (await ask({ type: 'meter', enabled })),
+    reset: async () => void (await ask({ type: 'reset' })),
+    snapshot: async () => new Map((await ask({ type: 'snapshot' })) as [string, DynamoUsage][]),
+  };
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     endpoint,
@@ -61,7 +98,10 @@ export async function startDynamo(options: { dataDir?: string; prefix: string })
     endpoint,
     tableNames,
     meter,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: async () => {
+      await ask({ type: 'stop' });
+      await worker.terminate();
+    },
   };
 }
 

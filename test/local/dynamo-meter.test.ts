@@ -16,7 +16,8 @@ describe('DynamoDB meter', () => {
     at: '2026-01-01T00:00:00.000Z',
     body: 'x'.repeat(bodyBytes),
   });
-  const usage = (operation: string, table: string) => dynamo.meter.usage.get(`${operation} ${table}`);
+  const usage = async (operation: string, table: string) =>
+    (await dynamo.meter.snapshot()).get(`${operation} ${table}`);
 
   beforeAll(async () => {
     dynamo = await startDynamo({ prefix: 'meter-test' });
@@ -32,21 +33,21 @@ describe('DynamoDB meter', () => {
     client.destroy();
     await dynamo.stop();
   });
-  beforeEach(() => {
-    dynamo.meter.enabled = true;
-    dynamo.meter.reset();
+  beforeEach(async () => {
+    await dynamo.meter.setEnabled(true);
+    await dynamo.meter.reset();
   });
 
   it('counts nothing while disabled', async () => {
-    dynamo.meter.enabled = false;
+    await dynamo.meter.setEnabled(false);
     await client.send(new PutCommand({ TableName: messages(), Item: message('m-0', 10) }));
-    expect(dynamo.meter.usage.size).toBe(0);
+    expect((await dynamo.meter.snapshot()).size).toBe(0);
   });
 
   it('counts a write in 1 KB units, once more for an index whose keys the item carries', async () => {
     await client.send(new PutCommand({ TableName: messages(), Item: message('m-1', 1500) }));
     // 1.5 KB: 2 units in the table and 2 in the byPhone index (projection ALL).
-    expect(usage('PutItem', messages())).toEqual({
+    expect(await usage('PutItem', messages())).toEqual({
       requests: 1,
       errors: 0,
       conditionalCheckFailures: 0,
@@ -56,7 +57,7 @@ describe('DynamoDB meter', () => {
     });
     // Not a marketing subscriber: no marketingShard, so not in the sparse index.
     await client.send(new PutCommand({ TableName: profiles(), Item: { phone: '+12065550100', a: 'b' } }));
-    expect(usage('PutItem', profiles())).toMatchObject({ writeUnits: 1, indexWriteUnits: 0 });
+    expect(await usage('PutItem', profiles())).toMatchObject({ writeUnits: 1, indexWriteUnits: 0 });
   });
 
   it('counts reads in 4 KB units, halved when eventually consistent, and hides the figure from the caller', async () => {
@@ -67,7 +68,7 @@ describe('DynamoDB meter', () => {
     await client.send(new GetCommand({ TableName: messages(), Key: { messageId: 'm-2' } }));
     expect(strong.Item?.messageId).toBe('m-2');
     expect(strong.ConsumedCapacity).toBeUndefined();
-    expect(usage('GetItem', messages())).toMatchObject({ requests: 2, readUnits: 1.5, writeUnits: 0 });
+    expect(await usage('GetItem', messages())).toMatchObject({ requests: 2, readUnits: 1.5, writeUnits: 0 });
 
     const asked = await client.send(
       new GetCommand({ TableName: messages(), Key: { messageId: 'm-2' }, ReturnConsumedCapacity: 'TOTAL' }),
@@ -83,7 +84,7 @@ describe('DynamoDB meter', () => {
         ExpressionAttributeValues: { ':p': '+12065550199' },
       }),
     );
-    expect(usage('Query', dynamo.tableNames.consentLog)).toMatchObject({ requests: 1, readUnits: 0.5 });
+    expect(await usage('Query', dynamo.tableNames.consentLog)).toMatchObject({ requests: 1, readUnits: 0.5 });
   });
 
   it('charges a failed conditional write and counts it as an error', async () => {
@@ -97,7 +98,7 @@ describe('DynamoDB meter', () => {
         }),
       ),
     ).rejects.toThrow(/conditional/i);
-    expect(usage('PutItem', messages())).toMatchObject({
+    expect(await usage('PutItem', messages())).toMatchObject({
       requests: 2,
       errors: 1,
       conditionalCheckFailures: 1,
