@@ -6,7 +6,7 @@
  *
  * Latencies in AWS are assumptions (from memory, typical same-region figures), not measurements:
  * a 500-item Query page of the subscriber index 25 ms, a SendMessageBatch 15 ms, a delivery-events
- * invocation 40 ms. Quotas are AWS defaults; each names its source or says "from memory". Pages:
+ * invocation 20 ms plus 3 ms per event of its batch (16 recorded at once, a few writes each). Quotas are AWS defaults; each names its source or says "from memory". Pages:
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html,
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html,
  * https://docs.aws.amazon.com/sms-voice/latest/userguide/sms-limitations-mps.html.
@@ -19,7 +19,8 @@ import { dynamoTotals, type Usage } from './usage';
 const QUERY_PAGE_MS = 25;
 const QUERY_PAGE_ITEMS = 500;
 const SEND_BATCH_MS = 15;
-const DELIVERY_INVOCATION_MS = 40;
+const DELIVERY_INVOCATION_MS = 20;
+const DELIVERY_EVENT_MS = 3;
 const SENDING_WINDOW_HOURS = 13; // 08:00–21:00 local (quietHours default, TCPA)
 
 export interface Quota {
@@ -104,7 +105,10 @@ function scenario(per: PerMessage, subscribers: number, mps: number, label: stri
   const estimateSeconds = (pages * QUERY_PAGE_MS) / 1000;
   const dispatchSeconds = (pages * (QUERY_PAGE_MS + SEND_BATCH_MS)) / 1000;
   const sender = queues.campaignSends;
-  const deliveryConcurrency = Math.ceil(mps * per.deliveryInvocations * (DELIVERY_INVOCATION_MS / 1000));
+  // Invocations a second × seconds each (the fixed part, then every event of the batch).
+  const deliveryConcurrency = Math.ceil(
+    (mps * (per.deliveryInvocations * DELIVERY_INVOCATION_MS + DELIVERY_EVENT_MS)) / 1000,
+  );
   const peakLambdaConcurrency = sender.maxConcurrency + deliveryConcurrency + 1;
   const messagesWrites = per.messagesTableWriteUnits * mps;
   const campaignItemWritesPerSecond = per.campaignItemWriteUnits * mps;

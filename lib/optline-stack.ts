@@ -14,8 +14,11 @@ import {
   COMMON_ENV,
   EVENT_BUS_BASE_NAME,
   functions,
+  queues,
   type FunctionDefinition,
   type FunctionId,
+  type QueueDefinition,
+  type QueueId,
 } from './catalog';
 import type { DeploymentConfig } from './config';
 import { flowTemplateWarnings } from './template-lint';
@@ -164,14 +167,20 @@ export class OptlineStack extends Stack {
     });
     this.deadLetterQueues.SchedulerDlq = this.scheduling.deadLetterQueue;
 
-    const deliveryDlq = deadLetterQueue(this, 'DeliveryEventsDlq', {
+    // Events SNS could not hand to the delivery-events queue (the queue's own DLQ holds the ones the
+    // function could not record).
+    const deliveryDlq = deadLetterQueue(this, 'DeliveryEventsTopicDlq', {
       encryptionKey: this.key,
       retain: protect,
     });
-    this.deadLetterQueues.DeliveryEventsDlq = deliveryDlq;
-    for (const functionId of idsWithTrigger('delivery-events')) {
+    this.deadLetterQueues.DeliveryEventsTopicDlq = deliveryDlq;
+    // The configuration set's topic feeds the queues that subscribe to it, raw: a message body is the
+    // End User Messaging event itself. Deliveries SNS cannot make go to the dead-letter queue.
+    for (const [queueId, definition] of Object.entries(queues) as [QueueId, QueueDefinition][]) {
+      if (definition.subscribesTo !== 'delivery-events') continue;
       this.messaging.deliveryEventsTopic.addSubscription(
-        new snsSubscriptions.LambdaSubscription(this.lambdas.functions[functionId], {
+        new snsSubscriptions.SqsSubscription(this.queues.queues[queueId], {
+          rawMessageDelivery: true,
           deadLetterQueue: deliveryDlq,
         }),
       );

@@ -62,6 +62,12 @@ export interface LocalRuntimeOptions {
   readonly logLevel?: string;
   /** Repository root (where lib/, lambdas/ and statemachines/ are). */
   readonly root?: string;
+  /**
+   * How long a function keeps the current origination identity after reading it (default 0: a
+   * number change is seen by the very next send; deployed functions keep it 60 s, and the benchmark
+   * runs with that to count the requests AWS would serve).
+   */
+  readonly currentIdentityCacheSeconds?: number;
 }
 
 export interface LocalRuntime {
@@ -101,10 +107,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   const deliveries = new DeliveryReports({
     clock,
-    region: LOCAL_REGION,
-    account: LOCAL_ACCOUNT,
-    deliver: async (event) => {
-      for (const id of functionsWithTrigger('delivery-events')) await lambdas.invoke(id, event);
+    // The topic's subscriptions: the catalog's queues fed by it (raw message delivery).
+    deliver: (message) => {
+      for (const [id, definition] of Object.entries(queues) as [QueueId, QueueDefinition][]) {
+        if (definition.subscribesTo === 'delivery-events') sqs.deliverFromTopic(`${prefix}-${id}`, message);
+      }
     },
   });
   const sms = new SmsVoiceEmulator({
@@ -223,7 +230,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   env.SCHEDULER_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/optline-local-scheduler`;
   env.SCHEDULE_GROUP = `${prefix}-schedules`;
   // After a number change, every send sees the new identity at once (AWS: within a minute).
-  env.CURRENT_IDENTITY_CACHE_SECONDS = '0';
+  env.CURRENT_IDENTITY_CACHE_SECONDS = String(options.currentIdentityCacheSeconds ?? 0);
   env[COMMON_ENV.mps] = String(options.messagesPerSecond ?? config.origination.messagesPerSecond);
   Object.assign(process.env, env);
   resetClients();

@@ -1,14 +1,17 @@
-/** SNS (configuration set event destination) → message status, profile error state, campaign counters. */
+/**
+ * SQS (the configuration set's event destination topic, raw) → message status, profile error state,
+ * campaign counters, in batches; records that could not be recorded go back to the queue.
+ */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { SNSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DeliveryEventSchema } from '../domain/delivery-events';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
-import { recordDeliveryEvent, type DeliveryDeps } from '../services/engagement';
+import { recordDeliveryEvents, type DeliveryDeps, type QueuedDeliveryEvent } from '../services/engagement';
 import { logger } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
 
@@ -24,23 +27,29 @@ function dependencies(): DeliveryDeps {
   return deps;
 }
 
-async function receive(event: SNSEvent): Promise<void> {
+async function receive(event: SQSEvent): Promise<SQSBatchResponse> {
+  const batch: QueuedDeliveryEvent[] = [];
   for (const record of event.Records) {
     let payload: unknown;
     try {
-      payload = JSON.parse(record.Sns.Message);
+      payload = JSON.parse(record.body);
     } catch {
-      logger.error('Delivery event is not JSON; dropped', { snsMessageId: record.Sns.MessageId });
+      // Not retried: the same bytes would fail the same way.
+      logger.error('Delivery event is not JSON; dropped', { sqsMessageId: record.messageId });
       continue;
     }
     const parsed = DeliveryEventSchema.safeParse(payload);
     if (!parsed.success) {
-      logger.error('Delivery event has an unexpected shape; dropped', { snsMessageId: record.Sns.MessageId });
+      logger.error('Delivery event has an unexpected shape; dropped', { sqsMessageId: record.messageId });
       continue;
     }
-    const outcome = await recordDeliveryEvent(dependencies(), parsed.data);
-    logger.debug('Delivery event recorded', { eventType: parsed.data.eventType, ...outcome });
+    batch.push({ id: record.messageId, event: parsed.data });
   }
+  const { failedIds, uncounted, unpublished } = await recordDeliveryEvents(dependencies(), batch);
+  if (failedIds.length > 0) logger.warn('Delivery events to retry', { count: failedIds.length });
+  if (uncounted.length > 0) logger.error('Campaign counters not updated', { campaignIds: uncounted });
+  if (unpublished > 0) logger.error('Delivery bus events not published', { count: unpublished });
+  return { batchItemFailures: failedIds.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
 export const handler = middy(receive)

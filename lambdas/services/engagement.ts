@@ -11,6 +11,7 @@ import type { EventPublisher } from '../adapters/event-publisher';
 import type { LinkStore } from '../adapters/link-store';
 import type { MessageStore } from '../adapters/message-store';
 import type { ProfileStore } from '../adapters/profile-store';
+import { forEachLimited } from './pacer';
 
 /** Orders within this long after a click count for the clicked message's campaign or flow. */
 export const ATTRIBUTION_WINDOW_MS = 5 * 24 * 3600 * 1000;
@@ -69,12 +70,82 @@ export interface DeliveryDeps {
   readonly events: EventPublisher;
 }
 
-/** One configuration-set event: message status, the number's error state, campaign counters. */
-export async function recordDeliveryEvent(deps: DeliveryDeps, event: DeliveryEvent) {
+/** A delivery event as the queue delivered it: `id` names it in a partial batch failure. */
+export interface QueuedDeliveryEvent {
+  readonly id: string;
+  readonly event: DeliveryEvent;
+}
+
+type Outcome =
+  | { readonly outcome: 'ignored'; readonly reason: string }
+  | { readonly outcome: 'duplicate' }
+  | { readonly outcome: 'delivered' }
+  | { readonly outcome: 'failed'; readonly kind: string };
+
+/** Events recorded at once (each is a conditional write on its own message). */
+const PARALLEL_EVENTS = 16;
+
+/**
+ * A batch of configuration-set events: each message's status and its number's error state, then
+ * the campaign counters (one atomic add per campaign for the whole batch) and the bus events.
+ * A repeated or late event changes nothing (the status transition is conditional). Events whose
+ * recording failed are returned for the queue to redeliver; the others' counters are still added.
+ * Counters are as exact as the writes: a counter add that fails after the statuses were recorded is
+ * reported in `uncounted` (the message statuses stay exact).
+ */
+export async function recordDeliveryEvents(
+  deps: DeliveryDeps,
+  batch: readonly QueuedDeliveryEvent[],
+): Promise<{ failedIds: string[]; outcomes: Outcome[]; uncounted: string[]; unpublished: number }> {
+  const counters = new Map<string, { delivered: number; failed: number }>();
+  const published: DomainEvent[] = [];
+  const failedIds: string[] = [];
+  const outcomes: Outcome[] = [];
+  await forEachLimited(batch, PARALLEL_EVENTS, async ({ id, event }) => {
+    try {
+      const recorded = await recordStatus(deps, event);
+      outcomes.push(recorded.outcome);
+      if (recorded.campaignId && recorded.counter) {
+        const entry = counters.get(recorded.campaignId) ?? { delivered: 0, failed: 0 };
+        entry[recorded.counter] += 1;
+        counters.set(recorded.campaignId, entry);
+      }
+      if (recorded.event) published.push(recorded.event);
+    } catch {
+      failedIds.push(id);
+    }
+  });
+  // The statuses are recorded: a redelivery would find them and count nothing, so a counter or
+  // publish failure is reported (and logged by the caller) rather than failing the batch.
+  const campaignIds = [...counters.keys()];
+  const writes = await Promise.allSettled(
+    campaignIds.map((campaignId) => deps.campaigns.addCounters(campaignId, counters.get(campaignId)!)),
+  );
+  const uncounted = campaignIds.filter((_, i) => writes[i]?.status === 'rejected');
+  let unpublished = 0;
+  try {
+    await deps.events.publish(published);
+  } catch {
+    unpublished = published.length;
+  }
+  return { failedIds, outcomes, uncounted, unpublished };
+}
+
+/** One event's message status and number error state; the counter and bus event it calls for. */
+async function recordStatus(
+  deps: DeliveryDeps,
+  event: DeliveryEvent,
+): Promise<{
+  outcome: Outcome;
+  campaignId?: string;
+  counter?: 'delivered' | 'failed';
+  event?: DomainEvent;
+}> {
   const messageId = event.context?.messageId;
-  if (!messageId) return { outcome: 'ignored', reason: 'not an Optline message' } as const;
+  if (!messageId) return { outcome: { outcome: 'ignored', reason: 'not an Optline message' } };
   const verdict = classifyDeliveryEvent(event.eventType);
-  if (verdict.kind === 'intermediate') return { outcome: 'ignored', reason: 'intermediate status' } as const;
+  if (verdict.kind === 'intermediate')
+    return { outcome: { outcome: 'ignored', reason: 'intermediate status' } };
   const now = deps.clock.now().toISOString();
   const at = new Date(event.eventTimestamp).toISOString();
   const record =
@@ -86,13 +157,15 @@ export async function recordDeliveryEvent(deps: DeliveryDeps, event: DeliveryEve
           'failed',
           event.eventType,
         );
-  // A repeated or late event changes nothing (the transition is conditional).
-  if (!record) return { outcome: 'duplicate' } as const;
+  if (!record) return { outcome: { outcome: 'duplicate' } };
   countMetric(verdict.kind === 'delivered' ? 'MessagesDelivered' : 'MessagesFailed');
+  const campaign = record.campaignId ? { campaignId: record.campaignId } : {};
   if (verdict.kind === 'delivered') {
-    if (record.campaignId) await deps.campaigns.addCounters(record.campaignId, { delivered: 1 });
-    await deps.events.publish([
-      {
+    return {
+      outcome: { outcome: 'delivered' },
+      ...campaign,
+      counter: 'delivered',
+      event: {
         type: 'MessageDelivered',
         at,
         detail: {
@@ -102,10 +175,8 @@ export async function recordDeliveryEvent(deps: DeliveryDeps, event: DeliveryEve
           campaignId: record.campaignId ?? null,
         },
       },
-    ]);
-    return { outcome: 'delivered' } as const;
+    };
   }
-  if (record.campaignId) await deps.campaigns.addCounters(record.campaignId, { failed: 1 });
   if (verdict.kind === 'temporary' || verdict.kind === 'permanent') {
     await deps.profiles.setDeliveryError(
       record.phone,
@@ -113,8 +184,11 @@ export async function recordDeliveryEvent(deps: DeliveryDeps, event: DeliveryEve
       now,
     );
   }
-  await deps.events.publish([
-    {
+  return {
+    outcome: { outcome: 'failed', kind: verdict.kind },
+    ...campaign,
+    counter: 'failed',
+    event: {
       type: 'MessageFailed',
       at,
       detail: {
@@ -126,6 +200,5 @@ export async function recordDeliveryEvent(deps: DeliveryDeps, event: DeliveryEve
         campaignId: record.campaignId ?? null,
       },
     },
-  ]);
-  return { outcome: 'failed', kind: verdict.kind } as const;
+  };
 }

@@ -68,7 +68,6 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
  */
 export const ASYNC_TRIGGERS: ReadonlySet<FunctionDefinition['trigger']['kind']> = new Set([
   'inbound-sms',
-  'delivery-events',
   'event-rule',
   'schedule',
 ]);

@@ -60,11 +60,16 @@ export class Queues extends Construct {
               batchSize: definition.batchSize,
               reportBatchItemFailures: true,
               maxConcurrency: definition.maxConcurrency,
+              ...(definition.maximumBatchingWindowSeconds
+                ? { maxBatchingWindow: Duration.seconds(definition.maximumBatchingWindowSeconds) }
+                : {}),
             }),
           );
           // A consumer that re-enqueues (deferred recipients) also needs to send.
-          queue.grantSendMessages(lambdaFn);
-          lambdaFn.addEnvironment(definition.envVar, queue.queueUrl);
+          if (fn.sendsTo?.includes(queueId) || !definition.subscribesTo) {
+            queue.grantSendMessages(lambdaFn);
+            lambdaFn.addEnvironment(definition.envVar, queue.queueUrl);
+          }
         }
         if (fn.sendsTo?.includes(queueId)) {
           queue.grantSendMessages(lambdaFn);

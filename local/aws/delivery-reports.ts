@@ -4,17 +4,13 @@
  * streams (https://docs.aws.amazon.com/sms-voice/latest/userguide/configuration-sets-event-format.html).
  * Every text is delivered unless a test says otherwise per number (`outcomes`).
  */
-import type { SNSEvent } from 'aws-lambda';
 import type { Clock } from '../../lambdas/domain/clock';
 import type { OutboxMessage } from './sms-voice';
-import { snsNotificationEvent } from './sns-notification';
 
 export interface DeliveryReportsOptions {
   readonly clock: Clock;
-  readonly region: string;
-  readonly account: string;
-  /** The topic's subscribers. */
-  readonly deliver: (event: SNSEvent) => Promise<void>;
+  /** Publishes one event to the topic (its subscribers: queues with raw message delivery). */
+  readonly deliver: (message: string) => Promise<void> | void;
   /** Real milliseconds between acceptance and the carrier's report. */
   readonly delayMs?: number;
 }
@@ -53,15 +49,7 @@ export class DeliveryReports {
         context: message.context,
         totalMessageParts: 1,
       };
-      await this.options.deliver(
-        snsNotificationEvent({
-          topicName: 'optline-delivery-events',
-          message: payload,
-          at: new Date(now).toISOString(),
-          region: this.options.region,
-          account: this.options.account,
-        }),
-      );
+      await this.options.deliver(JSON.stringify(payload));
       this.published += 1;
     })().catch((error: unknown) => {
       this.failures.push(String(error));

@@ -14,13 +14,18 @@
  * - The event source mapping: up to `maxConcurrency` invocations at once, each with up to `batchSize`
  *   visible messages in the Lambda SQS event shape; ReportBatchItemFailures semantics (listed records
  *   are retried, the others deleted; a thrown error, or a response naming a record that is not in the
- *   batch, retries the whole batch).
+ *   batch, retries the whole batch); a batching window (the mapping waits for a full batch at most that
+ *   long once a message is visible).
+ * - An SNS subscription with raw message delivery (`deliverFromTopic`): the published text is the body.
  *
  * Simplified for local use:
  * - LOCAL ACCELERATION: a message whose invocation failed becomes visible again `redeliveryDelayMs`
  *   after the invocation returns (default 1000 ms of real time), not after the queue's visibility
  *   timeout (960 s for campaignSends), so that retries and the way to the DLQ don't make tests and
  *   benchmarks wait minutes. Retry order, receive counts and redrive are unchanged.
+ * - LOCAL ACCELERATION: the batching window is at most 100 ms of real time (AWS: up to the
+ *   configured seconds), so that tests waiting for delivery reports don't wait a second each time;
+ *   under load batches fill before it ends either way.
  * - Messages held by a running invocation stay invisible until it returns, however long it runs (AWS
  *   would make them visible again once the visibility timeout passes; the catalog keeps that timeout
  *   above the function timeout so it does not happen there either).
@@ -28,7 +33,7 @@
  *   (SentTimestamp, ApproximateFirstReceiveTimestamp, CreatedTimestamp) come from the virtual clock,
  *   which is the time the handlers see.
  * - Standard queues only, each message delivered once per receive in send order (AWS: at least once,
- *   best-effort order); no FIFO, retention expiry, purge rate limit, batching window, poller scaling,
+ *   best-effort order); no FIFO, retention expiry, purge rate limit, poller scaling,
  *   ChangeMessageVisibility or Delete/ChangeMessageVisibilityBatch. MessageGroupId and
  *   MessageDeduplicationId are accepted and ignored.
  * - 256 KiB per message and per batch: the classic limit. Queues can now be configured for 1 MiB, so
@@ -53,6 +58,8 @@ const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 const MAX_MESSAGE_ATTRIBUTES = 10;
 /** SQS's default, used for the dead-letter queues (the catalog configures only the source queues). */
 const DLQ_VISIBILITY_TIMEOUT_SECONDS = 30;
+/** Local acceleration: the longest an event source mapping waits to fill a batch (real ms). */
+const MAX_LOCAL_BATCHING_WINDOW_MS = 100;
 /** The `SenderId` of every local message (AWS: the sender's IAM user or role id). */
 const LOCAL_SENDER_ID = 'AROALOCALOPTLINE0000:local';
 /** Characters SQS accepts in a body: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
@@ -163,6 +170,8 @@ interface Poller {
   readonly consumer: (event: SQSEvent) => Promise<unknown>;
   readonly batchSize: number;
   readonly maxConcurrency: number;
+  /** Real ms to wait for a full batch once a message is visible. */
+  readonly batchingWindowMs: number;
   running: boolean;
   workers: Promise<void>[];
   /** Consumer invocations running now. */
@@ -202,8 +211,8 @@ export class SqsEmulator {
   /** SQS API calls served, by operation (`SendMessageBatch` …), for the benchmark's cost model. */
   readonly requests = new Map<string, number>();
   /**
-   * The SQS calls the event source mapping would make for the work done: one `ReceiveMessage` per
-   * invocation and one `DeleteMessageBatch` per invocation that deleted records. AWS pollers also
+   * The SQS calls the event source mapping would make for the work done: a `ReceiveMessage` per 10
+   * records of an invocation and a `DeleteMessageBatch` per 10 records it deleted. AWS pollers also
    * long-poll while idle; those calls depend on wall time, not on work, and are not counted.
    */
   readonly pollerRequests = new Map<string, number>();
@@ -251,6 +260,10 @@ export class SqsEmulator {
           consumer,
           batchSize: definition.batchSize,
           maxConcurrency: Math.max(1, definition.maxConcurrency),
+          batchingWindowMs: Math.min(
+            MAX_LOCAL_BATCHING_WINDOW_MS,
+            (definition.maximumBatchingWindowSeconds ?? 0) * 1000,
+          ),
           running: false,
           workers: [],
           inFlight: 0,
@@ -292,6 +305,17 @@ export class SqsEmulator {
     const queue = this.queues.get(name);
     if (!queue) throw new Error(`no local queue ${name}`);
     return this.depthOf(queue);
+  }
+
+  /**
+   * A message from an SNS topic the queue subscribes to with raw message delivery: the body is the
+   * published text. Counted as the SendMessage SQS bills for it.
+   */
+  deliverFromTopic(name: string, body: string): void {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`no local queue ${name}`);
+    increment(this.requests, 'SendMessage');
+    this.enqueue(queue, { body, attributes: {}, delaySeconds: 0, bytes: Buffer.byteLength(body) });
   }
 
   /** Starts the event source mappings: `maxConcurrency` pollers per queue with a consumer. */
@@ -743,6 +767,11 @@ export class SqsEmulator {
 
   private async poll(poller: Poller): Promise<void> {
     while (poller.running) {
+      if (poller.batchingWindowMs > 0) {
+        await this.fillBatch(poller);
+        // Stopped while waiting: stop() has already woken the queue's waiters.
+        if (!poller.running) break;
+      }
       const batch = this.take(poller.queue, poller.batchSize);
       if (batch.length === 0) {
         // The take may have moved the last messages to the DLQ.
@@ -754,11 +783,22 @@ export class SqsEmulator {
     }
   }
 
+  /** The batching window: once a message is visible, waits for a full batch or the window's end. */
+  private async fillBatch(poller: Poller): Promise<void> {
+    const { queue } = poller;
+    if (this.depthOf(queue).visible === 0) return;
+    const deadline = Date.now() + poller.batchingWindowMs;
+    while (poller.running && this.depthOf(queue).visible < poller.batchSize && Date.now() < deadline) {
+      await this.waitForMessage(queue, deadline - Date.now());
+    }
+  }
+
   private async invoke(poller: Poller, batch: StoredMessage[]): Promise<void> {
     const { queue } = poller;
     poller.inFlight += 1;
     increment(this.invocations, queue.name);
-    increment(this.pollerRequests, 'ReceiveMessage');
+    // ReceiveMessage returns at most 10 messages: a larger batch took that many calls to gather.
+    increment(this.pollerRequests, 'ReceiveMessage', Math.ceil(batch.length / MAX_BATCH_ENTRIES));
     let failed: ReadonlySet<string> | 'all';
     try {
       const result = await poller.consumer({ Records: batch.map((message) => this.record(queue, message)) });
@@ -783,7 +823,8 @@ export class SqsEmulator {
         deleted += 1;
       }
     }
-    if (deleted > 0) increment(this.pollerRequests, 'DeleteMessageBatch');
+    if (deleted > 0)
+      increment(this.pollerRequests, 'DeleteMessageBatch', Math.ceil(deleted / MAX_BATCH_ENTRIES));
     if (retried > 0) this.scheduleWake(queue, now + this.redeliveryDelayMs);
     poller.inFlight -= 1;
     this.signalChange();
@@ -1007,6 +1048,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function increment(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
+function increment(counts: Map<string, number>, key: string, by = 1): void {
+  counts.set(key, (counts.get(key) ?? 0) + by);
 }

@@ -118,6 +118,30 @@ describe('campaign run', () => {
     expect(view.state).toBe('dispatched');
   });
 
+  it('records delivery reports in batches, and a repeated report changes nothing', async () => {
+    // 240 reports through the delivery-events queue: far fewer invocations than reports.
+    const invocations = runtime.lambdas.stats.get('deliveryEvents')?.invocations ?? 0;
+    expect(invocations).toBeGreaterThan(0);
+    expect(invocations).toBeLessThan(240 / 4);
+    // SNS delivers at least once: the same reports again (raw, as the subscription delivers them).
+    for (const text of campaignTexts().slice(0, 20)) {
+      runtime.sqs.deliverFromTopic(
+        'optline-local-deliveryEvents',
+        JSON.stringify({
+          eventType: 'TEXT_DELIVERED',
+          eventTimestamp: runtime.clock.now().getTime(),
+          messageId: text.messageId,
+          destinationPhoneNumber: text.to,
+          context: text.context,
+        }),
+      );
+    }
+    await runtime.settle();
+    const view = await campaign(created.campaignId);
+    expect(view.counters).toMatchObject({ sent: 240, delivered: 240, failed: 0 });
+    expect(runtime.sqs.depth('optline-local-deliveryEvents-dlq').visible).toBe(0);
+  });
+
   it('replaces links with per-recipient short links that redirect and count clicks', async () => {
     const [first, second] = campaignTexts();
     const code = first?.body.match(/\/r\/([0-9A-Za-z]+)/)?.[1];

@@ -54,12 +54,26 @@ describe('campaign infrastructure', () => {
     });
   });
 
-  it('feeds delivery events from the configuration set topic to the delivery-events function', () => {
+  it('feeds delivery events from the configuration set topic to a queue the function drains in batches', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'lambda',
+      Protocol: 'sqs',
+      RawMessageDelivery: true,
       TopicArn: { Ref: Match.stringLikeRegexp('DeliveryEventsTopic') },
-      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeliveryEvents'), 'Arn'] },
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('QueuesDeliveryEvents'), 'Arn'] },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
     });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('DeliveryEvents') },
+      BatchSize: queues.deliveryEvents.batchSize,
+      MaximumBatchingWindowInSeconds: queues.deliveryEvents.maximumBatchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // No direct topic → function subscription is left behind.
+    expect(
+      Object.values(template.findResources('AWS::SNS::Subscription')).filter(
+        (s) => (s.Properties as { Protocol?: string }).Protocol === 'lambda',
+      ),
+    ).toHaveLength(1);
   });
 
   it('tells functions where short links live (the API’s /r route)', () => {

@@ -50,6 +50,7 @@ const QUEUES: Record<string, QueueDefinition> = {
   slow: definition({ batchSize: 2, maxConcurrency: 2 }),
   delayed: definition({}),
   plain: definition({ visibilityTimeoutSeconds: 30 }),
+  windowed: definition({ batchSize: 100, maximumBatchingWindowSeconds: 1, maxConcurrency: 2 }),
 };
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
@@ -208,6 +209,24 @@ describe('local SQS', () => {
     expect((await attributes(url('plain'))).ApproximateNumberOfMessages).toBe('1');
     await client.send(new PurgeQueueCommand({ QueueUrl: url('plain') }));
     expect((await attributes(url('plain'))).ApproximateNumberOfMessages).toBe('0');
+  });
+
+  it('delivers what a topic publishes (raw) and fills batches within the batching window', async () => {
+    const batches: string[][] = [];
+    consumers.set('windowed', async (event) => {
+      batches.push(event.Records.map((record) => record.body));
+    });
+    const requestsBefore = sqs.requests.get('SendMessage') ?? 0;
+    // Published a few milliseconds apart: the mapping waits (locally at most 100 ms) and sends one batch.
+    for (let i = 0; i < 30; i++) {
+      sqs.deliverFromTopic('windowed', JSON.stringify({ eventType: 'TEXT_DELIVERED', n: i }));
+      if (i % 10 === 9) await sleep(5);
+    }
+    await sqs.settle();
+    expect(batches.flat()).toHaveLength(30);
+    expect(batches.length).toBeLessThanOrEqual(2);
+    expect(JSON.parse(batches[0]?.[0] ?? '{}')).toEqual({ eventType: 'TEXT_DELIVERED', n: 0 });
+    expect((sqs.requests.get('SendMessage') ?? 0) - requestsBefore).toBe(30);
   });
 
   it('redelivers only the records listed in batchItemFailures, with ApproximateReceiveCount incremented', async () => {
