@@ -10,7 +10,7 @@ import { runCampaignCost, runCartCost, runInboundCost, runWelcomeCost } from './
 import { runFaults, runThroughput } from './throughput';
 
 export type CaseSpec =
-  | { kind: 'throughput'; recipients: number; mps: number }
+  | { kind: 'throughput'; recipients: number; mps: number; throttleRate?: number }
   | { kind: 'faults'; recipients: number; mps: number }
   | { kind: 'campaignCost'; recipients: number; mps: number }
   | { kind: 'welcomeCost'; subscribers: number }

@@ -22,6 +22,8 @@ const NO_WELCOME = { flows: { welcome: { enabled: false } } };
 export interface ThroughputResult {
   readonly recipients: number;
   readonly mps: number;
+  /** Injected share of throttled sends (0: only the number's MPS throttles). */
+  readonly throttleRate: number;
   /** Wall seconds from the clock move to the last recipient in the outbox. */
   readonly seconds: number;
   readonly idealSeconds: number;
@@ -42,10 +44,16 @@ export interface ThroughputResult {
   readonly seedSeconds: number;
 }
 
-export async function runThroughput(options: { recipients: number; mps: number }): Promise<ThroughputResult> {
+export async function runThroughput(options: {
+  recipients: number;
+  mps: number;
+  /** Share of sends End User Messaging answers with ThrottlingException (injected; default 0). */
+  throttleRate?: number;
+}): Promise<ThroughputResult> {
   const { recipients, mps } = options;
   const runtime = await startBenchRuntime({ messagesPerSecond: mps, config: NO_WELCOME });
   try {
+    runtime.sms.faults.throttleRate = options.throttleRate ?? 0;
     const phones = phoneNumbers('206', recipients);
     const seedStarted = Date.now();
     await seedProfiles(
@@ -86,6 +94,7 @@ export async function runThroughput(options: { recipients: number; mps: number }
     return {
       recipients,
       mps,
+      throttleRate: options.throttleRate ?? 0,
       seconds,
       idealSeconds,
       ratio: seconds / idealSeconds,

@@ -89,7 +89,7 @@ export class DynamoNumberChangeStore implements NumberChangeStore {
 
 /** The identity in use now, read at most once a minute per execution environment. */
 export class CurrentIdentityCache {
-  private cached: { value: CurrentIdentity | undefined; at: number } | undefined;
+  private cached: { value: Promise<CurrentIdentity | undefined>; at: number } | undefined;
 
   constructor(
     private readonly store: Pick<NumberChangeStore, 'current'>,
@@ -99,7 +99,13 @@ export class CurrentIdentityCache {
 
   async get(): Promise<CurrentIdentity | undefined> {
     if (!this.cached || Date.now() - this.cached.at >= this.ttlMs) {
-      this.cached = { value: await this.store.current(), at: Date.now() };
+      // Sends in flight together share one read; a failed read is not kept.
+      const value = this.store.current();
+      const entry = { value, at: Date.now() };
+      this.cached = entry;
+      value.catch(() => {
+        if (this.cached === entry) this.cached = undefined;
+      });
     }
     return this.cached.value;
   }

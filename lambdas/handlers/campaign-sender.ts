@@ -43,7 +43,6 @@ function dependencies(): SenderDeps {
     queue: new SqsQueueSender(),
     queueUrl: requiredEnv('CAMPAIGN_QUEUE_URL'),
     linkBase: requiredEnv('LINK_BASE_URL'),
-    parallelism: 64,
   };
   // Each of the queue's concurrent consumers takes an equal share of the number's throughput.
   const mps = Number(requiredEnv('ORIGINATION_MPS')) / queues.campaignSends.maxConcurrency;

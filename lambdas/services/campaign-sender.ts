@@ -26,8 +26,6 @@ export interface SenderDeps extends SendDeps {
   readonly linkBase: string;
   /** This invocation's share of the identity's messages per second. */
   readonly pacer: Pacer;
-  /** Sends in flight at once (covers End User Messaging latency at the paced rate). */
-  readonly parallelism: number;
 }
 
 export interface QueuedRecipients {
@@ -40,6 +38,24 @@ const THROTTLE_RETRIES = 6;
 const LINK_RETENTION_SECONDS = 180 * 86_400;
 /** How often a long batch re-reads the campaign, so a cancel stops it within a quarter second. */
 const STATE_REFRESH_MS = 250;
+/**
+ * Recipients whose send slots fall within this window are re-read together (one BatchGetItem) the
+ * moment their slots come, then texted: 5 at 100 messages per second, 25 at 500.
+ */
+const SLOT_GROUP_SECONDS = 0.05;
+/** Slot groups in flight at once (covers End User Messaging latency at the paced rate). */
+const GROUPS_IN_FLIGHT = 16;
+
+interface Planned {
+  readonly body: string;
+  readonly links: LinkRecord[];
+}
+
+interface WorkItem {
+  readonly message: QueuedRecipients;
+  readonly index: number;
+  readonly phone: string;
+}
 
 export async function sendCampaignBatch(
   deps: SenderDeps,
@@ -54,7 +70,6 @@ export async function sendCampaignBatch(
     campaigns.set(campaignId, { campaign, checkedAt: Date.now() });
     return campaign;
   };
-  const profiles = await deps.profiles.getMany(batch.flatMap((b) => b.recipients));
   const failed = new Set<string>();
   const counts = new Map<string, { sent: number; skipped: Record<string, number> }>();
   const deferred = new Map<string, { campaignId: string; until: number; phones: string[] }>();
@@ -65,45 +80,39 @@ export async function sendCampaignBatch(
     else entry.skipped[outcome] = (entry.skipped[outcome] ?? 0) + 1;
   };
 
-  const work = batch.flatMap((b) => b.recipients.map((phone) => ({ message: b, phone })));
-  // Short links first, for every recipient about to be texted: a text never points at a missing link.
-  const now = deps.clock.now();
-  const planned = new Map<string, { body: string; links: LinkRecord[] }>();
-  for (const { message, phone } of work) {
-    const campaign = await current(message.campaignId);
-    const profile = profiles.get(phone);
-    if (!campaign || !profile) continue;
-    const rendered = renderTemplate(campaign.body, templateContext(deps.config, profile));
-    const messageId = `campaign#${campaign.campaignId}#${phone}`;
-    const shortened = shortenLinks(rendered, deps.linkBase, campaign.linkSalt, phone);
-    planned.set(messageId, {
-      body: shortened.body,
-      links: shortened.links.map((link) => ({
-        ...link,
-        phone,
-        messageId,
-        campaignId: campaign.campaignId,
-        createdAt: now.toISOString(),
-        expiresAt: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
-      })),
-    });
-  }
-  await deps.links.putAll([...planned.values()].flatMap((p) => p.links));
+  // Bodies and short links per queue message, written before any of its texts goes out (a text never
+  // points at a missing link); the next message is prepared while this one's texts are sent.
+  const plans = new Map<number, Promise<Map<string, Planned>>>();
+  const planFor = (index: number): Promise<Map<string, Planned>> => {
+    let plan = plans.get(index);
+    if (!plan) {
+      plan = planMessage(deps, batch[index]!, current);
+      plans.set(index, plan);
+      // A failed preparation fails that queue message (SQS redelivers it), not the batch.
+      plan.catch(() => undefined);
+    }
+    if (index + 1 < batch.length && !plans.has(index + 1)) void planFor(index + 1);
+    return plan;
+  };
 
-  await forEachLimited(work, deps.parallelism, async ({ message, phone }) => {
-    if (failed.has(message.messageId)) return;
-    const campaign = await current(message.campaignId);
-    if (!campaign || campaign.state === 'cancelled') return count(message.campaignId, 'cancelled');
+  const work: WorkItem[] = batch.flatMap((message, index) =>
+    message.recipients.map((phone) => ({ message, index, phone })),
+  );
+  const groupSize = Math.max(1, Math.floor(deps.pacer.rate * SLOT_GROUP_SECONDS));
+  const groups: WorkItem[][] = [];
+  for (let i = 0; i < work.length; i += groupSize) groups.push(work.slice(i, i + groupSize));
+
+  const sendOne = async (item: WorkItem, fresh: Profile | undefined, campaign: Campaign) => {
+    const { message, phone } = item;
     const messageId = `campaign#${campaign.campaignId}#${phone}`;
-    const plan = planned.get(messageId);
+    let profile = fresh;
     for (let attempt = 0; ; attempt++) {
-      await deps.pacer.take();
-      // Checked again at the moment of sending: a cancel stops the sends still waiting for a slot.
-      if ((await current(campaign.campaignId))?.state === 'cancelled')
-        return count(campaign.campaignId, 'cancelled');
-      // The profile as it is now, not as it was when the batch started: a STOP, a PAUSE or a delivery
-      // failure that arrived during a long paced batch must hold this text back.
-      const profile: Profile | undefined = await deps.profiles.get(phone);
+      if (attempt > 0) {
+        await deps.pacer.take();
+        if ((await current(campaign.campaignId))?.state === 'cancelled')
+          return count(campaign.campaignId, 'cancelled');
+        profile = await deps.profiles.get(phone);
+      }
       const verdict = profile
         ? campaignEligibility(
             profile,
@@ -119,6 +128,7 @@ export async function sendCampaignBatch(
       if (!verdict.eligible && verdict.reason !== 'not_in_segment' && verdict.reason !== 'other_time_zone') {
         return count(campaign.campaignId, verdict.reason);
       }
+      const plan = (await planFor(item.index)).get(messageId);
       try {
         const result = await send(deps, {
           to: phone,
@@ -157,6 +167,42 @@ export async function sendCampaignBatch(
         await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
       }
     }
+  };
+
+  if (batch.length > 0) void planFor(0);
+  await forEachLimited(groups, GROUPS_IN_FLIGHT, async (group) => {
+    const live = group.filter((item) => !failed.has(item.message.messageId));
+    if (live.length === 0) return;
+    // The group's slots, then (checked again at the moment of sending) the campaign's state: a cancel
+    // stops the sends still waiting for a slot.
+    await deps.pacer.take(live.length);
+    const pending: WorkItem[] = [];
+    for (const item of live) {
+      const campaign = await current(item.message.campaignId);
+      if (!campaign || campaign.state === 'cancelled') count(item.message.campaignId, 'cancelled');
+      else pending.push(item);
+    }
+    if (pending.length === 0) return;
+    // The profiles as they are now, not as they were when the batch started: a STOP, a PAUSE or a
+    // delivery failure that arrived during a long paced batch holds the text back.
+    let fresh: Map<string, Profile>;
+    try {
+      fresh = await deps.profiles.getMany(pending.map((item) => item.phone));
+    } catch {
+      for (const item of pending) failed.add(item.message.messageId);
+      return;
+    }
+    await Promise.all(
+      pending.map(async (item) => {
+        const campaign = await current(item.message.campaignId);
+        if (!campaign) return count(item.message.campaignId, 'cancelled');
+        try {
+          await sendOne(item, fresh.get(item.phone), campaign);
+        } catch {
+          failed.add(item.message.messageId);
+        }
+      }),
+    );
   });
 
   for (const [campaignId, entry] of counts) await deps.campaigns.addCounters(campaignId, entry);
@@ -170,4 +216,37 @@ export async function sendCampaignBatch(
     );
   }
   return { failedMessageIds: [...failed] };
+}
+
+/** One queue message's bodies (rendered, links shortened per recipient) and its links, written. */
+async function planMessage(
+  deps: SenderDeps,
+  message: QueuedRecipients,
+  current: (campaignId: string) => Promise<Campaign | undefined>,
+): Promise<Map<string, Planned>> {
+  const planned = new Map<string, Planned>();
+  const campaign = await current(message.campaignId);
+  if (!campaign) return planned;
+  const profiles = await deps.profiles.getMany(message.recipients);
+  const now = deps.clock.now();
+  for (const phone of message.recipients) {
+    const profile = profiles.get(phone);
+    if (!profile) continue;
+    const rendered = renderTemplate(campaign.body, templateContext(deps.config, profile));
+    const messageId = `campaign#${campaign.campaignId}#${phone}`;
+    const shortened = shortenLinks(rendered, deps.linkBase, campaign.linkSalt, phone);
+    planned.set(messageId, {
+      body: shortened.body,
+      links: shortened.links.map((link) => ({
+        ...link,
+        phone,
+        messageId,
+        campaignId: campaign.campaignId,
+        createdAt: now.toISOString(),
+        expiresAt: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
+      })),
+    });
+  }
+  await deps.links.putAll([...planned.values()].flatMap((p) => p.links));
+  return planned;
 }
