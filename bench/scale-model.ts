@@ -12,6 +12,7 @@
  * https://docs.aws.amazon.com/sms-voice/latest/userguide/sms-limitations-mps.html.
  */
 import { queues } from '../lib/catalog';
+import { MARKETING_SHARDS } from '../lambdas/adapters/profile-store';
 import { RECIPIENTS_PER_MESSAGE } from '../lambdas/services/campaigns';
 import { infrastructureUsd, messagingUsd } from './cost-model';
 import { dynamoTotals, type Usage } from './usage';
@@ -102,7 +103,8 @@ export function scaleScenarios(per: PerMessage): ScaleScenario[] {
 function scenario(per: PerMessage, subscribers: number, mps: number, label: string): ScaleScenario {
   const sendHours = subscribers / mps / 3600;
   const pages = subscribers / QUERY_PAGE_ITEMS;
-  const estimateSeconds = (pages * QUERY_PAGE_MS) / 1000;
+  // The estimate pages the index's shards all at once (countSubscribers), the dispatcher one by one.
+  const estimateSeconds = (pages * QUERY_PAGE_MS) / MARKETING_SHARDS / 1000;
   const dispatchSeconds = (pages * (QUERY_PAGE_MS + SEND_BATCH_MS)) / 1000;
   const sender = queues.campaignSends;
   // Invocations a second × seconds each (the fixed part, then every event of the batch).

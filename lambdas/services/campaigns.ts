@@ -55,7 +55,7 @@ export interface DispatchDeps {
 export const RECIPIENTS_PER_MESSAGE = 50;
 const SCHEDULE_LEAD_MS = 60_000;
 
-/** Every subscribed profile from the sparse index, shard by shard. */
+/** Every subscribed profile from the sparse index, shard by shard (the dispatcher: in order). */
 export async function forEachSubscriber(
   profiles: ProfileStore,
   visit: (profile: Profile) => void | Promise<void>,
@@ -68,6 +68,26 @@ export async function forEachSubscriber(
       startKey = page.nextKey;
     } while (startKey);
   }
+}
+
+/**
+ * Every subscribed profile, all shards paged at once: for a visitor that only counts (the estimate
+ * inside the create call), about MARKETING_SHARDS times faster than shard by shard.
+ */
+export async function countSubscribers(
+  profiles: ProfileStore,
+  visit: (profile: Profile) => void,
+): Promise<void> {
+  await Promise.all(
+    Array.from({ length: MARKETING_SHARDS }, async (_, shard) => {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await profiles.marketingSubscribers(String(shard), startKey);
+        for (const profile of page.profiles) visit(profile);
+        startKey = page.nextKey;
+      } while (startKey);
+    }),
+  );
 }
 
 function campaignIdFor(idempotencyKey: string | undefined, now: Date): string {
@@ -106,7 +126,7 @@ export async function createCampaign(
   // The audience now: its size for the estimate, and its time zones for local-time sending.
   const zones = new Map<string, number>();
   let recipients = 0;
-  await forEachSubscriber(deps.profiles, (profile) => {
+  await countSubscribers(deps.profiles, (profile) => {
     const verdict = campaignEligibility(
       profile,
       { segment: request.segment, pausedProperty, defaultTimeZone: deps.config.defaultTimeZone },
