@@ -106,6 +106,12 @@ export async function measureVariants(): Promise<VariantResult[]> {
         'external @aws-sdk/* and @smithy/* (the SDK in the Node.js 22 runtime; versions no longer pinned)',
       change: (o) => ({ ...o, external: ['@aws-sdk/*', '@smithy/*'] }),
     },
+    {
+      name: 'without Tracer',
+      description:
+        'Powertools Tracer and the AWS X-Ray SDK left out (what tracing SDK calls costs each bundle)',
+      change: (o) => ({ ...o, external: ['@aws-lambda-powertools/tracer', 'aws-xray-sdk-core'] }),
+    },
   ];
   const dir = join(tmpdir(), `optline-bench-variants-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });

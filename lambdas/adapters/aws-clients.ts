@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { traced } from './tracer';
 
 interface Clients {
   dynamo?: DynamoDBDocumentClient;
@@ -19,24 +20,24 @@ interface Clients {
 let clients: Clients = {};
 
 export function dynamoClient(): DynamoDBDocumentClient {
-  clients.dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  clients.dynamo ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return clients.dynamo;
 }
 
 export function smsClient(): PinpointSMSVoiceV2Client {
-  clients.sms ??= new PinpointSMSVoiceV2Client({});
+  clients.sms ??= traced(new PinpointSMSVoiceV2Client({}));
   return clients.sms;
 }
 
 export function eventsClient(): EventBridgeClient {
-  clients.events ??= new EventBridgeClient({});
+  clients.events ??= traced(new EventBridgeClient({}));
   return clients.events;
 }
 
 export function sfnClient(): SFNClient {
-  clients.sfn ??= new SFNClient({});
+  clients.sfn ??= traced(new SFNClient({}));
   return clients.sfn;
 }
 

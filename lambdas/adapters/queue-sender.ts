@@ -1,9 +1,10 @@
 /** SQS SendMessageBatch (10 per call), retrying the entries SQS reports as failed. */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { traced } from './tracer';
 
 let client: SQSClient | undefined;
 function sqsClient(): SQSClient {
-  client ??= new SQSClient({});
+  client ??= traced(new SQSClient({}));
   return client;
 }
 

@@ -6,10 +6,11 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
+import { traced } from './tracer';
 
 let client: SchedulerClient | undefined;
 function schedulerClient(): SchedulerClient {
-  client ??= new SchedulerClient({});
+  client ??= traced(new SchedulerClient({}));
   return client;
 }
 

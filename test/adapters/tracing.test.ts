@@ -1,0 +1,43 @@
+/** X-Ray tracing of every AWS SDK client the functions use (Powertools Tracer). */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+const LAMBDA_ENV = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', AWS_REGION: 'us-east-1' };
+
+/** The middleware names on each client, from a fresh copy of the modules under `env`. */
+async function clientMiddleware(env: Record<string, string>): Promise<Record<string, string[]>> {
+  vi.resetModules();
+  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
+  const clients = await import('../../lambdas/adapters/aws-clients');
+  const names = (client: { middlewareStack: { identify(): string[] } }) => client.middlewareStack.identify();
+  return {
+    dynamo: names(clients.dynamoClient()),
+    sms: names(clients.smsClient()),
+    events: names(clients.eventsClient()),
+    sfn: names(clients.sfnClient()),
+  };
+}
+
+describe('tracing', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('instruments every client with X-Ray in a Lambda execution environment', async () => {
+    const middleware = await clientMiddleware(LAMBDA_ENV);
+    for (const [client, names] of Object.entries(middleware)) {
+      expect(
+        names.some((name) => /xray/i.test(name)),
+        client,
+      ).toBe(true);
+    }
+  });
+
+  it('leaves the clients untouched when tracing is off (the local runtime) or outside Lambda', async () => {
+    const off = await clientMiddleware({ ...LAMBDA_ENV, POWERTOOLS_TRACE_ENABLED: 'false' });
+    const outside = await clientMiddleware({ AWS_EXECUTION_ENV: '', AWS_REGION: 'us-east-1' });
+    for (const names of [...Object.values(off), ...Object.values(outside)]) {
+      expect(names.some((name) => /xray/i.test(name))).toBe(false);
+    }
+  });
+});
