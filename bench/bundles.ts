@@ -169,6 +169,8 @@ function handlerEnv(): NodeJS.ProcessEnv {
     AWS_SESSION_TOKEN: 'dummy',
     AWS_LAMBDA_FUNCTION_NAME: 'optline-bench',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    // In Lambda: the tracer (and the X-Ray SDK) is created at init, as with active tracing.
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     POWERTOOLS_SERVICE_NAME: 'optline-bench',
     POWERTOOLS_METRICS_NAMESPACE: 'Optline',

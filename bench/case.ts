@@ -7,11 +7,12 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { runCampaignCost, runCartCost, runInboundCost, runWelcomeCost } from './cost-cases';
-import { runFaults, runThroughput } from './throughput';
+import { runAcceptance, runFaults, runThroughput } from './throughput';
 
 export type CaseSpec =
   | { kind: 'throughput'; recipients: number; mps: number; throttleRate?: number }
   | { kind: 'faults'; recipients: number; mps: number }
+  | { kind: 'acceptance'; subscribers: number; mps: number; throttleRate: number }
   | { kind: 'campaignCost'; recipients: number; mps: number }
   | { kind: 'welcomeCost'; subscribers: number }
   | { kind: 'cartCost'; carts: number }
@@ -23,6 +24,8 @@ async function run(spec: CaseSpec): Promise<unknown> {
       return runThroughput(spec);
     case 'faults':
       return runFaults(spec);
+    case 'acceptance':
+      return runAcceptance(spec);
     case 'campaignCost':
       return runCampaignCost(spec);
     case 'welcomeCost':

@@ -282,3 +282,104 @@ async function putOnCarrierList(runtime: BenchRuntime, phones: readonly string[]
   }
   client.destroy();
 }
+
+export interface AcceptanceResult {
+  readonly subscribers: number;
+  readonly mps: number;
+  readonly throttleRate: number;
+  /** Subscribers the campaign should text (not opted out, paused, in the error segment or recently texted). */
+  readonly eligible: number;
+  readonly textedExactlyOnce: number;
+  readonly duplicates: number;
+  readonly lost: number;
+  /** Texts to subscribers who should not get one. */
+  readonly textsToExcluded: number;
+  /** Wall seconds from the clock move to the last eligible subscriber texted. */
+  readonly seconds: number;
+  /** eligible / mps. */
+  readonly idealSeconds: number;
+  readonly ratio: number;
+  readonly throttled: number;
+  /** The campaign's `sent` counter equals the campaign's texts in the outbox. */
+  readonly countersMatchOutbox: boolean;
+  readonly counters: Record<string, unknown>;
+}
+
+/**
+ * The campaigns' own acceptance check: `subscribers` generated subscribers of whom 2.5% each are
+ * opted out, paused (the campaign's `excludePausedProperty`), in the error segment or recently
+ * texted (smart sending), a campaign to all of them, End User Messaging throttling `throttleRate` of
+ * the sends, the number at `mps`. Exactly the eligible ones texted once; ratio = seconds / (eligible / mps).
+ */
+export async function runAcceptance(options: {
+  subscribers: number;
+  mps: number;
+  throttleRate: number;
+}): Promise<AcceptanceResult> {
+  const { subscribers, mps, throttleRate } = options;
+  const runtime = await startBenchRuntime({ messagesPerSecond: mps, config: NO_WELCOME });
+  try {
+    const excludedEach = Math.round(subscribers * 0.025);
+    const mix: [SeedKind, number][] = [
+      ['eligible', subscribers - 4 * excludedEach],
+      ['opted_out', excludedEach],
+      ['paused', excludedEach],
+      ['error_segment', excludedEach],
+      ['recently_texted', excludedEach],
+    ];
+    const kinds = new Map<string, SeedKind>();
+    const profiles: object[] = [];
+    let offset = 0;
+    for (const [kind, count] of mix) {
+      for (const phone of phoneNumbers('206', count, offset)) {
+        kinds.set(phone, kind);
+        profiles.push(seedProfile(phone, kind, START));
+      }
+      offset += count;
+    }
+    await seedProfiles(runtime, profiles);
+    const campaignId = await createCampaign(runtime, { excludePausedProperty: 'Paused-BFCM2025' });
+    const texts = () => runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
+    const eligible = [...kinds].filter(([, kind]) => kind === 'eligible').map(([phone]) => phone);
+
+    runtime.sms.faults.throttleRate = throttleRate;
+    const started = Date.now();
+    runtime.clock.advance(11 * 60_000);
+    await Promise.race([
+      until(
+        () => countTexts(texts().map((m) => m.to)).byPhone.size >= eligible.length,
+        600_000,
+        'every eligible subscriber texted',
+        20,
+      ),
+      runtime.settle(),
+    ]);
+    const seconds = (Date.now() - started) / 1000;
+    await runtime.settle();
+
+    const counts = countTexts(texts().map((m) => m.to));
+    const campaign = await runtime.call<{ counters: Record<string, unknown> }>(
+      'GET',
+      `/v1/campaigns/${campaignId}`,
+    );
+    const idealSeconds = eligible.length / mps;
+    return {
+      subscribers,
+      mps,
+      throttleRate,
+      eligible: eligible.length,
+      textedExactlyOnce: eligible.filter((phone) => counts.byPhone.get(phone) === 1).length,
+      duplicates: counts.duplicates,
+      lost: eligible.filter((phone) => !counts.byPhone.has(phone)).length,
+      textsToExcluded: texts().filter((m) => kinds.get(m.to) !== 'eligible').length,
+      seconds,
+      idealSeconds,
+      ratio: seconds / idealSeconds,
+      throttled: runtime.sms.refusals.get('ThrottlingException') ?? 0,
+      countersMatchOutbox: campaign.body.counters.sent === texts().length,
+      counters: campaign.body.counters,
+    };
+  } finally {
+    await runtime.stop();
+  }
+}

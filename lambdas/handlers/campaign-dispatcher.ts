@@ -1,7 +1,6 @@
 /** EventBridge Scheduler `{ campaignId, timeZone? }` → eligible recipients enqueued for the paced sender. */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import * as z from 'zod';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
@@ -12,7 +11,7 @@ import { switchNumber } from '../services/number-changes';
 import { DynamoNumberChangeStore } from '../adapters/number-change-store';
 import { logger, requiredEnv, runtimeConfig } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
-import { tracer } from '../adapters/tracer';
+import { tracingMiddleware } from '../adapters/tracer';
 
 const InputSchema = z.union([
   z.object({ action: z.literal('switchNumber'), changeId: z.string().min(1) }),
@@ -47,5 +46,5 @@ async function dispatch(event: unknown) {
 
 export const handler = middy(dispatch)
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracingMiddleware())
   .use(metricsFlusher());

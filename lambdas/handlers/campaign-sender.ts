@@ -1,7 +1,6 @@
 /** SQS (campaign recipients) → texts at the paced rate → partial batch failures for SQS to redeliver. */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { queues } from '../../lib/catalog';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
@@ -15,7 +14,7 @@ import { sendCampaignBatch, type QueuedRecipients, type SenderDeps } from '../se
 import { Pacer } from '../services/pacer';
 import { logger, requiredEnv, runtimeConfig } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
-import { tracer } from '../adapters/tracer';
+import { tracingMiddleware } from '../adapters/tracer';
 
 /** A queue message body `{ campaignId, recipients }`, or undefined when malformed (checked by hand: no schema library in the hot path). */
 function parseBody(text: string): { campaignId: string; recipients: string[] } | undefined {
@@ -69,5 +68,5 @@ async function drain(event: SQSEvent): Promise<SQSBatchResponse> {
 
 export const handler = middy(drain)
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracingMiddleware())
   .use(metricsFlusher());

@@ -4,7 +4,6 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DeliveryEventSchema } from '../domain/delivery-events';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
@@ -15,7 +14,7 @@ import { systemClock } from '../adapters/system-clock';
 import { recordDeliveryEvents, type DeliveryDeps, type QueuedDeliveryEvent } from '../services/engagement';
 import { logger } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
-import { tracer } from '../adapters/tracer';
+import { tracingMiddleware } from '../adapters/tracer';
 
 let deps: DeliveryDeps | undefined;
 function dependencies(): DeliveryDeps {
@@ -56,5 +55,5 @@ async function receive(event: SQSEvent): Promise<SQSBatchResponse> {
 
 export const handler = middy(receive)
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracingMiddleware())
   .use(metricsFlusher());

@@ -1,14 +1,13 @@
 /** EventBridge rule (SubscriptionConfirmed, CartAbandoned, OrderPlaced, BackInStock, PriceDropped) → start or stop a flow. */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { stateMachineArnEnv } from '../../lib/catalog';
 import { StepFunctionsFlowRunner } from '../adapters/flow-runner';
 import { systemClock } from '../adapters/system-clock';
 import { startFlowFor, type BusEventInput, type FlowId, type StarterDeps } from '../services/flows';
 import { logger, runtimeConfig } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
-import { tracer } from '../adapters/tracer';
+import { tracingMiddleware } from '../adapters/tracer';
 
 function stateMachineArn(flow: FlowId): string {
   const value = process.env[stateMachineArnEnv(flow)];
@@ -40,5 +39,5 @@ async function start(event: BusEventInput) {
 
 export const handler = middy(start)
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracingMiddleware())
   .use(metricsFlusher());

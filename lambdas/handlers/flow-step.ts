@@ -1,7 +1,6 @@
 /** Step Functions task → a flow step: plan the welcome series, or send one step through send(). */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import * as z from 'zod';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
@@ -10,7 +9,7 @@ import { systemClock } from '../adapters/system-clock';
 import { planWelcome, sendSingleMessage, sendWelcomeStep, type StepDeps } from '../services/flows';
 import { logger, runtimeConfig } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
-import { tracer } from '../adapters/tracer';
+import { tracingMiddleware } from '../adapters/tracer';
 
 const TaskSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('plan'), flow: z.literal('welcome') }),
@@ -63,5 +62,5 @@ async function step(event: unknown) {
 
 export const handler = middy(step)
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracingMiddleware())
   .use(metricsFlusher());

@@ -1,7 +1,6 @@
 /** SNS (two-way channel of the phone number) → one inbound SMS per record → consent change, replies. */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { SNSEvent } from 'aws-lambda';
 import { parseInboundSms } from '../domain/inbound-sms';
 import { redactPhones } from '../domain/phone';
@@ -16,7 +15,7 @@ import { systemClock } from '../adapters/system-clock';
 import { handleInboundSms, type InboundDeps } from '../services/inbound';
 import { logger, phonePolicy, runtimeConfig } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
-import { tracer } from '../adapters/tracer';
+import { tracingMiddleware } from '../adapters/tracer';
 
 const currentIdentity = new CurrentIdentityCache(new DynamoNumberChangeStore());
 let deps: InboundDeps | undefined;
@@ -68,5 +67,5 @@ async function processEvent(event: SNSEvent): Promise<void> {
 
 export const handler = middy(processEvent)
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracingMiddleware())
   .use(metricsFlusher());

@@ -7,7 +7,7 @@ const LAMBDA_ENV = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', AWS_REGION: 'us
 async function clientMiddleware(env: Record<string, string>): Promise<Record<string, string[]>> {
   vi.resetModules();
   for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  const clients = await import('../../lambdas/adapters/aws-clients');
+  const clients = await import('../../lambdas/adapters/aws-clients.js');
   const names = (client: { middlewareStack: { identify(): string[] } }) => client.middlewareStack.identify();
   return {
     dynamo: names(clients.dynamoClient()),

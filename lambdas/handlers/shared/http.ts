@@ -5,13 +5,12 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DomainError } from '../../domain/errors';
 import { redactPhones } from '../../domain/phone';
 import { logger } from './runtime';
 import { metricsFlusher } from '../../adapters/metrics';
-import { tracer } from '../../adapters/tracer';
+import { tracingMiddleware } from '../../adapters/tracer';
 
 export interface HttpRequest {
   readonly pathParameters: Readonly<Record<string, string>>;
@@ -118,6 +117,6 @@ export function httpHandler(routes: Record<string, RouteHandler>) {
   };
   return middy(dispatch)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(tracingMiddleware())
     .use(metricsFlusher());
 }
