@@ -1,7 +1,7 @@
 /** SQS (campaign recipients) → texts at the paced rate → partial batch failures for SQS to redeliver. */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { queues } from '../../lib/catalog';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoLinkStore } from '../adapters/link-store';
@@ -52,7 +52,7 @@ function dependencies(): SenderDeps {
   return { ...deps, pacer: new Pacer(mps) };
 }
 
-async function drain(event: SQSEvent): Promise<SQSBatchResponse> {
+async function drain(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const batch: QueuedRecipients[] = [];
   const malformed: string[] = [];
   for (const record of event.Records) {
@@ -62,7 +62,10 @@ async function drain(event: SQSEvent): Promise<SQSBatchResponse> {
   }
   if (malformed.length > 0)
     logger.error('Malformed campaign queue messages dropped', { count: malformed.length });
-  const { failedMessageIds } = await sendCampaignBatch(dependencies(), batch);
+  const { failedMessageIds } = await sendCampaignBatch(
+    { ...dependencies(), remainingMs: () => context.getRemainingTimeInMillis() },
+    batch,
+  );
   return { batchItemFailures: failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 

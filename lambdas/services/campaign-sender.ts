@@ -6,6 +6,7 @@
  * throttled fails its queue message (partial batch response), which SQS redelivers, and after
  * repeated failures moves to the dead-letter queue. Cancelling the campaign stops further sends.
  */
+import { RECIPIENTS_PER_MESSAGE } from '../domain/campaign-queue';
 import type { Campaign } from '../domain/campaigns';
 import { shortenLinks } from '../domain/links';
 import type { Profile } from '../domain/profile';
@@ -26,6 +27,8 @@ export interface SenderDeps extends SendDeps {
   readonly linkBase: string;
   /** This invocation's share of the identity's messages per second. */
   readonly pacer: Pacer;
+  /** Milliseconds left before the function times out (Lambda's context); unlimited when absent. */
+  readonly remainingMs?: () => number;
 }
 
 export interface QueuedRecipients {
@@ -45,6 +48,14 @@ const STATE_REFRESH_MS = 250;
 const SLOT_GROUP_SECONDS = 0.05;
 /** Slot groups in flight at once (covers End User Messaging latency at the paced rate). */
 const GROUPS_IN_FLIGHT = 16;
+/**
+ * With less time than this left before the function's timeout, no new group starts: the recipients
+ * not yet started go back on the queue as new messages, and the sends in flight finish. At a low rate
+ * (a 1 MPS number shares 0.5 a second per consumer) a batch of 500 recipients takes far longer than
+ * Lambda's 15 minutes; without this, the invocation would be killed and its batch redelivered again
+ * and again towards the dead-letter queue.
+ */
+const STOP_BEFORE_TIMEOUT_MS = 60_000;
 
 interface Planned {
   readonly body: string;
@@ -108,7 +119,7 @@ export async function sendCampaignBatch(
     let profile = fresh;
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) {
-        await deps.pacer.take();
+        // A throttled attempt sent nothing: the retry reuses its slot, after the backoff.
         if ((await current(campaign.campaignId))?.state === 'cancelled')
           return count(campaign.campaignId, 'cancelled');
         profile = await deps.profiles.get(phone);
@@ -170,9 +181,14 @@ export async function sendCampaignBatch(
   };
 
   if (batch.length > 0) void planFor(0);
+  const leftOver: WorkItem[] = [];
   await forEachLimited(groups, GROUPS_IN_FLIGHT, async (group) => {
     const live = group.filter((item) => !failed.has(item.message.messageId));
     if (live.length === 0) return;
+    if (deps.remainingMs && deps.remainingMs() < STOP_BEFORE_TIMEOUT_MS) {
+      leftOver.push(...live);
+      return;
+    }
     // The group's slots, then (checked again at the moment of sending) the campaign's state: a cancel
     // stops the sends still waiting for a slot.
     await deps.pacer.take(live.length);
@@ -204,6 +220,23 @@ export async function sendCampaignBatch(
       }),
     );
   });
+
+  // Out of time: what was not started goes back on the queue (a message that failed comes back
+  // whole anyway). Should the invocation still die, the redelivered message finds its claims.
+  const requeue = new Map<string, string[]>();
+  for (const item of leftOver) {
+    if (failed.has(item.message.messageId)) continue;
+    const phones = requeue.get(item.message.campaignId) ?? [];
+    phones.push(item.phone);
+    requeue.set(item.message.campaignId, phones);
+  }
+  for (const [campaignId, phones] of requeue) {
+    const messages = [];
+    for (let i = 0; i < phones.length; i += RECIPIENTS_PER_MESSAGE) {
+      messages.push({ campaignId, recipients: phones.slice(i, i + RECIPIENTS_PER_MESSAGE) });
+    }
+    await deps.queue.sendAll(deps.queueUrl, messages);
+  }
 
   for (const [campaignId, entry] of counts) await deps.campaigns.addCounters(campaignId, entry);
   // Quiet hours: back on the queue with a delay (at most 15 minutes; checked again when it returns).

@@ -28,6 +28,7 @@ import type { CampaignStore, CounterDelta } from '../adapters/campaign-store';
 import type { ProfileStore } from '../adapters/profile-store';
 import type { QueueSender } from '../adapters/queue-sender';
 import type { Scheduler } from '../adapters/scheduler';
+import { RECIPIENTS_PER_MESSAGE } from '../domain/campaign-queue';
 import { MARKETING_SHARDS } from '../adapters/profile-store';
 
 export interface CampaignDeps {
@@ -51,8 +52,7 @@ export interface DispatchDeps {
   readonly queueUrl: string;
 }
 
-/** Recipients per queue message: small enough to retry cheaply, large enough to batch reads. */
-export const RECIPIENTS_PER_MESSAGE = 50;
+export { RECIPIENTS_PER_MESSAGE };
 const SCHEDULE_LEAD_MS = 60_000;
 
 /** Every subscribed profile from the sparse index, shard by shard (the dispatcher: in order). */
