@@ -2,6 +2,7 @@
  * End User Messaging SMS (pinpoint-sms-voice-v2): the only place Optline talks to carriers.
  */
 import {
+  PinpointSMSVoiceV2ServiceException,
   ConflictException,
   DeleteOptedOutNumberCommand,
   PutOptedOutNumberCommand,
@@ -35,9 +36,20 @@ export class OptedOutAtCarrierError extends Error {
   override readonly name = 'OptedOutAtCarrierError';
 }
 
+/** End User Messaging did not take the text, and a later attempt may: the caller may retry. */
+export class SmsRetryableError extends Error {}
+
 /** Sending too fast for the identity's messages-per-second: retry later. */
-export class SmsThrottledError extends Error {
+export class SmsThrottledError extends SmsRetryableError {
   override readonly name = 'SmsThrottledError';
+}
+
+/**
+ * End User Messaging answered with a server error (5xx) after the SDK's own retries. Like the SDK,
+ * which retries 5xx itself, Optline takes it to mean the text was not accepted.
+ */
+export class SmsUnavailableError extends SmsRetryableError {
+  override readonly name = 'SmsUnavailableError';
 }
 
 export interface SmsGateway {
@@ -101,6 +113,9 @@ export class EndUserMessagingGateway implements SmsGateway {
         throw new OptedOutAtCarrierError(error.message);
       }
       if (error instanceof ThrottlingException) throw new SmsThrottledError(error.message);
+      if (error instanceof PinpointSMSVoiceV2ServiceException && error.$fault === 'server') {
+        throw new SmsUnavailableError(`${error.name}: ${error.message}`);
+      }
       throw error;
     }
   }

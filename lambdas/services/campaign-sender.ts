@@ -2,9 +2,10 @@
  * The campaign sender: drains queued recipients at the origination identity's messages per second.
  * Each recipient is re-checked at send time (consent, opt-out, pause, error segment, quiet hours,
  * smart sending) and texted through `send()`, whose conditional put on `campaign#<id>#<phone>` makes a
- * redelivered batch text nobody twice. Throttling is retried with backoff and jitter; a recipient still
- * throttled fails its queue message (partial batch response), which SQS redelivers, and after
- * repeated failures moves to the dead-letter queue. Cancelling the campaign stops further sends.
+ * redelivered batch text nobody twice. Throttling and server errors are retried with backoff and
+ * jitter; a recipient still refused fails its queue message (partial batch response), which SQS
+ * redelivers, and after repeated failures moves to the dead-letter queue. Cancelling the campaign
+ * stops further sends.
  */
 import { RECIPIENTS_PER_MESSAGE } from '../domain/campaign-queue';
 import type { Campaign } from '../domain/campaigns';
@@ -15,7 +16,7 @@ import { renderTemplate, templateContext } from '../domain/templates';
 import type { CampaignStore } from '../adapters/campaign-store';
 import type { LinkRecord, LinkStore } from '../adapters/link-store';
 import type { QueueSender } from '../adapters/queue-sender';
-import { SmsThrottledError } from '../adapters/sms-gateway';
+import { SmsRetryableError } from '../adapters/sms-gateway';
 import { forEachLimited, Pacer } from './pacer';
 import { send, type SendDeps } from './send';
 
@@ -169,7 +170,7 @@ export async function sendCampaignBatch(
         }
         return;
       } catch (error) {
-        if (!(error instanceof SmsThrottledError) || attempt >= THROTTLE_RETRIES) {
+        if (!(error instanceof SmsRetryableError) || attempt >= THROTTLE_RETRIES) {
           // SQS redelivers the message; recipients already texted are dropped by their claims.
           failed.add(message.messageId);
           return;

@@ -7,7 +7,9 @@
  * no idempotency token, so a crash between recording and sending forces a choice per class:
  * - marketing, transactional and conversational texts are at most once: the id is claimed with a
  *   conditional put before End User Messaging is called, a retry finds the claim and sends nothing,
- *   and a crash between claim and call loses that one text rather than sending it twice;
+ *   and a crash between claim and call loses that one text rather than sending it twice (a throttled
+ *   send, or a server error the SDK's retries did not clear, frees the claim for the caller's retry:
+ *   End User Messaging did not take the text);
  * - compliance texts (opt-out confirmation, HELP answer, opt-in request) are at least once: they are
  *   recorded after the call, so a crash can repeat one but never drop it.
  */
@@ -19,7 +21,7 @@ import { decideSend, type SkipReason } from '../domain/send-policy';
 import { countMetric } from '../adapters/metrics';
 import type { MessageStore } from '../adapters/message-store';
 import type { ProfileStore } from '../adapters/profile-store';
-import { OptedOutAtCarrierError, SmsThrottledError, type SmsGateway } from '../adapters/sms-gateway';
+import { OptedOutAtCarrierError, SmsRetryableError, type SmsGateway } from '../adapters/sms-gateway';
 
 export interface SendDeps {
   readonly clock: Clock;
@@ -153,8 +155,9 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
       return { status: 'skipped', messageId, reason: 'opt_out_list' };
     }
     if (atLeastOnce) throw error;
-    if (error instanceof SmsThrottledError) {
-      // Nothing left our hands: free the id so the caller's retry can send.
+    if (error instanceof SmsRetryableError) {
+      // Throttled, or a server error after the SDK's retries: not accepted, so free the id for the
+      // caller's retry.
       await deps.messages.releaseClaim(messageId);
     } else {
       await deps.messages.update(messageId, { status: 'failed', reason: errorName(error) });

@@ -331,6 +331,26 @@ describe('opt-in API', () => {
       ]);
     });
 
+    it('answers 503 when End User Messaging fails, and the same key sends once it recovers', async () => {
+      const phone = newPhone();
+      await post(
+        '/v1/subscriptions',
+        formSubscription(phone, {}, { classes: ['transactional'], disclosure: undefined, method: 'api' }),
+      );
+      runtime.sms.faults.serverErrorRate = 1;
+      let refused: Awaited<ReturnType<typeof message>>;
+      try {
+        refused = await message(phone, 'order-1004-shipped');
+      } finally {
+        runtime.sms.faults.serverErrorRate = 0;
+      }
+      expect(refused.status).toBe(503);
+      expect(refused.body.error).toMatchObject({ code: 'sms_unavailable' });
+      expect(await runtime.outbox(phone)).toEqual([]);
+      expect((await message(phone, 'order-1004-shipped')).status).toBe(202);
+      expect(await runtime.outbox(phone)).toHaveLength(1);
+    });
+
     it('refuses an opted-out number', async () => {
       const phone = newPhone();
       await post(

@@ -106,6 +106,17 @@ export function httpHandler(routes: Record<string, RouteHandler>) {
         return errorResponse(error.status, error.code, error.message, error.field);
       if (error instanceof BadRequest) return errorResponse(400, error.code, error.message, error.field);
       const failure = error as Error;
+      // End User Messaging refused the text for now (throttled, or a server error): nothing was sent
+      // and the idempotency key is free again, so the caller can retry with it. Matched by name so
+      // that every API bundle need not carry the messaging client.
+      if (failure.name === 'SmsThrottledError' || failure.name === 'SmsUnavailableError') {
+        const response = errorResponse(
+          503,
+          'sms_unavailable',
+          'End User Messaging did not take the message; retry with the same idempotencyKey',
+        );
+        return { ...response, headers: { ...response.headers, 'retry-after': '1' } };
+      }
       logger.error('Unhandled error', {
         route: key,
         errorName: failure.name,
