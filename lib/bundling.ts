@@ -2,7 +2,7 @@
  * How every Lambda is bundled (local esbuild, no Docker): minified, Node.js 22, CommonJS, the AWS SDK
  * bundled (one tree-shaken copy of the versions the tests ran against), ES-module builds preferred
  * (they tree-shake far better), the SDK's credential chain reduced to environment credentials (all
- * Lambda ever uses), and the validated program config compiled in as `OPTLINE_CONFIG` (no 4 KB
+ * Lambda ever uses), `semver` reduced to the one comparison the X-Ray SDK makes, and the validated program config compiled in as `OPTLINE_CONFIG` (no 4 KB
  * environment limit). NodejsFunction and the benchmark's size measurement both read this, so the
  * measured bundles are the deployed ones.
  */
@@ -12,6 +12,8 @@ export const ESBUILD_TARGET = 'node22';
 export const MAIN_FIELDS = ['module', 'main'];
 export const ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './lambdas/adapters/environment-credentials.ts',
+  // Only the X-Ray SDK's AWS SDK v2 patcher uses semver, for one `gte` (see the module).
+  semver: './lambdas/adapters/semver-gte.ts',
 };
 
 export function defines(program: RuntimeConfig): Record<string, string> {
