@@ -38,7 +38,7 @@ export interface QueuedRecipients {
   readonly recipients: readonly string[];
 }
 
-const THROTTLE_RETRIES = 6;
+const THROTTLE_RETRIES = 6; // attempts after a refusal (throttling or a server error)
 const LINK_RETENTION_SECONDS = 180 * 86_400;
 /** How often a long batch re-reads the campaign, so a cancel stops it within a quarter second. */
 const STATE_REFRESH_MS = 250;
@@ -120,7 +120,7 @@ export async function sendCampaignBatch(
     let profile = fresh;
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) {
-        // A throttled attempt sent nothing: the retry reuses its slot, after the backoff.
+        // A refused attempt (throttled, 5xx) sent nothing: the retry reuses its slot, after the backoff.
         if ((await current(campaign.campaignId))?.state === 'cancelled')
           return count(campaign.campaignId, 'cancelled');
         profile = await deps.profiles.get(phone);
