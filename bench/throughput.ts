@@ -154,17 +154,7 @@ export async function runFaults(options: { recipients: number; mps: number }): P
       ['paused', share(0.02)],
       ['carrier_listed', share(0.005)],
     ];
-    const kinds = new Map<string, SeedKind | 'carrier_listed'>();
-    const profiles: object[] = [];
-    let offset = 0;
-    for (const [kind, count] of mix) {
-      for (const phone of phoneNumbers('206', count, offset)) {
-        kinds.set(phone, kind);
-        profiles.push(seedProfile(phone, kind === 'carrier_listed' ? 'eligible' : kind, START));
-      }
-      offset += count;
-    }
-    await seedProfiles(runtime, profiles);
+    const kinds = await seedMix(runtime, mix, (kind) => (kind === 'carrier_listed' ? 'eligible' : kind));
     await putOnCarrierList(
       runtime,
       [...kinds].filter(([, k]) => k === 'carrier_listed').map(([p]) => p),
@@ -260,6 +250,26 @@ export async function runFaults(options: { recipients: number; mps: number }): P
   }
 }
 
+/** Seeds `count` subscribers of each kind (consecutive 206 numbers); returns each number's kind. */
+async function seedMix<K extends string>(
+  runtime: BenchRuntime,
+  mix: readonly (readonly [K, number])[],
+  seedAs: (kind: K) => SeedKind,
+): Promise<Map<string, K>> {
+  const kinds = new Map<string, K>();
+  const profiles: object[] = [];
+  let offset = 0;
+  for (const [kind, count] of mix) {
+    for (const phone of phoneNumbers('206', count, offset)) {
+      kinds.set(phone, kind);
+      profiles.push(seedProfile(phone, seedAs(kind), START));
+    }
+    offset += count;
+  }
+  await seedProfiles(runtime, profiles);
+  return kinds;
+}
+
 function countTexts(phones: readonly string[]) {
   const byPhone = new Map<string, number>();
   for (const phone of phones) byPhone.set(phone, (byPhone.get(phone) ?? 0) + 1);
@@ -327,17 +337,7 @@ export async function runAcceptance(options: {
       ['error_segment', excludedEach],
       ['recently_texted', excludedEach],
     ];
-    const kinds = new Map<string, SeedKind>();
-    const profiles: object[] = [];
-    let offset = 0;
-    for (const [kind, count] of mix) {
-      for (const phone of phoneNumbers('206', count, offset)) {
-        kinds.set(phone, kind);
-        profiles.push(seedProfile(phone, kind, START));
-      }
-      offset += count;
-    }
-    await seedProfiles(runtime, profiles);
+    const kinds = await seedMix(runtime, mix, (kind) => kind);
     const campaignId = await createCampaign(runtime, { excludePausedProperty: 'Paused-BFCM2025' });
     const texts = () => runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
     const eligible = [...kinds].filter(([, kind]) => kind === 'eligible').map(([phone]) => phone);

@@ -64,6 +64,24 @@ export interface EngagementUpdate {
   readonly add?: Readonly<Partial<Record<'orderCount' | 'totalSpent', number>>>;
 }
 
+/**
+ * The start of an update that may create the profile: `updatedAt` now, and on a new profile the
+ * defaults every profile has (never subscribed to either class, consent version 0, no properties).
+ */
+function touchProfile(now: string): { set: string[]; values: Record<string, unknown> } {
+  return {
+    set: [
+      'updatedAt = :now',
+      'createdAt = if_not_exists(createdAt, :now)',
+      'marketing = if_not_exists(marketing, :never)',
+      'transactional = if_not_exists(transactional, :never)',
+      'consentVersion = if_not_exists(consentVersion, :zero)',
+      'properties = if_not_exists(properties, :empty)',
+    ],
+    values: { ':now': now, ':never': 'never_subscribed', ':zero': 0, ':empty': {} },
+  };
+}
+
 export function marketingShardOf(phone: string): string {
   let hash = 0;
   for (const char of phone) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
@@ -214,20 +232,7 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async recordEngagement(phone: string, update: EngagementUpdate, now: string): Promise<void> {
-    const values: Record<string, unknown> = {
-      ':now': now,
-      ':never': 'never_subscribed',
-      ':zero': 0,
-      ':empty': {},
-    };
-    const set = [
-      'updatedAt = :now',
-      'createdAt = if_not_exists(createdAt, :now)',
-      'marketing = if_not_exists(marketing, :never)',
-      'transactional = if_not_exists(transactional, :never)',
-      'consentVersion = if_not_exists(consentVersion, :zero)',
-      'properties = if_not_exists(properties, :empty)',
-    ];
+    const { set, values } = touchProfile(now);
     const add: string[] = [];
     for (const [name, value] of Object.entries(update.add ?? {})) {
       if (value === undefined) continue;
@@ -262,20 +267,7 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async recordActivity(phone: string, activity: ActivityUpdate, now: string): Promise<void> {
-    const set = [
-      'updatedAt = :now',
-      'createdAt = if_not_exists(createdAt, :now)',
-      'marketing = if_not_exists(marketing, :never)',
-      'transactional = if_not_exists(transactional, :never)',
-      'consentVersion = if_not_exists(consentVersion, :zero)',
-      'properties = if_not_exists(properties, :empty)',
-    ];
-    const values: Record<string, unknown> = {
-      ':now': now,
-      ':never': 'never_subscribed',
-      ':zero': 0,
-      ':empty': {},
-    };
+    const { set, values } = touchProfile(now);
     for (const [name, value] of Object.entries(activity)) {
       if (value === undefined) continue;
       set.push(`${name} = :${name}`);

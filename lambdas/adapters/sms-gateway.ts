@@ -13,6 +13,12 @@ import {
   ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { smsClient } from './aws-clients';
+import {
+  OptedOutAtCarrierError,
+  SmsRetryableError,
+  SmsThrottledError,
+  SmsUnavailableError,
+} from './sms-errors';
 import { CurrentIdentityCache, DynamoNumberChangeStore } from './number-change-store';
 
 export interface OutboundSms {
@@ -31,26 +37,7 @@ export interface OutboundSms {
   readonly originationIdentity?: string;
 }
 
-/** The destination is on the identity's opt-out list: End User Messaging refused the send. */
-export class OptedOutAtCarrierError extends Error {
-  override readonly name = 'OptedOutAtCarrierError';
-}
-
-/** End User Messaging did not take the text, and a later attempt may: the caller may retry. */
-export class SmsRetryableError extends Error {}
-
-/** Sending too fast for the identity's messages-per-second: retry later. */
-export class SmsThrottledError extends SmsRetryableError {
-  override readonly name = 'SmsThrottledError';
-}
-
-/**
- * End User Messaging answered with a server error (5xx) after the SDK's own retries. Like the SDK,
- * which retries 5xx itself, Optline takes it to mean the text was not accepted.
- */
-export class SmsUnavailableError extends SmsRetryableError {
-  override readonly name = 'SmsUnavailableError';
-}
+export { OptedOutAtCarrierError, SmsRetryableError, SmsThrottledError, SmsUnavailableError };
 
 export interface SmsGateway {
   send(message: OutboundSms): Promise<{ awsMessageId: string }>;
@@ -98,14 +85,11 @@ export class EndUserMessagingGateway implements SmsGateway {
         ...(message.maxPrice ? { MaxPrice: message.maxPrice } : {}),
         ...(message.timeToLive ? { TimeToLive: message.timeToLive } : {}),
       };
+      const client = smsClient();
       const result =
         message.mediaUrls && message.mediaUrls.length > 0
-          ? await smsClient().send(
-              new SendMediaMessageCommand({ ...common, MediaUrls: [...message.mediaUrls] }),
-            )
-          : await smsClient().send(
-              new SendTextMessageCommand({ ...common, MessageType: message.messageType }),
-            );
+          ? await client.send(new SendMediaMessageCommand({ ...common, MediaUrls: [...message.mediaUrls] }))
+          : await client.send(new SendTextMessageCommand({ ...common, MessageType: message.messageType }));
       if (!result.MessageId) throw new Error('End User Messaging returned no MessageId');
       return { awsMessageId: result.MessageId };
     } catch (error) {

@@ -32,7 +32,8 @@ function parseBody(text: string): { campaignId: string; recipients: string[] } |
 }
 
 let deps: Omit<SenderDeps, 'pacer'> | undefined;
-function dependencies(): SenderDeps {
+/** The sender's dependencies in this environment, with a fresh pacer (exported for tests). */
+export function dependencies(): SenderDeps {
   deps ??= {
     clock: systemClock,
     config: runtimeConfig(),

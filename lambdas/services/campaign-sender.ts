@@ -7,7 +7,7 @@
  * redelivers, and after repeated failures moves to the dead-letter queue. Cancelling the campaign
  * stops further sends.
  */
-import { RECIPIENTS_PER_MESSAGE } from '../domain/campaign-queue';
+import { recipientMessages } from '../domain/campaign-queue';
 import type { Campaign } from '../domain/campaigns';
 import { shortenLinks } from '../domain/links';
 import type { Profile } from '../domain/profile';
@@ -193,26 +193,24 @@ export async function sendCampaignBatch(
     // The group's slots, then (checked again at the moment of sending) the campaign's state: a cancel
     // stops the sends still waiting for a slot.
     await deps.pacer.take(live.length);
-    const pending: WorkItem[] = [];
+    const pending: { item: WorkItem; campaign: Campaign }[] = [];
     for (const item of live) {
       const campaign = await current(item.message.campaignId);
       if (!campaign || campaign.state === 'cancelled') count(item.message.campaignId, 'cancelled');
-      else pending.push(item);
+      else pending.push({ item, campaign });
     }
     if (pending.length === 0) return;
     // The profiles as they are now, not as they were when the batch started: a STOP, a PAUSE or a
     // delivery failure that arrived during a long paced batch holds the text back.
     let fresh: Map<string, Profile>;
     try {
-      fresh = await deps.profiles.getMany(pending.map((item) => item.phone));
+      fresh = await deps.profiles.getMany(pending.map(({ item }) => item.phone));
     } catch {
-      for (const item of pending) failed.add(item.message.messageId);
+      for (const { item } of pending) failed.add(item.message.messageId);
       return;
     }
     await Promise.all(
-      pending.map(async (item) => {
-        const campaign = await current(item.message.campaignId);
-        if (!campaign) return count(item.message.campaignId, 'cancelled');
+      pending.map(async ({ item, campaign }) => {
         try {
           await sendOne(item, fresh.get(item.phone), campaign);
         } catch {
@@ -232,22 +230,14 @@ export async function sendCampaignBatch(
     requeue.set(item.message.campaignId, phones);
   }
   for (const [campaignId, phones] of requeue) {
-    const messages = [];
-    for (let i = 0; i < phones.length; i += RECIPIENTS_PER_MESSAGE) {
-      messages.push({ campaignId, recipients: phones.slice(i, i + RECIPIENTS_PER_MESSAGE) });
-    }
-    await deps.queue.sendAll(deps.queueUrl, messages);
+    await deps.queue.sendAll(deps.queueUrl, recipientMessages(campaignId, phones));
   }
 
   for (const [campaignId, entry] of counts) await deps.campaigns.addCounters(campaignId, entry);
   // Quiet hours: back on the queue with a delay (at most 15 minutes; checked again when it returns).
   for (const entry of deferred.values()) {
     const delay = Math.max(1, (entry.until - deps.clock.now().getTime()) / 1000);
-    await deps.queue.sendAll(
-      deps.queueUrl,
-      [{ campaignId: entry.campaignId, recipients: entry.phones }],
-      delay,
-    );
+    await deps.queue.sendAll(deps.queueUrl, recipientMessages(entry.campaignId, entry.phones), delay);
   }
   return { failedMessageIds: [...failed] };
 }

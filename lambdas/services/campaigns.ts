@@ -28,7 +28,7 @@ import type { CampaignStore, CounterDelta } from '../adapters/campaign-store';
 import type { ProfileStore } from '../adapters/profile-store';
 import type { QueueSender } from '../adapters/queue-sender';
 import type { Scheduler } from '../adapters/scheduler';
-import { RECIPIENTS_PER_MESSAGE } from '../domain/campaign-queue';
+import { RECIPIENTS_PER_MESSAGE, recipientMessages } from '../domain/campaign-queue';
 import { MARKETING_SHARDS } from '../adapters/profile-store';
 
 export interface CampaignDeps {
@@ -55,19 +55,26 @@ export interface DispatchDeps {
 export { RECIPIENTS_PER_MESSAGE };
 const SCHEDULE_LEAD_MS = 60_000;
 
+/** Every subscribed profile of one shard of the sparse index, page by page. */
+async function forEachInShard(
+  profiles: ProfileStore,
+  shard: number,
+  visit: (profile: Profile) => void | Promise<void>,
+): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await profiles.marketingSubscribers(String(shard), startKey);
+    for (const profile of page.profiles) await visit(profile);
+    startKey = page.nextKey;
+  } while (startKey);
+}
+
 /** Every subscribed profile from the sparse index, shard by shard (the dispatcher: in order). */
 export async function forEachSubscriber(
   profiles: ProfileStore,
   visit: (profile: Profile) => void | Promise<void>,
 ): Promise<void> {
-  for (let shard = 0; shard < MARKETING_SHARDS; shard++) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await profiles.marketingSubscribers(String(shard), startKey);
-      for (const profile of page.profiles) await visit(profile);
-      startKey = page.nextKey;
-    } while (startKey);
-  }
+  for (let shard = 0; shard < MARKETING_SHARDS; shard++) await forEachInShard(profiles, shard, visit);
 }
 
 /**
@@ -79,14 +86,7 @@ export async function countSubscribers(
   visit: (profile: Profile) => void,
 ): Promise<void> {
   await Promise.all(
-    Array.from({ length: MARKETING_SHARDS }, async (_, shard) => {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await profiles.marketingSubscribers(String(shard), startKey);
-        for (const profile of page.profiles) visit(profile);
-        startKey = page.nextKey;
-      } while (startKey);
-    }),
+    Array.from({ length: MARKETING_SHARDS }, (_, shard) => forEachInShard(profiles, shard, visit)),
   );
 }
 
@@ -249,14 +249,7 @@ export async function dispatchCampaign(deps: DispatchDeps, input: { campaignId: 
     while (pending.length >= size || (all && pending.length > 0)) {
       const chunk = pending.slice(0, size);
       pending = pending.slice(size);
-      const messages = [];
-      for (let i = 0; i < chunk.length; i += RECIPIENTS_PER_MESSAGE) {
-        messages.push({
-          campaignId: campaign.campaignId,
-          recipients: chunk.slice(i, i + RECIPIENTS_PER_MESSAGE),
-        });
-      }
-      await deps.queue.sendAll(deps.queueUrl, messages);
+      await deps.queue.sendAll(deps.queueUrl, recipientMessages(campaign.campaignId, chunk));
     }
   };
   await forEachSubscriber(deps.profiles, async (profile) => {

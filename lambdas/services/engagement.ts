@@ -76,12 +76,6 @@ export interface QueuedDeliveryEvent {
   readonly event: DeliveryEvent;
 }
 
-type Outcome =
-  | { readonly outcome: 'ignored'; readonly reason: string }
-  | { readonly outcome: 'duplicate' }
-  | { readonly outcome: 'delivered' }
-  | { readonly outcome: 'failed'; readonly kind: string };
-
 /** Events recorded at once (each is a conditional write on its own message). */
 const PARALLEL_EVENTS = 16;
 
@@ -96,15 +90,13 @@ const PARALLEL_EVENTS = 16;
 export async function recordDeliveryEvents(
   deps: DeliveryDeps,
   batch: readonly QueuedDeliveryEvent[],
-): Promise<{ failedIds: string[]; outcomes: Outcome[]; uncounted: string[]; unpublished: number }> {
+): Promise<{ failedIds: string[]; uncounted: string[]; unpublished: number }> {
   const counters = new Map<string, { delivered: number; failed: number }>();
   const published: DomainEvent[] = [];
   const failedIds: string[] = [];
-  const outcomes: Outcome[] = [];
   await forEachLimited(batch, PARALLEL_EVENTS, async ({ id, event }) => {
     try {
       const recorded = await recordStatus(deps, event);
-      outcomes.push(recorded.outcome);
       if (recorded.campaignId && recorded.counter) {
         const entry = counters.get(recorded.campaignId) ?? { delivered: 0, failed: 0 };
         entry[recorded.counter] += 1;
@@ -117,18 +109,18 @@ export async function recordDeliveryEvents(
   });
   // The statuses are recorded: a redelivery would find them and count nothing, so a counter or
   // publish failure is reported (and logged by the caller) rather than failing the batch.
-  const campaignIds = [...counters.keys()];
+  const entries = [...counters];
   const writes = await Promise.allSettled(
-    campaignIds.map((campaignId) => deps.campaigns.addCounters(campaignId, counters.get(campaignId)!)),
+    entries.map(([campaignId, delta]) => deps.campaigns.addCounters(campaignId, delta)),
   );
-  const uncounted = campaignIds.filter((_, i) => writes[i]?.status === 'rejected');
+  const uncounted = entries.filter((_, i) => writes[i]?.status === 'rejected').map(([id]) => id);
   let unpublished = 0;
   try {
     await deps.events.publish(published);
   } catch {
     unpublished = published.length;
   }
-  return { failedIds, outcomes, uncounted, unpublished };
+  return { failedIds, uncounted, unpublished };
 }
 
 /** One event's message status and number error state; the counter and bus event it calls for. */
@@ -136,16 +128,15 @@ async function recordStatus(
   deps: DeliveryDeps,
   event: DeliveryEvent,
 ): Promise<{
-  outcome: Outcome;
   campaignId?: string;
   counter?: 'delivered' | 'failed';
   event?: DomainEvent;
 }> {
   const messageId = event.context?.messageId;
-  if (!messageId) return { outcome: { outcome: 'ignored', reason: 'not an Optline message' } };
+  // Not an Optline message, or not a final status: nothing to record.
+  if (!messageId) return {};
   const verdict = classifyDeliveryEvent(event.eventType);
-  if (verdict.kind === 'intermediate')
-    return { outcome: { outcome: 'ignored', reason: 'intermediate status' } };
+  if (verdict.kind === 'intermediate') return {};
   const now = deps.clock.now().toISOString();
   const at = new Date(event.eventTimestamp).toISOString();
   const record =
@@ -157,12 +148,11 @@ async function recordStatus(
           'failed',
           event.eventType,
         );
-  if (!record) return { outcome: { outcome: 'duplicate' } };
+  if (!record) return {};
   countMetric(verdict.kind === 'delivered' ? 'MessagesDelivered' : 'MessagesFailed');
   const campaign = record.campaignId ? { campaignId: record.campaignId } : {};
   if (verdict.kind === 'delivered') {
     return {
-      outcome: { outcome: 'delivered' },
       ...campaign,
       counter: 'delivered',
       event: {
@@ -185,7 +175,6 @@ async function recordStatus(
     );
   }
   return {
-    outcome: { outcome: 'failed', kind: verdict.kind },
     ...campaign,
     counter: 'failed',
     event: {

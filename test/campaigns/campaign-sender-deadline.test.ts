@@ -1,17 +1,11 @@
 /**
  * The campaign sender near its Lambda timeout: it starts no new send with less than a minute left,
  * puts the recipients it did not start back on the queue, and the campaign still reaches everyone
- * once. Real adapters against the local runtime; only the remaining time is chosen by the test.
+ * once. The handler's own dependencies against the local runtime; only the pacer's rate and the
+ * remaining time are chosen by the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoCampaignStore } from '../../lambdas/adapters/campaign-store';
-import { DynamoLinkStore } from '../../lambdas/adapters/link-store';
-import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
-import { DynamoProfileStore } from '../../lambdas/adapters/profile-store';
-import { SqsQueueSender } from '../../lambdas/adapters/queue-sender';
-import { EndUserMessagingGateway } from '../../lambdas/adapters/sms-gateway';
-import { systemClock } from '../../lambdas/adapters/system-clock';
-import { runtimeConfig } from '../../lambdas/handlers/shared/runtime';
+import { dependencies } from '../../lambdas/handlers/campaign-sender';
 import { sendCampaignBatch } from '../../lambdas/services/campaign-sender';
 import { Pacer } from '../../lambdas/services/pacer';
 import { KEYWORDS_ONLY } from '../support/fixtures';
@@ -51,20 +45,7 @@ describe('campaign sender near its timeout', () => {
     const texts = () => runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
     let asked = 0;
     const { failedMessageIds } = await sendCampaignBatch(
-      {
-        clock: systemClock,
-        config: runtimeConfig(),
-        campaigns: new DynamoCampaignStore(),
-        profiles: new DynamoProfileStore(),
-        messages: new DynamoMessageStore(),
-        links: new DynamoLinkStore(),
-        gateway: new EndUserMessagingGateway(),
-        queue: new SqsQueueSender(),
-        queueUrl: process.env.CAMPAIGN_QUEUE_URL ?? '',
-        linkBase: process.env.LINK_BASE_URL ?? '',
-        pacer: new Pacer(10),
-        remainingMs: () => (++asked <= 20 ? 900_000 : 59_000),
-      },
+      { ...dependencies(), pacer: new Pacer(10), remainingMs: () => (++asked <= 20 ? 900_000 : 59_000) },
       [
         { messageId: 'm-1', campaignId, recipients: phones.slice(0, 30) },
         { messageId: 'm-2', campaignId, recipients: phones.slice(30) },

@@ -11,6 +11,7 @@ import { redactPhones } from '../../domain/phone';
 import { logger } from './runtime';
 import { metricsFlusher } from '../../adapters/metrics';
 import { tracingMiddleware } from '../../adapters/tracer';
+import { SmsRetryableError } from '../../adapters/sms-errors';
 
 export interface HttpRequest {
   readonly pathParameters: Readonly<Record<string, string>>;
@@ -107,9 +108,8 @@ export function httpHandler(routes: Record<string, RouteHandler>) {
       if (error instanceof BadRequest) return errorResponse(400, error.code, error.message, error.field);
       const failure = error as Error;
       // End User Messaging refused the text for now (throttled, or a server error): nothing was sent
-      // and the idempotency key is free again, so the caller can retry with it. Matched by name so
-      // that every API bundle need not carry the messaging client.
-      if (failure.name === 'SmsThrottledError' || failure.name === 'SmsUnavailableError') {
+      // and the idempotency key is free again, so the caller can retry with it.
+      if (error instanceof SmsRetryableError) {
         const response = errorResponse(
           503,
           'sms_unavailable',

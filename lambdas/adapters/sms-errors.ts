@@ -1,0 +1,26 @@
+/**
+ * How End User Messaging refused a text, as the sending code sees it. A module of its own (no SDK
+ * import), so that code that only needs to recognise a refusal, like the HTTP error mapping every API
+ * function carries, does not bundle the messaging client.
+ */
+
+/** The destination is on the identity's opt-out list: End User Messaging refused the send. */
+export class OptedOutAtCarrierError extends Error {
+  override readonly name = 'OptedOutAtCarrierError';
+}
+
+/** End User Messaging did not take the text, and a later attempt may: the caller may retry. */
+export class SmsRetryableError extends Error {}
+
+/** Sending too fast for the identity's messages-per-second: retry later. */
+export class SmsThrottledError extends SmsRetryableError {
+  override readonly name = 'SmsThrottledError';
+}
+
+/**
+ * End User Messaging answered with a server error (5xx) after the SDK's own retries. Like the SDK,
+ * which retries 5xx itself, Optline takes it to mean the text was not accepted.
+ */
+export class SmsUnavailableError extends SmsRetryableError {
+  override readonly name = 'SmsUnavailableError';
+}
