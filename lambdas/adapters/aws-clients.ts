@@ -13,6 +13,7 @@ import { traced } from './tracer';
 interface Clients {
   dynamo?: DynamoDBDocumentClient;
   sms?: PinpointSMSVoiceV2Client;
+  smsOnce?: PinpointSMSVoiceV2Client;
   events?: EventBridgeClient;
   sfn?: SFNClient;
 }
@@ -29,6 +30,16 @@ export function dynamoClient(): DynamoDBDocumentClient {
 export function smsClient(): PinpointSMSVoiceV2Client {
   clients.sms ??= traced(new PinpointSMSVoiceV2Client({}));
   return clients.sms;
+}
+
+/**
+ * End User Messaging without the SDK's own retries: for sends whose caller re-checks consent before
+ * trying again. An SDK retry would resend, seconds later, a text decided before a STOP that arrived
+ * in between.
+ */
+export function smsClientWithoutRetries(): PinpointSMSVoiceV2Client {
+  clients.smsOnce ??= traced(new PinpointSMSVoiceV2Client({ maxAttempts: 1 }));
+  return clients.smsOnce;
 }
 
 export function eventsClient(): EventBridgeClient {

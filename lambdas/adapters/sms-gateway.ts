@@ -12,7 +12,7 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { smsClient } from './aws-clients';
+import { smsClient, smsClientWithoutRetries } from './aws-clients';
 import {
   OptedOutAtCarrierError,
   SmsRetryableError,
@@ -25,6 +25,11 @@ export interface OutboundSms {
   readonly to: string;
   readonly body: string;
   readonly messageType: 'PROMOTIONAL' | 'TRANSACTIONAL';
+  /**
+   * The caller retries a refused send itself, checking consent again first: the SDK must not resend
+   * it on its own (default false: the SDK retries throttling and server errors).
+   */
+  readonly callerRetries?: boolean;
   /** Echoed back in delivery events (our message id, campaign id…). */
   readonly context: Record<string, string>;
   /** `s3://bucket/key` media for MMS. */
@@ -85,7 +90,7 @@ export class EndUserMessagingGateway implements SmsGateway {
         ...(message.maxPrice ? { MaxPrice: message.maxPrice } : {}),
         ...(message.timeToLive ? { TimeToLive: message.timeToLive } : {}),
       };
-      const client = smsClient();
+      const client = message.callerRetries ? smsClientWithoutRetries() : smsClient();
       const result =
         message.mediaUrls && message.mediaUrls.length > 0
           ? await client.send(new SendMediaMessageCommand({ ...common, MediaUrls: [...message.mediaUrls] }))

@@ -136,6 +136,9 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
       to: request.to,
       body,
       messageType: messageTypeFor(request.messageClass),
+      // Every class but compliance was decided on the recipient's consent: a retry must decide again
+      // (the caller's retry comes back through here), not be resent later by the SDK.
+      callerRetries: !atLeastOnce,
       mediaUrls: request.mediaUrls,
       maxPrice: deps.config.sending.maxPricePerPartUsd.toFixed(5),
       timeToLive: deps.config.sending.timeToLiveSeconds[request.messageClass],

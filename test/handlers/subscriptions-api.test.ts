@@ -338,6 +338,7 @@ describe('opt-in API', () => {
         formSubscription(phone, {}, { classes: ['transactional'], disclosure: undefined, method: 'api' }),
       );
       runtime.sms.faults.serverErrorRate = 1;
+      const errorsBefore = runtime.sms.refusals.get('InternalServerException') ?? 0;
       let refused: Awaited<ReturnType<typeof message>>;
       try {
         refused = await message(phone, 'order-1004-shipped');
@@ -345,6 +346,8 @@ describe('opt-in API', () => {
         runtime.sms.faults.serverErrorRate = 0;
       }
       expect(refused.status).toBe(503);
+      // One attempt: the SDK does not resend a text decided on consent (the caller's retry decides again).
+      expect((runtime.sms.refusals.get('InternalServerException') ?? 0) - errorsBefore).toBe(1);
       expect(refused.body.error).toMatchObject({ code: 'sms_unavailable' });
       expect(await runtime.outbox(phone)).toEqual([]);
       expect((await message(phone, 'order-1004-shipped')).status).toBe(202);
