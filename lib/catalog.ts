@@ -100,13 +100,17 @@ export const tables = {
     indexes: [],
     description: 'Carts, orders, product views and clicks per profile (engagement, attribution)',
   },
-  /** pk `key`: short-lived records that expire by TTL: rate-limit counters (`rl#…`), OTP codes (`otp#<phone>`). */
+  /**
+   * pk `key`: short-lived records that expire by TTL: rate-limit counters (`rl#…`), OTP codes
+   * (`otp#<phone>`), the campaign senders' leases on a number's throughput (`senders#<identity>`).
+   */
   ephemeral: {
     envVar: 'EPHEMERAL_TABLE',
     partitionKey: { name: 'key', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
     indexes: [],
-    description: 'Rate-limit counters and verification codes, expired by TTL',
+    description:
+      "Rate-limit counters, verification codes and campaign senders' throughput leases, expired by TTL",
   },
 } as const satisfies Record<string, TableDefinition>;
 
@@ -348,6 +352,7 @@ export const functions = {
       messages: 'readwrite',
       links: 'readwrite',
       numberChanges: 'read',
+      ephemeral: 'readwrite',
     },
     sms: { send: true },
     readsMedia: true,

@@ -12,6 +12,8 @@ import { EndUserMessagingGateway } from '../adapters/sms-gateway';
 import { systemClock } from '../adapters/system-clock';
 import { sendCampaignBatch, type QueuedRecipients, type SenderDeps } from '../services/campaign-sender';
 import { Pacer } from '../services/pacer';
+import { ThroughputShare } from '../services/throughput-share';
+import { DynamoSenderLeaseStore } from '../adapters/sender-lease-store';
 import { logger, requiredEnv, runtimeConfig } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
 import { tracingMiddleware } from '../adapters/tracer';
@@ -31,7 +33,18 @@ function parseBody(text: string): { campaignId: string; recipients: string[] } |
   return { campaignId, recipients: recipients as string[] };
 }
 
-let deps: Omit<SenderDeps, 'pacer'> | undefined;
+let deps: Omit<SenderDeps, 'pacer' | 'share'> | undefined;
+let leases: DynamoSenderLeaseStore | undefined;
+
+/**
+ * The number's messages per second, and what no set of the queue's concurrent consumers can exceed
+ * together when each takes an equal part: the rate before the leases say how many are sending.
+ */
+function rates(): { identityMps: number; equalPartMps: number } {
+  const identityMps = Number(requiredEnv('ORIGINATION_MPS'));
+  return { identityMps, equalPartMps: identityMps / queues.campaignSends.maxConcurrency };
+}
+
 /** The sender's dependencies in this environment, with a fresh pacer (exported for tests). */
 export function dependencies(): SenderDeps {
   deps ??= {
@@ -46,11 +59,24 @@ export function dependencies(): SenderDeps {
     queueUrl: requiredEnv('CAMPAIGN_QUEUE_URL'),
     linkBase: requiredEnv('LINK_BASE_URL'),
   };
-  // Each of the queue's concurrent consumers takes an equal share of the number's throughput.
-  const mps = Number(requiredEnv('ORIGINATION_MPS')) / queues.campaignSends.maxConcurrency;
   // One pacer per invocation: each concurrent consumer paces its own share (in AWS they are separate
   // execution environments; the local runtime runs them in one process).
-  return { ...deps, pacer: new Pacer(mps) };
+  return { ...deps, pacer: new Pacer(rates().equalPartMps) };
+}
+
+/** This invocation's fair share of the number's rate, held by a lease while it sends. */
+function throughputShare(pacer: Pacer, senderId: string): ThroughputShare {
+  const { identityMps, equalPartMps } = rates();
+  leases ??= new DynamoSenderLeaseStore();
+  return new ThroughputShare({
+    store: leases,
+    identity: requiredEnv('ORIGINATION_IDENTITY'),
+    identityMps,
+    fallbackMps: equalPartMps,
+    senderId,
+    pacer,
+    onError: (error) => logger.warn('Throughput lease not renewed; sending at an equal part', { error }),
+  });
 }
 
 async function drain(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
@@ -63,8 +89,13 @@ async function drain(event: SQSEvent, context: Context): Promise<SQSBatchRespons
   }
   if (malformed.length > 0)
     logger.error('Malformed campaign queue messages dropped', { count: malformed.length });
+  const sender = dependencies();
   const { failedMessageIds } = await sendCampaignBatch(
-    { ...dependencies(), remainingMs: () => context.getRemainingTimeInMillis() },
+    {
+      ...sender,
+      share: throughputShare(sender.pacer, context.awsRequestId),
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    },
     batch,
   );
   return { batchItemFailures: failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };

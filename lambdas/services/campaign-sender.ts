@@ -18,7 +18,8 @@ import type { LinkRecord, LinkStore } from '../adapters/link-store';
 import type { QueueSender } from '../adapters/queue-sender';
 import { SmsRetryableError } from '../adapters/sms-gateway';
 import { forEachLimited, Pacer } from './pacer';
-import { send, type SendDeps } from './send';
+import { send, type SendDeps, type SendResult } from './send';
+import type { ThroughputShare } from './throughput-share';
 
 export interface SenderDeps extends SendDeps {
   readonly campaigns: CampaignStore;
@@ -28,6 +29,8 @@ export interface SenderDeps extends SendDeps {
   readonly linkBase: string;
   /** This invocation's share of the identity's messages per second. */
   readonly pacer: Pacer;
+  /** Keeps the pacer at a fair share of the identity's rate while this batch is sent. */
+  readonly share?: ThroughputShare;
   /** Milliseconds left before the function times out (Lambda's context); unlimited when absent. */
   readonly remainingMs?: () => number;
 }
@@ -107,13 +110,6 @@ export async function sendCampaignBatch(
     return plan;
   };
 
-  const work: WorkItem[] = batch.flatMap((message, index) =>
-    message.recipients.map((phone) => ({ message, index, phone })),
-  );
-  const groupSize = Math.max(1, Math.floor(deps.pacer.rate * SLOT_GROUP_SECONDS));
-  const groups: WorkItem[][] = [];
-  for (let i = 0; i < work.length; i += groupSize) groups.push(work.slice(i, i + groupSize));
-
   const sendOne = async (item: WorkItem, fresh: Profile | undefined, campaign: Campaign) => {
     const { message, phone } = item;
     const messageId = `campaign#${campaign.campaignId}#${phone}`;
@@ -121,8 +117,10 @@ export async function sendCampaignBatch(
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) {
         // A refused attempt (throttled, 5xx) sent nothing: the retry reuses its slot, after the backoff.
-        if ((await current(campaign.campaignId))?.state === 'cancelled')
+        if ((await current(campaign.campaignId))?.state === 'cancelled') {
+          deps.pacer.giveBack(1);
           return count(campaign.campaignId, 'cancelled');
+        }
         profile = await deps.profiles.get(phone);
       }
       const verdict = profile
@@ -138,6 +136,7 @@ export async function sendCampaignBatch(
         : ({ eligible: false, reason: 'not_subscribed' } as const);
       // Segment and time zone were decided at dispatch; consent and exclusions are re-checked now.
       if (!verdict.eligible && verdict.reason !== 'not_in_segment' && verdict.reason !== 'other_time_zone') {
+        deps.pacer.giveBack(1);
         return count(campaign.campaignId, verdict.reason);
       }
       const plan = (await planFor(item.index)).get(messageId);
@@ -156,6 +155,8 @@ export async function sendCampaignBatch(
           ...(campaign.originationIdentity ? { from: campaign.originationIdentity } : {}),
           profile: profile ?? null,
         });
+        // Only a text End User Messaging was asked to send used its slot.
+        if (!calledEndUserMessaging(result)) deps.pacer.giveBack(1);
         if (result.status === 'sent') count(campaign.campaignId, 'sent');
         else if (result.status === 'skipped') count(campaign.campaignId, result.reason);
         else if (result.status === 'deferred') {
@@ -181,44 +182,64 @@ export async function sendCampaignBatch(
     }
   };
 
-  if (batch.length > 0) void planFor(0);
   const leftOver: WorkItem[] = [];
-  await forEachLimited(groups, GROUPS_IN_FLIGHT, async (group) => {
-    const live = group.filter((item) => !failed.has(item.message.messageId));
-    if (live.length === 0) return;
-    if (deps.remainingMs && deps.remainingMs() < STOP_BEFORE_TIMEOUT_MS) {
-      leftOver.push(...live);
-      return;
-    }
-    // The group's slots, then (checked again at the moment of sending) the campaign's state: a cancel
-    // stops the sends still waiting for a slot.
-    await deps.pacer.take(live.length);
-    const pending: { item: WorkItem; campaign: Campaign }[] = [];
-    for (const item of live) {
-      const campaign = await current(item.message.campaignId);
-      if (!campaign || campaign.state === 'cancelled') count(item.message.campaignId, 'cancelled');
-      else pending.push({ item, campaign });
-    }
-    if (pending.length === 0) return;
-    // The profiles as they are now, not as they were when the batch started: a STOP, a PAUSE or a
-    // delivery failure that arrived during a long paced batch holds the text back.
-    let fresh: Map<string, Profile>;
-    try {
-      fresh = await deps.profiles.getMany(pending.map(({ item }) => item.phone));
-    } catch {
-      for (const { item } of pending) failed.add(item.message.messageId);
-      return;
-    }
-    await Promise.all(
-      pending.map(async ({ item, campaign }) => {
-        try {
-          await sendOne(item, fresh.get(item.phone), campaign);
-        } catch {
-          failed.add(item.message.messageId);
-        }
-      }),
+  // Groups are sized from the rate once the share is known: 5 recipients at 100 a second, 25 at 500.
+  const sendGroups = async () => {
+    const work: WorkItem[] = batch.flatMap((message, index) =>
+      message.recipients.map((phone) => ({ message, index, phone })),
     );
-  });
+    const groupSize = Math.max(1, Math.floor(deps.pacer.rate * SLOT_GROUP_SECONDS));
+    const groups: WorkItem[][] = [];
+    for (let i = 0; i < work.length; i += groupSize) groups.push(work.slice(i, i + groupSize));
+    await forEachLimited(groups, GROUPS_IN_FLIGHT, async (group) => {
+      const live = group.filter((item) => !failed.has(item.message.messageId));
+      if (live.length === 0) return;
+      if (deps.remainingMs && deps.remainingMs() < STOP_BEFORE_TIMEOUT_MS) {
+        leftOver.push(...live);
+        return;
+      }
+      // The group's slots, then (checked again at the moment of sending) the campaign's state: a cancel
+      // stops the sends still waiting for a slot.
+      await deps.pacer.take(live.length);
+      const pending: { item: WorkItem; campaign: Campaign }[] = [];
+      for (const item of live) {
+        const campaign = await current(item.message.campaignId);
+        if (campaign && campaign.state !== 'cancelled') pending.push({ item, campaign });
+        else {
+          deps.pacer.giveBack(1);
+          count(item.message.campaignId, 'cancelled');
+        }
+      }
+      if (pending.length === 0) return;
+      // The profiles as they are now, not as they were when the batch started: a STOP, a PAUSE or a
+      // delivery failure that arrived during a long paced batch holds the text back.
+      let fresh: Map<string, Profile>;
+      try {
+        fresh = await deps.profiles.getMany(pending.map(({ item }) => item.phone));
+      } catch {
+        deps.pacer.giveBack(pending.length);
+        for (const { item } of pending) failed.add(item.message.messageId);
+        return;
+      }
+      await Promise.all(
+        pending.map(async ({ item, campaign }) => {
+          try {
+            await sendOne(item, fresh.get(item.phone), campaign);
+          } catch {
+            failed.add(item.message.messageId);
+          }
+        }),
+      );
+    });
+  };
+
+  if (batch.length > 0) void planFor(0);
+  await deps.share?.join();
+  try {
+    await sendGroups();
+  } finally {
+    await deps.share?.leave();
+  }
 
   // Out of time: what was not started goes back on the queue (a message that failed comes back
   // whole anyway). Should the invocation still die, the redelivered message finds its claims.
@@ -240,6 +261,11 @@ export async function sendCampaignBatch(
     await deps.queue.sendAll(deps.queueUrl, recipientMessages(entry.campaignId, entry.phones), delay);
   }
   return { failedMessageIds: [...failed] };
+}
+
+/** Whether End User Messaging was asked to take the text (a refusal by its opt-out list included). */
+function calledEndUserMessaging(result: SendResult): boolean {
+  return result.status === 'sent' || (result.status === 'skipped' && result.reason === 'opt_out_list');
 }
 
 /** One queue message's bodies (rendered, links shortened per recipient) and its links, written. */

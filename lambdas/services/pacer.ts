@@ -5,15 +5,36 @@
  */
 export class Pacer {
   private tokens: number;
-  private readonly capacity: number;
+  private capacity: number;
+  private current: number;
   private last = Date.now();
   private queue: Promise<void> = Promise.resolve();
+  /** Wakes the caller waiting for tokens (there is at most one: callers are served in order). */
+  private wake: (() => void) | undefined;
 
-  constructor(readonly rate: number) {
-    if (!(rate > 0)) throw new Error('rate must be positive');
+  constructor(rate: number) {
+    this.current = positive(rate);
     // Below 1 MPS a one-second bucket would never hold a whole message.
     this.capacity = Math.max(1, rate);
     this.tokens = 1;
+  }
+
+  get rate(): number {
+    return this.current;
+  }
+
+  /**
+   * Changes the rate from now on (a sender's share of the number when other senders start or stop):
+   * tokens earned so far were earned at the old rate, and the bucket shrinks with a lower rate.
+   */
+  setRate(rate: number): void {
+    positive(rate);
+    if (rate === this.current) return;
+    this.refill();
+    this.current = rate;
+    this.capacity = Math.max(1, rate);
+    this.tokens = Math.min(this.tokens, this.capacity);
+    this.wake?.();
   }
 
   /**
@@ -21,26 +42,50 @@ export class Pacer {
    * served in order.
    */
   take(count = 1): Promise<void> {
-    const wanted = Math.min(Math.max(1, count), this.capacity);
+    const wanted = Math.max(1, count);
     const turn = this.queue.then(() => this.wait(wanted));
     this.queue = turn;
     return turn;
   }
 
+  /** Returns slots taken but not used (a recipient skipped at send time texts nobody). */
+  giveBack(count: number): void {
+    if (!(count > 0)) return;
+    this.refill();
+    this.tokens = Math.min(this.capacity, this.tokens + count);
+    this.wake?.();
+  }
+
+  private refill(): void {
+    const now = Date.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.current);
+    this.last = now;
+  }
+
   private async wait(count: number): Promise<void> {
     for (;;) {
-      const now = Date.now();
-      this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
-      this.last = now;
-      if (this.tokens >= count) {
-        this.tokens -= count;
+      this.refill();
+      // A group larger than a lowered rate's bucket waits for a full bucket.
+      const wanted = Math.min(count, this.capacity);
+      if (this.tokens >= wanted) {
+        this.tokens -= wanted;
         return;
       }
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.ceil(((count - this.tokens) / this.rate) * 1000)),
-      );
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.ceil(((wanted - this.tokens) / this.current) * 1000));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
     }
   }
+}
+
+function positive(rate: number): number {
+  if (!(rate > 0)) throw new Error('rate must be positive');
+  return rate;
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */

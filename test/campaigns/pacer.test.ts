@@ -40,4 +40,35 @@ describe('Pacer', () => {
     const capped = await grantTimes(new Pacer(2), [1, 50], 2000);
     expect(capped).toHaveLength(2);
   });
+
+  it('changes rate mid-run: slower after a lower share, faster after a higher one', async () => {
+    const pacer = new Pacer(100);
+    const early = await grantTimes(pacer, [1, 1, 1], 30);
+    expect(early).toEqual([0, 10, 20]);
+    pacer.setRate(10);
+    vi.setSystemTime(1000);
+    const slow = await grantTimes(pacer, [10, 1], 1000);
+    // The bucket refilled to the lower rate's capacity (10), then one token every 100 ms.
+    expect(slow).toEqual([1000, 1100]);
+    pacer.setRate(1000);
+    vi.setSystemTime(2000);
+    const fast = await grantTimes(pacer, [5, 5], 100);
+    expect(fast[1]! - fast[0]!).toBeLessThanOrEqual(5);
+    expect(() => pacer.setRate(0)).toThrow(/positive/);
+  });
+
+  it('takes back slots that were not used, at once, up to one second of the rate', async () => {
+    const pacer = new Pacer(10);
+    const times: number[] = [];
+    for (const count of [1, 1]) void pacer.take(count).then(() => times.push(Date.now()));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(times).toEqual([0]);
+    // The waiting take gets the returned slot now instead of at 100 ms.
+    pacer.giveBack(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(times).toEqual([0, 50]);
+    pacer.giveBack(1000);
+    const burst = await grantTimes(pacer, [10, 1], 50);
+    expect(burst).toEqual([50]);
+  });
 });
