@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { traced } from './tracer';
+import { CACHED_MIDDLEWARE, setUpClient } from './client-setup';
 
 interface Clients {
   dynamo?: DynamoDBDocumentClient;
@@ -21,14 +21,14 @@ interface Clients {
 let clients: Clients = {};
 
 export function dynamoClient(): DynamoDBDocumentClient {
-  clients.dynamo ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
+  clients.dynamo ??= DynamoDBDocumentClient.from(setUpClient(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return clients.dynamo;
 }
 
 export function smsClient(): PinpointSMSVoiceV2Client {
-  clients.sms ??= traced(new PinpointSMSVoiceV2Client({}));
+  clients.sms ??= setUpClient(new PinpointSMSVoiceV2Client(CACHED_MIDDLEWARE));
   return clients.sms;
 }
 
@@ -38,17 +38,17 @@ export function smsClient(): PinpointSMSVoiceV2Client {
  * in between.
  */
 export function smsClientWithoutRetries(): PinpointSMSVoiceV2Client {
-  clients.smsOnce ??= traced(new PinpointSMSVoiceV2Client({ maxAttempts: 1 }));
+  clients.smsOnce ??= setUpClient(new PinpointSMSVoiceV2Client({ ...CACHED_MIDDLEWARE, maxAttempts: 1 }));
   return clients.smsOnce;
 }
 
 export function eventsClient(): EventBridgeClient {
-  clients.events ??= traced(new EventBridgeClient({}));
+  clients.events ??= setUpClient(new EventBridgeClient(CACHED_MIDDLEWARE));
   return clients.events;
 }
 
 export function sfnClient(): SFNClient {
-  clients.sfn ??= traced(new SFNClient({}));
+  clients.sfn ??= setUpClient(new SFNClient(CACHED_MIDDLEWARE));
   return clients.sfn;
 }
 

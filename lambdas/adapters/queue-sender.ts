@@ -1,10 +1,10 @@
 /** SQS SendMessageBatch (10 per call), retrying the entries SQS reports as failed. */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { traced } from './tracer';
+import { CACHED_MIDDLEWARE, setUpClient } from './client-setup';
 
 let client: SQSClient | undefined;
 function sqsClient(): SQSClient {
-  client ??= traced(new SQSClient({}));
+  client ??= setUpClient(new SQSClient(CACHED_MIDDLEWARE));
   return client;
 }
 

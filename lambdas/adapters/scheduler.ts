@@ -6,11 +6,11 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { traced } from './tracer';
+import { CACHED_MIDDLEWARE, setUpClient } from './client-setup';
 
 let client: SchedulerClient | undefined;
 function schedulerClient(): SchedulerClient {
-  client ??= traced(new SchedulerClient({}));
+  client ??= setUpClient(new SchedulerClient(CACHED_MIDDLEWARE));
   return client;
 }
 

@@ -71,12 +71,26 @@ function enclosingOutput(lines: readonly string[], row: number, col: number): st
   return close === -1 ? undefined : before.slice(open) + after.slice(0, close + 2);
 }
 
+/**
+ * Parsed templates by source: a campaign renders one body for every recipient, and parsing it again
+ * each time cost more than rendering it. Bounded: the oldest entry goes when it is full.
+ */
+const parsed = new Map<string, ReturnType<Liquid['parse']>>();
+const PARSED_LIMIT = 100;
+
+function parsedTemplate(source: string): ReturnType<Liquid['parse']> {
+  let template = parsed.get(source);
+  if (!template) {
+    template = engine.parse(source);
+    if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(source, template);
+  }
+  return template;
+}
+
 export function renderTemplate(source: string, context: TemplateContext): string {
   try {
-    return engine
-      .parseAndRenderSync(source, context)
-      .replace(/[ \t]+\n/g, '\n')
-      .trim();
+    return (engine.renderSync(parsedTemplate(source), context) as string).replace(/[ \t]+\n/g, '\n').trim();
   } catch (error) {
     throw new TemplateError(`template failed to render: ${(error as Error).message.split('\n')[0]}`);
   }
