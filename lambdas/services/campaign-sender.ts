@@ -61,14 +61,8 @@ const GROUPS_IN_FLIGHT = 16;
  */
 const STOP_BEFORE_TIMEOUT_MS = 60_000;
 
-interface Planned {
-  readonly body: string;
-  readonly links: LinkRecord[];
-}
-
 interface WorkItem {
   readonly message: QueuedRecipients;
-  readonly index: number;
   readonly phone: string;
 }
 
@@ -95,22 +89,7 @@ export async function sendCampaignBatch(
     else entry.skipped[outcome] = (entry.skipped[outcome] ?? 0) + 1;
   };
 
-  // Bodies and short links per queue message, written before any of its texts goes out (a text never
-  // points at a missing link); the next message is prepared while this one's texts are sent.
-  const plans = new Map<number, Promise<Map<string, Planned>>>();
-  const planFor = (index: number): Promise<Map<string, Planned>> => {
-    let plan = plans.get(index);
-    if (!plan) {
-      plan = planMessage(deps, batch[index]!, current);
-      plans.set(index, plan);
-      // A failed preparation fails that queue message (SQS redelivers it), not the batch.
-      plan.catch(() => undefined);
-    }
-    if (index + 1 < batch.length && !plans.has(index + 1)) void planFor(index + 1);
-    return plan;
-  };
-
-  const sendOne = async (item: WorkItem, fresh: Profile | undefined, campaign: Campaign) => {
+  const sendOne = async (item: WorkItem, fresh: Profile | undefined, campaign: Campaign, body: string) => {
     const { message, phone } = item;
     const messageId = `campaign#${campaign.campaignId}#${phone}`;
     let profile = fresh;
@@ -139,11 +118,10 @@ export async function sendCampaignBatch(
         deps.pacer.giveBack(1);
         return count(campaign.campaignId, verdict.reason);
       }
-      const plan = (await planFor(item.index)).get(messageId);
       try {
         const result = await send(deps, {
           to: phone,
-          body: plan?.body ?? campaign.body,
+          body,
           messageClass: campaign.messageType === 'TRANSACTIONAL' ? 'transactional' : 'marketing',
           idempotencyKey: messageId,
           campaignId: campaign.campaignId,
@@ -185,8 +163,8 @@ export async function sendCampaignBatch(
   const leftOver: WorkItem[] = [];
   // Groups are sized from the rate once the share is known: 5 recipients at 100 a second, 25 at 500.
   const sendGroups = async () => {
-    const work: WorkItem[] = batch.flatMap((message, index) =>
-      message.recipients.map((phone) => ({ message, index, phone })),
+    const work: WorkItem[] = batch.flatMap((message) =>
+      message.recipients.map((phone) => ({ message, phone })),
     );
     const groupSize = Math.max(1, Math.floor(deps.pacer.rate * SLOT_GROUP_SECONDS));
     const groups: WorkItem[][] = [];
@@ -213,9 +191,12 @@ export async function sendCampaignBatch(
       if (pending.length === 0) return;
       // The profiles as they are now, not as they were when the batch started: a STOP, a PAUSE or a
       // delivery failure that arrived during a long paced batch holds the text back.
+      // Then the group's bodies, with their short links written before any text that points at them.
       let fresh: Map<string, Profile>;
+      let bodies: Map<WorkItem, string>;
       try {
         fresh = await deps.profiles.getMany(pending.map(({ item }) => item.phone));
+        bodies = await planTexts(deps, pending, fresh);
       } catch {
         deps.pacer.giveBack(pending.length);
         for (const { item } of pending) failed.add(item.message.messageId);
@@ -224,7 +205,7 @@ export async function sendCampaignBatch(
       await Promise.all(
         pending.map(async ({ item, campaign }) => {
           try {
-            await sendOne(item, fresh.get(item.phone), campaign);
+            await sendOne(item, fresh.get(item.phone), campaign, bodies.get(item) ?? campaign.body);
           } catch {
             failed.add(item.message.messageId);
           }
@@ -233,7 +214,6 @@ export async function sendCampaignBatch(
     });
   };
 
-  if (batch.length > 0) void planFor(0);
   await deps.share?.join();
   try {
     await sendGroups();
@@ -268,35 +248,36 @@ function calledEndUserMessaging(result: SendResult): boolean {
   return result.status === 'sent' || (result.status === 'skipped' && result.reason === 'opt_out_list');
 }
 
-/** One queue message's bodies (rendered, links shortened per recipient) and its links, written. */
-async function planMessage(
+/**
+ * The texts of a slot group: each body rendered for its recipient from the profile just read, links
+ * shortened per recipient, and the short links written (one batch write) before any text goes out.
+ */
+async function planTexts(
   deps: SenderDeps,
-  message: QueuedRecipients,
-  current: (campaignId: string) => Promise<Campaign | undefined>,
-): Promise<Map<string, Planned>> {
-  const planned = new Map<string, Planned>();
-  const campaign = await current(message.campaignId);
-  if (!campaign) return planned;
-  const profiles = await deps.profiles.getMany(message.recipients);
+  pending: readonly { item: WorkItem; campaign: Campaign }[],
+  profiles: ReadonlyMap<string, Profile>,
+): Promise<Map<WorkItem, string>> {
+  const bodies = new Map<WorkItem, string>();
+  const links: LinkRecord[] = [];
   const now = deps.clock.now();
-  for (const phone of message.recipients) {
-    const profile = profiles.get(phone);
+  for (const { item, campaign } of pending) {
+    const profile = profiles.get(item.phone);
     if (!profile) continue;
     const rendered = renderTemplate(campaign.body, templateContext(deps.config, profile));
-    const messageId = `campaign#${campaign.campaignId}#${phone}`;
-    const shortened = shortenLinks(rendered, deps.linkBase, campaign.linkSalt, phone);
-    planned.set(messageId, {
-      body: shortened.body,
-      links: shortened.links.map((link) => ({
+    const messageId = `campaign#${campaign.campaignId}#${item.phone}`;
+    const shortened = shortenLinks(rendered, deps.linkBase, campaign.linkSalt, item.phone);
+    bodies.set(item, shortened.body);
+    for (const link of shortened.links) {
+      links.push({
         ...link,
-        phone,
+        phone: item.phone,
         messageId,
         campaignId: campaign.campaignId,
         createdAt: now.toISOString(),
         expiresAt: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
-      })),
-    });
+      });
+    }
   }
-  await deps.links.putAll([...planned.values()].flatMap((p) => p.links));
-  return planned;
+  if (links.length > 0) await deps.links.putAll(links);
+  return bodies;
 }
