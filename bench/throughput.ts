@@ -342,16 +342,23 @@ export async function runAcceptance(options: {
     const texts = () => runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
     const eligible = [...kinds].filter(([, kind]) => kind === 'eligible').map(([phone]) => phone);
 
+    // Counted as the outbox grows (the check runs every 5 ms: it must not take the CPU it measures).
+    const eligibleSet = new Set(eligible);
+    const textedEligible = new Set<string>();
+    let read = 0;
+    const everyEligibleTexted = () => {
+      for (const outbox = runtime.sms.outbox; read < outbox.length; read++) {
+        const text = outbox[read]!;
+        if (text.context.campaignId === campaignId && eligibleSet.has(text.to)) textedEligible.add(text.to);
+      }
+      return textedEligible.size >= eligible.length;
+    };
+
     runtime.sms.faults.throttleRate = throttleRate;
     const started = Date.now();
     runtime.clock.advance(11 * 60_000);
     await Promise.race([
-      until(
-        () => countTexts(texts().map((m) => m.to)).byPhone.size >= eligible.length,
-        600_000,
-        'every eligible subscriber texted',
-        20,
-      ),
+      until(everyEligibleTexted, 600_000, 'every eligible subscriber texted'),
       runtime.settle(),
     ]);
     const seconds = (Date.now() - started) / 1000;

@@ -47,8 +47,32 @@ export function localParts(instant: Date, timeZone: string): LocalDateTime {
   };
 }
 
+/**
+ * Offsets by zone and quarter hour. Since 2000 every zone's offsets are whole quarter hours and its
+ * transitions happen at quarter-hour local times, so they fall on quarter-hour instants: within one
+ * quarter hour of UTC the offset cannot change. A quiet-hours decision asks for a dozen offsets, and
+ * each uncached one formats a date through Intl.
+ */
+const offsets = new Map<string, number>();
+const QUARTER_HOUR_MS = 900_000;
+const CACHED_FROM_MS = Date.UTC(2000, 0, 1);
+const OFFSETS_LIMIT = 10_000;
+
 /** Offset of the zone from UTC at an instant, in milliseconds (e.g. -5 h for New York in winter). */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const ms = instant.getTime();
+  if (ms < CACHED_FROM_MS) return measuredOffsetMs(instant, timeZone);
+  const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR_MS)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = measuredOffsetMs(instant, timeZone);
+    if (offsets.size >= OFFSETS_LIMIT) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function measuredOffsetMs(instant: Date, timeZone: string): number {
   const p = localParts(instant, timeZone);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;

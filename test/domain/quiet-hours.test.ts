@@ -8,7 +8,7 @@ import {
   type Weekday,
 } from '../../lambdas/domain/quiet-hours';
 import { STATE_CALLING_HOURS } from '../../lambdas/domain/state-calling-hours';
-import { localParts, zonedToInstant } from '../../lambdas/domain/zoned-time';
+import { localParts, zonedToInstant, zoneOffsetMs } from '../../lambdas/domain/zoned-time';
 
 const TCPA: SendWindow = { start: '08:00', end: '21:00' };
 
@@ -528,6 +528,34 @@ describe('zonedToInstant (zoned-time.ts)', () => {
           expect(back, `${zone} ${new Date(t).toISOString()}`).toBeLessThan(t);
           expect(localParts(new Date(back), zone)).toEqual(local);
         }
+      }
+    }
+  });
+});
+
+describe('zoneOffsetMs (zoned-time.ts), cached by quarter hour', () => {
+  /** The offset read straight from the zone's local time, uncached. */
+  const measured = (instant: Date, zone: string) => {
+    const p = localParts(instant, zone);
+    return (
+      Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) -
+      Math.floor(instant.getTime() / 1000) * 1000
+    );
+  };
+
+  it.each([
+    // Spring forward and fall back, half-hour DST (Lord Howe), quarter-hour offsets (Kathmandu, Chatham).
+    ['America/New_York', Date.UTC(2026, 2, 8), Date.UTC(2026, 10, 1)],
+    ['Europe/London', Date.UTC(2026, 2, 29), Date.UTC(2026, 9, 25)],
+    ['Australia/Lord_Howe', Date.UTC(2026, 3, 4), Date.UTC(2026, 9, 3)],
+    ['Pacific/Chatham', Date.UTC(2026, 3, 4), Date.UTC(2026, 8, 26)],
+    ['America/St_Johns', Date.UTC(2026, 2, 8), Date.UTC(2026, 10, 1)],
+    ['Asia/Kathmandu', Date.UTC(2026, 0, 1), Date.UTC(2026, 6, 1)],
+  ])('matches the zone itself every 7 minutes around the transitions of %s', (zone, first, second) => {
+    for (const day of [first, second]) {
+      for (let ms = day - 86_400_000; ms <= day + 86_400_000; ms += 7 * 60_000 + 13_000) {
+        const instant = new Date(ms);
+        expect(zoneOffsetMs(instant, zone)).toBe(measured(instant, zone));
       }
     }
   });
