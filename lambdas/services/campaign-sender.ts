@@ -18,7 +18,7 @@ import type { LinkRecord, LinkStore } from '../adapters/link-store';
 import type { QueueSender } from '../adapters/queue-sender';
 import { SmsRetryableError } from '../adapters/sms-gateway';
 import { forEachLimited, Pacer } from './pacer';
-import { send, type SendDeps, type SendResult } from './send';
+import { send, skipWithoutSending, type SendDeps, type SendResult } from './send';
 import type { ThroughputShare } from './throughput-share';
 
 export interface SenderDeps extends SendDeps {
@@ -114,15 +114,23 @@ export async function sendCampaignBatch(
           )
         : ({ eligible: false, reason: 'not_subscribed' } as const);
       // Segment and time zone were decided at dispatch; consent and exclusions are re-checked now.
+      const messageClass = campaign.messageType === 'TRANSACTIONAL' ? 'transactional' : 'marketing';
       if (!verdict.eligible && verdict.reason !== 'not_in_segment' && verdict.reason !== 'other_time_zone') {
         deps.pacer.giveBack(1);
-        return count(campaign.campaignId, verdict.reason);
+        // Recorded under the message id, so a redelivered batch neither counts it again nor texts it.
+        const recorded = await skipWithoutSending(
+          deps,
+          { to: phone, body, messageClass, idempotencyKey: messageId, campaignId: campaign.campaignId },
+          verdict.reason,
+        );
+        if (recorded) count(campaign.campaignId, verdict.reason);
+        return;
       }
       try {
         const result = await send(deps, {
           to: phone,
           body,
-          messageClass: campaign.messageType === 'TRANSACTIONAL' ? 'transactional' : 'marketing',
+          messageClass,
           idempotencyKey: messageId,
           campaignId: campaign.campaignId,
           smartSending: campaign.smartSending,

@@ -19,7 +19,7 @@ import type { Profile } from '../domain/profile';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { decideSend, type SkipReason } from '../domain/send-policy';
 import { countMetric } from '../adapters/metrics';
-import type { MessageStore } from '../adapters/message-store';
+import type { MessageRecord, MessageStore } from '../adapters/message-store';
 import type { ProfileStore } from '../adapters/profile-store';
 import { OptedOutAtCarrierError, SmsRetryableError, type SmsGateway } from '../adapters/sms-gateway';
 
@@ -116,9 +116,7 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     return { status: 'deferred', messageId, until: decision.deferUntil.toISOString() };
   }
   if (!decision.send) {
-    countMetric('MessagesSkipped', ['Reason', decision.reason]);
-    const written = await deps.messages.putIfAbsent({ ...base, status: 'skipped', reason: decision.reason });
-    return written
+    return (await recordSkip(deps, base, decision.reason))
       ? { status: 'skipped', messageId, reason: decision.reason }
       : { status: 'duplicate', messageId };
   }
@@ -188,6 +186,46 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     at,
   );
   return { status: 'sent', messageId, awsMessageId, body };
+}
+
+/**
+ * A decision not to send, recorded once under the message id; false when it was already recorded (a
+ * retry with the same key), so whoever counts skips counts each recipient once.
+ */
+function recordSkip(
+  deps: SendDeps,
+  base: Omit<MessageRecord, 'status' | 'reason'>,
+  reason: string,
+): Promise<boolean> {
+  countMetric('MessagesSkipped', ['Reason', reason]);
+  return deps.messages.putIfAbsent({ ...base, status: 'skipped', reason });
+}
+
+/**
+ * A recipient the caller ruled out before calling `send()` (a campaign's send-time check: opted out,
+ * paused, in the error segment…), recorded like `send()`'s own skips. False when the message id was
+ * already recorded (a redelivered batch): the skip was counted the first time.
+ */
+export function skipWithoutSending(
+  deps: SendDeps,
+  request: Pick<SendRequest, 'to' | 'body' | 'messageClass' | 'idempotencyKey' | 'campaignId'>,
+  reason: string,
+): Promise<boolean> {
+  const now = deps.clock.now();
+  return recordSkip(
+    deps,
+    {
+      messageId: request.idempotencyKey,
+      phone: request.to,
+      at: now.toISOString(),
+      direction: 'outbound',
+      body: request.body,
+      messageClass: request.messageClass,
+      campaignId: request.campaignId,
+      expiresAt: Math.floor(now.getTime() / 1000) + deps.config.messageRetentionDays * DAY_SECONDS,
+    },
+    reason,
+  );
 }
 
 const STOP_LANGUAGE =
