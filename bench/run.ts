@@ -46,6 +46,11 @@ const RATES = [100, 500, 1000];
 const TARGET_RATIO = 1.1;
 /** The campaigns' acceptance run: 2,000 subscribers, 200 MPS, 5% throttled, within 1.2 × N / MPS. */
 const ACCEPTANCE = { subscribers: 2000, mps: 200, throttleRate: 0.05, targetRatio: 1.2 };
+/**
+ * Runs of the acceptance case: on a shared 2-CPU machine one run's wall time varies by a fifth, so the
+ * table shows the median run and the range.
+ */
+const ACCEPTANCE_RUNS = 3;
 const TARGET_INFRA_PER_1000 = 0.05;
 
 interface Options {
@@ -187,7 +192,20 @@ function throughputTable(rows: readonly ThroughputResult[], target = TARGET_RATI
   );
 }
 
+/** The acceptance case ACCEPTANCE_RUNS times: the median run (by ratio), with every run's ratio. */
+async function acceptanceRuns(): Promise<AcceptanceResult> {
+  const runs: AcceptanceResult[] = [];
+  for (let i = 0; i < ACCEPTANCE_RUNS; i++) {
+    runs.push(await runCase<AcceptanceResult>({ kind: 'acceptance', ...ACCEPTANCE }));
+  }
+  const sorted = [...runs].sort((a, b) => a.ratio - b.ratio);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return { ...median, runRatios: runs.map((run) => run.ratio) };
+}
+
 function acceptanceTable(a: AcceptanceResult): string {
+  const ratios = a.runRatios ?? [a.ratio];
+  const met = ratios.filter((ratio) => ratio <= ACCEPTANCE.targetRatio).length;
   return table(
     ['check', 'result', 'expected'],
     [
@@ -201,6 +219,11 @@ function acceptanceTable(a: AcceptanceResult): string {
         'seconds / ideal (eligible / MPS)',
         `${num(a.seconds, 1)} / ${num(a.idealSeconds, 1)} = ${a.ratio.toFixed(2)}×`,
         `≤ ${ACCEPTANCE.targetRatio}× ${a.ratio <= ACCEPTANCE.targetRatio ? '(met)' : '(missed)'}`,
+      ],
+      [
+        `ratio of each run (${ratios.length}; the median run above)`,
+        ratios.map((ratio) => `${ratio.toFixed(2)}×`).join(', '),
+        `met in ${met} of ${ratios.length}`,
       ],
     ],
   );
@@ -441,7 +464,7 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   if (options.acceptance) {
-    const a = await runCase<AcceptanceResult>({ kind: 'acceptance', ...ACCEPTANCE });
+    const a = await acceptanceRuns();
     out.push(section('Campaign acceptance', acceptanceTable(a)));
     console.log(out.join('\n'));
     return;
@@ -500,10 +523,7 @@ async function main(): Promise<void> {
   // 100 MPS: below this machine's ceiling, so local durations are not stretched by a saturated CPU.
   const campaign = await runCase<CaseUsage>({ kind: 'campaignCost', recipients: 1000, mps: 100 });
   const faults = await runCase<FaultResult>({ kind: 'faults', recipients: options.recipients, mps: 1000 });
-  const acceptance = await runCase<AcceptanceResult>({
-    kind: 'acceptance',
-    ...ACCEPTANCE,
-  });
+  const acceptance = await acceptanceRuns();
   const throughput: ThroughputResult[] = [];
   const profiles: Record<string, ProfileShare[]> = {};
   for (const mps of RATES) {

@@ -313,6 +313,8 @@ export interface AcceptanceResult {
   /** The campaign's `sent` counter equals the campaign's texts in the outbox. */
   readonly countersMatchOutbox: boolean;
   readonly counters: Record<string, unknown>;
+  /** Ratios of every run when the bench ran the case more than once (this result is the median). */
+  readonly runRatios?: readonly number[];
 }
 
 /**
