@@ -103,9 +103,10 @@ export function scaleScenarios(per: PerMessage): ScaleScenario[] {
 function scenario(per: PerMessage, subscribers: number, mps: number, label: string): ScaleScenario {
   const sendHours = subscribers / mps / 3600;
   const pages = subscribers / QUERY_PAGE_ITEMS;
-  // The estimate pages the index's shards all at once (countSubscribers), the dispatcher one by one.
+  // Both page the index's shards all at once (forEachSubscriber); the dispatcher also puts one
+  // SendMessageBatch per page on the queue before that shard's next page.
   const estimateSeconds = (pages * QUERY_PAGE_MS) / MARKETING_SHARDS / 1000;
-  const dispatchSeconds = (pages * (QUERY_PAGE_MS + SEND_BATCH_MS)) / 1000;
+  const dispatchSeconds = (pages * (QUERY_PAGE_MS + SEND_BATCH_MS)) / MARKETING_SHARDS / 1000;
   const sender = queues.campaignSends;
   // Invocations a second × seconds each (the fixed part, then every event of the batch).
   const deliveryConcurrency = Math.ceil(

@@ -69,21 +69,15 @@ async function forEachInShard(
   } while (startKey);
 }
 
-/** Every subscribed profile from the sparse index, shard by shard (the dispatcher: in order). */
+/**
+ * Every subscribed profile of the sparse index, all shards paged at once (the estimate inside the
+ * create call and the dispatcher): about MARKETING_SHARDS times faster than shard by shard, so a
+ * 10-million-subscriber dispatch takes about a minute instead of most of Lambda's 15. An async visitor
+ * holds back its own shard only (the dispatcher's, while a full chunk goes on the queue).
+ */
 export async function forEachSubscriber(
   profiles: ProfileStore,
   visit: (profile: Profile) => void | Promise<void>,
-): Promise<void> {
-  for (let shard = 0; shard < MARKETING_SHARDS; shard++) await forEachInShard(profiles, shard, visit);
-}
-
-/**
- * Every subscribed profile, all shards paged at once: for a visitor that only counts (the estimate
- * inside the create call), about MARKETING_SHARDS times faster than shard by shard.
- */
-export async function countSubscribers(
-  profiles: ProfileStore,
-  visit: (profile: Profile) => void,
 ): Promise<void> {
   await Promise.all(
     Array.from({ length: MARKETING_SHARDS }, (_, shard) => forEachInShard(profiles, shard, visit)),
@@ -126,7 +120,7 @@ export async function createCampaign(
   // The audience now: its size for the estimate, and its time zones for local-time sending.
   const zones = new Map<string, number>();
   let recipients = 0;
-  await countSubscribers(deps.profiles, (profile) => {
+  await forEachSubscriber(deps.profiles, (profile) => {
     const verdict = campaignEligibility(
       profile,
       { segment: request.segment, pausedProperty, defaultTimeZone: deps.config.defaultTimeZone },

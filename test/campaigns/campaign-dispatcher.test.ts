@@ -1,0 +1,93 @@
+/**
+ * The dispatcher pages every shard of the subscriber index at once (a 10-million-subscriber dispatch
+ * would take most of Lambda's 15 minutes shard by shard), and still enqueues each eligible recipient
+ * once. Its own adapters against the local runtime; the profile store is observed, not replaced.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoCampaignStore } from '../../lambdas/adapters/campaign-store';
+import {
+  DynamoProfileStore,
+  MARKETING_SHARDS,
+  type ProfileStore,
+} from '../../lambdas/adapters/profile-store';
+import { SqsQueueSender } from '../../lambdas/adapters/queue-sender';
+import { systemClock } from '../../lambdas/adapters/system-clock';
+import { runtimeConfig } from '../../lambdas/handlers/shared/runtime';
+import { dispatchCampaign } from '../../lambdas/services/campaigns';
+import { KEYWORDS_ONLY } from '../support/fixtures';
+import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
+import { phoneNumbers, seedProfile, seedProfiles } from '../support/seed';
+
+const START = new Date('2026-11-10T17:00:00Z');
+
+/** The real store, counting how many index pages are being read at the same moment. */
+function observed(store: ProfileStore) {
+  const pages = { inFlight: 0, most: 0, read: 0 };
+  const profiles = Object.create(store) as ProfileStore;
+  profiles.marketingSubscribers = async (shard, startKey) => {
+    pages.inFlight += 1;
+    pages.most = Math.max(pages.most, pages.inFlight);
+    try {
+      return await store.marketingSubscribers(shard, startKey);
+    } finally {
+      pages.inFlight -= 1;
+      pages.read += 1;
+    }
+  };
+  return { profiles, pages };
+}
+
+describe('campaign dispatcher', () => {
+  let runtime: TestRuntime;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ clockStart: START, messagesPerSecond: 1000, config: KEYWORDS_ONLY });
+  });
+  afterAll(async () => {
+    await runtime.stop();
+  });
+
+  it('reads all shards at once and enqueues every eligible recipient once', async () => {
+    const eligible = phoneNumbers('503', 400, 2000);
+    const optedOut = phoneNumbers('503', 10, 2600);
+    await seedProfiles(runtime, [
+      ...eligible.map((phone) => seedProfile(phone, 'eligible', START)),
+      ...optedOut.map((phone) => seedProfile(phone, 'opted_out', START)),
+    ]);
+    const created = await runtime.post<{ campaignId: string }>('/v1/campaigns', {
+      name: 'All at once',
+      body: 'The autumn blend is here',
+      segment: { all: true },
+      sendAt: new Date(START.getTime() + 86_400_000).toISOString(),
+    });
+    expect(created.status).toBe(201);
+    const { campaignId } = created.body;
+
+    const { profiles, pages } = observed(new DynamoProfileStore());
+    const result = await dispatchCampaign(
+      {
+        clock: systemClock,
+        config: runtimeConfig(),
+        campaigns: new DynamoCampaignStore(),
+        profiles,
+        queue: new SqsQueueSender(),
+        queueUrl: process.env.CAMPAIGN_QUEUE_URL ?? '',
+      },
+      { campaignId },
+    );
+
+    expect(result).toEqual({ dispatched: eligible.length, recorded: true });
+    expect(pages.most).toBe(MARKETING_SHARDS);
+    expect(pages.read).toBeGreaterThanOrEqual(MARKETING_SHARDS);
+    const texted = await waitFor(() => {
+      const to = runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId).map((m) => m.to);
+      return to.length >= eligible.length ? to : undefined;
+    });
+    expect(texted.sort()).toEqual([...eligible].sort());
+    const campaign = await runtime.get<{ state: string; counters: { targeted: number; sent: number } }>(
+      `/v1/campaigns/${campaignId}`,
+    );
+    expect(campaign.body.counters.targeted).toBe(eligible.length);
+    expect(campaign.body.state).toBe('dispatched');
+  });
+});
