@@ -9,6 +9,7 @@ import { lintMessage, type LintWarning } from './message-lint';
 import { findUrls, shortLinkLength } from './links';
 import { SegmentSchema, type Segment } from './segments';
 import { templateProblems } from './templates';
+import { zonedToInstant, type LocalDateTime } from './zoned-time';
 
 export const CampaignRequestSchema = z
   .object({
@@ -82,6 +83,43 @@ export interface CampaignSchedule {
   /** Time zone of the recipients this schedule dispatches (local-time campaigns). */
   readonly timeZone?: string;
   readonly at: string;
+}
+
+/** `sendAtLocalTime` (`YYYY-MM-DDTHH:MM`, validated by the request schema) as wall-clock parts. */
+export function localSendTime(sendAtLocalTime: string): LocalDateTime {
+  const [date = '', time = ''] = sendAtLocalTime.split('T');
+  const [year = 0, month = 0, day = 0] = date.split('-').map(Number);
+  const [hour = 0, minute = 0] = time.split(':').map(Number);
+  return { year, month, day, hour, minute, second: 0 };
+}
+
+/**
+ * Which schedule of a local-time campaign dispatches the recipients of a time zone. A zone with a
+ * schedule of its own dispatches itself. A zone without one (a subscriber who joined after the
+ * campaign was created, from a zone none of its audience was in then) goes with the first schedule
+ * that runs at or after that zone's own send time; when every schedule runs earlier, with the last
+ * one, and the sender's quiet-hours check holds those texts until the recipient's allowed hours. Each
+ * zone has exactly one dispatching schedule, so each recipient is dispatched (and counted) once.
+ */
+export function dispatchZoneOf(
+  schedules: readonly CampaignSchedule[],
+  sendAtLocalTime: string,
+): (zone: string) => string | undefined {
+  const runs = schedules
+    .filter((s): s is CampaignSchedule & { timeZone: string } => s.timeZone !== undefined)
+    .map((s) => ({ timeZone: s.timeZone, at: Date.parse(s.at) }))
+    .sort((a, b) => a.at - b.at || a.timeZone.localeCompare(b.timeZone));
+  const own = new Set(runs.map((run) => run.timeZone));
+  const local = localSendTime(sendAtLocalTime);
+  const decided = new Map<string, string | undefined>();
+  return (zone) => {
+    if (own.has(zone)) return zone;
+    if (!decided.has(zone)) {
+      const due = zonedToInstant(local, zone).getTime();
+      decided.set(zone, (runs.find((run) => run.at >= due) ?? runs.at(-1))?.timeZone);
+    }
+    return decided.get(zone);
+  };
 }
 
 export interface Campaign {

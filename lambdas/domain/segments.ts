@@ -205,8 +205,10 @@ export interface CampaignAudience {
   readonly segment: Segment;
   /** The campaign's own pause property, e.g. `Paused-BFCM2025`; `Paused` always applies as well. */
   readonly pausedProperty?: string;
-  /** Local-time campaigns dispatch one batch per time zone: only recipients in this zone are eligible. */
+  /** Local-time campaigns dispatch one batch per time zone: only recipients of this zone are eligible. */
   readonly timeZone?: string;
+  /** The schedule's zone that dispatches a recipient zone (campaigns' `dispatchZoneOf`); else the zone itself. */
+  readonly zoneOf?: (recipientZone: string) => string | undefined;
   readonly defaultTimeZone: string;
 }
 
@@ -215,6 +217,9 @@ export type Eligibility =
 
 /**
  * Rules every campaign applies whatever its segment says, first failing rule wins:
+ * 0. with `timeZone` (one dispatch of a local-time campaign), a recipient zone (profile's, else the
+ *    number's, else the default) dispatched by another schedule → `other_time_zone`. First, so that
+ *    each recipient is judged, and each skip counted, by one dispatch only.
  * 1. opted out (optedOutAt set) → `opted_out`. Checked before consent because an opt-out also
  *    unsubscribes marketing: in the other order an opted-out number would always read `not_subscribed`.
  * 2. marketing not `subscribed` → `not_subscribed`.
@@ -222,12 +227,14 @@ export type Eligibility =
  * 4. a temporary delivery error in the last 30 days (exactly 30 days ago included) → `error_segment`
  *    (campaigns skip the error segment; flows still send).
  * 5. the campaign's pause property or the generic `Paused` property truthy → `paused`.
- * 6. with `timeZone`, a recipient zone (profile's, else the number's, else the default) that differs →
- *    `other_time_zone`.
- * 7. the segment does not match → `not_in_segment`.
+ * 6. the segment does not match → `not_in_segment`.
  */
 export function campaignEligibility(profile: Profile, campaign: CampaignAudience, now: Date): Eligibility {
   const no = (reason: Ineligibility): Eligibility => ({ eligible: false, reason });
+  if (campaign.timeZone !== undefined) {
+    const zone = recipientTimeZone(profile.timeZone, profile.phone, campaign.defaultTimeZone);
+    if ((campaign.zoneOf ? campaign.zoneOf(zone) : zone) !== campaign.timeZone) return no('other_time_zone');
+  }
   if (profile.optedOutAt !== undefined) return no('opted_out');
   if (profile.marketing !== 'subscribed') return no('not_subscribed');
   const error = profile.deliveryError;
@@ -236,11 +243,6 @@ export function campaignEligibility(profile: Profile, campaign: CampaignAudience
   const pauses = [GENERIC_PAUSE_PROPERTY, campaign.pausedProperty].filter((name) => name !== undefined);
   if (pauses.some((name) => Object.hasOwn(profile.properties, name) && isTruthy(profile.properties[name])))
     return no('paused');
-  if (
-    campaign.timeZone !== undefined &&
-    recipientTimeZone(profile.timeZone, profile.phone, campaign.defaultTimeZone) !== campaign.timeZone
-  )
-    return no('other_time_zone');
   if (!matchesSegment(profile, campaign.segment, now)) return no('not_in_segment');
   return { eligible: true };
 }

@@ -10,7 +10,9 @@ import type { Clock } from '../domain/clock';
 import {
   campaignView,
   campaignWarnings,
+  dispatchZoneOf,
   EMPTY_COUNTERS,
+  localSendTime,
   previewBody,
   segmentsPerMessage,
   type Campaign,
@@ -138,12 +140,11 @@ export async function createCampaign(
     const at = new Date(Math.max(Date.parse(request.sendAt), earliest.getTime()));
     schedules.push({ name: campaignId, at: at.toISOString() });
   } else if (request.sendAtLocalTime) {
-    const [date = '', time = ''] = request.sendAtLocalTime.split('T');
-    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-    const [hour, minute] = time.split(':').map(Number) as [number, number];
-    // Every zone with recipients now, and the default zone for subscribers who join before then.
+    const wallClock = localSendTime(request.sendAtLocalTime);
+    // Every zone with recipients now, and the default zone. Subscribers who join later from another
+    // zone go with the schedule dispatchZoneOf picks for it.
     for (const timeZone of new Set([...zones.keys(), deps.config.defaultTimeZone])) {
-      const local = zonedToInstant({ year, month, day, hour, minute, second: 0 }, timeZone);
+      const local = zonedToInstant(wallClock, timeZone);
       // Where that local time has already passed, the campaign goes out at once.
       const at = local.getTime() < earliest.getTime() ? earliest : local;
       schedules.push({
@@ -235,6 +236,10 @@ export async function dispatchCampaign(deps: DispatchDeps, input: { campaignId: 
   const now = deps.clock.now();
   await deps.campaigns.transition(campaign.campaignId, ['scheduled'], 'sending', now.toISOString());
 
+  const zoneOf =
+    input.timeZone && campaign.sendAtLocalTime
+      ? dispatchZoneOf(campaign.schedules, campaign.sendAtLocalTime)
+      : undefined;
   const skipped: Record<string, number> = {};
   let pending: string[] = [];
   let targeted = 0;
@@ -253,6 +258,7 @@ export async function dispatchCampaign(deps: DispatchDeps, input: { campaignId: 
         segment: campaign.segment as Segment,
         pausedProperty: campaign.excludePausedProperty,
         timeZone: input.timeZone,
+        ...(zoneOf ? { zoneOf } : {}),
         defaultTimeZone: deps.config.defaultTimeZone,
       },
       now,

@@ -168,6 +168,41 @@ describe('campaigns API', () => {
     expect(view.body).toMatchObject({ state: 'dispatched', counters: { targeted: 50, sent: 50 } });
   });
 
+  it('texts a subscriber who joined after creation from a zone without a schedule; counts each skip once', async () => {
+    runtime.clock.set(new Date('2026-11-21T12:00:00Z')); // 04:00 in Los Angeles, 07:00 in New York
+    // In the subscriber index but out of campaigns for 30 days: every dispatch pages it.
+    const [failing] = phoneNumbers('212', 1, 500);
+    await seedProfiles(runtime, [seedProfile(failing!, 'error_segment', runtime.clock.now())]);
+    const result = await create({
+      name: 'Next morning',
+      body: 'Good morning again',
+      segment: { all: true },
+      sendAtLocalTime: '2026-11-21T10:00',
+      smartSending: false,
+    });
+    expect(result.status).toBe(201);
+    expect(result.body.schedules.map((s) => s.timeZone).sort()).toEqual([
+      'America/Los_Angeles',
+      'America/New_York',
+    ]);
+    // After the campaign was created: a subscriber from Honolulu, a zone with no schedule.
+    const [islander] = phoneNumbers('808', 1);
+    await seedProfiles(runtime, [seedProfile(islander!, 'eligible', runtime.clock.now())]);
+
+    runtime.clock.set(new Date('2026-11-21T15:00:30Z')); // 10:00 in New York
+    await waitFor(() => texts(result.body.campaignId).length === 30, 10_000, 'New York');
+    runtime.clock.set(new Date('2026-11-21T18:00:30Z')); // 10:00 in Los Angeles, 08:00 in Honolulu
+    await waitFor(() => texts(result.body.campaignId).length === 51, 10_000, 'Los Angeles and Honolulu');
+    await runtime.settle();
+    const sent = texts(result.body.campaignId).map((m) => m.to);
+    expect(sent.filter((to) => to === islander)).toHaveLength(1);
+    expect(new Set(sent).size).toBe(51);
+    const view = await runtime.get<{ counters: { targeted: number; skipped: Record<string, number> } }>(
+      `/v1/campaigns/${result.body.campaignId}`,
+    );
+    expect(view.body.counters).toMatchObject({ targeted: 51, skipped: { error_segment: 1 } });
+  });
+
   it('holds back the text of a subscriber who opts out while the campaign is running', async () => {
     const result = await create({
       name: 'Paced',

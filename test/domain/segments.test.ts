@@ -625,6 +625,24 @@ describe('campaignEligibility', () => {
       { eligible: false, reason: 'other_time_zone' },
     ],
     [
+      'a zone without a schedule, dispatched with this one',
+      { phone: '+18085550100' },
+      campaign({
+        timeZone: 'America/Los_Angeles',
+        zoneOf: (zone) => (zone === 'Pacific/Honolulu' ? 'America/Los_Angeles' : zone),
+      }),
+      { eligible: true },
+    ],
+    [
+      'a zone without a schedule, dispatched with another',
+      { phone: '+18085550100' },
+      campaign({
+        timeZone: 'America/New_York',
+        zoneOf: (zone) => (zone === 'Pacific/Honolulu' ? 'America/Los_Angeles' : zone),
+      }),
+      { eligible: false, reason: 'other_time_zone' },
+    ],
+    [
       'not in the segment',
       {},
       campaign({ segment: { engagedWithinDays: 30 } }),
@@ -672,10 +690,16 @@ describe('campaignEligibility', () => {
       'error_segment',
     ],
     [
-      'paused before time zone',
+      'time zone before opted out (each dispatch of a local-time campaign counts only its own zone)',
+      { optedOutAt: ago(1) },
+      campaign({ timeZone: 'Asia/Tokyo' }),
+      'other_time_zone',
+    ],
+    [
+      'time zone before paused',
       { properties: { Paused: true } },
       campaign({ timeZone: 'Asia/Tokyo' }),
-      'paused',
+      'other_time_zone',
     ],
     [
       'time zone before segment',
