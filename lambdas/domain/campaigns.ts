@@ -1,7 +1,7 @@
 /**
  * Campaigns: the request, the stored record and its counters. A campaign goes out once at `sendAt`,
  * or at `sendAtLocalTime` ("2026-11-27T10:00": 10:00 in each recipient's own time zone, one schedule
- * per time zone present).
+ * per time zone present; `dispatchZoneOf` places a zone that turns up later).
  */
 import * as z from 'zod';
 import { analyseMessage } from './message-format';
@@ -114,11 +114,11 @@ export function dispatchZoneOf(
   const decided = new Map<string, string | undefined>();
   return (zone) => {
     if (own.has(zone)) return zone;
-    if (!decided.has(zone)) {
-      const due = zonedToInstant(local, zone).getTime();
-      decided.set(zone, (runs.find((run) => run.at >= due) ?? runs.at(-1))?.timeZone);
-    }
-    return decided.get(zone);
+    if (decided.has(zone)) return decided.get(zone);
+    const due = zonedToInstant(local, zone).getTime();
+    const owner = (runs.find((run) => run.at >= due) ?? runs.at(-1))?.timeZone;
+    decided.set(zone, owner);
+    return owner;
   };
 }
 

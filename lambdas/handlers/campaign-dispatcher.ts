@@ -18,9 +18,10 @@ const InputSchema = z.union([
   z.object({ campaignId: z.string().min(1), timeZone: z.string().optional() }),
 ]);
 
-const numberChanges = new DynamoNumberChangeStore();
+let numberChanges: DynamoNumberChangeStore | undefined;
 let deps: DispatchDeps | undefined;
-function dependencies(): DispatchDeps {
+/** The dispatcher's adapters, made on first use, once per environment (exported for tests). */
+export function dependencies(): DispatchDeps {
   deps ??= {
     clock: systemClock,
     config: runtimeConfig(),
@@ -35,7 +36,10 @@ function dependencies(): DispatchDeps {
 async function dispatch(event: unknown) {
   const input = InputSchema.parse(event);
   if ('action' in input) {
-    const switched = await switchNumber({ numberChanges, clock: systemClock }, input.changeId);
+    const switched = await switchNumber(
+      { numberChanges: (numberChanges ??= new DynamoNumberChangeStore()), clock: systemClock },
+      input.changeId,
+    );
     logger.info('Sending number switched', { changeId: input.changeId, ...switched });
     return switched;
   }

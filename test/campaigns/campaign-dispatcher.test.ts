@@ -1,18 +1,12 @@
 /**
  * The dispatcher pages every shard of the subscriber index at once (a 10-million-subscriber dispatch
  * would take most of Lambda's 15 minutes shard by shard), and still enqueues each eligible recipient
- * once. Its own adapters against the local runtime; the profile store is observed, not replaced.
+ * once. The handler's own dependencies against the local runtime; the profile store is observed, not
+ * replaced.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoCampaignStore } from '../../lambdas/adapters/campaign-store';
-import {
-  DynamoProfileStore,
-  MARKETING_SHARDS,
-  type ProfileStore,
-} from '../../lambdas/adapters/profile-store';
-import { SqsQueueSender } from '../../lambdas/adapters/queue-sender';
-import { systemClock } from '../../lambdas/adapters/system-clock';
-import { runtimeConfig } from '../../lambdas/handlers/shared/runtime';
+import { MARKETING_SHARDS, type ProfileStore } from '../../lambdas/adapters/profile-store';
+import { dependencies } from '../../lambdas/handlers/campaign-dispatcher';
 import { dispatchCampaign } from '../../lambdas/services/campaigns';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
@@ -63,18 +57,9 @@ describe('campaign dispatcher', () => {
     expect(created.status).toBe(201);
     const { campaignId } = created.body;
 
-    const { profiles, pages } = observed(new DynamoProfileStore());
-    const result = await dispatchCampaign(
-      {
-        clock: systemClock,
-        config: runtimeConfig(),
-        campaigns: new DynamoCampaignStore(),
-        profiles,
-        queue: new SqsQueueSender(),
-        queueUrl: process.env.CAMPAIGN_QUEUE_URL ?? '',
-      },
-      { campaignId },
-    );
+    const handlerDeps = dependencies();
+    const { profiles, pages } = observed(handlerDeps.profiles);
+    const result = await dispatchCampaign({ ...handlerDeps, profiles }, { campaignId });
 
     expect(result).toEqual({ dispatched: eligible.length, recorded: true });
     expect(pages.most).toBe(MARKETING_SHARDS);
