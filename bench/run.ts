@@ -395,7 +395,7 @@ function scaleTable(scenarios: readonly ScaleScenario[]): string {
   const rows: [string, (s: ScaleScenario) => string][] = [
     ['send time at the MPS', (s) => seconds(s.sendHours * 3600)],
     ['days in the 08:00–21:00 window', (s) => String(s.sendingDays)],
-    ['estimate at creation (30 s API limit)', (s) => seconds(s.estimateSeconds)],
+    ['audience count (202 past 20 s)', (s) => seconds(s.estimateSeconds)],
     ['dispatch (900 s Lambda limit)', (s) => seconds(s.dispatchSeconds)],
     ['DynamoDB read units', (s) => num(s.readUnits, 0)],
     ['DynamoDB write units', (s) => num(s.writeUnits, 0)],

@@ -334,11 +334,13 @@ export const functions = {
   },
   campaignDispatcher: {
     description:
-      'At the scheduled time: pages subscribed profiles, evaluates the segment, enqueues recipients',
+      'At the scheduled time: pages subscribed profiles, evaluates the segment, enqueues recipients; finishes estimates',
     entry: 'lambdas/handlers/campaign-dispatcher.ts',
     trigger: { kind: 'schedule' },
     tables: { campaigns: 'readwrite', profiles: 'read', numberChanges: 'readwrite' },
     sendsTo: ['campaignSends'],
+    // Finishing an estimate creates the campaign's dispatch schedules, which target this function.
+    schedules: ['campaignDispatcher'],
     timeoutSeconds: 900,
     memoryMb: 1024,
   },

@@ -96,6 +96,8 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
   'sending.timeToLiveSeconds.*': 'Delivery time to live for this message class, in seconds',
   optOutLanguage:
     'Opt-out language ("Reply STOP to opt out") on marketing texts: on the first one to a number, or on all',
+  campaignEstimateSeconds:
+    'Seconds POST /v1/campaigns counts the audience before it answers 202 with state `estimating` and leaves the rest of the count to the campaign dispatcher',
   messageRetentionDays:
     'How long message records (sends, skips, inbound texts) are kept before DynamoDB expires them',
 };

@@ -1,7 +1,7 @@
 /** Campaigns (pk `campaignId`): definition, state and counters (updated with atomic ADDs). */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Campaign, CampaignState } from '../domain/campaigns';
+import type { Campaign, CampaignEstimate, CampaignSchedule, CampaignState } from '../domain/campaigns';
 import { dynamoClient } from './aws-clients';
 import { tableName } from './table-names';
 
@@ -27,6 +27,15 @@ export interface CampaignStore {
     from: readonly CampaignState[],
     to: CampaignState,
     at: string,
+  ): Promise<boolean>;
+  /**
+   * An `estimating` campaign gets its full estimate and its schedules and becomes `scheduled`; false
+   * when it is no longer estimating (cancelled, or finished by an earlier delivery).
+   */
+  finishEstimate(
+    campaignId: string,
+    estimate: CampaignEstimate,
+    schedules: readonly CampaignSchedule[],
   ): Promise<boolean>;
   addCounters(campaignId: string, delta: CounterDelta): Promise<void>;
   /** Records one dispatch (all recipients or one time zone) once, with its counts; false if already recorded. */
@@ -97,6 +106,34 @@ export class DynamoCampaignStore implements CampaignStore {
             ':to': to,
             ...Object.fromEntries(from.map((s, i) => [`:f${i}`, s])),
             ...(to === 'cancelled' ? { ':at': at } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async finishEstimate(
+    campaignId: string,
+    estimate: CampaignEstimate,
+    schedules: readonly CampaignSchedule[],
+  ): Promise<boolean> {
+    try {
+      await dynamoClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { campaignId },
+          UpdateExpression: 'SET #state = :scheduled, estimate = :estimate, schedules = :schedules',
+          ConditionExpression: '#state = :estimating',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':scheduled': 'scheduled',
+            ':estimating': 'estimating',
+            ':estimate': estimate,
+            ':schedules': schedules,
           },
         }),
       );

@@ -8,6 +8,7 @@ import { analyseMessage } from './message-format';
 import { lintMessage, type LintWarning } from './message-lint';
 import { findUrls, shortLinkLength } from './links';
 import { SegmentSchema, type Segment } from './segments';
+import type { CountryPrice } from './sms-prices';
 import { templateProblems } from './templates';
 import { zonedToInstant, type LocalDateTime } from './zoned-time';
 
@@ -64,7 +65,11 @@ export const CampaignRequestSchema = z
 
 export type CampaignRequest = z.output<typeof CampaignRequestSchema>;
 
-export type CampaignState = 'scheduled' | 'sending' | 'dispatched' | 'cancelled';
+/**
+ * `estimating` while the audience is still being counted (an audience too large to count within the
+ * create call); the dispatcher finishes the count and creates the schedules, then `scheduled`.
+ */
+export type CampaignState = 'estimating' | 'scheduled' | 'sending' | 'dispatched' | 'cancelled';
 
 export interface CampaignCounters {
   readonly targeted: number;
@@ -151,9 +156,33 @@ export interface Campaign {
 }
 
 export interface CampaignEstimate {
+  /** Eligible recipients; while `complete` is false, those counted so far (a lower bound). */
   readonly recipients: number;
   readonly segmentsPerMessage: number;
   readonly costUsd: number;
+  /** False while the campaign is `estimating` (absent on campaigns stored before it existed: true). */
+  readonly complete?: boolean;
+}
+
+/**
+ * What `recipients` copies of a message of `segments` parts (or one MMS) cost at a country's price (0
+ * where none is known), to 1/100 of a cent.
+ */
+export function campaignEstimate(
+  recipients: number,
+  message: { readonly segments: number; readonly mms: boolean },
+  price: CountryPrice | undefined,
+  complete: boolean,
+): CampaignEstimate {
+  const perSms = price ? price.smsUsd + (price.smsCarrierFeeUsd ?? 0) : 0;
+  const perMms = price?.mmsUsd !== undefined ? price.mmsUsd + (price.mmsCarrierFeeUsd ?? 0) : perSms;
+  const perMessage = message.mms ? perMms : perSms * message.segments;
+  return {
+    recipients,
+    segmentsPerMessage: message.segments,
+    costUsd: Math.round(recipients * perMessage * 10_000) / 10_000,
+    complete,
+  };
 }
 
 export const EMPTY_COUNTERS: CampaignCounters = {
@@ -201,7 +230,7 @@ export function campaignView(campaign: Campaign) {
     smartSending: campaign.smartSending,
     excludePausedProperty: campaign.excludePausedProperty ?? null,
     messageType: campaign.messageType,
-    estimate: campaign.estimate,
+    estimate: { ...campaign.estimate, complete: campaign.estimate.complete ?? true },
     counters: campaign.counters,
     createdAt: campaign.createdAt,
     cancelledAt: campaign.cancelledAt ?? null,

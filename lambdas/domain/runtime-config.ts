@@ -323,6 +323,11 @@ export const RuntimeConfigSchema = z
           compliance: 86_400,
         },
       }),
+    /**
+     * Seconds `POST /v1/campaigns` counts the audience before it answers 202 `estimating` and leaves
+     * the count to the dispatcher (the HTTP API gives a call 30 s).
+     */
+    campaignEstimateSeconds: z.number().min(0).max(25).default(20),
     /** How long message records (sends, skips, inbound texts) are kept before DynamoDB expires them. */
     messageRetentionDays: z.number().int().min(30).max(3650).default(400),
   })

@@ -1,12 +1,23 @@
-/** EventBridge Scheduler `{ campaignId, timeZone? }` → eligible recipients enqueued for the paced sender. */
+/**
+ * EventBridge Scheduler targets: `{ campaignId, timeZone? }` → eligible recipients enqueued for the
+ * paced sender; `{ action: 'estimate', campaignId }` → the audience count a create call ran out of time
+ * for, then the campaign's dispatch schedules (which target this function); `{ action: 'switchNumber' }`.
+ */
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from 'zod';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { SqsQueueSender } from '../adapters/queue-sender';
+import { EventBridgeScheduler } from '../adapters/scheduler';
 import { systemClock } from '../adapters/system-clock';
-import { dispatchCampaign, type DispatchDeps } from '../services/campaigns';
+import {
+  dispatchCampaign,
+  finishEstimate,
+  type DispatchDeps,
+  type EstimateDeps,
+} from '../services/campaigns';
 import { switchNumber } from '../services/number-changes';
 import { DynamoNumberChangeStore } from '../adapters/number-change-store';
 import { logger, requiredEnv, runtimeConfig } from './shared/runtime';
@@ -15,6 +26,7 @@ import { tracingMiddleware } from '../adapters/tracer';
 
 const InputSchema = z.union([
   z.object({ action: z.literal('switchNumber'), changeId: z.string().min(1) }),
+  z.object({ action: z.literal('estimate'), campaignId: z.string().min(1) }),
   z.object({ campaignId: z.string().min(1), timeZone: z.string().optional() }),
 ]);
 
@@ -33,8 +45,29 @@ export function dependencies(): DispatchDeps {
   return deps;
 }
 
-async function dispatch(event: unknown) {
+let scheduler: EventBridgeScheduler | undefined;
+/** What finishing an estimate needs besides the dispatcher's own adapters: schedules that target it. */
+export function estimateDependencies(functionArn: string): EstimateDeps {
+  const { clock, config, campaigns, profiles } = dependencies();
+  return {
+    clock,
+    config,
+    campaigns,
+    profiles,
+    scheduler: (scheduler ??= new EventBridgeScheduler()),
+    // This function's own ARN: its environment cannot name it (a template cannot refer to itself).
+    dispatcherArn: functionArn,
+    originationCountry: config.allowedCountries?.[0] ?? 'US',
+  };
+}
+
+async function dispatch(event: unknown, context: Context) {
   const input = InputSchema.parse(event);
+  if ('action' in input && input.action === 'estimate') {
+    const result = await finishEstimate(estimateDependencies(context.invokedFunctionArn), input.campaignId);
+    logger.info('Campaign estimate finished', { ...input, ...result });
+    return result;
+  }
   if ('action' in input) {
     const switched = await switchNumber(
       { numberChanges: (numberChanges ??= new DynamoNumberChangeStore()), clock: systemClock },

@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import {
+  campaignEstimate,
   campaignView,
   campaignWarnings,
   dispatchZoneOf,
@@ -57,33 +58,129 @@ export interface DispatchDeps {
 export { RECIPIENTS_PER_MESSAGE };
 const SCHEDULE_LEAD_MS = 60_000;
 
-/** Every subscribed profile of one shard of the sparse index, page by page. */
+/**
+ * Every subscribed profile of one shard of the sparse index, page by page; false when it stopped at
+ * `stopAt` (a `performance.now()` time) before the shard's last page.
+ */
 async function forEachInShard(
   profiles: ProfileStore,
   shard: number,
   visit: (profile: Profile) => void | Promise<void>,
-): Promise<void> {
+  stopAt: number,
+): Promise<boolean> {
   let startKey: Record<string, unknown> | undefined;
   do {
+    if (performance.now() >= stopAt) return false;
     const page = await profiles.marketingSubscribers(String(shard), startKey);
     for (const profile of page.profiles) await visit(profile);
     startKey = page.nextKey;
   } while (startKey);
+  return true;
 }
 
 /**
- * Every subscribed profile of the sparse index, all shards paged at once (the estimate inside the
- * create call and the dispatcher): about MARKETING_SHARDS times faster than shard by shard, so a
- * 10-million-subscriber dispatch takes about a minute instead of most of Lambda's 15. An async visitor
- * holds back its own shard only (the dispatcher's, while a full chunk goes on the queue).
+ * Every subscribed profile of the sparse index, all shards paged at once (the estimate and the
+ * dispatcher): about MARKETING_SHARDS times faster than shard by shard, so a 10-million-subscriber
+ * dispatch takes about a minute instead of most of Lambda's 15. An async visitor holds back its own
+ * shard only (the dispatcher's, while a full chunk goes on the queue). With `stopAt`, no page is
+ * fetched after that `performance.now()` time; the result says whether every shard was read to its end.
  */
 export async function forEachSubscriber(
   profiles: ProfileStore,
   visit: (profile: Profile) => void | Promise<void>,
-): Promise<void> {
-  await Promise.all(
-    Array.from({ length: MARKETING_SHARDS }, (_, shard) => forEachInShard(profiles, shard, visit)),
+  stopAt = Number.POSITIVE_INFINITY,
+): Promise<boolean> {
+  const finished = await Promise.all(
+    Array.from({ length: MARKETING_SHARDS }, (_, shard) => forEachInShard(profiles, shard, visit, stopAt)),
   );
+  return finished.every(Boolean);
+}
+
+/** Who a campaign would text now: how many, and in which time zones. */
+interface Audience {
+  readonly recipients: number;
+  readonly zones: ReadonlySet<string>;
+  /** False when the count stopped at its deadline (`recipients` is then a lower bound). */
+  readonly complete: boolean;
+}
+
+async function countAudience(
+  deps: Pick<CampaignDeps, 'profiles' | 'config'>,
+  campaign: Pick<Campaign, 'segment' | 'excludePausedProperty'>,
+  now: Date,
+  stopAt?: number,
+): Promise<Audience> {
+  const zones = new Set<string>();
+  let recipients = 0;
+  const complete = await forEachSubscriber(
+    deps.profiles,
+    (profile) => {
+      const verdict = campaignEligibility(
+        profile,
+        {
+          segment: campaign.segment,
+          pausedProperty: campaign.excludePausedProperty,
+          defaultTimeZone: deps.config.defaultTimeZone,
+        },
+        now,
+      );
+      if (!verdict.eligible) return;
+      recipients += 1;
+      zones.add(recipientTimeZone(profile.timeZone, profile.phone, deps.config.defaultTimeZone));
+    },
+    stopAt,
+  );
+  return { recipients, zones, complete };
+}
+
+/**
+ * The dispatch schedules: one at `sendAt`, or for `sendAtLocalTime` one per time zone of the audience
+ * plus the default zone. None earlier than a minute from now (Scheduler's precision).
+ */
+function planSchedules(
+  campaign: Pick<Campaign, 'campaignId' | 'sendAt' | 'sendAtLocalTime'>,
+  zones: ReadonlySet<string>,
+  now: Date,
+  defaultTimeZone: string,
+): CampaignSchedule[] {
+  const earliest = now.getTime() + SCHEDULE_LEAD_MS;
+  if (campaign.sendAt) {
+    const at = new Date(Math.max(Date.parse(campaign.sendAt), earliest));
+    return [{ name: campaign.campaignId, at: at.toISOString() }];
+  }
+  if (!campaign.sendAtLocalTime) return [];
+  const wallClock = localSendTime(campaign.sendAtLocalTime);
+  // Subscribers who join later from another zone go with the schedule dispatchZoneOf picks for it.
+  return [...new Set([...zones, defaultTimeZone])].map((timeZone) => {
+    const local = zonedToInstant(wallClock, timeZone).getTime();
+    // Where that local time has already passed, the campaign goes out at once.
+    return {
+      name: `${campaign.campaignId}-${createHash('sha256').update(timeZone).digest('hex').slice(0, 8)}`,
+      timeZone,
+      at: new Date(Math.max(local, earliest)).toISOString(),
+    };
+  });
+}
+
+async function createSchedules(
+  deps: Pick<CampaignDeps, 'scheduler' | 'dispatcherArn'>,
+  campaignId: string,
+  schedules: readonly CampaignSchedule[],
+): Promise<void> {
+  for (const schedule of schedules) {
+    await deps.scheduler.create({
+      name: schedule.name,
+      at: localDateTime(new Date(schedule.at), 'UTC'),
+      timeZone: 'UTC',
+      targetArn: deps.dispatcherArn,
+      input: { campaignId, ...(schedule.timeZone ? { timeZone: schedule.timeZone } : {}) },
+    });
+  }
+}
+
+/** The schedule that finishes an estimate the create call ran out of time for. */
+function estimateScheduleName(campaignId: string): string {
+  return `${campaignId}-estimate`;
 }
 
 function campaignIdFor(idempotencyKey: string | undefined, now: Date): string {
@@ -102,6 +199,8 @@ function localDateTime(instant: Date, timeZone: string): string {
 export interface CampaignOptions {
   readonly originationIdentity?: string;
   readonly numberChangeId?: string;
+  /** Seconds the create call may count the audience (default: the program's `campaignEstimateSeconds`). */
+  readonly estimateSeconds?: number;
 }
 
 export async function createCampaign(
@@ -119,54 +218,29 @@ export async function createCampaign(
     throw new ValidationError('sendAt: is in the past', 'sendAt');
   }
   const pausedProperty = request.excludePausedProperty;
-  // The audience now: its size for the estimate, and its time zones for local-time sending.
-  const zones = new Map<string, number>();
-  let recipients = 0;
-  await forEachSubscriber(deps.profiles, (profile) => {
-    const verdict = campaignEligibility(
-      profile,
-      { segment: request.segment, pausedProperty, defaultTimeZone: deps.config.defaultTimeZone },
-      now,
-    );
-    if (!verdict.eligible) return;
-    recipients += 1;
-    const zone = recipientTimeZone(profile.timeZone, profile.phone, deps.config.defaultTimeZone);
-    zones.set(zone, (zones.get(zone) ?? 0) + 1);
-  });
-
-  const schedules: CampaignSchedule[] = [];
-  const earliest = new Date(now.getTime() + SCHEDULE_LEAD_MS);
-  if (request.sendAt) {
-    const at = new Date(Math.max(Date.parse(request.sendAt), earliest.getTime()));
-    schedules.push({ name: campaignId, at: at.toISOString() });
-  } else if (request.sendAtLocalTime) {
-    const wallClock = localSendTime(request.sendAtLocalTime);
-    // Every zone with recipients now, and the default zone. Subscribers who join later from another
-    // zone go with the schedule dispatchZoneOf picks for it.
-    for (const timeZone of new Set([...zones.keys(), deps.config.defaultTimeZone])) {
-      const local = zonedToInstant(wallClock, timeZone);
-      // Where that local time has already passed, the campaign goes out at once.
-      const at = local.getTime() < earliest.getTime() ? earliest : local;
-      schedules.push({
-        name: `${campaignId}-${createHash('sha256').update(timeZone).digest('hex').slice(0, 8)}`,
-        timeZone,
-        at: at.toISOString(),
-      });
-    }
-  }
+  const timing = { campaignId, sendAt: request.sendAt, sendAtLocalTime: request.sendAtLocalTime };
+  // The audience now: its size for the estimate, and its time zones for local-time sending. An
+  // audience too large to count within the call is counted by the dispatcher (`finishEstimate`).
+  const budgetMs = (options.estimateSeconds ?? deps.config.campaignEstimateSeconds) * 1000;
+  const audience = await countAudience(
+    deps,
+    { segment: request.segment, excludePausedProperty: pausedProperty },
+    now,
+    performance.now() + budgetMs,
+  );
+  const schedules = audience.complete
+    ? planSchedules(timing, audience.zones, now, deps.config.defaultTimeZone)
+    : [];
 
   const mms = (request.mediaUrls?.length ?? 0) > 0;
   const previewed = previewBody(request.body, deps.config.brand, deps.linkBase);
-  const segments = segmentsPerMessage(previewed, mms);
-  const price = DEFAULT_PRICES[deps.originationCountry];
-  const perSms = price ? price.smsUsd + (price.smsCarrierFeeUsd ?? 0) : 0;
-  const perMms = price?.mmsUsd !== undefined ? price.mmsUsd + (price.mmsCarrierFeeUsd ?? 0) : perSms;
-  const perMessage = mms ? perMms : perSms * segments;
-  const estimate = {
-    recipients,
-    segmentsPerMessage: segments,
-    costUsd: Math.round(recipients * perMessage * 10_000) / 10_000,
-  };
+  const message = { segments: segmentsPerMessage(previewed, mms), mms };
+  const estimate = campaignEstimate(
+    audience.recipients,
+    message,
+    DEFAULT_PRICES[deps.originationCountry],
+    audience.complete,
+  );
   const warnings = campaignWarnings(previewed, deps.config.brand, request.mediaUrls);
 
   const campaign: Campaign = {
@@ -183,7 +257,7 @@ export async function createCampaign(
     messageType: request.messageType,
     ...(options.originationIdentity ? { originationIdentity: options.originationIdentity } : {}),
     ...(options.numberChangeId ? { numberChangeId: options.numberChangeId } : {}),
-    state: 'scheduled',
+    state: audience.complete ? 'scheduled' : 'estimating',
     schedules,
     linkSalt: randomBytes(16).toString('hex'),
     estimate,
@@ -195,16 +269,57 @@ export async function createCampaign(
     const raced = await deps.campaigns.get(campaignId);
     return { status: 200, body: { ...(raced ? campaignView(raced) : { campaignId }), warnings } };
   }
-  for (const schedule of schedules) {
+  if (!audience.complete) {
     await deps.scheduler.create({
-      name: schedule.name,
-      at: localDateTime(new Date(schedule.at), 'UTC'),
+      name: estimateScheduleName(campaignId),
+      at: localDateTime(new Date(now.getTime() + SCHEDULE_LEAD_MS), 'UTC'),
       timeZone: 'UTC',
       targetArn: deps.dispatcherArn,
-      input: { campaignId, ...(schedule.timeZone ? { timeZone: schedule.timeZone } : {}) },
+      input: { action: 'estimate', campaignId },
     });
+    return { status: 202, body: { campaignId, state: campaign.state, estimate, warnings, schedules } };
   }
+  await createSchedules(deps, campaignId, schedules);
   return { status: 201, body: { campaignId, state: campaign.state, estimate, warnings, schedules } };
+}
+
+export type EstimateDeps = Pick<
+  CampaignDeps,
+  'clock' | 'config' | 'campaigns' | 'profiles' | 'scheduler' | 'dispatcherArn' | 'originationCountry'
+>;
+
+/**
+ * Scheduler target a minute after a create call that ran out of time counting: counts the whole
+ * audience (no deadline but the dispatcher's 15 minutes, about 300 million subscribers in the scale
+ * model), stores the estimate, creates the dispatch schedules and makes the campaign `scheduled`.
+ * A cancelled campaign stays cancelled. A second delivery finds the campaign scheduled and only makes
+ * sure its schedules exist (creating one is idempotent; one that already ran was deleted by Scheduler,
+ * so only dispatches not yet recorded are recreated).
+ */
+export async function finishEstimate(deps: EstimateDeps, campaignId: string) {
+  const campaign = await deps.campaigns.get(campaignId);
+  if (!campaign) return { finished: false, reason: 'unknown campaign' };
+  if (campaign.state === 'scheduled' || campaign.state === 'sending') {
+    const pending = campaign.schedules.filter((s) => !campaign.dispatched[s.timeZone ?? 'all']);
+    await createSchedules(deps, campaignId, pending);
+    return { finished: true, recipients: campaign.estimate.recipients, schedules: pending.length };
+  }
+  if (campaign.state !== 'estimating') return { finished: false, reason: campaign.state };
+
+  const now = deps.clock.now();
+  const audience = await countAudience(deps, campaign, now);
+  const schedules = planSchedules(campaign, audience.zones, now, deps.config.defaultTimeZone);
+  const estimate = campaignEstimate(
+    audience.recipients,
+    { segments: campaign.estimate.segmentsPerMessage, mms: (campaign.mediaUrls?.length ?? 0) > 0 },
+    DEFAULT_PRICES[deps.originationCountry],
+    true,
+  );
+  if (!(await deps.campaigns.finishEstimate(campaignId, estimate, schedules))) {
+    return { finished: false, reason: 'no longer estimating' };
+  }
+  await createSchedules(deps, campaignId, schedules);
+  return { finished: true, recipients: estimate.recipients, schedules: schedules.length };
 }
 
 export async function getCampaign(deps: Pick<CampaignDeps, 'campaigns'>, campaignId: string) {
@@ -219,11 +334,13 @@ export async function cancelCampaign(deps: CampaignDeps, campaignId: string) {
   if (campaign.state !== 'cancelled') {
     await deps.campaigns.transition(
       campaignId,
-      ['scheduled', 'sending', 'dispatched'],
+      ['estimating', 'scheduled', 'sending', 'dispatched'],
       'cancelled',
       deps.clock.now().toISOString(),
     );
+    // The schedules stored now; any the estimate creates later find the campaign cancelled.
     for (const schedule of campaign.schedules) await deps.scheduler.delete(schedule.name);
+    if (campaign.state === 'estimating') await deps.scheduler.delete(estimateScheduleName(campaignId));
   }
   return getCampaign(deps, campaignId);
 }

@@ -77,14 +77,13 @@ export async function scheduleNumberChange(
       sendAt: sendAt.toISOString(),
       smartSending: false,
     });
+  // Both campaigns count the audience within this one call: each gets half the time.
+  const estimateSeconds = deps.config.campaignEstimateSeconds / 2;
   const final = await createCampaign(
     deps,
     campaign(finalText, finalAt, 'Number change: final message from the old number'),
     `${changeId}#final`,
-    {
-      originationIdentity: oldIdentity,
-      numberChangeId: changeId,
-    },
+    { originationIdentity: oldIdentity, numberChangeId: changeId, estimateSeconds },
   );
   const first = await createCampaign(
     deps,
@@ -94,7 +93,7 @@ export async function scheduleNumberChange(
       'Number change: first message from the new number',
     ),
     `${changeId}#first`,
-    { originationIdentity: request.newOriginationIdentity, numberChangeId: changeId },
+    { originationIdentity: request.newOriginationIdentity, numberChangeId: changeId, estimateSeconds },
   );
   await deps.scheduler.create({
     name: `${changeId}-switch`,

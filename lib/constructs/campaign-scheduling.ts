@@ -71,7 +71,9 @@ export class CampaignScheduling extends Construct {
         this.role.addToPolicy(
           new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }),
         );
-        fn.addEnvironment('DISPATCHER_FUNCTION_ARN', target.functionArn);
+        // A function that schedules itself takes its ARN from its invocation context: its own
+        // environment cannot refer to it (a circular reference in the template).
+        if (targetId !== functionId) fn.addEnvironment('DISPATCHER_FUNCTION_ARN', target.functionArn);
       }
       fn.addToRolePolicy(
         new iam.PolicyStatement({

@@ -45,6 +45,27 @@ describe('campaign infrastructure', () => {
     expect(JSON.stringify(passRole?.Resource)).toContain('SchedulingInvokeRole');
   });
 
+  it('lets the dispatcher schedule its own dispatches (finishing an estimate) without naming itself', () => {
+    const statements = resourcesOfType(template, 'AWS::IAM::Policy')
+      .filter(([id]) => id.includes('CampaignDispatcher'))
+      .flatMap(
+        ([, p]) =>
+          (p.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
+            .Statement,
+      );
+    const scheduling = statements.find((s) => [s.Action].flat().includes('scheduler:CreateSchedule'));
+    expect(JSON.stringify(scheduling?.Resource)).toContain(':schedule/optline-prod/*');
+    const passRole = statements.find((s) => [s.Action].flat().includes('iam:PassRole'));
+    expect(JSON.stringify(passRole?.Resource)).toContain('SchedulingInvokeRole');
+    const [, dispatcher] = resourcesOfType(template, 'AWS::Lambda::Function').find(([id]) =>
+      id.includes('CampaignDispatcher'),
+    ) ?? [undefined, undefined];
+    const env = (dispatcher?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toHaveProperty('SCHEDULER_ROLE_ARN');
+    expect(env).toHaveProperty('SCHEDULE_GROUP');
+    expect(env).not.toHaveProperty('DISPATCHER_FUNCTION_ARN');
+  });
+
   it('creates the schedule group and a role only Scheduler can assume', () => {
     template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'optline-prod' });
     template.hasResourceProperties('AWS::IAM::Role', {

@@ -1,0 +1,139 @@
+/**
+ * An audience too large to count within `POST /v1/campaigns`: the call answers 202 `estimating` and
+ * the dispatcher finishes the count a minute later, then creates the dispatch schedules. Here the
+ * program gives the create call no time at all (`campaignEstimateSeconds: 0`), so every campaign
+ * takes that path.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYWORDS_ONLY } from '../support/fixtures';
+import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
+import { phoneNumbers, seedProfile, seedProfiles } from '../support/seed';
+
+interface View {
+  campaignId: string;
+  state: string;
+  estimate: { recipients: number; segmentsPerMessage: number; costUsd: number; complete: boolean };
+  schedules: { name: string; timeZone?: string; at: string }[];
+  counters: { targeted: number; sent: number };
+}
+
+// 04:00 in Los Angeles, 07:00 in New York.
+const START = new Date('2026-11-20T12:00:00Z');
+
+describe('campaign estimate finished by the dispatcher', () => {
+  let runtime: TestRuntime;
+  const create = (body: Record<string, unknown>) => runtime.post<View>('/v1/campaigns', body);
+  const view = async (campaignId: string) => (await runtime.get<View>(`/v1/campaigns/${campaignId}`)).body;
+  const texts = (campaignId: string) => runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
+  const schedulesOf = (campaignId: string) =>
+    [...runtime.scheduler.schedules.values()].filter((s) => s.name.startsWith(campaignId));
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      clockStart: START,
+      messagesPerSecond: 50,
+      config: { ...KEYWORDS_ONLY, campaignEstimateSeconds: 0 },
+    });
+    await seedProfiles(runtime, [
+      ...phoneNumbers('212', 30).map((p) => seedProfile(p, 'eligible', START)),
+      ...phoneNumbers('415', 20).map((p) => seedProfile(p, 'eligible', START)),
+    ]);
+  });
+  afterAll(async () => {
+    await runtime.stop();
+  });
+
+  it('answers 202 estimating, then counts, schedules each time zone and sends once to each recipient', async () => {
+    const created = await create({
+      name: 'Morning',
+      body: 'Good morning',
+      segment: { all: true },
+      sendAtLocalTime: '2026-11-20T10:00',
+    });
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({
+      state: 'estimating',
+      estimate: { recipients: 0, complete: false },
+      schedules: [],
+    });
+    const { campaignId } = created.body;
+    expect(schedulesOf(campaignId).map((s) => s.name)).toEqual([`${campaignId}-estimate`]);
+    expect((await view(campaignId)).state).toBe('estimating');
+
+    runtime.clock.advance(61_000);
+    await runtime.settle();
+    const estimated = await view(campaignId);
+    expect(estimated).toMatchObject({ state: 'scheduled', estimate: { recipients: 50, complete: true } });
+    expect(estimated.estimate.costUsd).toBeGreaterThan(0);
+    expect(estimated.schedules.map((s) => s.timeZone).sort()).toEqual([
+      'America/Los_Angeles',
+      'America/New_York',
+    ]);
+    expect(
+      schedulesOf(campaignId)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(estimated.schedules.map((s) => s.name).sort());
+
+    runtime.clock.set(new Date('2026-11-20T15:00:30Z')); // 10:00 in New York
+    await waitFor(() => texts(campaignId).length === 30, 10_000, 'New York');
+    expect(texts(campaignId).every((m) => m.to.startsWith('+1212'))).toBe(true);
+    runtime.clock.set(new Date('2026-11-20T18:00:30Z')); // 10:00 in Los Angeles
+    await waitFor(() => texts(campaignId).length === 50, 10_000, 'Los Angeles');
+    await runtime.settle();
+    expect(new Set(texts(campaignId).map((m) => m.to)).size).toBe(50);
+    expect(await view(campaignId)).toMatchObject({
+      state: 'dispatched',
+      counters: { targeted: 50, sent: 50 },
+    });
+  });
+
+  it('leaves a campaign cancelled while estimating unscheduled and silent', async () => {
+    const created = await create({
+      name: 'Never mind',
+      body: 'Flash sale',
+      segment: { all: true },
+      sendAt: runtime.clock.now().toISOString(),
+    });
+    expect(created.status).toBe(202);
+    const { campaignId } = created.body;
+    const cancelled = await runtime.post<View>(`/v1/campaigns/${campaignId}/cancel`, {});
+    expect(cancelled.body.state).toBe('cancelled');
+    expect(schedulesOf(campaignId)).toEqual([]);
+
+    // The estimate job delivered anyway (it was already on its way) changes nothing.
+    await runtime.lambdas.invoke('campaignDispatcher', { action: 'estimate', campaignId });
+    runtime.clock.advance(86_400_000);
+    await runtime.settle();
+    expect(schedulesOf(campaignId)).toEqual([]);
+    expect(texts(campaignId)).toEqual([]);
+    expect(await view(campaignId)).toMatchObject({ state: 'cancelled', estimate: { complete: false } });
+  });
+
+  it('finishes once: a second delivery of the estimate job neither recounts nor sends twice', async () => {
+    const sendAt = new Date(runtime.clock.now().getTime() + 3_600_000).toISOString();
+    const created = await create({
+      name: 'In an hour',
+      body: 'Doors open in an hour',
+      segment: { phones: [phoneNumbers('212', 1)[0]!, phoneNumbers('415', 1)[0]!] },
+      sendAt,
+      smartSending: false,
+    });
+    expect(created.status).toBe(202);
+    const { campaignId } = created.body;
+    runtime.clock.advance(61_000);
+    await runtime.settle();
+    const first = await view(campaignId);
+    expect(first).toMatchObject({ state: 'scheduled', estimate: { recipients: 2, complete: true } });
+    expect(first.schedules).toEqual([{ name: campaignId, at: sendAt }]);
+
+    await runtime.lambdas.invoke('campaignDispatcher', { action: 'estimate', campaignId });
+    expect(await view(campaignId)).toEqual(first);
+    expect(schedulesOf(campaignId).map((s) => s.name)).toEqual([campaignId]);
+
+    runtime.clock.advance(3_600_000);
+    await waitFor(() => texts(campaignId).length === 2, 10_000, 'both recipients');
+    await runtime.settle();
+    expect(texts(campaignId)).toHaveLength(2);
+  });
+});
