@@ -45,6 +45,11 @@ export interface VariantResult {
   readonly description: string;
   /** index.js bytes per function. */
   readonly bytes: Record<string, number>;
+  /**
+   * Median ms to `require` each function's bundle in a fresh process, its externals loaded from
+   * node_modules; absent for a variant whose externals the deployed code would not have.
+   */
+  readonly initMs?: Record<string, number>;
 }
 
 export const TARGET_BYTES = 500 * 1024;
@@ -97,34 +102,54 @@ export async function measureBundles(options: { initRuns?: number } = {}): Promi
   return results;
 }
 
-/** Size suggestions, each measured on every function with one change to the CDK's options. */
-export async function measureVariants(): Promise<VariantResult[]> {
-  const variants: { name: string; description: string; change: (o: BuildOptions) => BuildOptions }[] = [
+/**
+ * Size suggestions, each measured on every function with one change to the CDK's options: bytes, and
+ * init time where the variant is a way to deploy. The bundles are written inside the repository so
+ * that what a variant leaves external loads from node_modules, as the runtime's SDK loads from
+ * `/var/runtime/node_modules` in Lambda.
+ */
+export async function measureVariants(options: { initRuns?: number } = {}): Promise<VariantResult[]> {
+  const variants: {
+    name: string;
+    description: string;
+    change: (o: BuildOptions) => BuildOptions;
+    /** Time `require`: the externals are what Lambda would load (false: they are only left out). */
+    init: boolean;
+  }[] = [
     {
       name: 'SDK from the runtime',
       description:
         'external @aws-sdk/* and @smithy/* (the SDK in the Node.js 22 runtime; versions no longer pinned)',
       change: (o) => ({ ...o, external: ['@aws-sdk/*', '@smithy/*'] }),
+      init: true,
     },
     {
       name: 'without Tracer',
       description:
         'Powertools Tracer and the AWS X-Ray SDK left out (what tracing SDK calls costs each bundle)',
       change: (o) => ({ ...o, external: ['@aws-lambda-powertools/tracer', 'aws-xray-sdk-core'] }),
+      init: false,
     },
   ];
-  const dir = join(tmpdir(), `optline-bench-variants-${process.pid}`);
+  const dir = join(ROOT, '.scratch', `bench-variants-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   const results: VariantResult[] = [];
   try {
     for (const variant of variants) {
       const bytes: Record<string, number> = {};
+      const initMs: Record<string, number> = {};
       for (const [id, definition] of Object.entries(functions) as [FunctionId, { entry: string }][]) {
-        const outfile = join(dir, id, 'index.js');
+        const outfile = join(dir, variant.name.replace(/\W+/g, '-'), id, 'index.js');
         const { metafile } = await build(variant.change(cdkBuildOptions(definition.entry, outfile)));
         bytes[id] = Object.values(metafile?.outputs ?? {}).find((o) => o.entryPoint)?.bytes ?? 0;
+        if (variant.init) initMs[id] = initTime(outfile, options.initRuns ?? 5);
       }
-      results.push({ name: variant.name, description: variant.description, bytes });
+      results.push({
+        name: variant.name,
+        description: variant.description,
+        bytes,
+        ...(variant.init ? { initMs } : {}),
+      });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
