@@ -292,20 +292,14 @@ export type EstimateDeps = Pick<
  * Scheduler target a minute after a create call that ran out of time counting: counts the whole
  * audience (no deadline but the dispatcher's 15 minutes, about 300 million subscribers in the scale
  * model), stores the estimate, creates the dispatch schedules and makes the campaign `scheduled`.
- * A cancelled campaign stays cancelled. A second delivery finds the campaign scheduled and only makes
- * sure its schedules exist (creating one is idempotent; one that already ran was deleted by Scheduler,
- * so only dispatches not yet recorded are recreated).
+ * A cancelled campaign stays cancelled. Delivered again (Scheduler and Lambda's async retries are at
+ * least once), or beaten by a concurrent delivery, it finds the campaign scheduled and makes sure the
+ * schedules of dispatches not yet recorded exist: creating one is idempotent, and a dispatch run
+ * twice texts and counts each recipient once.
  */
 export async function finishEstimate(deps: EstimateDeps, campaignId: string) {
   const campaign = await deps.campaigns.get(campaignId);
-  if (!campaign) return { finished: false, reason: 'unknown campaign' };
-  if (campaign.state === 'scheduled' || campaign.state === 'sending') {
-    const pending = campaign.schedules.filter((s) => !campaign.dispatched[s.timeZone ?? 'all']);
-    await createSchedules(deps, campaignId, pending);
-    return { finished: true, recipients: campaign.estimate.recipients, schedules: pending.length };
-  }
-  if (campaign.state !== 'estimating') return { finished: false, reason: campaign.state };
-
+  if (campaign?.state !== 'estimating') return ensureSchedules(deps, campaign);
   const now = deps.clock.now();
   const audience = await countAudience(deps, campaign, now);
   const schedules = planSchedules(campaign, audience.zones, now, deps.config.defaultTimeZone);
@@ -316,10 +310,24 @@ export async function finishEstimate(deps: EstimateDeps, campaignId: string) {
     true,
   );
   if (!(await deps.campaigns.finishEstimate(campaignId, estimate, schedules))) {
-    return { finished: false, reason: 'no longer estimating' };
+    return ensureSchedules(deps, await deps.campaigns.get(campaignId));
   }
   await createSchedules(deps, campaignId, schedules);
   return { finished: true, recipients: estimate.recipients, schedules: schedules.length };
+}
+
+/** The schedules of a finished estimate whose dispatch is not recorded yet, none in the past. */
+async function ensureSchedules(deps: EstimateDeps, campaign: Campaign | undefined) {
+  if (!campaign) return { finished: false, reason: 'unknown campaign' };
+  if (campaign.state !== 'scheduled' && campaign.state !== 'sending') {
+    return { finished: false, reason: campaign.state };
+  }
+  const earliest = deps.clock.now().getTime() + SCHEDULE_LEAD_MS;
+  const pending = campaign.schedules
+    .filter((s) => !campaign.dispatched[s.timeZone ?? 'all'])
+    .map((s) => ({ ...s, at: new Date(Math.max(Date.parse(s.at), earliest)).toISOString() }));
+  await createSchedules(deps, campaign.campaignId, pending);
+  return { finished: true, recipients: campaign.estimate.recipients, schedules: pending.length };
 }
 
 export async function getCampaign(deps: Pick<CampaignDeps, 'campaigns'>, campaignId: string) {

@@ -5,6 +5,8 @@
  * takes that path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoCampaignStore } from '../../lambdas/adapters/campaign-store';
+import { EventBridgeScheduler } from '../../lambdas/adapters/scheduler';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
 import { phoneNumbers, seedProfile, seedProfiles } from '../support/seed';
@@ -135,5 +137,35 @@ describe('campaign estimate finished by the dispatcher', () => {
     await waitFor(() => texts(campaignId).length === 2, 10_000, 'both recipients');
     await runtime.settle();
     expect(texts(campaignId)).toHaveLength(2);
+  });
+
+  it('creates the schedules on a later delivery when the one that stored the estimate died before creating them', async () => {
+    const sendAt = new Date(runtime.clock.now().getTime() + 5 * 60_000).toISOString();
+    const created = await create({
+      name: 'Interrupted',
+      body: 'Back in stock',
+      segment: { phones: [phoneNumbers('212', 1, 1)[0]!] },
+      sendAt,
+      smartSending: false,
+    });
+    const { campaignId } = created.body;
+    // What a delivery that died between its two steps leaves: the estimate stored, no schedule made.
+    const schedule = { name: campaignId, at: sendAt };
+    const estimate = { ...created.body.estimate, recipients: 1, complete: true };
+    expect(await new DynamoCampaignStore().finishEstimate(campaignId, estimate, [schedule])).toBe(true);
+    await new EventBridgeScheduler().delete(`${campaignId}-estimate`);
+    expect(schedulesOf(campaignId)).toEqual([]);
+
+    // Past the send time already: the schedule is made for a minute from now, not in the past.
+    runtime.clock.advance(10 * 60_000);
+    await runtime.lambdas.invoke('campaignDispatcher', { action: 'estimate', campaignId });
+    const [made] = schedulesOf(campaignId);
+    expect(made?.name).toBe(campaignId);
+    expect(made!.dueAt.getTime()).toBeGreaterThanOrEqual(runtime.clock.now().getTime() + 59_000);
+    runtime.clock.advance(2 * 60_000);
+    await waitFor(() => texts(campaignId).length === 1, 10_000, 'the recipient');
+    await runtime.settle();
+    expect(texts(campaignId)).toHaveLength(1);
+    expect(await view(campaignId)).toMatchObject({ state: 'dispatched', counters: { targeted: 1, sent: 1 } });
   });
 });
