@@ -180,6 +180,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const allQueues = Object.entries(queues) as [QueueId, QueueDefinition][];
   const sqs = new SqsEmulator({
     clock,
+    timeline: clock,
     region: LOCAL_REGION,
     account: LOCAL_ACCOUNT,
     endpointUrl: () => aws.url,

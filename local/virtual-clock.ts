@@ -35,6 +35,12 @@ export class VirtualClock implements Clock {
     return Math.max(0, (at.getTime() - this.now().getTime()) / this.scale);
   }
 
+  /** Calls `listener` whenever the clock is moved (`advance`, `set`); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Resolves when virtual time reaches `at`, or rejects when the signal aborts. */
   sleepUntil(at: Date, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -9,6 +9,8 @@ import { tableName } from './table-names';
 export interface CounterDelta {
   readonly targeted?: number;
   readonly sent?: number;
+  /** Recipients the sender finished with (sent or skipped at send time). */
+  readonly settled?: number;
   readonly delivered?: number;
   readonly failed?: number;
   readonly clicks?: number;

@@ -75,6 +75,12 @@ export interface CampaignCounters {
   readonly targeted: number;
   readonly sent: number;
   readonly skipped: Readonly<Record<string, number>>;
+  /**
+   * Dispatched recipients the sender has finished with: sent, or skipped at send time (`skipped`
+   * also holds the dispatch's own skips, who were never targeted). Absent on campaigns stored before
+   * it was kept.
+   */
+  readonly settled?: number;
   readonly delivered: number;
   readonly failed: number;
   readonly clicks: number;
@@ -189,6 +195,7 @@ export const EMPTY_COUNTERS: CampaignCounters = {
   targeted: 0,
   sent: 0,
   skipped: {},
+  settled: 0,
   delivered: 0,
   failed: 0,
   clicks: 0,
@@ -231,8 +238,18 @@ export function campaignView(campaign: Campaign) {
     excludePausedProperty: campaign.excludePausedProperty ?? null,
     messageType: campaign.messageType,
     estimate: { ...campaign.estimate, complete: campaign.estimate.complete ?? true },
-    counters: campaign.counters,
+    counters: countersView(campaign.counters),
     createdAt: campaign.createdAt,
     cancelledAt: campaign.cancelledAt ?? null,
   };
+}
+
+/**
+ * The counters as the API shows them: `pending` is the recipients dispatched but not yet sent or
+ * skipped, those the paced sender has not reached and those whose quiet hours hold their text
+ * (null on campaigns stored before it was kept).
+ */
+function countersView(counters: CampaignCounters) {
+  const { settled, ...shown } = counters;
+  return { ...shown, pending: settled === undefined ? null : Math.max(0, counters.targeted - settled) };
 }

@@ -80,11 +80,14 @@ export async function sendCampaignBatch(
     return campaign;
   };
   const failed = new Set<string>();
-  const counts = new Map<string, { sent: number; skipped: Record<string, number> }>();
+  const counts = new Map<string, { sent: number; settled: number; skipped: Record<string, number> }>();
   const deferred = new Map<string, { campaignId: string; until: number; phones: string[] }>();
+  // Each recipient's outcome, once: sent or a skip reason; `settled` counts both (what is not yet
+  // settled shows as the campaign's `pending`).
   const count = (campaignId: string, outcome: string) => {
-    const entry = counts.get(campaignId) ?? { sent: 0, skipped: {} };
+    const entry = counts.get(campaignId) ?? { sent: 0, settled: 0, skipped: {} };
     counts.set(campaignId, entry);
+    entry.settled += 1;
     if (outcome === 'sent') entry.sent += 1;
     else entry.skipped[outcome] = (entry.skipped[outcome] ?? 0) + 1;
   };
@@ -158,8 +161,12 @@ export async function sendCampaignBatch(
         return;
       } catch (error) {
         if (!(error instanceof SmsRetryableError) || attempt >= THROTTLE_RETRIES) {
-          // SQS redelivers the message; recipients already texted are dropped by their claims.
+          // SQS redelivers the message; recipients already texted are dropped by their claims. A text
+          // End User Messaging refused outright is recorded `failed` and never retried: its outcome.
           failed.add(message.messageId);
+          if (!(error instanceof SmsRetryableError) && (await refused(deps, messageId))) {
+            count(campaign.campaignId, 'rejected');
+          }
           return;
         }
         const backoff = Math.min(2000, 50 * 2 ** attempt);
@@ -249,6 +256,15 @@ export async function sendCampaignBatch(
     await deps.queue.sendAll(deps.queueUrl, recipientMessages(entry.campaignId, entry.phones), delay);
   }
   return { failedMessageIds: [...failed] };
+}
+
+/** Whether send() recorded the text as refused by End User Messaging (not an error before the call). */
+async function refused(deps: SenderDeps, messageId: string): Promise<boolean> {
+  try {
+    return (await deps.messages.get(messageId))?.status === 'failed';
+  } catch {
+    return false;
+  }
 }
 
 /** Whether End User Messaging was asked to take the text (a refusal by its opt-out list included). */

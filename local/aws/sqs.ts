@@ -29,7 +29,10 @@
  * - Messages held by a running invocation stay invisible until it returns, however long it runs (AWS
  *   would make them visible again once the visibility timeout passes; the catalog keeps that timeout
  *   above the function timeout so it does not happen there either).
- * - Timers (DelaySeconds, visibility timeouts, long polls, redelivery) run in real time; timestamps
+ * - DelaySeconds runs on the virtual clock when the runtime gives one (`timeline`): a delay is
+ *   business time, such as a campaign text held until the recipient's quiet hours end, so moving
+ *   the clock (or OPTLINE_TIME_SCALE) moves it, as it moves schedules and flow waits. Visibility
+ *   timeouts, long polls and redelivery are processing time and run in real time. Timestamps
  *   (SentTimestamp, ApproximateFirstReceiveTimestamp, CreatedTimestamp) come from the virtual clock,
  *   which is the time the handlers see.
  * - Standard queues only, each message delivered once per receive in send order (AWS: at least once,
@@ -144,6 +147,8 @@ interface StoredMessage {
   firstReceiveTimestamp?: number;
   /** Real time (`Date.now()`) from which the message may be received: delay or visibility timeout. */
   visibleAt: number;
+  /** Virtual epoch ms its DelaySeconds ends, until first received (with a timeline only). */
+  delayedUntil?: number;
   /** Held by a running consumer invocation: invisible until it returns. */
   held: boolean;
   /** The receipt handle of the latest receive; only that one deletes the message. */
@@ -192,10 +197,20 @@ export interface SqsOptions {
   /** Base URL of the local AWS endpoint, known only once it listens. */
   readonly endpointUrl: () => string;
   readonly queues: readonly LocalQueue[];
+  /** The virtual clock's pace and moves, for DelaySeconds (without it, delays run in real time). */
+  readonly timeline?: Timeline;
   /** Real ms before a message of a failed invocation is visible again (AWS: the visibility timeout). */
   readonly redeliveryDelayMs?: number;
   /** Called with every error a consumer invocation throws (the batch is retried either way). */
   readonly onError?: (queue: string, error: unknown) => void;
+}
+
+/** What the emulator needs of the virtual clock (local/virtual-clock.ts). */
+export interface Timeline {
+  /** Real ms until the virtual time `at` (0 when reached). */
+  realMsUntil(at: Date): number;
+  /** Calls `listener` whenever the clock is moved; returns the unsubscribe. */
+  onChange(listener: () => void): () => void;
 }
 
 export interface QueueDepth {
@@ -225,6 +240,7 @@ export class SqsEmulator {
   private readonly pollers: Poller[] = [];
   private readonly settleWaiters = new Set<() => void>();
   private readonly redeliveryDelayMs: number;
+  private unsubscribeClock: (() => void) | undefined;
 
   constructor(private readonly options: SqsOptions) {
     this.redeliveryDelayMs = options.redeliveryDelayMs ?? 1000;
@@ -320,6 +336,10 @@ export class SqsEmulator {
 
   /** Starts the event source mappings: `maxConcurrency` pollers per queue with a consumer. */
   start(): void {
+    if (!this.unsubscribeClock && this.options.timeline) {
+      this.unsubscribeClock = this.options.timeline.onChange(() => this.clockMoved());
+      this.clockMoved();
+    }
     for (const poller of this.pollers) {
       if (poller.running) continue;
       poller.running = true;
@@ -331,6 +351,8 @@ export class SqsEmulator {
 
   /** Stops polling and waits for the invocations in flight; their outcomes are still applied. */
   async stop(): Promise<void> {
+    this.unsubscribeClock?.();
+    this.unsubscribeClock = undefined;
     for (const poller of this.pollers) {
       poller.running = false;
       this.wake(poller.queue);
@@ -615,7 +637,15 @@ export class SqsEmulator {
   }
 
   private enqueue(queue: QueueState, entry: ParsedEntry): StoredMessage {
-    const visibleAt = Date.now() + entry.delaySeconds * 1000;
+    const { timeline } = this.options;
+    const delayedUntil =
+      timeline && entry.delaySeconds > 0
+        ? this.options.clock.now().getTime() + entry.delaySeconds * 1000
+        : undefined;
+    const visibleAt =
+      timeline && delayedUntil !== undefined
+        ? Date.now() + timeline.realMsUntil(new Date(delayedUntil))
+        : Date.now() + entry.delaySeconds * 1000;
     const message: StoredMessage = {
       messageId: randomUUID(),
       body: entry.body,
@@ -625,6 +655,7 @@ export class SqsEmulator {
       sentTimestamp: this.options.clock.now().getTime(),
       receiveCount: 0,
       visibleAt,
+      ...(delayedUntil !== undefined ? { delayedUntil } : {}),
       held: false,
     };
     queue.messages.set(message.messageId, message);
@@ -727,6 +758,25 @@ export class SqsEmulator {
       queue.waiters.add(done);
       if (timeoutMs !== undefined) timer = setTimeout(done, Math.max(0, timeoutMs));
     });
+  }
+
+  /** The virtual clock moved: delayed messages not yet received become visible by its new time. */
+  private clockMoved(): void {
+    const { timeline } = this.options;
+    if (!timeline) return;
+    for (const queue of this.queues.values()) {
+      let changed = false;
+      for (const message of queue.messages.values()) {
+        if (message.delayedUntil === undefined || message.receiveCount > 0 || message.held) continue;
+        message.visibleAt = Date.now() + timeline.realMsUntil(new Date(message.delayedUntil));
+        changed = true;
+      }
+      if (!changed) continue;
+      if (queue.wakeTimer) clearTimeout(queue.wakeTimer);
+      queue.wakeTimer = undefined;
+      queue.wakeAt = Infinity;
+      this.scheduleWake(queue);
+    }
   }
 
   /**

@@ -246,4 +246,42 @@ describe('campaigns API', () => {
     expect(second.status).toBe(200);
     expect(((await first.json()) as Created).campaignId).toBe(((await second.json()) as Created).campaignId);
   });
+
+  it('shows texts held by quiet hours as pending until each recipient’s morning', async () => {
+    runtime.clock.set(new Date('2026-11-22T12:00:00Z')); // 04:00 in Los Angeles, 07:00 in New York
+    const [newYork] = phoneNumbers('212', 1, 2);
+    const [losAngeles] = phoneNumbers('415', 1, 2);
+    const result = await create({
+      name: 'Early bird',
+      body: 'Early bird deals',
+      segment: { phones: [newYork, losAngeles] },
+      sendAt: runtime.clock.now().toISOString(),
+      smartSending: false,
+    });
+    const view = async () =>
+      (
+        await runtime.get<{ state: string; counters: { targeted: number; sent: number; pending: number } }>(
+          `/v1/campaigns/${result.body.campaignId}`,
+        )
+      ).body;
+    // Held texts wait on the queue, delayed until the window opens (settle() would wait for them).
+    const held = () => runtime.sqs.depth('optline-local-campaignSends').delayed;
+    runtime.clock.advance(2 * 60_000);
+    await waitFor(() => held() === 2, 10_000, 'both texts held by quiet hours');
+    expect(texts(result.body.campaignId)).toEqual([]);
+    expect(await view()).toMatchObject({
+      state: 'dispatched',
+      counters: { targeted: 2, sent: 0, pending: 2 },
+    });
+
+    runtime.clock.set(new Date('2026-11-22T13:00:30Z')); // 08:00 in New York
+    await waitFor(() => texts(result.body.campaignId).length === 1, 10_000, 'New York');
+    await waitFor(async () => (await view()).counters.sent === 1, 10_000, 'the New York text counted');
+    expect((await view()).counters).toMatchObject({ sent: 1, pending: 1 });
+
+    runtime.clock.set(new Date('2026-11-22T16:00:30Z')); // 08:00 in Los Angeles
+    await waitFor(() => texts(result.body.campaignId).length === 2, 10_000, 'Los Angeles');
+    await runtime.settle();
+    expect((await view()).counters).toMatchObject({ sent: 2, pending: 0 });
+  });
 });

@@ -20,6 +20,7 @@ interface CampaignView {
     optOuts: number;
     orders: number;
     revenue: number;
+    pending: number | null;
   };
 }
 
@@ -114,7 +115,10 @@ describe('campaign run', () => {
       delivered: 240,
       failed: 0,
       skipped: { smart_sending: 10, paused: 15, error_segment: 15 },
+      // Every targeted recipient (240 sent, 10 skipped by smart sending at send time) is settled.
+      pending: 0,
     });
+    expect(view.counters).not.toHaveProperty('settled');
     expect(view.state).toBe('dispatched');
   });
 

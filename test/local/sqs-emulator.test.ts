@@ -23,6 +23,8 @@ import { fixedClock } from '../../lambdas/domain/clock';
 import type { QueueDefinition } from '../../lib/catalog';
 import { startAwsEndpoint, type LocalAwsEndpoint } from '../../local/aws/endpoint';
 import { SqsEmulator } from '../../local/aws/sqs';
+import { VirtualClock } from '../../local/virtual-clock';
+import { waitFor } from '../support/local-runtime';
 
 const ACCOUNT = '000000000000';
 const NOW = new Date('2026-05-01T12:00:00Z');
@@ -482,5 +484,64 @@ describe('local SQS', () => {
     await client.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
     expect(sqs.depth('plain')).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
     expect(sqs.requests.get('PurgeQueue')).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('local SQS on the virtual clock', () => {
+  const clock = new VirtualClock(NOW, 1);
+  let endpoint: LocalAwsEndpoint;
+  let sqs: SqsEmulator;
+  let client: SQSClient;
+  const deliveredAt: Date[] = [];
+
+  beforeAll(async () => {
+    sqs = new SqsEmulator({
+      clock,
+      timeline: clock,
+      region: 'us-east-1',
+      account: ACCOUNT,
+      endpointUrl: () => endpoint.url,
+      queues: [
+        {
+          name: 'held',
+          definition: definition({}),
+          consumer: async (event: SQSEvent) => {
+            deliveredAt.push(...event.Records.map(() => clock.now()));
+            return {};
+          },
+        },
+      ],
+    });
+    endpoint = await startAwsEndpoint([sqs.service()], []);
+    sqs.start();
+    client = new SQSClient({
+      endpoint: endpoint.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      maxAttempts: 1,
+    });
+  });
+  afterAll(async () => {
+    await sqs.stop();
+    client.destroy();
+    await endpoint.stop();
+  });
+
+  it('delivers a delayed message once the clock is moved past its delay, not 15 real minutes later', async () => {
+    const sentAt = clock.now().getTime();
+    await client.send(
+      new SendMessageCommand({ QueueUrl: sqs.queueUrl('held'), MessageBody: 'at 08:00', DelaySeconds: 900 }),
+    );
+    await sleep(100);
+    expect(deliveredAt).toEqual([]);
+    expect(sqs.depth('held')).toEqual({ visible: 0, notVisible: 0, delayed: 1 });
+
+    clock.advance(600_000); // 10 of the 15 minutes: still held
+    await sleep(100);
+    expect(deliveredAt).toEqual([]);
+
+    clock.advance(300_000);
+    await waitFor(() => deliveredAt.length === 1, 2_000, 'the delayed message');
+    expect((deliveredAt[0]?.getTime() ?? 0) - sentAt).toBeGreaterThanOrEqual(900_000);
   });
 });
