@@ -1,7 +1,8 @@
 /**
  * The local-only endpoints (stable: tests and the phone simulator depend on them):
  *   GET  /_local/health                    200 `{ ok, brand, number, now }` once ready
- *   POST /_local/inbound                   `{ from, body, to? }` → processed before it returns
+ *   POST /_local/inbound                   `{ from, body, to? }` → processed before it returns (a failed
+ *                                          invocation is retried in the background, as SNS's async invocation)
  *   GET  /_local/outbox?phone=+1…          messages delivered to that phone, oldest first
  *   GET  /_local/conversation?phone=+1…    both directions, oldest first (the phone page)
  *   GET  /_local/phone                     the phone simulator page

@@ -37,6 +37,7 @@ import { SchedulerEmulator } from './aws/scheduler';
 import { DeliveryReports } from './aws/delivery-reports';
 import { SmsVoiceEmulator } from './aws/sms-voice';
 import { SqsEmulator } from './aws/sqs';
+import { AsyncInvocations } from './aws/async-invocations';
 import { StepFunctionsEmulator, type LocalStateMachine } from './aws/stepfunctions';
 import { startDynamo, type LocalDynamo } from './dynamodb';
 import { LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
@@ -81,6 +82,8 @@ export interface LocalRuntime {
   readonly stepFunctions: StepFunctionsEmulator;
   readonly scheduler: SchedulerEmulator;
   readonly sqs: SqsEmulator;
+  /** The two-way channel's SNS → Lambda invocations and their retries. */
+  readonly inboundInvocations: AsyncInvocations;
   readonly deliveries: DeliveryReports;
   readonly lambdas: LambdaHost;
   readonly aws: LocalAwsEndpoint;
@@ -114,6 +117,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }
     },
   });
+  const inboundInvocations = new AsyncInvocations();
   const sms = new SmsVoiceEmulator({
     clock,
     numbers: [originationNumber],
@@ -122,8 +126,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     messagesPerSecond: options.messagesPerSecond ?? config.origination.messagesPerSecond,
     region: LOCAL_REGION,
     account: LOCAL_ACCOUNT,
+    // SNS invokes the subscribers asynchronously: a failed invocation is retried (see AsyncInvocations).
     onInbound: async (event: SNSEvent) => {
-      for (const id of functionsWithTrigger('inbound-sms')) await lambdas.invoke(id, event);
+      for (const id of functionsWithTrigger('inbound-sms')) {
+        await inboundInvocations.invoke(() => lambdas.invoke(id, event));
+      }
     },
     onSent: (message) => deliveries.report(message),
   });
@@ -241,6 +248,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const settle = async () => {
     for (let i = 0; i < 5; i++) {
       await scheduler.settle();
+      await inboundInvocations.settle();
       await deliveries.settle();
       await sqs.settle();
       await bus.settle();
@@ -301,6 +309,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stepFunctions,
     scheduler,
     sqs,
+    inboundInvocations,
     lambdas,
     aws,
     dynamo,
@@ -308,6 +317,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     deliveries,
     settle,
     stop: async () => {
+      await inboundInvocations.settle();
       await sqs.stop();
       stepFunctions.stopAll();
       await scheduler.stop();

@@ -251,6 +251,23 @@ describe('inbound SMS through the local runtime', () => {
       expect(runtime.sms.isOptedOut(phone)).toBe(true);
     });
 
+    it('answers a YES whose reply was throttled when Lambda retries the SNS invocation, not never', async () => {
+      const phone = newPhone();
+      await runtime.text(phone, 'JOIN');
+      // End User Messaging refuses every attempt of the first invocation (the SDK's retries included).
+      runtime.sms.faults.serverErrorRate = 1;
+      const replies = await runtime.text(phone, 'YES');
+      runtime.sms.faults.serverErrorRate = 0;
+      expect(replies).toEqual([]);
+      expect(await profile(phone)).toMatchObject({ marketing: 'subscribed' });
+
+      await runtime.settle();
+      const confirmations = (await runtime.outbox(phone)).filter((m) => /subscribed to/.test(m.body));
+      expect(confirmations).toHaveLength(1);
+      expect((await consentLog(phone)).filter((e) => e.action === 'opt_in_confirmed')).toHaveLength(1);
+      expect(runtime.inboundInvocations.failures).toEqual([]);
+    });
+
     it('answers a duplicated HELP once', async () => {
       const phone = newPhone();
       const help = deliver(phone, 'HELP');
