@@ -408,7 +408,8 @@ function scaleTable(scenarios: readonly ScaleScenario[]): string {
     ['campaign item WCU/s (1 partition)', (s) => num(s.campaignItemWritesPerSecond, 0)],
     ['peak Lambda concurrency', (s) => String(s.peakLambdaConcurrency)],
     ['SQS depth (messages) / in flight', (s) => `${num(s.queuedMessages, 0)} / ${s.inFlightMessages}`],
-    ['infrastructure cost', (s) => usd(s.infrastructureUsd)],
+    ['queue rounds overnight (messages)', (s) => num(s.heldMessageRounds, 0)],
+    ['infrastructure cost (rounds incl.)', (s) => usd(s.infrastructureUsd)],
     ['SMS cost (US, 1 segment)', (s) => usd(s.messagingUsd)],
     ['binds first', (s) => s.bindsFirst],
   ];

@@ -11,10 +11,10 @@
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html,
  * https://docs.aws.amazon.com/sms-voice/latest/userguide/sms-limitations-mps.html.
  */
-import { queues } from '../lib/catalog';
+import { functions, queues } from '../lib/catalog';
 import { MARKETING_SHARDS } from '../lambdas/adapters/profile-store';
 import { RECIPIENTS_PER_MESSAGE } from '../lambdas/services/campaigns';
-import { infrastructureUsd, messagingUsd } from './cost-model';
+import { infrastructureUsd, messagingUsd, PRICES } from './cost-model';
 import { dynamoTotals, type Usage } from './usage';
 
 const QUERY_PAGE_MS = 25;
@@ -23,6 +23,10 @@ const SEND_BATCH_MS = 15;
 const DELIVERY_INVOCATION_MS = 20;
 const DELIVERY_EVENT_MS = 3;
 const SENDING_WINDOW_HOURS = 13; // 08:00–21:00 local (quietHours default, TCPA)
+/** SQS's longest DelaySeconds: a text held overnight comes back this often. */
+const QUEUE_DELAY_MAX_SECONDS = 900;
+/** A sender invocation that only holds texts again (one campaign read, one SendMessageBatch): assumed. */
+const HOLD_INVOCATION_MS = 30;
 
 export interface Quota {
   readonly name: string;
@@ -49,6 +53,13 @@ export interface ScaleScenario {
   readonly peakLambdaConcurrency: number;
   readonly queuedMessages: number;
   readonly inFlightMessages: number;
+  /**
+   * Queue messages that go round again overnight, past the first day's sending window: texts held by
+   * quiet hours come back every 15 minutes (the sender holds them again without reading profiles).
+   */
+  readonly heldMessageRounds: number;
+  /** What those rounds cost (SQS requests, sender invocations, a campaign read each); in the total. */
+  readonly heldUsd: number;
   readonly infrastructureUsd: number;
   readonly messagingUsd: number;
   /** In the order a campaign meets them: creation, dispatch, sending. */
@@ -190,6 +201,7 @@ function scenario(per: PerMessage, subscribers: number, mps: number, label: stri
     },
   ];
   const exceeded = quotas.find((q) => q.utilization > 1);
+  const held = heldRounds(subscribers, mps);
   return {
     subscribers,
     mps,
@@ -205,9 +217,35 @@ function scenario(per: PerMessage, subscribers: number, mps: number, label: stri
     peakLambdaConcurrency,
     queuedMessages: Math.ceil(subscribers / RECIPIENTS_PER_MESSAGE),
     inFlightMessages,
-    infrastructureUsd: per.infrastructureUsd * subscribers,
+    heldMessageRounds: held.messageRounds,
+    heldUsd: held.usd,
+    infrastructureUsd: per.infrastructureUsd * subscribers + held.usd,
     messagingUsd: per.messagingUsd * subscribers,
     quotas,
     bindsFirst: exceeded ? exceeded.short : `the number's ${mps} MPS`,
   };
+}
+
+/**
+ * A campaign longer than one day's sending window: each night, the recipients not yet texted go round
+ * the queue every 15 minutes until morning (one window a day for everyone: zones are not modelled).
+ * Per batch of the queue's messages: a receive, a delete and a SendMessageBatch, one sender invocation
+ * and one campaign read.
+ */
+export function heldRounds(subscribers: number, mps: number): { messageRounds: number; usd: number } {
+  const roundsPerNight = ((24 - SENDING_WINDOW_HOURS) * 3600) / QUEUE_DELAY_MAX_SECONDS;
+  const perDay = mps * SENDING_WINDOW_HOURS * 3600;
+  let recipientRounds = 0;
+  for (let day = 1; day * perDay < subscribers; day++) {
+    recipientRounds += (subscribers - day * perDay) * roundsPerNight;
+  }
+  const messageRounds = recipientRounds / RECIPIENTS_PER_MESSAGE;
+  const batches = messageRounds / queues.campaignSends.batchSize;
+  const gbSeconds = batches * (HOLD_INVOCATION_MS / 1000) * (functions.campaignSender.memoryMb / 1024);
+  const usd =
+    batches * 3 * PRICES.sqsRequest.usd +
+    batches * PRICES.lambdaRequest.usd +
+    gbSeconds * PRICES.lambdaGbSecondArm64.usd +
+    batches * PRICES.dynamodbReadRequestUnit.usd;
+  return { messageRounds, usd };
 }

@@ -19,18 +19,29 @@ import { metricsFlusher } from '../adapters/metrics';
 import { tracingMiddleware } from '../adapters/tracer';
 
 /** A queue message body `{ campaignId, recipients }`, or undefined when malformed (checked by hand: no schema library in the hot path). */
-function parseBody(text: string): { campaignId: string; recipients: string[] } | undefined {
+function parseBody(text: string): { campaignId: string; recipients: string[]; zones?: string[] } | undefined {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     return undefined;
   }
-  const { campaignId, recipients } = (body ?? {}) as { campaignId?: unknown; recipients?: unknown };
+  const { campaignId, recipients, zones } = (body ?? {}) as {
+    campaignId?: unknown;
+    recipients?: unknown;
+    zones?: unknown;
+  };
   if (typeof campaignId !== 'string' || campaignId === '' || !Array.isArray(recipients)) return undefined;
   if (recipients.length === 0 || recipients.length > 500 || !recipients.every((r) => typeof r === 'string'))
     return undefined;
-  return { campaignId, recipients: recipients as string[] };
+  // Zones are a hint (a text held by quiet hours skips its read): ignored unless one string per recipient.
+  const hinted =
+    Array.isArray(zones) && zones.length === recipients.length && zones.every((z) => typeof z === 'string');
+  return {
+    campaignId,
+    recipients: recipients as string[],
+    ...(hinted ? { zones: zones as string[] } : {}),
+  };
 }
 
 let deps: Omit<SenderDeps, 'pacer' | 'share'> | undefined;

@@ -7,10 +7,11 @@
  * redelivers, and after repeated failures moves to the dead-letter queue. Cancelling the campaign
  * stops further sends.
  */
-import { recipientMessages } from '../domain/campaign-queue';
+import { recipientMessages, recipientsOf, type Recipient } from '../domain/campaign-queue';
 import type { Campaign } from '../domain/campaigns';
 import { shortenLinks } from '../domain/links';
 import type { Profile } from '../domain/profile';
+import { quietHoursDecision, recipientTimeZone, sendWindowFor } from '../domain/quiet-hours';
 import { campaignEligibility, type Segment } from '../domain/segments';
 import { renderTemplate, templateContext } from '../domain/templates';
 import type { CampaignStore } from '../adapters/campaign-store';
@@ -39,6 +40,8 @@ export interface QueuedRecipients {
   readonly messageId: string;
   readonly campaignId: string;
   readonly recipients: readonly string[];
+  /** The dispatcher's time zone of each recipient (see campaign-queue.ts). */
+  readonly zones?: readonly string[];
 }
 
 const THROTTLE_RETRIES = 6; // attempts after a refusal (throttling or a server error)
@@ -64,6 +67,7 @@ const STOP_BEFORE_TIMEOUT_MS = 60_000;
 interface WorkItem {
   readonly message: QueuedRecipients;
   readonly phone: string;
+  readonly zone?: string;
 }
 
 export async function sendCampaignBatch(
@@ -81,7 +85,30 @@ export async function sendCampaignBatch(
   };
   const failed = new Set<string>();
   const counts = new Map<string, { sent: number; settled: number; skipped: Record<string, number> }>();
-  const deferred = new Map<string, { campaignId: string; until: number; phones: string[] }>();
+  const deferred = new Map<string, { campaignId: string; until: number; recipients: Recipient[] }>();
+  const hold = (campaignId: string, recipient: Recipient, until: Date) => {
+    const key = `${campaignId}#${until.toISOString()}`;
+    const entry = deferred.get(key) ?? { campaignId, until: until.getTime(), recipients: [] };
+    entry.recipients.push(recipient);
+    deferred.set(key, entry);
+  };
+  /**
+   * When a marketing text's recipient is in quiet hours now by the zone the dispatcher found, the
+   * time it may go: held with no profile read and no send slot. A profile whose zone has changed
+   * since is caught by send()'s own check, which reads it.
+   */
+  const closedUntil = async (item: WorkItem): Promise<Date | undefined> => {
+    if (!item.zone) return undefined;
+    const campaign = await current(item.message.campaignId);
+    if (!campaign || campaign.state === 'cancelled' || campaign.messageType === 'TRANSACTIONAL')
+      return undefined;
+    const decision = quietHoursDecision({
+      now: deps.clock.now(),
+      timeZone: item.zone,
+      window: sendWindowFor(item.phone, deps.config.quietHours),
+    });
+    return decision.action === 'defer' ? decision.until : undefined;
+  };
   // Each recipient's outcome, once: sent or a skip reason; `settled` counts both (what is not yet
   // settled shows as the campaign's `pending`).
   const count = (campaignId: string, outcome: string) => {
@@ -149,14 +176,8 @@ export async function sendCampaignBatch(
         if (result.status === 'sent') count(campaign.campaignId, 'sent');
         else if (result.status === 'skipped') count(campaign.campaignId, result.reason);
         else if (result.status === 'deferred') {
-          const key = `${campaign.campaignId}#${result.until}`;
-          const entry = deferred.get(key) ?? {
-            campaignId: campaign.campaignId,
-            until: Date.parse(result.until),
-            phones: [],
-          };
-          entry.phones.push(phone);
-          deferred.set(key, entry);
+          const zone = recipientTimeZone(profile?.timeZone, phone, deps.config.defaultTimeZone);
+          hold(campaign.campaignId, { phone, zone }, new Date(result.until));
         }
         return;
       } catch (error) {
@@ -179,13 +200,19 @@ export async function sendCampaignBatch(
   // Groups are sized from the rate once the share is known: 5 recipients at 100 a second, 25 at 500.
   const sendGroups = async () => {
     const work: WorkItem[] = batch.flatMap((message) =>
-      message.recipients.map((phone) => ({ message, phone })),
+      recipientsOf(message).map((recipient) => ({ message, ...recipient })),
     );
     const groupSize = Math.max(1, Math.floor(deps.pacer.rate * SLOT_GROUP_SECONDS));
     const groups: WorkItem[][] = [];
     for (let i = 0; i < work.length; i += groupSize) groups.push(work.slice(i, i + groupSize));
     await forEachLimited(groups, GROUPS_IN_FLIGHT, async (group) => {
-      const live = group.filter((item) => !failed.has(item.message.messageId));
+      const live: WorkItem[] = [];
+      for (const item of group) {
+        if (failed.has(item.message.messageId)) continue;
+        const until = await closedUntil(item);
+        if (until) hold(item.message.campaignId, { phone: item.phone, zone: item.zone }, until);
+        else live.push(item);
+      }
       if (live.length === 0) return;
       if (deps.remainingMs && deps.remainingMs() < STOP_BEFORE_TIMEOUT_MS) {
         leftOver.push(...live);
@@ -238,22 +265,22 @@ export async function sendCampaignBatch(
 
   // Out of time: what was not started goes back on the queue (a message that failed comes back
   // whole anyway). Should the invocation still die, the redelivered message finds its claims.
-  const requeue = new Map<string, string[]>();
+  const requeue = new Map<string, Recipient[]>();
   for (const item of leftOver) {
     if (failed.has(item.message.messageId)) continue;
-    const phones = requeue.get(item.message.campaignId) ?? [];
-    phones.push(item.phone);
-    requeue.set(item.message.campaignId, phones);
+    const recipients = requeue.get(item.message.campaignId) ?? [];
+    recipients.push(item.zone ? { phone: item.phone, zone: item.zone } : { phone: item.phone });
+    requeue.set(item.message.campaignId, recipients);
   }
-  for (const [campaignId, phones] of requeue) {
-    await deps.queue.sendAll(deps.queueUrl, recipientMessages(campaignId, phones));
+  for (const [campaignId, recipients] of requeue) {
+    await deps.queue.sendAll(deps.queueUrl, recipientMessages(campaignId, recipients));
   }
 
   for (const [campaignId, entry] of counts) await deps.campaigns.addCounters(campaignId, entry);
   // Quiet hours: back on the queue with a delay (at most 15 minutes; checked again when it returns).
   for (const entry of deferred.values()) {
     const delay = Math.max(1, (entry.until - deps.clock.now().getTime()) / 1000);
-    await deps.queue.sendAll(deps.queueUrl, recipientMessages(entry.campaignId, entry.phones), delay);
+    await deps.queue.sendAll(deps.queueUrl, recipientMessages(entry.campaignId, entry.recipients), delay);
   }
   return { failedMessageIds: [...failed] };
 }

@@ -31,7 +31,7 @@ import type { CampaignStore, CounterDelta } from '../adapters/campaign-store';
 import type { ProfileStore } from '../adapters/profile-store';
 import type { QueueSender } from '../adapters/queue-sender';
 import type { Scheduler } from '../adapters/scheduler';
-import { RECIPIENTS_PER_MESSAGE, recipientMessages } from '../domain/campaign-queue';
+import { RECIPIENTS_PER_MESSAGE, recipientMessages, type Recipient } from '../domain/campaign-queue';
 import { MARKETING_SHARDS } from '../adapters/profile-store';
 
 export interface CampaignDeps {
@@ -366,7 +366,7 @@ export async function dispatchCampaign(deps: DispatchDeps, input: { campaignId: 
       ? dispatchZoneOf(campaign.schedules, campaign.sendAtLocalTime)
       : undefined;
   const skipped: Record<string, number> = {};
-  let pending: string[] = [];
+  let pending: Recipient[] = [];
   let targeted = 0;
   const flush = async (all: boolean) => {
     const size = RECIPIENTS_PER_MESSAGE * 10;
@@ -390,7 +390,9 @@ export async function dispatchCampaign(deps: DispatchDeps, input: { campaignId: 
     );
     if (verdict.eligible) {
       targeted += 1;
-      pending.push(profile.phone);
+      // The zone goes with the recipient: the sender holds a text its quiet hours forbid without a read.
+      const zone = recipientTimeZone(profile.timeZone, profile.phone, deps.config.defaultTimeZone);
+      pending.push({ phone: profile.phone, zone });
       await flush(false);
     } else if (verdict.reason !== 'not_in_segment' && verdict.reason !== 'other_time_zone') {
       skipped[verdict.reason] = (skipped[verdict.reason] ?? 0) + 1;

@@ -284,4 +284,36 @@ describe('campaigns API', () => {
     await runtime.settle();
     expect((await view()).counters).toMatchObject({ sent: 2, pending: 0 });
   });
+
+  it('goes round the queue with a held text without reading its recipient again while quiet hours last', async () => {
+    runtime.clock.set(new Date('2026-11-23T12:00:00Z')); // 04:00 in Los Angeles, 07:00 in New York
+    const [newYork] = phoneNumbers('212', 1, 3);
+    const [losAngeles] = phoneNumbers('415', 1, 3);
+    const result = await create({
+      name: 'Dawn',
+      body: 'Dawn deals',
+      segment: { phones: [newYork, losAngeles] },
+      sendAt: runtime.clock.now().toISOString(),
+      smartSending: false,
+    });
+    const held = () => runtime.sqs.depth('optline-local-campaignSends').delayed;
+    const requeued = () => runtime.sqs.requests.get('SendMessageBatch') ?? 0;
+    runtime.clock.advance(2 * 60_000);
+    await waitFor(() => held() === 2, 10_000, 'both texts held by quiet hours');
+
+    await runtime.dynamo.meter.setEnabled(true);
+    await runtime.dynamo.meter.reset();
+    const before = requeued();
+    runtime.clock.advance(16 * 60_000); // 07:18 in New York: the held texts come back, still too early
+    await waitFor(() => requeued() > before && held() === 2, 10_000, 'the texts held again');
+    const reads = [...(await runtime.dynamo.meter.snapshot())].filter(([key]) => key.endsWith('-profiles'));
+    await runtime.dynamo.meter.setEnabled(false);
+    expect(reads).toEqual([]);
+    expect(texts(result.body.campaignId)).toEqual([]);
+
+    runtime.clock.set(new Date('2026-11-23T16:00:30Z')); // 08:00 in Los Angeles, 11:00 in New York
+    await waitFor(() => texts(result.body.campaignId).length === 2, 10_000, 'both texts');
+    await runtime.settle();
+    expect(texts(result.body.campaignId)).toHaveLength(2);
+  });
 });
