@@ -17,6 +17,12 @@ export interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
+  /**
+   * `all` (default): items are read from the index as they are. `keys-only`: the index holds the
+   * table's and its own keys, so an update that changes neither costs no index write; readers fetch
+   * the items by key.
+   */
+  readonly projection?: 'all' | 'keys-only';
 }
 
 export interface TableDefinition {
@@ -55,7 +61,10 @@ export const tables = {
     stream: true,
     description: 'Append-only consent evidence; PutItem and Query only',
   },
-  /** pk `messageId` (ours, deterministic per send); GSI `byPhone` (`phone`, `at`). */
+  /**
+   * pk `messageId` (ours, deterministic per send); GSI `byPhone` (`phone`, `at`), keys only: a message
+   * changes status two or three times (sending, sent, delivered), none of which touches the index.
+   */
   messages: {
     envVar: 'MESSAGES_TABLE',
     partitionKey: { name: 'messageId', type: 'S' },
@@ -65,6 +74,7 @@ export const tables = {
         indexName: 'byPhone',
         partitionKey: { name: 'phone', type: 'S' },
         sortKey: { name: 'at', type: 'S' },
+        projection: 'keys-only',
       },
     ],
     description: 'Every send, skip and inbound message with its outcome',

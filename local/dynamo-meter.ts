@@ -11,12 +11,14 @@
  *   strongly consistent), which dynalite leaves out;
  * - a conditional write that fails is charged as AWS charges it: as a write of the item (1 unit for
  *   an UpdateItem or DeleteItem, whose item the request does not carry);
- * - global secondary indexes: dynalite reports no index writes. Every index here projects ALL
- *   attributes, so a write is charged once more per index of its table: for PutItem and
- *   BatchWriteItem only when the new item carries the index's keys; for UpdateItem and DeleteItem
- *   always (the item is assumed to be in the index: exact for messages, an upper bound for the
- *   sparse profile index). A write that moves an item between index keys costs AWS one more unit
- *   (delete + put); that is not counted.
+ * - global secondary indexes: dynalite reports no index writes, so the meter charges them from the
+ *   catalog's index definitions. An index that projects ALL attributes is charged the write's units
+ *   once more: for PutItem and BatchWriteItem only when the new item carries the index's keys; for
+ *   UpdateItem and DeleteItem always (the item is assumed to be in the index: an upper bound for the
+ *   sparse profile index). A KEYS_ONLY index is charged one unit (its entries are keys, well under
+ *   1 KB) for a put that carries its keys, a delete, or an update whose expression names one of its
+ *   keys; an update of other attributes leaves it alone, as in DynamoDB. A write that moves an item
+ *   between index keys costs AWS one more unit (delete + put); that is not counted.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
@@ -34,8 +36,14 @@ export interface DynamoUsage {
   indexWriteUnits: number;
 }
 
-/** The keys of each global secondary index, by table name. */
-export type IndexKeysByTable = ReadonlyMap<string, readonly (readonly string[])[]>;
+/** A global secondary index as the meter needs it: its key attributes, and whether it holds only keys. */
+export interface MeteredIndex {
+  readonly keys: readonly string[];
+  readonly keysOnly: boolean;
+}
+
+/** The global secondary indexes of each table, by table name. */
+export type IndexKeysByTable = ReadonlyMap<string, readonly MeteredIndex[]>;
 
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
@@ -202,10 +210,12 @@ export class DynamoMeter {
   ): number {
     const indexes = this.indexKeys.get(table) ?? [];
     if (indexes.length === 0) return 0;
-    const carries = (item: Item, keys: readonly string[]) => keys.every((k) => item[k] !== undefined);
+    const carries = (item: Item, index: MeteredIndex) => index.keys.every((k) => item[k] !== undefined);
+    // A keys-only entry is a few key attributes: one unit, whatever the item's size.
+    const charge = (index: MeteredIndex, itemUnits: number) => (index.keysOnly ? 1 : itemUnits);
     if (operation === 'PutItem') {
       const item = (input.Item as Item | undefined) ?? {};
-      return indexes.filter((keys) => carries(item, keys)).length * units;
+      return indexes.filter((index) => carries(item, index)).reduce((sum, i) => sum + charge(i, units), 0);
     }
     if (operation === 'BatchWriteItem') {
       const requests = ((input.RequestItems as Record<string, unknown[]> | undefined)?.[table] ?? []) as {
@@ -216,12 +226,36 @@ export class DynamoMeter {
       for (const request of requests) {
         const item = request.PutRequest?.Item;
         const size = item ? Math.max(1, Math.ceil(itemSize(item) / 1024)) : 1;
-        total += indexes.filter((keys) => !item || carries(item, keys)).length * size;
+        for (const index of indexes) if (!item || carries(item, index)) total += charge(index, size);
       }
       return total;
     }
-    return indexes.length * units;
+    if (operation === 'UpdateItem') {
+      const named = updatedAttributes(input);
+      return indexes
+        .filter((index) => !index.keysOnly || index.keys.some((key) => named.has(key)))
+        .reduce((sum, i) => sum + charge(i, units), 0);
+    }
+    return indexes.reduce((sum, i) => sum + charge(i, units), 0);
   }
+}
+
+/**
+ * The top-level attributes an UpdateItem's expression may change: every name it mentions (`#alias`
+ * resolved, bare names as they are; values and functions excluded). Over-inclusive (a name read by
+ * `if_not_exists` counts), so a keys-only index is never under-charged.
+ */
+function updatedAttributes(input: Record<string, unknown>): Set<string> {
+  const expression = typeof input.UpdateExpression === 'string' ? input.UpdateExpression : '';
+  const aliases = (input.ExpressionAttributeNames as Record<string, string> | undefined) ?? {};
+  const legacy = Object.keys((input.AttributeUpdates as Record<string, unknown> | undefined) ?? {});
+  const names = new Set<string>(legacy);
+  for (const match of expression.matchAll(/(^|[\s,(=+-])(#?[A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const token = match[2] ?? '';
+    if (/^(SET|REMOVE|ADD|DELETE|if_not_exists|list_append)$/i.test(token)) continue;
+    names.add(token.startsWith('#') ? (aliases[token] ?? token) : token);
+  }
+  return names;
 }
 
 /** DynamoDB's smallest charge for a read that found nothing (Query, Scan). */

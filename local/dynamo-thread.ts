@@ -7,12 +7,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { DynamoMeter } from './dynamo-meter';
+import { DynamoMeter, type MeteredIndex } from './dynamo-meter';
 
 export interface DynamoThreadData {
   readonly entry: string;
   readonly dataDir?: string;
-  readonly indexKeys: [string, string[][]][];
+  readonly indexKeys: [string, MeteredIndex[]][];
 }
 
 export type DynamoThreadRequest =

@@ -16,7 +16,7 @@ import {
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
 import { tables, type TableDefinition, type TableId } from '../lib/catalog';
-import type { DynamoUsage } from './dynamo-meter';
+import type { DynamoUsage, MeteredIndex } from './dynamo-meter';
 import type { DynamoThreadData, DynamoThreadMessage, DynamoThreadRequest } from './dynamo-thread';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -38,14 +38,14 @@ export interface LocalDynamo {
 }
 
 export async function startDynamo(options: { dataDir?: string; prefix: string }): Promise<LocalDynamo> {
-  const indexKeys: [string, string[][]][] = [];
+  const indexKeys: [string, MeteredIndex[]][] = [];
   for (const [id, definition] of Object.entries(tables) as [TableId, TableDefinition][]) {
     indexKeys.push([
       `${options.prefix}-${id}`,
-      definition.indexes.map((index) => [
-        index.partitionKey.name,
-        ...(index.sortKey ? [index.sortKey.name] : []),
-      ]),
+      definition.indexes.map((index) => ({
+        keys: [index.partitionKey.name, ...(index.sortKey ? [index.sortKey.name] : [])],
+        keysOnly: index.projection === 'keys-only',
+      })),
     ]);
   }
   const workerData: DynamoThreadData = {
@@ -125,7 +125,7 @@ function createTableInput(name: string, definition: TableDefinition) {
     return {
       IndexName: index.indexName,
       KeySchema: keySchema(index.partitionKey, index.sortKey),
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: index.projection === 'keys-only' ? 'KEYS_ONLY' : 'ALL' },
     };
   });
   return {

@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MessageClass } from '../domain/messages';
 import { dynamoClient } from './aws-clients';
+import { batchGetAll } from './batch-get';
 import { tableName } from './table-names';
 
 export type MessageStatus =
@@ -158,6 +159,7 @@ export class DynamoMessageStore implements MessageStore {
     }
   }
 
+  /** A number's messages, newest first: the keys from the keys-only `byPhone` index, then the items. */
   async listByPhone(phone: string, limit = 50): Promise<MessageRecord[]> {
     const result = await dynamoClient().send(
       new QueryCommand({
@@ -166,9 +168,16 @@ export class DynamoMessageStore implements MessageStore {
         KeyConditionExpression: 'phone = :phone',
         ExpressionAttributeValues: { ':phone': phone },
         ScanIndexForward: false,
-        Limit: limit,
+        Limit: Math.min(limit, 100),
       }),
     );
-    return (result.Items ?? []) as MessageRecord[];
+    const ids = (result.Items ?? []).map((item) => item.messageId as string);
+    const items = await batchGetAll(
+      this.table,
+      ids.map((messageId) => ({ messageId })),
+    );
+    const found = new Map(items.map((item) => [item.messageId as string, item as unknown as MessageRecord]));
+    // A message that expired between the two reads is left out.
+    return ids.flatMap((id) => found.get(id) ?? []);
   }
 }

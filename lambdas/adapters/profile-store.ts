@@ -3,10 +3,11 @@
  * the profile's `consentVersion`; activity fields (last SMS, last inbound) are upserted freely.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsentState } from '../domain/consent';
 import type { DeliveryError, Profile } from '../domain/profile';
 import { dynamoClient } from './aws-clients';
+import { batchGetAll } from './batch-get';
 import { tableName } from './table-names';
 
 /** Campaign reads are spread over this many shards of the sparse `marketingSubscribers` index. */
@@ -173,24 +174,11 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async getMany(phones: readonly string[]): Promise<Map<string, Profile>> {
+    const keys = [...new Set(phones)].map((phone) => ({ phone }));
     const found = new Map<string, Profile>();
-    const unique = [...new Set(phones)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((phone) => ({ phone }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        const result = await dynamoClient().send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[this.table] ?? []) {
-          const { marketingShard: _shard, ...profile } = item;
-          found.set(String(item.phone), profile as Profile);
-        }
-        keys = (result.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
-        if (keys.length > 0) {
-          if (attempt >= 8) throw new Error(`${keys.length} profiles could not be read`);
-          await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
-        }
-      }
+    for (const item of await batchGetAll(this.table, keys, { consistentRead: true })) {
+      const { marketingShard: _shard, ...profile } = item;
+      found.set(String(item.phone), profile as unknown as Profile);
     }
     return found;
   }

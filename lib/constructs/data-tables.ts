@@ -43,7 +43,10 @@ export class DataTables extends Construct {
           indexName: index.indexName,
           partitionKey: attribute(index.partitionKey),
           sortKey: index.sortKey ? attribute(index.sortKey) : undefined,
-          projectionType: dynamodb.ProjectionType.ALL,
+          projectionType:
+            index.projection === 'keys-only'
+              ? dynamodb.ProjectionType.KEYS_ONLY
+              : dynamodb.ProjectionType.ALL,
         });
       }
       built[tableId] = table;

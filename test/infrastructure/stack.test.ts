@@ -57,6 +57,14 @@ describe('Optline stack', () => {
       });
     });
 
+    it('indexes messages by phone with keys only, so status updates cost no index write', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: [
+          Match.objectLike({ IndexName: 'byPhone', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        ],
+      });
+    });
+
     it('expires short-lived records by TTL where the catalog says so', () => {
       const ttl = resourcesOfType(template, 'AWS::DynamoDB::Table').map(
         ([, t]) =>

@@ -1,6 +1,12 @@
 /** The DynamoDB meter of the local runtime: requests and estimated capacity units, invisible to callers. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoMeter } from '../../local/dynamo-meter';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb';
@@ -44,20 +50,54 @@ describe('DynamoDB meter', () => {
     expect((await dynamo.meter.snapshot()).size).toBe(0);
   });
 
-  it('counts a write in 1 KB units, once more for an index whose keys the item carries', async () => {
+  it('counts a write in 1 KB units, and an index entry for an item that carries its keys', async () => {
     await client.send(new PutCommand({ TableName: messages(), Item: message('m-1', 1500) }));
-    // 1.5 KB: 2 units in the table and 2 in the byPhone index (projection ALL).
+    // 1.5 KB: 2 units in the table; 1 in the byPhone index, which holds only keys.
     expect(await usage('PutItem', messages())).toEqual({
       requests: 1,
       errors: 0,
       conditionalCheckFailures: 0,
       readUnits: 0,
-      writeUnits: 4,
-      indexWriteUnits: 2,
+      writeUnits: 3,
+      indexWriteUnits: 1,
     });
     // Not a marketing subscriber: no marketingShard, so not in the sparse index.
     await client.send(new PutCommand({ TableName: profiles(), Item: { phone: '+12065550100', a: 'b' } }));
     expect(await usage('PutItem', profiles())).toMatchObject({ writeUnits: 1, indexWriteUnits: 0 });
+    // A marketing subscriber of 1.5 KB is in the sparse index, which projects everything: 2 more.
+    await client.send(
+      new PutCommand({
+        TableName: profiles(),
+        Item: { phone: '+12065550101', marketingShard: '3', pad: 'x'.repeat(1500) },
+      }),
+    );
+    expect(await usage('PutItem', profiles())).toMatchObject({ requests: 2, indexWriteUnits: 2 });
+  });
+
+  it('leaves a keys-only index alone when an update changes none of its keys, as DynamoDB does', async () => {
+    await client.send(new PutCommand({ TableName: messages(), Item: message('m-4', 10) }));
+    await dynamo.meter.reset();
+    await client.send(
+      new UpdateCommand({
+        TableName: messages(),
+        Key: { messageId: 'm-4' },
+        UpdateExpression: 'SET #status = :sent, awsMessageId = :id',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':id': 'aws-1' },
+      }),
+    );
+    expect(await usage('UpdateItem', messages())).toMatchObject({ writeUnits: 1, indexWriteUnits: 0 });
+    // Moving the message in time changes the index's sort key: the index entry is rewritten.
+    await client.send(
+      new UpdateCommand({
+        TableName: messages(),
+        Key: { messageId: 'm-4' },
+        UpdateExpression: 'SET #at = :at',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':at': '2026-01-02T00:00:00.000Z' },
+      }),
+    );
+    expect(await usage('UpdateItem', messages())).toMatchObject({ writeUnits: 3, indexWriteUnits: 1 });
   });
 
   it('counts reads in 4 KB units, halved when eventually consistent, and hides the figure from the caller', async () => {
