@@ -5,7 +5,8 @@
  * redelivered batch text nobody twice. Throttling and server errors are retried with backoff and
  * jitter; a recipient still refused fails its queue message (partial batch response), which SQS
  * redelivers, and after repeated failures moves to the dead-letter queue. Cancelling the campaign
- * stops further sends.
+ * stops further sends. A text quiet hours hold goes back on the queue, delayed; while the recipient's
+ * quiet hours (by the zone the dispatcher found) are still on, without a profile read.
  */
 import { recipientMessages, recipientsOf, type Recipient } from '../domain/campaign-queue';
 import type { Campaign } from '../domain/campaigns';
