@@ -13,6 +13,7 @@
  */
 import { functions, queues } from '../lib/catalog';
 import { MARKETING_SHARDS } from '../lambdas/adapters/profile-store';
+import { MAX_DELAY_SECONDS } from '../lambdas/adapters/queue-sender';
 import { RECIPIENTS_PER_MESSAGE } from '../lambdas/services/campaigns';
 import { infrastructureUsd, messagingUsd, PRICES } from './cost-model';
 import { dynamoTotals, type Usage } from './usage';
@@ -23,8 +24,6 @@ const SEND_BATCH_MS = 15;
 const DELIVERY_INVOCATION_MS = 20;
 const DELIVERY_EVENT_MS = 3;
 const SENDING_WINDOW_HOURS = 13; // 08:00–21:00 local (quietHours default, TCPA)
-/** SQS's longest DelaySeconds: a text held overnight comes back this often. */
-const QUEUE_DELAY_MAX_SECONDS = 900;
 /** A sender invocation that only holds texts again (one campaign read, one SendMessageBatch): assumed. */
 const HOLD_INVOCATION_MS = 30;
 
@@ -232,8 +231,8 @@ function scenario(per: PerMessage, subscribers: number, mps: number, label: stri
  * Per batch of the queue's messages: a receive, a delete and a SendMessageBatch, one sender invocation
  * and one campaign read.
  */
-export function heldRounds(subscribers: number, mps: number): { messageRounds: number; usd: number } {
-  const roundsPerNight = ((24 - SENDING_WINDOW_HOURS) * 3600) / QUEUE_DELAY_MAX_SECONDS;
+function heldRounds(subscribers: number, mps: number): { messageRounds: number; usd: number } {
+  const roundsPerNight = ((24 - SENDING_WINDOW_HOURS) * 3600) / MAX_DELAY_SECONDS;
   const perDay = mps * SENDING_WINDOW_HOURS * 3600;
   let recipientRounds = 0;
   for (let day = 1; day * perDay < subscribers; day++) {

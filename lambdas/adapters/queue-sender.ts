@@ -2,6 +2,9 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CACHED_MIDDLEWARE, setUpClient } from './client-setup';
 
+/** SQS's longest DelaySeconds (15 minutes): a longer wait is a message that comes back and waits again. */
+export const MAX_DELAY_SECONDS = 900;
+
 let client: SQSClient | undefined;
 function sqsClient(): SQSClient {
   client ??= setUpClient(new SQSClient(CACHED_MIDDLEWARE));
@@ -18,7 +21,7 @@ export class SqsQueueSender implements QueueSender {
       let entries = bodies.slice(i, i + 10).map((body, j) => ({
         Id: String(i + j),
         MessageBody: JSON.stringify(body),
-        ...(delaySeconds > 0 ? { DelaySeconds: Math.min(900, Math.ceil(delaySeconds)) } : {}),
+        ...(delaySeconds > 0 ? { DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds)) } : {}),
       }));
       for (let attempt = 0; entries.length > 0; attempt++) {
         const result = await sqsClient().send(

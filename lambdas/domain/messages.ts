@@ -18,6 +18,13 @@ export function messageTypeFor(messageClass: MessageClass): 'PROMOTIONAL' | 'TRA
   return messageClass === 'marketing' ? 'PROMOTIONAL' : 'TRANSACTIONAL';
 }
 
+/** The class a campaign of a message type sends as: marketing (quiet hours, smart sending) unless transactional. */
+export function campaignMessageClass(campaign: {
+  readonly messageType: 'PROMOTIONAL' | 'TRANSACTIONAL';
+}): 'marketing' | 'transactional' {
+  return campaign.messageType === 'TRANSACTIONAL' ? 'transactional' : 'marketing';
+}
+
 /** Every message starts with the brand so the subscriber knows who is texting. */
 export function withBrandPrefix(body: string, brand: string): string {
   const trimmed = body.trim();

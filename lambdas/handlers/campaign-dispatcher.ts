@@ -20,7 +20,7 @@ import {
 } from '../services/campaigns';
 import { switchNumber } from '../services/number-changes';
 import { DynamoNumberChangeStore } from '../adapters/number-change-store';
-import { logger, requiredEnv, runtimeConfig } from './shared/runtime';
+import { logger, phonePolicy, requiredEnv, runtimeConfig } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
 import { tracingMiddleware } from '../adapters/tracer';
 
@@ -47,7 +47,7 @@ export function dependencies(): DispatchDeps {
 
 let scheduler: EventBridgeScheduler | undefined;
 /** What finishing an estimate needs besides the dispatcher's own adapters: schedules that target it. */
-export function estimateDependencies(functionArn: string): EstimateDeps {
+function estimateDependencies(functionArn: string): EstimateDeps {
   const { clock, config, campaigns, profiles } = dependencies();
   return {
     clock,
@@ -57,7 +57,7 @@ export function estimateDependencies(functionArn: string): EstimateDeps {
     scheduler: (scheduler ??= new EventBridgeScheduler()),
     // This function's own ARN: its environment cannot name it (a template cannot refer to itself).
     dispatcherArn: functionArn,
-    originationCountry: config.allowedCountries?.[0] ?? 'US',
+    originationCountry: phonePolicy(config).defaultCountry,
   };
 }
 

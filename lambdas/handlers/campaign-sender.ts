@@ -34,9 +34,9 @@ function parseBody(text: string): { campaignId: string; recipients: string[]; zo
   if (typeof campaignId !== 'string' || campaignId === '' || !Array.isArray(recipients)) return undefined;
   if (recipients.length === 0 || recipients.length > 500 || !recipients.every((r) => typeof r === 'string'))
     return undefined;
-  // Zones are a hint (a text held by quiet hours skips its read): ignored unless one string per recipient.
-  const hinted =
-    Array.isArray(zones) && zones.length === recipients.length && zones.every((z) => typeof z === 'string');
+  // Zones are a hint (a text held by quiet hours skips its read); recipientsOf pairs them with the
+  // recipients, or drops them.
+  const hinted = Array.isArray(zones) && zones.every((z) => typeof z === 'string');
   return {
     campaignId,
     recipients: recipients as string[],

@@ -8,7 +8,7 @@ import { EventBridgeScheduler } from '../adapters/scheduler';
 import { systemClock } from '../adapters/system-clock';
 import { cancelCampaign, createCampaign, getCampaign, type CampaignDeps } from '../services/campaigns';
 import { httpHandler } from './shared/http';
-import { requiredEnv, runtimeConfig } from './shared/runtime';
+import { phonePolicy, requiredEnv, runtimeConfig } from './shared/runtime';
 
 let deps: CampaignDeps | undefined;
 function dependencies(): CampaignDeps {
@@ -21,7 +21,7 @@ function dependencies(): CampaignDeps {
     scheduler: new EventBridgeScheduler(),
     dispatcherArn: requiredEnv('DISPATCHER_FUNCTION_ARN'),
     linkBase: requiredEnv('LINK_BASE_URL'),
-    originationCountry: config.allowedCountries?.[0] ?? 'US',
+    originationCountry: phonePolicy(config).defaultCountry,
   };
   return deps;
 }

@@ -13,7 +13,7 @@ import {
   type NumberChangeDeps,
 } from '../services/number-changes';
 import { httpHandler } from './shared/http';
-import { requiredEnv, runtimeConfig } from './shared/runtime';
+import { phonePolicy, requiredEnv, runtimeConfig } from './shared/runtime';
 
 let deps: NumberChangeDeps | undefined;
 function dependencies(): NumberChangeDeps {
@@ -27,7 +27,7 @@ function dependencies(): NumberChangeDeps {
     numberChanges: new DynamoNumberChangeStore(),
     dispatcherArn: requiredEnv('DISPATCHER_FUNCTION_ARN'),
     linkBase: requiredEnv('LINK_BASE_URL'),
-    originationCountry: config.allowedCountries?.[0] ?? 'US',
+    originationCountry: phonePolicy(config).defaultCountry,
     configuredIdentity: requiredEnv('ORIGINATION_IDENTITY'),
     configuredNumber: requiredEnv('ORIGINATION_NUMBER'),
   };

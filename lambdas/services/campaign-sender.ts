@@ -10,6 +10,7 @@
  */
 import { recipientMessages, recipientsOf, type Recipient } from '../domain/campaign-queue';
 import type { Campaign } from '../domain/campaigns';
+import { campaignMessageClass } from '../domain/messages';
 import { shortenLinks } from '../domain/links';
 import type { Profile } from '../domain/profile';
 import { quietHoursDecision, recipientTimeZone, sendWindowFor } from '../domain/quiet-hours';
@@ -101,7 +102,7 @@ export async function sendCampaignBatch(
   const closedUntil = async (item: WorkItem): Promise<Date | undefined> => {
     if (!item.zone) return undefined;
     const campaign = await current(item.message.campaignId);
-    if (!campaign || campaign.state === 'cancelled' || campaign.messageType === 'TRANSACTIONAL')
+    if (!campaign || campaign.state === 'cancelled' || campaignMessageClass(campaign) !== 'marketing')
       return undefined;
     const decision = quietHoursDecision({
       now: deps.clock.now(),
@@ -145,7 +146,7 @@ export async function sendCampaignBatch(
           )
         : ({ eligible: false, reason: 'not_subscribed' } as const);
       // Segment and time zone were decided at dispatch; consent and exclusions are re-checked now.
-      const messageClass = campaign.messageType === 'TRANSACTIONAL' ? 'transactional' : 'marketing';
+      const messageClass = campaignMessageClass(campaign);
       if (!verdict.eligible && verdict.reason !== 'not_in_segment' && verdict.reason !== 'other_time_zone') {
         deps.pacer.giveBack(1);
         // Recorded under the message id, so a redelivered batch neither counts it again nor texts it.
@@ -270,7 +271,7 @@ export async function sendCampaignBatch(
   for (const item of leftOver) {
     if (failed.has(item.message.messageId)) continue;
     const recipients = requeue.get(item.message.campaignId) ?? [];
-    recipients.push(item.zone ? { phone: item.phone, zone: item.zone } : { phone: item.phone });
+    recipients.push({ phone: item.phone, zone: item.zone });
     requeue.set(item.message.campaignId, recipients);
   }
   for (const [campaignId, recipients] of requeue) {

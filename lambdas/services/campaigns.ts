@@ -162,18 +162,31 @@ function planSchedules(
   });
 }
 
+/** A one-time schedule that invokes the dispatcher with `input` at `at` (Scheduler's `at()` is in UTC here). */
+export function scheduleDispatcher(
+  deps: Pick<CampaignDeps, 'scheduler' | 'dispatcherArn'>,
+  name: string,
+  at: Date,
+  input: Record<string, string>,
+) {
+  return deps.scheduler.create({
+    name,
+    at: localDateTime(at, 'UTC'),
+    timeZone: 'UTC',
+    targetArn: deps.dispatcherArn,
+    input,
+  });
+}
+
 async function createSchedules(
   deps: Pick<CampaignDeps, 'scheduler' | 'dispatcherArn'>,
   campaignId: string,
   schedules: readonly CampaignSchedule[],
 ): Promise<void> {
   for (const schedule of schedules) {
-    await deps.scheduler.create({
-      name: schedule.name,
-      at: localDateTime(new Date(schedule.at), 'UTC'),
-      timeZone: 'UTC',
-      targetArn: deps.dispatcherArn,
-      input: { campaignId, ...(schedule.timeZone ? { timeZone: schedule.timeZone } : {}) },
+    await scheduleDispatcher(deps, schedule.name, new Date(schedule.at), {
+      campaignId,
+      ...(schedule.timeZone ? { timeZone: schedule.timeZone } : {}),
     });
   }
 }
@@ -270,13 +283,15 @@ export async function createCampaign(
     return { status: 200, body: { ...(raced ? campaignView(raced) : { campaignId }), warnings } };
   }
   if (!audience.complete) {
-    await deps.scheduler.create({
-      name: estimateScheduleName(campaignId),
-      at: localDateTime(new Date(now.getTime() + SCHEDULE_LEAD_MS), 'UTC'),
-      timeZone: 'UTC',
-      targetArn: deps.dispatcherArn,
-      input: { action: 'estimate', campaignId },
-    });
+    await scheduleDispatcher(
+      deps,
+      estimateScheduleName(campaignId),
+      new Date(now.getTime() + SCHEDULE_LEAD_MS),
+      {
+        action: 'estimate',
+        campaignId,
+      },
+    );
     return { status: 202, body: { campaignId, state: campaign.state, estimate, warnings, schedules } };
   }
   await createSchedules(deps, campaignId, schedules);

@@ -16,7 +16,7 @@ import {
   type NumberChangeRequest,
 } from '../domain/number-change';
 import type { NumberChange, NumberChangeStore } from '../adapters/number-change-store';
-import { createCampaign, type CampaignDeps } from './campaigns';
+import { createCampaign, scheduleDispatcher, type CampaignDeps } from './campaigns';
 
 export interface NumberChangeDeps extends CampaignDeps {
   readonly numberChanges: NumberChangeStore;
@@ -95,13 +95,7 @@ export async function scheduleNumberChange(
     `${changeId}#first`,
     { originationIdentity: request.newOriginationIdentity, numberChangeId: changeId, estimateSeconds },
   );
-  await deps.scheduler.create({
-    name: `${changeId}-switch`,
-    at: switchAt.toISOString().slice(0, 19),
-    timeZone: 'UTC',
-    targetArn: deps.dispatcherArn,
-    input: { action: 'switchNumber', changeId },
-  });
+  await scheduleDispatcher(deps, `${changeId}-switch`, switchAt, { action: 'switchNumber', changeId });
   const change: NumberChange = {
     changeId,
     oldIdentity,

@@ -637,15 +637,12 @@ export class SqsEmulator {
   }
 
   private enqueue(queue: QueueState, entry: ParsedEntry): StoredMessage {
-    const { timeline } = this.options;
     const delayedUntil =
-      timeline && entry.delaySeconds > 0
+      this.options.timeline && entry.delaySeconds > 0
         ? this.options.clock.now().getTime() + entry.delaySeconds * 1000
         : undefined;
     const visibleAt =
-      timeline && delayedUntil !== undefined
-        ? Date.now() + timeline.realMsUntil(new Date(delayedUntil))
-        : Date.now() + entry.delaySeconds * 1000;
+      delayedUntil !== undefined ? this.realTimeOf(delayedUntil) : Date.now() + entry.delaySeconds * 1000;
     const message: StoredMessage = {
       messageId: randomUUID(),
       body: entry.body,
@@ -760,15 +757,18 @@ export class SqsEmulator {
     });
   }
 
+  /** The real time (`Date.now()` scale) at which the virtual clock reaches `virtualMs`. */
+  private realTimeOf(virtualMs: number): number {
+    return Date.now() + (this.options.timeline?.realMsUntil(new Date(virtualMs)) ?? 0);
+  }
+
   /** The virtual clock moved: delayed messages not yet received become visible by its new time. */
   private clockMoved(): void {
-    const { timeline } = this.options;
-    if (!timeline) return;
     for (const queue of this.queues.values()) {
       let changed = false;
       for (const message of queue.messages.values()) {
         if (message.delayedUntil === undefined || message.receiveCount > 0 || message.held) continue;
-        message.visibleAt = Date.now() + timeline.realMsUntil(new Date(message.delayedUntil));
+        message.visibleAt = this.realTimeOf(message.delayedUntil);
         changed = true;
       }
       if (!changed) continue;
