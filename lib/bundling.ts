@@ -2,9 +2,10 @@
  * How every Lambda is bundled (local esbuild, no Docker): minified, Node.js 22, CommonJS, the AWS SDK
  * bundled (one tree-shaken copy of the versions the tests ran against), ES-module builds preferred
  * (they tree-shake far better), the SDK's credential chain reduced to environment credentials (all
- * Lambda ever uses), `semver` reduced to the one comparison the X-Ray SDK makes, and the validated program config compiled in as `OPTLINE_CONFIG` (no 4 KB
- * environment limit). NodejsFunction and the benchmark's size measurement both read this, so the
- * measured bundles are the deployed ones.
+ * Lambda ever uses), `semver` reduced to the one comparison the X-Ray SDK makes, the SDK's
+ * event-stream support left out (no client the Lambdas use streams events), and the validated program
+ * config compiled in as `OPTLINE_CONFIG` (no 4 KB environment limit). NodejsFunction and the
+ * benchmark's size measurement both read this, so the measured bundles are the deployed ones.
  */
 import type { RuntimeConfig } from '../lambdas/domain/runtime-config';
 
@@ -14,6 +15,8 @@ export const ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './lambdas/adapters/environment-credentials.ts',
   // Only the X-Ray SDK's AWS SDK v2 patcher uses semver, for one `gte` (see the module).
   semver: './lambdas/adapters/semver-gte.ts',
+  // Loaded only for operations that stream events; no client the Lambdas use has one (see the module).
+  '@smithy/core/event-streams': './lambdas/adapters/event-streams-absent.ts',
 };
 
 export function defines(program: RuntimeConfig): Record<string, string> {

@@ -3,94 +3,76 @@
  * naming the field), stored once as profile activity, and published on the bus, where they start or
  * stop flows.
  */
-import * as z from 'zod';
+import * as z from './zod';
 
-const id = z.string().regex(/^[\w.:/-]{1,100}$/, 'must be 1-100 letters, digits or _ . : / -');
-const money = z.number().finite().min(0).max(10_000_000);
+const id = z.string().check(z.regex(/^[\w.:/-]{1,100}$/, 'must be 1-100 letters, digits or _ . : / -'));
+const money = z.number().check(z.gte(0), z.lte(10_000_000));
 const timestamp = z.iso.datetime({
   offset: true,
   message: 'must be an ISO 8601 time such as 2026-11-23T14:00:00Z',
 });
-const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000);
+const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).check(z.maxLength(2000));
 const printable = (max: number) =>
   z
     .string()
-    .min(1)
-    .max(max)
-    .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must be printable text');
+    .check(z.minLength(1), z.maxLength(max), z.regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must be printable text'));
+const phone = z.string().check(z.maxLength(32));
+const currency = z._default(z.string().check(z.regex(/^[A-Z]{3}$/)), 'USD');
 
-const CartItem = z
-  .object({
-    productId: id.optional(),
-    name: printable(200),
-    quantity: z.number().int().min(1).max(10_000),
-    price: money,
-    imageUrl: url.optional(),
-  })
-  .strict();
+const CartItem = z.strictObject({
+  productId: z.optional(id),
+  name: printable(200),
+  quantity: z.int().check(z.gte(1), z.lte(10_000)),
+  price: money,
+  imageUrl: z.optional(url),
+});
 
 export const CommerceEventSchema = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('CartAbandoned'),
-      phone: z.string().max(32),
-      cartId: id,
-      cartUrl: url,
-      items: z.array(CartItem).min(1).max(100),
-      total: money,
-      currency: z
-        .string()
-        .regex(/^[A-Z]{3}$/)
-        .default('USD'),
-      abandonedAt: timestamp,
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('OrderPlaced'),
-      phone: z.string().max(32),
-      orderId: id,
-      cartId: id.optional(),
-      total: money,
-      currency: z
-        .string()
-        .regex(/^[A-Z]{3}$/)
-        .default('USD'),
-      placedAt: timestamp,
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('ProductViewed'),
-      phone: z.string().max(32),
-      productId: id,
-      productName: printable(200).optional(),
-      productUrl: url.optional(),
-      viewedAt: timestamp,
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('BackInStock'),
-      phone: z.string().max(32),
-      productId: id,
-      productName: printable(200),
-      productUrl: url,
-      at: timestamp,
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('PriceDropped'),
-      phone: z.string().max(32),
-      productId: id,
-      productName: printable(200),
-      productUrl: url,
-      price: money,
-      previousPrice: money,
-      at: timestamp,
-    })
-    .strict(),
+  z.strictObject({
+    type: z.literal('CartAbandoned'),
+    phone,
+    cartId: id,
+    cartUrl: url,
+    items: z.array(CartItem).check(z.minLength(1), z.maxLength(100)),
+    total: money,
+    currency,
+    abandonedAt: timestamp,
+  }),
+  z.strictObject({
+    type: z.literal('OrderPlaced'),
+    phone,
+    orderId: id,
+    cartId: z.optional(id),
+    total: money,
+    currency,
+    placedAt: timestamp,
+  }),
+  z.strictObject({
+    type: z.literal('ProductViewed'),
+    phone,
+    productId: id,
+    productName: z.optional(printable(200)),
+    productUrl: z.optional(url),
+    viewedAt: timestamp,
+  }),
+  z.strictObject({
+    type: z.literal('BackInStock'),
+    phone,
+    productId: id,
+    productName: printable(200),
+    productUrl: url,
+    at: timestamp,
+  }),
+  z.strictObject({
+    type: z.literal('PriceDropped'),
+    phone,
+    productId: id,
+    productName: printable(200),
+    productUrl: url,
+    price: money,
+    previousPrice: money,
+    at: timestamp,
+  }),
 ]);
 
 export type CommerceEvent = z.output<typeof CommerceEventSchema>;

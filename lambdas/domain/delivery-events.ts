@@ -3,27 +3,25 @@
  * streams to SNS, Firehose, CloudWatch or EventBridge):
  * https://docs.aws.amazon.com/sms-voice/latest/userguide/configuration-sets-event-format.html
  */
-import * as z from 'zod';
+import * as z from './zod';
 
-export const DeliveryEventSchema = z
-  .object({
-    eventType: z.string(),
-    eventVersion: z.string().optional(),
-    eventTimestamp: z.number(),
-    isFinal: z.boolean().optional(),
-    originationPhoneNumber: z.string().optional(),
-    destinationPhoneNumber: z.string().optional(),
-    messageId: z.string(),
-    messageStatus: z.string().optional(),
-    messageStatusDescription: z.string().optional(),
-    messageType: z.string().optional(),
-    totalMessageParts: z.number().optional(),
-    totalMessagePrice: z.number().optional(),
-    totalCarrierFee: z.number().optional(),
-    /** The `Context` map Optline sent with the message: `messageId`, `campaignId`, `flowId`. */
-    context: z.record(z.string(), z.string()).optional(),
-  })
-  .loose();
+export const DeliveryEventSchema = z.looseObject({
+  eventType: z.string(),
+  eventVersion: z.optional(z.string()),
+  eventTimestamp: z.number(),
+  isFinal: z.optional(z.boolean()),
+  originationPhoneNumber: z.optional(z.string()),
+  destinationPhoneNumber: z.optional(z.string()),
+  messageId: z.string(),
+  messageStatus: z.optional(z.string()),
+  messageStatusDescription: z.optional(z.string()),
+  messageType: z.optional(z.string()),
+  totalMessageParts: z.optional(z.number()),
+  totalMessagePrice: z.optional(z.number()),
+  totalCarrierFee: z.optional(z.number()),
+  /** The `Context` map Optline sent with the message: `messageId`, `campaignId`, `flowId`. */
+  context: z.optional(z.record(z.string(), z.string())),
+});
 
 export type DeliveryEvent = z.infer<typeof DeliveryEventSchema>;
 

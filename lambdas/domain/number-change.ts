@@ -6,7 +6,7 @@
  * elements when the change is scheduled.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
-import * as z from 'zod';
+import * as z from './zod';
 import { RATES_DISCLOSURE } from './replies';
 import type { RuntimeConfig } from './runtime-config';
 import { renderTemplate, templateProblems } from './templates';
@@ -20,31 +20,33 @@ export const DEFAULT_FIRST_MESSAGE =
 
 const NUMBER_CHANGE_VARIABLES = ['new_number', 'switch_date', 'message_frequency'];
 
-const template = z
-  .string()
-  .min(1)
-  .max(480)
-  .superRefine((source, ctx) => {
+const template = z.string().check(
+  z.minLength(1),
+  z.maxLength(480),
+  z.superRefine((source, ctx) => {
     for (const problem of templateProblems(source, NUMBER_CHANGE_VARIABLES))
       ctx.addIssue({ code: 'custom', message: problem });
-  });
+  }),
+);
 
-export const NumberChangeRequestSchema = z
-  .object({
-    /** The new number's ARN (or E.164 number) as End User Messaging knows it. */
-    newOriginationIdentity: z
-      .string()
-      .regex(
+export const NumberChangeRequestSchema = z.strictObject({
+  /** The new number's ARN (or E.164 number) as End User Messaging knows it. */
+  newOriginationIdentity: z
+    .string()
+    .check(
+      z.regex(
         /^(arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:(phone-number|pool)\/[\w-]+|\+[1-9]\d{6,14})$/,
         'must be an sms-voice phone-number or pool ARN, or an E.164 number',
       ),
-    /** The number subscribers will see, E.164. */
-    newPhoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +18885550123'),
-    switchAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with offset' }),
-    finalMessage: template.default(DEFAULT_FINAL_MESSAGE),
-    firstMessage: template.default(DEFAULT_FIRST_MESSAGE),
-  })
-  .strict();
+    ),
+  /** The number subscribers will see, E.164. */
+  newPhoneNumber: z
+    .string()
+    .check(z.regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +18885550123')),
+  switchAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with offset' }),
+  finalMessage: z._default(template, DEFAULT_FINAL_MESSAGE),
+  firstMessage: z._default(template, DEFAULT_FIRST_MESSAGE),
+});
 
 export type NumberChangeRequest = z.output<typeof NumberChangeRequestSchema>;
 

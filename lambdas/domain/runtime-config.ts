@@ -2,7 +2,7 @@
  * The program settings the Lambdas need at run time: brand, disclosures, keywords, quiet hours.
  * Validated once at synth time (see lib/config.ts) and again when a Lambda starts.
  */
-import * as z from 'zod';
+import * as z from './zod';
 import { DEFAULT_OPT_OUT_KEYWORDS, isTimeZone } from './config-values';
 import { templateProblems } from './templates';
 
@@ -10,34 +10,32 @@ export { DEFAULT_OPT_OUT_KEYWORDS, isTimeZone };
 
 const keyword = z
   .string()
-  .trim()
-  .min(1)
-  .max(30)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} '-]*$/u, 'must be letters, digits, spaces, hyphens or apostrophes');
+  .check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(30),
+    z.regex(/^[\p{L}\p{N}][\p{L}\p{N} '-]*$/u, 'must be letters, digits, spaces, hyphens or apostrophes'),
+  );
 
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time such as 08:00');
+const time = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time such as 08:00'));
 
-const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York');
+const timeZone = z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as America/New_York'));
 
-export const PropertyKeywordSchema = z
-  .object({
-    keyword,
-    /** Other spellings that mean the same (misspellings, translations); matched as whole words. */
-    aliases: z.array(keyword).default([]),
-    /** Profile property to set; `value: null` clears it. */
-    setProperty: z
-      .object({
-        name: z
-          .string()
-          .regex(/^[A-Za-z$][\w.-]{0,63}$/, 'must be a property name such as Paused or Paused-BFCM2025'),
-        value: z.union([z.string().max(200), z.number(), z.boolean(), z.null()]),
-      })
-      .strict(),
-    reply: z.string().min(1).max(320),
-    /** Only honour the keyword when it answers a message of this campaign (or flow) id. */
-    onlyInReplyTo: z.string().min(1).max(64).optional(),
-  })
-  .strict();
+export const PropertyKeywordSchema = z.strictObject({
+  keyword,
+  /** Other spellings that mean the same (misspellings, translations); matched as whole words. */
+  aliases: z._default(z.array(keyword), []),
+  /** Profile property to set; `value: null` clears it. */
+  setProperty: z.strictObject({
+    name: z
+      .string()
+      .check(z.regex(/^[A-Za-z$][\w.-]{0,63}$/, 'must be a property name such as Paused or Paused-BFCM2025')),
+    value: z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean(), z.null()]),
+  }),
+  reply: z.string().check(z.minLength(1), z.maxLength(320)),
+  /** Only honour the keyword when it answers a message of this campaign (or flow) id. */
+  onlyInReplyTo: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+});
 export type PropertyKeyword = z.infer<typeof PropertyKeywordSchema>;
 
 const DEFAULT_PROPERTY_KEYWORDS: z.input<typeof PropertyKeywordSchema>[] = [
@@ -55,71 +53,76 @@ const DEFAULT_PROPERTY_KEYWORDS: z.input<typeof PropertyKeywordSchema>[] = [
   },
 ];
 
+const keywordList = (defaults: readonly string[]) =>
+  z._default(z.array(keyword).check(z.minLength(1)), () => [...defaults]);
+
 export const KeywordsSchema = z
-  .object({
-    optOut: z.array(keyword).min(1).default(DEFAULT_OPT_OUT_KEYWORDS),
-    help: z.array(keyword).min(1).default(['HELP', 'INFO', 'AIDE']),
-    optIn: z.array(keyword).min(1).default(['JOIN']),
-    confirm: z.array(keyword).min(1).default(['YES', 'Y']),
-    resubscribe: z.array(keyword).min(1).default(['START', 'UNSTOP']),
+  .strictObject({
+    optOut: keywordList(DEFAULT_OPT_OUT_KEYWORDS),
+    help: keywordList(['HELP', 'INFO', 'AIDE']),
+    optIn: keywordList(['JOIN']),
+    confirm: keywordList(['YES', 'Y']),
+    resubscribe: keywordList(['START', 'UNSTOP']),
     /** Keywords that set or clear a profile property (PAUSE, RESUME…). */
-    custom: z
-      .array(PropertyKeywordSchema)
-      .default(() => DEFAULT_PROPERTY_KEYWORDS.map((k) => PropertyKeywordSchema.parse(k))),
+    custom: z._default(z.array(PropertyKeywordSchema), () =>
+      DEFAULT_PROPERTY_KEYWORDS.map((k) => PropertyKeywordSchema.parse(k)),
+    ),
   })
-  .strict()
-  .superRefine((keywords, ctx) => {
-    // The required opt-out words cannot be reassigned: a STOP must always stop.
-    const required = new Set(['STOP', 'CANCEL', 'END', 'QUIT', 'UNSUBSCRIBE', 'OPTOUT', 'REVOKE']);
-    for (const word of required) {
-      if (!keywords.optOut.map((k) => k.toUpperCase()).includes(word)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['optOut'],
-          message: `must include the required opt-out keyword ${word}`,
-        });
-      }
-    }
-    const seen = new Map<string, string>();
-    const groups: [string, string[]][] = [
-      ['optOut', keywords.optOut],
-      ['help', keywords.help],
-      ['optIn', keywords.optIn],
-      ['confirm', keywords.confirm],
-      ['resubscribe', keywords.resubscribe],
-      ...keywords.custom.map((k, i): [string, string[]] => [`custom.${i}`, [k.keyword, ...k.aliases]]),
-    ];
-    for (const [group, words] of groups) {
-      for (const word of words) {
-        const key = word.toUpperCase();
-        const other = seen.get(key);
-        if (other !== undefined && other !== group) {
+  .check(
+    z.superRefine((keywords, ctx) => {
+      // The required opt-out words cannot be reassigned: a STOP must always stop.
+      const required = new Set(['STOP', 'CANCEL', 'END', 'QUIT', 'UNSUBSCRIBE', 'OPTOUT', 'REVOKE']);
+      for (const word of required) {
+        if (!keywords.optOut.map((k) => k.toUpperCase()).includes(word)) {
           ctx.addIssue({
             code: 'custom',
-            path: group.split('.'),
-            message: `keyword ${word} is also used by ${other}`,
+            path: ['optOut'],
+            message: `must include the required opt-out keyword ${word}`,
           });
         }
-        seen.set(key, group);
       }
-    }
-  });
+      const seen = new Map<string, string>();
+      const groups: [string, string[]][] = [
+        ['optOut', keywords.optOut],
+        ['help', keywords.help],
+        ['optIn', keywords.optIn],
+        ['confirm', keywords.confirm],
+        ['resubscribe', keywords.resubscribe],
+        ...keywords.custom.map((k, i): [string, string[]] => [`custom.${i}`, [k.keyword, ...k.aliases]]),
+      ];
+      for (const [group, words] of groups) {
+        for (const word of words) {
+          const key = word.toUpperCase();
+          const other = seen.get(key);
+          if (other !== undefined && other !== group) {
+            ctx.addIssue({
+              code: 'custom',
+              path: group.split('.'),
+              message: `keyword ${word} is also used by ${other}`,
+            });
+          }
+          seen.set(key, group);
+        }
+      }
+    }),
+  );
 export type Keywords = z.infer<typeof KeywordsSchema>;
 
 const QuietHoursSchema = z
-  .object({
+  .strictObject({
     /** Earliest local time a marketing message may be sent. */
-    start: time.default('08:00'),
+    start: z._default(time, '08:00'),
     /** Local time after which marketing messages wait for the next day. */
-    end: time.default('21:00'),
+    end: z._default(time, '21:00'),
   })
-  .strict()
-  .refine((q) => q.start >= '08:00', {
-    path: ['start'],
-    message: 'cannot be earlier than 08:00 (TCPA window)',
-  })
-  .refine((q) => q.end <= '21:00', { path: ['end'], message: 'cannot be later than 21:00 (TCPA window)' })
-  .refine((q) => q.start < q.end, { path: ['end'], message: 'must be after start' });
+  .check(
+    z.refine((q) => q.start >= '08:00', {
+      path: ['start'],
+      message: 'cannot be earlier than 08:00 (TCPA window)',
+    }),
+    z.refine((q) => q.end <= '21:00', { path: ['end'], message: 'cannot be later than 21:00 (TCPA window)' }),
+    z.refine((q) => q.start < q.end, { path: ['end'], message: 'must be after start' }),
+  );
 
 /** Variables each flow always provides to its templates (others need a `default`). */
 export const FLOW_VARIABLES = {
@@ -137,58 +140,47 @@ export const FLOW_VARIABLES = {
 
 /** A Liquid body, checked when the config is validated (see templates.ts). */
 const template = (provided: readonly string[]) =>
-  z
-    .string()
-    .min(1)
-    .max(1500)
-    .superRefine((source, ctx) => {
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(1500),
+    z.superRefine((source, ctx) => {
       for (const problem of templateProblems(source, provided))
         ctx.addIssue({ code: 'custom', message: problem });
-    });
+    }),
+  );
 
-const WelcomeStepSchema = z
-  .object({
-    /** Wait after the previous step (the first step waits after confirmation). */
-    delayMinutes: z
-      .number()
-      .int()
-      .min(0)
-      .max(60 * 24 * 30),
-    /** Default body. */
-    body: template(FLOW_VARIABLES.welcome),
-    /** Bodies by `$source`, so each form's promised incentive is delivered. */
-    bodyBySource: z.record(z.string().min(1).max(100), template(FLOW_VARIABLES.welcome)).default({}),
-    /** Send the contact card (vCard) as MMS when the number supports MMS; text otherwise. */
-    contactCard: z.boolean().default(false),
-    /** Respect quiet hours (the first message goes out at once: the subscriber expects the code now). */
-    quietHours: z.boolean().default(true),
-    /** Respect smart sending. */
-    smartSending: z.boolean().default(true),
-  })
-  .strict();
+/** A whole number from min to max. */
+const count = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
+
+const WelcomeStepSchema = z.strictObject({
+  /** Wait after the previous step (the first step waits after confirmation). */
+  delayMinutes: count(0, 60 * 24 * 30),
+  /** Default body. */
+  body: template(FLOW_VARIABLES.welcome),
+  /** Bodies by `$source`, so each form's promised incentive is delivered. */
+  bodyBySource: z._default(
+    z.record(z.string().check(z.minLength(1), z.maxLength(100)), template(FLOW_VARIABLES.welcome)),
+    {},
+  ),
+  /** Send the contact card (vCard) as MMS when the number supports MMS; text otherwise. */
+  contactCard: z._default(z.boolean(), false),
+  /** Respect quiet hours (the first message goes out at once: the subscriber expects the code now). */
+  quietHours: z._default(z.boolean(), true),
+  /** Respect smart sending. */
+  smartSending: z._default(z.boolean(), true),
+});
 
 const SingleMessageFlowSchema = (
   provided: readonly string[],
   defaults: { delayMinutes: number; deadlineHours: number; body: string },
 ) =>
-  z
-    .object({
-      enabled: z.boolean().default(true),
-      delayMinutes: z
-        .number()
-        .int()
-        .min(0)
-        .max(60 * 24 * 7)
-        .default(defaults.delayMinutes),
-      /** The message is skipped when quiet hours and smart sending would push it past this many hours after the event. */
-      deadlineHours: z
-        .number()
-        .min(1)
-        .max(24 * 14)
-        .default(defaults.deadlineHours),
-      body: template(provided).default(defaults.body),
-    })
-    .strict();
+  z.strictObject({
+    enabled: z._default(z.boolean(), true),
+    delayMinutes: z._default(count(0, 60 * 24 * 7), defaults.delayMinutes),
+    /** The message is skipped when quiet hours and smart sending would push it past this many hours after the event. */
+    deadlineHours: z._default(z.number().check(z.gte(1), z.lte(24 * 14)), defaults.deadlineHours),
+    body: z._default(template(provided), defaults.body),
+  });
 
 const DEFAULT_WELCOME_STEPS: z.input<typeof WelcomeStepSchema>[] = [
   {
@@ -223,98 +215,93 @@ const PriceDropSchema = SingleMessageFlowSchema(FLOW_VARIABLES.priceDrop, {
   deadlineHours: 24,
   body: 'Price drop! {{ event.product_name }} is now {{ event.price }}: {{ event.product_url }}',
 });
-const WelcomeSchema = z
-  .object({
-    enabled: z.boolean().default(true),
-    steps: z
-      .array(WelcomeStepSchema)
-      .min(1)
-      .max(4)
-      .default(() => DEFAULT_WELCOME_STEPS.map((step) => WelcomeStepSchema.parse(step))),
-  })
-  .strict();
+const WelcomeSchema = z.strictObject({
+  enabled: z._default(z.boolean(), true),
+  steps: z._default(z.array(WelcomeStepSchema).check(z.minLength(1), z.maxLength(4)), () =>
+    DEFAULT_WELCOME_STEPS.map((step) => WelcomeStepSchema.parse(step)),
+  ),
+});
 
-export const FlowsSchema = z
-  .object({
-    welcome: WelcomeSchema.default(() => WelcomeSchema.parse({})),
-    abandonedCart: AbandonedCartSchema.default(() => AbandonedCartSchema.parse({})),
-    backInStock: BackInStockSchema.default(() => BackInStockSchema.parse({})),
-    priceDrop: PriceDropSchema.default(() => PriceDropSchema.parse({})),
-  })
-  .strict();
+/** An object whose absence means all its defaults. */
+const defaulted = <S extends z.ZodMiniType<object, object>>(schema: S) =>
+  z._default(schema, () => schema.parse({}) as z.util.NoUndefined<z.output<S>>);
+
+export const FlowsSchema = z.strictObject({
+  welcome: defaulted(WelcomeSchema),
+  abandonedCart: defaulted(AbandonedCartSchema),
+  backInStock: defaulted(BackInStockSchema),
+  priceDrop: defaulted(PriceDropSchema),
+});
 export type Flows = z.output<typeof FlowsSchema>;
 
-export const RuntimeConfigSchema = z
-  .object({
+/** Trimmed text of min to max characters. */
+const trimmed = (min: number, max: number, message?: string) =>
+  z.string().check(z.trim(), z.minLength(min, message), z.maxLength(max));
+
+/** Seconds End User Messaging may keep trying to deliver (5 s to 3 days). */
+const ttl = (seconds: number) => z._default(count(5, 259_200), seconds);
+
+export const RuntimeConfigSchema = z.pipe(
+  z.strictObject({
     /** Brand name: the prefix of every message and the first word of every disclosure. */
-    brand: z.string().trim().min(1, 'is required').max(40),
+    brand: trimmed(1, 40, 'is required'),
     /** Program name shown in opt-in confirmations and HELP; defaults to "<brand> Texts". */
-    programName: z.string().trim().min(1).max(60).optional(),
+    programName: z.optional(trimmed(1, 60)),
     /** How subscribers reach a human: an email, a phone number or a URL. */
-    supportContact: z.string().trim().min(3).max(100).default('support@example.com'),
+    supportContact: z._default(trimmed(3, 100), 'support@example.com'),
     /** Message-frequency disclosure, e.g. "Up to 6 msgs/mo" or "Msg frequency varies". */
-    messageFrequency: z.string().trim().min(3).max(60).default('Msg frequency varies'),
-    termsUrl: z.url().default('https://example.com/sms-terms'),
-    privacyUrl: z.url().default('https://example.com/privacy'),
+    messageFrequency: z._default(trimmed(3, 60), 'Msg frequency varies'),
+    termsUrl: z._default(z.url(), 'https://example.com/sms-terms'),
+    privacyUrl: z._default(z.url(), 'https://example.com/privacy'),
     /** Destination countries (ISO alpha-2); defaults to the origination number's country. */
-    allowedCountries: z
-      .array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes such as US'))
-      .min(1)
-      .optional(),
+    allowedCountries: z.optional(
+      z
+        .array(z.string().check(z.regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes such as US')))
+        .check(z.minLength(1)),
+    ),
     /** Time zone used when neither the profile nor the number tells one. */
-    defaultTimeZone: timeZone.default('America/New_York'),
+    defaultTimeZone: z._default(timeZone, 'America/New_York'),
     /** Require a YES reply (or an OTP) before marketing messages. */
-    doubleOptIn: z.boolean().default(true),
-    quietHours: QuietHoursSchema.default({ start: '08:00', end: '21:00' }),
+    doubleOptIn: z._default(z.boolean(), true),
+    quietHours: z._default(QuietHoursSchema, { start: '08:00', end: '21:00' }),
     /** Skip a marketing message when the number got any SMS within this many hours (0 turns it off). */
-    smartSendingHours: z.number().min(0).max(168).default(24),
-    keywords: KeywordsSchema.default(() => KeywordsSchema.parse({})),
+    smartSendingHours: z._default(z.number().check(z.gte(0), z.lte(168)), 24),
+    keywords: defaulted(KeywordsSchema),
     /** Limits on the public (browser-facing) routes that can make Optline text: SMS-pumping defence. */
-    rateLimits: z
-      .object({
+    rateLimits: z._default(
+      z.strictObject({
         /** Texts triggered for one phone number per hour. */
-        perPhonePerHour: z.number().int().min(1).max(100).default(3),
+        perPhonePerHour: z._default(count(1, 100), 3),
         /** Per number prefix (all but the last four digits) per hour: pumping rings use number blocks. */
-        perPrefixPerHour: z.number().int().min(1).max(10_000).default(20),
+        perPrefixPerHour: z._default(count(1, 10_000), 20),
         /** Requests from one source IP per hour. */
-        perIpPerHour: z.number().int().min(1).max(10_000).default(20),
+        perIpPerHour: z._default(count(1, 10_000), 20),
         /** Texts triggered through public routes per hour, all callers together. */
-        globalPerHour: z.number().int().min(1).max(1_000_000).default(1000),
-      })
-      .strict()
-      .default({ perPhonePerHour: 3, perPrefixPerHour: 20, perIpPerHour: 20, globalPerHour: 1000 }),
+        globalPerHour: z._default(count(1, 1_000_000), 1000),
+      }),
+      { perPhonePerHour: 3, perPrefixPerHour: 20, perIpPerHour: 20, globalPerHour: 1000 },
+    ),
     /** Welcome series, abandoned cart, back in stock, price drop. */
-    flows: FlowsSchema.default(() => FlowsSchema.parse({})),
+    flows: defaulted(FlowsSchema),
     /** Opt-out language ("Reply STOP to opt out") on marketing texts: on the first one to a number, or on all. */
-    optOutLanguage: z.enum(['first_message', 'always']).default('first_message'),
+    optOutLanguage: z._default(z.enum(['first_message', 'always']), 'first_message'),
     /** Guards passed to End User Messaging with every send. */
-    sending: z
-      .object({
+    sending: z._default(
+      z.strictObject({
         /** Highest price per message part End User Messaging may charge (USD); dearer destinations are refused. */
-        maxPricePerPartUsd: z.number().positive().max(10).default(0.1),
+        maxPricePerPartUsd: z._default(z.number().check(z.positive(), z.lte(10)), 0.1),
         /** Seconds End User Messaging keeps trying to deliver, by message class: a late promotion is worse than none. */
-        timeToLiveSeconds: z
-          .object({
-            marketing: z
-              .number()
-              .int()
-              .min(5)
-              .max(259_200)
-              .default(4 * 3600),
-            transactional: z.number().int().min(5).max(259_200).default(3600),
-            conversational: z.number().int().min(5).max(259_200).default(3600),
-            compliance: z
-              .number()
-              .int()
-              .min(5)
-              .max(259_200)
-              .default(24 * 3600),
-          })
-          .strict()
-          .default({ marketing: 14_400, transactional: 3600, conversational: 3600, compliance: 86_400 }),
-      })
-      .strict()
-      .default({
+        timeToLiveSeconds: z._default(
+          z.strictObject({
+            marketing: ttl(4 * 3600),
+            transactional: ttl(3600),
+            conversational: ttl(3600),
+            compliance: ttl(24 * 3600),
+          }),
+          { marketing: 14_400, transactional: 3600, conversational: 3600, compliance: 86_400 },
+        ),
+      }),
+      {
         maxPricePerPartUsd: 0.1,
         timeToLiveSeconds: {
           marketing: 14_400,
@@ -322,16 +309,17 @@ export const RuntimeConfigSchema = z
           conversational: 3600,
           compliance: 86_400,
         },
-      }),
+      },
+    ),
     /**
      * Seconds `POST /v1/campaigns` counts the audience before it answers 202 `estimating` and leaves
      * the count to the dispatcher (the HTTP API gives a call 30 s).
      */
-    campaignEstimateSeconds: z.number().min(0).max(25).default(20),
+    campaignEstimateSeconds: z._default(z.number().check(z.gte(0), z.lte(25)), 20),
     /** How long message records (sends, skips, inbound texts) are kept before DynamoDB expires them. */
-    messageRetentionDays: z.number().int().min(30).max(3650).default(400),
-  })
-  .strict()
-  .transform((c) => ({ ...c, programName: c.programName ?? `${c.brand} Texts` }));
+    messageRetentionDays: z._default(count(30, 3650), 400),
+  }),
+  z.transform((c) => ({ ...c, programName: c.programName ?? `${c.brand} Texts` })),
+);
 
 export type RuntimeConfig = z.output<typeof RuntimeConfigSchema>;

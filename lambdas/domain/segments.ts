@@ -32,7 +32,7 @@
  *
  * Pure: time is passed in; nothing reads the clock.
  */
-import * as z from 'zod';
+import * as z from './zod';
 import { isE164 } from './phone';
 import type { Profile, PropertyValue } from './profile';
 import { recipientTimeZone } from './quiet-hours';
@@ -511,20 +511,23 @@ function isInteger(value: unknown, min: number, max: number): value is number {
  * Strict: unknown keys, wrong operators, empty lists and trees beyond SEGMENT_LIMITS are refused.
  * (Marked pure so bundles that only evaluate segments, like the campaign sender, leave zod out.)
  */
-export const SegmentSchema: z.ZodType<Segment> = /* @__PURE__ */ z
-  .unknown()
-  .superRefine((value, ctx) => {
-    const checker = new SegmentChecker();
-    checker.segment(value);
-    for (const issue of checker.issues) {
-      if ('unknownKeys' in issue)
-        ctx.addIssue({
-          code: 'unrecognized_keys',
-          keys: issue.unknownKeys,
-          path: issue.path,
-          message: `unknown field(s): ${issue.unknownKeys.join(', ')}`,
-        });
-      else ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-    }
-  })
-  .transform((value) => value as Segment);
+export const SegmentSchema: z.ZodMiniType<Segment, unknown> = /* @__PURE__ */ (() =>
+  z.pipe(
+    z.unknown().check(
+      z.superRefine((value, ctx) => {
+        const checker = new SegmentChecker();
+        checker.segment(value);
+        for (const issue of checker.issues) {
+          if ('unknownKeys' in issue)
+            ctx.addIssue({
+              code: 'unrecognized_keys',
+              keys: issue.unknownKeys,
+              path: issue.path,
+              message: `unknown field(s): ${issue.unknownKeys.join(', ')}`,
+            });
+          else ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+        }
+      }),
+    ),
+    z.transform((value) => value as Segment),
+  ))();

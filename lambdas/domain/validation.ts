@@ -1,9 +1,9 @@
 /** Turns a zod failure into a ValidationError that names the offending field. */
-import type * as z from 'zod';
+import * as z from './zod';
 import { ValidationError } from './errors';
 
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, root = ''): z.output<S> {
-  const result = schema.safeParse(input);
+export function parseInput<S extends z.core.$ZodType>(schema: S, input: unknown, root = ''): z.output<S> {
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = (issue?.path ?? []).map(String);

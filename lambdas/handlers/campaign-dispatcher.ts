@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { SqsQueueSender } from '../adapters/queue-sender';
@@ -25,9 +25,9 @@ import { metricsFlusher } from '../adapters/metrics';
 import { tracingMiddleware } from '../adapters/tracer';
 
 const InputSchema = z.union([
-  z.object({ action: z.literal('switchNumber'), changeId: z.string().min(1) }),
-  z.object({ action: z.literal('estimate'), campaignId: z.string().min(1) }),
-  z.object({ campaignId: z.string().min(1), timeZone: z.string().optional() }),
+  z.object({ action: z.literal('switchNumber'), changeId: z.string().check(z.minLength(1)) }),
+  z.object({ action: z.literal('estimate'), campaignId: z.string().check(z.minLength(1)) }),
+  z.object({ campaignId: z.string().check(z.minLength(1)), timeZone: z.optional(z.string()) }),
 ]);
 
 let numberChanges: DynamoNumberChangeStore | undefined;

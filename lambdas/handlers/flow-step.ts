@@ -1,7 +1,7 @@
 /** Step Functions task → a flow step: plan the welcome series, or send one step through send(). */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { EndUserMessagingGateway } from '../adapters/sms-gateway';
@@ -16,8 +16,8 @@ const TaskSchema = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('welcomeStep'),
     phone: z.string(),
-    source: z.string().nullable(),
-    stepIndex: z.number().int().min(0),
+    source: z.nullable(z.string()),
+    stepIndex: z.int().check(z.gte(0)),
     executionName: z.string(),
   }),
   z.object({

@@ -1,5 +1,5 @@
 /** API Gateway (IAM) → POST /v1/messages → one transactional text through send(). */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { parseInput } from '../domain/validation';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
@@ -9,17 +9,16 @@ import { sendTransactional } from '../services/transactional';
 import { httpHandler } from './shared/http';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
 
-const MessageSchema = z
-  .object({
-    phone: z.string().max(32),
-    body: z.string().min(1).max(1600).regex(/\S/, 'must not be blank'),
-    idempotencyKey: z.string().regex(/^[\w-]{8,100}$/, 'must be 8-100 letters, digits, _ or -'),
-    mediaUrls: z
-      .array(z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, 'must be s3://bucket/key'))
-      .max(1)
-      .optional(),
-  })
-  .strict();
+const MessageSchema = z.strictObject({
+  phone: z.string().check(z.maxLength(32)),
+  body: z.string().check(z.minLength(1), z.maxLength(1600), z.regex(/\S/, 'must not be blank')),
+  idempotencyKey: z.string().check(z.regex(/^[\w-]{8,100}$/, 'must be 8-100 letters, digits, _ or -')),
+  mediaUrls: z.optional(
+    z
+      .array(z.string().check(z.regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, 'must be s3://bucket/key')))
+      .check(z.maxLength(1)),
+  ),
+});
 
 const profiles = new DynamoProfileStore();
 const messages = new DynamoMessageStore();

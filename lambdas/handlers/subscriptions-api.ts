@@ -3,7 +3,7 @@
  * browser-facing, rate-limited) → consent recorded, confirmation or code texted.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { ValidationError } from '../domain/errors';
 import { isTimeZone } from '../domain/config-values';
 import { parseInput } from '../domain/validation';
@@ -24,62 +24,60 @@ import {
 import { httpHandler, type HttpRequest } from './shared/http';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
 
-const text = (max: number) => z.string().min(1).max(max);
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 // Printable text only: no control characters or invisible format characters in stored evidence.
-const printable = (max: number) => text(max).regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must be printable text');
+const printable = (max: number) => text(max).check(z.regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must be printable text'));
+const sourceName = z
+  .string()
+  .check(z.regex(/^[\w .:/-]{1,100}$/, 'must be 1-100 letters, digits, spaces or _ . : / -'));
 
-const ConsentSchema = z
-  .object({
-    method: z.enum(['form', 'checkout', 'api']),
-    classes: z
-      .array(z.enum(['marketing', 'transactional']))
-      .min(1)
-      .max(2)
-      .refine((c) => new Set(c).size === c.length, 'must not repeat a class'),
-    disclosure: z
-      .object({ text: printable(2000), version: printable(50) })
-      .strict()
-      .optional(),
-    pageUrl: z.url().max(2000).optional(),
-    ip: z.union([z.ipv4(), z.ipv6()]).optional(),
-    userAgent: printable(500).optional(),
-    checkedByUser: z.literal(true, 'must be true: consent needs an action by the person'),
-    uncheckedByDefault: z.boolean().optional(),
-  })
-  .strict();
+const ConsentSchema = z.strictObject({
+  method: z.enum(['form', 'checkout', 'api']),
+  classes: z.array(z.enum(['marketing', 'transactional'])).check(
+    z.minLength(1),
+    z.maxLength(2),
+    z.refine((c) => new Set(c).size === c.length, 'must not repeat a class'),
+  ),
+  disclosure: z.optional(z.strictObject({ text: printable(2000), version: printable(50) })),
+  pageUrl: z.optional(z.url().check(z.maxLength(2000))),
+  ip: z.optional(z.union([z.ipv4(), z.ipv6()])),
+  userAgent: z.optional(printable(500)),
+  checkedByUser: z.literal(true, 'must be true: consent needs an action by the person'),
+  uncheckedByDefault: z.optional(z.boolean()),
+});
 
 const PropertiesSchema = z
   .record(
     z
       .string()
-      .regex(/^[A-Za-z][\w.-]{0,63}$/, 'property names are letters, digits, _ . - and do not start with $'),
-    z.union([printable(200), z.number().finite(), z.boolean()]),
+      .check(
+        z.regex(
+          /^[A-Za-z][\w.-]{0,63}$/,
+          'property names are letters, digits, _ . - and do not start with $',
+        ),
+      ),
+    z.union([printable(200), z.number(), z.boolean()]),
   )
-  .refine((p) => Object.keys(p).length <= 50, 'at most 50 properties');
+  .check(z.refine((p) => Object.keys(p).length <= 50, 'at most 50 properties'));
 
-const SubscriptionSchema = z
-  .object({
-    phone: z.string().max(32),
-    source: z.string().regex(/^[\w .:/-]{1,100}$/, 'must be 1-100 letters, digits, spaces or _ . : / -'),
-    consent: ConsentSchema,
-    properties: PropertiesSchema.optional(),
-    timeZone: z
+const SubscriptionSchema = z.strictObject({
+  phone: z.string().check(z.maxLength(32)),
+  source: sourceName,
+  consent: ConsentSchema,
+  properties: z.optional(PropertiesSchema),
+  timeZone: z.optional(
+    z
       .string()
-      .max(64)
-      .refine(isTimeZone, 'must be an IANA time zone such as America/Chicago')
-      .optional(),
-  })
-  .strict();
+      .check(z.maxLength(64), z.refine(isTimeZone, 'must be an IANA time zone such as America/Chicago')),
+  ),
+});
 
-const VerificationSchema = z.object({ phone: z.string().max(32) }).strict();
+const VerificationSchema = z.strictObject({ phone: z.string().check(z.maxLength(32)) });
 
-const CheckSchema = SubscriptionSchema.extend({
-  code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code'),
-  source: z
-    .string()
-    .regex(/^[\w .:/-]{1,100}$/, 'must be 1-100 letters, digits, spaces or _ . : / -')
-    .default('otp'),
-}).strict();
+const CheckSchema = z.extend(SubscriptionSchema, {
+  code: z.string().check(z.regex(/^\d{6}$/, 'must be the 6-digit code')),
+  source: z._default(sourceName, 'otp'),
+});
 
 let deps: SubscriptionDeps | undefined;
 function dependencies(): SubscriptionDeps {

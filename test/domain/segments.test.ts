@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from '../../lambdas/domain/zod';
 import { ValidationError } from '../../lambdas/domain/errors';
 import type { Profile } from '../../lambdas/domain/profile';
 import {
@@ -476,7 +476,7 @@ describe('SegmentSchema', () => {
   });
 
   it('names the field inside a larger schema', () => {
-    const Campaign = z.object({ name: z.string(), segment: SegmentSchema }).strict();
+    const Campaign = z.strictObject({ name: z.string(), segment: SegmentSchema });
     const parsed = parseInput(Campaign, { name: 'BFCM', segment: example }, 'campaign');
     expect(parsed.segment).toEqual(example);
     expect(() =>

@@ -1,0 +1,81 @@
+/** The bundles leave out the SDK's event-stream support: nothing the Lambdas call can need it. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ALIASES } from '../../lib/bundling';
+import { EventStreamSerde, eventStreamSerdeProvider } from '../../lambdas/adapters/event-streams-absent';
+
+const ROOT = resolve(__dirname, '../..');
+const require = createRequire(join(ROOT, 'package.json'));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+/** Every `@aws-sdk/client-*` package the Lambda code imports. */
+function clientsTheLambdasUse(): string[] {
+  const clients = new Set<string>();
+  for (const file of sourceFiles(join(ROOT, 'lambdas'))) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/from '(@aws-sdk\/client-[\w-]+)'/g)) {
+      clients.add(match[1] ?? '');
+    }
+  }
+  return [...clients].sort();
+}
+
+function distEs(pkg: string): string {
+  return join(dirname(require.resolve(`${pkg}/package.json`)), 'dist-es');
+}
+
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe('event streams left out of the bundles', () => {
+  it('is what the bundling aliases', () => {
+    expect(ALIASES['@smithy/core/event-streams']).toBe('./lambdas/adapters/event-streams-absent.ts');
+  });
+
+  it('no operation of a client the Lambdas use streams events', () => {
+    const clients = clientsTheLambdasUse();
+    expect(clients).toEqual(
+      expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/client-pinpoint-sms-voice-v2']),
+    );
+    for (const client of clients) {
+      const schemas = readFileSync(join(distEs(client), 'schemas', 'schemas_0.js'), 'utf8');
+      // The event-stream trait of a schema (a union member streamed as events).
+      expect(schemas, client).not.toContain('"streaming"');
+    }
+  });
+
+  it('the SDK loads the module only to serialize an event stream', () => {
+    const importers = ['@smithy/core', '@aws-sdk/core'].flatMap((pkg) =>
+      jsFiles(distEs(pkg)).filter(
+        (file) =>
+          !file.includes('/event-streams/') &&
+          readFileSync(file, 'utf8').includes('@smithy/core/event-streams'),
+      ),
+    );
+    expect(importers.map((file) => file.slice(file.indexOf('dist-es')))).toEqual([
+      'dist-es/submodules/protocols/HttpProtocol.js',
+    ]);
+    const source = readFileSync(importers[0] ?? '', 'utf8');
+    expect(source).toMatch(
+      /async loadEventStreamCapability\(\) \{\s+const \{[^}]+\} = await import\("@smithy\/core\/event-streams"\)/,
+    );
+  });
+
+  it('refuses clearly if an event stream is ever needed', () => {
+    expect(() => new EventStreamSerde()).toThrow(/Event streams are not bundled/);
+    expect(() => eventStreamSerdeProvider()).toThrow(/Event streams are not bundled/);
+  });
+});
