@@ -237,6 +237,7 @@ function faultTable(f: FaultResult): string {
       ['texted exactly once', f.textedExactlyOnce, f.eligible],
       ['duplicates', f.duplicates, 0],
       ['lost', f.lost, 0],
+      ['… claimed by the killed invocation, never sent', f.lostInKill, '(at most once, see the report)'],
       ['texts to opted-out numbers', f.textsToOptedOut, 0],
       ['texts to paused numbers', f.textsToPaused, 0],
       ['DLQ depth after retries', f.dlq, 0],
@@ -250,7 +251,11 @@ function faultTable(f: FaultResult): string {
         `${String(f.counters.sent)} / ${f.campaignTexts}`,
         'equal',
       ],
-      ['sender invocations / crashed', `${f.senderInvocations} / ${f.crashedInvocations}`, '1 crash'],
+      [
+        'sender invocations / failed / killed part-way',
+        `${f.senderInvocations} / ${f.crashedInvocations} / ${f.killedInvocations}`,
+        '2 failed, 1 killed',
+      ],
       ['wall time', seconds(f.seconds), ''],
     ],
   );
@@ -621,7 +626,7 @@ function render(results: FullResults): string {
   const f = r.faults;
   out.push(
     section(
-      `2. Faults: ${num(f.recipients)} subscribers (+ opted-out, paused, carrier-listed), 5% throttling, 1% 5xx, one sender crash, 20 STOPs mid-run, ${num(f.mps)} MPS`,
+      `2. Faults: ${num(f.recipients)} subscribers (+ opted-out, paused, carrier-listed), 5% throttling, 1% 5xx, one sender crash, one sender killed mid-batch, 20 STOPs mid-run, ${num(f.mps)} MPS`,
       faultTable(f),
     ),
   );

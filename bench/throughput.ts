@@ -8,15 +8,19 @@
  *
  * Faults: the same campaign with 5% ThrottlingException, 1% InternalServerException, one sender
  * invocation crashed after its handler finished (texts sent, SQS batch not acknowledged, so SQS
- * redelivers it), opted-out, paused and carrier-listed numbers among the subscribers and a few STOPs
- * while the campaign runs.
+ * redelivers it), one killed part-way through its batch (at its 200th AWS request: what it had sent
+ * stays sent, what it had claimed but not sent is lost, the batch comes back), opted-out, paused and
+ * carrier-listed numbers among the subscribers and a few STOPs while the campaign runs.
  */
+import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { performance } from 'node:perf_hooks';
 import { PinpointSMSVoiceV2Client, PutOptedOutNumberCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { phoneNumbers, seedProfile, seedProfiles, type SeedKind } from '../test/support/seed';
 import { createCampaign, START, startBenchRuntime, until, type BenchRuntime } from './runtime';
 
 const DLQ = 'optline-local-campaignSends-dlq';
+/** The killed sender invocation dies as it starts this AWS request (mid-batch at 1,000 MPS). */
+const KILL_AT_REQUEST = 200;
 const NO_WELCOME = { flows: { welcome: { enabled: false } } };
 
 export interface ThroughputResult {
@@ -123,6 +127,8 @@ export interface FaultResult {
   readonly textedExactlyOnce: number;
   readonly duplicates: number;
   readonly lost: number;
+  /** …of which claimed by the killed invocation and never sent (marketing is at most once). */
+  readonly lostInKill: number;
   /** Campaign texts to numbers opted out (profile, carrier list, or a STOP that had been processed). */
   readonly textsToOptedOut: number;
   readonly textsToPaused: number;
@@ -136,7 +142,10 @@ export interface FaultResult {
   readonly movedToDlq: number;
   readonly throttled: number;
   readonly serverErrors: number;
+  /** Sender invocations that failed: the crash after a finished handler and the kill. */
   readonly crashedInvocations: number;
+  /** Sender invocations killed part-way (1 when the kill landed inside a batch). */
+  readonly killedInvocations: number;
   readonly senderInvocations: number;
   readonly counters: Record<string, unknown>;
   /** Campaign texts in the outbox (the campaign's `sent` counter should say the same). */
@@ -174,6 +183,12 @@ export async function runFaults(options: { recipients: number; mps: number }): P
     runtime.lambdas.crashAfterNext('campaignSender');
     const textedSoFar = new Set(texts().map((m) => m.to));
     const stoppers = eligiblePhones.filter((p) => !textedSoFar.has(p)).slice(-20);
+    // Two thirds of the way in: kill the next sender invocation part-way through its batch.
+    void until(
+      () => runtime.sms.outbox.length >= (recipients * 2) / 3,
+      600_000,
+      'two thirds of the texts',
+    ).then(() => runtime.lambdas.killDuringNext('campaignSender', KILL_AT_REQUEST));
     const stops = new Map<string, { from: number; to: number }>();
     await Promise.all(
       stoppers.map(async (phone) => {
@@ -218,6 +233,8 @@ export async function runFaults(options: { recipients: number; mps: number }): P
     const counts = countTexts(texts().map((m) => m.to));
     const expected = eligiblePhones.filter((p) => !stops.has(p));
     const textedExactlyOnce = expected.filter((p) => counts.byPhone.get(p) === 1).length;
+    const lost = expected.filter((p) => !counts.byPhone.has(p));
+    const claimed = await claimedNotSent(runtime, campaignId);
     const campaign = await runtime.call<{ counters: Record<string, unknown> }>(
       'GET',
       `/v1/campaigns/${campaignId}`,
@@ -230,7 +247,8 @@ export async function runFaults(options: { recipients: number; mps: number }): P
       eligible: expected.length,
       textedExactlyOnce,
       duplicates: counts.duplicates,
-      lost: expected.filter((p) => !counts.byPhone.has(p)).length,
+      lost: lost.length,
+      lostInKill: lost.filter((p) => claimed.has(p)).length,
       textsToOptedOut,
       textsToPaused,
       stopsDuringRun: stops.size,
@@ -241,6 +259,7 @@ export async function runFaults(options: { recipients: number; mps: number }): P
       throttled: runtime.sms.refusals.get('ThrottlingException') ?? 0,
       serverErrors: runtime.sms.refusals.get('InternalServerException') ?? 0,
       crashedInvocations: sender?.errors ?? 0,
+      killedInvocations: runtime.lambdas.killed.get('campaignSender') ?? 0,
       senderInvocations: sender?.invocations ?? 0,
       counters: campaign.body.counters,
       campaignTexts: texts().length,
@@ -248,6 +267,30 @@ export async function runFaults(options: { recipients: number; mps: number }): P
   } finally {
     await runtime.stop();
   }
+}
+
+/** The campaign's recipients whose message is still `sending`: claimed, and no send recorded. */
+async function claimedNotSent(runtime: BenchRuntime, campaignId: string): Promise<Set<string>> {
+  const dynamo = new DynamoDBClient({
+    endpoint: runtime.dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  const phones = new Set<string>();
+  try {
+    for await (const page of paginateScan(
+      { client: dynamo },
+      { TableName: runtime.dynamo.tableNames.messages },
+    )) {
+      for (const item of page.Items ?? []) {
+        if (item.campaignId?.S === campaignId && item.status?.S === 'sending')
+          phones.add(item.phone?.S ?? '');
+      }
+    }
+  } finally {
+    dynamo.destroy();
+  }
+  return phones;
 }
 
 /** Seeds `count` subscribers of each kind (consecutive 206 numbers); returns each number's kind. */

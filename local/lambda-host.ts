@@ -1,9 +1,12 @@
 /**
  * Runs the catalog's Lambda handlers in this process, the way the Lambda service would: the same
  * module, an event of the same shape, a context object. Counts invocations and duration for the
- * benchmark's cost model.
+ * benchmark's cost model, and injects the two faults the benchmark needs: an invocation that fails
+ * after its handler finished, and one killed part-way through.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { ClientRequest } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
@@ -21,9 +24,46 @@ export interface InvocationStats {
   durationMs: number;
 }
 
-/** The error of an invocation that `crashAfterNext` made fail after its handler had finished. */
+/** The error of an invocation that `crashAfterNext` or `killDuringNext` made fail. */
 export class InjectedCrashError extends Error {
   override readonly name = 'InjectedCrashError';
+}
+
+/** An invocation `killDuringNext` watches: its outbound requests so far and when it dies. */
+interface KillScope {
+  requests: number;
+  readonly killAt: number;
+  killed: boolean;
+  readonly onKill: () => void;
+}
+
+const killScope = new AsyncLocalStorage<KillScope>();
+let watchingRequests = false;
+
+/**
+ * Wraps `ClientRequest.prototype.end`: every HTTP request the watched invocation makes (all its AWS
+ * calls go to the local endpoints over HTTP) is counted when the SDK ends it, synchronously in the invocation's own async context (a
+ * request's later events can run in another's, when it waited for a pooled socket). From the
+ * `killAt`-th on, each is destroyed before it is sent, as if the execution environment had gone:
+ * requests already on the wire are served, nothing after them is. Installed on first use, so runs
+ * without a kill pay nothing.
+ */
+function watchRequests(): void {
+  if (watchingRequests) return;
+  watchingRequests = true;
+  const end = ClientRequest.prototype.end;
+  ClientRequest.prototype.end = function (this: ClientRequest, ...args: unknown[]) {
+    const scope = killScope.getStore();
+    if (scope) {
+      scope.requests += 1;
+      if (!scope.killed && scope.requests >= scope.killAt) {
+        scope.killed = true;
+        scope.onKill();
+      }
+      if (scope.killed) return this.destroy(new Error('execution environment killed'));
+    }
+    return (end as (...a: unknown[]) => ClientRequest).apply(this, args);
+  } as typeof end;
 }
 
 export class LambdaHost {
@@ -31,6 +71,10 @@ export class LambdaHost {
   readonly stats = new Map<FunctionId, InvocationStats>();
   /** Invocations still to crash, by function (fault injection for the benchmark). */
   private readonly crashes = new Map<FunctionId, number>();
+  /** Invocations still to kill part-way, by function: the outbound request each dies at. */
+  private readonly kills = new Map<FunctionId, number[]>();
+  /** Invocations `killDuringNext` killed, by function (one that finished first is not counted). */
+  readonly killed = new Map<FunctionId, number>();
 
   constructor(
     private readonly root: string,
@@ -60,6 +104,19 @@ export class LambdaHost {
     this.crashes.set(id, (this.crashes.get(id) ?? 0) + count);
   }
 
+  /**
+   * Fault injection: the next invocation of the function is killed as it starts its `atRequest`-th
+   * outbound request (1 = its first AWS call), as when the execution environment dies part-way
+   * (a timeout, out of memory): what it had done stays done, the caller sees an error at that moment,
+   * and nothing the handler attempts afterwards reaches any service. An invocation that makes fewer
+   * requests finishes normally.
+   */
+  killDuringNext(id: FunctionId, atRequest: number): void {
+    if (!Number.isInteger(atRequest) || atRequest < 1)
+      throw new Error('atRequest must be a whole number ≥ 1');
+    this.kills.set(id, [...(this.kills.get(id) ?? []), atRequest]);
+  }
+
   async invoke(id: FunctionId, event: unknown): Promise<unknown> {
     const definition: FunctionDefinition = functions[id];
     const handler = await this.load(id);
@@ -85,8 +142,10 @@ export class LambdaHost {
     try {
       const crash = (this.crashes.get(id) ?? 0) > 0;
       if (crash) this.crashes.set(id, (this.crashes.get(id) ?? 1) - 1);
+      const killAt = this.kills.get(id)?.shift();
       // JSON round trip: the handler gets a copy, as it would over the wire.
-      const result = await handler(JSON.parse(JSON.stringify(event)) as unknown, context);
+      const run = () => handler(JSON.parse(JSON.stringify(event)) as unknown, context);
+      const result = killAt === undefined ? await run() : await this.runToKill(id, killAt, run);
       if (crash) throw new InjectedCrashError(`${this.functionName(id)} crashed after its handler returned`);
       return result;
     } catch (error) {
@@ -95,6 +154,33 @@ export class LambdaHost {
     } finally {
       stats.durationMs += Date.now() - started;
     }
+  }
+
+  /**
+   * Runs the handler until its `killAt`-th outbound request. Killed, the invocation fails at once;
+   * the handler's own promise is left to settle unobserved (its calls from then on all fail).
+   */
+  private runToKill(id: FunctionId, killAt: number, run: () => Promise<unknown>): Promise<unknown> {
+    watchRequests();
+    return new Promise((resolve, reject) => {
+      const scope: KillScope = {
+        requests: 0,
+        killAt,
+        killed: false,
+        onKill: () => {
+          this.killed.set(id, (this.killed.get(id) ?? 0) + 1);
+          reject(new InjectedCrashError(`${this.functionName(id)} killed at its outbound request ${killAt}`));
+        },
+      };
+      killScope.run(scope, run).then(
+        (result) => {
+          if (!scope.killed) resolve(result);
+        },
+        (error: unknown) => {
+          if (!scope.killed) reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
   }
 
   /** Loads every handler now, so the first request is not slowed by compiling its module. */

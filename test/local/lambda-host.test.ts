@@ -1,7 +1,9 @@
 /**
  * Fault injection in the local Lambda host: `crashAfterNext` lets the handler finish, then fails the
- * invocation, the worst case for at-least-once triggers (work done, acknowledgement lost).
+ * invocation, the worst case for at-least-once triggers (work done, acknowledgement lost);
+ * `killDuringNext` kills an invocation part-way, the worst case for at-most-once sends.
  */
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
@@ -67,5 +69,62 @@ describe('lambda host crash injection', () => {
     expect(texted.sort()).toEqual([...phones].sort());
     expect(runtime.lambdas.stats.get('campaignSender')?.errors).toBe(1);
     expect(runtime.sqs.depth('optline-local-campaignSends-dlq').visible).toBe(0);
+  });
+
+  it('kills a sender invocation part-way: nobody is texted twice, and only texts claimed but not yet sent are lost', async () => {
+    const phones = phoneNumbers('425', 300);
+    await seedProfiles(
+      runtime,
+      phones.map((phone) => seedProfile(phone, 'eligible', START)),
+    );
+    const sendAt = new Date(runtime.clock.now().getTime() + 10 * 60_000);
+    const created = await runtime.post<{ campaignId: string }>('/v1/campaigns', {
+      name: 'Killed',
+      body: 'Another note for you',
+      segment: { all: true },
+      sendAt: sendAt.toISOString(),
+    });
+    expect(created.status).toBe(201);
+    const before = runtime.lambdas.stats.get('campaignSender')?.errors ?? 0;
+    runtime.lambdas.killDuringNext('campaignSender', 40);
+    runtime.clock.advance(11 * 60_000);
+    const texts = () => runtime.sms.outbox.filter((m) => m.context.campaignId === created.body.campaignId);
+    await waitFor(() => runtime.lambdas.killed.get('campaignSender') === 1, 20_000, 'the kill');
+    await waitFor(
+      () => (runtime.lambdas.stats.get('campaignSender')?.invocations ?? 0) >= 4,
+      20_000,
+      'redelivery',
+    );
+    await runtime.settle();
+
+    const texted = texts().map((m) => m.to);
+    expect(new Set(texted).size).toBe(texted.length);
+    expect(runtime.lambdas.stats.get('campaignSender')?.errors).toBe(before + 1);
+    expect(runtime.sqs.depth('optline-local-campaignSends-dlq').visible).toBe(0);
+
+    // Whoever was not texted was claimed by the killed invocation and never sent: at most once.
+    const dynamo = new DynamoDBClient({
+      endpoint: runtime.dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    const claimed = new Set<string>();
+    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+    do {
+      const page = await dynamo.send(
+        new ScanCommand({ TableName: runtime.dynamo.tableNames.messages, ExclusiveStartKey: start }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.campaignId?.S === created.body.campaignId && item.status?.S === 'sending') {
+          claimed.add(item.phone?.S ?? '');
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    dynamo.destroy();
+    const notTexted = phones.filter((phone) => !texted.includes(phone));
+    expect(notTexted.every((phone) => claimed.has(phone))).toBe(true);
+    expect(texted.length + notTexted.length).toBe(phones.length);
+    expect(texted.length).toBeGreaterThan(0);
   });
 });
