@@ -249,7 +249,7 @@ function faultTable(f: FaultResult): string {
       [
         "campaign counter 'sent' / texts in the outbox",
         `${String(f.counters.sent)} / ${f.campaignTexts}`,
-        'equal',
+        'equal; a killed batch short',
       ],
       [
         'sender invocations / failed / killed part-way',
