@@ -7,11 +7,11 @@ import {
   campaignEligibility,
   matchesSegment,
   SEGMENT_LIMITS,
-  SegmentSchema,
   type CampaignAudience,
   type Condition,
   type Segment,
 } from '../../lambdas/domain/segments';
+import { SegmentSchema } from '../../lambdas/domain/segment-schema';
 import { parseInput } from '../../lambdas/domain/validation';
 
 const now = new Date('2026-04-15T12:00:00.000Z');
