@@ -3,26 +3,16 @@
  * captured: they can hold phone numbers) and for every AWS SDK call of the clients built in
  * aws-clients.ts and the adapters. Deployed functions run with active tracing.
  *
- * The tracer is created only where it would be on (in Lambda, POWERTOOLS_TRACE_ENABLED not "false",
- * Powertools' own rule): the X-Ray SDK it loads installs async hooks that slow every promise of the
- * process, a cost worth paying for traces but not in the local runtime (which turns tracing off) or
- * in tests. The service name comes from POWERTOOLS_SERVICE_NAME (`optline-<function>`).
+ * The tracer is created only where it would be on (see tracing-mode.ts, imported first: where tracing
+ * is off, the X-Ray SDK loads without its async hooks). The service name comes from
+ * POWERTOOLS_SERVICE_NAME (`optline-<function>`).
  */
-import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { tracingOn } from './tracing-mode';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
 
-export function tracingOn(env: NodeJS.ProcessEnv = process.env): boolean {
-  return (env.POWERTOOLS_TRACE_ENABLED ?? '').toLowerCase() !== 'false' && Boolean(env.AWS_EXECUTION_ENV);
-}
-
-function loadTracer(): typeof Tracer {
-  // Required here, not imported at the top: bundled, it is initialised only when this runs.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer')).Tracer;
-}
-
-export const tracer: Tracer | undefined = tracingOn() ? new (loadTracer())() : undefined;
+export const tracer: Tracer | undefined = tracingOn() ? new Tracer() : undefined;
 
 /** The client with X-Ray instrumentation when tracing is on (the client itself otherwise). */
 export function traced<T extends object>(client: T): T {

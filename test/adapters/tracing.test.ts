@@ -1,4 +1,6 @@
 /** X-Ray tracing of every AWS SDK client the functions use (Powertools Tracer). */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const LAMBDA_ENV = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', AWS_REGION: 'us-east-1' };
@@ -39,5 +41,28 @@ describe('tracing', () => {
     for (const names of [...Object.values(off), ...Object.values(outside)]) {
       expect(names.some((name) => /xray/i.test(name))).toBe(false);
     }
+  });
+
+  it('loads the X-Ray SDK without its async hooks where tracing is off', () => {
+    // A fresh process each time: the SDK decides its mode once, when it loads.
+    const hooks = (env: Record<string, string>) =>
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          "await import('./lambdas/adapters/tracer.ts'); " +
+            'console.log(JSON.stringify(Object.keys(process.namespaces ?? {})))',
+        ],
+        {
+          cwd: resolve(__dirname, '../..'),
+          env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', ...env },
+          encoding: 'utf8',
+        },
+      ).trim();
+    expect(hooks({})).toBe('[]');
+    expect(hooks({ ...LAMBDA_ENV, POWERTOOLS_TRACE_ENABLED: 'false' })).toBe('[]');
+    expect(hooks(LAMBDA_ENV)).toBe('["AWSXRay"]');
   });
 });
