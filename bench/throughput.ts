@@ -7,10 +7,11 @@
  * ideal is N / mps seconds; ratio = measured / ideal.
  *
  * Faults: the same campaign with 5% ThrottlingException, 1% InternalServerException, one sender
- * invocation crashed after its handler finished (texts sent, SQS batch not acknowledged, so SQS
- * redelivers it), one killed part-way through its batch (at its 200th AWS request: what it had sent
- * stays sent, what it had claimed but not sent is lost, the batch comes back), opted-out, paused and
- * carrier-listed numbers among the subscribers and a few STOPs while the campaign runs.
+ * invocation killed part-way through its batch a third of the way in (at its 200th AWS request: what
+ * it had sent stays sent, what it had claimed but not sent is lost, the batch comes back), one that
+ * fails after its handler finished two thirds of the way in (texts sent, SQS batch not acknowledged,
+ * so SQS redelivers it), opted-out, paused and carrier-listed numbers among the subscribers and a few
+ * STOPs while the campaign runs.
  */
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { performance } from 'node:perf_hooks';
@@ -177,18 +178,12 @@ export async function runFaults(options: { recipients: number; mps: number }): P
     const started = Date.now();
     runtime.clock.advance(11 * 60_000);
 
-    // A third of the way in: kill the next sender invocation after its handler, and 20 STOPs from
-    // subscribers who have not been texted yet.
+    // A third of the way in: the next sender invocation is killed part-way through its batch, and 20
+    // STOPs from subscribers who have not been texted yet.
     await until(() => runtime.sms.outbox.length >= recipients / 3, 600_000, 'a third of the texts');
-    runtime.lambdas.crashAfterNext('campaignSender');
+    runtime.lambdas.killDuringNext('campaignSender', KILL_AT_REQUEST);
     const textedSoFar = new Set(texts().map((m) => m.to));
     const stoppers = eligiblePhones.filter((p) => !textedSoFar.has(p)).slice(-20);
-    // Two thirds of the way in: kill the next sender invocation part-way through its batch.
-    void until(
-      () => runtime.sms.outbox.length >= (recipients * 2) / 3,
-      600_000,
-      'two thirds of the texts',
-    ).then(() => runtime.lambdas.killDuringNext('campaignSender', KILL_AT_REQUEST));
     const stops = new Map<string, { from: number; to: number }>();
     await Promise.all(
       stoppers.map(async (phone) => {
@@ -197,6 +192,11 @@ export async function runFaults(options: { recipients: number; mps: number }): P
         stops.set(phone, { from, to: runtime.sms.outbox.length });
       }),
     );
+    // Two thirds of the way in (after the kill, so that each fault hits its own invocation): the next
+    // sender invocation fails after its handler finished.
+    await until(() => runtime.lambdas.killed.get('campaignSender') === 1, 600_000, 'the kill');
+    await until(() => runtime.sms.outbox.length >= (recipients * 2) / 3, 600_000, 'two thirds of the texts');
+    runtime.lambdas.crashAfterNext('campaignSender');
     await Promise.race([
       until(
         () => countTexts(texts().map((m) => m.to)).byPhone.size >= eligiblePhones.length - stoppers.length,
