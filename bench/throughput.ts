@@ -13,9 +13,9 @@
  * so SQS redelivers it), opted-out, paused and carrier-listed numbers among the subscribers and a few
  * STOPs while the campaign runs.
  */
-import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { performance } from 'node:perf_hooks';
 import { PinpointSMSVoiceV2Client, PutOptedOutNumberCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { claimedNotSent } from '../test/support/message-records';
 import { phoneNumbers, seedProfile, seedProfiles, type SeedKind } from '../test/support/seed';
 import { createCampaign, START, startBenchRuntime, until, type BenchRuntime } from './runtime';
 
@@ -267,30 +267,6 @@ export async function runFaults(options: { recipients: number; mps: number }): P
   } finally {
     await runtime.stop();
   }
-}
-
-/** The campaign's recipients whose message is still `sending`: claimed, and no send recorded. */
-async function claimedNotSent(runtime: BenchRuntime, campaignId: string): Promise<Set<string>> {
-  const dynamo = new DynamoDBClient({
-    endpoint: runtime.dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
-  const phones = new Set<string>();
-  try {
-    for await (const page of paginateScan(
-      { client: dynamo },
-      { TableName: runtime.dynamo.tableNames.messages },
-    )) {
-      for (const item of page.Items ?? []) {
-        if (item.campaignId?.S === campaignId && item.status?.S === 'sending')
-          phones.add(item.phone?.S ?? '');
-      }
-    }
-  } finally {
-    dynamo.destroy();
-  }
-  return phones;
 }
 
 /** Seeds `count` subscribers of each kind (consecutive 206 numbers); returns each number's kind. */

@@ -3,6 +3,7 @@
  * or at `sendAtLocalTime` ("2026-11-27T10:00": 10:00 in each recipient's own time zone, one schedule
  * per time zone present; `dispatchZoneOf` places a zone that turns up later).
  */
+import { mediaUrls } from './input-fields';
 import * as z from './zod';
 import { analyseMessage } from './message-format';
 import { lintMessage, type LintWarning } from './message-lint';
@@ -26,11 +27,7 @@ export const CampaignRequestSchema = z
         for (const problem of templateProblems(source)) ctx.addIssue({ code: 'custom', message: problem });
       }),
     ),
-    mediaUrls: z.optional(
-      z
-        .array(z.string().check(z.regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, 'must be s3://bucket/key')))
-        .check(z.maxLength(1)),
-    ),
+    mediaUrls: mediaUrls(),
     segment: SegmentSchema,
     sendAt: z.optional(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with offset' })),
     sendAtLocalTime: z.optional(

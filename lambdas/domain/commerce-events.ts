@@ -3,6 +3,7 @@
  * naming the field), stored once as profile activity, and published on the bus, where they start or
  * stop flows.
  */
+import { phoneInput, printable } from './input-fields';
 import * as z from './zod';
 
 const id = z.string().check(z.regex(/^[\w.:/-]{1,100}$/, 'must be 1-100 letters, digits or _ . : / -'));
@@ -12,11 +13,7 @@ const timestamp = z.iso.datetime({
   message: 'must be an ISO 8601 time such as 2026-11-23T14:00:00Z',
 });
 const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).check(z.maxLength(2000));
-const printable = (max: number) =>
-  z
-    .string()
-    .check(z.minLength(1), z.maxLength(max), z.regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must be printable text'));
-const phone = z.string().check(z.maxLength(32));
+const phone = phoneInput();
 const currency = z._default(z.string().check(z.regex(/^[A-Z]{3}$/)), 'USD');
 
 const CartItem = z.strictObject({

@@ -19,13 +19,14 @@ export interface PhonePolicy {
   readonly allowedCountries: readonly string[];
 }
 
-const MAX_INPUT_LENGTH = 32;
+/** The longest phone input accepted: a number with spaces, dots, dashes and brackets. */
+export const MAX_PHONE_INPUT_LENGTH = 32;
 
 export function normalisePhone(input: unknown, policy: PhonePolicy, field = 'phone'): NormalisedPhone {
   if (typeof input !== 'string' || input.trim() === '') {
     throw new InvalidPhoneNumberError(`${field} is required and must be a string`, field);
   }
-  if (input.length > MAX_INPUT_LENGTH || !/^[\d\s()+.-]+$/.test(input.trim())) {
+  if (input.length > MAX_PHONE_INPUT_LENGTH || !/^[\d\s()+.-]+$/.test(input.trim())) {
     throw new InvalidPhoneNumberError(`${field} must be a phone number such as +12065550100`, field);
   }
   const parsed = parsePhoneNumberFromString(input.trim(), policy.defaultCountry as CountryCode);

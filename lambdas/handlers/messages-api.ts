@@ -1,4 +1,5 @@
 /** API Gateway (IAM) → POST /v1/messages → one transactional text through send(). */
+import { mediaUrls, phoneInput } from '../domain/input-fields';
 import * as z from '../domain/zod';
 import { parseInput } from '../domain/validation';
 import { DynamoMessageStore } from '../adapters/message-store';
@@ -10,14 +11,10 @@ import { httpHandler } from './shared/http';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
 
 const MessageSchema = z.strictObject({
-  phone: z.string().check(z.maxLength(32)),
+  phone: phoneInput(),
   body: z.string().check(z.minLength(1), z.maxLength(1600), z.regex(/\S/, 'must not be blank')),
   idempotencyKey: z.string().check(z.regex(/^[\w-]{8,100}$/, 'must be 8-100 letters, digits, _ or -')),
-  mediaUrls: z.optional(
-    z
-      .array(z.string().check(z.regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, 'must be s3://bucket/key')))
-      .check(z.maxLength(1)),
-  ),
+  mediaUrls: mediaUrls(),
 });
 
 const profiles = new DynamoProfileStore();

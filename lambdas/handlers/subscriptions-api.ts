@@ -3,6 +3,7 @@
  * browser-facing, rate-limited) → consent recorded, confirmation or code texted.
  */
 import { createHash } from 'node:crypto';
+import { phoneInput, printable } from '../domain/input-fields';
 import * as z from '../domain/zod';
 import { ValidationError } from '../domain/errors';
 import { isTimeZone } from '../domain/config-values';
@@ -24,9 +25,6 @@ import {
 import { httpHandler, type HttpRequest } from './shared/http';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
 
-const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-// Printable text only: no control characters or invisible format characters in stored evidence.
-const printable = (max: number) => text(max).check(z.regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must be printable text'));
 const sourceName = z
   .string()
   .check(z.regex(/^[\w .:/-]{1,100}$/, 'must be 1-100 letters, digits, spaces or _ . : / -'));
@@ -61,7 +59,7 @@ const PropertiesSchema = z
   .check(z.refine((p) => Object.keys(p).length <= 50, 'at most 50 properties'));
 
 const SubscriptionSchema = z.strictObject({
-  phone: z.string().check(z.maxLength(32)),
+  phone: phoneInput(),
   source: sourceName,
   consent: ConsentSchema,
   properties: z.optional(PropertiesSchema),
@@ -72,7 +70,7 @@ const SubscriptionSchema = z.strictObject({
   ),
 });
 
-const VerificationSchema = z.strictObject({ phone: z.string().check(z.maxLength(32)) });
+const VerificationSchema = z.strictObject({ phone: phoneInput() });
 
 const CheckSchema = z.extend(SubscriptionSchema, {
   code: z.string().check(z.regex(/^\d{6}$/, 'must be the 6-digit code')),

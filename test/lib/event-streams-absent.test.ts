@@ -9,20 +9,17 @@ import { EventStreamSerde, eventStreamSerdeProvider } from '../../lambdas/adapte
 const ROOT = resolve(__dirname, '../..');
 const require = createRequire(join(ROOT, 'package.json'));
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sourceFiles(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
+/** Files under `dir` (at any depth) whose name ends with `extension`. */
+function filesUnder(dir: string, extension: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(extension))
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** Every `@aws-sdk/client-*` package the Lambda code imports. */
 function clientsTheLambdasUse(): string[] {
   const clients = new Set<string>();
-  for (const file of sourceFiles(join(ROOT, 'lambdas'))) {
+  for (const file of filesUnder(join(ROOT, 'lambdas'), '.ts')) {
     for (const match of readFileSync(file, 'utf8').matchAll(/from '(@aws-sdk\/client-[\w-]+)'/g)) {
       clients.add(match[1] ?? '');
     }
@@ -32,12 +29,6 @@ function clientsTheLambdasUse(): string[] {
 
 function distEs(pkg: string): string {
   return join(dirname(require.resolve(`${pkg}/package.json`)), 'dist-es');
-}
-
-function jsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
-    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 describe('event streams left out of the bundles', () => {
@@ -59,7 +50,7 @@ describe('event streams left out of the bundles', () => {
 
   it('the SDK loads the module only to serialize an event stream', () => {
     const importers = ['@smithy/core', '@aws-sdk/core'].flatMap((pkg) =>
-      jsFiles(distEs(pkg)).filter(
+      filesUnder(distEs(pkg), '.js').filter(
         (file) =>
           !file.includes('/event-streams/') &&
           readFileSync(file, 'utf8').includes('@smithy/core/event-streams'),

@@ -3,10 +3,10 @@
  * invocation, the worst case for at-least-once triggers (work done, acknowledgement lost);
  * `killDuringNext` kills an invocation part-way, the worst case for at-most-once sends.
  */
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
+import { claimedNotSent } from '../support/message-records';
 import { phoneNumbers, seedProfile, seedProfiles } from '../support/seed';
 
 // 15:00 in Seattle: inside quiet hours' window.
@@ -103,25 +103,7 @@ describe('lambda host crash injection', () => {
     expect(runtime.sqs.depth('optline-local-campaignSends-dlq').visible).toBe(0);
 
     // Whoever was not texted was claimed by the killed invocation and never sent: at most once.
-    const dynamo = new DynamoDBClient({
-      endpoint: runtime.dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-    });
-    const claimed = new Set<string>();
-    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-    do {
-      const page = await dynamo.send(
-        new ScanCommand({ TableName: runtime.dynamo.tableNames.messages, ExclusiveStartKey: start }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.campaignId?.S === created.body.campaignId && item.status?.S === 'sending') {
-          claimed.add(item.phone?.S ?? '');
-        }
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    dynamo.destroy();
+    const claimed = await claimedNotSent(runtime, created.body.campaignId);
     const notTexted = phones.filter((phone) => !texted.includes(phone));
     expect(notTexted.every((phone) => claimed.has(phone))).toBe(true);
     expect(texted.length + notTexted.length).toBe(phones.length);

@@ -1,0 +1,23 @@
+/**
+ * Request fields several APIs share, as zod schemas. Functions, not constants: a bundle keeps only the
+ * fields its schemas use.
+ */
+import { MAX_PHONE_INPUT_LENGTH } from './phone';
+import * as z from './zod';
+
+/** A phone number as the caller wrote it (normalised afterwards by `normalisePhone`). */
+export const phoneInput = () => z.string().check(z.maxLength(MAX_PHONE_INPUT_LENGTH));
+
+/** 1 to `max` characters of printable text: no control or invisible format characters (stored evidence). */
+export const printable = (max: number) =>
+  z
+    .string()
+    .check(z.minLength(1), z.maxLength(max), z.regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must be printable text'));
+
+/** MMS media: one object in the media bucket, `s3://bucket/key`. */
+export const mediaUrls = () =>
+  z.optional(
+    z
+      .array(z.string().check(z.regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, 'must be s3://bucket/key')))
+      .check(z.maxLength(1)),
+  );
