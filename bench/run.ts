@@ -237,7 +237,12 @@ function faultTable(f: FaultResult): string {
       ['texted exactly once', f.textedExactlyOnce, f.eligible],
       ['duplicates', f.duplicates, 0],
       ['lost', f.lost, 0],
-      ['… claimed by the killed invocation, never sent', f.lostInKill, '(at most once, see the report)'],
+      ['… claimed by the killed invocation, never sent', f.lostInKill, 0],
+      [
+        'claimed by the killed invocation / sent after 15 min unconfirmed',
+        `${f.claimedByKill} / ${f.sentAfterWindow}`,
+        'equal',
+      ],
       ['texts to opted-out numbers', f.textsToOptedOut, 0],
       ['texts to paused numbers', f.textsToPaused, 0],
       ['DLQ depth after retries', f.dlq, 0],

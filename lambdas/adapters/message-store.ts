@@ -28,6 +28,8 @@ export interface MessageRecord {
   readonly originationNumber?: string;
   readonly segments?: number;
   readonly encoding?: string;
+  /** Times a claim left unconfirmed by a dead sender was taken over and sent (see `reclaim`). */
+  readonly resends?: number;
   /** Epoch seconds; DynamoDB TTL removes the record after the retention period. */
   readonly expiresAt: number;
 }
@@ -51,6 +53,12 @@ export interface MessageStore {
   ): Promise<MessageRecord | undefined>;
   /** Removes a claim that never reached End User Messaging, so a retry can send. */
   releaseClaim(messageId: string): Promise<void>;
+  /**
+   * Takes over a claim still `sending` from `claimedAt` with no End User Messaging id (its sender
+   * died before calling): the claim is now `at`'s, with the body about to be sent. False when anything
+   * moved it on since it was read (a delivery event, another retry's takeover).
+   */
+  reclaim(messageId: string, claimedAt: string, at: string, body: string): Promise<boolean>;
   listByPhone(phone: string, limit?: number): Promise<MessageRecord[]>;
 }
 
@@ -156,6 +164,32 @@ export class DynamoMessageStore implements MessageStore {
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async reclaim(messageId: string, claimedAt: string, at: string, body: string): Promise<boolean> {
+    try {
+      await dynamoClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { messageId },
+          UpdateExpression: 'SET #at = :at, body = :body ADD resends :one',
+          ConditionExpression:
+            '#status = :sending AND #at = :claimedAt AND attribute_not_exists(awsMessageId)',
+          ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':claimedAt': claimedAt,
+            ':at': at,
+            ':body': body,
+            ':one': 1,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 

@@ -12,7 +12,9 @@ export type MetricName =
   | 'MessagesFailed'
   | 'OptOuts'
   | 'KeywordHits'
-  | 'InboundMessages';
+  | 'InboundMessages'
+  /** Unconfirmed claims of a dead sender taken over and sent (see `send()`). */
+  | 'ClaimsResent';
 
 const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Optline',

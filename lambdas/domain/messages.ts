@@ -33,3 +33,34 @@ export function withBrandPrefix(body: string, brand: string): string {
   if (lowerBody.startsWith(`${lowerBrand}:`) || lowerBody.startsWith(`${lowerBrand} `)) return trimmed;
   return `${brand}: ${trimmed}`;
 }
+
+/**
+ * How long a claimed text may go without word from End User Messaging before a retry sends it: 15
+ * minutes. A claim still `sending` after that, with no message id from End User Messaging and no
+ * delivery event (either moves it on), belonged to a sender that died between claiming and calling
+ * (see `send()`). End User Messaging reports a text it took within seconds (its carrier's answer,
+ * TEXT_SUCCESSFUL or a failure), so the window is wide; it is also below the campaign queue's
+ * visibility timeout (960 s), so the batch a killed sender leaves comes back after it and resends
+ * at once.
+ */
+export const CLAIM_CONFIRMATION_SECONDS = 900;
+
+/** What a retry does with a claim it finds: leave it, wait for the window to pass, or send. */
+export type ClaimVerdict =
+  | { readonly action: 'leave' }
+  | { readonly action: 'wait'; readonly until: Date }
+  | { readonly action: 'resend'; readonly claimedAt: string };
+
+export function claimVerdict(
+  claim: { readonly status: string; readonly at: string; readonly awsMessageId?: string } | undefined,
+  now: Date,
+): ClaimVerdict {
+  // Sent, delivered, failed, skipped, or released by a refused attempt: the claim's owner decided.
+  if (!claim || claim.status !== 'sending' || claim.awsMessageId) return { action: 'leave' };
+  const claimedAt = Date.parse(claim.at);
+  if (Number.isNaN(claimedAt)) return { action: 'leave' };
+  const until = new Date(claimedAt + CLAIM_CONFIRMATION_SECONDS * 1000);
+  return until.getTime() > now.getTime()
+    ? { action: 'wait', until }
+    : { action: 'resend', claimedAt: claim.at };
+}

@@ -6,7 +6,8 @@
  * jitter; a recipient still refused fails its queue message (partial batch response), which SQS
  * redelivers, and after repeated failures moves to the dead-letter queue. Cancelling the campaign
  * stops further sends. A text quiet hours hold goes back on the queue, delayed; while the recipient's
- * quiet hours (by the zone the dispatcher found) are still on, without a profile read.
+ * quiet hours (by the zone the dispatcher found) are still on, without a profile read. So does a
+ * recipient whose claim a killed sender left unconfirmed, until `send()` may take it over.
  */
 import { recipientMessages, recipientsOf, type Recipient } from '../domain/campaign-queue';
 import type { Campaign } from '../domain/campaigns';
@@ -166,6 +167,8 @@ export async function sendCampaignBatch(
           idempotencyKey: messageId,
           campaignId: campaign.campaignId,
           smartSending: campaign.smartSending,
+          // A batch a killed sender left comes back to claims it never sent: they go, once confirmed.
+          resendUnconfirmed: true,
           pausedProperties: campaign.excludePausedProperty
             ? ['Paused', campaign.excludePausedProperty]
             : ['Paused'],
