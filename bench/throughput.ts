@@ -219,6 +219,9 @@ export async function runFaults(options: { recipients: number; mps: number }): P
     const claimed = await claimedNotSent(runtime, campaignId);
     const textedBeforeWindow = new Set(texts().map((m) => m.to));
     runtime.clock.advance(CLAIM_CONFIRMATION_SECONDS * 1000);
+    await Promise.race([until(everyone, 600_000, 'the held texts sent', 50), runtime.settle()]);
+    // A claim found while another invocation was sending it waits one more window (then finds it sent).
+    runtime.clock.advance(CLAIM_CONFIRMATION_SECONDS * 1000);
     await runtime.settle();
 
     const all = runtime.sms.outbox;

@@ -1,9 +1,10 @@
 /**
- * How every Lambda is bundled (local esbuild, no Docker): minified, Node.js 22, CommonJS, the AWS SDK
- * bundled (one tree-shaken copy of the versions the tests ran against), ES-module builds preferred
- * (they tree-shake far better), the SDK's credential chain reduced to environment credentials (all
- * Lambda ever uses), `semver` reduced to the one comparison the X-Ray SDK makes, the SDK's
- * event-stream support left out (no client the Lambdas use streams events), and the validated program
+ * How every Lambda is bundled (local esbuild, no Docker): minified, Node.js 22, CommonJS, the AWS
+ * SDK bundled (one tree-shaken copy of the versions the tests ran against), ES-module builds
+ * preferred (they tree-shake far better), the SDK's credential chain reduced to environment
+ * credentials (all Lambda ever uses), `semver` reduced to the one comparison the X-Ray SDK makes,
+ * the SDK's event-stream support and DynamoDB's endpoint-discovery cache left out (no client the
+ * Lambdas use streams events, no DynamoDB command reads the cache), and the validated program
  * config compiled in as `OPTLINE_CONFIG` (no 4 KB environment limit). NodejsFunction and the
  * benchmark's size measurement both read this, so the measured bundles are the deployed ones.
  */
@@ -17,6 +18,8 @@ export const ALIASES: Readonly<Record<string, string>> = {
   semver: './lambdas/adapters/semver-gte.ts',
   // Loaded only for operations that stream events; no client the Lambdas use has one (see the module).
   '@smithy/core/event-streams': './lambdas/adapters/event-streams-absent.ts',
+  // Built by DynamoDB's client, read by no command (see the module).
+  '@aws-sdk/endpoint-cache': './lambdas/adapters/endpoint-cache-absent.ts',
 };
 
 export function defines(program: RuntimeConfig): Record<string, string> {

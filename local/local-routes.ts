@@ -8,7 +8,7 @@
  *   GET  /_local/phone                     the phone simulator page
  *   GET  /_local/events                    events published on the bus
  *   GET  /_local/clock, POST /_local/clock `{ advanceSeconds }` or `{ set }`: the virtual clock
- *   POST /_local/faults                    `{ throttleRate?, serverErrorRate?, messagesPerSecond? }`
+ *   POST /_local/faults                    `{ throttleRate?, serverErrorRate?, lostAnswerRate?, messagesPerSecond? }`
  *   POST /_local/settle                    waits until flows, events and due schedules are done
  */
 import { readFileSync } from 'node:fs';
@@ -149,7 +149,7 @@ export function localRoutes(deps: LocalRouteDeps) {
       case 'POST /_local/faults': {
         const input = parseJson(body);
         if (!input) return badRequest(res, 'body', 'must be a JSON object');
-        for (const field of ['throttleRate', 'serverErrorRate'] as const) {
+        for (const field of ['throttleRate', 'serverErrorRate', 'lostAnswerRate'] as const) {
           const value = input[field];
           if (value === undefined) continue;
           if (typeof value !== 'number' || value < 0 || value > 1)

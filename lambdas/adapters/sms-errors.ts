@@ -24,3 +24,12 @@ export class SmsThrottledError extends SmsRetryableError {
 export class SmsUnavailableError extends SmsRetryableError {
   override readonly name = 'SmsUnavailableError';
 }
+
+/**
+ * The call to End User Messaging ended without an answer (the connection was reset or timed out):
+ * the text may or may not have been taken. Its claim stays `sending`, and only a delivery event can
+ * say which (see CLAIM_CONFIRMATION_SECONDS): retrying at once could send it twice.
+ */
+export class SmsOutcomeUnknownError extends Error {
+  override readonly name = 'SmsOutcomeUnknownError';
+}

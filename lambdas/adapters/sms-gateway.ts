@@ -15,6 +15,7 @@ import {
 import { smsClient, smsClientWithoutRetries } from './aws-clients';
 import {
   OptedOutAtCarrierError,
+  SmsOutcomeUnknownError,
   SmsRetryableError,
   SmsThrottledError,
   SmsUnavailableError,
@@ -42,7 +43,13 @@ export interface OutboundSms {
   readonly originationIdentity?: string;
 }
 
-export { OptedOutAtCarrierError, SmsRetryableError, SmsThrottledError, SmsUnavailableError };
+export {
+  OptedOutAtCarrierError,
+  SmsOutcomeUnknownError,
+  SmsRetryableError,
+  SmsThrottledError,
+  SmsUnavailableError,
+};
 
 export interface SmsGateway {
   send(message: OutboundSms): Promise<{ awsMessageId: string }>;
@@ -77,20 +84,20 @@ export class EndUserMessagingGateway implements SmsGateway {
   }
 
   async send(message: OutboundSms): Promise<{ awsMessageId: string }> {
+    const common = {
+      DestinationPhoneNumber: message.to,
+      OriginationIdentity:
+        message.originationIdentity ??
+        (await this.currentIdentity?.get())?.identity ??
+        this.settings.originationIdentity,
+      MessageBody: message.body,
+      ConfigurationSetName: this.settings.configurationSetName,
+      Context: message.context,
+      ...(message.maxPrice ? { MaxPrice: message.maxPrice } : {}),
+      ...(message.timeToLive ? { TimeToLive: message.timeToLive } : {}),
+    };
+    const client = message.callerRetries ? smsClientWithoutRetries() : smsClient();
     try {
-      const common = {
-        DestinationPhoneNumber: message.to,
-        OriginationIdentity:
-          message.originationIdentity ??
-          (await this.currentIdentity?.get())?.identity ??
-          this.settings.originationIdentity,
-        MessageBody: message.body,
-        ConfigurationSetName: this.settings.configurationSetName,
-        Context: message.context,
-        ...(message.maxPrice ? { MaxPrice: message.maxPrice } : {}),
-        ...(message.timeToLive ? { TimeToLive: message.timeToLive } : {}),
-      };
-      const client = message.callerRetries ? smsClientWithoutRetries() : smsClient();
       const result =
         message.mediaUrls && message.mediaUrls.length > 0
           ? await client.send(new SendMediaMessageCommand({ ...common, MediaUrls: [...message.mediaUrls] }))
@@ -104,6 +111,12 @@ export class EndUserMessagingGateway implements SmsGateway {
       if (error instanceof ThrottlingException) throw new SmsThrottledError(error.message);
       if (error instanceof PinpointSMSVoiceV2ServiceException && error.$fault === 'server') {
         throw new SmsUnavailableError(`${error.name}: ${error.message}`);
+      }
+      // No answer at all (a reset or timed-out connection): the text may have gone.
+      if (!(error instanceof PinpointSMSVoiceV2ServiceException)) {
+        throw new SmsOutcomeUnknownError(`${(error as Error).name}: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       throw error;
     }

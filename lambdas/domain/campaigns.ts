@@ -1,64 +1,15 @@
 /**
- * Campaigns: the request, the stored record and its counters. A campaign goes out once at `sendAt`,
- * or at `sendAtLocalTime` ("2026-11-27T10:00": 10:00 in each recipient's own time zone, one schedule
- * per time zone present; `dispatchZoneOf` places a zone that turns up later).
+ * Campaigns: the stored record and its counters (the request is in `campaign-request.ts`). A campaign
+ * goes out once at `sendAt`, or at `sendAtLocalTime` ("2026-11-27T10:00": 10:00 in each recipient's
+ * own time zone, one schedule per time zone present; `dispatchZoneOf` places a zone that turns up
+ * later).
  */
-import { mediaUrls } from './input-fields';
-import * as z from './zod';
 import { analyseMessage } from './message-format';
 import { lintMessage, type LintWarning } from './message-lint';
 import { findUrls, shortLinkLength } from './links';
-import { SegmentSchema } from './segment-schema';
 import type { Segment } from './segments';
 import type { CountryPrice } from './sms-prices';
-import { templateProblems } from './templates';
 import { zonedToInstant, type LocalDateTime } from './zoned-time';
-
-export const CampaignRequestSchema = z
-  .strictObject({
-    name: z
-      .string()
-      .check(z.minLength(1), z.maxLength(100), z.regex(/^[^\p{Cc}]*$/u, 'must be printable text')),
-    /** Liquid over the profile (`{{ first_name | default: "there" }}`); links become short links. */
-    body: z.string().check(
-      z.minLength(1),
-      z.maxLength(1500),
-      z.superRefine((source, ctx) => {
-        for (const problem of templateProblems(source)) ctx.addIssue({ code: 'custom', message: problem });
-      }),
-    ),
-    mediaUrls: mediaUrls(),
-    segment: SegmentSchema,
-    sendAt: z.optional(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with offset' })),
-    sendAtLocalTime: z.optional(
-      z
-        .string()
-        .check(
-          z.regex(
-            /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/,
-            'must be a local date and time such as 2026-11-27T10:00 (no offset)',
-          ),
-        ),
-    ),
-    tags: z._default(z.array(z.string().check(z.regex(/^[\w-]{1,40}$/))).check(z.maxLength(10)), []),
-    smartSending: z._default(z.boolean(), true),
-    /** Profile property that keeps a subscriber out of this campaign (e.g. `Paused-BFCM2025`). */
-    excludePausedProperty: z.optional(z.string().check(z.regex(/^[A-Za-z][\w.-]{0,63}$/))),
-    messageType: z._default(z.enum(['PROMOTIONAL', 'TRANSACTIONAL']), 'PROMOTIONAL'),
-  })
-  .check(
-    z.superRefine((c, ctx) => {
-      if ((c.sendAt === undefined) === (c.sendAtLocalTime === undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sendAt'],
-          message: 'give exactly one of sendAt and sendAtLocalTime',
-        });
-      }
-    }),
-  );
-
-export type CampaignRequest = z.output<typeof CampaignRequestSchema>;
 
 /**
  * `estimating` while the audience is still being counted (an audience too large to count within the

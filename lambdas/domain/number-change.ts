@@ -5,7 +5,6 @@
  * program disclosures. Both texts are plain (no images, no emoji) and are checked for their required
  * elements when the change is scheduled.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import * as z from './zod';
 import { RATES_DISCLOSURE } from './replies';
 import type { RuntimeConfig } from './runtime-config';
@@ -52,11 +51,14 @@ export type NumberChangeRequest = z.output<typeof NumberChangeRequestSchema>;
 
 type Program = Pick<RuntimeConfig, 'brand' | 'programName' | 'messageFrequency'>;
 
-/** The number as people read it: (888) 555-0123 in North America, international format elsewhere. */
+/**
+ * The number as people read it: (888) 555-0123 in North America; elsewhere E.164 (+447700900123),
+ * which dials from any phone. Grouping digits the way each country writes them would take every
+ * country's phone metadata (libphonenumber, 118 KB) into this function for one line of one text.
+ */
 export function displayNumber(e164: string): string {
-  const parsed = parsePhoneNumberFromString(e164);
-  if (!parsed) return e164;
-  return parsed.countryCallingCode === '1' ? parsed.formatNational() : parsed.formatInternational();
+  const nanp = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
+  return nanp ? `(${nanp[1]}) ${nanp[2]}-${nanp[3]}` : e164;
 }
 
 export function renderNumberChangeMessage(

@@ -18,7 +18,7 @@ import {
   type DispatchDeps,
   type EstimateDeps,
 } from '../services/campaigns';
-import { switchNumber } from '../services/number-changes';
+import { switchNumber } from '../services/number-switch';
 import { DynamoNumberChangeStore } from '../adapters/number-change-store';
 import { logger, phonePolicy, requiredEnv, runtimeConfig } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';

@@ -1,5 +1,5 @@
 /** API Gateway (IAM) → POST /v1/campaigns, GET /v1/campaigns/{id}, POST /v1/campaigns/{id}/cancel. */
-import { CampaignRequestSchema } from '../domain/campaigns';
+import { CampaignRequestSchema } from '../domain/campaign-request';
 import { ValidationError } from '../domain/errors';
 import { parseInput } from '../domain/validation';
 import { DynamoCampaignStore } from '../adapters/campaign-store';

@@ -13,7 +13,7 @@ import { EndUserMessagingGateway } from '../adapters/sms-gateway';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { systemClock } from '../adapters/system-clock';
 import { handleInboundSms, type InboundDeps } from '../services/inbound';
-import { logger, phonePolicy, runtimeConfig } from './shared/runtime';
+import { logger, runtimeConfig } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
 import { tracingMiddleware } from '../adapters/tracer';
 
@@ -25,7 +25,6 @@ function dependencies(): InboundDeps {
   deps ??= {
     clock: systemClock,
     config,
-    phonePolicy: phonePolicy(config),
     profiles: new DynamoProfileStore(),
     consentLog: new DynamoConsentLogStore(),
     messages: new DynamoMessageStore(),

@@ -17,9 +17,9 @@ import {
   previewBody,
   segmentsPerMessage,
   type Campaign,
-  type CampaignRequest,
   type CampaignSchedule,
 } from '../domain/campaigns';
+import type { CampaignRequest } from '../domain/campaign-request';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { Profile } from '../domain/profile';
 import { recipientTimeZone } from '../domain/quiet-hours';

@@ -10,7 +10,7 @@ import { consentStateOf } from '../domain/consent';
 import { decideInbound } from '../domain/consent-engine';
 import type { ReceivedSms } from '../domain/inbound-sms';
 import { matchKeyword } from '../domain/keywords';
-import { normalisePhone, type PhonePolicy } from '../domain/phone';
+import { isE164 } from '../domain/phone';
 import { requiresDoubleOptIn } from '../domain/subscription-engine';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import type { CampaignStore } from '../adapters/campaign-store';
@@ -35,7 +35,6 @@ async function countCampaignOptOut(deps: InboundDeps, phone: string, now: Date):
 export interface InboundDeps {
   readonly clock: Clock;
   readonly config: RuntimeConfig;
-  readonly phonePolicy: PhonePolicy;
   readonly profiles: ProfileStore;
   readonly consentLog: ConsentLogStore;
   readonly messages: MessageStore;
@@ -62,13 +61,11 @@ export type InboundOutcome =
 const DAY_SECONDS = 86_400;
 
 export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Promise<InboundOutcome> {
-  let phone: string;
-  try {
-    // Any country: a STOP from anywhere is honoured, even where the program does not send.
-    phone = normalisePhone(sms.originationNumber, { ...deps.phonePolicy, allowedCountries: ['*'] }).e164;
-  } catch {
-    return { status: 'ignored', reason: 'invalid_origination_number' };
-  }
+  // End User Messaging gives the sender's number in E.164, the form every table is keyed by. It is
+  // taken as it is, whatever the country and whether or not libphonenumber's metadata knows its
+  // range yet: a STOP from any number that can text is honoured, even where the program does not send.
+  const phone = sms.originationNumber;
+  if (!isE164(phone)) return { status: 'ignored', reason: 'invalid_origination_number' };
   const intent = matchKeyword(sms.messageBody, deps.config.keywords);
   // During a number change both numbers receive texts: answer from the number the person texted.
   const current = await deps.currentNumber?.();

@@ -5,7 +5,7 @@
  * the new number right after. Replies to the old number keep working until it is released.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { CampaignRequestSchema } from '../domain/campaigns';
+import { CampaignRequestSchema } from '../domain/campaign-request';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import {
   BASELINE_OPT_OUT_RATE,
@@ -111,24 +111,6 @@ export async function scheduleNumberChange(
   };
   await deps.numberChanges.put(change);
   return { status: 201, body: view(change) };
-}
-
-/** Scheduler target at `switchAt`: the new identity becomes current for every send. */
-export async function switchNumber(
-  deps: Pick<NumberChangeDeps, 'numberChanges' | 'clock'>,
-  changeId: string,
-) {
-  const change = await deps.numberChanges.get(changeId);
-  if (!change) return { switched: false, reason: 'unknown change' };
-  const at = deps.clock.now().toISOString();
-  await deps.numberChanges.setCurrent({
-    identity: change.newIdentity,
-    phoneNumber: change.newPhoneNumber,
-    since: at,
-    byChange: changeId,
-  });
-  await deps.numberChanges.markSwitched(changeId, at);
-  return { switched: true };
 }
 
 export async function numberChangeProgress(deps: NumberChangeDeps, changeId: string) {

@@ -24,7 +24,12 @@ import { decideSend, type SkipReason } from '../domain/send-policy';
 import { countMetric } from '../adapters/metrics';
 import type { MessageRecord, MessageStore } from '../adapters/message-store';
 import type { ProfileStore } from '../adapters/profile-store';
-import { OptedOutAtCarrierError, SmsRetryableError, type SmsGateway } from '../adapters/sms-gateway';
+import {
+  OptedOutAtCarrierError,
+  SmsOutcomeUnknownError,
+  SmsRetryableError,
+  type SmsGateway,
+} from '../adapters/sms-gateway';
 
 export interface SendDeps {
   readonly clock: Clock;
@@ -173,6 +178,9 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
       return { status: 'skipped', messageId, reason: 'opt_out_list' };
     }
     if (atLeastOnce) throw error;
+    // No answer: the claim stays `sending` until a delivery event settles it or, for a caller that
+    // resends unconfirmed claims, CLAIM_CONFIRMATION_SECONDS pass without one.
+    if (error instanceof SmsOutcomeUnknownError) throw error;
     if (error instanceof SmsRetryableError) {
       // Throttled, or a server error after the SDK's retries: not accepted, so free the id for the
       // caller's retry.

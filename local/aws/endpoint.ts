@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  AnswerLost,
   AwsError,
   readBody,
   sendAwsError,
@@ -60,7 +61,8 @@ export async function startAwsEndpoint(
           404,
         );
       } catch (error) {
-        if (error instanceof AwsError) sendAwsError(res, error, contentType);
+        if (error instanceof AnswerLost) res.socket?.destroy();
+        else if (error instanceof AwsError) sendAwsError(res, error, contentType);
         else if (error instanceof SyntaxError)
           sendAwsError(res, new AwsError('SerializationException', 'invalid JSON'), contentType);
         else

@@ -16,6 +16,14 @@ export class AwsError extends Error {
   }
 }
 
+/**
+ * Thrown by an operation that did its work but whose answer is lost: the endpoint resets the
+ * connection instead of answering, as a network failure between the service and its caller would.
+ */
+export class AnswerLost extends Error {
+  override readonly name = 'AnswerLost';
+}
+
 export type JsonOperation = (input: Record<string, unknown>) => Promise<unknown> | unknown;
 
 export interface JsonService {

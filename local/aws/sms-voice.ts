@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
 import type { Clock } from '../../lambdas/domain/clock';
-import { AwsError, requireString, type JsonService } from './protocol';
+import { AnswerLost, AwsError, requireString, type JsonService } from './protocol';
 import { snsNotificationEvent } from './sns-notification';
 
 export interface OutboxMessage {
@@ -34,6 +34,11 @@ export interface Faults {
   throttleRate: number;
   /** Share of sends answered with a 500 InternalServerException, 0..1. */
   serverErrorRate: number;
+  /**
+   * Share of sends taken (sent, reported to the configuration set) whose answer never reaches the
+   * caller: the connection is reset instead, 0..1.
+   */
+  lostAnswerRate: number;
 }
 
 export interface SmsVoiceOptions {
@@ -62,7 +67,7 @@ const MAX_BODY = 1600;
 export class SmsVoiceEmulator {
   readonly outbox: OutboxMessage[] = [];
   readonly inbox: InboxMessage[] = [];
-  readonly faults: Faults = { throttleRate: 0, serverErrorRate: 0 };
+  readonly faults: Faults = { throttleRate: 0, serverErrorRate: 0, lostAnswerRate: 0 };
   private readonly optOutList = new Map<string, OptedOutEntry>();
   private readonly lastRemoval = new Map<string, number>();
   private readonly numbers: string[];
@@ -71,6 +76,8 @@ export class SmsVoiceEmulator {
   private refilledAt = Date.now();
   /** Counts of refusals, by reason, for tests and the benchmark. */
   readonly refusals = new Map<string, number>();
+  /** Sends taken whose answer the `lostAnswerRate` fault dropped. */
+  lostAnswers = 0;
 
   constructor(private readonly options: SmsVoiceOptions) {
     this.numbers = [...options.numbers];
@@ -250,6 +257,10 @@ export class SmsVoiceEmulator {
     };
     this.outbox.push(message);
     this.options.onSent?.(message);
+    if (Math.random() < this.faults.lostAnswerRate) {
+      this.lostAnswers += 1;
+      throw new AnswerLost(`the answer to ${message.messageId} was lost`);
+    }
     return { MessageId: message.messageId };
   }
 

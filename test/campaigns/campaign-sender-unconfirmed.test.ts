@@ -10,7 +10,7 @@ import { claimVerdict, CLAIM_CONFIRMATION_SECONDS } from '../../lambdas/domain/m
 import { dependencies } from '../../lambdas/handlers/campaign-sender';
 import { sendCampaignBatch } from '../../lambdas/services/campaign-sender';
 import { KEYWORDS_ONLY } from '../support/fixtures';
-import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
 import { phoneNumbers, seedProfile, seedProfiles } from '../support/seed';
 
 // 15:00 in Seattle: inside quiet hours' window.
@@ -116,11 +116,59 @@ describe('campaign sender, claims a killed sender left', () => {
     expect(runtime.sqs.depth(QUEUE).delayed).toBeGreaterThanOrEqual(2);
 
     runtime.clock.advance(CLAIM_CONFIRMATION_SECONDS * 1000);
+    await waitFor(() => texted().includes(young!), 20_000, 'the young claim sent');
+    // Both batches held the young claim: the copy that came back while the other was sending it
+    // waits one more window, then finds it sent.
+    runtime.clock.advance(CLAIM_CONFIRMATION_SECONDS * 1000);
     await runtime.settle();
     expect(texted()).toEqual([unconfirmed!, fresh!, young!].sort());
     expect(runtime.sqs.depth(QUEUE)).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
     const held = await store.get(`campaign#${campaignId}#${young}`);
     expect(held).toMatchObject({ resends: 1 });
     expect(['sent', 'delivered']).toContain(held?.status);
+  });
+
+  it('texts once when End User Messaging took the texts but their answers were lost', async () => {
+    const phones = phoneNumbers('206', 3, 7400);
+    await seedProfiles(
+      runtime,
+      phones.map((phone) => seedProfile(phone, 'eligible', START)),
+    );
+    const created = await runtime.post<{ campaignId: string }>('/v1/campaigns', {
+      name: 'Answers lost',
+      body: 'A note for you',
+      segment: { phones },
+      sendAt: new Date(START.getTime() + 86_400_000).toISOString(),
+    });
+    expect(created.status).toBe(201);
+    const { campaignId } = created.body;
+    const batch = [{ messageId: 'm-2', campaignId, recipients: phones }];
+    const texted = () =>
+      runtime.sms.outbox
+        .filter((m) => m.context.campaignId === campaignId)
+        .map((m) => m.to)
+        .sort();
+
+    runtime.sms.faults.lostAnswerRate = 1;
+    let first: { failedMessageIds: string[] };
+    try {
+      first = await sendCampaignBatch(dependencies(), batch);
+    } finally {
+      runtime.sms.faults.lostAnswerRate = 0;
+    }
+    // No answer, so the queue message fails (SQS redelivers it); End User Messaging took all three.
+    expect(first.failedMessageIds).toEqual(['m-2']);
+    expect(texted()).toEqual([...phones].sort());
+    await runtime.settle();
+    const store = new DynamoMessageStore();
+    for (const phone of phones) {
+      expect((await store.get(`campaign#${campaignId}#${phone}`))?.status).toBe('delivered');
+    }
+
+    // The redelivered batch finds the claims confirmed by their delivery events: nothing more to send.
+    const second = await sendCampaignBatch(dependencies(), batch);
+    expect(second.failedMessageIds).toEqual([]);
+    expect(texted()).toEqual([...phones].sort());
+    expect(runtime.sqs.depth(QUEUE)).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { snsEvent } from '../../local/aws/sms-voice';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
 import { KEYWORDS_ONLY } from '../support/fixtures';
@@ -120,6 +121,25 @@ describe('inbound SMS through the local runtime', () => {
       applied: true,
       evidence: { messageBody: text },
     });
+  });
+
+  it('honours a STOP from any E.164 number, even one in a range the phone metadata does not know yet', async () => {
+    // Area code 200 is not assigned: libphonenumber calls the number invalid, but it texted us.
+    const phone = '+12005550123';
+    expect(parsePhoneNumberFromString(phone)?.isValid()).toBe(false);
+    await subscribe(phone);
+    const replies = await runtime.text(phone, 'STOP');
+    expect(replies.map((r) => r.body)).toEqual([
+      expect.stringMatching(/unsubscribed and will receive no more messages/),
+    ]);
+    expect(runtime.sms.isOptedOut(phone)).toBe(true);
+  });
+
+  it('ignores a text whose sender is not an E.164 number', async () => {
+    const before = runtime.sms.outbox.length;
+    await deliver('12065550100', 'STOP').invoke();
+    await deliver('+1 206 555 0100', 'HELP').invoke();
+    expect(runtime.sms.outbox.length).toBe(before);
   });
 
   it('sends no second confirmation to a second STOP', async () => {

@@ -354,6 +354,26 @@ describe('opt-in API', () => {
       expect(await runtime.outbox(phone)).toHaveLength(1);
     });
 
+    it('answers 504 when End User Messaging took the text but did not answer, and the same key sends nothing more', async () => {
+      const phone = newPhone();
+      await post(
+        '/v1/subscriptions',
+        formSubscription(phone, {}, { classes: ['transactional'], disclosure: undefined, method: 'api' }),
+      );
+      runtime.sms.faults.lostAnswerRate = 1;
+      let unanswered: Awaited<ReturnType<typeof message>>;
+      try {
+        unanswered = await message(phone, 'order-1005-shipped');
+      } finally {
+        runtime.sms.faults.lostAnswerRate = 0;
+      }
+      expect(unanswered.status).toBe(504);
+      expect(unanswered.body.error).toMatchObject({ code: 'sms_outcome_unknown' });
+      expect(await runtime.outbox(phone)).toHaveLength(1);
+      expect((await message(phone, 'order-1005-shipped')).body.status).toBe('duplicate');
+      expect(await runtime.outbox(phone)).toHaveLength(1);
+    });
+
     it('refuses an opted-out number', async () => {
       const phone = newPhone();
       await post(

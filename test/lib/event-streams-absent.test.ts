@@ -1,35 +1,10 @@
 /** The bundles leave out the SDK's event-stream support: nothing the Lambdas call can need it. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALIASES } from '../../lib/bundling';
 import { EventStreamSerde, eventStreamSerdeProvider } from '../../lambdas/adapters/event-streams-absent';
-
-const ROOT = resolve(__dirname, '../..');
-const require = createRequire(join(ROOT, 'package.json'));
-
-/** Files under `dir` (at any depth) whose name ends with `extension`. */
-function filesUnder(dir: string, extension: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith(extension))
-    .map((entry) => join(entry.parentPath, entry.name));
-}
-
-/** Every `@aws-sdk/client-*` package the Lambda code imports. */
-function clientsTheLambdasUse(): string[] {
-  const clients = new Set<string>();
-  for (const file of filesUnder(join(ROOT, 'lambdas'), '.ts')) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/from '(@aws-sdk\/client-[\w-]+)'/g)) {
-      clients.add(match[1] ?? '');
-    }
-  }
-  return [...clients].sort();
-}
-
-function distEs(pkg: string): string {
-  return join(dirname(require.resolve(`${pkg}/package.json`)), 'dist-es');
-}
+import { clientsTheLambdasUse, distEs, filesUnder } from '../support/sdk-sources';
 
 describe('event streams left out of the bundles', () => {
   it('is what the bundling aliases', () => {

@@ -11,7 +11,7 @@ import { redactPhones } from '../../domain/phone';
 import { logger } from './runtime';
 import { metricsFlusher } from '../../adapters/metrics';
 import { tracingMiddleware } from '../../adapters/tracer';
-import { SmsRetryableError } from '../../adapters/sms-errors';
+import { SmsOutcomeUnknownError, SmsRetryableError } from '../../adapters/sms-errors';
 
 export interface HttpRequest {
   readonly pathParameters: Readonly<Record<string, string>>;
@@ -116,6 +116,15 @@ export function httpHandler(routes: Record<string, RouteHandler>) {
           'End User Messaging did not take the message; retry with the same idempotencyKey',
         );
         return { ...response, headers: { ...response.headers, 'retry-after': '1' } };
+      }
+      // End User Messaging did not answer: the text may have gone, so a retry with the same key
+      // sends nothing; its delivery report shows the outcome.
+      if (error instanceof SmsOutcomeUnknownError) {
+        return errorResponse(
+          504,
+          'sms_outcome_unknown',
+          'End User Messaging did not answer; the message may have been sent, and a retry with the same idempotencyKey sends nothing',
+        );
       }
       logger.error('Unhandled error', {
         route: key,

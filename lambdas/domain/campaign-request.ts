@@ -1,0 +1,55 @@
+/**
+ * The campaign request `POST /v1/campaigns` and number changes validate: its own module, so that the
+ * functions that only read or dispatch campaigns carry neither the schema library nor the template
+ * engine the body's check needs.
+ */
+import { mediaUrls } from './input-fields';
+import { SegmentSchema } from './segment-schema';
+import { templateProblems } from './templates';
+import * as z from './zod';
+
+export const CampaignRequestSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .check(z.minLength(1), z.maxLength(100), z.regex(/^[^\p{Cc}]*$/u, 'must be printable text')),
+    /** Liquid over the profile (`{{ first_name | default: "there" }}`); links become short links. */
+    body: z.string().check(
+      z.minLength(1),
+      z.maxLength(1500),
+      z.superRefine((source, ctx) => {
+        for (const problem of templateProblems(source)) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    ),
+    mediaUrls: mediaUrls(),
+    segment: SegmentSchema,
+    sendAt: z.optional(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with offset' })),
+    sendAtLocalTime: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/,
+            'must be a local date and time such as 2026-11-27T10:00 (no offset)',
+          ),
+        ),
+    ),
+    tags: z._default(z.array(z.string().check(z.regex(/^[\w-]{1,40}$/))).check(z.maxLength(10)), []),
+    smartSending: z._default(z.boolean(), true),
+    /** Profile property that keeps a subscriber out of this campaign (e.g. `Paused-BFCM2025`). */
+    excludePausedProperty: z.optional(z.string().check(z.regex(/^[A-Za-z][\w.-]{0,63}$/))),
+    messageType: z._default(z.enum(['PROMOTIONAL', 'TRANSACTIONAL']), 'PROMOTIONAL'),
+  })
+  .check(
+    z.superRefine((c, ctx) => {
+      if ((c.sendAt === undefined) === (c.sendAtLocalTime === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sendAt'],
+          message: 'give exactly one of sendAt and sendAtLocalTime',
+        });
+      }
+    }),
+  );
+
+export type CampaignRequest = z.output<typeof CampaignRequestSchema>;
