@@ -12,7 +12,6 @@ import type { ActivityStore } from '../adapters/activity-store';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { CampaignStore } from '../adapters/campaign-store';
 import type { EngagementUpdate, ProfileStore } from '../adapters/profile-store';
-import { ATTRIBUTION_WINDOW_MS } from './engagement';
 
 export interface CommerceDeps {
   readonly clock: Clock;
@@ -69,6 +68,9 @@ export async function recordCommerceEvent(deps: CommerceDeps, input: CommerceEve
   ]);
   return { status: 202, body: { eventId, type: event.type, phone } };
 }
+
+/** Orders within this long after a click count for the clicked message's campaign or flow. */
+const ATTRIBUTION_WINDOW_MS = 5 * 24 * 3600 * 1000;
 
 /** An order within five days of a click counts for the clicked message's campaign (or flow). */
 async function attributeOrder(deps: CommerceDeps, phone: string, placedAt: string, total: number) {

@@ -1,6 +1,6 @@
 /**
- * What happens after a text: clicks on its short links, delivery events from End User Messaging, and
- * orders attributed to the campaign or flow whose link was clicked in the five days before.
+ * What happens after a text: clicks on its short links and delivery events from End User Messaging
+ * (orders are attributed to the clicked link in commerce-events.ts).
  */
 import type { Clock } from '../domain/clock';
 import { classifyDeliveryEvent, type DeliveryEvent } from '../domain/delivery-events';
@@ -12,9 +12,6 @@ import type { LinkStore } from '../adapters/link-store';
 import type { MessageStore } from '../adapters/message-store';
 import type { ProfileStore } from '../adapters/profile-store';
 import { forEachLimited } from './pacer';
-
-/** Orders within this long after a click count for the clicked message's campaign or flow. */
-export const ATTRIBUTION_WINDOW_MS = 5 * 24 * 3600 * 1000;
 
 export interface ClickDeps {
   readonly clock: Clock;
