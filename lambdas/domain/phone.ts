@@ -1,8 +1,11 @@
 /**
- * Phone numbers in, E.164 out. Every phone that enters Optline (API, inbound SMS, CSV) goes through
- * `normalisePhone`, so keys in every table are the same string for the same person.
+ * Phone numbers in, E.164 out. Every phone given to the API or the CLI goes through `normalisePhone`
+ * (inbound texts arrive in E.164 already), so keys in every table are the same string for the same
+ * person. Parsed with libphonenumber-js against its min metadata less the formatting rules
+ * (data/phone-metadata.ts): Optline never formats numbers with it.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
+import { PHONE_METADATA } from './data/phone-metadata';
 import { CountryNotAllowedError, InvalidPhoneNumberError } from './errors';
 
 export interface NormalisedPhone {
@@ -29,7 +32,11 @@ export function normalisePhone(input: unknown, policy: PhonePolicy, field = 'pho
   if (input.length > MAX_PHONE_INPUT_LENGTH || !/^[\d\s()+.-]+$/.test(input.trim())) {
     throw new InvalidPhoneNumberError(`${field} must be a phone number such as +12065550100`, field);
   }
-  const parsed = parsePhoneNumberFromString(input.trim(), policy.defaultCountry as CountryCode);
+  const parsed = parsePhoneNumberFromString(
+    input.trim(),
+    policy.defaultCountry as CountryCode,
+    PHONE_METADATA,
+  );
   if (!parsed || !parsed.isValid() || !parsed.country) {
     throw new InvalidPhoneNumberError(`${field} is not a valid phone number`, field);
   }
