@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import {
@@ -25,7 +25,7 @@ import {
 } from '../lib/catalog';
 import { loadLocalConfig } from '../local/load-config';
 import { ROOT } from './runtime';
-import { ALIASES, defines, ESBUILD_TARGET, MAIN_FIELDS } from '../lib/bundling';
+import { deployedBuildOptions } from '../lib/bundling';
 
 export interface BundleResult {
   readonly name: string;
@@ -54,26 +54,9 @@ export interface VariantResult {
 
 export const TARGET_BYTES = 500 * 1024;
 
-/** The esbuild options NodejsFunction derives from lib/bundling.ts (as lib/constructs/functions.ts uses it). */
+/** A function's deployed esbuild options, with the local program config compiled in. */
 export function cdkBuildOptions(entry: string, outfile: string): BuildOptions {
-  const config = loadLocalConfig(ROOT);
-  return {
-    entryPoints: [resolve(ROOT, entry)],
-    absWorkingDir: ROOT,
-    bundle: true,
-    outfile,
-    minify: true,
-    sourcemap: true,
-    target: ESBUILD_TARGET,
-    platform: 'node',
-    format: 'cjs',
-    external: [],
-    mainFields: MAIN_FIELDS,
-    alias: { ...ALIASES },
-    define: defines(config.program),
-    metafile: true,
-    logLevel: 'silent',
-  };
+  return deployedBuildOptions(ROOT, entry, outfile, loadLocalConfig(ROOT).program);
 }
 
 export async function measureBundles(options: { initRuns?: number } = {}): Promise<BundleResult[]> {

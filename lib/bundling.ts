@@ -8,6 +8,8 @@
  * config compiled in as `OPTLINE_CONFIG` (no 4 KB environment limit). NodejsFunction and the
  * benchmark's size measurement both read this, so the measured bundles are the deployed ones.
  */
+import { resolve } from 'node:path';
+import type { BuildOptions } from 'esbuild';
 import type { RuntimeConfig } from '../lambdas/domain/runtime-config';
 
 export const ESBUILD_TARGET = 'node22';
@@ -24,6 +26,36 @@ export const ALIASES: Readonly<Record<string, string>> = {
 
 export function defines(program: RuntimeConfig): Record<string, string> {
   return { 'process.env.OPTLINE_CONFIG': JSON.stringify(JSON.stringify(program)) };
+}
+
+/**
+ * The esbuild options NodejsFunction derives from these settings (as lib/constructs/functions.ts
+ * uses them), for building a function the way it is deployed outside CDK: the benchmark measures
+ * such bundles and a test runs them in the local runtime.
+ */
+export function deployedBuildOptions(
+  root: string,
+  entry: string,
+  outfile: string,
+  program: RuntimeConfig,
+): BuildOptions {
+  return {
+    entryPoints: [resolve(root, entry)],
+    absWorkingDir: root,
+    bundle: true,
+    outfile,
+    minify: true,
+    sourcemap: true,
+    target: ESBUILD_TARGET,
+    platform: 'node',
+    format: 'cjs',
+    external: [],
+    mainFields: MAIN_FIELDS,
+    alias: { ...ALIASES },
+    define: defines(program),
+    metafile: true,
+    logLevel: 'silent',
+  };
 }
 
 /** The same as NodejsFunction `esbuildArgs` (`--alias:<module>=<path>`). */

@@ -38,10 +38,10 @@ export function withBrandPrefix(body: string, brand: string): string {
  * How long a claimed text may go without word from End User Messaging before a retry sends it: 15
  * minutes. A claim still `sending` after that, with no message id from End User Messaging and no
  * delivery event (either moves it on), belonged to a sender that died between claiming and calling
- * (see `send()`). End User Messaging reports a text it took within seconds (its carrier's answer,
- * TEXT_SUCCESSFUL or a failure), so the window is wide; it is also below the campaign queue's
- * visibility timeout (960 s), so the batch a killed sender leaves comes back after it and resends
- * at once.
+ * (see `send()`). End User Messaging usually reports a text it took within seconds (its carrier's
+ * answer, TEXT_SUCCESSFUL or a failure), so the window is wide; it is also below the campaign
+ * queue's visibility timeout (960 s), so the batch a killed sender leaves comes back after it and
+ * resends at once.
  */
 export const CLAIM_CONFIRMATION_SECONDS = 900;
 

@@ -69,7 +69,6 @@ export async function recordCommerceEvent(deps: CommerceDeps, input: CommerceEve
   return { status: 202, body: { eventId, type: event.type, phone } };
 }
 
-/** Orders within this long after a click count for the clicked message's campaign or flow. */
 const ATTRIBUTION_WINDOW_MS = 5 * 24 * 3600 * 1000;
 
 /** An order within five days of a click counts for the clicked message's campaign (or flow). */

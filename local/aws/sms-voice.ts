@@ -76,8 +76,6 @@ export class SmsVoiceEmulator {
   private refilledAt = Date.now();
   /** Counts of refusals, by reason, for tests and the benchmark. */
   readonly refusals = new Map<string, number>();
-  /** Sends taken whose answer the `lostAnswerRate` fault dropped. */
-  lostAnswers = 0;
 
   constructor(private readonly options: SmsVoiceOptions) {
     this.numbers = [...options.numbers];
@@ -258,7 +256,6 @@ export class SmsVoiceEmulator {
     this.outbox.push(message);
     this.options.onSent?.(message);
     if (Math.random() < this.faults.lostAnswerRate) {
-      this.lostAnswers += 1;
       throw new AnswerLost(`the answer to ${message.messageId} was lost`);
     }
     return { MessageId: message.messageId };

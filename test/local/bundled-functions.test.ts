@@ -10,11 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cdkBuildOptions } from '../../bench/bundles';
-import { defines } from '../../lib/bundling';
+import { deployedBuildOptions } from '../../lib/bundling';
 import { functions, type FunctionId } from '../../lib/catalog';
 import { KEYWORDS_ONLY } from '../support/fixtures';
-import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
+import { ROOT, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
 import { phoneNumbers, seedProfile, seedProfiles } from '../support/seed';
 
 // 15:00 in Seattle: inside quiet hours' window.
@@ -39,9 +38,8 @@ describe('bundled functions in the local runtime', () => {
     for (const id of BUNDLED) {
       mkdirSync(join(dir, id), { recursive: true });
       await build({
-        ...cdkBuildOptions(functions[id].entry, bundleOf(id)),
         // The runtime's program config compiled in, as CDK compiles in the deployed one.
-        define: defines(runtime.config.program),
+        ...deployedBuildOptions(ROOT, functions[id].entry, bundleOf(id), runtime.config.program),
         sourcemap: false,
         // Each bundle says when it is loaded, so the test can tell it ran instead of the source.
         footer: { js: `(globalThis.optlineBundlesLoaded ??= []).push(${JSON.stringify(id)});` },
