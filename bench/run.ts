@@ -157,7 +157,16 @@ async function throughputRun(recipients: number, mps: number, profile: boolean, 
   }
 }
 
-function throughputTable(rows: readonly ThroughputResult[], target = TARGET_RATIO): string {
+/**
+ * The table of throughput runs, then what this machine can do at most: the CPU a text costs the
+ * local runtime (all threads, and the main thread that runs handlers and emulators) sets a ceiling of
+ * cores × 1,000 / ms texts a second, whatever the MPS.
+ */
+function throughputTable(rows: readonly ThroughputResult[], cores: number, target = TARGET_RATIO): string {
+  return `${throughputRows(rows, target)}${ceilingNote(rows, cores)}`;
+}
+
+function throughputRows(rows: readonly ThroughputResult[], target: number): string {
   return table(
     [
       'recipients',
@@ -171,6 +180,7 @@ function throughputTable(rows: readonly ThroughputResult[], target = TARGET_RATI
       'sent/s',
       'CPU',
       'ELU',
+      'CPU ms/text',
       'throttled',
       `target ≤${target.toFixed(2)}`,
     ],
@@ -186,9 +196,24 @@ function throughputTable(rows: readonly ThroughputResult[], target = TARGET_RATI
       num(r.steadyRate, 0),
       `${Math.round(r.cpuShare * 100)}%`,
       r.eventLoopUtilization.toFixed(2),
+      r.cpuMsPerText === undefined ? '' : r.cpuMsPerText.toFixed(2),
       r.throttled,
       r.ratio <= target ? 'met' : 'missed',
     ]),
+  );
+}
+
+/** The machine's ceiling from the fastest run's CPU per text (runs measured before it had none). */
+function ceilingNote(rows: readonly ThroughputResult[], cores: number): string {
+  const fastest = [...rows].sort((a, b) => b.mps - a.mps)[0];
+  if (fastest?.cpuMsPerText === undefined || fastest.mainThreadMsPerText === undefined) return '';
+  const { cpuMsPerText: cpu, mainThreadMsPerText: main, mps } = fastest;
+  return (
+    `\nEach text took ${cpu.toFixed(2)} ms of CPU (${main.toFixed(2)} ms of it on the main thread, which runs ` +
+    `the handlers and emulators; dynalite has its own). So this machine sends at most ` +
+    `${num(Math.floor((cores * 1000) / cpu))} texts/s on its ${cores} cores, and ` +
+    `${num(Math.floor(1000 / main))} on one main thread; ${num(mps)} MPS needs ` +
+    `${((mps * cpu) / 1000).toFixed(1)} cores' worth of CPU.`
   );
 }
 
@@ -495,7 +520,10 @@ async function main(): Promise<void> {
       options.throttleRate,
     );
     out.push(
-      section('Throughput (campaign to N eligible subscribers; ideal = N / MPS)', throughputTable([result])),
+      section(
+        'Throughput (campaign to N eligible subscribers; ideal = N / MPS)',
+        throughputTable([result], host.cpus),
+      ),
     );
     if (shares) out.push(section('CPU profile', profileTable({ [String(options.mps)]: shares })));
     const previous = existsSync(RESULTS)
@@ -615,7 +643,7 @@ function render(results: FullResults): string {
   out.push(
     section(
       `1. Throughput: campaign to N eligible subscribers; ideal = N / MPS; target ratio ≤ ${TARGET_RATIO}`,
-      throughputTable(r.throughput),
+      throughputTable(r.throughput, r.machine.cpus),
     ),
   );
   if (r.profiles) out.push(section('CPU profile of the throughput runs', profileTable(r.profiles)));

@@ -47,6 +47,10 @@ export interface ThroughputResult {
   readonly cpuShare: number;
   /** Event loop utilisation of this process (1 = never idle). */
   readonly eventLoopUtilization: number;
+  /** CPU time of all the process's threads (handlers, emulators, dynalite) per text, milliseconds. */
+  readonly cpuMsPerText: number;
+  /** Busy time of the main thread (handlers and emulators) per text, milliseconds. */
+  readonly mainThreadMsPerText: number;
   readonly senderInvocations: number;
   readonly throttled: number;
   readonly seedSeconds: number;
@@ -113,6 +117,8 @@ export async function runThroughput(options: {
       dispatcherSeconds: (runtime.lambdas.stats.get('campaignDispatcher')?.durationMs ?? 0) / 1000,
       cpuShare: (used.user + used.system) / 1e6 / seconds,
       eventLoopUtilization: loop.utilization,
+      cpuMsPerText: (used.user + used.system) / 1000 / recipients,
+      mainThreadMsPerText: loop.active / recipients,
       senderInvocations: runtime.lambdas.stats.get('campaignSender')?.invocations ?? 0,
       throttled: runtime.sms.refusals.get('ThrottlingException') ?? 0,
       seedSeconds,
