@@ -20,7 +20,7 @@ import { renderTemplate, templateContext } from '../domain/templates';
 import type { CampaignStore } from '../adapters/campaign-store';
 import type { LinkRecord, LinkStore } from '../adapters/link-store';
 import type { QueueSender } from '../adapters/queue-sender';
-import { SmsRetryableError } from '../adapters/sms-gateway';
+import { SmsOutcomeUnknownError, SmsRetryableError } from '../adapters/sms-gateway';
 import { forEachLimited, Pacer } from './pacer';
 import { send, skipWithoutSending, type SendDeps, type SendResult } from './send';
 import type { ThroughputShare } from './throughput-share';
@@ -189,8 +189,13 @@ export async function sendCampaignBatch(
         if (!(error instanceof SmsRetryableError) || attempt >= THROTTLE_RETRIES) {
           // SQS redelivers the message; recipients already texted are dropped by their claims. A text
           // End User Messaging refused outright is recorded `failed` and never retried: its outcome.
+          // One it did not answer is still `sending`: nothing to read.
           failed.add(message.messageId);
-          if (!(error instanceof SmsRetryableError) && (await refused(deps, messageId))) {
+          if (
+            !(error instanceof SmsRetryableError) &&
+            !(error instanceof SmsOutcomeUnknownError) &&
+            (await refused(deps, messageId))
+          ) {
             count(campaign.campaignId, 'rejected');
           }
           return;
