@@ -28,8 +28,8 @@ export function dynamoClient(): DynamoDBDocumentClient {
 }
 
 /**
- * End User Messaging with the SDK's retries, for texts sent whatever the consent (the compliance
- * replies): 5 attempts rather than 3, so two keyword replies in the same second of a 1-MPS number ride
+ * End User Messaging with the SDK's retries, for texts no retry would decide again (keyword replies:
+ * compliance texts, and the replies of custom keywords such as PAUSE): 5 attempts rather than 3, so two keyword replies in the same second of a 1-MPS number ride
  * out the throttle inside the invocation (the SDK waits up to 1, 2, 4 and 8 s after a throttle; with 3
  * attempts about one time in four it gave up under a second and the reply waited for Lambda's retry).
  */

@@ -161,6 +161,9 @@ async function finish<D>(
         inReplyTo: input.inReplyTo,
         recordProfileActivity: false,
         profile: null,
+        // Decided with the change: a throttle is ridden out here, not left to the invocation's retry,
+        // which finds the event superseded (and sends nothing) once the person has texted again.
+        retryWithinCall: true,
         ...(input.replyFrom ? { from: input.replyFrom } : {}),
       }),
     );

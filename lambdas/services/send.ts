@@ -71,6 +71,12 @@ export interface SendRequest {
   readonly resendUnconfirmed?: boolean;
   /** Update the profile's last-SMS time (default true; false when the caller's own write does it). */
   readonly recordProfileActivity?: boolean;
+  /**
+   * Let the SDK retry a refusal for now (throttling, 5xx) within the call, as for compliance texts,
+   * rather than the caller: for a text decided on a state the caller does not read again (a keyword's
+   * reply, decided with the consent change it answers), which a retry would send unchanged anyway.
+   */
+  readonly retryWithinCall?: boolean;
 }
 
 export type SendResult =
@@ -158,7 +164,7 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
       messageType: messageTypeFor(request.messageClass),
       // Every class but compliance was decided on the recipient's consent: a retry must decide again
       // (the caller's retry comes back through here), not be resent later by the SDK.
-      callerRetries: !atLeastOnce,
+      callerRetries: !atLeastOnce && !request.retryWithinCall,
       mediaUrls: request.mediaUrls,
       maxPrice: deps.config.sending.maxPricePerPartUsd.toFixed(5),
       timeToLive: deps.config.sending.timeToLiveSeconds[request.messageClass],

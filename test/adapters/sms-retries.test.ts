@@ -1,5 +1,5 @@
 /**
- * The two End User Messaging clients: compliance replies keep the SDK's retries, with room to ride
+ * The two End User Messaging clients: keyword replies keep the SDK's retries, with room to ride
  * out a second of throttling; sends whose caller decides again before a retry make one attempt.
  */
 import { describe, expect, it } from 'vitest';

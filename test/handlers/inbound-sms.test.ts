@@ -311,3 +311,33 @@ describe('inbound SMS through the local runtime', () => {
     });
   });
 });
+
+describe('keyword replies on a number that takes one text a second', () => {
+  let runtime: TestRuntime;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      clockStart: new Date('2026-06-01T15:00:00Z'),
+      config: KEYWORDS_ONLY,
+      messagesPerSecond: 1,
+    });
+  });
+  afterAll(async () => {
+    await runtime.stop();
+  });
+
+  it('answers PAUSE, RESUME and PAUSE texted one after another, each in its own invocation', async () => {
+    const phone = newPhone();
+    await runtime.text(phone, 'JOIN');
+    await runtime.text(phone, 'YES');
+    // Each reply finds the second's one text taken by the reply before it: the SDK waits out the
+    // throttle. Left to the invocation's retry, a reply would find its change superseded by the next
+    // keyword and never go.
+    const bodies = async (text: string) => (await runtime.text(phone, text)).map((m) => m.body);
+    expect(await bodies('PAUSE')).toEqual([expect.stringMatching(/You have paused marketing texts/)]);
+    expect(await bodies('RESUME')).toEqual([expect.stringMatching(/Welcome back!/)]);
+    expect(await bodies('PAUSE')).toEqual([expect.stringMatching(/You have paused marketing texts/)]);
+    expect(runtime.sms.refusals.get('ThrottlingException')).toBeGreaterThan(0);
+    expect(runtime.inboundInvocations.failures).toEqual([]);
+  }, 30_000);
+});
