@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { attachExpressionCheck } from './dynamo-expression-check';
 import { DynamoMeter, type MeteredIndex } from './dynamo-meter';
 
 export interface DynamoThreadData {
@@ -30,6 +31,8 @@ const data = workerData as DynamoThreadData;
 const server = dynalite({ path: data.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 const meter = new DynamoMeter(new Map(data.indexKeys));
 meter.attach(server);
+// In front of the meter: a refused expression never reaches dynalite.
+attachExpressionCheck(server);
 
 const post = (message: DynamoThreadMessage) => port.postMessage(message);
 server.once('error', (error: Error) => post({ type: 'failed', error: error.message }));

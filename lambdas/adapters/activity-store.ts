@@ -5,6 +5,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
+import { named } from './dynamo-expression';
 import { tableName } from './table-names';
 
 export interface ActivityRecord {
@@ -34,7 +35,7 @@ export class DynamoActivityStore implements ActivityStore {
         new PutCommand({
           TableName: this.table,
           Item: record,
-          ConditionExpression: 'attribute_not_exists(activityKey)',
+          ...named({ ConditionExpression: 'attribute_not_exists(#activityKey)' }),
         }),
       );
       return { created: true, record };
@@ -56,7 +57,7 @@ export class DynamoActivityStore implements ActivityStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { phone, activityKey },
-        UpdateExpression: 'SET aggregated = :true',
+        ...named({ UpdateExpression: 'SET #aggregated = :true' }),
         ExpressionAttributeValues: { ':true': true },
       }),
     );
@@ -66,9 +67,10 @@ export class DynamoActivityStore implements ActivityStore {
     const result = await dynamoClient().send(
       new QueryCommand({
         TableName: this.table,
-        KeyConditionExpression: 'phone = :phone AND begins_with(activityKey, :prefix)',
-        FilterExpression: '#at >= :since',
-        ExpressionAttributeNames: { '#at': 'at' },
+        ...named({
+          KeyConditionExpression: '#phone = :phone AND begins_with(#activityKey, :prefix)',
+          FilterExpression: '#at >= :since',
+        }),
         ExpressionAttributeValues: { ':phone': phone, ':prefix': prefix, ':since': sinceIso },
       }),
     );

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, CampaignEstimate, CampaignSchedule, CampaignState } from '../domain/campaigns';
 import { dynamoClient } from './aws-clients';
+import { named } from './dynamo-expression';
 import { tableName } from './table-names';
 
 /** Numbers to add to a campaign's counters; `skipped` by reason. */
@@ -73,7 +74,7 @@ export class DynamoCampaignStore implements CampaignStore {
         new PutCommand({
           TableName: this.table,
           Item: campaign,
-          ConditionExpression: 'attribute_not_exists(campaignId)',
+          ...named({ ConditionExpression: 'attribute_not_exists(#campaignId)' }),
         }),
       );
       return true;
@@ -101,9 +102,10 @@ export class DynamoCampaignStore implements CampaignStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { campaignId },
-          UpdateExpression: `SET #state = :to${to === 'cancelled' ? ', cancelledAt = :at' : ''}`,
-          ConditionExpression: `#state IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
-          ExpressionAttributeNames: { '#state': 'state' },
+          ...named({
+            UpdateExpression: `SET #state = :to${to === 'cancelled' ? ', #cancelledAt = :at' : ''}`,
+            ConditionExpression: `#state IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
+          }),
           ExpressionAttributeValues: {
             ':to': to,
             ...Object.fromEntries(from.map((s, i) => [`:f${i}`, s])),
@@ -128,9 +130,10 @@ export class DynamoCampaignStore implements CampaignStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { campaignId },
-          UpdateExpression: 'SET #state = :scheduled, estimate = :estimate, schedules = :schedules',
-          ConditionExpression: '#state = :estimating',
-          ExpressionAttributeNames: { '#state': 'state' },
+          ...named({
+            UpdateExpression: 'SET #state = :scheduled, #estimate = :estimate, #schedules = :schedules',
+            ConditionExpression: '#state = :estimating',
+          }),
           ExpressionAttributeValues: {
             ':scheduled': 'scheduled',
             ':estimating': 'estimating',
@@ -153,9 +156,11 @@ export class DynamoCampaignStore implements CampaignStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { campaignId },
-        UpdateExpression: `ADD ${parts.join(', ')}`,
-        ConditionExpression: 'attribute_exists(campaignId)',
-        ExpressionAttributeNames: names,
+        ...named({
+          UpdateExpression: `ADD ${parts.join(', ')}`,
+          ConditionExpression: 'attribute_exists(#campaignId)',
+          ExpressionAttributeNames: names,
+        }),
         ExpressionAttributeValues: values,
       }),
     );
@@ -173,9 +178,11 @@ export class DynamoCampaignStore implements CampaignStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { campaignId },
-          UpdateExpression: `SET #dispatched.#key = :at${parts.length ? ` ADD ${parts.join(', ')}` : ''}`,
-          ConditionExpression: 'attribute_exists(campaignId) AND attribute_not_exists(#dispatched.#key)',
-          ExpressionAttributeNames: { ...names, '#dispatched': 'dispatched', '#key': dispatchKey },
+          ...named({
+            UpdateExpression: `SET #dispatched.#key = :at${parts.length ? ` ADD ${parts.join(', ')}` : ''}`,
+            ConditionExpression: 'attribute_exists(#campaignId) AND attribute_not_exists(#dispatched.#key)',
+            ExpressionAttributeNames: { ...names, '#key': dispatchKey },
+          }),
           ExpressionAttributeValues: { ...values, ':at': at },
         }),
       );

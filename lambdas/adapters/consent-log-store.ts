@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsentEvent } from '../domain/consent';
 import { dynamoClient } from './aws-clients';
+import { named } from './dynamo-expression';
 import { tableName } from './table-names';
 
 export interface ConsentLogStore {
@@ -25,7 +26,7 @@ export class DynamoConsentLogStore implements ConsentLogStore {
         new PutCommand({
           TableName: this.table,
           Item: event,
-          ConditionExpression: 'attribute_not_exists(eventKey)',
+          ...named({ ConditionExpression: 'attribute_not_exists(#eventKey)' }),
         }),
       );
       return 'appended';
@@ -49,7 +50,7 @@ export class DynamoConsentLogStore implements ConsentLogStore {
       const page = await dynamoClient().send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'phone = :phone',
+          ...named({ KeyConditionExpression: '#phone = :phone' }),
           ExpressionAttributeValues: { ':phone': phone },
           ExclusiveStartKey: startKey,
           ScanIndexForward: true,

@@ -8,6 +8,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { RateLimitBucket } from '../domain/rate-limits';
 import type { Verification } from '../domain/verification';
 import { dynamoClient } from './aws-clients';
+import { named } from './dynamo-expression';
 import { tableName } from './table-names';
 
 export interface EphemeralStore {
@@ -33,9 +34,10 @@ export class DynamoEphemeralStore implements EphemeralStore {
           new UpdateCommand({
             TableName: this.table,
             Key: { key: bucket.key },
-            UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
-            ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-            ExpressionAttributeNames: { '#count': 'count' },
+            ...named({
+              UpdateExpression: 'ADD #count :one SET #expiresAt = if_not_exists(#expiresAt, :expires)',
+              ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+            }),
             ExpressionAttributeValues: {
               ':one': 1,
               ':limit': bucket.limit,
@@ -84,9 +86,10 @@ export class DynamoEphemeralStore implements EphemeralStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { key: `otp#${phone}` },
-          UpdateExpression: 'ADD attempts :one',
-          ConditionExpression: 'attribute_exists(#key) AND attempts < :max',
-          ExpressionAttributeNames: { '#key': 'key' },
+          ...named({
+            UpdateExpression: 'ADD #attempts :one',
+            ConditionExpression: 'attribute_exists(#key) AND #attempts < :max',
+          }),
           ExpressionAttributeValues: { ':one': 1, ':max': maxAttempts },
         }),
       );
@@ -103,8 +106,7 @@ export class DynamoEphemeralStore implements EphemeralStore {
         new DeleteCommand({
           TableName: this.table,
           Key: { key: `otp#${phone}` },
-          ConditionExpression: 'attribute_exists(#key)',
-          ExpressionAttributeNames: { '#key': 'key' },
+          ...named({ ConditionExpression: 'attribute_exists(#key)' }),
         }),
       );
       return true;

@@ -1,6 +1,7 @@
 /** Short links (pk `code`), written in batches by the sender and read by the redirect. */
 import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
+import { named } from './dynamo-expression';
 import { tableName } from './table-names';
 
 export interface LinkRecord {
@@ -53,8 +54,10 @@ export class DynamoLinkStore implements LinkStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { code },
-        UpdateExpression: 'ADD clicks :one SET lastClickAt = :at',
-        ConditionExpression: 'attribute_exists(code)',
+        ...named({
+          UpdateExpression: 'ADD #clicks :one SET #lastClickAt = :at',
+          ConditionExpression: 'attribute_exists(#code)',
+        }),
         ExpressionAttributeValues: { ':one': 1, ':at': at },
         ReturnValues: 'UPDATED_OLD',
       }),

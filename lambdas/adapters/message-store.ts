@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MessageClass } from '../domain/messages';
 import { dynamoClient } from './aws-clients';
+import { named, placeholder } from './dynamo-expression';
 import { batchGetAll } from './batch-get';
 import { tableName } from './table-names';
 
@@ -71,7 +72,7 @@ export class DynamoMessageStore implements MessageStore {
         new PutCommand({
           TableName: this.table,
           Item: record,
-          ConditionExpression: 'attribute_not_exists(messageId)',
+          ...named({ ConditionExpression: 'attribute_not_exists(#messageId)' }),
         }),
       );
       return true;
@@ -95,10 +96,11 @@ export class DynamoMessageStore implements MessageStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { messageId },
-        UpdateExpression: `SET ${entries.map(([k]) => `#${k} = :${k}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
+        ...named({
+          UpdateExpression: `SET ${entries.map(([k]) => `${placeholder(k)} = :${k}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(#messageId)',
+        }),
         ExpressionAttributeValues: Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
-        ConditionExpression: 'attribute_exists(messageId)',
       }),
     );
   }
@@ -109,9 +111,10 @@ export class DynamoMessageStore implements MessageStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { messageId },
-          UpdateExpression: 'SET #status = :sent, awsMessageId = :id',
-          ConditionExpression: '#status = :sending',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ...named({
+            UpdateExpression: 'SET #status = :sent, #awsMessageId = :id',
+            ConditionExpression: '#status = :sending',
+          }),
           ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':id': awsMessageId },
         }),
       );
@@ -133,9 +136,10 @@ export class DynamoMessageStore implements MessageStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { messageId },
-          UpdateExpression: `SET #status = :to${reason ? ', reason = :reason' : ''}`,
-          ConditionExpression: `#status IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status' },
+          ...named({
+            UpdateExpression: `SET #status = :to${reason ? ', #reason = :reason' : ''}`,
+            ConditionExpression: `#status IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
+          }),
           ExpressionAttributeValues: {
             ':to': to,
             ...(reason ? { ':reason': reason } : {}),
@@ -157,8 +161,7 @@ export class DynamoMessageStore implements MessageStore {
         new DeleteCommand({
           TableName: this.table,
           Key: { messageId },
-          ConditionExpression: '#status = :sending',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ...named({ ConditionExpression: '#status = :sending' }),
           ExpressionAttributeValues: { ':sending': 'sending' },
         }),
       );
@@ -173,10 +176,11 @@ export class DynamoMessageStore implements MessageStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { messageId },
-          UpdateExpression: 'SET #at = :at, body = :body ADD resends :one',
-          ConditionExpression:
-            '#status = :sending AND #at = :claimedAt AND attribute_not_exists(awsMessageId)',
-          ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
+          ...named({
+            UpdateExpression: 'SET #at = :at, #body = :body ADD #resends :one',
+            ConditionExpression:
+              '#status = :sending AND #at = :claimedAt AND attribute_not_exists(#awsMessageId)',
+          }),
           ExpressionAttributeValues: {
             ':sending': 'sending',
             ':claimedAt': claimedAt,
@@ -199,7 +203,7 @@ export class DynamoMessageStore implements MessageStore {
       new QueryCommand({
         TableName: this.table,
         IndexName: 'byPhone',
-        KeyConditionExpression: 'phone = :phone',
+        ...named({ KeyConditionExpression: '#phone = :phone' }),
         ExpressionAttributeValues: { ':phone': phone },
         ScanIndexForward: false,
         Limit: Math.min(limit, 100),

@@ -4,6 +4,7 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
+import { named } from './dynamo-expression';
 import { tableName } from './table-names';
 
 export interface NumberChange {
@@ -47,7 +48,7 @@ export class DynamoNumberChangeStore implements NumberChangeStore {
       new PutCommand({
         TableName: this.table,
         Item: change,
-        ConditionExpression: 'attribute_not_exists(changeId)',
+        ...named({ ConditionExpression: 'attribute_not_exists(#changeId)' }),
       }),
     );
   }
@@ -65,9 +66,10 @@ export class DynamoNumberChangeStore implements NumberChangeStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { changeId },
-        UpdateExpression: 'SET #state = :switched, switchedAt = if_not_exists(switchedAt, :at)',
-        ConditionExpression: 'attribute_exists(changeId)',
-        ExpressionAttributeNames: { '#state': 'state' },
+        ...named({
+          UpdateExpression: 'SET #state = :switched, #switchedAt = if_not_exists(#switchedAt, :at)',
+          ConditionExpression: 'attribute_exists(#changeId)',
+        }),
         ExpressionAttributeValues: { ':switched': 'switched', ':at': at },
       }),
     );

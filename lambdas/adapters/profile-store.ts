@@ -8,6 +8,7 @@ import type { ConsentState } from '../domain/consent';
 import type { DeliveryError, Profile } from '../domain/profile';
 import { dynamoClient } from './aws-clients';
 import { batchGetAll } from './batch-get';
+import { named, placeholder } from './dynamo-expression';
 import { tableName } from './table-names';
 
 /** Campaign reads are spread over this many shards of the sparse `marketingSubscribers` index. */
@@ -72,12 +73,12 @@ export interface EngagementUpdate {
 function touchProfile(now: string): { set: string[]; values: Record<string, unknown> } {
   return {
     set: [
-      'updatedAt = :now',
-      'createdAt = if_not_exists(createdAt, :now)',
-      'marketing = if_not_exists(marketing, :never)',
-      'transactional = if_not_exists(transactional, :never)',
-      'consentVersion = if_not_exists(consentVersion, :zero)',
-      'properties = if_not_exists(properties, :empty)',
+      '#updatedAt = :now',
+      '#createdAt = if_not_exists(#createdAt, :now)',
+      '#marketing = if_not_exists(#marketing, :never)',
+      '#transactional = if_not_exists(#transactional, :never)',
+      '#consentVersion = if_not_exists(#consentVersion, :zero)',
+      '#properties = if_not_exists(#properties, :empty)',
     ],
     values: { ':now': now, ':never': 'never_subscribed', ':zero': 0, ':empty': {} },
   };
@@ -104,13 +105,13 @@ export class DynamoProfileStore implements ProfileStore {
   async applyConsent(p: ConsentProjection): Promise<'applied' | 'stale'> {
     const { state } = p;
     const set: string[] = [
-      'marketing = :marketing',
-      'transactional = :transactional',
-      'consentVersion = :next',
-      'lastConsentEventId = :eventId',
-      'properties = :properties',
-      'updatedAt = :now',
-      'createdAt = if_not_exists(createdAt, :now)',
+      '#marketing = :marketing',
+      '#transactional = :transactional',
+      '#consentVersion = :next',
+      '#lastConsentEventId = :eventId',
+      '#properties = :properties',
+      '#updatedAt = :now',
+      '#createdAt = if_not_exists(#createdAt, :now)',
     ];
     const remove: string[] = [];
     const values: Record<string, unknown> = {
@@ -130,9 +131,9 @@ export class DynamoProfileStore implements ProfileStore {
       ['pendingClasses', state.pendingClasses],
     ];
     for (const [name, value] of optional) {
-      if (value === undefined) remove.push(name);
+      if (value === undefined) remove.push(placeholder(name));
       else {
-        set.push(`${name} = :${name}`);
+        set.push(`${placeholder(name)} = :${name}`);
         values[`:${name}`] = value;
       }
     }
@@ -142,27 +143,29 @@ export class DynamoProfileStore implements ProfileStore {
       consentUpdatedAt: p.consentUpdatedAt,
     })) {
       if (value === undefined) continue;
-      set.push(`${name} = :${name}`);
+      set.push(`${placeholder(name)} = :${name}`);
       values[`:${name}`] = value;
     }
     // Sparse index: only numbers that may receive marketing carry a shard.
     if (state.marketing === 'subscribed' && state.optedOutAt === undefined) {
-      set.push('marketingShard = :shard');
+      set.push('#marketingShard = :shard');
       values[':shard'] = marketingShardOf(p.phone);
     } else {
-      remove.push('marketingShard');
+      remove.push('#marketingShard');
     }
     const condition =
       p.expectedVersion === 0
-        ? 'attribute_not_exists(consentVersion) OR consentVersion = :expected'
-        : 'consentVersion = :expected';
+        ? 'attribute_not_exists(#consentVersion) OR #consentVersion = :expected'
+        : '#consentVersion = :expected';
     try {
       await dynamoClient().send(
         new UpdateCommand({
           TableName: this.table,
           Key: { phone: p.phone },
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ConditionExpression: condition,
+          ...named({
+            UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+            ConditionExpression: condition,
+          }),
           ExpressionAttributeValues: values,
         }),
       );
@@ -188,7 +191,7 @@ export class DynamoProfileStore implements ProfileStore {
       new QueryCommand({
         TableName: this.table,
         IndexName: 'marketingSubscribers',
-        KeyConditionExpression: 'marketingShard = :shard',
+        ...named({ KeyConditionExpression: '#marketingShard = :shard' }),
         ExpressionAttributeValues: { ':shard': shard },
         ExclusiveStartKey: startKey,
         Limit: 500,
@@ -207,10 +210,12 @@ export class DynamoProfileStore implements ProfileStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { phone },
-          UpdateExpression: error
-            ? 'SET deliveryError = :error, updatedAt = :now'
-            : 'REMOVE deliveryError SET updatedAt = :now',
-          ConditionExpression: 'attribute_exists(phone)',
+          ...named({
+            UpdateExpression: error
+              ? 'SET #deliveryError = :error, #updatedAt = :now'
+              : 'REMOVE #deliveryError SET #updatedAt = :now',
+            ConditionExpression: 'attribute_exists(#phone)',
+          }),
           ExpressionAttributeValues: error ? { ':error': error, ':now': now } : { ':now': now },
         }),
       )
@@ -224,7 +229,7 @@ export class DynamoProfileStore implements ProfileStore {
     const add: string[] = [];
     for (const [name, value] of Object.entries(update.add ?? {})) {
       if (value === undefined) continue;
-      add.push(`${name} :${name}`);
+      add.push(`${placeholder(name)} :${name}`);
       values[`:${name}`] = value;
     }
     // "Latest" times only move forward; set them one by one (DynamoDB has no max()).
@@ -232,7 +237,7 @@ export class DynamoProfileStore implements ProfileStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { phone },
-        UpdateExpression: `SET ${set.join(', ')}${add.length ? ` ADD ${add.join(', ')}` : ''}`,
+        ...named({ UpdateExpression: `SET ${set.join(', ')}${add.length ? ` ADD ${add.join(', ')}` : ''}` }),
         ExpressionAttributeValues: values,
       }),
     );
@@ -243,8 +248,10 @@ export class DynamoProfileStore implements ProfileStore {
           new UpdateCommand({
             TableName: this.table,
             Key: { phone },
-            UpdateExpression: `SET ${name} = :value`,
-            ConditionExpression: `attribute_not_exists(${name}) OR ${name} < :value`,
+            ...named({
+              UpdateExpression: `SET ${placeholder(name)} = :value`,
+              ConditionExpression: `attribute_not_exists(${placeholder(name)}) OR ${placeholder(name)} < :value`,
+            }),
             ExpressionAttributeValues: { ':value': value },
           }),
         );
@@ -258,14 +265,14 @@ export class DynamoProfileStore implements ProfileStore {
     const { set, values } = touchProfile(now);
     for (const [name, value] of Object.entries(activity)) {
       if (value === undefined) continue;
-      set.push(`${name} = :${name}`);
+      set.push(`${placeholder(name)} = :${name}`);
       values[`:${name}`] = value;
     }
     await dynamoClient().send(
       new UpdateCommand({
         TableName: this.table,
         Key: { phone },
-        UpdateExpression: `SET ${set.join(', ')}`,
+        ...named({ UpdateExpression: `SET ${set.join(', ')}` }),
         ExpressionAttributeValues: values,
       }),
     );

@@ -7,6 +7,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Leases } from '../domain/throughput-share';
 import { dynamoClient } from './aws-clients';
+import { named } from './dynamo-expression';
 import { tableName } from './table-names';
 
 export interface SenderLeaseStore {
@@ -28,8 +29,10 @@ export class DynamoSenderLeaseStore implements SenderLeaseStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { key: itemKey(identity) },
-        UpdateExpression: 'SET #lease = :expires, expiresAt = :ttl',
-        ExpressionAttributeNames: { '#lease': PREFIX + senderId },
+        ...named({
+          UpdateExpression: 'SET #lease = :expires, #expiresAt = :ttl',
+          ExpressionAttributeNames: { '#lease': PREFIX + senderId },
+        }),
         ExpressionAttributeValues: {
           ':expires': expiresAtMs,
           ':ttl': Math.floor(expiresAtMs / 1000) + ITEM_TTL_SECONDS,

@@ -81,8 +81,8 @@ describe('DynamoDB meter', () => {
       new UpdateCommand({
         TableName: messages(),
         Key: { messageId: 'm-4' },
-        UpdateExpression: 'SET #status = :sent, awsMessageId = :id',
-        ExpressionAttributeNames: { '#status': 'status' },
+        UpdateExpression: 'SET #status = :sent, #awsMessageId = :id',
+        ExpressionAttributeNames: { '#status': 'status', '#awsMessageId': 'awsMessageId' },
         ExpressionAttributeValues: { ':sent': 'sent', ':id': 'aws-1' },
       }),
     );
@@ -120,7 +120,8 @@ describe('DynamoDB meter', () => {
     await client.send(
       new QueryCommand({
         TableName: dynamo.tableNames.consentLog,
-        KeyConditionExpression: 'phone = :p',
+        KeyConditionExpression: '#phone = :p',
+        ExpressionAttributeNames: { '#phone': 'phone' },
         ExpressionAttributeValues: { ':p': '+12065550199' },
       }),
     );
@@ -134,7 +135,8 @@ describe('DynamoDB meter', () => {
         new PutCommand({
           TableName: messages(),
           Item: message('m-3', 10),
-          ConditionExpression: 'attribute_not_exists(messageId)',
+          ConditionExpression: 'attribute_not_exists(#messageId)',
+          ExpressionAttributeNames: { '#messageId': 'messageId' },
         }),
       ),
     ).rejects.toThrow(/conditional/i);
