@@ -4,28 +4,28 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ConsentEvent } from '../domain/consent';
+import type { ConsentLogEntry } from '../domain/consent';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 import { tableName } from './table-names';
 
 export interface ConsentLogStore {
-  /** Appends the event unless one with the same key exists (a replay); says which happened. */
-  append(event: ConsentEvent): Promise<'appended' | 'exists'>;
-  get(phone: string, eventKey: string): Promise<ConsentEvent | undefined>;
-  /** Every event of a number, in the order recorded. */
-  list(phone: string): Promise<ConsentEvent[]>;
+  /** Appends the entry unless one with the same key exists (a replay); says which happened. */
+  append(entry: ConsentLogEntry): Promise<'appended' | 'exists'>;
+  get(phone: string, eventKey: string): Promise<ConsentLogEntry | undefined>;
+  /** Every entry of a number (changes and their outcomes), in the order recorded. */
+  list(phone: string): Promise<ConsentLogEntry[]>;
 }
 
 export class DynamoConsentLogStore implements ConsentLogStore {
   constructor(private readonly table = tableName('consentLog')) {}
 
-  async append(event: ConsentEvent): Promise<'appended' | 'exists'> {
+  async append(entry: ConsentLogEntry): Promise<'appended' | 'exists'> {
     try {
       await dynamoClient().send(
         new PutCommand({
           TableName: this.table,
-          Item: event,
+          Item: entry,
           ...named({ ConditionExpression: 'attribute_not_exists(#eventKey)' }),
         }),
       );
@@ -36,15 +36,15 @@ export class DynamoConsentLogStore implements ConsentLogStore {
     }
   }
 
-  async get(phone: string, eventKey: string): Promise<ConsentEvent | undefined> {
+  async get(phone: string, eventKey: string): Promise<ConsentLogEntry | undefined> {
     const result = await dynamoClient().send(
       new GetCommand({ TableName: this.table, Key: { phone, eventKey }, ConsistentRead: true }),
     );
-    return result.Item as ConsentEvent | undefined;
+    return result.Item as ConsentLogEntry | undefined;
   }
 
-  async list(phone: string): Promise<ConsentEvent[]> {
-    const events: ConsentEvent[] = [];
+  async list(phone: string): Promise<ConsentLogEntry[]> {
+    const events: ConsentLogEntry[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await dynamoClient().send(
@@ -57,7 +57,7 @@ export class DynamoConsentLogStore implements ConsentLogStore {
           ConsistentRead: true,
         }),
       );
-      events.push(...((page.Items ?? []) as ConsentEvent[]));
+      events.push(...((page.Items ?? []) as ConsentLogEntry[]));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return events;

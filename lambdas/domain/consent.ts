@@ -121,6 +121,102 @@ export interface ConsentEvent {
   readonly effects: ConsentEffects;
 }
 
+/** A step of carrying out a change: its projection onto the profile, or one of its effects. */
+export type ConsentStep = 'projection' | 'opt_out_list' | 'reply' | 'events';
+
+/**
+ * An entry that says what became of an earlier change, appended after it (events are never
+ * updated). `not_applied`: the change was never projected (the profile never moved, nothing was sent
+ * or published): it is void, and the next change builds on the state before it. `effects_incomplete`:
+ * the change stands, but the listed effects did not happen (a reply not sent, and why).
+ */
+export interface ConsentOutcome {
+  readonly phone: string;
+  readonly eventKey: string;
+  readonly seq: number;
+  /** `<eventId of the change>#<outcome>`: one outcome of each kind per change. */
+  readonly eventId: string;
+  readonly at: string;
+  readonly recordedAt: string;
+  readonly outcome: 'not_applied' | 'effects_incomplete';
+  readonly of: { readonly seq: number; readonly eventId: string };
+  readonly failed: readonly {
+    readonly step: ConsentStep;
+    /** The reply's idempotency key, for a reply. */
+    readonly key?: string;
+    /** An error name (`ValidationException`) or a send's skip reason (`opt_out_list`). */
+    readonly reason: string;
+    readonly message?: string;
+  }[];
+}
+
+export type ConsentLogEntry = ConsentEvent | ConsentOutcome;
+
+export function isOutcome(entry: ConsentLogEntry): entry is ConsentOutcome {
+  return 'outcome' in entry;
+}
+
+/**
+ * Where a change of the log stands, for a reader of the log:
+ * - `done`: projected onto the profile (the profile's `consentVersion` has reached it) with no
+ *   outcome entry against it: the change holds and its effects were carried out (or are being
+ *   finished by a retry of the same input, which never decides again);
+ * - `in_progress`: appended but not yet projected: the writer is still at work or crashed, and the
+ *   next write for the number (or the input's retry) projects it or records it `not_applied`;
+ * - `not_applied`: an outcome entry says it never took effect;
+ * - `effects_incomplete`: it took effect, and an outcome entry lists the effects that did not.
+ */
+export type ConsentChangeStatus = 'done' | 'in_progress' | 'not_applied' | 'effects_incomplete';
+
+export interface ConsentLogReading {
+  readonly changes: readonly ConsentEvent[];
+  /** The outcome entries of each change, by the change's seq. */
+  readonly outcomesOf: ReadonlyMap<number, readonly ConsentOutcome[]>;
+  /** The last sequence number in use (changes and outcomes). */
+  readonly lastSeq: number;
+}
+
+export function readConsentLog(entries: readonly ConsentLogEntry[]): ConsentLogReading {
+  const changes: ConsentEvent[] = [];
+  const outcomesOf = new Map<number, ConsentOutcome[]>();
+  let lastSeq = 0;
+  for (const entry of entries) {
+    lastSeq = Math.max(lastSeq, entry.seq);
+    if (isOutcome(entry)) outcomesOf.set(entry.of.seq, [...(outcomesOf.get(entry.of.seq) ?? []), entry]);
+    else changes.push(entry);
+  }
+  return { changes, outcomesOf, lastSeq };
+}
+
+export function isVoid(reading: ConsentLogReading, seq: number): boolean {
+  return (reading.outcomesOf.get(seq) ?? []).some((o) => o.outcome === 'not_applied');
+}
+
+/** The changes that took effect (or may still), in order: what the profile's state is built from. */
+export function effectiveChanges(reading: ConsentLogReading): ConsentEvent[] {
+  return reading.changes.filter((change) => !isVoid(reading, change.seq));
+}
+
+export function changeStatus(
+  reading: ConsentLogReading,
+  change: ConsentEvent,
+  projectedVersion: number,
+): ConsentChangeStatus {
+  const outcomes = reading.outcomesOf.get(change.seq) ?? [];
+  if (outcomes.some((o) => o.outcome === 'not_applied')) return 'not_applied';
+  if (change.seq > projectedVersion) return 'in_progress';
+  return outcomes.length > 0 ? 'effects_incomplete' : 'done';
+}
+
+/** The effects a change's outcome entries already record as failed: a retry does not repeat them. */
+export function failedEffects(reading: ConsentLogReading, seq: number): Set<string> {
+  const failed = new Set<string>();
+  for (const outcome of reading.outcomesOf.get(seq) ?? []) {
+    for (const f of outcome.failed) failed.add(f.key ? `${f.step}:${f.key}` : f.step);
+  }
+  return failed;
+}
+
 export function eventKeyOf(seq: number): string {
   return String(seq).padStart(10, '0');
 }

@@ -56,6 +56,12 @@ async function processEvent(event: SNSEvent): Promise<void> {
       ...sms,
       receivedAt: new Date(record.Sns.Timestamp).toISOString(),
     });
+    if (outcome.status === 'not_applied') {
+      logger.error('Inbound SMS: consent change not applied (recorded as such in the consent log)', {
+        inboundMessageId: sms.inboundMessageId,
+        reason: outcome.reason,
+      });
+    }
     logger.info('Inbound SMS handled', {
       from: redactPhones(sms.originationNumber, process.env.OPTLINE_LOG_PII === 'true'),
       inboundMessageId: sms.inboundMessageId,

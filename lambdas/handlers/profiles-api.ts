@@ -1,4 +1,5 @@
 /** API Gateway → GET /v1/profiles/{phone} and its consent log → profile view or events, oldest first. */
+import { changeStatus, isOutcome, readConsentLog } from '../domain/consent';
 import { NotFoundError } from '../domain/errors';
 import { normalisePhone } from '../domain/phone';
 import { toProfileView } from '../domain/profile';
@@ -23,10 +24,16 @@ export const handler = httpHandler({
   },
   'GET /v1/profiles/{phone}/consent-log': async (request) => {
     const phone = phoneParam(request.pathParameters.phone);
-    const events = await consentLog.list(phone);
-    if (events.length === 0 && !(await profiles.get(phone))) {
-      throw new NotFoundError(`no profile for ${phone}`, 'phone');
-    }
+    const [entries, profile] = await Promise.all([consentLog.list(phone), profiles.get(phone)]);
+    if (entries.length === 0 && !profile) throw new NotFoundError(`no profile for ${phone}`, 'phone');
+    // Each change says where it stands (done, in progress, not applied, effects incomplete):
+    // the log holds decisions, and their outcome entries say what became of them.
+    const reading = readConsentLog(entries);
+    const events = entries.map((entry) =>
+      isOutcome(entry)
+        ? entry
+        : { ...entry, status: changeStatus(reading, entry, profile?.consentVersion ?? 0) },
+    );
     return { status: 200, body: { phone, events } };
   },
 });

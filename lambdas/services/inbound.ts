@@ -20,7 +20,7 @@ import type { MessageStore } from '../adapters/message-store';
 import type { ProfileStore } from '../adapters/profile-store';
 import type { SmsGateway } from '../adapters/sms-gateway';
 import { countMetric } from '../adapters/metrics';
-import { recordConsent } from './consent-recorder';
+import { ConsentChangeNotAppliedError, recordConsent, type RecordOutcome } from './consent-recorder';
 import { send, type SendResult } from './send';
 
 /** Opt-outs within this long after a campaign text count against that campaign. */
@@ -56,7 +56,9 @@ export type InboundOutcome =
       readonly replies: readonly SendResult[];
     }
   | { readonly status: 'replied'; readonly replies: readonly SendResult[] }
-  | { readonly status: 'conversational' };
+  | { readonly status: 'conversational' }
+  /** The change could never be applied: the consent log says so, and a retry would find the same. */
+  | { readonly status: 'not_applied'; readonly reason: string };
 
 const DAY_SECONDS = 86_400;
 
@@ -79,7 +81,7 @@ export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Pro
   }
   const now = deps.clock.now();
 
-  const outcome = await recordConsent(
+  const outcome = await recordConsentOrNotApplied(
     deps,
     {
       phone,
@@ -115,6 +117,7 @@ export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Pro
       ),
   );
 
+  if (outcome.status === 'not_applied') return outcome;
   if (
     outcome.status === 'recorded' &&
     !outcome.replayed &&
@@ -154,6 +157,18 @@ export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Pro
   }
 
   return recordConversational(deps, phone, sms, now);
+}
+
+/** Records the input; a change that can never be applied is an answer here, not a failed invocation. */
+async function recordConsentOrNotApplied<D extends { kind: string }>(
+  ...args: Parameters<typeof recordConsent<D>>
+): Promise<RecordOutcome<D> | { readonly status: 'not_applied'; readonly reason: string }> {
+  try {
+    return await recordConsent(...args);
+  } catch (error) {
+    if (error instanceof ConsentChangeNotAppliedError) return { status: 'not_applied', reason: error.reason };
+    throw error;
+  }
 }
 
 /** Stores a free-text message and publishes it once; no automatic reply (a human or a rule may answer). */

@@ -126,6 +126,16 @@ export function httpHandler(routes: Record<string, RouteHandler>) {
           'End User Messaging did not answer; the message may have been sent, and a retry with the same idempotencyKey sends nothing',
         );
       }
+      // A change the store refused for good: the consent log records it as not applied, and the
+      // caller hears that nothing changed (a server fault, not bad input: the input was valid).
+      if (failure.name === 'ConsentChangeNotAppliedError') {
+        logger.error('Consent change not applied', { route: key, errorMessage: failure.message });
+        return errorResponse(
+          500,
+          'consent_change_not_applied',
+          'the change could not be recorded: nothing changed and nothing was sent (the consent log records it as not applied)',
+        );
+      }
       logger.error('Unhandled error', {
         route: key,
         errorName: failure.name,
