@@ -3,11 +3,11 @@
  * naming the field), stored once as profile activity, and published on the bus, where they start or
  * stop flows.
  */
-import { phoneInput, printable } from './input-fields';
+import { phoneInput, printable, storableNumber } from './input-fields';
 import * as z from './zod';
 
 const id = z.string().check(z.regex(/^[\w.:/-]{1,100}$/, 'must be 1-100 letters, digits or _ . : / -'));
-const money = z.number().check(z.gte(0), z.lte(10_000_000));
+const money = storableNumber().check(z.gte(0), z.lte(10_000_000));
 const timestamp = z.iso.datetime({
   offset: true,
   message: 'must be an ISO 8601 time such as 2026-11-23T14:00:00Z',

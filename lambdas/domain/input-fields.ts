@@ -21,3 +21,18 @@ export const mediaUrls = () =>
       .array(z.string().check(z.regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, 'must be s3://bucket/key')))
       .check(z.maxLength(1)),
   );
+
+/**
+ * A number DynamoDB can store: 0, or a magnitude from 1e-130 to below 1e126 (its range; a double
+ * such as 5e-324 is valid JSON and would fail the write, not the request).
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+ */
+export const storableNumber = () =>
+  z
+    .number()
+    .check(
+      z.refine(
+        (n) => n === 0 || (Math.abs(n) >= 1e-130 && Math.abs(n) < 1e126),
+        'must be 0 or a number of magnitude 1e-130 to 1e126',
+      ),
+    );
