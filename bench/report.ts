@@ -1,4 +1,4 @@
-/** Plain-text tables for the benchmark's printout (and the README's Benchmarks section). */
+/** Plain-text tables for the benchmark's printout (copied into bench/README.md by scripts/generate-docs.ts). */
 
 export type Cell = string | number;
 

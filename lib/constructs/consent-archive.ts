@@ -20,7 +20,7 @@
  * integrity checksum (Content-MD5 or x-amz-checksum-*) on uploads to a bucket with default retention
  * (Amazon S3 API Reference, PutObject, `Content-MD5`);
  * the export is an AWS-internal writer and is expected to send one, but this is not stated in the
- * DynamoDB guide, so the first export after a deploy is checked by hand (README, "Deploy to AWS").
+ * DynamoDB guide, so the first export after a deploy is checked by hand (docs/deploy.md).
  * A failed export shows as `FAILED` in `aws dynamodb list-exports`; a call Scheduler cannot make
  * at all (permissions, throttling) goes to the schedules' dead-letter queue, which is alarmed.
  */

@@ -79,7 +79,8 @@ export class Messaging extends Construct {
         : optOutList.attrArn;
 
     // The channel role lets End User Messaging publish inbound texts to the encrypted topic: used by
-    // the number this stack provisions, and set by hand on an existing number or pool (README).
+    // the number this stack provisions, and set by hand on an existing number or pool
+    // (docs/deploy.md).
     const channelRole = new iam.Role(this, 'TwoWayChannelRole', {
       assumedBy: new iam.ServicePrincipal('sms-voice.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
