@@ -1,55 +1,9 @@
 /**
  * What an inbound text means: opt-out, HELP, START, YES, JOIN, a property keyword (PAUSE…) or nothing.
- *
- * ## Normalising
- * Every message and every configured keyword goes through {@link normaliseText} (NFKC, upper case,
- * accents folded, emoji and invisible characters dropped, punctuation trimmed from the ends,
- * whitespace collapsed), then is cut into words: runs of letters and digits, apostrophes dropped
- * ("DON'T" is DONT), everything else a separator ("OPT-OUT" is the words OPT OUT). Keywords only
- * ever match whole words, so STOP never matches inside "unstoppable", END never inside "weekend",
- * and a custom keyword NO never inside "not".
- *
- * ## Precedence
- * 1. opt-out: the message is exactly a `keywords.optOut` keyword (same words; for opt-outs only,
- *    separators are also ignored, so OPT-OUT, OPT OUT, OPTOUT and "S.T.O.P." all opt out);
- * 2. opt-out: a natural-language revocation (see below), reported with keyword `NATURAL_LANGUAGE`;
- * 3. help, resubscribe, confirm, opt_in, then property keywords — first every list is tried for an
- *    exact match, then for a match with courtesy words around it (see below);
- * 4. otherwise `none` (a conversational message for a human).
- *
- * ## Courtesy words around the other keywords
- * A HELP, START, JOIN or property keyword (or alias) may be repeated and surrounded by courtesy
- * words — PLEASE, THANKS, THANK YOU, OK, HI… and ME, IT, NOW, AGAIN, TEXTS — so "help me",
- * "Start again please" and "pause texts" match, while "don't pause" or "pause my order" do not.
- * YES/Y (confirm) gives consent, so it accepts only the polite words ("Yes please", "OK yes!",
- * "yes yes") and never a question: "Yes?" and "Y?" ("why?") are not a confirmation.
- *
- * ## Natural-language opt-outs (FCC revocation rule, in force April 2025: any reasonable means)
- * Only messages of at most {@link MAX_NATURAL_WORDS} words are read; longer ones go to a human. The
- * message is split into clauses at . , ! ? ; : and the word BUT, and it is an opt-out when any clause:
- * - is a bare command: a stop word (STOP and its stretched spellings STOPPP/STOOOP, END, CANCEL,
- *   QUIT, UNSUBSCRIBE, CEASE, HALT, ENOUGH, NO MORE, GO AWAY, WRONG NUMBER, NOT INTERESTED, ARRÊTEZ,
- *   any configured opt-out keyword…) with nothing else but politeness, a request frame and an object
- *   ("please stop", "stop it now", "I want to cancel", "can you stop?", "yes stop", "wrong number");
- *   a stop word right after THE, A, BUS, MY… is a noun and does not count ("the end", "bus stop");
- * - says stop + messaging: a stop word followed by texts, messages, texting, sending, a
- *   subscription… ("stop sending me messages", "cancel my subscription", "no more texts"); one
- *   unknown word may sit in between only before a plain messaging noun ("stop the sale alerts");
- * - uses an unambiguous word anywhere: UNSUBSCRIBE (and misspellings), OPT OUT, REVOKE, LEAVE ME
- *   ALONE, DÉSABONNER ("how do I unsubscribe?", "I already opted out");
- * - asks to be removed: REMOVE/DELETE/LOSE ME or MY NUMBER, TAKE/GET ME OFF, WITHDRAW CONSENT;
- * - asks for no messages: "don't text me", "never message me again", "don't send me texts",
- *   "I don't want these texts", "I no longer wish to receive messages", "I never signed up".
- * A negation just before the stop word cancels it ("don't stop the deals", "never stop sending me
- * deals", "I don't want to unsubscribe"), except in a request or complaint addressed to the sender
- * ("why don't you stop texting me", "you never stop texting me"); for the unambiguous words only
- * a refusal counts, not an inability ("I can't unsubscribe" is honoured).
- *
- * Not opt-outs: an order being cancelled ("I want to cancel my order" — an order is not a
- * messaging subscription), a sale ending, stopping by, the bus stop, "can't stop smiling".
- * When a message reads as a request to stop we honour it even if it could be a joke
- * ("Stop it!! 😂"): a missed STOP costs up to $1,500 per message under the TCPA, an extra opt-out
- * costs one subscriber who can text START.
+ * The rules (normalising, precedence, courtesy words, natural-language opt-outs and their negations)
+ * are specified in docs/keywords.md#how-a-text-is-matched. When in doubt the matcher opts out: a
+ * missed STOP costs up to $1,500 per message under the TCPA, an extra opt-out costs one subscriber
+ * who can text START.
  */
 import { DEFAULT_OPT_OUT_KEYWORDS } from './config-values';
 import type { Keywords, PropertyKeyword } from './runtime-config';
