@@ -1,4 +1,7 @@
-/** Plain-text tables for the benchmark's printout (copied into bench/README.md by scripts/generate-docs.ts). */
+/**
+ * Plain-text tables for the benchmark's printout (scripts/generate-docs.ts copies it into
+ * bench/README.md).
+ */
 
 export type Cell = string | number;
 

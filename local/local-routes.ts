@@ -1,15 +1,7 @@
 /**
- * The local-only endpoints (stable: tests and the phone simulator depend on them):
- *   GET  /_local/health                    200 `{ ok, brand, number, now }` once ready
- *   POST /_local/inbound                   `{ from, body, to? }` → processed before it returns (a failed
- *                                          invocation is retried in the background, as SNS's async invocation)
- *   GET  /_local/outbox?phone=+1…          messages delivered to that phone, oldest first
- *   GET  /_local/conversation?phone=+1…    both directions, oldest first (the phone page)
- *   GET  /_local/phone                     the phone simulator page
- *   GET  /_local/events                    events published on the bus
- *   GET  /_local/clock, POST /_local/clock `{ advanceSeconds }` or `{ set }`: the virtual clock
- *   POST /_local/faults                    `{ throttleRate?, serverErrorRate?, lostAnswerRate?, messagesPerSecond? }`
- *   POST /_local/settle                    waits until flows, events and due schedules are done
+ * The local-only endpoints under `/_local/` (health, inbound, outbox, conversation, phone, events,
+ * clock, faults, settle). They are stable: tests and the phone simulator depend on them, and
+ * docs/local-runtime.md#local-endpoints documents each (test/docs/facts.test.ts checks it names them).
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,13 +1,7 @@
 /**
- * `npm start`: the whole platform on this machine. Settings (environment variables):
- *   OPTLINE_PORT         HTTP port (default 3000)
- *   OPTLINE_HOST         interface to listen on (default 127.0.0.1)
- *   OPTLINE_MPS          messages per second the emulated number accepts (default: the config's)
- *   OPTLINE_CLOCK_START  ISO time the virtual clock starts at (default: now)
- *   OPTLINE_TIME_SCALE   the virtual clock runs this many times faster than real time (default 1)
- *   OPTLINE_DATA_DIR     keep DynamoDB data in this folder across restarts (default: in memory)
- *   OPTLINE_CONFIG_JSON  use this JSON instead of the `optline` key of cdk.json
- *   OPTLINE_LOG_LEVEL    handler log level (default WARN)
+ * `npm start`: the whole platform on this machine. Its settings are environment variables
+ * (`OPTLINE_PORT`, `OPTLINE_MPS`, …), documented in docs/local-runtime.md#settings; a bad value exits
+ * with code 2.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';

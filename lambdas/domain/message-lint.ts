@@ -1,28 +1,8 @@
 /**
  * Warnings about an outbound text before it is sent, and what it will cost. Nothing here blocks a
  * send: these are the things that make carriers filter a message, make it cost more than it looks,
- * or leave out what the CTIA handbook expects. Each warning has a stable `code`:
- *
- * - `starts_with_link`: the text, after an optional brand prefix ("Acme:" or "Acme "), begins with a
- *   URL (http://, https://, www., or a bare domain followed by a path such as acme.co/deal). A
- *   message that leads with a link is a phishing pattern and carrier spam filters score it so.
- * - `link_shortener`: any URL's host is, or is a subdomain of, a public link shortener (bit.ly,
- *   tinyurl.com…; see LINK_SHORTENERS). Carriers filter shared shortener domains because spammers use
- *   them; a branded short domain is fine.
- * - `missing_brand_prefix`: the text does not start with the brand followed by ":" or a space,
- *   compared case-insensitively (the same rule as `withBrandPrefix`, which `send()` applies). The
- *   message tells how many segments the text has once the prefix is added. Skipped for a blank brand.
- * - `missing_opt_out_language`: only when `requireOptOutLanguage` is set, and the text has no
- *   opt-out instruction: a verb then STOP ("Reply STOP", "Txt STOP", "text 'stop'") or STOP followed
- *   by "to opt out / cancel / unsubscribe / end / quit / stop". STOP is the keyword every US carrier
- *   honours, so other keywords alone do not count.
- * - `forces_ucs2`: the text is UCS-2. The message lists the characters that force it and, when
- *   `toGsm7` makes the whole text GSM-7, how many segments that replacement saves (possibly 0).
- * - `too_many_segments`: more than MAX_RECOMMENDED_SEGMENTS (4) segments. Every segment is billed,
- *   and long concatenated messages are more often delivered out of order or split on older phones.
- * - `mms_not_needed`: `mediaUrls` is given but holds no non-blank URL: the send would be an MMS with
- *   nothing to show, at several times the price of an SMS. Media attached to a short text is not
- *   flagged: the media is the content, and whether it is worth the MMS price is the sender's call.
+ * or leave out what the CTIA handbook expects. Each warning has a stable `code` (LINT_CODES); what
+ * each one checks, and why, is specified in docs/cli.md#preview.
  */
 import { analyseMessage, isGsm7, toGsm7, type MessageAnalysis } from './message-format';
 import { withBrandPrefix } from './messages';

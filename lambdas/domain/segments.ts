@@ -1,34 +1,7 @@
 /**
- * Campaign segments: who a campaign is for, as a small JSON language, and the rules every campaign
- * applies whatever its segment says (`campaignEligibility`).
- *
- * A segment is `{ "all": true }` (every marketing subscriber) or one condition, plus an optional
- * top-level `exclude` list:
- *
- *   { "all": [ { "engagedWithinDays": 90 }, { "property": "preferences.coffee", "equals": "iced" } ],
- *     "exclude": [ { "property": "Paused-BFCM2025", "exists": true } ] }
- *
- * Conditions (each object has exactly one kind key):
- * - `{ "all": [c, …] }`, `{ "any": [c, …] }`, `{ "not": c }`: nestable groups; lists are not empty.
- * - `{ "engagedWithinDays": 90 }`: clicked (lastClickAt), ordered (lastOrderAt) or became a marketing
- *   subscriber (marketingSubscribedAt) within the last N days; N is a whole number 1…3650.
- * - `{ "highIntentWithinDays": 7 }`: viewed a product (lastViewedAt) or carted (lastCartAt) within N days.
- * - `{ "vip": { "minOrders": 3, "minTotalSpent": 500 } }`: orderCount ≥ minOrders OR totalSpent ≥
- *   minTotalSpent (either threshold is enough, as in "orders ≥ N or total ≥ X"; give one or both; for
- *   AND write `{ "all": [ { "vip": { "minOrders": 3 } }, { "vip": { "minTotalSpent": 500 } } ] }`).
- *   Missing counts are 0.
- * - `{ "property": "preferences.coffee", <operator> }` with exactly one operator: `equals: v`,
- *   `notEquals: v`, `in: [v, …]`, `exists: true|false`, or numeric `gt`/`gte`/`lt`/`lte: n`. Values are
- *   strings, numbers or booleans and compare strictly, without coercion ("5" is not 5, "Iced" is not
- *   "iced"); the numeric operators only match number values. `notEquals` is exactly `not equals`, so a
- *   profile without the property matches it; `equals`, `in` and the numeric operators never match a
- *   missing property. The name is looked up as a flat key first (`properties["preferences.coffee"]`),
- *   then as a dotted path into nested objects (`properties.preferences.coffee`), own keys only.
- * - `{ "phones": ["+12125550100", …] }`: an include list of E.164 numbers.
- *
- * "Within N days" means at or after `now` − N × 24 h (exactly N days ago is inside); a timestamp that
- * does not parse never matches. `matchesSegment` only evaluates the conditions: consent, pauses, errors
- * and time zones are `campaignEligibility`'s, which every campaign audience goes through.
+ * Campaign segments: who a campaign is for, as a small JSON language (`matchesSegment`), and the
+ * rules every campaign applies whatever its segment says (`campaignEligibility`). The language is
+ * specified in docs/campaigns.md#segments.
  *
  * Pure: time is passed in; nothing reads the clock. Requests are validated by `SegmentSchema`
  * (segment-schema.ts), kept apart so that code which only evaluates segments bundles no zod.

@@ -1,26 +1,15 @@
 /**
- * Alarms and the program dashboard.
+ * Alarms and the program dashboard; what each alarm watches and each widget shows is in
+ * docs/operations.md. Every alarm publishes to one KMS-encrypted SNS topic (the `AlarmTopicArn`
+ * output). The spend alarm reads AWS/SMSVoice `TextMessageMonthlySpend`, per "Monitoring AWS End User
+ * Messaging SMS with Amazon CloudWatch"
+ * (https://docs.aws.amazon.com/sms-voice/latest/userguide/monitoring-cloudwatch.html).
  *
- * Alarms (each publishes to one KMS-encrypted SNS topic, whose ARN is the `AlarmTopicArn` output):
- * - every dead-letter queue and on-failure destination: any message visible (AWS/SQS
- *   ApproximateNumberOfMessagesVisible, Maximum over 1 minute, > 0);
- * - every function: any error (AWS/Lambda Errors, Sum over 5 minutes, >= 1);
- * - every flow: any failed execution (AWS/States ExecutionsFailed, Sum over 5 minutes, >= 1);
- * - End User Messaging spend near the monthly limit: AWS/SMSVoice TextMessageMonthlySpend (and
- *   MediaMessageMonthlySpend with MMS), US dollars spent this month, Maximum, >= 80% of
- *   `monthlySpendLimitUsd`. Source: "Monitoring AWS End User Messaging SMS with Amazon CloudWatch",
- *   https://docs.aws.amazon.com/sms-voice/latest/userguide/monitoring-cloudwatch.html (namespace
- *   AWS/SMSVoice, no dimension needed; the metric appears after the first message is sent);
- * - an opt-out spike: OptOuts / MessagesSent over one hour above a threshold, once enough texts went
- *   out for the rate to mean something (Optline's own metrics, below).
- *
- * Optline's metrics: the Lambdas publish them with Powertools Metrics as CloudWatch embedded metric
- * format in their logs (no PutMetricData permission), namespace `Optline`. Powertools adds a
- * `service` dimension to each; lambdas/adapters/metrics.ts sets it to `optline` for every function,
- * and one more dimension where the metric has one (`MessageClass`, `Reason`, `Keyword`). Alarms
- * address exact dimension sets (METRIC_DIMENSIONS); dashboard breakdowns whose dimension values are
- * open-ended (skip reasons, keywords) use Metrics Insights queries, which aggregate whatever the
- * dimensions are.
+ * Optline's own metrics are embedded metric format in the functions' logs (no PutMetricData
+ * permission), namespace `Optline`, with Powertools' `service` dimension (lambdas/adapters/metrics.ts)
+ * and at most one more. Alarms address exact dimension sets (METRIC_DIMENSIONS); dashboard breakdowns
+ * whose dimension values are open-ended (skip reasons, keywords) use Metrics Insights queries, which
+ * aggregate whatever the dimensions are.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';

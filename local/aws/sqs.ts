@@ -1,50 +1,10 @@
 /**
  * SQS for the local runtime: the catalog's standard queues, each with a dead-letter queue `<name>-dlq`,
  * served over the AWS JSON 1.0 protocol the v3 SDK speaks (`X-Amz-Target: AmazonSQS.<Operation>`), and
- * the Lambda event source mapping of every queue that has a consumer function.
- *
- * Emulated as AWS does it:
- * - SendMessage / SendMessageBatch with SQS's limits and error codes (10 entries, distinct ids, 256 KiB,
- *   allowed characters, message attributes and their MD5), DelaySeconds; GetQueueUrl,
- *   GetQueueAttributes (message counts, ARN, redrive policy), ReceiveMessage (visibility timeout, long
- *   polling, system and message attributes), DeleteMessage, PurgeQueue.
- * - Receive counts and the redrive policy: a message received `maxReceiveCount` times is moved to the
- *   DLQ on its next receive instead of being delivered (it keeps its id, body, attributes and count, and
- *   gains `DeadLetterQueueSourceArn`).
- * - The event source mapping: up to `maxConcurrency` invocations at once, each with up to `batchSize`
- *   visible messages in the Lambda SQS event shape; ReportBatchItemFailures semantics (listed records
- *   are retried, the others deleted; a thrown error, or a response naming a record that is not in the
- *   batch, retries the whole batch); a batching window (the mapping waits for a full batch at most that
- *   long once a message is visible).
- * - An SNS subscription with raw message delivery (`deliverFromTopic`): the published text is the body.
- *
- * Simplified for local use:
- * - LOCAL ACCELERATION: a message whose invocation failed becomes visible again `redeliveryDelayMs`
- *   after the invocation returns (default 1000 ms of real time), not after the queue's visibility
- *   timeout (960 s for campaignSends), so that retries and the way to the DLQ don't make tests and
- *   benchmarks wait minutes. Retry order, receive counts and redrive are unchanged.
- * - LOCAL ACCELERATION: the batching window is at most 100 ms of real time (AWS: up to the
- *   configured seconds), so that tests waiting for delivery reports don't wait a second each time;
- *   under load batches fill before it ends either way.
- * - Messages held by a running invocation stay invisible until it returns, however long it runs (AWS
- *   would make them visible again once the visibility timeout passes; the catalog keeps that timeout
- *   above the function timeout so it does not happen there either).
- * - DelaySeconds runs on the virtual clock when the runtime gives one (`timeline`): a delay is
- *   business time, such as a campaign text held until the recipient's quiet hours end, so moving
- *   the clock (or OPTLINE_TIME_SCALE) moves it, as it moves schedules and flow waits. Visibility
- *   timeouts, long polls and redelivery are processing time and run in real time. Timestamps
- *   (SentTimestamp, ApproximateFirstReceiveTimestamp, CreatedTimestamp) come from the virtual clock,
- *   which is the time the handlers see.
- * - Standard queues only, each message delivered once per receive in send order (AWS: at least once,
- *   best-effort order); no FIFO, retention expiry, purge rate limit, poller scaling,
- *   ChangeMessageVisibility or Delete/ChangeMessageVisibilityBatch. MessageGroupId and
- *   MessageDeduplicationId are accepted and ignored.
- * - 256 KiB per message and per batch: the classic limit. Queues can now be configured for 1 MiB, so
- *   this is the stricter choice: whatever fits here fits in AWS.
- * - AWS sends the query-compatible error code (`AWS.SimpleQueueService.NonExistentQueue;Sender`) in the
- *   `x-amzn-query-error` header; the shared endpoint cannot set per-error headers, so it goes in the
- *   body (`Code`, `Type`, `Error`), which the SDK reads first: same exception class, same `Code`,
- *   `Type` and `Error` as against AWS.
+ * the Lambda event source mapping of every queue that has a consumer function. What is emulated as
+ * AWS does it, and what is simplified for local use and why (faster redelivery, shorter batching
+ * windows, delays on the virtual clock), is specified in
+ * docs/local-runtime.md#sqs-what-is-emulated-and-what-differs.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
