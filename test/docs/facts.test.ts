@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_NATURAL_WORDS } from '../../lambdas/domain/keywords';
-import { LINT_CODES } from '../../lambdas/domain/message-lint';
+import { LINT_CODES, MAX_RECOMMENDED_SEGMENTS } from '../../lambdas/domain/message-lint';
 import { parseDeploymentConfig } from '../../lib/config';
 import { resourcesOfType, synthesize, TEST_CONFIG } from '../support/template';
 
@@ -118,6 +118,12 @@ describe('docs/cli.md', () => {
   it('names every warning of the message preview', () => {
     const documented = section(read('docs/cli.md'), 'Preview');
     expect(LINT_CODES.filter((code) => !documented.includes(`\`${code}\``))).toEqual([]);
+  });
+
+  it('states the segment count above which a text is too long', () => {
+    expect(read('docs/cli.md')).toContain(
+      `more than ${MAX_RECOMMENDED_SEGMENTS} segments (\`MAX_RECOMMENDED_SEGMENTS\`)`,
+    );
   });
 });
 

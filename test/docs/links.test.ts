@@ -2,6 +2,8 @@
  * The docs hold together: every relative link in README.md, CONTRIBUTING.md, docs/ and bench/README.md
  * points to a file that exists (and a heading that exists, for `#anchor` links), the README stays a
  * short front door, and every page under docs/ can be reached from the README by following links.
+ * Code comments that send the reader to a doc (`docs/keywords.md#how-a-text-is-matched`) are checked
+ * the same way.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -128,5 +130,33 @@ describe('the README', () => {
       }
     }
     expect(docsPages.filter((page) => !reached.has(page)).map(rel)).toEqual([]);
+  });
+});
+
+describe('references to the docs from code', () => {
+  const SOURCE_DIRS = ['bin', 'lib', 'lambdas', 'local', 'cli', 'scripts', 'bench', 'test', '.ci'];
+
+  function sourcesUnder(dir: string): string[] {
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourcesUnder(path);
+      return /\.(ts|mts|cjs|mjs|js|json)$|^run$/u.test(entry.name) ? [path] : [];
+    });
+  }
+
+  it('every docs/… or bench/README.md path named in code exists, with its heading', () => {
+    const broken: string[] = [];
+    for (const file of SOURCE_DIRS.flatMap((dir) => sourcesUnder(join(ROOT, dir)))) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/\b((?:docs\/[\w./-]+|bench\/README)\.md)(?:#([\w-]+))?/gu)) {
+        const [reference, path, anchor] = match as unknown as [string, string, string | undefined];
+        const target = join(ROOT, path);
+        if (!existsSync(target)) broken.push(`${rel(file)}: ${reference}: no such file`);
+        else if (anchor !== undefined && !headingAnchors(target).has(anchor))
+          broken.push(`${rel(file)}: ${reference}: no such heading`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 });
