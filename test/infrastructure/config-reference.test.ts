@@ -21,13 +21,13 @@ describe('config reference', () => {
       ...Object.keys(schema.properties).filter((key) => key !== 'program'),
     ];
     expect(keys).toEqual(expect.arrayContaining(['brand', 'origination', 'consentArchiveRetentionDays']));
-    for (const key of keys) expect(markdown).toMatch(new RegExp(`^\\| \`${key}\` +\\|`, 'm'));
+    for (const key of keys) expect(markdown).toMatch(new RegExp(`^- \`${key}\` \\(`, 'm'));
   });
 
   it('documents the consent archive retention with its default and bounds', async () => {
     const markdown = await renderConfigReference();
     expect(markdown).toMatch(
-      /^\| `consentArchiveRetentionDays` +\| integer +\| `1825` +\| 1–36500 +\| Days each daily consent-log export/m,
+      /^- `consentArchiveRetentionDays` \(integer; default `1825`; 1–36500\): Days each daily consent-log\s+export/m,
     );
   });
 });
