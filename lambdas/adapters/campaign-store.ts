@@ -19,7 +19,14 @@ export interface CounterDelta {
   readonly orders?: number;
   readonly revenue?: number;
   readonly skipped?: Readonly<Record<string, number>>;
+  /** Recipients dispatched, by send window (see campaign-progress.ts). */
+  readonly targetedByWindow?: Readonly<Record<string, number>>;
+  /** Recipients the sender finished with, by send window. */
+  readonly settledByWindow?: Readonly<Record<string, number>>;
 }
+
+/** Counters kept as maps of numbers (by reason, by window): each entry is added under its own key. */
+const COUNTER_MAPS = ['skipped', 'targetedByWindow', 'settledByWindow'] as const;
 
 export interface CampaignStore {
   putIfAbsent(campaign: Campaign): Promise<boolean>;
@@ -50,17 +57,19 @@ function counterUpdate(delta: CounterDelta) {
   const names: Record<string, string> = { '#counters': 'counters' };
   const values: Record<string, number> = {};
   for (const [key, value] of Object.entries(delta)) {
-    if (key === 'skipped' || typeof value !== 'number' || value === 0) continue;
+    if (typeof value !== 'number' || value === 0) continue;
     names[`#${key}`] = key;
     values[`:${key}`] = value;
     parts.push(`#counters.#${key} :${key}`);
   }
-  Object.entries(delta.skipped ?? {}).forEach(([reason, count], i) => {
-    if (count === 0) return;
-    names['#skipped'] = 'skipped';
-    names[`#r${i}`] = reason;
-    values[`:r${i}`] = count;
-    parts.push(`#counters.#skipped.#r${i} :r${i}`);
+  COUNTER_MAPS.forEach((map, m) => {
+    Object.entries(delta[map] ?? {}).forEach(([entry, count], i) => {
+      if (count === 0) return;
+      names[`#${map}`] = map;
+      names[`#m${m}k${i}`] = entry;
+      values[`:m${m}k${i}`] = count;
+      parts.push(`#counters.#${map}.#m${m}k${i} :m${m}k${i}`);
+    });
   });
   return { parts, names, values };
 }

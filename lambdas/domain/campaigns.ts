@@ -4,8 +4,12 @@
  * own time zone, one schedule per time zone present; `dispatchZoneOf` places a zone that turns up
  * later).
  */
+import type { AudienceOutlook } from './campaign-audience';
+import { pendingBreakdown } from './campaign-progress';
 import { analyseMessage } from './message-format';
 import { lintMessage, type LintWarning } from './message-lint';
+import { campaignMessageClass } from './messages';
+import type { SendWindow } from './quiet-hours';
 import { findUrls, shortLinkLength } from './links';
 import type { Segment } from './segments';
 import type { CountryPrice } from './sms-prices';
@@ -27,6 +31,13 @@ export interface CampaignCounters {
    * it was kept.
    */
   readonly settled?: number;
+  /**
+   * `targeted` and `settled` by send window (`sendWindowKey`: the recipient's time zone, and the
+   * state whose calling-hours law narrows its window): what is pending in each window, and so what
+   * quiet hours hold now (campaign-progress.ts). Absent on campaigns stored before they were kept.
+   */
+  readonly targetedByWindow?: Readonly<Record<string, number>>;
+  readonly settledByWindow?: Readonly<Record<string, number>>;
   readonly delivered: number;
   readonly failed: number;
   readonly clicks: number;
@@ -40,6 +51,27 @@ export interface CampaignSchedule {
   /** Time zone of the recipients this schedule dispatches (local-time campaigns). */
   readonly timeZone?: string;
   readonly at: string;
+}
+
+/** No dispatch runs earlier than this after the create call (Scheduler's precision is a minute). */
+export const SCHEDULE_LEAD_MS = 60_000;
+
+/**
+ * When the dispatch of a recipient zone runs: `sendAt`, or `sendAtLocalTime` in that zone, and never
+ * earlier than a minute from `now` (where the local time has passed, the campaign goes out at once).
+ */
+export function dispatchTime(
+  campaign: { readonly sendAt?: string; readonly sendAtLocalTime?: string },
+  zone: string,
+  now: Date,
+): Date {
+  const earliest = now.getTime() + SCHEDULE_LEAD_MS;
+  const at = campaign.sendAt
+    ? Date.parse(campaign.sendAt)
+    : campaign.sendAtLocalTime
+      ? zonedToInstant(localSendTime(campaign.sendAtLocalTime), zone).getTime()
+      : earliest;
+  return new Date(Math.max(at, earliest));
 }
 
 /** `sendAtLocalTime` (`YYYY-MM-DDTHH:MM`, validated by the request schema) as wall-clock parts. */
@@ -114,6 +146,10 @@ export interface CampaignEstimate {
   readonly costUsd: number;
   /** False while the campaign is `estimating` (absent on campaigns stored before it existed: true). */
   readonly complete?: boolean;
+  /** Recipients quiet hours hold when their dispatch runs, and when their windows open (campaign-audience.ts). */
+  readonly quietHours?: AudienceOutlook['quietHours'];
+  /** Recipients smart sending would skip when their text goes. */
+  readonly smartSending?: AudienceOutlook['smartSending'];
 }
 
 /**
@@ -125,6 +161,7 @@ export function campaignEstimate(
   message: { readonly segments: number; readonly mms: boolean },
   price: CountryPrice | undefined,
   complete: boolean,
+  outlook?: AudienceOutlook,
 ): CampaignEstimate {
   const perSms = price ? price.smsUsd + (price.smsCarrierFeeUsd ?? 0) : 0;
   const perMms = price?.mmsUsd !== undefined ? price.mmsUsd + (price.mmsCarrierFeeUsd ?? 0) : perSms;
@@ -134,6 +171,7 @@ export function campaignEstimate(
     segmentsPerMessage: message.segments,
     costUsd: Math.round(recipients * perMessage * 10_000) / 10_000,
     complete,
+    ...(outlook ?? {}),
   };
 }
 
@@ -142,6 +180,8 @@ export const EMPTY_COUNTERS: CampaignCounters = {
   sent: 0,
   skipped: {},
   settled: 0,
+  targetedByWindow: {},
+  settledByWindow: {},
   delivered: 0,
   failed: 0,
   clicks: 0,
@@ -169,7 +209,13 @@ export function segmentsPerMessage(previewed: string, mms: boolean): number {
   return mms ? 1 : Math.max(1, analyseMessage(previewed).segments);
 }
 
-export function campaignView(campaign: Campaign) {
+/** What the view needs besides the campaign: the time, and the program's sending window. */
+export interface ViewContext {
+  readonly now: Date;
+  readonly quietHours: SendWindow;
+}
+
+export function campaignView(campaign: Campaign, context: ViewContext) {
   return {
     campaignId: campaign.campaignId,
     name: campaign.name,
@@ -184,7 +230,7 @@ export function campaignView(campaign: Campaign) {
     excludePausedProperty: campaign.excludePausedProperty ?? null,
     messageType: campaign.messageType,
     estimate: { ...campaign.estimate, complete: campaign.estimate.complete ?? true },
-    counters: countersView(campaign.counters),
+    counters: countersView(campaign, context),
     createdAt: campaign.createdAt,
     cancelledAt: campaign.cancelledAt ?? null,
   };
@@ -192,10 +238,16 @@ export function campaignView(campaign: Campaign) {
 
 /**
  * The counters as the API shows them: `pending` is the recipients dispatched but not yet sent or
- * skipped, those the paced sender has not reached and those whose quiet hours hold their text
- * (null on campaigns stored before it was kept).
+ * skipped (null on campaigns stored before it was kept), `pendingBy` splits it into those waiting for
+ * their quiet hours to end and those queued for the paced sender, and `nextSendAt` is when the first
+ * waiting text may go (campaign-progress.ts). The per-window counts behind the split stay internal.
  */
-function countersView(counters: CampaignCounters) {
-  const { settled, ...shown } = counters;
-  return { ...shown, pending: settled === undefined ? null : Math.max(0, counters.targeted - settled) };
+function countersView(campaign: Campaign, context: ViewContext) {
+  const { settled: _settled, targetedByWindow: _t, settledByWindow: _s, ...shown } = campaign.counters;
+  const progress = pendingBreakdown(campaign.counters, {
+    now: context.now,
+    quietHours: context.quietHours,
+    marketing: campaignMessageClass(campaign) === 'marketing',
+  });
+  return { ...shown, ...progress };
 }

@@ -44,7 +44,23 @@ export function sendWindowFor(
   phone: string,
   configured: SendWindow,
 ): SendWindow & { readonly rule?: string } {
+  return sendWindowForRegion(regionForNumber(phone), configured);
+}
+
+/**
+ * The region whose calling-hours law applies to a number (`TX`), or undefined where none does: two
+ * numbers with the same zone and the same such region have the same send window.
+ */
+export function callingHoursRegion(phone: string): string | undefined {
   const region = regionForNumber(phone);
+  return region !== undefined && STATE_CALLING_HOURS[region] !== undefined ? region : undefined;
+}
+
+/** `sendWindowFor` by the number's region (`regionForNumber`) rather than the number. */
+export function sendWindowForRegion(
+  region: string | undefined,
+  configured: SendWindow,
+): SendWindow & { readonly rule?: string } {
   const law = region === undefined ? undefined : STATE_CALLING_HOURS[region];
   if (region === undefined || law === undefined) return configured;
   const narrowed = narrow(configured, law);

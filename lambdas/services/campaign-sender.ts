@@ -9,6 +9,7 @@
  * quiet hours (by the zone the dispatcher found) are still on, without a profile read. So does a
  * recipient whose claim a killed sender left unconfirmed, until `send()` may take it over.
  */
+import { sendWindowKey } from '../domain/campaign-progress';
 import { recipientMessages, recipientsOf, type Recipient } from '../domain/campaign-queue';
 import type { Campaign } from '../domain/campaigns';
 import { campaignMessageClass } from '../domain/messages';
@@ -87,7 +88,15 @@ export async function sendCampaignBatch(
     return campaign;
   };
   const failed = new Set<string>();
-  const counts = new Map<string, { sent: number; settled: number; skipped: Record<string, number> }>();
+  const counts = new Map<
+    string,
+    {
+      sent: number;
+      settled: number;
+      skipped: Record<string, number>;
+      settledByWindow: Record<string, number>;
+    }
+  >();
   const deferred = new Map<string, { campaignId: string; until: number; recipients: Recipient[] }>();
   const hold = (campaignId: string, recipient: Recipient, until: Date) => {
     const key = `${campaignId}#${until.toISOString()}`;
@@ -113,13 +122,19 @@ export async function sendCampaignBatch(
     return decision.action === 'defer' ? decision.until : undefined;
   };
   // Each recipient's outcome, once: sent or a skip reason; `settled` counts both (what is not yet
-  // settled shows as the campaign's `pending`).
-  const count = (campaignId: string, outcome: string) => {
-    const entry = counts.get(campaignId) ?? { sent: 0, settled: 0, skipped: {} };
+  // settled shows as the campaign's `pending`), and by the send window the dispatcher counted the
+  // recipient under (its zone travels with it on the queue), so the campaign can tell what quiet
+  // hours hold (campaign-progress.ts).
+  const count = (campaignId: string, outcome: string, item: Pick<WorkItem, 'phone' | 'zone'>) => {
+    const entry = counts.get(campaignId) ?? { sent: 0, settled: 0, skipped: {}, settledByWindow: {} };
     counts.set(campaignId, entry);
     entry.settled += 1;
     if (outcome === 'sent') entry.sent += 1;
     else entry.skipped[outcome] = (entry.skipped[outcome] ?? 0) + 1;
+    if (item.zone) {
+      const window = sendWindowKey(item.zone, item.phone);
+      entry.settledByWindow[window] = (entry.settledByWindow[window] ?? 0) + 1;
+    }
   };
 
   const sendOne = async (item: WorkItem, fresh: Profile | undefined, campaign: Campaign, body: string) => {
@@ -131,7 +146,7 @@ export async function sendCampaignBatch(
         // A refused attempt (throttled, 5xx) sent nothing: the retry reuses its slot, after the backoff.
         if ((await current(campaign.campaignId))?.state === 'cancelled') {
           deps.pacer.giveBack(1);
-          return count(campaign.campaignId, 'cancelled');
+          return count(campaign.campaignId, 'cancelled', item);
         }
         profile = await deps.profiles.get(phone);
       }
@@ -156,7 +171,7 @@ export async function sendCampaignBatch(
           { to: phone, body, messageClass, idempotencyKey: messageId, campaignId: campaign.campaignId },
           verdict.reason,
         );
-        if (recorded) count(campaign.campaignId, verdict.reason);
+        if (recorded) count(campaign.campaignId, verdict.reason, item);
         return;
       }
       try {
@@ -178,10 +193,12 @@ export async function sendCampaignBatch(
         });
         // Only a text End User Messaging was asked to send used its slot.
         if (!calledEndUserMessaging(result)) deps.pacer.giveBack(1);
-        if (result.status === 'sent') count(campaign.campaignId, 'sent');
-        else if (result.status === 'skipped') count(campaign.campaignId, result.reason);
+        if (result.status === 'sent') count(campaign.campaignId, 'sent', item);
+        else if (result.status === 'skipped') count(campaign.campaignId, result.reason, item);
         else if (result.status === 'deferred') {
-          const zone = recipientTimeZone(profile?.timeZone, phone, deps.config.defaultTimeZone);
+          // Back on the queue with the zone it was dispatched under, which its counts are kept by. A
+          // profile whose zone changed since is read again when it comes back, and held again.
+          const zone = item.zone ?? recipientTimeZone(profile?.timeZone, phone, deps.config.defaultTimeZone);
           hold(campaign.campaignId, { phone, zone }, new Date(result.until));
         }
         return;
@@ -196,7 +213,7 @@ export async function sendCampaignBatch(
             !(error instanceof SmsOutcomeUnknownError) &&
             (await refused(deps, messageId))
           ) {
-            count(campaign.campaignId, 'rejected');
+            count(campaign.campaignId, 'rejected', item);
           }
           return;
         }
@@ -237,7 +254,7 @@ export async function sendCampaignBatch(
         if (campaign && campaign.state !== 'cancelled') pending.push({ item, campaign });
         else {
           deps.pacer.giveBack(1);
-          count(item.message.campaignId, 'cancelled');
+          count(item.message.campaignId, 'cancelled', item);
         }
       }
       if (pending.length === 0) return;
@@ -286,7 +303,11 @@ export async function sendCampaignBatch(
     await deps.queue.sendAll(deps.queueUrl, recipientMessages(campaignId, recipients));
   }
 
-  for (const [campaignId, entry] of counts) await deps.campaigns.addCounters(campaignId, entry);
+  for (const [campaignId, { settledByWindow, ...entry }] of counts) {
+    // By window only where the campaign keeps them (not on campaigns stored before they were kept).
+    const byWindow = (await current(campaignId))?.counters.targetedByWindow ? { settledByWindow } : {};
+    await deps.campaigns.addCounters(campaignId, { ...entry, ...byWindow });
+  }
   // Quiet hours: back on the queue with a delay (at most 15 minutes; checked again when it returns).
   for (const entry of deferred.values()) {
     const delay = Math.max(1, (entry.until - deps.clock.now().getTime()) / 1000);

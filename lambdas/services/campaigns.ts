@@ -7,14 +7,17 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
+import { audienceTally, audienceWarnings, type AudienceOutlook } from '../domain/campaign-audience';
+import { sendWindowKey } from '../domain/campaign-progress';
 import {
   campaignEstimate,
   campaignView,
   campaignWarnings,
+  dispatchTime,
   dispatchZoneOf,
   EMPTY_COUNTERS,
-  localSendTime,
   previewBody,
+  SCHEDULE_LEAD_MS,
   segmentsPerMessage,
   type Campaign,
   type CampaignSchedule,
@@ -26,7 +29,7 @@ import { recipientTimeZone } from '../domain/quiet-hours';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { campaignEligibility, type Segment } from '../domain/segments';
 import { DEFAULT_PRICES } from '../domain/sms-prices';
-import { localParts, zonedToInstant } from '../domain/zoned-time';
+import { localParts } from '../domain/zoned-time';
 import type { CampaignStore, CounterDelta } from '../adapters/campaign-store';
 import type { ProfileStore } from '../adapters/profile-store';
 import type { QueueSender } from '../adapters/queue-sender';
@@ -56,7 +59,6 @@ export interface DispatchDeps {
 }
 
 export { RECIPIENTS_PER_MESSAGE };
-const SCHEDULE_LEAD_MS = 60_000;
 
 /**
  * Every subscribed profile of one shard of the sparse index, page by page; false when it stopped at
@@ -96,21 +98,34 @@ export async function forEachSubscriber(
   return finished.every(Boolean);
 }
 
-/** Who a campaign would text now: how many, and in which time zones. */
+/**
+ * Who a campaign would text now: how many, in which time zones, and what quiet hours and smart
+ * sending will do to them (campaign-audience.ts).
+ */
 interface Audience {
   readonly recipients: number;
   readonly zones: ReadonlySet<string>;
+  readonly outlook: AudienceOutlook;
   /** False when the count stopped at its deadline (`recipients` is then a lower bound). */
   readonly complete: boolean;
 }
 
 async function countAudience(
   deps: Pick<CampaignDeps, 'profiles' | 'config'>,
-  campaign: Pick<Campaign, 'segment' | 'excludePausedProperty'>,
+  campaign: Pick<
+    Campaign,
+    'segment' | 'excludePausedProperty' | 'sendAt' | 'sendAtLocalTime' | 'smartSending' | 'messageType'
+  >,
   now: Date,
   stopAt?: number,
 ): Promise<Audience> {
   const zones = new Set<string>();
+  const tally = audienceTally({
+    now,
+    campaign,
+    quietHours: deps.config.quietHours,
+    smartSendingHours: deps.config.smartSendingHours,
+  });
   let recipients = 0;
   const complete = await forEachSubscriber(
     deps.profiles,
@@ -126,11 +141,13 @@ async function countAudience(
       );
       if (!verdict.eligible) return;
       recipients += 1;
-      zones.add(recipientTimeZone(profile.timeZone, profile.phone, deps.config.defaultTimeZone));
+      const zone = recipientTimeZone(profile.timeZone, profile.phone, deps.config.defaultTimeZone);
+      zones.add(zone);
+      tally.add(profile, zone);
     },
     stopAt,
   );
-  return { recipients, zones, complete };
+  return { recipients, zones, outlook: tally.outlook(), complete };
 }
 
 /**
@@ -143,23 +160,16 @@ function planSchedules(
   now: Date,
   defaultTimeZone: string,
 ): CampaignSchedule[] {
-  const earliest = now.getTime() + SCHEDULE_LEAD_MS;
   if (campaign.sendAt) {
-    const at = new Date(Math.max(Date.parse(campaign.sendAt), earliest));
-    return [{ name: campaign.campaignId, at: at.toISOString() }];
+    return [{ name: campaign.campaignId, at: dispatchTime(campaign, defaultTimeZone, now).toISOString() }];
   }
   if (!campaign.sendAtLocalTime) return [];
-  const wallClock = localSendTime(campaign.sendAtLocalTime);
   // Subscribers who join later from another zone go with the schedule dispatchZoneOf picks for it.
-  return [...new Set([...zones, defaultTimeZone])].map((timeZone) => {
-    const local = zonedToInstant(wallClock, timeZone).getTime();
-    // Where that local time has already passed, the campaign goes out at once.
-    return {
-      name: `${campaign.campaignId}-${createHash('sha256').update(timeZone).digest('hex').slice(0, 8)}`,
-      timeZone,
-      at: new Date(Math.max(local, earliest)).toISOString(),
-    };
-  });
+  return [...new Set([...zones, defaultTimeZone])].map((timeZone) => ({
+    name: `${campaign.campaignId}-${createHash('sha256').update(timeZone).digest('hex').slice(0, 8)}`,
+    timeZone,
+    at: dispatchTime(campaign, timeZone, now).toISOString(),
+  }));
 }
 
 /** A one-time schedule that invokes the dispatcher with `input` at `at` (Scheduler's `at()` is in UTC here). */
@@ -225,7 +235,8 @@ export async function createCampaign(
   const now = deps.clock.now();
   const campaignId = campaignIdFor(idempotencyKey, now);
   const existing = await deps.campaigns.get(campaignId);
-  if (existing) return { status: 200, body: { ...campaignView(existing), warnings: [] } };
+  if (existing)
+    return { status: 200, body: { ...viewOf(deps, existing), warnings: warningsOf(deps, existing) } };
 
   if (request.sendAt && Date.parse(request.sendAt) < now.getTime() - 5 * 60_000) {
     throw new ValidationError('sendAt: is in the past', 'sendAt');
@@ -237,7 +248,14 @@ export async function createCampaign(
   const budgetMs = (options.estimateSeconds ?? deps.config.campaignEstimateSeconds) * 1000;
   const audience = await countAudience(
     deps,
-    { segment: request.segment, excludePausedProperty: pausedProperty },
+    {
+      segment: request.segment,
+      excludePausedProperty: pausedProperty,
+      sendAt: request.sendAt,
+      sendAtLocalTime: request.sendAtLocalTime,
+      smartSending: request.smartSending,
+      messageType: request.messageType,
+    },
     now,
     performance.now() + budgetMs,
   );
@@ -253,8 +271,12 @@ export async function createCampaign(
     message,
     DEFAULT_PRICES[deps.originationCountry],
     audience.complete,
+    audience.outlook,
   );
-  const warnings = campaignWarnings(previewed, deps.config.brand, request.mediaUrls);
+  const warnings = [
+    ...campaignWarnings(previewed, deps.config.brand, request.mediaUrls),
+    ...audienceWarnings(estimate),
+  ];
 
   const campaign: Campaign = {
     campaignId,
@@ -280,7 +302,7 @@ export async function createCampaign(
   };
   if (!(await deps.campaigns.putIfAbsent(campaign))) {
     const raced = await deps.campaigns.get(campaignId);
-    return { status: 200, body: { ...(raced ? campaignView(raced) : { campaignId }), warnings } };
+    return { status: 200, body: { ...(raced ? viewOf(deps, raced) : { campaignId }), warnings } };
   }
   if (!audience.complete) {
     await scheduleDispatcher(
@@ -323,6 +345,7 @@ export async function finishEstimate(deps: EstimateDeps, campaignId: string) {
     { segments: campaign.estimate.segmentsPerMessage, mms: (campaign.mediaUrls?.length ?? 0) > 0 },
     DEFAULT_PRICES[deps.originationCountry],
     true,
+    audience.outlook,
   );
   if (!(await deps.campaigns.finishEstimate(campaignId, estimate, schedules))) {
     return ensureSchedules(deps, await deps.campaigns.get(campaignId));
@@ -345,10 +368,30 @@ async function ensureSchedules(deps: EstimateDeps, campaign: Campaign | undefine
   return { finished: true, recipients: campaign.estimate.recipients, schedules: pending.length };
 }
 
-export async function getCampaign(deps: Pick<CampaignDeps, 'campaigns'>, campaignId: string) {
+/** The campaign as the API shows it, its pending texts judged at the clock's time. */
+function viewOf(deps: Pick<CampaignDeps, 'clock' | 'config'>, campaign: Campaign) {
+  return campaignView(campaign, { now: deps.clock.now(), quietHours: deps.config.quietHours });
+}
+
+/**
+ * The warnings of a stored campaign, as its create call gave them (a repeated create call answers
+ * with them too): the body's, and the audience's from its estimate, final once the count is.
+ */
+function warningsOf(deps: Pick<CampaignDeps, 'config' | 'linkBase'>, campaign: Campaign) {
+  const previewed = previewBody(campaign.body, deps.config.brand, deps.linkBase);
+  return [
+    ...campaignWarnings(previewed, deps.config.brand, campaign.mediaUrls),
+    ...audienceWarnings(campaign.estimate),
+  ];
+}
+
+export async function getCampaign(
+  deps: Pick<CampaignDeps, 'campaigns' | 'clock' | 'config'>,
+  campaignId: string,
+) {
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new NotFoundError(`no campaign ${campaignId}`, 'campaignId');
-  return { status: 200, body: campaignView(campaign) };
+  return { status: 200, body: viewOf(deps, campaign) };
 }
 
 export async function cancelCampaign(deps: CampaignDeps, campaignId: string) {
@@ -381,6 +424,7 @@ export async function dispatchCampaign(deps: DispatchDeps, input: { campaignId: 
       ? dispatchZoneOf(campaign.schedules, campaign.sendAtLocalTime)
       : undefined;
   const skipped: Record<string, number> = {};
+  const targetedByWindow: Record<string, number> = {};
   let pending: Recipient[] = [];
   let targeted = 0;
   const flush = async (all: boolean) => {
@@ -407,6 +451,8 @@ export async function dispatchCampaign(deps: DispatchDeps, input: { campaignId: 
       targeted += 1;
       // The zone goes with the recipient: the sender holds a text its quiet hours forbid without a read.
       const zone = recipientTimeZone(profile.timeZone, profile.phone, deps.config.defaultTimeZone);
+      const window = sendWindowKey(zone, profile.phone);
+      targetedByWindow[window] = (targetedByWindow[window] ?? 0) + 1;
       pending.push({ phone: profile.phone, zone });
       await flush(false);
     } else if (verdict.reason !== 'not_in_segment' && verdict.reason !== 'other_time_zone') {
@@ -414,7 +460,9 @@ export async function dispatchCampaign(deps: DispatchDeps, input: { campaignId: 
     }
   });
   await flush(true);
-  const delta: CounterDelta = { targeted, skipped };
+  // By window too, where the campaign keeps them (not on campaigns stored before they were kept).
+  const byWindow = campaign.counters.targetedByWindow ? { targetedByWindow } : {};
+  const delta: CounterDelta = { targeted, skipped, ...byWindow };
   const recorded = await deps.campaigns.recordDispatch(
     campaign.campaignId,
     input.timeZone ?? 'all',

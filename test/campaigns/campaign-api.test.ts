@@ -9,8 +9,16 @@ interface ErrorBody {
 interface Created {
   campaignId: string;
   estimate: { recipients: number; segmentsPerMessage: number; costUsd: number };
-  warnings: { code: string; message: string }[];
+  warnings: { code: string; message: string; recipients?: number }[];
   schedules: { name: string; timeZone?: string; at: string }[];
+}
+interface Progress {
+  targeted: number;
+  sent: number;
+  skipped: Record<string, number>;
+  pending: number;
+  pendingBy: { waiting_for_quiet_hours: number; queued: number };
+  nextSendAt: string | null;
 }
 
 // 2026-11-12 16:00 UTC: 08:00 in Los Angeles, 11:00 in New York.
@@ -227,7 +235,7 @@ describe('campaigns API', () => {
   it('creates a campaign once for a repeated Idempotency-Key', async () => {
     const body = {
       name: 'Once',
-      body: 'Once only',
+      body: 'Once only ☕', // a UCS-2 character: the first call warns
       segment: { phones: ['+12125550100'] },
       sendAt: runtime.clock.now().toISOString(),
     };
@@ -244,7 +252,73 @@ describe('campaigns API', () => {
     });
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
-    expect(((await first.json()) as Created).campaignId).toBe(((await second.json()) as Created).campaignId);
+    const [created, repeated] = [(await first.json()) as Created, (await second.json()) as Created];
+    expect(repeated.campaignId).toBe(created.campaignId);
+    // The repeated call answers with the warnings the first one gave, not with none.
+    expect(created.warnings.length).toBeGreaterThan(0);
+    expect(repeated.warnings).toEqual(created.warnings);
+  });
+
+  it('warns with numbers about a night-time campaign to a recipient texted yesterday, and shows why nothing went', async () => {
+    runtime.clock.set(new Date('2026-11-24T07:00:00Z')); // 02:00 in New York
+    const [phone] = phoneNumbers('212', 1, 4);
+    // The welcome text went out yesterday afternoon (16:30 in New York).
+    await seedProfiles(runtime, [
+      seedProfile(phone!, 'eligible', runtime.clock.now(), { lastSmsAt: '2026-11-23T21:30:00.000Z' }),
+    ]);
+    const result = await create({
+      name: 'First campaign',
+      body: 'Our first deal',
+      segment: { phones: [phone] },
+      sendAt: new Date(runtime.clock.now().getTime() + 60_000).toISOString(), // a minute from now
+    });
+    expect(result.status).toBe(201);
+    expect(result.body.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          code: 'quiet_hours',
+          recipients: 1,
+          audience: 1,
+          complete: true,
+          opens: [
+            {
+              timeZone: 'America/New_York',
+              at: '2026-11-24T13:00:00.000Z',
+              localTime: '2026-11-24T08:00',
+              recipients: 1,
+            },
+          ],
+        }),
+        // Judged when the text would go, 08:00: 15.5 hours after the welcome text.
+        expect.objectContaining({ code: 'smart_sending', recipients: 1, audience: 1, smartSendingHours: 24 }),
+      ]),
+    );
+    const progress = async () =>
+      (await runtime.get<{ counters: Progress }>(`/v1/campaigns/${result.body.campaignId}`)).body.counters;
+
+    runtime.clock.advance(2 * 60_000);
+    await waitFor(
+      () => runtime.sqs.depth('optline-local-campaignSends').delayed === 1,
+      10_000,
+      'the text held',
+    );
+    expect(await progress()).toMatchObject({
+      targeted: 1,
+      sent: 0,
+      pending: 1,
+      pendingBy: { waiting_for_quiet_hours: 1, queued: 0 },
+      nextSendAt: '2026-11-24T13:00:00.000Z',
+    });
+
+    runtime.clock.set(new Date('2026-11-24T13:00:30Z')); // 08:00 in New York
+    await waitFor(async () => (await progress()).pending === 0, 10_000, 'the text decided');
+    expect(await progress()).toMatchObject({
+      sent: 0,
+      skipped: { smart_sending: 1 },
+      pendingBy: { waiting_for_quiet_hours: 0, queued: 0 },
+      nextSendAt: null,
+    });
+    expect(texts(result.body.campaignId)).toEqual([]);
   });
 
   it('shows texts held by quiet hours as pending until each recipient’s morning', async () => {
@@ -259,11 +333,8 @@ describe('campaigns API', () => {
       smartSending: false,
     });
     const view = async () =>
-      (
-        await runtime.get<{ state: string; counters: { targeted: number; sent: number; pending: number } }>(
-          `/v1/campaigns/${result.body.campaignId}`,
-        )
-      ).body;
+      (await runtime.get<{ state: string; counters: Progress }>(`/v1/campaigns/${result.body.campaignId}`))
+        .body;
     // Held texts wait on the queue, delayed until the window opens (settle() would wait for them).
     const held = () => runtime.sqs.depth('optline-local-campaignSends').delayed;
     runtime.clock.advance(2 * 60_000);
@@ -271,18 +342,47 @@ describe('campaigns API', () => {
     expect(texts(result.body.campaignId)).toEqual([]);
     expect(await view()).toMatchObject({
       state: 'dispatched',
-      counters: { targeted: 2, sent: 0, pending: 2 },
+      counters: {
+        targeted: 2,
+        sent: 0,
+        pending: 2,
+        pendingBy: { waiting_for_quiet_hours: 2, queued: 0 },
+        nextSendAt: '2026-11-22T13:00:00.000Z', // 08:00 in New York
+      },
     });
 
     runtime.clock.set(new Date('2026-11-22T13:00:30Z')); // 08:00 in New York
     await waitFor(() => texts(result.body.campaignId).length === 1, 10_000, 'New York');
     await waitFor(async () => (await view()).counters.sent === 1, 10_000, 'the New York text counted');
-    expect((await view()).counters).toMatchObject({ sent: 1, pending: 1 });
+    expect((await view()).counters).toMatchObject({
+      sent: 1,
+      pending: 1,
+      pendingBy: { waiting_for_quiet_hours: 1, queued: 0 },
+      nextSendAt: '2026-11-22T16:00:00.000Z', // 08:00 in Los Angeles
+    });
 
-    runtime.clock.set(new Date('2026-11-22T16:00:30Z')); // 08:00 in Los Angeles
+    // Los Angeles's window opens while End User Messaging refuses every text: queued, not waiting.
+    const refused = () => runtime.sms.refusals.get('ThrottlingException') ?? 0;
+    const before = refused();
+    runtime.sms.faults.throttleRate = 1;
+    try {
+      runtime.clock.set(new Date('2026-11-22T16:00:30Z')); // 08:00 in Los Angeles
+      await waitFor(() => refused() > before, 10_000, 'the Los Angeles text tried');
+      expect((await view()).counters).toMatchObject({
+        pending: 1,
+        pendingBy: { waiting_for_quiet_hours: 0, queued: 1 },
+        nextSendAt: null,
+      });
+    } finally {
+      runtime.sms.faults.throttleRate = 0;
+    }
     await waitFor(() => texts(result.body.campaignId).length === 2, 10_000, 'Los Angeles');
     await runtime.settle();
-    expect((await view()).counters).toMatchObject({ sent: 2, pending: 0 });
+    expect((await view()).counters).toMatchObject({
+      sent: 2,
+      pending: 0,
+      pendingBy: { waiting_for_quiet_hours: 0, queued: 0 },
+    });
   });
 
   it('goes round the queue with a held text without reading its recipient again while quiet hours last', async () => {

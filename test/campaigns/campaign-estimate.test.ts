@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignStore } from '../../lambdas/adapters/campaign-store';
+import type { QuietHoursOpening } from '../../lambdas/domain/campaign-audience';
 import { EventBridgeScheduler } from '../../lambdas/adapters/scheduler';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
@@ -14,7 +15,15 @@ import { phoneNumbers, seedProfile, seedProfiles } from '../support/seed';
 interface View {
   campaignId: string;
   state: string;
-  estimate: { recipients: number; segmentsPerMessage: number; costUsd: number; complete: boolean };
+  estimate: {
+    recipients: number;
+    segmentsPerMessage: number;
+    costUsd: number;
+    complete: boolean;
+    quietHours?: { recipients: number; opens: QuietHoursOpening[] };
+    smartSending?: { recipients: number; hours: number };
+  };
+  warnings?: { code: string; recipients: number; audience: number; complete: boolean }[];
   schedules: { name: string; timeZone?: string; at: string }[];
   counters: { targeted: number; sent: number };
 }
@@ -167,5 +176,58 @@ describe('campaign estimate finished by the dispatcher', () => {
     await runtime.settle();
     expect(texts(campaignId)).toHaveLength(1);
     expect(await view(campaignId)).toMatchObject({ state: 'dispatched', counters: { targeted: 1, sent: 1 } });
+  });
+
+  it('gives the audience warnings’ final numbers once the count is finished', async () => {
+    // Last: the clock goes to the night.
+    runtime.clock.set(new Date('2026-11-21T06:00:00Z')); // 01:00 in New York, 22:00 in Los Angeles
+    const [newYork, recent] = phoneNumbers('212', 2, 100);
+    const [losAngeles] = phoneNumbers('415', 1, 100);
+    const now = runtime.clock.now();
+    await seedProfiles(runtime, [
+      seedProfile(newYork!, 'eligible', now),
+      seedProfile(recent!, 'recently_texted', now),
+      seedProfile(losAngeles!, 'eligible', now),
+    ]);
+    const request = {
+      name: 'Midnight',
+      body: 'Midnight madness',
+      segment: { phones: [newYork, recent, losAngeles] },
+      sendAt: new Date(now.getTime() + 60_000).toISOString(),
+    };
+    const post = () =>
+      fetch(`${runtime.url}/v1/campaigns`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'estimate-midnight-1' },
+        body: JSON.stringify(request),
+      });
+    const created = await post();
+    expect(created.status).toBe(202);
+    const { campaignId, warnings } = (await created.json()) as View;
+    // Nobody counted yet: no numbers to give.
+    expect(warnings?.filter((w) => w.code === 'quiet_hours' || w.code === 'smart_sending')).toEqual([]);
+
+    runtime.clock.advance(61_000);
+    await waitFor(async () => (await view(campaignId)).state !== 'estimating', 10_000, 'the estimate');
+    expect((await view(campaignId)).estimate).toMatchObject({
+      recipients: 3,
+      complete: true,
+      quietHours: {
+        recipients: 3,
+        opens: [
+          { timeZone: 'America/New_York', localTime: '2026-11-21T08:00', recipients: 2 },
+          { timeZone: 'America/Los_Angeles', localTime: '2026-11-21T08:00', recipients: 1 },
+        ],
+      },
+      smartSending: { recipients: 1, hours: 24 },
+    });
+    const repeated = (await (await post()).json()) as View;
+    expect(repeated.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'quiet_hours', recipients: 3, audience: 3, complete: true }),
+        expect.objectContaining({ code: 'smart_sending', recipients: 1, audience: 3, complete: true }),
+      ]),
+    );
+    await runtime.post(`/v1/campaigns/${campaignId}/cancel`, {});
   });
 });
