@@ -191,6 +191,8 @@ export interface HttpRoute {
   readonly path: string;
   /** `iam`: SigV4-signed server-to-server calls; `public`: browser-facing, rate-limited. */
   readonly auth: 'iam' | 'public';
+  /** Optional query-string parameters (declared on the method; the handler validates them). */
+  readonly query?: readonly string[];
 }
 
 export type Trigger =
@@ -252,16 +254,22 @@ export const functions = {
     memoryMb: 512,
   },
   profilesApi: {
-    description: 'Read a profile and its consent log',
+    description: 'Read a profile, its consent log and its messages',
     entry: 'lambdas/handlers/profiles-api.ts',
     trigger: {
       kind: 'http',
       routes: [
         { method: 'GET', path: '/v1/profiles/{phone}', auth: 'iam' },
         { method: 'GET', path: '/v1/profiles/{phone}/consent-log', auth: 'iam' },
+        {
+          method: 'GET',
+          path: '/v1/profiles/{phone}/messages',
+          auth: 'iam',
+          query: ['limit', 'cursor'],
+        },
       ],
     },
-    tables: { profiles: 'read', consentLog: 'read' },
+    tables: { profiles: 'read', consentLog: 'read', messages: 'read' },
     timeoutSeconds: 10,
     memoryMb: 256,
   },

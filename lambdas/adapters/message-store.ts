@@ -4,6 +4,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { HistoryPosition } from '../domain/message-history';
 import type { MessageClass } from '../domain/messages';
 import { dynamoClient } from './aws-clients';
 import { named, placeholder } from './dynamo-expression';
@@ -61,6 +62,14 @@ export interface MessageStore {
    */
   reclaim(messageId: string, claimedAt: string, at: string, body: string): Promise<boolean>;
   listByPhone(phone: string, limit?: number): Promise<MessageRecord[]>;
+  /**
+   * A page of a number's messages, newest first, after `after` (the end of the page before); `next`
+   * is where this page ends when more follow.
+   */
+  pageByPhone(
+    phone: string,
+    page: { readonly limit: number; readonly after?: HistoryPosition },
+  ): Promise<{ messages: MessageRecord[]; next?: HistoryPosition }>;
 }
 
 export class DynamoMessageStore implements MessageStore {
@@ -197,8 +206,20 @@ export class DynamoMessageStore implements MessageStore {
     }
   }
 
-  /** A number's messages, newest first: the keys from the keys-only `byPhone` index, then the items. */
+  /** A number's messages, newest first (at most 100). */
   async listByPhone(phone: string, limit = 50): Promise<MessageRecord[]> {
+    return (await this.pageByPhone(phone, { limit: Math.min(limit, 100) })).messages;
+  }
+
+  /**
+   * The keys from the keys-only `byPhone` index, then the items. One key more than the page is read,
+   * so a page that ends the history says so (DynamoDB's own LastEvaluatedKey does not: a query that
+   * stops at its limit always has one).
+   */
+  async pageByPhone(
+    phone: string,
+    page: { readonly limit: number; readonly after?: HistoryPosition },
+  ): Promise<{ messages: MessageRecord[]; next?: HistoryPosition }> {
     const result = await dynamoClient().send(
       new QueryCommand({
         TableName: this.table,
@@ -206,16 +227,27 @@ export class DynamoMessageStore implements MessageStore {
         ...named({ KeyConditionExpression: '#phone = :phone' }),
         ExpressionAttributeValues: { ':phone': phone },
         ScanIndexForward: false,
-        Limit: Math.min(limit, 100),
+        Limit: page.limit + 1,
+        ...(page.after
+          ? { ExclusiveStartKey: { phone, at: page.after.at, messageId: page.after.messageId } }
+          : {}),
       }),
     );
-    const ids = (result.Items ?? []).map((item) => item.messageId as string);
+    const keys = (result.Items ?? []).map((item) => ({
+      messageId: item.messageId as string,
+      at: item.at as string,
+    }));
+    const shown = keys.slice(0, page.limit);
     const items = await batchGetAll(
       this.table,
-      ids.map((messageId) => ({ messageId })),
+      shown.map(({ messageId }) => ({ messageId })),
     );
     const found = new Map(items.map((item) => [item.messageId as string, item as unknown as MessageRecord]));
-    // A message that expired between the two reads is left out.
-    return ids.flatMap((id) => found.get(id) ?? []);
+    const last = shown.at(-1);
+    return {
+      // A message that expired between the two reads is left out.
+      messages: shown.flatMap(({ messageId }) => found.get(messageId) ?? []),
+      ...(keys.length > page.limit && last ? { next: last } : {}),
+    };
   }
 }

@@ -1,15 +1,21 @@
-/** API Gateway → GET /v1/profiles/{phone} and its consent log → profile view or events, oldest first. */
+/**
+ * API Gateway → GET /v1/profiles/{phone}, its consent log and its messages → profile view, consent
+ * events (oldest first), or a page of messages (newest first).
+ */
 import { changeStatus, isOutcome, readConsentLog } from '../domain/consent';
 import { NotFoundError } from '../domain/errors';
+import { historyCursor, messageHistoryView, parseHistoryQuery } from '../domain/message-history';
 import { normalisePhone } from '../domain/phone';
 import { toProfileView } from '../domain/profile';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
+import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { httpHandler } from './shared/http';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
 
 const profiles = new DynamoProfileStore();
 const consentLog = new DynamoConsentLogStore();
+const messages = new DynamoMessageStore();
 
 function phoneParam(raw: string | undefined): string {
   return normalisePhone(raw, phonePolicy(runtimeConfig()), 'phone').e164;
@@ -35,5 +41,20 @@ export const handler = httpHandler({
         : { ...entry, status: changeStatus(reading, entry, profile?.consentVersion ?? 0) },
     );
     return { status: 200, body: { phone, events } };
+  },
+  // A number nothing was ever sent to or received from has no messages: 200 with an empty list, not
+  // 404, whether or not it has a profile (support asks about numbers that never subscribed too).
+  'GET /v1/profiles/{phone}/messages': async (request) => {
+    const phone = phoneParam(request.pathParameters.phone);
+    const query = parseHistoryQuery(phone, request.query);
+    const page = await messages.pageByPhone(phone, query);
+    return {
+      status: 200,
+      body: {
+        phone,
+        messages: page.messages.map(messageHistoryView),
+        nextCursor: page.next ? historyCursor(phone, page.next) : null,
+      },
+    };
   },
 });

@@ -132,7 +132,11 @@ export class HttpApi extends Construct {
           authorizationType:
             route.auth === 'iam' ? apigateway.AuthorizationType.IAM : apigateway.AuthorizationType.NONE,
           requestValidator: validator,
-          requestParameters: Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
+          requestParameters: {
+            ...Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
+            // Optional: declared for the API's description; the handler answers a bad value with a 400.
+            ...Object.fromEntries((route.query ?? []).map((q) => [`method.request.querystring.${q}`, false])),
+          },
           requestModels: carriesBody(route) ? { 'application/json': jsonObject } : undefined,
         });
         if (route.auth === 'public') {

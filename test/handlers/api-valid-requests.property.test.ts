@@ -163,6 +163,19 @@ const routeCases: Record<string, RouteCase> = {
     fc
       .constantFrom('+12065559001', '+12065559003')
       .map((phone) => get(rt, `/v1/profiles/${encodeURIComponent(phone)}/consent-log`, phone)),
+  'GET /v1/profiles/{phone}/messages': (rt) =>
+    fc
+      .record({
+        phone: fc.constantFrom('+12065559001', '+12065559003'),
+        limit: fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }),
+      })
+      .map(({ phone, limit }) =>
+        get(
+          rt,
+          `/v1/profiles/${encodeURIComponent(phone)}/messages${limit === undefined ? '' : `?limit=${limit}`}`,
+          phone,
+        ),
+      ),
   'GET /r/{code}': (rt) => fc.stringMatching(/^[0-9A-Za-z]{6,12}$/).map((code) => get(rt, `/r/${code}`)),
 };
 

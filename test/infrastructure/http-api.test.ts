@@ -70,6 +70,38 @@ describe('HTTP API hardening', () => {
     expect(withModel).toBe(postWithBody);
   });
 
+  it('serves a number’s messages to the profiles function, signed, with limit and cursor declared', () => {
+    const resources = resourcesOfType(template, 'AWS::ApiGateway::Resource');
+    const idOf = (part: string, parent?: string) =>
+      resources.find(
+        ([, r]) =>
+          r.Properties?.PathPart === part &&
+          (parent === undefined || JSON.stringify(r.Properties?.ParentId).includes(`"${parent}"`)),
+      )?.[0];
+    const phone = idOf('{phone}', idOf('profiles', idOf('v1')));
+    const messages = idOf('messages', phone);
+    expect(messages).toBeDefined();
+    const [[, method] = []] = resourcesOfType(template, 'AWS::ApiGateway::Method').filter(
+      ([, m]) =>
+        m.Properties?.HttpMethod === 'GET' &&
+        JSON.stringify(m.Properties?.ResourceId).includes(`"${messages}"`),
+    );
+    expect(method?.Properties).toMatchObject({
+      AuthorizationType: 'AWS_IAM',
+      RequestParameters: {
+        'method.request.path.phone': true,
+        'method.request.querystring.limit': false,
+        'method.request.querystring.cursor': false,
+      },
+    });
+    // The integration invokes the profiles function.
+    const uri = JSON.stringify(method?.Properties?.Integration);
+    const [[profilesFn] = []] = resourcesOfType(template, 'AWS::Lambda::Function').filter(([id]) =>
+      id.startsWith('FunctionsProfilesApi'),
+    );
+    expect(uri).toContain(`"${profilesFn}"`);
+  });
+
   it('answers gateway errors in the API’s error format', () => {
     for (const type of ['BAD_REQUEST_BODY', 'DEFAULT_4XX', 'DEFAULT_5XX']) {
       template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {

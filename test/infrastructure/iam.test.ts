@@ -184,3 +184,44 @@ describe('the consent log is append-only', () => {
     ).toBe(true);
   });
 });
+
+describe('the profiles API reads a number’s messages', () => {
+  let statements: LocatedStatement[];
+  let messagesId: string;
+
+  beforeAll(async () => {
+    const { template } = await sharedSynthesis();
+    statements = allStatements(template).filter(
+      (s) => s.statement.Effect === 'Allow' && s.holder.startsWith('FunctionsProfilesApiRole'),
+    );
+    const ids = resourcesOfType(template, 'AWS::DynamoDB::Table')
+      .map(([id]) => id)
+      .filter((id) => id.startsWith('DataMessages'));
+    expect(ids).toHaveLength(1);
+    messagesId = ids[0] as string;
+  }, 300_000);
+
+  const onMessages = () =>
+    statements.filter(({ statement }) =>
+      resourcesOf(statement).some((resource) => render(resource).includes(`<${messagesId}.`)),
+    );
+
+  it('may query the byPhone index and get the records it names', () => {
+    const granted = onMessages();
+    const actions = new Set(granted.flatMap(({ statement }) => actionsOf(statement)));
+    for (const action of ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:GetItem'])
+      expect(actions).toContain(action);
+    const resources = granted.flatMap(({ statement }) => resourcesOf(statement).map(render));
+    expect(resources).toContain(`<${messagesId}.Arn>`);
+    expect(resources).toContain(`<${messagesId}.Arn>/index/byPhone`);
+  });
+
+  it('may not write to it', () => {
+    const writes = onMessages().flatMap(({ statement }) =>
+      actionsOf(statement).filter((action) =>
+        /^dynamodb:(Put|Update|Delete|BatchWrite|PartiQL(Insert|Update|Delete))/.test(action),
+      ),
+    );
+    expect(writes).toEqual([]);
+  });
+});
