@@ -105,10 +105,13 @@ export async function forEachSubscriber(
 interface Audience {
   readonly recipients: number;
   readonly zones: ReadonlySet<string>;
-  readonly outlook: AudienceOutlook;
+  readonly outlook?: AudienceOutlook;
   /** False when the count stopped at its deadline (`recipients` is then a lower bound). */
   readonly complete: boolean;
 }
+
+/** What quiet hours and smart sending will do to an audience: `audienceTally`, passed in where wanted. */
+export type AudienceOutlookTally = typeof audienceTally;
 
 async function countAudience(
   deps: Pick<CampaignDeps, 'profiles' | 'config'>,
@@ -118,9 +121,10 @@ async function countAudience(
   >,
   now: Date,
   stopAt?: number,
+  outlook?: AudienceOutlookTally,
 ): Promise<Audience> {
   const zones = new Set<string>();
-  const tally = audienceTally({
+  const tally = outlook?.({
     now,
     campaign,
     quietHours: deps.config.quietHours,
@@ -143,11 +147,11 @@ async function countAudience(
       recipients += 1;
       const zone = recipientTimeZone(profile.timeZone, profile.phone, deps.config.defaultTimeZone);
       zones.add(zone);
-      tally.add(profile, zone);
+      tally?.add(profile, zone);
     },
     stopAt,
   );
-  return { recipients, zones, outlook: tally.outlook(), complete };
+  return { recipients, zones, outlook: tally?.outlook(), complete };
 }
 
 /**
@@ -224,19 +228,55 @@ export interface CampaignOptions {
   readonly numberChangeId?: string;
   /** Seconds the create call may count the audience (default: the program's `campaignEstimateSeconds`). */
   readonly estimateSeconds?: number;
+  /**
+   * Tallies what quiet hours and smart sending will do to the audience, stored in the estimate for
+   * the warnings. The campaigns API passes it; a number change, which shows no warnings, stores its
+   * campaigns without, and so bundles neither the tally nor the state calling-hours table.
+   */
+  readonly outlook?: AudienceOutlookTally;
 }
 
+/** A campaign stored (201, or 202 while its audience is still being counted), or the one its key made (200). */
+export interface StoredCampaign {
+  readonly status: 200 | 201 | 202;
+  readonly campaignId: string;
+  /** Undefined only when a concurrent call with the same key stored it and it is not readable yet. */
+  readonly campaign: Campaign | undefined;
+}
+
+/** `POST /v1/campaigns`: stores and schedules the campaign, and answers with its estimate and warnings. */
 export async function createCampaign(
   deps: CampaignDeps,
   request: CampaignRequest,
   idempotencyKey?: string,
   options: CampaignOptions = {},
 ) {
+  const { status, campaignId, campaign } = await storeCampaign(deps, request, idempotencyKey, {
+    ...options,
+    outlook: audienceTally,
+  });
+  if (!campaign) return { status, body: { campaignId, warnings: [] } };
+  const warnings = warningsOf(deps, campaign);
+  if (status === 200) return { status, body: { ...viewOf(deps, campaign), warnings } };
+  const { state, estimate, schedules } = campaign;
+  return { status, body: { campaignId, state, estimate, warnings, schedules } };
+}
+
+/**
+ * Stores a new campaign and creates its dispatch schedules (or, for an audience too large to count
+ * within the call, the schedule that finishes the count); with an idempotency key already used,
+ * finds the campaign it made.
+ */
+export async function storeCampaign(
+  deps: CampaignDeps,
+  request: CampaignRequest,
+  idempotencyKey?: string,
+  options: CampaignOptions = {},
+): Promise<StoredCampaign> {
   const now = deps.clock.now();
   const campaignId = campaignIdFor(idempotencyKey, now);
   const existing = await deps.campaigns.get(campaignId);
-  if (existing)
-    return { status: 200, body: { ...viewOf(deps, existing), warnings: warningsOf(deps, existing) } };
+  if (existing) return { status: 200, campaignId, campaign: existing };
 
   if (request.sendAt && Date.parse(request.sendAt) < now.getTime() - 5 * 60_000) {
     throw new ValidationError('sendAt: is in the past', 'sendAt');
@@ -258,6 +298,7 @@ export async function createCampaign(
     },
     now,
     performance.now() + budgetMs,
+    options.outlook,
   );
   const schedules = audience.complete
     ? planSchedules(timing, audience.zones, now, deps.config.defaultTimeZone)
@@ -273,10 +314,6 @@ export async function createCampaign(
     audience.complete,
     audience.outlook,
   );
-  const warnings = [
-    ...campaignWarnings(previewed, deps.config.brand, request.mediaUrls),
-    ...audienceWarnings(estimate),
-  ];
 
   const campaign: Campaign = {
     campaignId,
@@ -301,8 +338,7 @@ export async function createCampaign(
     createdAt: now.toISOString(),
   };
   if (!(await deps.campaigns.putIfAbsent(campaign))) {
-    const raced = await deps.campaigns.get(campaignId);
-    return { status: 200, body: { ...(raced ? viewOf(deps, raced) : { campaignId }), warnings } };
+    return { status: 200, campaignId, campaign: await deps.campaigns.get(campaignId) };
   }
   if (!audience.complete) {
     await scheduleDispatcher(
@@ -314,10 +350,10 @@ export async function createCampaign(
         campaignId,
       },
     );
-    return { status: 202, body: { campaignId, state: campaign.state, estimate, warnings, schedules } };
+    return { status: 202, campaignId, campaign };
   }
   await createSchedules(deps, campaignId, schedules);
-  return { status: 201, body: { campaignId, state: campaign.state, estimate, warnings, schedules } };
+  return { status: 201, campaignId, campaign };
 }
 
 export type EstimateDeps = Pick<
@@ -338,7 +374,7 @@ export async function finishEstimate(deps: EstimateDeps, campaignId: string) {
   const campaign = await deps.campaigns.get(campaignId);
   if (campaign?.state !== 'estimating') return ensureSchedules(deps, campaign);
   const now = deps.clock.now();
-  const audience = await countAudience(deps, campaign, now);
+  const audience = await countAudience(deps, campaign, now, undefined, audienceTally);
   const schedules = planSchedules(campaign, audience.zones, now, deps.config.defaultTimeZone);
   const estimate = campaignEstimate(
     audience.recipients,

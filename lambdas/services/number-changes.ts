@@ -16,7 +16,7 @@ import {
   type NumberChangeRequest,
 } from '../domain/number-change';
 import type { NumberChange, NumberChangeStore } from '../adapters/number-change-store';
-import { createCampaign, scheduleDispatcher, type CampaignDeps } from './campaigns';
+import { scheduleDispatcher, storeCampaign, type CampaignDeps } from './campaigns';
 
 export interface NumberChangeDeps extends CampaignDeps {
   readonly numberChanges: NumberChangeStore;
@@ -79,13 +79,13 @@ export async function scheduleNumberChange(
     });
   // Both campaigns count the audience within this one call: each gets half the time.
   const estimateSeconds = deps.config.campaignEstimateSeconds / 2;
-  const final = await createCampaign(
+  const final = await storeCampaign(
     deps,
     campaign(finalText, finalAt, 'Number change: final message from the old number'),
     `${changeId}#final`,
     { originationIdentity: oldIdentity, numberChangeId: changeId, estimateSeconds },
   );
-  const first = await createCampaign(
+  const first = await storeCampaign(
     deps,
     campaign(
       firstText,
@@ -104,8 +104,8 @@ export async function scheduleNumberChange(
     newPhoneNumber: request.newPhoneNumber,
     switchAt: switchAt.toISOString(),
     finalAt: finalAt.toISOString(),
-    finalCampaignId: (final.body as { campaignId: string }).campaignId,
-    firstCampaignId: (first.body as { campaignId: string }).campaignId,
+    finalCampaignId: final.campaignId,
+    firstCampaignId: first.campaignId,
     state: 'scheduled',
     createdAt: now.toISOString(),
   };
