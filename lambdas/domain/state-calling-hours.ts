@@ -3,7 +3,8 @@
  * § 64.1200(c)(1), the floor Optline's configured window already respects). `sendWindowFor` intersects the
  * configured window with the entry for the number's state, so an entry can only ever narrow it.
  *
- * How to read this table, honestly:
+ * How to read this table, honestly (each state's hours and citation are in STATE_CALLING_HOURS, what
+ * they rest on in STATE_CALLING_HOURS_EVIDENCE):
  * - `verification` says what was actually checked when the table was written: 'statute-text' means the
  *   hours were read in the statute (an official site or a verbatim copy of it); 'secondary-sources' means
  *   two or more secondary sources agree (law-firm alerts, compliance vendors' tables, news) but the
@@ -38,6 +39,10 @@ export interface StateCallingHours {
   readonly byWeekday?: Readonly<Partial<Record<Weekday, DailyWindow | null>>>;
   /** Statute (number and name) that holds the hours. */
   readonly citation: string;
+}
+
+/** How an entry's hours were established (STATE_CALLING_HOURS_EVIDENCE). */
+export interface CallingHoursEvidence {
   readonly note: string;
   readonly verification: Verification;
   /** What the hours were checked against. */
@@ -52,6 +57,90 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
     byWeekday: NO_SUNDAY,
     citation:
       'Alabama Public Service Commission telephone rules (Ala. Admin. Code ch. 770-2-9); rule not verified',
+  },
+  CT: {
+    window: { start: '09:00', end: '20:00' },
+    citation:
+      'Conn. Gen. Stat. § 42-288a (telephonic sales calls), as amended by Public Act 23-98 (eff. 2023-10-01)',
+  },
+  FL: {
+    window: { start: '08:00', end: '20:00' },
+    citation: 'Fla. Stat. § 501.616(6)(a) (Florida Telemarketing Act), as amended by SB 1120 (2021)',
+  },
+  KY: {
+    window: { start: '10:00', end: '21:00' },
+    citation: 'KRS 367.46955 (prohibited telephone solicitation acts); subsection not verified',
+  },
+  LA: {
+    window: { start: '08:00', end: '20:00' },
+    byWeekday: NO_SUNDAY,
+    citation: "La. R.S. 45:811 and La. Pub. Serv. Comm'n General Order R-29617 § V(A)(2)",
+  },
+  MA: {
+    window: { start: '08:00', end: '20:00' },
+    citation: 'Mass. Gen. Laws ch. 159C (telephone solicitation) and 201 CMR 12.00; section not verified',
+  },
+  MD: {
+    window: { start: '08:00', end: '20:00' },
+    citation:
+      'Md. Code, Com. Law § 14-4501 et seq. (Stop the Spam Calls Act of 2023, SB 90; eff. 2024-01-01)',
+  },
+  MI: {
+    window: { start: '09:00', end: '21:00' },
+    citation: 'Mich. Comp. Laws § 445.111a (telephone solicitation); not verified',
+  },
+  MN: {
+    window: { start: '09:00', end: '21:00' },
+    citation: 'Minn. Stat. § 325E.27 (automatic dialing-announcing devices); not verified',
+  },
+  MS: {
+    window: { start: '08:00', end: '21:00' },
+    byWeekday: NO_SUNDAY,
+    citation:
+      'Miss. Code Ann. § 77-3-723(1) (Mississippi Telephone Solicitation Act) and § 77-3-603(a) (unsolicited ' +
+      'telephonic sales calls)',
+  },
+  NM: {
+    window: { start: '09:00', end: '21:00' },
+    citation: 'N.M. Stat. § 57-12-22(B)(5) (Unfair Practices Act: telephone solicitation)',
+  },
+  NV: {
+    window: { start: '09:00', end: '20:00' },
+    citation: 'Nevada telephone-solicitation law (NRS ch. 228 / ch. 598); section not identified',
+  },
+  OK: {
+    window: { start: '08:00', end: '20:00' },
+    citation: 'Okla. Stat. tit. 15, § 775C.4 (Telephone Solicitation Act of 2022, HB 3168; eff. 2022-11-01)',
+  },
+  RI: {
+    window: { start: '09:00', end: '18:00' },
+    byWeekday: { 0: null, 6: { start: '10:00', end: '17:00' } },
+    citation: 'R.I. Gen. Laws ch. 5-61 (Telephone Sales Solicitation Act); section not verified',
+  },
+  TX: {
+    window: { start: '09:00', end: '21:00' },
+    byWeekday: { 0: { start: '12:00', end: '21:00' } },
+    citation:
+      'Tex. Bus. & Com. Code § 301.051 (telephone solicitation requirements); SB 140 (89th Leg.) applies it to ' +
+      'text messages from 2025-09-01',
+  },
+  WA: {
+    window: { start: '08:00', end: '20:00' },
+    citation: 'RCW 19.158.040(2) (Commercial Telephone Solicitation Act)',
+  },
+  WY: {
+    window: { start: '08:00', end: '20:00' },
+    citation: 'Wyo. Stat. § 40-12-301 et seq. (telephone solicitation); section not verified',
+  },
+};
+
+/**
+ * What each entry of STATE_CALLING_HOURS rests on, by state (every state has both). Kept apart from the
+ * hours, which every function that sends or plans marketing texts bundles: the research notes are for
+ * the people who check the table, and would add about 4 KB to each of those functions.
+ */
+export const STATE_CALLING_HOURS_EVIDENCE: Readonly<Record<string, CallingHoursEvidence>> = {
+  AL: {
     note:
       'No solicitations on Sundays or state holidays (holidays not modelled). dnc.com reads the rules as ' +
       'binding only telephone utilities under the PSC; applied anyway.',
@@ -59,9 +148,6 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
     source: 'Drop Cowboy state table (Nov 2025); g2leadstosales (Nov 2024); dnc.com restricted-dates notes',
   },
   CT: {
-    window: { start: '09:00', end: '20:00' },
-    citation:
-      'Conn. Gen. Stat. § 42-288a (telephonic sales calls), as amended by Public Act 23-98 (eff. 2023-10-01)',
     note:
       'P.A. 23-98 moved the hours to 9 a.m.–8 p.m. and brought text messages into the definitions; ' +
       '§ 42-288(c) presumes a call to a Connecticut area code is made in Connecticut (text read).',
@@ -71,8 +157,6 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
       '(texts). ClickPoint still lists 9–9, which reads like the pre-2023 law.',
   },
   FL: {
-    window: { start: '08:00', end: '20:00' },
-    citation: 'Fla. Stat. § 501.616(6)(a) (Florida Telemarketing Act), as amended by SB 1120 (2021)',
     note:
       '"before 8 a.m. or after 8 p.m. local time at the called person\'s location". SB 1120 also made the ' +
       'Florida Telephone Solicitation Act (§ 501.059) cover text messages.',
@@ -81,8 +165,6 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
       'Text of § 501.616(6)(a) (lawserver.com copy) and the SB 1120 bill text on flsenate.gov (9 p.m. → 8 p.m.)',
   },
   KY: {
-    window: { start: '10:00', end: '21:00' },
-    citation: 'KRS 367.46955 (prohibited telephone solicitation acts); subsection not verified',
     note:
       'The 10 a.m. start is the strictest in the US. (KRS 367.461(2)(e) separately limits automated calling ' +
       'equipment to 8 a.m.–9 p.m.; that text was read.)',
@@ -90,48 +172,31 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
     source: 'Drop Cowboy table; g2leadstosales; Call Desk (glama.ai) summary',
   },
   LA: {
-    window: { start: '08:00', end: '20:00' },
-    byWeekday: NO_SUNDAY,
-    citation: "La. R.S. 45:811 and La. Pub. Serv. Comm'n General Order R-29617 § V(A)(2)",
     note: 'No solicitations on Sundays or legal holidays (holidays not modelled); 8 a.m.–8 p.m. Monday–Saturday.',
     verification: 'secondary-sources',
     source: 'dnc.com restricted-dates page quoting General Order R-29617 § V(A)(2); Drop Cowboy table',
   },
   MA: {
-    window: { start: '08:00', end: '20:00' },
-    citation: 'Mass. Gen. Laws ch. 159C (telephone solicitation) and 201 CMR 12.00; section not verified',
     note: 'Listed by one compliance vendor; not confirmed elsewhere.',
     verification: 'single-secondary-source',
     source: 'Drop Cowboy table',
   },
   MD: {
-    window: { start: '08:00', end: '20:00' },
-    citation:
-      'Md. Code, Com. Law § 14-4501 et seq. (Stop the Spam Calls Act of 2023, SB 90; eff. 2024-01-01)',
     note: 'The Act defines consent for solicitations "by telephone call, text message, or voicemail" (text read).',
     verification: 'secondary-sources',
     source: 'WMAR-2 News and dnc.com reports of the Act (8:00am–8:00pm in the called party’s time zone)',
   },
   MI: {
-    window: { start: '09:00', end: '21:00' },
-    citation: 'Mich. Comp. Laws § 445.111a (telephone solicitation); not verified',
     note: 'May cover only some calls; applied to all marketing texts to be safe.',
     verification: 'single-secondary-source',
     source: 'Drop Cowboy table',
   },
   MN: {
-    window: { start: '09:00', end: '21:00' },
-    citation: 'Minn. Stat. § 325E.27 (automatic dialing-announcing devices); not verified',
     note: 'Believed to govern prerecorded-message devices only; applied to all marketing texts to be safe.',
     verification: 'single-secondary-source',
     source: 'Drop Cowboy table',
   },
   MS: {
-    window: { start: '08:00', end: '21:00' },
-    byWeekday: NO_SUNDAY,
-    citation:
-      'Miss. Code Ann. § 77-3-723(1) (Mississippi Telephone Solicitation Act) and § 77-3-603(a) (unsolicited ' +
-      'telephonic sales calls)',
     note:
       '"No telephone solicitations may be made on a Sunday"; calls "between the hours of 8:00 a.m. and 9:00 ' +
       'p.m., Central Standard Time" Monday–Saturday. The Act covers text messages (§ 77-3-705, 2019). The ' +
@@ -141,30 +206,21 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
       'Statute text as quoted by dnc.com (June 2024, confirmed with the Mississippi AG office); Drop Cowboy',
   },
   NM: {
-    window: { start: '09:00', end: '21:00' },
-    citation: 'N.M. Stat. § 57-12-22(B)(5) (Unfair Practices Act: telephone solicitation)',
     note: 'Unlawful to make a telephone solicitation "that [is] received before 9:00 a.m. or after 9:00 p.m."',
     verification: 'statute-text',
     source: '2006 text of § 57-12-22 on law.justia.com; Drop Cowboy table agrees',
   },
   NV: {
-    window: { start: '09:00', end: '20:00' },
-    citation: 'Nevada telephone-solicitation law (NRS ch. 228 / ch. 598); section not identified',
     note: 'Listed by one compliance vendor; the statute was not found. Kept because it only narrows.',
     verification: 'single-secondary-source',
     source: 'Drop Cowboy table',
   },
   OK: {
-    window: { start: '08:00', end: '20:00' },
-    citation: 'Okla. Stat. tit. 15, § 775C.4 (Telephone Solicitation Act of 2022, HB 3168; eff. 2022-11-01)',
     note: 'Was 8 a.m.–9 p.m. before the 2022 Act; the Act presumes a call to an Oklahoma area code reaches a resident.',
     verification: 'secondary-sources',
     source: 'dnc.com (HB 3168 signing); Lerman Senter client alert; Drop Cowboy table',
   },
   RI: {
-    window: { start: '09:00', end: '18:00' },
-    byWeekday: { 0: null, 6: { start: '10:00', end: '17:00' } },
-    citation: 'R.I. Gen. Laws ch. 5-61 (Telephone Sales Solicitation Act); section not verified',
     note:
       '9 a.m.–6 p.m. weekdays, 10 a.m.–5 p.m. Saturdays, none on Sundays or holidays (holidays not modelled). ' +
       'The Saturday hours are from memory; the source table was cut off after the weekday hours.',
@@ -172,25 +228,16 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
     source: 'Drop Cowboy table (weekday hours); dnc.com (holiday ban applies to unsolicited sales calls)',
   },
   TX: {
-    window: { start: '09:00', end: '21:00' },
-    byWeekday: { 0: { start: '12:00', end: '21:00' } },
-    citation:
-      'Tex. Bus. & Com. Code § 301.051 (telephone solicitation requirements); SB 140 (89th Leg.) applies it to ' +
-      'text messages from 2025-09-01',
     note: '9 a.m.–9 p.m. Monday–Saturday, noon–9 p.m. Sunday, at the recipient’s local time.',
     verification: 'secondary-sources',
     source: 'Telnyx notice on SB 140 (2025); Call Desk (glama.ai) summary ("Texas Sundays start at noon")',
   },
   WA: {
-    window: { start: '08:00', end: '20:00' },
-    citation: 'RCW 19.158.040(2) (Commercial Telephone Solicitation Act)',
     note: 'A commercial telephone solicitor "shall not place calls … received before 8:00 a.m. or after 8:00 p.m."',
     verification: 'statute-text',
     source: 'RCW 19.158.040 on app.leg.wa.gov',
   },
   WY: {
-    window: { start: '08:00', end: '20:00' },
-    citation: 'Wyo. Stat. § 40-12-301 et seq. (telephone solicitation); section not verified',
     note: 'One source says 8 p.m., another 9 p.m.; the stricter is kept.',
     verification: 'single-secondary-source',
     source: 'Call Desk (glama.ai) summary; stateregstoday.com says 8 a.m.–9 p.m.',

@@ -7,7 +7,7 @@ import {
   type SendWindow,
   type Weekday,
 } from '../../lambdas/domain/quiet-hours';
-import { STATE_CALLING_HOURS } from '../../lambdas/domain/state-calling-hours';
+import { STATE_CALLING_HOURS, STATE_CALLING_HOURS_EVIDENCE } from '../../lambdas/domain/state-calling-hours';
 import { localParts, zonedToInstant, zoneOffsetMs } from '../../lambdas/domain/zoned-time';
 
 const TCPA: SendWindow = { start: '08:00', end: '21:00' };
@@ -445,12 +445,16 @@ describe('sendWindowFor: state calling-hours law', () => {
   });
 
   it('documents every entry: citation, note, verification and source', () => {
+    expect(Object.keys(STATE_CALLING_HOURS_EVIDENCE).sort()).toEqual(Object.keys(STATE_CALLING_HOURS).sort());
     for (const [state, law] of Object.entries(STATE_CALLING_HOURS)) {
+      const evidence = STATE_CALLING_HOURS_EVIDENCE[state];
       expect(state).toMatch(/^[A-Z]{2}$/);
       expect(law.citation.length, state).toBeGreaterThan(10);
-      expect(law.note.length, state).toBeGreaterThan(10);
-      expect(law.source.length, state).toBeGreaterThan(5);
-      expect(['statute-text', 'secondary-sources', 'single-secondary-source']).toContain(law.verification);
+      expect(evidence?.note.length, state).toBeGreaterThan(10);
+      expect(evidence?.source.length, state).toBeGreaterThan(5);
+      expect(['statute-text', 'secondary-sources', 'single-secondary-source']).toContain(
+        evidence?.verification,
+      );
       expect(law.window.start >= '08:00' && law.window.end <= '21:00', state).toBe(true);
     }
   });
