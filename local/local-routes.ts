@@ -1,7 +1,8 @@
 /**
  * The local-only endpoints under `/_local/` (health, inbound, outbox, conversation, phone, events,
- * clock, faults, settle). They are stable: tests and the phone simulator depend on them, and
- * docs/local-runtime.md#local-endpoints documents each (test/docs/facts.test.ts checks it names them).
+ * executions, clock, faults, settle). They are stable: tests and the phone simulator depend on them,
+ * and docs/local-runtime.md#local-endpoints documents each (test/docs/facts.test.ts checks it names
+ * them).
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,7 +11,7 @@ import type { DeploymentConfig } from '../lib/config';
 import type { EventBridgeEmulator } from './aws/eventbridge';
 import type { SchedulerEmulator } from './aws/scheduler';
 import type { SmsVoiceEmulator } from './aws/sms-voice';
-import type { StepFunctionsEmulator } from './aws/stepfunctions';
+import type { ExecutionRecord, Json, StepFunctionsEmulator } from './aws/stepfunctions';
 import type { VirtualClock } from './virtual-clock';
 
 export interface LocalRouteDeps {
@@ -118,6 +119,17 @@ export function localRoutes(deps: LocalRouteDeps) {
             return type === null || e['detail-type'] === type;
           }),
         });
+      case 'GET /_local/executions': {
+        const phone = url.searchParams.get('phone');
+        if (phone === null || !E164.test(phone))
+          return badRequest(res, 'phone', 'must be an E.164 number such as +12065550123');
+        const executions = [...deps.stepFunctions.executions.values()]
+          .map((execution) => ({ execution, input: parseJson(execution.input) }))
+          .filter(({ input }) => input?.phone === phone)
+          .sort((a, b) => a.execution.startDate.getTime() - b.execution.startDate.getTime())
+          .map(({ execution, input }) => executionView(execution, input ?? {}));
+        return json(res, 200, { phone, executions });
+      }
       case 'GET /_local/clock':
         return json(res, 200, { now: deps.clock.now().toISOString(), timeScale: deps.clock.scale });
       case 'POST /_local/clock': {
@@ -163,6 +175,57 @@ export function localRoutes(deps: LocalRouteDeps) {
         return json(res, 404, { error: { code: 'route_not_found', message: route } });
     }
   };
+}
+
+/**
+ * A flow run as support would want it: where it is (the state it entered last, and the time a Wait
+ * waits for), and what each step task decided (`status`: sent, skipped, deferred, ended, duplicate;
+ * `reason`, e.g. smart_sending, quiet_hours, order_placed; `until` for a quiet-hours deferral), or the
+ * error it failed with.
+ */
+interface StepView {
+  readonly state: string;
+  readonly at: string;
+  readonly stepIndex?: number;
+  readonly status?: string;
+  readonly reason?: Json;
+  readonly until?: Json;
+  readonly error?: string;
+}
+
+function executionView(execution: ExecutionRecord, input: Record<string, unknown>) {
+  const steps = execution.tasks.flatMap<StepView>((task) => {
+    const payload = record(record(task.output)?.Payload);
+    const stepIndex = record(record(task.input)?.Payload)?.stepIndex;
+    const base = {
+      state: task.state,
+      at: task.at.toISOString(),
+      ...(typeof stepIndex === 'number' ? { stepIndex } : {}),
+    };
+    if (task.error) return [{ ...base, error: task.error }];
+    if (typeof payload?.status !== 'string') return []; // a task that plans rather than sends
+    return [
+      { ...base, status: payload.status, reason: payload.reason ?? null, until: payload.until ?? null },
+    ];
+  });
+  return {
+    flow: typeof input.flow === 'string' ? input.flow : execution.stateMachineArn.split(':').at(-1),
+    name: execution.name,
+    status: execution.status,
+    startedAt: execution.startDate.toISOString(),
+    stoppedAt: execution.stopDate?.toISOString() ?? null,
+    currentState: execution.currentState ?? null,
+    waitingUntil: execution.waitingUntil?.toISOString() ?? null,
+    steps,
+    error: execution.error ?? null,
+    cause: execution.cause ?? null,
+  };
+}
+
+function record(value: unknown): Record<string, Json> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, Json>)
+    : undefined;
 }
 
 function view(m: {

@@ -9,7 +9,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import type { VirtualClock } from '../virtual-clock';
 import { AwsError, requireString, type JsonService } from './protocol';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type AslState = Record<string, Json>;
 interface AslDefinition {
   States: Record<string, AslState>;
@@ -34,8 +34,21 @@ export interface ExecutionRecord {
   transitions: number;
   /** The virtual time a Wait state of this execution is waiting for, while it waits. */
   waitingUntil?: Date;
+  /** The state entered last (the one running while the execution runs). */
+  currentState?: string;
+  /** Each Task state run, in order, with its input and its result or error (as AWS's execution history). */
+  readonly tasks: TaskRun[];
   abort?: () => void;
   done: Promise<void>;
+}
+
+export interface TaskRun {
+  readonly state: string;
+  /** Virtual time the task finished. */
+  readonly at: Date;
+  readonly input: Json;
+  readonly output?: Json;
+  readonly error?: string;
 }
 
 export interface LocalStateMachine {
@@ -122,6 +135,7 @@ export class StepFunctionsEmulator {
       startDate: this.options.clock.now(),
       status: 'RUNNING',
       transitions: 0,
+      tasks: [],
       done: Promise.resolve(),
     };
     this.executions.set(executionArn, record);
@@ -151,7 +165,11 @@ export class StepFunctionsEmulator {
       execution.abort();
     };
     void (async () => {
-      for await (const log of execution.eventLogs) if (log.type === 'StateEntered') record.transitions += 1;
+      for await (const log of execution.eventLogs) {
+        if (log.type !== 'StateEntered') continue;
+        record.transitions += 1;
+        record.currentState = log.state.name;
+      }
     })().catch(() => undefined);
     try {
       const output = await execution.result;
@@ -212,7 +230,17 @@ export class StepFunctionsEmulator {
     const visit = (states: Record<string, AslState>) => {
       for (const [name, state] of Object.entries(states)) {
         if (state.Type === 'Task') {
-          handlers[name] = (input) => this.invokeTask(state, input);
+          handlers[name] = async (input) => {
+            try {
+              const output = await this.invokeTask(state, input);
+              record.tasks.push({ state: name, at: this.options.clock.now(), input, output });
+              return output;
+            } catch (error) {
+              const failure = (error as Error).name;
+              record.tasks.push({ state: name, at: this.options.clock.now(), input, error: failure });
+              throw error;
+            }
+          };
         } else if (state.Type === 'Wait') {
           const wait = { ...state };
           for (const key of ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath']) delete state[key];
