@@ -304,8 +304,10 @@ export async function sendCampaignBatch(
   }
 
   for (const [campaignId, { settledByWindow, ...entry }] of counts) {
-    // By window only where the campaign keeps them (not on campaigns stored before they were kept).
-    const byWindow = (await current(campaignId))?.counters.targetedByWindow ? { settledByWindow } : {};
+    // By window only where the campaign keeps them (not on campaigns stored before they were kept);
+    // the campaign as last read will do (whether it keeps them never changes): no read more.
+    const campaign = await (campaigns.get(campaignId)?.campaign ?? current(campaignId));
+    const byWindow = campaign?.counters.targetedByWindow ? { settledByWindow } : {};
     await deps.campaigns.addCounters(campaignId, { ...entry, ...byWindow });
   }
   // Quiet hours: back on the queue with a delay (at most 15 minutes; checked again when it returns).
