@@ -1,15 +1,7 @@
 /**
- * What the rules every marketing text obeys will do to a campaign's audience, told when the campaign
- * is created: how many recipients are in quiet hours when their dispatch runs (their texts wait until
- * their sending window opens, and when that is), and how many smart sending would skip (a text
- * within `smartSendingHours` before theirs would go). The sender decides each text again at the
- * moment it goes; these are the same rules applied to the audience as it is at creation, so a
- * campaign that will text nobody tonight says so with numbers instead of answering `warnings: []`.
- *
- * Smart sending is judged at the time each text would go (the dispatch time, or the window's opening
- * for a text quiet hours hold), on the texts the recipient has had so far: a welcome text sent
- * yesterday afternoon still blocks a campaign this morning, and no longer blocks one tomorrow.
- *
+ * What quiet hours and smart sending will do to a campaign's audience, told when it is created: the
+ * sender's own rules, applied to the audience as it is now, at the time each text would go, so that a
+ * campaign that will text nobody tonight says so with numbers (docs/campaigns.md#creating-a-campaign).
  * Pure: the caller passes the time, the campaign's timing and the program's windows.
  */
 import { dispatchTime, type Campaign } from './campaigns';

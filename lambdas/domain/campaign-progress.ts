@@ -1,17 +1,8 @@
 /**
- * Where a campaign's pending texts are: waiting for their recipients' quiet hours to end, or queued
- * for the paced sender. Read off counters the dispatcher and the sender already keep exactly once per
- * recipient, rather than from a count of holds: a held text goes round the queue every 15 minutes
- * overnight and a batch can be delivered twice, so counting holds would count some texts again.
- *
- * The dispatcher counts each recipient it enqueues under its send window (`sendWindowKey`: the time
- * zone it found, plus the state whose calling-hours law narrows that number's window), in the same
- * conditional update that records the dispatch; the sender counts each recipient it finishes with (sent
- * or skipped, recorded once under the message id) under the same key, which the queue message carries.
- * The difference per window is what is pending there; whether that window is closed now decides
- * whether those recipients wait for quiet hours (the sender holds them without a read) or are queued.
- *
- * Pure: the caller passes the clock's time and the configured window.
+ * Where a campaign's pending texts are: waiting for their quiet hours to end, or queued for the
+ * sender. Read off counters kept once per recipient by send window, not from a count of holds, which
+ * redelivery and the 15-minute rounds of a held text would count again
+ * (docs/decisions/0022-pending-split-by-send-window.md). Pure: the caller passes the time.
  */
 import { callingHoursRegion, quietHoursDecision, sendWindowForRegion, type SendWindow } from './quiet-hours';
 

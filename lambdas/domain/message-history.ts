@@ -1,13 +1,7 @@
 /**
- * A number's message history as support reads it (`GET /v1/profiles/{phone}/messages`): every text
- * sent, skipped (with the reason) or failed, and the free texts received (keywords are in the consent
- * log), newest first, with the class and the flow or campaign each belongs to. A page is `limit` messages (1–100, 20 by default); `nextCursor` continues
- * after its last one and is null on the last page. The cursor is opaque to callers: base64url of the
- * position it stands for, bound to the number it was given for.
- *
- * Quiet hours hold a text without recording anything (it is not a decision not to send, and it goes
- * when the window opens), so a held text shows here once it has gone or been skipped; until then the
- * campaign's `pendingBy` and a flow's execution tell where it is.
+ * A number's message history as support reads it, newest first, a page at a time
+ * (docs/api.md#profiles): the query's `limit` and opaque `cursor`, and each message's view. The
+ * cursor is base64url of the position it stands for, bound to the number it was given for.
  */
 import { ValidationError } from './errors';
 
