@@ -340,6 +340,9 @@ describe('campaigns API', () => {
     const held = () => runtime.sqs.depth('optline-local-campaignSends').delayed;
     runtime.clock.advance(2 * 60_000);
     await waitFor(() => held() === 2, 10_000, 'both texts held by quiet hours');
+    // The dispatcher marks the campaign dispatched after it has recorded its counts: the sender can
+    // hold the texts in between.
+    await waitFor(async () => (await view()).state === 'dispatched', 10_000, 'the dispatch to finish');
     expect(texts(result.body.campaignId)).toEqual([]);
     expect(await view()).toMatchObject({
       state: 'dispatched',
