@@ -12,6 +12,7 @@ import type { EventBridgeEmulator } from './aws/eventbridge';
 import type { SchedulerEmulator } from './aws/scheduler';
 import type { SmsVoiceEmulator } from './aws/sms-voice';
 import type { ExecutionRecord, Json, StepFunctionsEmulator } from './aws/stepfunctions';
+import type { SettleOptions, SettleResult } from './settle';
 import type { VirtualClock } from './virtual-clock';
 
 export interface LocalRouteDeps {
@@ -23,8 +24,11 @@ export interface LocalRouteDeps {
   readonly scheduler: SchedulerEmulator;
   readonly originationNumber: string;
   readonly root: string;
-  settle(): Promise<void>;
+  settle(options?: SettleOptions): Promise<SettleResult>;
 }
+
+/** `POST /_local/settle` waits this long unless `timeoutSeconds` says otherwise, and at most the maximum. */
+export const SETTLE_TIMEOUT_SECONDS = { default: 30, max: 600 } as const;
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -168,9 +172,19 @@ export function localRoutes(deps: LocalRouteDeps) {
         }
         return json(res, 200, { faults: deps.sms.faults, messagesPerSecond: deps.sms.messagesPerSecond });
       }
-      case 'POST /_local/settle':
-        await deps.settle();
-        return json(res, 200, { ok: true });
+      case 'POST /_local/settle': {
+        const raw = url.searchParams.get('timeoutSeconds');
+        const timeoutSeconds = raw === null ? SETTLE_TIMEOUT_SECONDS.default : Number(raw);
+        if (raw === '' || !(timeoutSeconds > 0 && timeoutSeconds <= SETTLE_TIMEOUT_SECONDS.max)) {
+          return badRequest(
+            res,
+            'timeoutSeconds',
+            `must be a number of seconds above 0 and at most ${SETTLE_TIMEOUT_SECONDS.max}`,
+          );
+        }
+        const result = await deps.settle({ timeoutMs: timeoutSeconds * 1000 });
+        return json(res, 200, result);
+      }
       default:
         return json(res, 404, { error: { code: 'route_not_found', message: route } });
     }

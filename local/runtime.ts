@@ -42,6 +42,7 @@ import { StepFunctionsEmulator, type LocalStateMachine } from './aws/stepfunctio
 import { startDynamo, type LocalDynamo } from './dynamodb';
 import { LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
 import { localRoutes } from './local-routes';
+import { settleWork, type SettleOptions, type SettleResult, type WorkSource } from './settle';
 import { TtlSweeper } from './ttl-sweeper';
 import { VirtualClock } from './virtual-clock';
 
@@ -89,8 +90,13 @@ export interface LocalRuntime {
   readonly aws: LocalAwsEndpoint;
   readonly dynamo: LocalDynamo;
   readonly sweeper: TtlSweeper;
-  /** Waits until no event delivery, flow or due schedule is still running. */
-  settle(): Promise<void>;
+  /**
+   * Waits until the work that is due is done: event deliveries, Lambda invocations and their retries,
+   * queued messages, due schedules and flows, except those sleeping until a later virtual time (a Wait
+   * state, a schedule for later, a message's DelaySeconds), which it lists in `waiting`.
+   * `includeSleeping` waits for those too; `timeoutMs` limits the wait (`settled` is then false).
+   */
+  settle(options?: SettleOptions): Promise<SettleResult>;
   stop(): Promise<void>;
 }
 
@@ -245,16 +251,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   await lambdas.preload();
   const api = new ApiGateway((id, event) => lambdas.invoke(id, event));
-  const settle = async () => {
-    for (let i = 0; i < 5; i++) {
-      await scheduler.settle();
-      await inboundInvocations.settle();
-      await deliveries.settle();
-      await sqs.settle();
-      await bus.settle();
-      await stepFunctions.settle();
-    }
+  const work: WorkSource = {
+    fireDue: () => scheduler.fireDue(),
+    pending: () => [
+      ...scheduler.pending(),
+      ...inboundInvocations.pending('inbound-sms'),
+      ...deliveries.pending(),
+      ...sqs.pending(),
+      ...bus.pending(),
+      ...stepFunctions.pending(),
+    ],
   };
+  const settle = (settleOptions?: SettleOptions) => settleWork(work, settleOptions);
   const local = localRoutes({
     config,
     clock,

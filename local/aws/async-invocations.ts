@@ -9,6 +9,8 @@
  * attempt is awaited, so the caller (the phone simulator, a test) sees its replies at once; retries run
  * in the background, and `settle()` waits for them.
  */
+import type { PendingWork } from '../settle';
+
 export interface AsyncInvocationOptions {
   /** Real ms before each retry (AWS: about 60 000 and 120 000). */
   readonly retryDelaysMs?: readonly number[];
@@ -38,6 +40,13 @@ export class AsyncInvocations {
   /** Waits until no retry is pending. */
   async settle(): Promise<void> {
     while (this.retrying.size > 0) await Promise.allSettled([...this.retrying]);
+  }
+
+  /** The invocations waiting for, or running, a retry. */
+  pending(name: string): PendingWork[] {
+    return this.retrying.size === 0
+      ? []
+      : [{ kind: 'inbound-retry', name, state: 'running', count: this.retrying.size }];
   }
 
   private async retry(attempt: () => Promise<unknown>): Promise<void> {

@@ -5,6 +5,7 @@
  * Every text is delivered unless a test says otherwise per number (`outcomes`).
  */
 import type { Clock } from '../../lambdas/domain/clock';
+import type { PendingWork } from '../settle';
 import type { OutboxMessage } from './sms-voice';
 
 export interface DeliveryReportsOptions {
@@ -60,5 +61,12 @@ export class DeliveryReports {
 
   async settle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Reports not yet published. */
+  pending(): PendingWork[] {
+    return this.inFlight.size === 0
+      ? []
+      : [{ kind: 'delivery-report', name: 'delivery-events', state: 'running', count: this.inFlight.size }];
   }
 }

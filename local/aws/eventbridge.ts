@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lambdas/domain/clock';
+import type { PendingWork } from '../settle';
 import { AwsError, type JsonService } from './protocol';
 
 export interface BusEvent {
@@ -39,7 +40,8 @@ export interface EventBridgeOptions {
 export class EventBridgeEmulator {
   readonly events: BusEvent[] = [];
   readonly failedDeliveries: { rule: string; event: BusEvent; error: string }[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Deliveries in flight, with the name of their rule. */
+  private readonly inFlight = new Map<Promise<void>, string>();
 
   constructor(private readonly options: EventBridgeOptions) {}
 
@@ -49,7 +51,14 @@ export class EventBridgeEmulator {
 
   /** Resolves when every delivery started so far has finished (tests wait on it). */
   async settle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.keys()]);
+  }
+
+  /** Deliveries to rule targets still running (or waiting to retry), by rule. */
+  pending(): PendingWork[] {
+    const byRule = new Map<string, number>();
+    for (const rule of this.inFlight.values()) byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
+    return [...byRule].map(([name, count]) => ({ kind: 'event-delivery', name, state: 'running', count }));
   }
 
   private putEvents(input: Record<string, unknown>) {
@@ -100,7 +109,7 @@ export class EventBridgeEmulator {
     for (const rule of this.options.rules) {
       if (rule.source !== event.source || !rule.detailTypes.includes(event['detail-type'])) continue;
       const delivery = this.deliver(rule, event).finally(() => this.inFlight.delete(delivery));
-      this.inFlight.add(delivery);
+      this.inFlight.set(delivery, rule.name);
     }
   }
 

@@ -3,6 +3,7 @@
  * that fire on the virtual clock and invoke their target (a local function, queue or state machine).
  */
 import { zonedToInstant } from '../../lambdas/domain/zoned-time';
+import type { PendingWork } from '../settle';
 import type { VirtualClock } from '../virtual-clock';
 import { AwsError, type RestRoute } from './protocol';
 
@@ -51,6 +52,27 @@ export class SchedulerEmulator {
   async settle(): Promise<void> {
     this.tick();
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /** Fires every due schedule now, without waiting for its target. */
+  fireDue(): void {
+    this.tick();
+  }
+
+  /** Enabled schedules: firing (or due), or sleeping until their time. */
+  pending(): PendingWork[] {
+    const now = this.options.clock.now().getTime();
+    const work: PendingWork[] = [];
+    for (const record of this.schedules.values()) {
+      if (record.state !== 'ENABLED') continue;
+      const name = `${record.groupName}/${record.name}`;
+      work.push(
+        record.attempts === 0 && record.dueAt.getTime() > now
+          ? { kind: 'schedule', name, state: 'sleeping', until: record.dueAt }
+          : { kind: 'schedule', name, state: 'running' },
+      );
+    }
+    return work;
   }
 
   routes(): RestRoute[] {

@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { Clock } from '../../lambdas/domain/clock';
 import type { QueueDefinition } from '../../lib/catalog';
+import type { PendingWork } from '../settle';
 import { AwsError, type JsonOperation, type JsonService } from './protocol';
 
 /** Bytes per message and per SendMessageBatch request (body plus attribute names, types and values). */
@@ -334,6 +335,40 @@ export class SqsEmulator {
    */
   async settle(): Promise<void> {
     while (!this.idle()) await new Promise<void>((resolve) => this.settleWaiters.add(resolve));
+  }
+
+  /**
+   * The work of the queues with a running poller: messages an invocation holds or could take now
+   * (a failed batch's included, visible again after `redeliveryDelayMs`), and messages whose
+   * DelaySeconds ends at a later virtual time (sleeping until the earliest of them).
+   */
+  pending(): PendingWork[] {
+    const now = this.options.clock.now().getTime();
+    const work: PendingWork[] = [];
+    for (const poller of this.pollers) {
+      if (!poller.running) continue;
+      let due = 0;
+      let sleeping = 0;
+      let until = Infinity;
+      for (const message of poller.queue.messages.values()) {
+        const delayed =
+          !message.held &&
+          message.receiveCount === 0 &&
+          message.delayedUntil !== undefined &&
+          message.delayedUntil > now;
+        if (!delayed) {
+          due += 1;
+          continue;
+        }
+        sleeping += 1;
+        until = Math.min(until, message.delayedUntil ?? Infinity);
+      }
+      const name = poller.queue.name;
+      if (due > 0 || poller.inFlight > 0) work.push({ kind: 'queue', name, state: 'running', count: due });
+      if (sleeping > 0)
+        work.push({ kind: 'queue', name, state: 'sleeping', count: sleeping, until: new Date(until) });
+    }
+    return work;
   }
 
   // ---- API operations ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
  */
 import '../polyfills';
 import { StateMachine } from 'aws-local-stepfunctions';
+import type { PendingWork } from '../settle';
 import type { VirtualClock } from '../virtual-clock';
 import { AwsError, requireString, type JsonService } from './protocol';
 
@@ -97,6 +98,23 @@ export class StepFunctionsEmulator {
       if (running.length === 0) return;
       await Promise.all(running.map((e) => e.done));
     }
+  }
+
+  /** Running executions: sleeping in a Wait state until a later virtual time, or running. */
+  pending(): PendingWork[] {
+    const now = this.options.clock.now().getTime();
+    const work: PendingWork[] = [];
+    for (const execution of this.executions.values()) {
+      if (execution.status !== 'RUNNING') continue;
+      const until = execution.waitingUntil;
+      const stateMachine = this.machines.get(execution.stateMachineArn)?.name ?? execution.stateMachineArn;
+      work.push(
+        until !== undefined && until.getTime() > now
+          ? { kind: 'flow', name: execution.name, stateMachine, state: 'sleeping', until }
+          : { kind: 'flow', name: execution.name, stateMachine, state: 'running' },
+      );
+    }
+    return work;
   }
 
   stopAll(): void {
