@@ -79,10 +79,16 @@ async function main(): Promise<void> {
   console.log('Press Ctrl-C to stop.');
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping…`);
+    console.log(`\n${reason}: stopping…`);
+    // Work in flight gets its chance to finish, but the port is free within the 5 s a process
+    // manager or a test allows between SIGTERM and SIGKILL.
+    setTimeout(() => {
+      console.error(`Not stopped after ${STOP_DEADLINE_MS / 1000} s: exiting anyway`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     runtime.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -93,6 +99,32 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+  whenParentExits(() => shutdown('The process that started Optline exited'));
+}
+
+const STOP_DEADLINE_MS = 4000;
+
+/**
+ * Calls `onExit` once the parent process has gone. `npm start` runs `sh -c "node … local/main.ts"`,
+ * and a SIGTERM to npm's pid (what a process manager or a test sends to the process it started)
+ * reaches that shell, which dies of it without passing it on: left alone, this process would keep
+ * serving on its port with nobody to stop it. Ctrl-C signals every process of the terminal's group,
+ * this one included.
+ */
+function whenParentExits(onExit: () => void): void {
+  const parent = process.ppid;
+  if (parent <= 1) return;
+  const timer = setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') return;
+      clearInterval(timer);
+      onExit();
+    }
+  }, 250);
+  timer.unref();
 }
 
 void main();

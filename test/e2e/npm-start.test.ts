@@ -1,15 +1,36 @@
 /**
- * `npm start` as a user runs it: a child process on a free port with a fast virtual clock
- * (OPTLINE_TIME_SCALE=3600: an hour per second), driven only over HTTP.
+ * `npm start` as a user runs it: npm, the shell it starts and the runtime's node process, on a free
+ * port with a fast virtual clock (OPTLINE_TIME_SCALE=3600: an hour per second), driven only over
+ * HTTP and stopped the way a process manager stops it: SIGTERM to the pid it started (npm's).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb';
 import { ROOT, waitFor } from '../support/local-runtime';
 
+/** True when nothing listens on the port (this process can listen on it). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.once('error', () => resolvePort(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
+  });
+}
+
+/** True while any process is left in the process group. */
+function groupAlive(groupId: number): boolean {
+  try {
+    process.kill(-groupId, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('npm start (local runtime process)', () => {
   let child: ChildProcess;
+  let port: number;
   let base: string;
   let output = '';
   const get = async <T>(path: string) => (await (await fetch(`${base}${path}`)).json()) as T;
@@ -31,10 +52,12 @@ describe('npm start (local runtime process)', () => {
     (await outbox(phone)).filter((m) => m.messageType === 'PROMOTIONAL');
 
   beforeAll(async () => {
-    const port = await freePort();
+    port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'local/main.ts'], {
+    child = spawn('npm', ['start'], {
       cwd: ROOT,
+      // Its own process group, so that the test can tell when every process of it has gone.
+      detached: true,
       env: {
         ...process.env,
         OPTLINE_PORT: String(port),
@@ -71,7 +94,7 @@ describe('npm start (local runtime process)', () => {
   });
 
   afterAll(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.pid !== undefined && groupAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
   });
 
   it('is healthy within 30 seconds and prints its URLs', async () => {
@@ -133,11 +156,14 @@ describe('npm start (local runtime process)', () => {
     expect((await promotional(cartThenOrder)).filter((m) => m.body.includes('/cart/'))).toEqual([]);
   });
 
-  it('stops cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolveExit) =>
-      child.once('exit', (code) => resolveExit(code)),
-    );
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+  it("stops the whole runtime and frees its port within 5 s of a SIGTERM to npm's pid", async () => {
+    const npm = child.pid;
+    if (npm === undefined) throw new Error('npm start did not start');
+    expect(await portIsFree(port)).toBe(false);
+    const sent = Date.now();
+    process.kill(npm, 'SIGTERM');
+    await waitFor(async () => !groupAlive(npm) && (await portIsFree(port)), 5000, 'every process gone');
+    expect(Date.now() - sent).toBeLessThan(5000);
+    expect(output).toContain('stopping…');
   });
 });
