@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resolve } from 'node:path';
@@ -222,6 +222,9 @@ export class Functions extends Construct {
         mainFields: MAIN_FIELDS,
         esbuildArgs: aliasArgs(),
         define: defines(props.config.program),
+        // esbuild's warnings and errors, not its size table for each of the 13 bundles on every synth
+        // (`npm run bench` reports the sizes).
+        logLevel: LogLevel.WARNING,
       },
     });
 
