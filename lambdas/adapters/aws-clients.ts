@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { CACHED_MIDDLEWARE, setUpClient } from './client-setup';
+import { CACHED_MIDDLEWARE, HTTP_HANDLER, setUpClient } from './client-setup';
 
 interface Clients {
   dynamo?: DynamoDBDocumentClient;
@@ -21,7 +21,7 @@ interface Clients {
 let clients: Clients = {};
 
 export function dynamoClient(): DynamoDBDocumentClient {
-  clients.dynamo ??= DynamoDBDocumentClient.from(setUpClient(new DynamoDBClient({})), {
+  clients.dynamo ??= DynamoDBDocumentClient.from(setUpClient(new DynamoDBClient({ ...HTTP_HANDLER })), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return clients.dynamo;
@@ -37,7 +37,7 @@ export const SMS_MAX_ATTEMPTS = 5;
 
 export function smsClient(): PinpointSMSVoiceV2Client {
   clients.sms ??= setUpClient(
-    new PinpointSMSVoiceV2Client({ ...CACHED_MIDDLEWARE, maxAttempts: SMS_MAX_ATTEMPTS }),
+    new PinpointSMSVoiceV2Client({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER, maxAttempts: SMS_MAX_ATTEMPTS }),
   );
   return clients.sms;
 }
@@ -48,17 +48,19 @@ export function smsClient(): PinpointSMSVoiceV2Client {
  * in between.
  */
 export function smsClientWithoutRetries(): PinpointSMSVoiceV2Client {
-  clients.smsOnce ??= setUpClient(new PinpointSMSVoiceV2Client({ ...CACHED_MIDDLEWARE, maxAttempts: 1 }));
+  clients.smsOnce ??= setUpClient(
+    new PinpointSMSVoiceV2Client({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER, maxAttempts: 1 }),
+  );
   return clients.smsOnce;
 }
 
 export function eventsClient(): EventBridgeClient {
-  clients.events ??= setUpClient(new EventBridgeClient(CACHED_MIDDLEWARE));
+  clients.events ??= setUpClient(new EventBridgeClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER }));
   return clients.events;
 }
 
 export function sfnClient(): SFNClient {
-  clients.sfn ??= setUpClient(new SFNClient(CACHED_MIDDLEWARE));
+  clients.sfn ??= setUpClient(new SFNClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER }));
   return clients.sfn;
 }
 

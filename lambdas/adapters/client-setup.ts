@@ -7,11 +7,35 @@
  * - clients whose commands are plain SDK commands resolve each command's middleware stack once
  *   (`cacheMiddleware`) instead of on every call. Not the DynamoDB client: the document client
  *   builds a stack per command instance, and refuses the option.
- * - the tracer wraps the client where tracing is on (./tracer).
+ * - the tracer wraps the client where tracing is on (./tracer);
+ * - the HTTP handler's own warnings go to a Powertools logger (`HTTP_HANDLER`).
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import { traced } from './tracer';
 
 export const CACHED_MIDDLEWARE = { cacheMiddleware: true } as const;
+
+/**
+ * The SDK's HTTP handler warns when a request has waited seconds for one of the client's 50 pooled
+ * sockets with twice as many requests queued behind it (a campaign sender keeps 0.8 s of its rate in
+ * flight: 400 texts at 500 a second, each with its DynamoDB calls). Without a logger it writes that
+ * to the console, outside the functions' structured log; with one, it is a WARN entry in JSON, at the
+ * functions' log level (POWERTOOLS_LOG_LEVEL). The local runtime shows it when dynalite, far slower than
+ * DynamoDB, falls that far behind.
+ */
+export const HTTP_HANDLER = { requestHandler: { logger: httpHandlerLogger() } } as const;
+
+/** The handler logs nothing but warnings; the logger is made at the first, so it has the function's level. */
+function httpHandlerLogger() {
+  let logger: Logger | undefined;
+  const log = () => (logger ??= new Logger({ serviceName: 'optline' }));
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...content: unknown[]) => log().warn(content.map(String).join(' ')),
+    error: (...content: unknown[]) => log().error(content.map(String).join(' ')),
+  };
+}
 
 interface HasMiddlewareStack {
   readonly middlewareStack: { remove(toRemove: string): boolean };

@@ -1,13 +1,13 @@
 /** SQS SendMessageBatch (10 per call), retrying the entries SQS reports as failed. */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CACHED_MIDDLEWARE, setUpClient } from './client-setup';
+import { CACHED_MIDDLEWARE, HTTP_HANDLER, setUpClient } from './client-setup';
 
 /** SQS's longest DelaySeconds (15 minutes): a longer wait is a message that comes back and waits again. */
 export const MAX_DELAY_SECONDS = 900;
 
 let client: SQSClient | undefined;
 function sqsClient(): SQSClient {
-  client ??= setUpClient(new SQSClient(CACHED_MIDDLEWARE));
+  client ??= setUpClient(new SQSClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER }));
   return client;
 }
 

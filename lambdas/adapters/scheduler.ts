@@ -6,11 +6,11 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { CACHED_MIDDLEWARE, setUpClient } from './client-setup';
+import { CACHED_MIDDLEWARE, HTTP_HANDLER, setUpClient } from './client-setup';
 
 let client: SchedulerClient | undefined;
 function schedulerClient(): SchedulerClient {
-  client ??= setUpClient(new SchedulerClient(CACHED_MIDDLEWARE));
+  client ??= setUpClient(new SchedulerClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER }));
   return client;
 }
 
