@@ -142,6 +142,7 @@ function runPreview(args: readonly string[], io: CliIo): number {
   const costEstimate = estimateCost(analysis, country, { mms }) ?? null;
   const warnings = lintMessage(body, {
     brand,
+    country,
     requireOptOutLanguage: values['require-opt-out'] ?? false,
     ...(values.media === undefined ? {} : { mediaUrls }),
   }).map(({ code, message }) => ({ code, message }));

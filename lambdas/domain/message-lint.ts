@@ -18,6 +18,9 @@ export interface LintOptions {
   /** Opt-out language ("Reply STOP to opt out"/"Txt STOP") required here (first message to a number, or config says so). */
   readonly requireOptOutLanguage?: boolean;
   readonly mediaUrls?: readonly string[];
+  /** Destination country of the texts, for what a segment costs (default US). */
+  readonly country?: string;
+  readonly prices?: PriceTable;
 }
 
 export const LINT_CODES = [
@@ -99,17 +102,22 @@ export function lintMessage(body: string, options: LintOptions): LintWarning[] {
     });
   }
 
+  const segmentPrice = pricePerSegment(options);
   const brand = options.brand.trim();
   if (brand !== '') {
     const prefixed = withBrandPrefix(body, brand);
     if (prefixed !== body.trim()) {
       const after = analyseMessage(prefixed).segments;
+      const effect =
+        after === analysis.segments
+          ? `; it stays ${plural(after, 'segment')}.`
+          : `, which makes it ${plural(after, 'segment')} instead of ${analysis.segments}` +
+            `${extraCost(after - analysis.segments, segmentPrice)}.`;
       warnings.push({
         code: 'missing_brand_prefix',
         message:
           `The text does not start with the brand "${brand}:". Subscribers must be able to tell who is ` +
-          `texting; send() prepends "${brand}: ", which makes it ${plural(after, 'segment')}` +
-          `${after === analysis.segments ? '' : ` instead of ${analysis.segments}`}.`,
+          `texting; send() prepends "${brand}: "${effect}`,
       });
     }
   }
@@ -124,7 +132,7 @@ export function lintMessage(body: string, options: LintOptions): LintWarning[] {
   }
 
   if (analysis.encoding === 'UCS-2') {
-    warnings.push({ code: 'forces_ucs2', message: ucs2Message(body, analysis) });
+    warnings.push({ code: 'forces_ucs2', message: ucs2Message(body, analysis, segmentPrice) });
   }
 
   if (analysis.segments > MAX_RECOMMENDED_SEGMENTS) {
@@ -210,15 +218,29 @@ function isLinkShortener(host: string): boolean {
   return LINK_SHORTENERS.some((domain) => host === domain || host.endsWith(`.${domain}`));
 }
 
-function ucs2Message(body: string, analysis: MessageAnalysis): string {
+function ucs2Message(
+  body: string,
+  analysis: MessageAnalysis,
+  segmentPrice: SegmentPrice | undefined,
+): string {
   const offending: string[] = [];
+  let without = '';
   for (const { segment } of graphemeSegmenter.segment(body)) {
-    if (!isGsm7(segment) && !offending.includes(segment)) offending.push(segment);
+    if (isGsm7(segment)) without += segment;
+    else if (!offending.includes(segment)) offending.push(segment);
   }
   const shown = offending.slice(0, 5).map(describe).join(', ');
   const more = offending.length > 5 ? ` and ${offending.length - 5} more` : '';
   const verb = offending.length === 1 ? 'forces' : 'force';
-  const head = `${shown}${more} ${verb} UCS-2 encoding (70 characters per segment instead of 160).`;
+  // What the characters cost: the text against the same text without them (GSM-7).
+  const gsm7Segments = analyseMessage(without).segments;
+  const them = offending.length === 1 ? 'it' : 'them';
+  const cost =
+    analysis.segments > gsm7Segments
+      ? `: ${plural(analysis.segments, 'segment')} instead of ${gsm7Segments} without ${them}` +
+        `${extraCost(analysis.segments - gsm7Segments, segmentPrice)}.`
+      : `; the text is ${plural(analysis.segments, 'segment')} either way, so here ${offending.length === 1 ? 'it costs' : 'they cost'} nothing more.`;
+  const head = `${shown}${more} ${verb} UCS-2 encoding (70 characters per segment instead of 160)${cost}`;
 
   const replaced = toGsm7(body);
   if (isGsm7(replaced)) {
@@ -243,6 +265,32 @@ function describe(grapheme: string): string {
     .map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`)
     .join(' ');
   return /^[\p{Z}\p{C}]+$/u.test(grapheme) ? codePoints : `${grapheme} (${codePoints})`;
+}
+
+interface SegmentPrice {
+  readonly country: string;
+  readonly usd: number;
+}
+
+/** What End User Messaging charges per SMS segment to the country (carrier fee included), if known. */
+function pricePerSegment(options: LintOptions): SegmentPrice | undefined {
+  const country = (options.country ?? 'US').trim().toUpperCase();
+  const prices = options.prices ?? DEFAULT_PRICES;
+  const price = Object.hasOwn(prices, country) ? prices[country] : undefined;
+  return price ? { country, usd: price.smsUsd + (price.smsCarrierFeeUsd ?? 0) } : undefined;
+}
+
+/** ", $8.83 more per 1,000 texts to US" for `segments` more segments a text; empty without a price. */
+function extraCost(segments: number, price: SegmentPrice | undefined): string {
+  if (!price || segments <= 0) return '';
+  const usd = segments * price.usd * 1000;
+  const amount = usd.toLocaleString('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: usd < 1 ? 4 : 2,
+  });
+  return `, ${amount} more per 1,000 texts to ${price.country}`;
 }
 
 function plural(n: number, word: string): string {

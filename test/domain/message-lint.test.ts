@@ -84,9 +84,25 @@ describe('lintMessage', () => {
       expect(codes(body)).not.toContain('missing_brand_prefix');
     });
 
-    it('says how the prefix changes the segment count', () => {
+    it('says how the prefix changes the segment count, and what that costs per 1,000 texts', () => {
       const body = 'x'.repeat(155);
-      expect(warning(body, 'missing_brand_prefix')?.message).toContain('2 segments instead of 1');
+      expect(warning(body, 'missing_brand_prefix')?.message).toContain(
+        'which makes it 2 segments instead of 1, $8.83 more per 1,000 texts to US.',
+      );
+      expect(warning(body, 'missing_brand_prefix', { ...OPTIONS, country: 'GB' })?.message).toContain(
+        '$39.50 more per 1,000 texts to GB',
+      );
+      expect(warning(body, 'missing_brand_prefix', { ...OPTIONS, country: 'ZZ' })?.message).toMatch(
+        /2 segments instead of 1\.$/,
+      );
+    });
+
+    it('says the count stays when the text already has it (an emoji made it 2 segments)', () => {
+      const twoSegments = `${'x'.repeat(70)} 🎉`;
+      expect(analyseMessage(twoSegments).segments).toBe(2);
+      const message = warning(twoSegments, 'missing_brand_prefix')?.message;
+      expect(message).toContain('it stays 2 segments.');
+      expect(message).not.toContain('makes it');
     });
 
     it('is skipped when there is no brand to check', () => {
@@ -138,6 +154,22 @@ describe('lintMessage', () => {
 
     it('names invisible characters by code point', () => {
       expect(warning('Acme Coffee: Save\u00A020%', 'forces_ucs2')?.message).toContain('U+00A0 forces UCS-2');
+    });
+
+    it('says what the characters cost: segments against the text without them, and per 1,000 texts', () => {
+      const body = `Acme Coffee: ${'x'.repeat(60)} 🎉`;
+      expect(analyseMessage(body).segments).toBe(2);
+      const message = warning(body, 'forces_ucs2')?.message;
+      expect(message).toContain('2 segments instead of 1 without it, $8.83 more per 1,000 texts to US.');
+      expect(warning(body, 'forces_ucs2', { ...OPTIONS, country: 'IN' })?.message).toContain(
+        '$2.80 more per 1,000 texts to IN',
+      );
+    });
+
+    it('says when the characters cost nothing more because the text fits anyway', () => {
+      const message = warning('Acme Coffee: 20% off 🎉', 'forces_ucs2')?.message;
+      expect(message).toContain('the text is 1 segment either way, so here it costs nothing more.');
+      expect(message).not.toContain('$');
     });
 
     it('says when no look-alike exists', () => {
