@@ -34,6 +34,21 @@ export function withBrandPrefix(body: string, brand: string): string {
   return `${brand}: ${trimmed}`;
 }
 
+/** The opt-out language `send()` adds to a marketing text that has none. */
+export const OPT_OUT_LANGUAGE = 'Reply STOP to opt out.';
+
+/**
+ * The body with the opt-out language as a sentence of its own: after a space when the body ends a
+ * sentence, else on a line of its own. A full stop added after a code or a link would be copied with
+ * it ("WELCOME10.") or taken into the link, and without one the two ran together ("code: WELCOME10
+ * Reply STOP to opt out.").
+ */
+export function withOptOutLanguage(body: string): string {
+  const trimmed = body.trimEnd();
+  const endsSentence = /[.!?]["')\]]*$/.test(trimmed);
+  return `${trimmed}${endsSentence ? ' ' : '\n'}${OPT_OUT_LANGUAGE}`;
+}
+
 /**
  * How long a claimed text may go without word from End User Messaging before a retry sends it: 15
  * minutes. A claim still `sending` after that, with no message id from End User Messaging and no

@@ -25,9 +25,13 @@ export function helpReply(p: Program): string {
   return `${p.brand}: ${programLabel(p)} help at ${p.supportContact}. ${p.messageFrequency}. ${RATES_DISCLOSURE} Reply STOP to cancel.`;
 }
 
+/**
+ * The double opt-in request. The brand prefix says who the texts are from: naming the program after it
+ * as well read "Acme Coffee: … texts from Acme Coffee Texts". The confirmation names the program.
+ */
 export function optInRequest(p: Program): string {
   return (
-    `${p.brand}: Reply Y to confirm you want recurring automated marketing texts from ${programLabel(p)}. ` +
+    `${p.brand}: Reply Y to confirm you want recurring automated marketing texts. ` +
     `Consent is not a condition of purchase. ${p.messageFrequency}. ${RATES_DISCLOSURE} ` +
     `Reply HELP for help, STOP to cancel. Terms: ${p.termsUrl} Privacy: ${p.privacyUrl}`
   );

@@ -185,10 +185,10 @@ const SingleMessageFlowSchema = (
 const DEFAULT_WELCOME_STEPS: z.input<typeof WelcomeStepSchema>[] = [
   {
     delayMinutes: 0,
-    body: 'Welcome to {{ program_name }}! Here is your 10% off code: WELCOME10',
+    body: 'Welcome to {{ program_name }}! Use code WELCOME10 for 10% off your next order.',
     bodyBySource: {
       'existing-email':
-        'Thanks for joining {{ program_name }} too! As an email subscriber, enjoy free shipping with code TEXTSHIP',
+        'Thanks for joining {{ program_name }} too! As an email subscriber, use code TEXTSHIP for free shipping.',
     },
     quietHours: false,
     smartSending: false,

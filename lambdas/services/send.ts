@@ -17,7 +17,13 @@
  *   recorded after the call, so a crash can repeat one but never drop it.
  */
 import type { Clock } from '../domain/clock';
-import { claimVerdict, messageTypeFor, withBrandPrefix, type MessageClass } from '../domain/messages';
+import {
+  claimVerdict,
+  messageTypeFor,
+  withBrandPrefix,
+  withOptOutLanguage,
+  type MessageClass,
+} from '../domain/messages';
 import type { Profile } from '../domain/profile';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { decideSend, type SkipReason } from '../domain/send-policy';
@@ -270,7 +276,7 @@ function formatBody(request: SendRequest, profile: Profile | undefined, config: 
   let body = withBrandPrefix(request.body, config.brand);
   const needsOptOut =
     request.messageClass === 'marketing' && (config.optOutLanguage === 'always' || !profile?.lastMarketingAt);
-  if (needsOptOut && !STOP_LANGUAGE.test(body)) body = `${body} Reply STOP to opt out.`;
+  if (needsOptOut && !STOP_LANGUAGE.test(body)) body = withOptOutLanguage(body);
   return body;
 }
 

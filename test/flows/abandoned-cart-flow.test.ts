@@ -66,7 +66,7 @@ describe('abandoned cart flow', () => {
     expect(execution.status).toBe('SUCCEEDED');
     const messages = await marketingTo(phone);
     expect(messages.map((m) => m.body)).toEqual([
-      'Acme Coffee: Hi, you left something in your cart. Complete your order: https://acme-coffee.example/cart/c-100 Reply STOP to opt out.',
+      'Acme Coffee: Hi, you left something in your cart. Complete your order: https://acme-coffee.example/cart/c-100\nReply STOP to opt out.',
     ]);
     expect((messages[0]?.at ?? '') >= new Date(NOON_CHICAGO.getTime() + HOUR).toISOString()).toBe(true);
   });
@@ -211,7 +211,7 @@ describe('abandoned cart flow', () => {
     await runtime.post('/v1/events', event);
     await finishedIn('backInStock', phone);
     expect((await marketingTo(phone)).map((m) => m.body)).toEqual([
-      'Acme Coffee: Burr Grinder is back in stock: https://acme-coffee.example/p/grinder-9 Reply STOP to opt out.',
+      'Acme Coffee: Burr Grinder is back in stock: https://acme-coffee.example/p/grinder-9\nReply STOP to opt out.',
     ]);
   });
 

@@ -52,7 +52,7 @@ describe('welcome flow', () => {
       'welcome message 1',
     );
     expect(messages[2]?.body).toBe(
-      'Acme Coffee: Welcome to Acme Coffee Texts! Here is your 10% off code: WELCOME10 Reply STOP to opt out.',
+      'Acme Coffee: Welcome to Acme Coffee Texts! Use code WELCOME10 for 10% off your next order. Reply STOP to opt out.',
     );
     expect(messages[2]?.messageType).toBe('PROMOTIONAL');
   });
@@ -66,7 +66,7 @@ describe('welcome flow', () => {
       5000,
       'welcome',
     );
-    expect(welcome.body).toContain('free shipping with code TEXTSHIP');
+    expect(welcome.body).toContain('use code TEXTSHIP for free shipping.');
   });
 
   it('sends the contact card as MMS after the delay, within quiet hours', async () => {
