@@ -1,13 +1,15 @@
 /**
- * The local-only endpoints under `/_local/` (health, inbound, outbox, conversation, phone, events,
- * executions, clock, faults, settle). They are stable: tests and the phone simulator depend on them,
- * and docs/local-runtime.md#local-endpoints documents each (test/docs/facts.test.ts checks it names
- * them).
+ * The local-only endpoints under `/_local/` (health, inbound, outbox, conversation, profile, phone,
+ * events, executions, clock, faults, settle). They are stable: tests and the phone simulator depend on
+ * them, and docs/local-runtime.md#local-endpoints documents each (test/docs/facts.test.ts checks it
+ * names them).
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import type { DeploymentConfig } from '../lib/config';
+import { toProfileView, type Profile } from '../lambdas/domain/profile';
+import { subscriptionStatus } from '../lambdas/domain/subscription-status';
 import type { EventBridgeEmulator } from './aws/eventbridge';
 import type { SchedulerEmulator } from './aws/scheduler';
 import type { SmsVoiceEmulator } from './aws/sms-voice';
@@ -24,6 +26,7 @@ export interface LocalRouteDeps {
   readonly scheduler: SchedulerEmulator;
   readonly originationNumber: string;
   readonly root: string;
+  readProfile(phone: string): Promise<Profile | undefined>;
   settle(options?: SettleOptions): Promise<SettleResult>;
 }
 
@@ -114,6 +117,17 @@ export function localRoutes(deps: LocalRouteDeps) {
           number: deps.originationNumber,
           brand: deps.config.program.brand,
           messages,
+        });
+      }
+      case 'GET /_local/profile': {
+        const phone = url.searchParams.get('phone');
+        if (phone === null || !E164.test(phone))
+          return badRequest(res, 'phone', 'must be an E.164 number such as +12065550123');
+        const profile = await deps.readProfile(phone);
+        return json(res, 200, {
+          phone,
+          status: subscriptionStatus(profile),
+          profile: profile ? toProfileView(profile) : null,
         });
       }
       case 'GET /_local/events':

@@ -29,6 +29,7 @@ import {
 } from '../lib/catalog';
 import type { DeploymentConfig } from '../lib/config';
 import { resetClients } from '../lambdas/adapters/aws-clients';
+import { DynamoProfileStore } from '../lambdas/adapters/profile-store';
 import { ApiGateway } from './api-gateway';
 import { startAwsEndpoint, type LocalAwsEndpoint } from './aws/endpoint';
 import { EventBridgeEmulator, type LocalRule } from './aws/eventbridge';
@@ -263,8 +264,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ],
   };
   const settle = (settleOptions?: SettleOptions) => settleWork(work, settleOptions);
+  const profiles = new DynamoProfileStore(dynamo.tableNames.profiles);
   const local = localRoutes({
     config,
+    readProfile: (phone) => profiles.get(phone),
     clock,
     sms,
     bus,

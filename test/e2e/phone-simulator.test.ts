@@ -8,11 +8,17 @@ describe('phone simulator page', () => {
   let browser: Browser;
   let page: Page;
   const phone = '+12065550177';
+  const consoleErrors: string[] = [];
+  const badge = () => page.locator('#subscription');
 
   beforeAll(async () => {
     runtime = await startTestRuntime();
     browser = await launchChromium();
     page = await browser.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${message.text()} ${message.location().url}`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
     await page.goto(`${runtime.url}/_local/phone?phone=${encodeURIComponent(phone)}`);
   });
   afterAll(async () => {
@@ -23,6 +29,27 @@ describe('phone simulator page', () => {
   it('shows the brand and the platform number', async () => {
     await expect.poll(() => page.textContent('#brand')).toBe('Acme Coffee');
     await expect.poll(() => page.textContent('#platform-number')).toBe(runtime.originationNumber);
+  });
+
+  it('labels the button that picks a new number and keeps the quick replies on one row', async () => {
+    await expect.poll(() => page.getByRole('button', { name: 'Pick a new number' }).count()).toBe(1);
+    const quick = page.getByRole('group', { name: 'Quick replies' }).getByRole('button');
+    expect(await quick.allTextContents()).toEqual([
+      'JOIN',
+      'YES',
+      'HELP',
+      'PAUSE',
+      'RESUME',
+      'STOP',
+      'START',
+    ]);
+    const tops = await quick.evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().top));
+    expect(new Set(tops).size).toBe(1);
+  });
+
+  it('shows a number that never texted as not subscribed', async () => {
+    await expect.poll(() => badge().getAttribute('data-status')).toBe('not_subscribed');
+    expect(await badge().textContent()).toContain('Not subscribed');
   });
 
   it('sends a typed text to the platform and shows the reply in the conversation', async () => {
@@ -40,12 +67,34 @@ describe('phone simulator page', () => {
     expect(await received.first().textContent()).toContain(outbox[0]?.body ?? 'missing');
   });
 
+  it('shows the number pending once it has texted JOIN', async () => {
+    await expect.poll(() => badge().getAttribute('data-status')).toBe('pending');
+    expect(await badge().textContent()).toContain('Pending');
+  });
+
   it('refreshes live when the platform texts the phone without a page action', async () => {
     const before = await page.locator('.bubble[data-direction="to_phone"]').count();
     await runtime.text(phone, 'YES');
     await expect
       .poll(() => page.locator('.bubble[data-direction="to_phone"]').count(), { timeout: 5000 })
       .toBeGreaterThan(before);
+    await expect.poll(() => badge().getAttribute('data-status')).toBe('subscribed');
+    expect(await badge().textContent()).toContain('Subscribed');
+  });
+
+  it.each([
+    ['PAUSE', 'paused', 'Paused'],
+    ['RESUME', 'subscribed', 'Subscribed'],
+    ['STOP', 'opted_out', 'Opted out'],
+    ['START', 'subscribed', 'Subscribed'],
+  ])('shows the state after the %s quick reply: %s', async (word, status, label) => {
+    await page.getByRole('group', { name: 'Quick replies' }).getByRole('button', { name: word }).click();
+    await expect.poll(() => badge().getAttribute('data-status')).toBe(status);
+    expect(await badge().textContent()).toContain(label);
+    const profile = await runtime.get<{ status: string }>(
+      `/_local/profile?phone=${encodeURIComponent(phone)}`,
+    );
+    expect(profile.body.status).toBe(status);
   });
 
   it('tells the user when the number is malformed', async () => {
@@ -53,5 +102,9 @@ describe('phone simulator page', () => {
     await page.fill('#message', 'hi');
     await page.click('#send');
     await expect.poll(() => page.textContent('#status')).toContain('+1');
+  });
+
+  it('logged no error to the console', () => {
+    expect(consoleErrors).toEqual([]);
   });
 });
