@@ -124,27 +124,64 @@ const QuietHoursSchema = z
     z.refine((q) => q.start < q.end, { path: ['end'], message: 'must be after start' }),
   );
 
-/** Variables each flow always provides to its templates (others need a `default`). */
+/** The event that starts each flow. */
+export const FLOW_TRIGGERS = {
+  welcome: 'SubscriptionConfirmed',
+  abandonedCart: 'CartAbandoned',
+  backInStock: 'BackInStock',
+  priceDrop: 'PriceDropped',
+} as const;
+
+/**
+ * Variables each flow always provides to its templates: the fields every event of its trigger
+ * carries (commerce-events.ts; a test keeps the two in step), `*` standing for any item. Anything
+ * else, a shop's own field (`event.store_id`) or an optional one (`event.items.first.image_url`),
+ * needs a `default`.
+ */
 export const FLOW_VARIABLES = {
   welcome: ['event.source'],
-  abandonedCart: ['event.cart_id', 'event.cart_url', 'event.total', 'event.items', 'event.abandoned_at'],
-  backInStock: ['event.product_id', 'event.product_name', 'event.product_url'],
+  abandonedCart: [
+    'event.type',
+    'event.event_id',
+    'event.phone',
+    'event.cart_id',
+    'event.cart_url',
+    'event.items.*.name',
+    'event.items.*.quantity',
+    'event.items.*.price',
+    'event.total',
+    'event.currency',
+    'event.abandoned_at',
+  ],
+  backInStock: [
+    'event.type',
+    'event.event_id',
+    'event.phone',
+    'event.product_id',
+    'event.product_name',
+    'event.product_url',
+    'event.at',
+  ],
   priceDrop: [
+    'event.type',
+    'event.event_id',
+    'event.phone',
     'event.product_id',
     'event.product_name',
     'event.product_url',
     'event.price',
     'event.previous_price',
+    'event.at',
   ],
 } as const;
 
 /** A Liquid body, checked when the config is validated (see templates.ts). */
-const template = (provided: readonly string[]) =>
+const template = (provided: readonly string[], trigger: string) =>
   z.string().check(
     z.minLength(1),
     z.maxLength(1500),
     z.superRefine((source, ctx) => {
-      for (const problem of templateProblems(source, provided))
+      for (const problem of templateProblems(source, provided, trigger))
         ctx.addIssue({ code: 'custom', message: problem });
     }),
   );
@@ -156,10 +193,13 @@ const WelcomeStepSchema = z.strictObject({
   /** Wait after the previous step (the first step waits after confirmation). */
   delayMinutes: count(0, 60 * 24 * 30),
   /** Default body. */
-  body: template(FLOW_VARIABLES.welcome),
+  body: template(FLOW_VARIABLES.welcome, FLOW_TRIGGERS.welcome),
   /** Bodies by `$source`, so each form's promised incentive is delivered. */
   bodyBySource: z._default(
-    z.record(z.string().check(z.minLength(1), z.maxLength(100)), template(FLOW_VARIABLES.welcome)),
+    z.record(
+      z.string().check(z.minLength(1), z.maxLength(100)),
+      template(FLOW_VARIABLES.welcome, FLOW_TRIGGERS.welcome),
+    ),
     {},
   ),
   /** Send the contact card (vCard) as MMS when the number supports MMS; text otherwise. */
@@ -171,7 +211,7 @@ const WelcomeStepSchema = z.strictObject({
 });
 
 const SingleMessageFlowSchema = (
-  provided: readonly string[],
+  flow: Exclude<keyof typeof FLOW_VARIABLES, 'welcome'>,
   defaults: { delayMinutes: number; deadlineHours: number; body: string },
 ) =>
   z.strictObject({
@@ -179,7 +219,7 @@ const SingleMessageFlowSchema = (
     delayMinutes: z._default(count(0, 60 * 24 * 7), defaults.delayMinutes),
     /** The message is skipped when quiet hours and smart sending would push it past this many hours after the event. */
     deadlineHours: z._default(z.number().check(z.gte(1), z.lte(24 * 14)), defaults.deadlineHours),
-    body: z._default(template(provided), defaults.body),
+    body: z._default(template(FLOW_VARIABLES[flow], FLOW_TRIGGERS[flow]), defaults.body),
   });
 
 const DEFAULT_WELCOME_STEPS: z.input<typeof WelcomeStepSchema>[] = [
@@ -200,17 +240,17 @@ const DEFAULT_WELCOME_STEPS: z.input<typeof WelcomeStepSchema>[] = [
   },
 ];
 
-const AbandonedCartSchema = SingleMessageFlowSchema(FLOW_VARIABLES.abandonedCart, {
+const AbandonedCartSchema = SingleMessageFlowSchema('abandonedCart', {
   delayMinutes: 60,
   deadlineHours: 48,
   body: '{{ first_name | default: "Hi" }}, you left something in your cart. Complete your order: {{ event.cart_url }}',
 });
-const BackInStockSchema = SingleMessageFlowSchema(FLOW_VARIABLES.backInStock, {
+const BackInStockSchema = SingleMessageFlowSchema('backInStock', {
   delayMinutes: 0,
   deadlineHours: 24,
   body: '{{ event.product_name }} is back in stock: {{ event.product_url }}',
 });
-const PriceDropSchema = SingleMessageFlowSchema(FLOW_VARIABLES.priceDrop, {
+const PriceDropSchema = SingleMessageFlowSchema('priceDrop', {
   delayMinutes: 0,
   deadlineHours: 24,
   body: 'Price drop! {{ event.product_name }} is now {{ event.price }}: {{ event.product_url }}',

@@ -2,16 +2,28 @@
 import * as z from './zod';
 import { ValidationError } from './errors';
 
-export function parseInput<S extends z.core.$ZodType>(schema: S, input: unknown, root = ''): z.output<S> {
-  const result = z.safeParse(schema, input);
+/**
+ * Parses `input`, or throws a ValidationError for its first problem, the field named under `root`
+ * (`events.3.total`). `sentPath` maps a path of the parsed value back to the input's own names
+ * where a schema renames fields.
+ */
+export function parseInput<S extends z.core.$ZodType>(
+  schema: S,
+  input: unknown,
+  root = '',
+  sentPath: (path: readonly PropertyKey[]) => readonly PropertyKey[] = (path) => path,
+): z.output<S> {
+  const result = z.safeParse(schema, input, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path = (issue?.path ?? []).map(String);
+  const path = sentPath(issue?.path ?? []).map(String);
   const field = [root, ...path].filter(Boolean).join('.') || 'body';
   const message =
     issue?.code === 'unrecognized_keys'
       ? `unknown field(s): ${issue.keys.join(', ')}`
-      : (issue?.message ?? 'invalid');
+      : issue?.code === 'invalid_type' && issue.input === undefined && path.length > 0
+        ? 'is required'
+        : (issue?.message ?? 'invalid');
   throw new ValidationError(
     `${field}: ${message}`,
     issue?.code === 'unrecognized_keys' ? [field, issue.keys[0]].filter(Boolean).join('.') : field,

@@ -1,12 +1,19 @@
-/** API Gateway (IAM) → POST /v1/events → commerce event stored, counted once, published on the bus. */
-import { CommerceEventSchema } from '../domain/commerce-events';
-import { parseInput } from '../domain/validation';
+/**
+ * API Gateway (IAM) → POST /v1/events → one commerce event (202) or a batch of up to 100 (207, one
+ * result each): stored, counted once, published on the bus.
+ */
+import {
+  commerceEventsRequest,
+  EVENT_LIMITS,
+  parseCommerceEvent,
+  parseEventBatch,
+} from '../domain/commerce-events';
 import { DynamoActivityStore } from '../adapters/activity-store';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
-import { recordCommerceEvent, type CommerceDeps } from '../services/commerce-events';
+import { recordCommerceEvent, recordCommerceEvents, type CommerceDeps } from '../services/commerce-events';
 import { httpHandler } from './shared/http';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
 
@@ -25,7 +32,14 @@ function dependencies(): CommerceDeps {
   return deps;
 }
 
-export const handler = httpHandler({
-  'POST /v1/events': async (request) =>
-    recordCommerceEvent(dependencies(), parseInput(CommerceEventSchema, request.body)),
-});
+export const handler = httpHandler(
+  {
+    'POST /v1/events': async (request) => {
+      const body = commerceEventsRequest(request.body);
+      return body.kind === 'single'
+        ? recordCommerceEvent(dependencies(), parseCommerceEvent(body.event))
+        : recordCommerceEvents(dependencies(), parseEventBatch(body.events));
+    },
+  },
+  { maxBodyBytes: EVENT_LIMITS.maxBodyBytes },
+);

@@ -1,11 +1,18 @@
 /**
  * `POST /v1/events`: a commerce event is stored once as activity, counted once in the profile's
  * engagement, and published on the bus (where CartAbandoned starts the cart flow and OrderPlaced
- * stops it). A retried request changes nothing twice.
+ * stops it). A retried request changes nothing twice. A batch is its events, one after the other.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock';
-import { activityKey, occurredAt, type CommerceEvent } from '../domain/commerce-events';
+import {
+  activityKey,
+  occurredAt,
+  type BatchEntry,
+  type CommerceEvent,
+  type CommerceEventBatchResult,
+} from '../domain/commerce-events';
+import { DomainError } from '../domain/errors';
 import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import type { ActivityStore } from '../adapters/activity-store';
@@ -39,8 +46,9 @@ function engagementOf(event: CommerceEvent): EngagementUpdate {
   }
 }
 
-export async function recordCommerceEvent(deps: CommerceDeps, input: CommerceEvent) {
-  const phone = normalisePhone(input.phone, deps.phonePolicy).e164;
+/** Records one event; `root` names its place in a batch (`events.3`) in errors. */
+export async function recordCommerceEvent(deps: CommerceDeps, input: CommerceEvent, root = '') {
+  const phone = normalisePhone(input.phone, deps.phonePolicy, root ? `${root}.phone` : 'phone').e164;
   const event = { ...input, phone };
   const key = activityKey(event);
   const at = occurredAt(event);
@@ -67,6 +75,37 @@ export async function recordCommerceEvent(deps: CommerceDeps, input: CommerceEve
     { type: event.type, at, detail: { ...event, eventId, ...(attributedTo ? { attributedTo } : {}) } },
   ]);
   return { status: 202, body: { eventId, type: event.type, phone } };
+}
+
+/**
+ * A batch (207): each valid event recorded as alone, in order (so two events of one cart or
+ * profile never race), each refused one answered with its error. A failure that is not the
+ * event's fault (a store down) fails the request: every event is idempotent, so the caller
+ * retries the whole batch.
+ */
+export async function recordCommerceEvents(deps: CommerceDeps, entries: readonly BatchEntry[]) {
+  const results: CommerceEventBatchResult['results'] = [];
+  for (const entry of entries) {
+    let error: DomainError;
+    if ('error' in entry) {
+      error = entry.error;
+    } else {
+      try {
+        const { body } = await recordCommerceEvent(deps, entry.event, `events.${entry.index}`);
+        results.push({ index: entry.index, status: 202, eventId: body.eventId });
+        continue;
+      } catch (failure) {
+        if (!(failure instanceof DomainError)) throw failure;
+        error = failure;
+      }
+    }
+    results.push({
+      index: entry.index,
+      status: error.status,
+      error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+    });
+  }
+  return { status: 207, body: { results } };
 }
 
 const ATTRIBUTION_WINDOW_MS = 5 * 24 * 3600 * 1000;

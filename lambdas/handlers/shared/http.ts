@@ -31,8 +31,13 @@ export interface HttpResponse {
 
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResponse>;
 
-/** Requests larger than this are refused before parsing. */
+/** Requests larger than this are refused before parsing, unless a handler allows more. */
 const MAX_BODY_BYTES = 64 * 1024;
+
+export interface HttpHandlerOptions {
+  /** The largest request body the routes take (default 64 KB). */
+  readonly maxBodyBytes?: number;
+}
 
 export function errorResponse(
   status: number,
@@ -51,11 +56,11 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   };
 }
 
-function parseBody(event: APIGatewayProxyEvent): unknown {
+function parseBody(event: APIGatewayProxyEvent, maxBytes: number): unknown {
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new BadRequest('body_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`, 'body');
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+    throw new BadRequest('body_too_large', `request body is larger than ${maxBytes} bytes`, 'body');
   }
   try {
     return JSON.parse(text) as unknown;
@@ -82,7 +87,8 @@ function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers']): Record<stri
 }
 
 /** Builds a Lambda handler that dispatches `METHOD /resource/{param}` keys to route handlers. */
-export function httpHandler(routes: Record<string, RouteHandler>) {
+export function httpHandler(routes: Record<string, RouteHandler>, options: HttpHandlerOptions = {}) {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const dispatch = async (event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> => {
     const key = `${event.httpMethod} ${event.resource}`;
     const route = routes[key];
@@ -97,7 +103,7 @@ export function httpHandler(routes: Record<string, RouteHandler>) {
           Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v ?? '']),
         ),
         headers,
-        body: parseBody(event),
+        body: parseBody(event, maxBodyBytes),
         sourceIp: event.requestContext?.identity?.sourceIp ?? undefined,
         userAgent: headers['user-agent'],
       });
