@@ -9,7 +9,7 @@ import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions, type HttpRoute } from '../../lib/catalog';
 import { CampaignRequestSchema } from '../../lambdas/domain/campaign-request';
-import { CommerceEventSchema } from '../../lambdas/domain/commerce-events';
+import { CommerceEventBatchResultSchema, CommerceEventSchema } from '../../lambdas/domain/commerce-events';
 import { changeStatus, effectiveChanges, readConsentLog } from '../../lambdas/domain/consent';
 import { MessageRequestSchema } from '../../lambdas/domain/message-request';
 import { NumberChangeRequestSchema } from '../../lambdas/domain/number-change';
@@ -83,6 +83,21 @@ function get(runtime: TestRuntime, path: string, phone?: string) {
   };
 }
 
+/** A shop's own fields on an event or an item: kept, within bounds, and never a reason to refuse it. */
+const shopFields = fc.dictionary(
+  fc.stringMatching(/^[a-z][A-Za-z0-9]{0,19}$/),
+  fc.oneof(
+    fc.string({ unit: 'grapheme-ascii', maxLength: 40 }),
+    fc.integer(),
+    fc.double({ min: -1e6, max: 1e6, noNaN: true }).filter((n) => n === 0 || Math.abs(n) >= 1e-6),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.stringMatching(/^[a-z]{1,8}$/), { maxLength: 3 }),
+    fc.record({ city: fc.string({ unit: 'grapheme-ascii', maxLength: 20 }), zip: fc.integer({ min: 0 }) }),
+  ),
+  { maxKeys: 4 },
+);
+
 const futureIso = (runtime: TestRuntime, minHours: number, maxHours: number) =>
   fc
     .integer({ min: minHours * 60, max: maxHours * 60 })
@@ -122,8 +137,26 @@ const routeCases: Record<string, RouteCase> = {
       phone: fc.constantFrom('+12065559001', '+12065559002'),
       idempotencyKey: fc.uuid(),
     }).map((body) => post(rt, '/v1/messages', body)),
-  'POST /v1/events': (rt) =>
-    arbitraryOf(CommerceEventSchema, { phone: freshPhone() }).map((body) => post(rt, '/v1/events', body)),
+  'POST /v1/events': (rt) => {
+    const event = arbitraryOf(CommerceEventSchema, {
+      phone: freshPhone(),
+      $extras: shopFields,
+      'items.$extras': shopFields,
+    });
+    return fc.oneof(
+      event.map((body) => post(rt, '/v1/events', body)),
+      fc.array(event, { minLength: 1, maxLength: 5 }).map((events) => async () => {
+        const exchange = await post(rt, '/v1/events', { events })();
+        // Every event of a valid batch has its own answer: accepted, or refused for what it is.
+        if (exchange.status === 207) {
+          const { results } = CommerceEventBatchResultSchema.parse(exchange.body);
+          expect(results.map((r) => r.index)).toEqual(events.map((_, i) => i));
+          for (const result of results) expect(result.status, JSON.stringify(result)).toBeLessThan(500);
+        }
+        return exchange;
+      }),
+    );
+  },
   'POST /v1/campaigns': (rt) =>
     arbitraryOf(CampaignRequestSchema, {
       body: campaignBodies,

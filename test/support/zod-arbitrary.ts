@@ -3,7 +3,8 @@
  * send what the route declares valid, with every optional field both present and absent. What a
  * schema cannot say (a refinement: a phone number that exists, a disclosure with its required
  * elements) comes from an override for that field's path (`consent.disclosure.text`); a value that
- * still fails the schema as a whole is filtered out.
+ * still fails the schema as a whole is filtered out. An object that keeps unknown fields
+ * (`z.looseObject`) gets them from the override `<path>.$extras` (`$extras` at the top), if given.
  */
 import * as fc from 'fast-check';
 import * as z from 'zod/mini';
@@ -71,8 +72,11 @@ function buildBase(
     case 'nullable':
     case 'readonly':
       return build(def.innerType as Schema, path, overrides);
-    case 'pipe':
-      return build(def.in as Schema, path, overrides);
+    case 'pipe': {
+      // A preprocessing step (a transform first) takes what the schema after it takes.
+      const first = def.in as Schema;
+      return build(defOf(first).type === 'transform' ? (def.out as Schema) : first, path, overrides);
+    }
     case 'literal':
       return fc.constantFrom(...(def.values as unknown[]));
     case 'enum':
@@ -107,7 +111,13 @@ function buildBase(
         model[name] = build(field, [...path, name], overrides);
         if (!isOptionalIn(field)) requiredKeys.push(name);
       }
-      return fc.record(model, { requiredKeys });
+      const record = fc.record(model, { requiredKeys });
+      const extras = overrides[[...path, '$extras'].join('.')];
+      const catchall = def.catchall as Schema | undefined;
+      if (!extras || !catchall || defOf(catchall).type !== 'unknown') return record;
+      return fc
+        .tuple(record, extras as fc.Arbitrary<Record<string, unknown>>)
+        .map(([known, more]) => ({ ...more, ...known }));
     }
     default:
       throw new Error(`${key || 'the request'}: no generator for zod type ${def.type}; give an override`);
