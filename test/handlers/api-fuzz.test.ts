@@ -1,7 +1,9 @@
 /**
  * 1,000 generated malformed or hostile requests to the API: wrong types, huge strings, unicode
- * tricks, extra fields, invalid numbers, broken JSON. Every answer must be a 4xx with a JSON error,
- * never a 500, and nothing may be texted or written.
+ * tricks, extra fields, invalid numbers, broken JSON. Every answer must be a 4xx with a JSON error
+ * (or, for a batch of events, a 207 whose every result is one), never a 500, and nothing may be
+ * texted or written. Extra fields are refused everywhere but on commerce events, which keep a
+ * shop's own fields; there the hostile ones are (prototype names, too deep, too many, too large).
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import * as fc from 'fast-check';
@@ -120,6 +122,69 @@ const brokenMessage = fc.oneof(
   }),
 );
 
+const validCart = {
+  type: 'CartAbandoned',
+  phone: '+12065550150',
+  cartId: 'c-1',
+  cartUrl: 'https://acme.example/cart/c-1',
+  items: [{ productId: 'p-1', name: 'House Blend', quantity: 1, price: 14.5 }],
+  total: 14.5,
+  abandonedAt: '2026-10-06T17:00:00Z',
+};
+const deep = (levels: number): unknown => (levels === 0 ? 1 : { next: deep(levels - 1) });
+/** Values that are invalid for each field of a cart event (known fields, and hostile extras). */
+const invalidCart: Record<string, unknown[]> = {
+  type: [...notStrings, '', 'cartabandoned', 'Refunded', huge],
+  phone: invalid.phone ?? [],
+  cartId: [
+    ...notStrings.filter((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0),
+    '',
+    'a b',
+    huge,
+  ],
+  cartUrl: [...notStrings, '', 'javascript:alert(1)', 'ftp://x.example/c', huge],
+  items: [
+    ...notStrings.filter((v) => !Array.isArray(v) || v.length > 0),
+    [],
+    Array(101).fill(validCart.items[0]),
+  ],
+  'items.0.quantity': [...notStrings, 0, 1.5, 10_001, '2', 'two'],
+  'items.0.price': [
+    ...notStrings.filter((v) => typeof v !== 'number' || v < 0),
+    -1,
+    1e200,
+    1e-200,
+    '1,00',
+    '$5',
+    'NaN',
+  ],
+  'items.0.name': [...notStrings, '', 'a\u0000b', huge],
+  total: [-1, 1e200, 1e-200, 'lots', null, true, [], {}],
+  abandonedAt: [...notStrings, '', 'yesterday', '2026-13-01T00:00:00Z'],
+  // null counts as absent: an optional field then takes its default.
+  currency: [...notStrings.filter((v) => v !== null), 'usd', 'EURO'],
+  storeRank: [1e200, 1e-200, -1e130],
+  'items.0.variant': ['a\u0000b', deep(3)],
+  nested: [deep(3), { a: [[[1]]] }],
+  note: ['x'.repeat(9000), 'bell\u0007'],
+  eventId: ['forged'],
+  cart_url: ['https://evil.example/c'],
+  'shipping.constructor': [{ prototype: 1 }],
+};
+/** A valid cart event with exactly one field broken (or one hostile extra added). */
+const brokenCart = fc.oneof(
+  fc.constantFrom(...Object.entries(invalidCart)).chain(([path, values]) =>
+    fc.constantFrom(...values).map((value) => {
+      const keys = path.split('.');
+      if (keys[0] === 'shipping') return { ...validCart, shipping: { constructor: value } };
+      return setPath(validCart, keys, value);
+    }),
+  ),
+  fc.constant({ ...validCart, ...Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`f${i}`, i])) }),
+  fc.constant({ ...validCart, storeId: 's-1', store_id: 's-1' }),
+  fc.constant({ ...validCart, items: [{ ...validCart.items[0], product_id: 'p-2' }] }),
+);
+
 type Request = { path: string; body: string };
 const asJson =
   (path: string) =>
@@ -146,6 +211,37 @@ const requestArb: fc.Arbitrary<Request> = fc.oneof(
       .map(asJson('/v1/verifications')),
   },
   { weight: 3, arbitrary: brokenMessage.map(asJson('/v1/messages')) },
+  { weight: 3, arbitrary: brokenCart.map(asJson('/v1/events')) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .oneof(
+        fc.array(brokenCart, { minLength: 1, maxLength: 5 }).map((events) => ({ events })),
+        fc.constantFrom<unknown>(
+          {},
+          { events: null },
+          { events: {} },
+          { events: [] },
+          { events: Array(101).fill(validCart) },
+          { events: [validCart], admin: true },
+        ),
+      )
+      .map(asJson('/v1/events')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(
+        JSON.stringify(validCart).replace('{', '{"__proto__":{"admin":true},'),
+        JSON.stringify(validCart).replace('"name"', '"constructor":{"prototype":{}},"name"'),
+        JSON.stringify(validCart).replace('"total":14.5', '"total":1e400'),
+        JSON.stringify({ events: [validCart] }).replace('"cartId"', '"__proto__":null,"cartId"'),
+        '{"events":',
+        '[]',
+        'null',
+      )
+      .map((body) => ({ path: '/v1/events', body })),
+  },
   {
     weight: 3,
     arbitrary: fc
@@ -215,11 +311,20 @@ describe('API fuzzing', () => {
           body,
         });
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        const json = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
-        expect(response.status).toBeGreaterThanOrEqual(400);
-        expect(response.status).toBeLessThan(500);
-        expect(typeof json.error?.code).toBe('string');
-        expect(typeof json.error?.message).toBe('string');
+        const json = (await response.json()) as {
+          error?: { code?: unknown; message?: unknown };
+          results?: { status: number; error?: { code?: unknown; message?: unknown } }[];
+        };
+        // A batch of events whose every event is refused: each result is the 4xx it would have had.
+        const answers =
+          response.status === 207 ? (json.results ?? []) : [{ ...json, status: response.status }];
+        expect(answers.length).toBeGreaterThan(0);
+        for (const answer of answers) {
+          expect(answer.status).toBeGreaterThanOrEqual(400);
+          expect(answer.status).toBeLessThan(500);
+          expect(typeof answer.error?.code).toBe('string');
+          expect(typeof answer.error?.message).toBe('string');
+        }
       }),
       { numRuns: 1000 },
     );
