@@ -18,14 +18,21 @@ export function parseInput<S extends z.core.$ZodType>(
   const issue = result.error.issues[0];
   const path = sentPath(issue?.path ?? []).map(String);
   const field = [root, ...path].filter(Boolean).join('.') || 'body';
-  const message =
-    issue?.code === 'unrecognized_keys'
-      ? `unknown field(s): ${issue.keys.join(', ')}`
-      : issue?.code === 'invalid_type' && issue.input === undefined && path.length > 0
-        ? 'is required'
-        : (issue?.message ?? 'invalid');
   throw new ValidationError(
-    `${field}: ${message}`,
+    `${field}: ${issue ? messageOf(issue, path.length > 0) : 'invalid'}`,
     issue?.code === 'unrecognized_keys' ? [field, issue.keys[0]].filter(Boolean).join('.') : field,
   );
+}
+
+function messageOf(issue: z.core.$ZodIssue, isField: boolean): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
+  // A missing field, whatever its schema says of a wrong one ("must be an http(s) URL").
+  if (
+    issue.code === 'invalid_type' &&
+    issue.input === undefined &&
+    isField &&
+    !issue.message.startsWith('is required')
+  )
+    return 'is required';
+  return issue.message;
 }
