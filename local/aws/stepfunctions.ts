@@ -75,6 +75,12 @@ const FOREVER_SECONDS = 2_147_483;
 export class StepFunctionsEmulator {
   readonly executions = new Map<string, ExecutionRecord>();
   private readonly machines: Map<string, LocalStateMachine>;
+  /**
+   * Machines whose definition has been validated: the interpreter validates against the ASL schema
+   * (compiling it with ajv, some 200 ms) on every run unless told not to, and a machine's prepared
+   * definition has the same shape on every run.
+   */
+  private readonly validated = new Set<string>();
 
   constructor(private readonly options: StepFunctionsOptions) {
     this.machines = new Map(options.stateMachines.map((m) => [m.arn, m]));
@@ -164,7 +170,10 @@ export class StepFunctionsEmulator {
   private async run(machine: LocalStateMachine, record: ExecutionRecord, input: Json): Promise<void> {
     const abort = new AbortController();
     const { definition, handlers } = this.prepare(machine.definition, abort.signal, record);
-    const stateMachine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    const stateMachine = new StateMachine(definition as never, {
+      validationOptions: { checkArn: false, noValidate: this.validated.has(machine.arn) },
+    });
+    this.validated.add(machine.arn);
     const execution = stateMachine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never },
       noThrowOnAbort: true,
