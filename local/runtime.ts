@@ -33,7 +33,7 @@ import { DynamoProfileStore } from '../lambdas/adapters/profile-store';
 import { ApiGateway } from './api-gateway';
 import { startAwsEndpoint, type LocalAwsEndpoint } from './aws/endpoint';
 import { EventBridgeEmulator, type LocalRule } from './aws/eventbridge';
-import { readBody } from './aws/protocol';
+import { AwsError, readBody } from './aws/protocol';
 import { SchedulerEmulator } from './aws/scheduler';
 import { DeliveryReports } from './aws/delivery-reports';
 import { SmsVoiceEmulator } from './aws/sms-voice';
@@ -72,6 +72,9 @@ export interface LocalRuntimeOptions {
    */
   readonly currentIdentityCacheSeconds?: number;
 }
+
+/** The largest request payload API Gateway (REST) accepts. */
+const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface LocalRuntime {
   readonly url: string;
@@ -282,7 +285,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       try {
-        const body = await readBody(req, 1024 * 1024);
+        // API Gateway's limit on a request's payload; each handler refuses less (64 KB, 1 MB for events).
+        const body = await readBody(req, API_GATEWAY_MAX_PAYLOAD_BYTES);
         if (url.pathname.startsWith('/_local/')) {
           await local(req, res, url, body);
           return;
@@ -291,6 +295,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         res.writeHead(result.statusCode, (result.headers ?? {}) as Record<string, string>);
         res.end(result.body);
       } catch (error) {
+        if (error instanceof AwsError && error.status === 413) {
+          res.writeHead(413, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              error: { code: 'body_too_large', message: 'request body is larger than 10 MB' },
+            }),
+          );
+          return;
+        }
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { code: 'internal_error', message: (error as Error).message } }));
       }
