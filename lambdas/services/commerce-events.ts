@@ -77,35 +77,63 @@ export async function recordCommerceEvent(deps: CommerceDeps, input: CommerceEve
   return { status: 202, body: { eventId, type: event.type, phone } };
 }
 
+/** Phones whose events a batch records at once (each phone's events one after the other). */
+const BATCH_CONCURRENCY = 8;
+
 /**
- * A batch (207): each valid event recorded as alone, in order (so two events of one cart or
- * profile never race), each refused one answered with its error. A failure that is not the
- * event's fault (a store down) fails the request: every event is idempotent, so the caller
- * retries the whole batch.
+ * A batch (207): each valid event recorded as if posted alone, each refused one answered with its
+ * error, one result per event in order. Events of one phone are recorded one after the other, in
+ * their order (two events of one cart never race to count it), different phones side by side. A
+ * failure that is not an event's fault (a store down) fails the request: every event is
+ * idempotent, so the caller retries the whole batch.
  */
 export async function recordCommerceEvents(deps: CommerceDeps, entries: readonly BatchEntry[]) {
   const results: CommerceEventBatchResult['results'] = [];
+  const lanes = new Map<string, Extract<BatchEntry, { event: unknown }>[]>();
   for (const entry of entries) {
-    let error: DomainError;
     if ('error' in entry) {
-      error = entry.error;
-    } else {
-      try {
-        const { body } = await recordCommerceEvent(deps, entry.event, `events.${entry.index}`);
-        results.push({ index: entry.index, status: 202, eventId: body.eventId });
-        continue;
-      } catch (failure) {
-        if (!(failure instanceof DomainError)) throw failure;
-        error = failure;
+      results[entry.index] = refused(entry.index, entry.error);
+      continue;
+    }
+    const lane = laneOf(deps, entry.event.phone);
+    lanes.set(lane, [...(lanes.get(lane) ?? []), entry]);
+  }
+  const queue = [...lanes.values()];
+  let failure: unknown;
+  const worker = async () => {
+    for (let lane = queue.shift(); lane && failure === undefined; lane = queue.shift()) {
+      for (const entry of lane) {
+        if (failure !== undefined) break;
+        try {
+          const { body } = await recordCommerceEvent(deps, entry.event, `events.${entry.index}`);
+          results[entry.index] = { index: entry.index, status: 202, eventId: body.eventId };
+        } catch (error) {
+          if (error instanceof DomainError) results[entry.index] = refused(entry.index, error);
+          else failure ??= error;
+        }
       }
     }
-    results.push({
-      index: entry.index,
-      status: error.status,
-      error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
-    });
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, queue.length) }, worker));
+  if (failure !== undefined) throw failure;
   return { status: 207, body: { results } };
+}
+
+/** The number an event is for, as the key of its lane (as written, when it is not a number). */
+function laneOf(deps: CommerceDeps, phone: string): string {
+  try {
+    return normalisePhone(phone, deps.phonePolicy).e164;
+  } catch {
+    return phone;
+  }
+}
+
+function refused(index: number, error: DomainError): CommerceEventBatchResult['results'][number] {
+  return {
+    index,
+    status: error.status,
+    error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+  };
 }
 
 const ATTRIBUTION_WINDOW_MS = 5 * 24 * 3600 * 1000;
