@@ -35,42 +35,65 @@ export const EVENT_LIMITS = {
   ...EXTRA_LIMITS,
 } as const;
 
+/*
+ * The kinds of field, each with the description the docs and the API description show
+ * (`kind: what it takes`; scripts/generate-docs.ts lists them).
+ */
+
 /**
  * An id: the shop's string, or the whole number Shopify, WooCommerce and BigCommerce send for
  * products, variants and orders (stored as its decimal string).
  */
-const id = z.union(
-  [z.string().check(z.regex(/^[\w.:/-]{1,100}$/)), z.pipe(z.int().check(z.gte(0)), z.transform(String))],
-  { error: 'must be 1-100 letters, digits or _ . : / -, or a whole number' },
-);
+const id = z
+  .union(
+    [z.string().check(z.regex(/^[\w.:/-]{1,100}$/)), z.pipe(z.int().check(z.gte(0)), z.transform(String))],
+    { error: 'must be 1-100 letters, digits or _ . : / -, or a whole number' },
+  )
+  .check(
+    z.describe('id: 1 to 100 letters, digits or _ . : / -, or a whole number (kept as its decimal text)'),
+  );
 
 const amount = storableNumber().check(z.gte(0), z.lte(10_000_000));
 /** An amount of money: a number, or the decimal string Shopify and WooCommerce send ("19.99"). */
-const money = z.union(
-  [
-    amount,
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,8}(\.\d{1,4})?$/, 'must be an amount such as 19.99')),
-      z.pipe(z.transform(Number), amount),
-    ),
-  ],
-  { error: 'must be an amount such as 19.99: a number or a decimal string' },
+const money = z
+  .union(
+    [
+      amount,
+      z.pipe(
+        z.string().check(z.regex(/^\d{1,8}(\.\d{1,4})?$/, 'must be an amount such as 19.99')),
+        z.pipe(z.transform(Number), amount),
+      ),
+    ],
+    { error: 'must be an amount such as 19.99: a number or a decimal string' },
+  )
+  .check(z.describe('amount: a number, or a decimal string such as "19.99", from 0 to 10,000,000'));
+const timestamp = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 time such as 2026-11-23T14:00:00Z' })
+  .check(z.describe('time: ISO 8601 with its offset, such as 2026-11-23T14:00:00Z'));
+const url = z
+  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+  .check(z.maxLength(2000), z.describe('URL: http or https, up to 2,000 characters'));
+const phone = phoneInput().check(
+  z.describe(
+    "phone: the subscriber's number, in E.164 (+12065550100) or as written in the program's country",
+  ),
 );
-const timestamp = z.iso.datetime({
-  offset: true,
-  message: 'must be an ISO 8601 time such as 2026-11-23T14:00:00Z',
-});
-const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).check(z.maxLength(2000));
-const phone = phoneInput();
+const text = printable(200).check(z.describe('text: 1 to 200 printable characters'));
 const currency = z._default(
-  z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')),
+  z
+    .string()
+    .check(
+      z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
+      z.describe('currency: an ISO 4217 code such as USD (USD when absent)'),
+    ),
   'USD',
 );
+const quantity = z.int().check(z.gte(1), z.lte(10_000), z.describe('count: a whole number from 1 to 10,000'));
 
 const ITEM_SHAPE = {
   productId: z.optional(id),
-  name: printable(200),
-  quantity: z.int().check(z.gte(1), z.lte(10_000)),
+  name: text,
+  quantity,
   /** Unit price. */
   price: money,
   imageUrl: z.optional(url),
@@ -103,7 +126,13 @@ export const CommerceItemSchema = z.looseObject(ITEM_SHAPE).check(
   }),
 );
 
-const items = z.array(CommerceItemSchema).check(z.minLength(1), z.maxLength(EVENT_LIMITS.maxItems));
+const items = z
+  .array(CommerceItemSchema)
+  .check(
+    z.minLength(1),
+    z.maxLength(EVENT_LIMITS.maxItems),
+    z.describe(`items: a list of 1 to ${EVENT_LIMITS.maxItems} items (below)`),
+  );
 
 /** Names Optline adds to an event's detail on the bus: no field of the shop's may take them. */
 const ADDED_BY_OPTLINE = ['eventId', 'attributedTo'];
@@ -154,7 +183,7 @@ export const OrderPlacedSchema = eventType('OrderPlaced', {
 export const ProductViewedSchema = eventType('ProductViewed', {
   phone,
   productId: id,
-  productName: z.optional(printable(200)),
+  productName: z.optional(text),
   productUrl: z.optional(url),
   viewedAt: timestamp,
 });
@@ -162,7 +191,7 @@ export const ProductViewedSchema = eventType('ProductViewed', {
 export const BackInStockSchema = eventType('BackInStock', {
   phone,
   productId: id,
-  productName: printable(200),
+  productName: text,
   productUrl: url,
   at: timestamp,
 });
@@ -170,7 +199,7 @@ export const BackInStockSchema = eventType('BackInStock', {
 export const PriceDroppedSchema = eventType('PriceDropped', {
   phone,
   productId: id,
-  productName: printable(200),
+  productName: text,
   productUrl: url,
   price: money,
   previousPrice: money,
@@ -214,8 +243,10 @@ function acceptedNames(
   );
 }
 
-const ITEM_NAMES_ACCEPTED = acceptedNames(ITEM_SHAPE, ITEM_FIELD_ALIASES);
-const EVENT_NAMES_ACCEPTED = Object.fromEntries(
+/** Every name each known field of an item is accepted under, the known name first. */
+export const ITEM_NAMES_ACCEPTED = acceptedNames(ITEM_SHAPE, ITEM_FIELD_ALIASES);
+/** Every name each known field of each event type is accepted under, the known name first. */
+export const EVENT_NAMES_ACCEPTED = Object.fromEntries(
   Object.entries(COMMERCE_EVENT_TYPES).map(([type, schema]) => [
     type,
     acceptedNames(schema._zod.def.shape, EVENT_FIELD_ALIASES[type as CommerceEventType]),
