@@ -284,24 +284,30 @@ const normalised = z.transform((input: unknown, ctx) => {
   return event;
 });
 
-/** One commerce event, as posted (known fields under any accepted name, extras kept). */
-export const CommerceEventSchema = z.pipe(
-  normalised,
-  z.discriminatedUnion('type', [
-    CartAbandonedSchema,
-    OrderPlacedSchema,
-    ProductViewedSchema,
-    BackInStockSchema,
-    PriceDroppedSchema,
-  ]),
-);
+/**
+ * One commerce event with its known fields under their own names (and the shop's own fields, within
+ * bounds): the contract a client sends to, and what Optline stores and publishes.
+ */
+export const CommerceEventSchema = z.discriminatedUnion('type', [
+  CartAbandonedSchema,
+  OrderPlacedSchema,
+  ProductViewedSchema,
+  BackInStockSchema,
+  PriceDroppedSchema,
+]);
+
+/**
+ * One event as `POST /v1/events` takes it: known fields under any accepted name (renamed), null as
+ * absent, then CommerceEventSchema. Its JSON Schema (input) is CommerceEventSchema's.
+ */
+export const CommerceEventRequestSchema = z.pipe(normalised, CommerceEventSchema);
 
 export type CommerceEvent = z.output<typeof CommerceEventSchema>;
 export type CommerceItem = z.output<typeof CommerceItemSchema>;
 
 /** The batch form: `{ events: [ … ] }`, 1 to 100 events, each validated on its own. */
 export const CommerceEventBatchSchema = z.strictObject({
-  events: z.array(CommerceEventSchema).check(z.minLength(1), z.maxLength(EVENT_LIMITS.maxBatchEvents)),
+  events: z.array(CommerceEventRequestSchema).check(z.minLength(1), z.maxLength(EVENT_LIMITS.maxBatchEvents)),
 });
 
 /**
@@ -359,7 +365,7 @@ export function commerceEventsRequest(body: unknown): CommerceEventsRequest {
  * (`items.0.qty`, not the `quantity` it stands for), under `root` (`events.3`) in a batch.
  */
 export function parseCommerceEvent(input: unknown, root = ''): CommerceEvent {
-  return parseInput(CommerceEventSchema, input, root, (path) => sentPath(input, path));
+  return parseInput(CommerceEventRequestSchema, input, root, (path) => sentPath(input, path));
 }
 
 /** One event of a batch: parsed, or refused with the error it alone would have had. */

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import {
   COMMERCE_EVENT_TYPES,
   CommerceEventBatchSchema,
+  CommerceEventRequestSchema,
   CommerceEventSchema,
   EVENT_FIELD_ALIASES,
   EVENT_LIMITS,
@@ -375,6 +376,10 @@ describe('POST /v1/events requests', () => {
 
 describe('the schemas as a description', () => {
   it('describe the request as JSON Schema, extras allowed, for the API description', () => {
+    // The request schema's preprocessing (platform names) is not part of its description.
+    expect(z.toJSONSchema(CommerceEventRequestSchema, { io: 'input' })).toEqual(
+      z.toJSONSchema(CommerceEventSchema, { io: 'input' }),
+    );
     const single = z.toJSONSchema(CommerceEventSchema, { io: 'input' }) as {
       oneOf?: { properties: Record<string, unknown>; required: string[]; additionalProperties: unknown }[];
       anyOf?: { properties: Record<string, unknown>; required: string[]; additionalProperties: unknown }[];

@@ -9,7 +9,10 @@ import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions, type HttpRoute } from '../../lib/catalog';
 import { CampaignRequestSchema } from '../../lambdas/domain/campaign-request';
-import { CommerceEventBatchResultSchema, CommerceEventSchema } from '../../lambdas/domain/commerce-events';
+import {
+  CommerceEventBatchResultSchema,
+  CommerceEventRequestSchema,
+} from '../../lambdas/domain/commerce-events';
 import { changeStatus, effectiveChanges, readConsentLog } from '../../lambdas/domain/consent';
 import { MessageRequestSchema } from '../../lambdas/domain/message-request';
 import { NumberChangeRequestSchema } from '../../lambdas/domain/number-change';
@@ -138,7 +141,7 @@ const routeCases: Record<string, RouteCase> = {
       idempotencyKey: fc.uuid(),
     }).map((body) => post(rt, '/v1/messages', body)),
   'POST /v1/events': (rt) => {
-    const event = arbitraryOf(CommerceEventSchema, {
+    const event = arbitraryOf(CommerceEventRequestSchema, {
       phone: freshPhone(),
       $extras: shopFields,
       'items.$extras': shopFields,
