@@ -9,13 +9,14 @@
  * - A YES with nothing pending is conversational, not consent.
  * - Inbound texts can arrive out of order: a consent change older than the state's last change is
  *   recorded but not applied, so a late JOIN cannot undo a newer STOP.
- * - End User Messaging removes a number from its opt-out list at most once per 30 days. A STOP within
- *   30 days of a removal tells the subscriber the date after which START works; a START before that
- *   date is recorded (`resubscribe_deferred`) and cannot be answered, because End User Messaging
- *   refuses every text to a listed number.
+ * - End User Messaging removes a number from its opt-out list at most once per 30 days
+ *   (opt-out-list.ts). A STOP within 30 days of a removal tells the subscriber the date after which
+ *   START works; a START before that date is recorded (`resubscribe_deferred`) and cannot be
+ *   answered, because End User Messaging refuses every text to a listed number.
  */
 import type { ConsentAction, ConsentClass, ConsentEffects, ConsentState, PlannedReply } from './consent';
 import type { KeywordIntent } from './keywords';
+import { optOutListRemovalBlockedUntil } from './opt-out-list';
 import {
   helpReply,
   optInConfirmation,
@@ -24,9 +25,6 @@ import {
   resubscribeConfirmation,
 } from './replies';
 import type { RuntimeConfig } from './runtime-config';
-
-/** End User Messaging's limit on removing one number from an opt-out list. */
-export const OPT_OUT_REMOVAL_INTERVAL_MS = 30 * 24 * 3600 * 1000;
 
 export interface InboundContext {
   readonly phone: string;
@@ -113,10 +111,7 @@ export function decideInbound(
           'already opted out; no second confirmation',
         );
       const lastRemoved = state.optOutList?.lastRemovedAt;
-      const relistLockedUntil =
-        lastRemoved && ctx.now.getTime() - Date.parse(lastRemoved) < OPT_OUT_REMOVAL_INTERVAL_MS
-          ? new Date(Date.parse(lastRemoved) + OPT_OUT_REMOVAL_INTERVAL_MS)
-          : undefined;
+      const relistLockedUntil = optOutListRemovalBlockedUntil(lastRemoved, ctx.now);
       const next: ConsentState = {
         marketing: 'unsubscribed',
         transactional: 'unsubscribed',
@@ -164,13 +159,9 @@ export function decideInbound(
           'older than the current consent state',
         );
       if (optedOut) {
-        const lastRemoved = state.optOutList?.lastRemovedAt;
-        const lockedUntil =
-          state.optOutList?.listed &&
-          lastRemoved &&
-          ctx.now.getTime() - Date.parse(lastRemoved) < OPT_OUT_REMOVAL_INTERVAL_MS
-            ? new Date(Date.parse(lastRemoved) + OPT_OUT_REMOVAL_INTERVAL_MS)
-            : undefined;
+        const lockedUntil = state.optOutList?.listed
+          ? optOutListRemovalBlockedUntil(state.optOutList.lastRemovedAt, ctx.now)
+          : undefined;
         if (lockedUntil) {
           return recordOnly(
             'resubscribe_deferred',

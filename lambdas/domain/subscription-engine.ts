@@ -10,8 +10,9 @@
  *   opt-in (or a code), and transactional alone is refused until the person texts START or JOIN.
  */
 import type { ConsentClass, ConsentMethod, ConsentState } from './consent';
-import { confirmPending, OPT_OUT_REMOVAL_INTERVAL_MS, type ConsentChange } from './consent-engine';
+import { confirmPending, type ConsentChange } from './consent-engine';
 import { regionForNumber } from './number-time-zone';
+import { optOutListRemovalBlockedUntil } from './opt-out-list';
 import type { PropertyValue } from './profile';
 import { optInConfirmation, optInRequest } from './replies';
 import type { RuntimeConfig } from './runtime-config';
@@ -67,13 +68,11 @@ export function decideSubscription(
           'this number opted out; it must text START or JOIN, or confirm a one-time code, to receive texts again',
       };
     }
-    const lastRemoved = state.optOutList?.lastRemovedAt;
-    if (
-      state.optOutList?.listed &&
-      lastRemoved &&
-      request.now.getTime() - Date.parse(lastRemoved) < OPT_OUT_REMOVAL_INTERVAL_MS
-    ) {
-      const until = new Date(Date.parse(lastRemoved) + OPT_OUT_REMOVAL_INTERVAL_MS).toISOString();
+    const blockedUntil = state.optOutList?.listed
+      ? optOutListRemovalBlockedUntil(state.optOutList.lastRemovedAt, request.now)
+      : undefined;
+    if (blockedUntil) {
+      const until = blockedUntil.toISOString();
       return {
         kind: 'refused',
         code: 'opt_out_list_locked',
