@@ -25,6 +25,26 @@ export function campaignMessageClass(campaign: {
   return campaign.messageType === 'TRANSACTIONAL' ? 'transactional' : 'marketing';
 }
 
+const STOP_LANGUAGE =
+  /\b(reply|text|txt|send)\s+STOP\b|\bSTOP\s+(to|2)\s+(opt[\s-]?out|cancel|unsubscribe|end|stop)/i;
+
+/**
+ * The body as sent: the brand prefix on every message, and on marketing the opt-out language when it
+ * is the first marketing text to the number (or the config says always).
+ */
+export function outboundBody(
+  body: string,
+  messageClass: MessageClass,
+  profile: { readonly lastMarketingAt?: string } | undefined,
+  config: { readonly brand: string; readonly optOutLanguage: 'first_message' | 'always' },
+): string {
+  let text = withBrandPrefix(body, config.brand);
+  const needsOptOut =
+    messageClass === 'marketing' && (config.optOutLanguage === 'always' || !profile?.lastMarketingAt);
+  if (needsOptOut && !STOP_LANGUAGE.test(text)) text = withOptOutLanguage(text);
+  return text;
+}
+
 /** Every message starts with the brand so the subscriber knows who is texting. */
 export function withBrandPrefix(body: string, brand: string): string {
   const trimmed = body.trim();

@@ -17,13 +17,7 @@
  *   recorded after the call, so a crash can repeat one but never drop it.
  */
 import type { Clock } from '../domain/clock';
-import {
-  claimVerdict,
-  messageTypeFor,
-  withBrandPrefix,
-  withOptOutLanguage,
-  type MessageClass,
-} from '../domain/messages';
+import { claimVerdict, messageTypeFor, outboundBody, type MessageClass } from '../domain/messages';
 import type { Profile } from '../domain/profile';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { decideSend, type SkipReason } from '../domain/send-policy';
@@ -108,7 +102,7 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
   const messageId = request.idempotencyKey;
   const profile =
     request.profile === undefined ? await deps.profiles.get(request.to) : (request.profile ?? undefined);
-  const body = formatBody(request, profile, deps.config);
+  const body = outboundBody(request.body, request.messageClass, profile, deps.config);
   const base = {
     messageId,
     phone: request.to,
@@ -263,21 +257,6 @@ export function skipWithoutSending(
     },
     reason,
   );
-}
-
-const STOP_LANGUAGE =
-  /\b(reply|text|txt|send)\s+STOP\b|\bSTOP\s+(to|2)\s+(opt[\s-]?out|cancel|unsubscribe|end|stop)/i;
-
-/**
- * The body as sent: the brand prefix on every message, and on marketing the opt-out language when it
- * is the first marketing text to the number (or the config says always).
- */
-function formatBody(request: SendRequest, profile: Profile | undefined, config: RuntimeConfig): string {
-  let body = withBrandPrefix(request.body, config.brand);
-  const needsOptOut =
-    request.messageClass === 'marketing' && (config.optOutLanguage === 'always' || !profile?.lastMarketingAt);
-  if (needsOptOut && !STOP_LANGUAGE.test(body)) body = withOptOutLanguage(body);
-  return body;
 }
 
 function errorName(error: unknown): string {
