@@ -1,23 +1,34 @@
 /**
  * The campaign sender: drains queued recipients at the origination identity's messages per second.
- * Each recipient is re-checked at send time (consent, opt-out, pause, error segment, quiet hours,
- * smart sending) and texted through `send()`, whose conditional put on `campaign#<id>#<phone>` makes a
- * redelivered batch text nobody twice. Throttling and server errors are retried with backoff and
- * jitter; a recipient still refused fails its queue message (partial batch response), which SQS
- * redelivers, and after repeated failures moves to the dead-letter queue. Cancelling the campaign
- * stops further sends. A text quiet hours hold goes back on the queue, delayed; while the recipient's
- * quiet hours (by the zone the dispatcher found) are still on, without a profile read. So does a
- * recipient whose claim a killed sender left unconfirmed, until `send()` may take it over.
+ * What to do with each recipient is decided in lambdas/domain/campaign-send-decision.ts (consent,
+ * opt-out, pause, error segment, quiet hours, smart sending, the claim found, the time left); this
+ * loop reads what the decision needs, asks it, and carries the answer out: send slots, reads, short
+ * links, `send()`, skips, holds, counters.
+ *
+ * A recipient is asked about three times: queued (held by quiet hours with no read or slot, requeued
+ * when the invocation is out of time, or given a slot), once its slot group's slots are due (the
+ * campaign read again: cancelled, or read), and with the profile just read (skipped, held, or sent).
+ * Texts go through `send()`, whose conditional put on `campaign#<id>#<phone>` makes a redelivered
+ * batch text nobody twice; a claim it finds there comes back to the decision, which takes over one a
+ * killed sender left unconfirmed. Throttling and server errors are retried with backoff and jitter,
+ * deciding again on the campaign and profile as they are then; a recipient still refused fails its
+ * queue message (partial batch response), which SQS redelivers, and after repeated failures moves to
+ * the dead-letter queue. A send slot goes back to the pacer in one place (`finish`), unless End User
+ * Messaging was asked to take the text.
  */
 import { sendWindowKey } from '../domain/campaign-progress';
 import { recipientMessages, recipientsOf, type Recipient } from '../domain/campaign-queue';
+import {
+  campaignMessageId,
+  decideCampaignSend,
+  queueZone,
+  type CampaignSendDecision,
+  type CampaignSendSettings,
+  type ReadDecision,
+  type ReadFacts,
+  type SendDecision,
+} from '../domain/campaign-send-decision';
 import type { Campaign } from '../domain/campaigns';
-import { campaignMessageClass } from '../domain/messages';
-import { shortenLinks } from '../domain/links';
-import type { Profile } from '../domain/profile';
-import { quietHoursDecision, recipientTimeZone, sendWindowFor } from '../domain/quiet-hours';
-import { campaignEligibility, type Segment } from '../domain/segments';
-import { renderTemplate, templateContext } from '../domain/templates';
 import type { CampaignStore } from '../adapters/campaign-store';
 import type { LinkRecord, LinkStore } from '../adapters/link-store';
 import type { QueueSender } from '../adapters/queue-sender';
@@ -59,36 +70,51 @@ const STATE_REFRESH_MS = 250;
 const SLOT_GROUP_SECONDS = 0.05;
 /** Slot groups in flight at once (covers End User Messaging latency at the paced rate). */
 const GROUPS_IN_FLIGHT = 16;
-/**
- * With less time than this left before the function's timeout, no new group starts: the recipients
- * not yet started go back on the queue as new messages, and the sends in flight finish. At a low rate
- * (a 1 MPS number shares 0.5 a second per consumer) a batch of 500 recipients takes far longer than
- * Lambda's 15 minutes; without this, the invocation would be killed and its batch redelivered again
- * and again towards the dead-letter queue.
- */
-const STOP_BEFORE_TIMEOUT_MS = 60_000;
 
-interface WorkItem {
+interface WorkItem extends Recipient {
   readonly message: QueuedRecipients;
-  readonly phone: string;
-  readonly zone?: string;
 }
+
+/** How a recipient's turn in this batch ends. */
+type Ending =
+  /** Settled: sent, or skipped for `outcome` (a reason, `cancelled`, `rejected`). */
+  | { readonly kind: 'counted'; readonly outcome: string }
+  | { readonly kind: 'held'; readonly until: Date; readonly zone: string }
+  /** Out of time: back on the queue now. */
+  | { readonly kind: 'requeued' }
+  /** Its queue message fails (SQS redelivers it); `outcome` when it is settled all the same. */
+  | { readonly kind: 'failed'; readonly outcome?: string }
+  /** Nothing to count: a duplicate, a claim left to its owner, a skip recorded before. */
+  | { readonly kind: 'none' };
+
+/** The recipient's send slot: none taken, taken and not used (it goes back), or used by a send. */
+type Slot = 'none' | 'unused' | 'used';
 
 export async function sendCampaignBatch(
   deps: SenderDeps,
   batch: readonly QueuedRecipients[],
 ): Promise<{ failedMessageIds: string[] }> {
-  // One read per campaign per refresh period, shared by every send in flight.
-  const campaigns = new Map<string, { campaign: Promise<Campaign | undefined>; checkedAt: number }>();
-  const current = (campaignId: string): Promise<Campaign | undefined> => {
-    const cached = campaigns.get(campaignId);
-    if (cached && Date.now() - cached.checkedAt < STATE_REFRESH_MS) return cached.campaign;
-    const campaign = deps.campaigns.get(campaignId);
-    campaigns.set(campaignId, { campaign, checkedAt: Date.now() });
-    return campaign;
-  };
-  const failed = new Set<string>();
-  const counts = new Map<
+  const run = new BatchRun(deps);
+  await deps.share?.join();
+  try {
+    await run.sendAll(batch);
+  } finally {
+    await deps.share?.leave();
+  }
+  await run.flush();
+  return { failedMessageIds: [...run.failed] };
+}
+
+/** One invocation's batch: what it has read, and what it owes the queue and the counters at the end. */
+class BatchRun {
+  readonly failed = new Set<string>();
+  private readonly settings: CampaignSendSettings;
+  /** One read per campaign per refresh period, shared by every send in flight. */
+  private readonly campaigns = new Map<
+    string,
+    { campaign: Promise<Campaign | undefined>; checkedAt: number }
+  >();
+  private readonly counts = new Map<
     string,
     {
       sent: number;
@@ -97,37 +123,212 @@ export async function sendCampaignBatch(
       settledByWindow: Record<string, number>;
     }
   >();
-  const deferred = new Map<string, { campaignId: string; until: number; recipients: Recipient[] }>();
-  const hold = (campaignId: string, recipient: Recipient, until: Date) => {
-    const key = `${campaignId}#${until.toISOString()}`;
-    const entry = deferred.get(key) ?? { campaignId, until: until.getTime(), recipients: [] };
-    entry.recipients.push(recipient);
-    deferred.set(key, entry);
-  };
+  private readonly deferred = new Map<
+    string,
+    { campaignId: string; until: number; recipients: Recipient[] }
+  >();
+  private readonly leftOver: WorkItem[] = [];
+
+  constructor(private readonly deps: SenderDeps) {
+    this.settings = { ...deps.config, linkBase: deps.linkBase };
+  }
+
+  /** Groups are sized from the rate once the share is known: 5 recipients at 100 a second, 25 at 500. */
+  async sendAll(batch: readonly QueuedRecipients[]): Promise<void> {
+    const work: WorkItem[] = batch.flatMap((message) =>
+      recipientsOf(message).map((recipient) => ({ message, ...recipient })),
+    );
+    const groupSize = Math.max(1, Math.floor(this.deps.pacer.rate * SLOT_GROUP_SECONDS));
+    const groups: WorkItem[][] = [];
+    for (let i = 0; i < work.length; i += groupSize) groups.push(work.slice(i, i + groupSize));
+    await forEachLimited(groups, GROUPS_IN_FLIGHT, (group) => this.sendGroup(group));
+  }
+
   /**
-   * When a marketing text's recipient is in quiet hours now by the zone the dispatcher found, the
-   * time it may go: held with no profile read and no send slot. A profile whose zone has changed
-   * since is caught by send()'s own check, which reads it.
+   * A slot group: each recipient asked while queued, the group's slots taken, each asked again with
+   * the campaign as it is then, the group's profiles read at once, each asked with its profile, the
+   * group's short links written, and each decision carried out.
    */
-  const closedUntil = async (item: WorkItem): Promise<Date | undefined> => {
-    if (!item.zone) return undefined;
-    const campaign = await current(item.message.campaignId);
-    if (!campaign || campaign.state === 'cancelled' || campaignMessageClass(campaign) !== 'marketing')
-      return undefined;
-    const decision = quietHoursDecision({
-      now: deps.clock.now(),
-      timeZone: item.zone,
-      window: sendWindowFor(item.phone, deps.config.quietHours),
-    });
-    return decision.action === 'defer' ? decision.until : undefined;
-  };
-  // Each recipient's outcome, once: sent or a skip reason; `settled` counts both (what is not yet
-  // settled shows as the campaign's `pending`), and by the send window the dispatcher counted the
-  // recipient under (its zone travels with it on the queue), so the campaign can tell what quiet
-  // hours hold (campaign-progress.ts).
-  const count = (campaignId: string, outcome: string, item: Pick<WorkItem, 'phone' | 'zone'>) => {
-    const entry = counts.get(campaignId) ?? { sent: 0, settled: 0, skipped: {}, settledByWindow: {} };
-    counts.set(campaignId, entry);
+  private async sendGroup(group: readonly WorkItem[]): Promise<void> {
+    if (group.every((item) => this.failed.has(item.message.messageId))) return;
+    const msLeft = this.deps.remainingMs?.();
+    const slotted: WorkItem[] = [];
+    for (const item of group) {
+      if (this.failed.has(item.message.messageId)) continue;
+      const campaign = await this.campaign(item.message.campaignId);
+      const now = this.deps.clock.now();
+      const decision = decideCampaignSend(
+        { stage: 'queued', campaign, recipient: item, now, msLeft },
+        this.settings,
+      );
+      if (decision.action === 'take_slot') slotted.push(item);
+      else this.finish(item, await this.endingOf(item, decision), 'none');
+    }
+    if (slotted.length === 0) return;
+    // The group's slots, then (checked again at the moment of sending) the campaign's state: a cancel
+    // stops the sends still waiting for a slot.
+    await this.deps.pacer.take(slotted.length);
+    const toRead: { item: WorkItem; campaign: Campaign | undefined }[] = [];
+    for (const item of slotted) {
+      const campaign = await this.campaign(item.message.campaignId);
+      const now = this.deps.clock.now();
+      const decision = decideCampaignSend(
+        { stage: 'slotted', campaign, recipient: item, now },
+        this.settings,
+      );
+      if (decision.action === 'read_profile') toRead.push({ item, campaign });
+      else this.finish(item, await this.endingOf(item, decision), 'unused');
+    }
+    if (toRead.length === 0) return;
+    // The profiles as they are now, not as they were when the batch started: a STOP, a PAUSE or a
+    // delivery failure that arrived during a long paced batch holds the text back. Then the group's
+    // decisions, with the short links of its texts written before any text that points at them.
+    let decided: { item: WorkItem; facts: ReadFacts; decision: ReadDecision }[];
+    try {
+      const fresh = await this.deps.profiles.getMany(toRead.map(({ item }) => item.phone));
+      const now = this.deps.clock.now();
+      decided = toRead.map(({ item, campaign }) => {
+        const facts: ReadFacts = {
+          stage: 'read',
+          campaign,
+          recipient: item,
+          now,
+          profile: fresh.get(item.phone),
+        };
+        return { item, facts, decision: decideCampaignSend(facts, this.settings) };
+      });
+      const links = decided.flatMap(({ item, decision }) => linkRecords(item, decision, now));
+      if (links.length > 0) await this.deps.links.putAll(links);
+    } catch {
+      for (const { item } of toRead) this.finish(item, { kind: 'failed' }, 'unused');
+      return;
+    }
+    await Promise.all(decided.map(({ item, facts, decision }) => this.carryOut(item, facts, decision)));
+  }
+
+  /**
+   * Carries out a recipient's decision with its profile read: a skip, a hold, or a send, retried
+   * while End User Messaging refuses it for now, and asked again about a claim the send found.
+   */
+  private async carryOut(item: WorkItem, facts: ReadFacts, decision: ReadDecision): Promise<void> {
+    let attempted = false; // a send End User Messaging refused or did not answer used the slot
+    try {
+      for (let retries = 0; ;) {
+        if (decision.action !== 'send')
+          return this.finish(item, await this.endingOf(item, decision), 'unused');
+        const messageId = campaignMessageId(item.message.campaignId, item.phone);
+        let result: SendResult;
+        try {
+          result = await send(this.deps, {
+            to: item.phone,
+            body: decision.text.body,
+            idempotencyKey: messageId,
+            campaignId: item.message.campaignId,
+            ...decision.intent,
+            profile: facts.profile ?? null,
+            reportClaim: true,
+            ...(decision.takeOver !== undefined ? { takeOverClaim: decision.takeOver } : {}),
+          });
+        } catch (error) {
+          attempted = true;
+          if (!(error instanceof SmsRetryableError) || retries >= THROTTLE_RETRIES)
+            return this.finish(item, await sendFailure(this.deps, error, messageId), 'used');
+          // A refused attempt (throttled, 5xx) sent nothing: the retry reuses its slot, after the
+          // backoff, decided again on the campaign and the profile as they are then.
+          const backoff = Math.min(2000, 50 * 2 ** retries++);
+          await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
+          const text = decision.text;
+          const campaign = await this.campaign(item.message.campaignId);
+          const again = decideCampaignSend(
+            { stage: 'slotted', campaign, recipient: item, now: this.deps.clock.now() },
+            this.settings,
+          );
+          if (again.action !== 'read_profile')
+            return this.finish(item, await this.endingOf(item, again), 'unused');
+          const profile = await this.deps.profiles.get(item.phone);
+          facts = { stage: 'read', campaign, recipient: item, now: this.deps.clock.now(), profile, text };
+          decision = decideCampaignSend(facts, this.settings);
+          continue;
+        }
+        if (result.status === 'duplicate' && result.claim) {
+          facts = { ...facts, now: this.deps.clock.now(), text: decision.text, claim: result.claim };
+          decision = decideCampaignSend(facts, this.settings);
+          continue;
+        }
+        const profile = facts.profile;
+        const zone = () => queueZone(item, profile, this.deps.config.defaultTimeZone);
+        return this.finish(
+          item,
+          endingOfSend(result, zone),
+          calledEndUserMessaging(result) ? 'used' : 'unused',
+        );
+      }
+    } catch {
+      this.finish(item, { kind: 'failed' }, attempted ? 'used' : 'unused');
+    }
+  }
+
+  /** A skip, hold, requeue or leave as its ending; a recorded skip counts only when this call recorded it. */
+  private async endingOf(
+    item: WorkItem,
+    decision: Exclude<CampaignSendDecision, SendDecision | { action: 'take_slot' | 'read_profile' }>,
+  ): Promise<Ending> {
+    switch (decision.action) {
+      case 'skip': {
+        if (!decision.record) return { kind: 'counted', outcome: decision.reason };
+        // Recorded under the message id, so a redelivered batch neither counts it again nor texts it.
+        const recorded = await skipWithoutSending(
+          this.deps,
+          {
+            to: item.phone,
+            body: decision.record.body,
+            messageClass: decision.record.messageClass,
+            idempotencyKey: campaignMessageId(item.message.campaignId, item.phone),
+            campaignId: item.message.campaignId,
+          },
+          decision.reason,
+        );
+        return recorded ? { kind: 'counted', outcome: decision.reason } : { kind: 'none' };
+      }
+      case 'hold':
+        return { kind: 'held', until: decision.until, zone: decision.zone };
+      case 'requeue':
+        return { kind: 'requeued' };
+      case 'leave':
+        return { kind: 'none' };
+    }
+  }
+
+  /** The one place a recipient's turn ends, and the one place a send slot goes back to the pacer. */
+  private finish(item: WorkItem, ending: Ending, slot: Slot): void {
+    if (slot === 'unused') this.deps.pacer.giveBack(1);
+    switch (ending.kind) {
+      case 'counted':
+        return this.count(item, ending.outcome);
+      case 'held':
+        return this.hold(item, ending.until, ending.zone);
+      case 'requeued':
+        this.leftOver.push(item);
+        return;
+      case 'failed':
+        this.failed.add(item.message.messageId);
+        if (ending.outcome) this.count(item, ending.outcome);
+        return;
+      case 'none':
+        return;
+    }
+  }
+
+  /**
+   * Each recipient's outcome, once: sent or a skip reason; `settled` counts both (what is not yet
+   * settled shows as the campaign's `pending`), and by the send window the dispatcher counted the
+   * recipient under (its zone travels with it on the queue), so the campaign can tell what quiet
+   * hours hold (campaign-progress.ts).
+   */
+  private count(item: WorkItem, outcome: string): void {
+    const campaignId = item.message.campaignId;
+    const entry = this.counts.get(campaignId) ?? { sent: 0, settled: 0, skipped: {}, settledByWindow: {} };
+    this.counts.set(campaignId, entry);
     entry.settled += 1;
     if (outcome === 'sent') entry.sent += 1;
     else entry.skipped[outcome] = (entry.skipped[outcome] ?? 0) + 1;
@@ -135,187 +336,83 @@ export async function sendCampaignBatch(
       const window = sendWindowKey(item.zone, item.phone);
       entry.settledByWindow[window] = (entry.settledByWindow[window] ?? 0) + 1;
     }
-  };
+  }
 
-  const sendOne = async (item: WorkItem, fresh: Profile | undefined, campaign: Campaign, body: string) => {
-    const { message, phone } = item;
-    const messageId = `campaign#${campaign.campaignId}#${phone}`;
-    let profile = fresh;
-    for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) {
-        // A refused attempt (throttled, 5xx) sent nothing: the retry reuses its slot, after the backoff.
-        if ((await current(campaign.campaignId))?.state === 'cancelled') {
-          deps.pacer.giveBack(1);
-          return count(campaign.campaignId, 'cancelled', item);
-        }
-        profile = await deps.profiles.get(phone);
-      }
-      const verdict = profile
-        ? campaignEligibility(
-            profile,
-            {
-              segment: campaign.segment as Segment,
-              pausedProperty: campaign.excludePausedProperty,
-              defaultTimeZone: deps.config.defaultTimeZone,
-            },
-            deps.clock.now(),
-          )
-        : ({ eligible: false, reason: 'not_subscribed' } as const);
-      // Segment and time zone were decided at dispatch; consent and exclusions are re-checked now.
-      const messageClass = campaignMessageClass(campaign);
-      if (!verdict.eligible && verdict.reason !== 'not_in_segment' && verdict.reason !== 'other_time_zone') {
-        deps.pacer.giveBack(1);
-        // Recorded under the message id, so a redelivered batch neither counts it again nor texts it.
-        const recorded = await skipWithoutSending(
-          deps,
-          { to: phone, body, messageClass, idempotencyKey: messageId, campaignId: campaign.campaignId },
-          verdict.reason,
-        );
-        if (recorded) count(campaign.campaignId, verdict.reason, item);
-        return;
-      }
-      try {
-        const result = await send(deps, {
-          to: phone,
-          body,
-          messageClass,
-          idempotencyKey: messageId,
-          campaignId: campaign.campaignId,
-          smartSending: campaign.smartSending,
-          // A batch a killed sender left comes back to claims it never sent: they go, once confirmed.
-          resendUnconfirmed: true,
-          pausedProperties: campaign.excludePausedProperty
-            ? ['Paused', campaign.excludePausedProperty]
-            : ['Paused'],
-          ...(campaign.mediaUrls ? { mediaUrls: campaign.mediaUrls } : {}),
-          ...(campaign.originationIdentity ? { from: campaign.originationIdentity } : {}),
-          profile: profile ?? null,
-        });
-        // Only a text End User Messaging was asked to send used its slot.
-        if (!calledEndUserMessaging(result)) deps.pacer.giveBack(1);
-        if (result.status === 'sent') count(campaign.campaignId, 'sent', item);
-        else if (result.status === 'skipped') count(campaign.campaignId, result.reason, item);
-        else if (result.status === 'deferred') {
-          // Back on the queue with the zone it was dispatched under, which its counts are kept by. A
-          // profile whose zone changed since is read again when it comes back, and held again.
-          const zone = item.zone ?? recipientTimeZone(profile?.timeZone, phone, deps.config.defaultTimeZone);
-          hold(campaign.campaignId, { phone, zone }, new Date(result.until));
-        }
-        return;
-      } catch (error) {
-        if (!(error instanceof SmsRetryableError) || attempt >= THROTTLE_RETRIES) {
-          // SQS redelivers the message; recipients already texted are dropped by their claims. A text
-          // End User Messaging refused outright is recorded `failed` and never retried: its outcome.
-          // One it did not answer is still `sending`: nothing to read.
-          failed.add(message.messageId);
-          if (
-            !(error instanceof SmsRetryableError) &&
-            !(error instanceof SmsOutcomeUnknownError) &&
-            (await refused(deps, messageId))
-          ) {
-            count(campaign.campaignId, 'rejected', item);
-          }
-          return;
-        }
-        const backoff = Math.min(2000, 50 * 2 ** attempt);
-        await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
-      }
+  /** Quiet hours, or a young unconfirmed claim: back on the queue with a delay, grouped by time. */
+  private hold(item: WorkItem, until: Date, zone: string): void {
+    const campaignId = item.message.campaignId;
+    const key = `${campaignId}#${until.toISOString()}`;
+    const entry = this.deferred.get(key) ?? { campaignId, until: until.getTime(), recipients: [] };
+    entry.recipients.push({ phone: item.phone, zone });
+    this.deferred.set(key, entry);
+  }
+
+  private campaign(campaignId: string): Promise<Campaign | undefined> {
+    const cached = this.campaigns.get(campaignId);
+    if (cached && Date.now() - cached.checkedAt < STATE_REFRESH_MS) return cached.campaign;
+    const campaign = this.deps.campaigns.get(campaignId);
+    this.campaigns.set(campaignId, { campaign, checkedAt: Date.now() });
+    return campaign;
+  }
+
+  /** After the sends: the recipients not started and the held ones back on the queue, the counters added. */
+  async flush(): Promise<void> {
+    const { deps } = this;
+    // Out of time: what was not started goes back on the queue (a message that failed comes back
+    // whole anyway). Should the invocation still die, the redelivered message finds its claims.
+    const requeue = new Map<string, Recipient[]>();
+    for (const item of this.leftOver) {
+      if (this.failed.has(item.message.messageId)) continue;
+      const recipients = requeue.get(item.message.campaignId) ?? [];
+      recipients.push({ phone: item.phone, zone: item.zone });
+      requeue.set(item.message.campaignId, recipients);
     }
-  };
+    for (const [campaignId, recipients] of requeue) {
+      await deps.queue.sendAll(deps.queueUrl, recipientMessages(campaignId, recipients));
+    }
 
-  const leftOver: WorkItem[] = [];
-  // Groups are sized from the rate once the share is known: 5 recipients at 100 a second, 25 at 500.
-  const sendGroups = async () => {
-    const work: WorkItem[] = batch.flatMap((message) =>
-      recipientsOf(message).map((recipient) => ({ message, ...recipient })),
-    );
-    const groupSize = Math.max(1, Math.floor(deps.pacer.rate * SLOT_GROUP_SECONDS));
-    const groups: WorkItem[][] = [];
-    for (let i = 0; i < work.length; i += groupSize) groups.push(work.slice(i, i + groupSize));
-    await forEachLimited(groups, GROUPS_IN_FLIGHT, async (group) => {
-      const live: WorkItem[] = [];
-      for (const item of group) {
-        if (failed.has(item.message.messageId)) continue;
-        const until = await closedUntil(item);
-        if (until) hold(item.message.campaignId, { phone: item.phone, zone: item.zone }, until);
-        else live.push(item);
-      }
-      if (live.length === 0) return;
-      if (deps.remainingMs && deps.remainingMs() < STOP_BEFORE_TIMEOUT_MS) {
-        leftOver.push(...live);
-        return;
-      }
-      // The group's slots, then (checked again at the moment of sending) the campaign's state: a cancel
-      // stops the sends still waiting for a slot.
-      await deps.pacer.take(live.length);
-      const pending: { item: WorkItem; campaign: Campaign }[] = [];
-      for (const item of live) {
-        const campaign = await current(item.message.campaignId);
-        if (campaign && campaign.state !== 'cancelled') pending.push({ item, campaign });
-        else {
-          deps.pacer.giveBack(1);
-          count(item.message.campaignId, 'cancelled', item);
-        }
-      }
-      if (pending.length === 0) return;
-      // The profiles as they are now, not as they were when the batch started: a STOP, a PAUSE or a
-      // delivery failure that arrived during a long paced batch holds the text back.
-      // Then the group's bodies, with their short links written before any text that points at them.
-      let fresh: Map<string, Profile>;
-      let bodies: Map<WorkItem, string>;
-      try {
-        fresh = await deps.profiles.getMany(pending.map(({ item }) => item.phone));
-        bodies = await planTexts(deps, pending, fresh);
-      } catch {
-        deps.pacer.giveBack(pending.length);
-        for (const { item } of pending) failed.add(item.message.messageId);
-        return;
-      }
-      await Promise.all(
-        pending.map(async ({ item, campaign }) => {
-          try {
-            await sendOne(item, fresh.get(item.phone), campaign, bodies.get(item) ?? campaign.body);
-          } catch {
-            failed.add(item.message.messageId);
-          }
-        }),
-      );
-    });
-  };
+    for (const [campaignId, { settledByWindow, ...entry }] of this.counts) {
+      // By window only where the campaign keeps them (not on campaigns stored before they were kept);
+      // the campaign as last read will do (whether it keeps them never changes): no read more.
+      const campaign = await (this.campaigns.get(campaignId)?.campaign ?? this.campaign(campaignId));
+      const byWindow = campaign?.counters.targetedByWindow ? { settledByWindow } : {};
+      await deps.campaigns.addCounters(campaignId, { ...entry, ...byWindow });
+    }
+    // Held: back on the queue with a delay (at most 15 minutes; checked again when it returns).
+    for (const entry of this.deferred.values()) {
+      const delay = Math.max(1, (entry.until - deps.clock.now().getTime()) / 1000);
+      await deps.queue.sendAll(deps.queueUrl, recipientMessages(entry.campaignId, entry.recipients), delay);
+    }
+  }
+}
 
-  await deps.share?.join();
-  try {
-    await sendGroups();
-  } finally {
-    await deps.share?.leave();
+/** What send() answered, as the recipient's ending (a claim it found was decided on before). */
+function endingOfSend(result: SendResult, zone: () => string): Ending {
+  switch (result.status) {
+    case 'sent':
+      return { kind: 'counted', outcome: 'sent' };
+    case 'skipped':
+      return { kind: 'counted', outcome: result.reason };
+    case 'deferred':
+      // Back on the queue with the zone it was dispatched under, which its counts are kept by.
+      return { kind: 'held', until: new Date(result.until), zone: zone() };
+    case 'duplicate':
+      return { kind: 'none' };
   }
+}
 
-  // Out of time: what was not started goes back on the queue (a message that failed comes back
-  // whole anyway). Should the invocation still die, the redelivered message finds its claims.
-  const requeue = new Map<string, Recipient[]>();
-  for (const item of leftOver) {
-    if (failed.has(item.message.messageId)) continue;
-    const recipients = requeue.get(item.message.campaignId) ?? [];
-    recipients.push({ phone: item.phone, zone: item.zone });
-    requeue.set(item.message.campaignId, recipients);
-  }
-  for (const [campaignId, recipients] of requeue) {
-    await deps.queue.sendAll(deps.queueUrl, recipientMessages(campaignId, recipients));
-  }
-
-  for (const [campaignId, { settledByWindow, ...entry }] of counts) {
-    // By window only where the campaign keeps them (not on campaigns stored before they were kept);
-    // the campaign as last read will do (whether it keeps them never changes): no read more.
-    const campaign = await (campaigns.get(campaignId)?.campaign ?? current(campaignId));
-    const byWindow = campaign?.counters.targetedByWindow ? { settledByWindow } : {};
-    await deps.campaigns.addCounters(campaignId, { ...entry, ...byWindow });
-  }
-  // Quiet hours: back on the queue with a delay (at most 15 minutes; checked again when it returns).
-  for (const entry of deferred.values()) {
-    const delay = Math.max(1, (entry.until - deps.clock.now().getTime()) / 1000);
-    await deps.queue.sendAll(deps.queueUrl, recipientMessages(entry.campaignId, entry.recipients), delay);
-  }
-  return { failedMessageIds: [...failed] };
+/**
+ * A send that failed for good: its queue message fails, and SQS redelivers it (recipients already
+ * texted are dropped by their claims). A text End User Messaging refused outright is recorded `failed`
+ * by send() and never retried: that is its outcome, counted `rejected`. One it did not answer is still
+ * `sending`: nothing to read.
+ */
+async function sendFailure(deps: SenderDeps, error: unknown, messageId: string): Promise<Ending> {
+  const refusedOutright =
+    !(error instanceof SmsRetryableError) &&
+    !(error instanceof SmsOutcomeUnknownError) &&
+    (await refused(deps, messageId));
+  return refusedOutright ? { kind: 'failed', outcome: 'rejected' } : { kind: 'failed' };
 }
 
 /** Whether send() recorded the text as refused by End User Messaging (not an error before the call). */
@@ -332,36 +429,15 @@ function calledEndUserMessaging(result: SendResult): boolean {
   return result.status === 'sent' || (result.status === 'skipped' && result.reason === 'opt_out_list');
 }
 
-/**
- * The texts of a slot group: each body rendered for its recipient from the profile just read, links
- * shortened per recipient, and the short links written (one batch write) before any text goes out.
- */
-async function planTexts(
-  deps: SenderDeps,
-  pending: readonly { item: WorkItem; campaign: Campaign }[],
-  profiles: ReadonlyMap<string, Profile>,
-): Promise<Map<WorkItem, string>> {
-  const bodies = new Map<WorkItem, string>();
-  const links: LinkRecord[] = [];
-  const now = deps.clock.now();
-  for (const { item, campaign } of pending) {
-    const profile = profiles.get(item.phone);
-    if (!profile) continue;
-    const rendered = renderTemplate(campaign.body, templateContext(deps.config, profile));
-    const messageId = `campaign#${campaign.campaignId}#${item.phone}`;
-    const shortened = shortenLinks(rendered, deps.linkBase, campaign.linkSalt, item.phone);
-    bodies.set(item, shortened.body);
-    for (const link of shortened.links) {
-      links.push({
-        ...link,
-        phone: item.phone,
-        messageId,
-        campaignId: campaign.campaignId,
-        createdAt: now.toISOString(),
-        expiresAt: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
-      });
-    }
-  }
-  if (links.length > 0) await deps.links.putAll(links);
-  return bodies;
+/** The short links of a text about to go out, stored (one batch write per group) before it does. */
+function linkRecords(item: WorkItem, decision: ReadDecision, now: Date): LinkRecord[] {
+  if (decision.action !== 'send') return [];
+  return decision.text.links.map((link) => ({
+    ...link,
+    phone: item.phone,
+    messageId: campaignMessageId(item.message.campaignId, item.phone),
+    campaignId: item.message.campaignId,
+    createdAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
+  }));
 }

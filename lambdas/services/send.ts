@@ -9,15 +9,15 @@
  *   conditional put before End User Messaging is called, a retry finds the claim and sends nothing,
  *   and a crash between claim and call loses that one text rather than sending it twice (a throttled
  *   send, or a server error the SDK's retries did not clear, frees the claim for the caller's retry:
- *   End User Messaging did not take the text). A caller that sets `resendUnconfirmed` (the campaign
- *   sender) recovers that text: a claim still unconfirmed `CLAIM_CONFIRMATION_SECONDS` after it was
- *   made, with neither End User Messaging's message id nor a delivery event on it, is taken over and
- *   sent; a younger one is deferred until then;
+ *   End User Messaging did not take the text). A caller that sets `reportClaim` (the campaign sender)
+ *   is shown the claim it found and may recover that text: a claim still unconfirmed
+ *   `CLAIM_CONFIRMATION_SECONDS` after it was made, with neither End User Messaging's message id nor
+ *   a delivery event on it, is sent again with `takeOverClaim` (campaign-send-decision.ts decides);
  * - compliance texts (opt-out confirmation, HELP answer, opt-in request) are at least once: they are
  *   recorded after the call, so a crash can repeat one but never drop it.
  */
 import type { Clock } from '../domain/clock';
-import { claimVerdict, messageTypeFor, outboundBody, type MessageClass } from '../domain/messages';
+import { messageTypeFor, outboundBody, type MessageClass } from '../domain/messages';
 import type { Profile } from '../domain/profile';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { decideSend, type SkipReason } from '../domain/send-policy';
@@ -64,11 +64,17 @@ export interface SendRequest {
   /** The profile when the caller already read it (saves a read); otherwise it is loaded. */
   readonly profile?: Profile | null;
   /**
-   * A claim found still `sending` and unconfirmed (its sender died between claiming and calling End
-   * User Messaging) is sent once `CLAIM_CONFIRMATION_SECONDS` have passed since it was made, and
-   * deferred until then; without this, such a claim makes the retry a duplicate. Campaigns set it.
+   * A message id found claimed is answered `duplicate` with the claim as read, for the caller to
+   * decide on: one still `sending` and unconfirmed (its sender died between claiming and calling End
+   * User Messaging) may be sent with `takeOverClaim`. Campaigns set it.
    */
-  readonly resendUnconfirmed?: boolean;
+  readonly reportClaim?: boolean;
+  /**
+   * The `at` of a claim found unconfirmed that the caller decided to send: it is taken over (a
+   * conditional update on that time, so of two retries one sends) instead of claimed anew, and the
+   * answer is `duplicate` when anything moved it on since it was read.
+   */
+  readonly takeOverClaim?: string;
   /** Update the profile's last-SMS time (default true; false when the caller's own write does it). */
   readonly recordProfileActivity?: boolean;
   /**
@@ -87,11 +93,9 @@ export type SendResult =
       readonly body: string;
     }
   | { readonly status: 'skipped'; readonly messageId: string; readonly reason: SkipReason }
-  | { readonly status: 'duplicate'; readonly messageId: string }
-  /**
-   * Quiet hours (nothing recorded), or an unconfirmed claim not yet old enough to resend: send again
-   * with the same key at `until`.
-   */
+  /** `claim`: the record found under the message id, when the caller asked (`reportClaim`). */
+  | { readonly status: 'duplicate'; readonly messageId: string; readonly claim?: MessageRecord }
+  /** Quiet hours (nothing recorded): send again with the same key at `until`. */
   | { readonly status: 'deferred'; readonly messageId: string; readonly until: string };
 
 const DAY_SECONDS = 86_400;
@@ -147,13 +151,13 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
   const atLeastOnce = request.messageClass === 'compliance';
   if (atLeastOnce) {
     if (await deps.messages.get(messageId)) return { status: 'duplicate', messageId };
-  } else if (!(await deps.messages.putIfAbsent({ ...base, status: 'sending' }))) {
-    if (!request.resendUnconfirmed) return { status: 'duplicate', messageId };
-    const claim = claimVerdict(await deps.messages.get(messageId), now);
-    if (claim.action === 'wait') return { status: 'deferred', messageId, until: claim.until.toISOString() };
-    if (claim.action === 'leave' || !(await deps.messages.reclaim(messageId, claim.claimedAt, at, body)))
+  } else if (request.takeOverClaim !== undefined) {
+    if (!(await deps.messages.reclaim(messageId, request.takeOverClaim, at, body)))
       return { status: 'duplicate', messageId };
     countMetric('ClaimsResent', ['MessageClass', request.messageClass]);
+  } else if (!(await deps.messages.putIfAbsent({ ...base, status: 'sending' }))) {
+    const claim = request.reportClaim ? await deps.messages.get(messageId) : undefined;
+    return claim ? { status: 'duplicate', messageId, claim } : { status: 'duplicate', messageId };
   }
 
   let awsMessageId: string;
