@@ -42,8 +42,6 @@ export async function startBenchRuntime(options: {
     clockStart: options.clockStart ?? START,
     messagesPerSecond: options.messagesPerSecond,
     logLevel: 'ERROR',
-    // As deployed (lambdas/adapters/number-change-store.ts): one read of the current identity a minute.
-    currentIdentityCacheSeconds: 60,
   });
   await runtime.sweeper.stop();
   const call = async <T>(method: string, path: string, body?: unknown) => {

@@ -65,12 +65,6 @@ export interface LocalRuntimeOptions {
   readonly logLevel?: string;
   /** Repository root (where lib/, lambdas/ and statemachines/ are). */
   readonly root?: string;
-  /**
-   * How long a function keeps the current origination identity after reading it (default 0: a
-   * number change is seen by the very next send; deployed functions keep it 60 s, and the benchmark
-   * runs with that to count the requests AWS would serve).
-   */
-  readonly currentIdentityCacheSeconds?: number;
 }
 
 /** The largest request payload API Gateway (REST) accepts. */
@@ -109,6 +103,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const { config } = options;
   const prefix = 'optline-local';
   const clock = new VirtualClock(options.clockStart ?? new Date(), options.timeScale ?? 1);
+  clock.install();
   const originationNumber =
     config.origination.kind === 'existing' ? config.origination.phoneNumber : LOCAL_SIMULATOR_NUMBER;
   const busName = `${EVENT_BUS_BASE_NAME}-local`;
@@ -247,8 +242,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   env.DISPATCHER_FUNCTION_ARN = lambdas.arnOf('campaignDispatcher');
   env.SCHEDULER_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/optline-local-scheduler`;
   env.SCHEDULE_GROUP = `${prefix}-schedules`;
-  // After a number change, every send sees the new identity at once (AWS: within a minute).
-  env.CURRENT_IDENTITY_CACHE_SECONDS = String(options.currentIdentityCacheSeconds ?? 0);
   env[COMMON_ENV.mps] = String(options.messagesPerSecond ?? config.origination.messagesPerSecond);
   Object.assign(process.env, env);
   resetClients();
@@ -350,6 +343,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await new Promise<void>((r) => server.close(() => r()));
       await aws.stop();
       resetClients();
+      clock.uninstall();
       await dynamo.stop();
     },
   };

@@ -1,24 +1,36 @@
 /**
- * The local runtime's virtual clock. It publishes itself through the environment variables read by
- * lambdas/adapters/system-clock.ts, so every handler, wait and schedule sees the same time. It runs
+ * The local runtime's virtual clock. Installed as the handlers' time source
+ * (lambdas/adapters/host-hooks.ts), so every handler, wait and schedule sees the same time. It runs
  * `scale` times faster than real time and can be moved forward (`advance`) by tests.
  */
 import type { Clock } from '../lambdas/domain/clock';
-import { virtualNowMs } from '../lambdas/adapters/system-clock';
+import { installTimeSource } from '../lambdas/adapters/host-hooks';
 
 export class VirtualClock implements Clock {
   private listeners = new Set<() => void>();
+  /** Virtual time at the anchor, and real time at the anchor: now = origin + (real - anchor) × scale. */
+  private originMs = 0;
+  private anchorMs = 0;
 
   constructor(
     start: Date,
     readonly scale: number,
   ) {
-    if (!(scale > 0)) throw new Error('OPTLINE_TIME_SCALE must be a positive number');
+    if (!(scale > 0)) throw new Error('the time scale must be a positive number');
     this.anchor(start.getTime());
   }
 
   now(): Date {
-    return new Date(virtualNowMs(Date.now()));
+    return new Date(this.nowMs());
+  }
+
+  /** Makes this the handlers' clock (until `uninstall`). */
+  install(): void {
+    installTimeSource(() => this.nowMs());
+  }
+
+  uninstall(): void {
+    installTimeSource(undefined);
   }
 
   /** Moves virtual time forward; due waits and schedules fire at once. */
@@ -69,10 +81,13 @@ export class VirtualClock implements Clock {
     });
   }
 
+  private nowMs(): number {
+    return Math.floor(this.originMs + (Date.now() - this.anchorMs) * this.scale);
+  }
+
   private anchor(virtualMs: number): void {
-    process.env.OPTLINE_CLOCK_ORIGIN_MS = String(virtualMs);
-    process.env.OPTLINE_CLOCK_ANCHOR_MS = String(Date.now());
-    process.env.OPTLINE_TIME_SCALE = String(this.scale);
+    this.originMs = virtualMs;
+    this.anchorMs = Date.now();
     for (const listener of [...this.listeners]) listener();
   }
 }

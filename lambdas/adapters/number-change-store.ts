@@ -3,8 +3,10 @@
  * use after a change (before any change, the deployment's configured identity is used).
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../domain/clock';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
+import { systemClock } from './system-clock';
 import { tableName } from './table-names';
 
 export interface NumberChange {
@@ -89,21 +91,26 @@ export class DynamoNumberChangeStore implements NumberChangeStore {
   }
 }
 
-/** The identity in use now, read at most once a minute per execution environment. */
+/**
+ * The identity in use now, read at most once a minute per execution environment: a switch reaches
+ * every function within a minute. The minute is counted on the handlers' clock, so the local
+ * runtime's virtual clock moves it as it moves the switch itself.
+ */
 export class CurrentIdentityCache {
   private cached: { value: Promise<CurrentIdentity | undefined>; at: number } | undefined;
 
   constructor(
     private readonly store: Pick<NumberChangeStore, 'current'>,
-    // A switch reaches every function within a minute (the local runtime reads it every time).
-    private readonly ttlMs = Number(process.env.CURRENT_IDENTITY_CACHE_SECONDS ?? '60') * 1000,
+    private readonly ttlMs = 60_000,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async get(): Promise<CurrentIdentity | undefined> {
-    if (!this.cached || Date.now() - this.cached.at >= this.ttlMs) {
+    const now = this.clock.now().getTime();
+    if (!this.cached || now - this.cached.at >= this.ttlMs) {
       // Sends in flight together share one read; a failed read is not kept.
       const value = this.store.current();
-      const entry = { value, at: Date.now() };
+      const entry = { value, at: now };
       this.cached = entry;
       value.catch(() => {
         if (this.cached === entry) this.cached = undefined;

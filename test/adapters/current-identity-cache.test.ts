@@ -31,7 +31,7 @@ describe('CurrentIdentityCache', () => {
     expect(current).toHaveBeenCalledTimes(2);
   });
 
-  it('reads every time with a time to live of 0 (the local runtime)', async () => {
+  it('reads every time with a time to live of 0', async () => {
     const current = vi.fn().mockResolvedValue(undefined);
     const cache = new CurrentIdentityCache({ current }, 0);
     await cache.get();
