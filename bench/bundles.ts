@@ -14,15 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { functions, queues, stateMachines, tables, type FunctionId } from '../lib/catalog';
 import {
-  COMMON_ENV,
-  functions,
-  queues,
-  stateMachineArnEnv,
-  stateMachines,
-  tables,
-  type FunctionId,
-} from '../lib/catalog';
+  environmentFor,
+  PLATFORM_VARIABLES,
+  powertoolsSettings,
+  resourceValues,
+  type DeploymentValues,
+} from '../lib/function-environment';
 import { loadLocalConfig } from '../local/load-config';
 import { ROOT } from './runtime';
 import { deployedBuildOptions } from '../lib/bundling';
@@ -166,36 +165,45 @@ function initTime(file: string, runs: number): number {
   return times[Math.floor(times.length / 2)] ?? 0;
 }
 
-/** The variables CDK sets on a function (dummy values), as a handler sees them at cold start. */
+/** The variables CDK sets on the functions (dummy values), as a handler sees them at cold start. */
 function handlerEnv(): NodeJS.ProcessEnv {
+  const values: DeploymentValues = {
+    ...resourceValues(tables, 'Table', (_table, id) => `optline-${id}`),
+    ...resourceValues(queues, 'QueueUrl', (_queue, id) => `https://sqs.us-east-1.amazonaws.com/0/${id}`),
+    ...resourceValues(
+      stateMachines,
+      'StateMachineArn',
+      (_machine, id) => `arn:aws:states:us-east-1:0:sm:${id}`,
+    ),
+    campaignDispatcherFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:dispatcher',
+    eventBus: 'optline',
+    originationIdentity: 'arn:aws:sms-voice:us-east-1:000000000000:phone-number/phone-1',
+    originationNumber: '+18885550100',
+    configurationSet: 'optline-config-set',
+    optOutList: 'optline-opt-outs',
+    messagesPerSecond: '100',
+    mediaBucket: 'optline-media',
+    mms: 'false',
+    linkBase: 'https://example.com',
+    schedulerRole: 'arn:aws:iam::000000000000:role/scheduler',
+    scheduleGroup: 'optline',
+    schedulerDeadLetterQueue: 'arn:aws:sqs:us-east-1:000000000000:scheduler-dlq',
+  };
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'dummy',
-    AWS_SECRET_ACCESS_KEY: 'dummy',
-    AWS_SESSION_TOKEN: 'dummy',
-    AWS_LAMBDA_FUNCTION_NAME: 'optline-bench',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    [PLATFORM_VARIABLES.region]: 'us-east-1',
+    [PLATFORM_VARIABLES.defaultRegion]: 'us-east-1',
+    [PLATFORM_VARIABLES.accessKeyId]: 'dummy',
+    [PLATFORM_VARIABLES.secretAccessKey]: 'dummy',
+    [PLATFORM_VARIABLES.sessionToken]: 'dummy',
+    [PLATFORM_VARIABLES.functionName]: 'optline-bench',
+    [PLATFORM_VARIABLES.functionMemory]: '512',
     // In Lambda: the tracer (and the X-Ray SDK) is created at init, as with active tracing.
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    [PLATFORM_VARIABLES.executionEnv]: 'AWS_Lambda_nodejs22.x',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_SERVICE_NAME: 'optline-bench',
-    POWERTOOLS_METRICS_NAMESPACE: 'Optline',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-    [COMMON_ENV.eventBus]: 'optline',
-    [COMMON_ENV.originationIdentity]: 'arn:aws:sms-voice:us-east-1:000000000000:phone-number/phone-1',
-    [COMMON_ENV.originationNumber]: '+18885550100',
-    [COMMON_ENV.configurationSet]: 'optline-config-set',
-    [COMMON_ENV.optOutList]: 'optline-opt-outs',
-    [COMMON_ENV.mps]: '100',
-    [COMMON_ENV.mediaBucket]: 'optline-media',
-    [COMMON_ENV.mms]: 'false',
-    [COMMON_ENV.linkBase]: 'https://example.com',
+    ...powertoolsSettings('inboundSms', 'INFO'),
   };
-  for (const table of Object.values(tables)) env[table.envVar] = `optline-${table.envVar.toLowerCase()}`;
-  for (const queue of Object.values(queues)) env[queue.envVar] = 'https://sqs.us-east-1.amazonaws.com/0/q';
-  for (const id of Object.keys(stateMachines))
-    env[stateMachineArnEnv(id)] = `arn:aws:states:us-east-1:0:sm:${id}`;
+  // Every function's variables (a bundle is loaded without knowing which function it is).
+  for (const id of Object.keys(functions) as FunctionId[]) Object.assign(env, environmentFor(id, values));
   return env;
 }

@@ -330,7 +330,10 @@ async function putOnCarrierList(runtime: BenchRuntime, phones: readonly string[]
   });
   for (const phone of phones) {
     await client.send(
-      new PutOptedOutNumberCommand({ OptOutListName: process.env.OPT_OUT_LIST_NAME, OptedOutNumber: phone }),
+      new PutOptedOutNumberCommand({
+        OptOutListName: runtime.environmentOf('inboundSms').optOutList,
+        OptedOutNumber: phone,
+      }),
     );
   }
   client.destroy();

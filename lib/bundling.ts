@@ -5,12 +5,14 @@
  * credentials (all Lambda ever uses), `semver` reduced to the one comparison the X-Ray SDK makes,
  * the SDK's event-stream support and DynamoDB's endpoint-discovery cache left out (no client the
  * Lambdas use streams events, no DynamoDB command reads the cache), and the validated program
- * config compiled in as `OPTLINE_CONFIG` (no 4 KB environment limit). NodejsFunction and the
+ * config compiled in as the program config variable (lib/function-environment.ts; no 4 KB
+ * environment limit). NodejsFunction and the
  * benchmark's size measurement both read this, so the measured bundles are the deployed ones.
  */
 import { resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import type { RuntimeConfig } from '../lambdas/domain/runtime-config';
+import { PROGRAM_CONFIG_VARIABLE } from './function-environment';
 
 export const ESBUILD_TARGET = 'node22';
 export const MAIN_FIELDS = ['module', 'main'];
@@ -25,7 +27,7 @@ export const ALIASES: Readonly<Record<string, string>> = {
 };
 
 export function defines(program: RuntimeConfig): Record<string, string> {
-  return { 'process.env.OPTLINE_CONFIG': JSON.stringify(JSON.stringify(program)) };
+  return { [`process.env.${PROGRAM_CONFIG_VARIABLE}`]: JSON.stringify(JSON.stringify(program)) };
 }
 
 /**

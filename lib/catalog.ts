@@ -1,10 +1,12 @@
 /**
  * The one list of Optline's tables and functions. CDK builds the AWS resources from it and the local
  * runtime (local/) builds its peers from it, so the two cannot drift: a function added here is
- * deployed, granted, routed and run locally without another list to update.
+ * deployed, granted, routed, given its environment (lib/function-environment.ts) and run locally
+ * without another list to update.
  *
  * Plain data only: no CDK imports, so the local runtime can load it cheaply.
  */
+import type { SettingKey } from './function-environment';
 
 export type KeyType = 'S' | 'N';
 
@@ -26,8 +28,6 @@ export interface IndexDefinition {
 }
 
 export interface TableDefinition {
-  /** Environment variable that carries the table's name into a function. */
-  readonly envVar: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly timeToLiveAttribute?: string;
@@ -40,7 +40,6 @@ export interface TableDefinition {
 export const tables = {
   /** pk `phone` (E.164). Sparse GSI: only marketing subscribers carry `marketingShard`. */
   profiles: {
-    envVar: 'PROFILES_TABLE',
     partitionKey: { name: 'phone', type: 'S' },
     indexes: [
       {
@@ -54,7 +53,6 @@ export const tables = {
   },
   /** pk `phone`, sk `eventKey` = zero-padded sequence number (1, 2, 3…): append-only consent evidence. */
   consentLog: {
-    envVar: 'CONSENT_LOG_TABLE',
     partitionKey: { name: 'phone', type: 'S' },
     sortKey: { name: 'eventKey', type: 'S' },
     indexes: [],
@@ -66,7 +64,6 @@ export const tables = {
    * changes status two or three times (sending, sent, delivered), none of which touches the index.
    */
   messages: {
-    envVar: 'MESSAGES_TABLE',
     partitionKey: { name: 'messageId', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
     indexes: [
@@ -81,21 +78,18 @@ export const tables = {
   },
   /** pk `campaignId`: definition, schedule, state and counters. */
   campaigns: {
-    envVar: 'CAMPAIGNS_TABLE',
     partitionKey: { name: 'campaignId', type: 'S' },
     indexes: [],
     description: 'Campaign definitions, states and counters',
   },
   /** pk `changeId`: sending-number changes; the item `@current` names the identity in use now. */
   numberChanges: {
-    envVar: 'NUMBER_CHANGES_TABLE',
     partitionKey: { name: 'changeId', type: 'S' },
     indexes: [],
     description: 'Sending-number changes and the current origination identity',
   },
   /** pk `code`: per-recipient short links; only links Optline created can be redirect targets. */
   links: {
-    envVar: 'LINKS_TABLE',
     partitionKey: { name: 'code', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
     indexes: [],
@@ -103,7 +97,6 @@ export const tables = {
   },
   /** pk `phone`, sk `activityKey` = `<type>#<id>` (`order#A1001`, `cart#c-9`): commerce events, once each. */
   activity: {
-    envVar: 'ACTIVITY_TABLE',
     partitionKey: { name: 'phone', type: 'S' },
     sortKey: { name: 'activityKey', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
@@ -115,7 +108,6 @@ export const tables = {
    * (`otp#<phone>`), the campaign senders' leases on a number's throughput (`senders#<identity>`).
    */
   ephemeral: {
-    envVar: 'EPHEMERAL_TABLE',
     partitionKey: { name: 'key', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
     indexes: [],
@@ -137,8 +129,6 @@ export type TableAccess = 'read' | 'readwrite' | 'append';
 /** An SQS queue with its consumer (event source mapping) and dead-letter queue. */
 export interface QueueDefinition {
   readonly description: string;
-  /** Environment variable that carries the queue URL into producers. */
-  readonly envVar: string;
   /** Messages per consumer invocation. */
   readonly batchSize: number;
   /** Seconds a received message stays invisible (longer than the consumer's timeout). */
@@ -160,7 +150,6 @@ export const queues = {
   /** Body: `{ campaignId, recipients: string[] }` (up to 50 E.164 numbers). */
   campaignSends: {
     description: "Campaign recipients waiting to be texted, drained at the number's messages per second",
-    envVar: 'CAMPAIGN_QUEUE_URL',
     batchSize: 10,
     visibilityTimeoutSeconds: 960,
     maxReceiveCount: 5,
@@ -173,7 +162,6 @@ export const queues = {
    */
   deliveryEvents: {
     description: 'Delivery events of the configuration set, recorded in batches',
-    envVar: 'DELIVERY_EVENTS_QUEUE_URL',
     batchSize: 100,
     maximumBatchingWindowSeconds: 1,
     visibilityTimeoutSeconds: 180,
@@ -228,10 +216,15 @@ export interface FunctionDefinition {
   readonly startsFlows?: boolean;
   /** Read the MMS media bucket (SendMediaMessage reads media as the caller). */
   readonly readsMedia?: boolean;
-  /** SendMessageBatch to these queues (their URLs arrive in the queue's env var). */
+  /** SendMessageBatch to these queues (their URLs arrive in the function's environment). */
   readonly sendsTo?: readonly QueueId[];
   /** Create and delete EventBridge Scheduler schedules that invoke these functions (function ids). */
   readonly schedules?: readonly string[];
+  /**
+   * Deployment settings the handler reads besides those its resources bring (see
+   * lib/function-environment.ts: tables, queues, flows, schedules and sending bring their own).
+   */
+  readonly reads?: readonly SettingKey[];
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
 }
@@ -347,6 +340,8 @@ export const functions = {
     },
     tables: { campaigns: 'readwrite', profiles: 'read' },
     schedules: ['campaignDispatcher'],
+    // Short links are counted into the segment estimate at their final length.
+    reads: ['linkBase'],
     timeoutSeconds: 30,
     memoryMb: 512,
   },
@@ -376,6 +371,9 @@ export const functions = {
     },
     sms: { send: true },
     readsMedia: true,
+    // Recipients held back (quiet hours, unconfirmed claims) go back on the queue, delayed.
+    sendsTo: ['campaignSends'],
+    reads: ['linkBase', 'messagesPerSecond'],
     timeoutSeconds: 900,
     memoryMb: 1024,
   },
@@ -409,6 +407,8 @@ export const functions = {
     },
     tables: { numberChanges: 'readwrite', campaigns: 'readwrite', profiles: 'read' },
     schedules: ['campaignDispatcher'],
+    // The identity in use before any change, and the link base of the change's messages.
+    reads: ['linkBase', 'originationIdentity', 'originationNumber'],
     timeoutSeconds: 30,
     memoryMb: 512,
   },
@@ -420,20 +420,6 @@ export type FunctionId = keyof typeof functions;
 export const EVENT_BUS_BASE_NAME = 'optline';
 /** `source` of every event Optline publishes. */
 export const EVENT_SOURCE = 'optline';
-
-/** Environment variables every function receives besides its tables. */
-export const COMMON_ENV = {
-  eventBus: 'EVENT_BUS_NAME',
-  originationIdentity: 'ORIGINATION_IDENTITY',
-  originationNumber: 'ORIGINATION_NUMBER',
-  configurationSet: 'CONFIGURATION_SET_NAME',
-  optOutList: 'OPT_OUT_LIST_NAME',
-  config: 'OPTLINE_CONFIG',
-  mediaBucket: 'MEDIA_BUCKET',
-  mms: 'ORIGINATION_MMS',
-  mps: 'ORIGINATION_MPS',
-  linkBase: 'LINK_BASE_URL',
-} as const;
 
 /** A Step Functions flow: an ASL file whose `${Placeholder}`s are replaced by function ARNs. */
 export interface StateMachineDefinition {
@@ -485,8 +471,3 @@ export const eventRules = {
     target: 'flowStarter',
   },
 } as const satisfies Record<string, EventRuleDefinition>;
-
-/** Environment variable carrying a flow's state machine ARN (`STATE_MACHINE_ARN_ABANDONED_CART`). */
-export function stateMachineArnEnv(id: string): string {
-  return `STATE_MACHINE_ARN_${id.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-}

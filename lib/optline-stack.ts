@@ -11,7 +11,6 @@ import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
-  COMMON_ENV,
   EVENT_BUS_BASE_NAME,
   functions,
   queues,
@@ -21,6 +20,7 @@ import {
   type QueueId,
 } from './catalog';
 import type { DeploymentConfig } from './config';
+import { resourceValues } from './function-environment';
 import { flowTemplateWarnings } from './template-lint';
 import { CampaignScheduling } from './constructs/campaign-scheduling';
 import { ConsentArchive } from './constructs/consent-archive';
@@ -143,7 +143,7 @@ export class OptlineStack extends Stack {
       accessLogsBucket: this.accessLogsBucket,
     });
     this.deadLetterQueues.FlowTriggersDlq = this.flows.deadLetterQueue;
-    this.lambdas.connectFlows(this.flows.stateMachines, this.flows.mediaBucket, config.origination.mms);
+    this.lambdas.connectFlows(this.flows.stateMachines, this.flows.mediaBucket);
 
     this.http = new HttpApi(this, 'Http', {
       functions: this.lambdas.functions,
@@ -188,7 +188,24 @@ export class OptlineStack extends Stack {
     // Short links point at the API's /r/{code}. Built from the API id and the stage name (not the
     // deployment stage resource), so functions behind the API can carry it without a cycle.
     const linkBase = `https://${this.http.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.stage}`;
-    for (const fn of Object.values(this.lambdas.functions)) fn.addEnvironment(COMMON_ENV.linkBase, linkBase);
+    this.lambdas.setEnvironments({
+      ...resourceValues(this.data.tables, 'Table', (table) => table.tableName),
+      ...resourceValues(this.queues.queues, 'QueueUrl', (queue) => queue.queueUrl),
+      ...resourceValues(this.flows.stateMachines, 'StateMachineArn', (machine) => machine.stateMachineArn),
+      campaignDispatcherFunctionArn: this.lambdas.functions.campaignDispatcher.functionArn,
+      eventBus: this.bus.eventBusName,
+      originationIdentity: this.messaging.originationIdentityArn,
+      originationNumber: this.messaging.phoneNumber,
+      configurationSet: this.messaging.configurationSetName,
+      optOutList: this.messaging.optOutListName,
+      messagesPerSecond: String(config.origination.messagesPerSecond),
+      mediaBucket: this.flows.mediaBucket.bucketName,
+      mms: String(config.origination.mms),
+      linkBase,
+      schedulerRole: this.scheduling.role.roleArn,
+      scheduleGroup: this.scheduling.groupName,
+      schedulerDeadLetterQueue: this.scheduling.deadLetterQueue.queueArn,
+    });
 
     this.archive = new ConsentArchive(this, 'ConsentArchive', {
       table: this.data.tables.consentLog,

@@ -1,8 +1,10 @@
 /**
  * Runs the catalog's Lambda handlers in this process, the way the Lambda service would: the same
- * module, an event of the same shape, a context object. Counts invocations and duration for the
- * benchmark's cost model, and injects the two faults the benchmark needs: an invocation that fails
- * after its handler finished, and one killed part-way through.
+ * module, an event of the same shape, a context object, and the function's own environment
+ * (local/function-environments.ts: its variables and credentials, for the invocation and all it
+ * starts). Counts invocations and duration for the benchmark's cost model, and injects the two
+ * faults the benchmark needs: an invocation that fails after its handler finished, and one killed
+ * part-way through.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +13,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functions, type FunctionDefinition, type FunctionId } from '../lib/catalog';
+import { FunctionEnvironments } from './function-environments';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
@@ -76,10 +79,21 @@ export class LambdaHost {
   /** Invocations `killDuringNext` killed, by function (one that finished first is not counted). */
   readonly killed = new Map<FunctionId, number>();
 
+  /** Each function's environment, in force while its code runs. */
+  readonly environments = new FunctionEnvironments();
+
   constructor(
     private readonly root: string,
     private readonly functionNamePrefix: string,
   ) {}
+
+  /**
+   * Runs `work` as code of the function, outside any invocation: with its environment and
+   * credentials (tests that drive a handler's dependencies directly).
+   */
+  withEnvironment<T>(id: FunctionId, work: () => T): T {
+    return this.environments.run(id, work);
+  }
 
   functionName(id: FunctionId): string {
     return `${this.functionNamePrefix}-${id}`;
@@ -144,7 +158,8 @@ export class LambdaHost {
       if (crash) this.crashes.set(id, (this.crashes.get(id) ?? 1) - 1);
       const killAt = this.kills.get(id)?.shift();
       // JSON round trip: the handler gets a copy, as it would over the wire.
-      const run = () => handler(JSON.parse(JSON.stringify(event)) as unknown, context);
+      const run = () =>
+        this.environments.run(id, () => handler(JSON.parse(JSON.stringify(event)) as unknown, context));
       const result = killAt === undefined ? await run() : await this.runToKill(id, killAt, run);
       if (crash) throw new InjectedCrashError(`${this.functionName(id)} crashed after its handler returned`);
       return result;
@@ -183,15 +198,15 @@ export class LambdaHost {
     });
   }
 
-  /** Loads every handler now, so the first request is not slowed by compiling its module. */
   /**
    * Runs the function from a bundle (a CommonJS file exporting `handler`, as the CDK bundling writes
    * it) instead of its source, so a test can drive the deployed code through the local runtime.
    */
   runBundle(id: FunctionId, file: string): void {
-    this.handlers.set(id, this.importHandler(pathToFileURL(file).href, file));
+    this.handlers.set(id, this.importHandler(id, pathToFileURL(file).href, file));
   }
 
+  /** Loads every handler now, so the first request is not slowed by compiling its module. */
   async preload(): Promise<void> {
     await Promise.all((Object.keys(functions) as FunctionId[]).map((id) => this.load(id)));
   }
@@ -200,17 +215,20 @@ export class LambdaHost {
     let loaded = this.handlers.get(id);
     if (!loaded) {
       const entry = pathToFileURL(resolve(this.root, functions[id].entry)).href;
-      loaded = this.importHandler(entry, functions[id].entry);
+      loaded = this.importHandler(id, entry, functions[id].entry);
       this.handlers.set(id, loaded);
     }
     return loaded;
   }
 
-  private importHandler(url: string, name: string): Promise<Handler> {
-    return import(url).then((module: { handler?: Handler; default?: { handler?: Handler } }) => {
-      const handler = module.handler ?? module.default?.handler;
-      if (typeof handler !== 'function') throw new Error(`${name} exports no handler`);
-      return handler;
-    });
+  /** Loads the module the way Lambda initialises it: in the function's environment. */
+  private importHandler(id: FunctionId, url: string, name: string): Promise<Handler> {
+    return this.environments
+      .run(id, () => import(url))
+      .then((module: { handler?: Handler; default?: { handler?: Handler } }) => {
+        const handler = module.handler ?? module.default?.handler;
+        if (typeof handler !== 'function') throw new Error(`${name} exports no handler`);
+        return handler;
+      });
   }
 }

@@ -10,23 +10,29 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import {
-  COMMON_ENV,
   EVENT_BUS_BASE_NAME,
   EVENT_SOURCE,
   eventRules,
   functions,
   queues,
-  stateMachineArnEnv,
   stateMachines,
-  tables,
   type EventRuleDefinition,
   type FunctionDefinition,
   type FunctionId,
   type QueueDefinition,
   type QueueId,
   type StateMachineDefinition,
-  type TableId,
 } from '../lib/catalog';
+import {
+  environmentFor,
+  PLATFORM_VARIABLES,
+  powertoolsSettings,
+  PROGRAM_CONFIG_VARIABLE,
+  readEnvironment,
+  resourceValues,
+  type DeploymentValues,
+  type FunctionEnvironment,
+} from '../lib/function-environment';
 import type { DeploymentConfig } from '../lib/config';
 import { resetClients } from '../lambdas/adapters/aws-clients';
 import { DynamoProfileStore } from '../lambdas/adapters/profile-store';
@@ -95,6 +101,8 @@ export interface LocalRuntime {
    * `includeSleeping` waits for those too; `timeoutMs` limits the wait (`settled` is then false).
    */
   settle(options?: SettleOptions): Promise<SettleResult>;
+  /** The environment a function reads, validated as its handler validates it (for tests and tools). */
+  environmentOf<Id extends FunctionId>(id: Id): FunctionEnvironment<Id>;
   stop(): Promise<void>;
 }
 
@@ -211,42 +219,62 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     scheduler.routes(),
   );
 
-  // The handlers' environment: exactly the variables CDK sets, pointing at the local peers.
-  const env: Record<string, string> = {
-    AWS_REGION: LOCAL_REGION,
-    AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL: aws.url,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    [COMMON_ENV.eventBus]: busName,
-    [COMMON_ENV.originationIdentity]: sms.phoneNumberArn(originationNumber),
-    [COMMON_ENV.originationNumber]: originationNumber,
-    [COMMON_ENV.configurationSet]: configurationSetName,
-    [COMMON_ENV.optOutList]: optOutListName,
-    [COMMON_ENV.config]: JSON.stringify(config.program),
-    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_DEV: 'false',
-  };
-  for (const [id, table] of Object.entries(tables) as [TableId, { envVar: string }][])
-    env[table.envVar] = dynamo.tableNames[id];
-  for (const id of Object.keys(allMachines)) env[stateMachineArnEnv(id)] = stateMachineArn(prefix, id);
-  for (const [id, queue] of allQueues) env[queue.envVar] = sqs.queueUrl(`${prefix}-${id}`);
-  env[COMMON_ENV.mediaBucket] = `${prefix}-media`;
-  env[COMMON_ENV.mms] = String(config.origination.mms);
-  for (const [id] of Object.entries(functions))
-    env[`FUNCTION_ARN_${id.toUpperCase()}`] = lambdas.arnOf(id as FunctionId);
-  // Campaign scheduling: the dispatcher is the schedules' target; locally any role is accepted.
-  env.DISPATCHER_FUNCTION_ARN = lambdas.arnOf('campaignDispatcher');
-  env.SCHEDULER_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/optline-local-scheduler`;
-  env.SCHEDULE_GROUP = `${prefix}-schedules`;
-  env[COMMON_ENV.mps] = String(options.messagesPerSecond ?? config.origination.messagesPerSecond);
-  Object.assign(process.env, env);
+  // The process's own AWS settings, as a developer's shell would have them for the local peers:
+  // code outside the functions (tests, tools) reaches them as the account's operator.
+  Object.assign(process.env, {
+    [PLATFORM_VARIABLES.region]: LOCAL_REGION,
+    [PLATFORM_VARIABLES.defaultRegion]: LOCAL_REGION,
+    [PLATFORM_VARIABLES.accessKeyId]: 'local',
+    [PLATFORM_VARIABLES.secretAccessKey]: 'local',
+    [PLATFORM_VARIABLES.endpointUrl]: aws.url,
+    [PLATFORM_VARIABLES.dynamoDbEndpointUrl]: dynamo.endpoint,
+  });
   resetClients();
+  lambdas.environments.install();
+  // Each function's environment: what Lambda sets, then exactly the variables CDK sets for it
+  // (lib/function-environment.ts), pointing at the local peers. Short links point at this server's
+  // /r/{code}, known once it listens.
+  const deployment = (linkBase: string): DeploymentValues => ({
+    ...resourceValues(dynamo.tableNames, 'Table', (name) => name),
+    ...resourceValues(queues, 'QueueUrl', (_queue, id) => sqs.queueUrl(`${prefix}-${id}`)),
+    ...resourceValues(stateMachines, 'StateMachineArn', (_machine, id) => stateMachineArn(prefix, id)),
+    campaignDispatcherFunctionArn: lambdas.arnOf('campaignDispatcher'),
+    eventBus: busName,
+    originationIdentity: sms.phoneNumberArn(originationNumber),
+    originationNumber,
+    configurationSet: configurationSetName,
+    optOutList: optOutListName,
+    messagesPerSecond: String(options.messagesPerSecond ?? config.origination.messagesPerSecond),
+    mediaBucket: `${prefix}-media`,
+    mms: String(config.origination.mms),
+    linkBase,
+    // Locally any role is accepted, and schedules that fail every attempt are kept as FAILED.
+    schedulerRole: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${prefix}-scheduler`,
+    scheduleGroup: `${prefix}-schedules`,
+    schedulerDeadLetterQueue: sqs.queueArn(`${prefix}-scheduler-dlq`),
+  });
+  const setEnvironments = (linkBase: string) => {
+    const values = deployment(linkBase);
+    for (const id of Object.keys(functions) as FunctionId[]) {
+      lambdas.environments.set(id, {
+        [PLATFORM_VARIABLES.region]: LOCAL_REGION,
+        [PLATFORM_VARIABLES.defaultRegion]: LOCAL_REGION,
+        [PLATFORM_VARIABLES.accessKeyId]: 'local',
+        [PLATFORM_VARIABLES.secretAccessKey]: 'local',
+        [PLATFORM_VARIABLES.functionName]: lambdas.functionName(id),
+        [PLATFORM_VARIABLES.functionMemory]: String(functions[id].memoryMb),
+        [PLATFORM_VARIABLES.endpointUrl]: aws.url,
+        [PLATFORM_VARIABLES.dynamoDbEndpointUrl]: dynamo.endpoint,
+        ...powertoolsSettings(id, options.logLevel ?? 'WARN'),
+        [PLATFORM_VARIABLES.traceEnabled]: 'false',
+        [PLATFORM_VARIABLES.metricsDisabled]: 'true',
+        [PLATFORM_VARIABLES.dev]: 'false',
+        [PROGRAM_CONFIG_VARIABLE]: JSON.stringify(config.program),
+        ...environmentFor(id, values),
+      });
+    }
+  };
 
-  await lambdas.preload();
   const api = new ApiGateway((id, event) => lambdas.invoke(id, event));
   const work: WorkSource = {
     fireDue: () => scheduler.fireDue(),
@@ -274,9 +302,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     root,
   });
 
+  // The server listens before the functions' environments exist (short links need its port):
+  // until they do, every request is answered 503.
+  let ready = false;
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (!ready) {
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(JSON.stringify({ error: { code: 'starting', message: 'the local runtime is starting' } }));
+        return;
+      }
       try {
         // API Gateway's limit on a request's payload; each handler refuses less (64 KB, 1 MB for events).
         const body = await readBody(req, API_GATEWAY_MAX_PAYLOAD_BYTES);
@@ -306,14 +342,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolvePromise());
   });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  setEnvironments(url);
+  await lambdas.preload();
+  ready = true;
   scheduler.start();
   sqs.start();
   const sweeper = new TtlSweeper(dynamo.endpoint, dynamo.tableNames, clock);
   sweeper.start();
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
-  // Short links point at this server's /r/{code} (known only once it listens).
-  process.env[COMMON_ENV.linkBase] = url;
 
   return {
     url,
@@ -333,6 +370,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     sweeper,
     deliveries,
     settle,
+    environmentOf: (id) => lambdas.withEnvironment(id, () => readEnvironment(id)),
     stop: async () => {
       await inboundInvocations.settle();
       await sqs.stop();
@@ -343,6 +381,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await new Promise<void>((r) => server.close(() => r()));
       await aws.stop();
       resetClients();
+      lambdas.environments.uninstall();
       clock.uninstall();
       await dynamo.stop();
     },

@@ -6,7 +6,6 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-import { tableName } from './table-names';
 
 export interface ActivityRecord {
   readonly phone: string;
@@ -27,7 +26,7 @@ export interface ActivityStore {
 }
 
 export class DynamoActivityStore implements ActivityStore {
-  constructor(private readonly table = tableName('activity')) {}
+  constructor(private readonly table: string) {}
 
   async putIfAbsent(record: ActivityRecord): Promise<{ created: boolean; record: ActivityRecord }> {
     try {

@@ -1,30 +1,23 @@
 /**
  * AWS SDK clients, built once per execution environment and reused across invocations. Endpoints come
- * from the standard SDK environment variables (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_DYNAMODB`…), which
- * is the only difference between AWS and the local runtime.
+ * from the standard SDK environment variables, which is the only difference between AWS and the
+ * local runtime.
+ *
+ * A client belongs to the environment it was built from (see `environmentClient`).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { CACHED_MIDDLEWARE, HTTP_HANDLER, setUpClient } from './client-setup';
-
-interface Clients {
-  dynamo?: DynamoDBDocumentClient;
-  sms?: PinpointSMSVoiceV2Client;
-  smsOnce?: PinpointSMSVoiceV2Client;
-  events?: EventBridgeClient;
-  sfn?: SFNClient;
-}
-
-let clients: Clients = {};
+import { CACHED_MIDDLEWARE, environmentClient, HTTP_HANDLER, setUpClient } from './client-setup';
 
 export function dynamoClient(): DynamoDBDocumentClient {
-  clients.dynamo ??= DynamoDBDocumentClient.from(setUpClient(new DynamoDBClient({ ...HTTP_HANDLER })), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-  return clients.dynamo;
+  return environmentClient('dynamo', () =>
+    DynamoDBDocumentClient.from(setUpClient(new DynamoDBClient({ ...HTTP_HANDLER })), {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    }),
+  );
 }
 
 /**
@@ -36,10 +29,11 @@ export function dynamoClient(): DynamoDBDocumentClient {
 export const SMS_MAX_ATTEMPTS = 5;
 
 export function smsClient(): PinpointSMSVoiceV2Client {
-  clients.sms ??= setUpClient(
-    new PinpointSMSVoiceV2Client({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER, maxAttempts: SMS_MAX_ATTEMPTS }),
+  return environmentClient('sms', () =>
+    setUpClient(
+      new PinpointSMSVoiceV2Client({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER, maxAttempts: SMS_MAX_ATTEMPTS }),
+    ),
   );
-  return clients.sms;
 }
 
 /**
@@ -48,24 +42,21 @@ export function smsClient(): PinpointSMSVoiceV2Client {
  * in between.
  */
 export function smsClientWithoutRetries(): PinpointSMSVoiceV2Client {
-  clients.smsOnce ??= setUpClient(
-    new PinpointSMSVoiceV2Client({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER, maxAttempts: 1 }),
+  return environmentClient('smsOnce', () =>
+    setUpClient(new PinpointSMSVoiceV2Client({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER, maxAttempts: 1 })),
   );
-  return clients.smsOnce;
 }
 
 export function eventsClient(): EventBridgeClient {
-  clients.events ??= setUpClient(new EventBridgeClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER }));
-  return clients.events;
+  return environmentClient('events', () =>
+    setUpClient(new EventBridgeClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER })),
+  );
 }
 
 export function sfnClient(): SFNClient {
-  clients.sfn ??= setUpClient(new SFNClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER }));
-  return clients.sfn;
+  return environmentClient('sfn', () =>
+    setUpClient(new SFNClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER })),
+  );
 }
 
-/** Drops cached clients so the next call picks up changed endpoint settings (local runtime restarts). */
-export function resetClients(): void {
-  for (const client of Object.values(clients)) client?.destroy();
-  clients = {};
-}
+export { resetClients } from './client-setup';

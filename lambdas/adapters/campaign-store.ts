@@ -4,7 +4,6 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, CampaignEstimate, CampaignSchedule, CampaignState } from '../domain/campaigns';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-import { tableName } from './table-names';
 
 /** Numbers to add to a campaign's counters; `skipped` by reason. */
 export interface CounterDelta {
@@ -75,7 +74,7 @@ function counterUpdate(delta: CounterDelta) {
 }
 
 export class DynamoCampaignStore implements CampaignStore {
-  constructor(private readonly table = tableName('campaigns')) {}
+  constructor(private readonly table: string) {}
 
   async putIfAbsent(campaign: Campaign): Promise<boolean> {
     try {

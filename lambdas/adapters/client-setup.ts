@@ -9,6 +9,8 @@
  *   builds a stack per command instance, and refuses the option.
  * - the tracer wraps the client where tracing is on (./tracer);
  * - the HTTP handler's own warnings go to a Powertools logger (`HTTP_HANDLER`).
+ *
+ * Each client is built once per execution environment and reused (`environmentClient`).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { traced } from './tracer';
@@ -44,4 +46,37 @@ interface HasMiddlewareStack {
 export function setUpClient<T extends HasMiddlewareStack>(client: T): T {
   client.middlewareStack.remove('loggerMiddleware');
   return traced(client);
+}
+
+interface Destroyable {
+  destroy(): void;
+}
+
+const byEnvironment = new Map<object, Map<string, Destroyable>>();
+
+/**
+ * The client `name` of this environment, built by `build` on first use. A client belongs to the
+ * environment it was built from (its credentials, Region and endpoints), so the cache is kept per
+ * `process.env` object: in Lambda a process has one; a host that runs several functions in one
+ * process and gives each its own `process.env` gives each its own clients, signed with its own
+ * credentials.
+ */
+export function environmentClient<T extends Destroyable>(name: string, build: () => T): T {
+  let clients = byEnvironment.get(process.env);
+  if (!clients) {
+    clients = new Map();
+    byEnvironment.set(process.env, clients);
+  }
+  let client = clients.get(name) as T | undefined;
+  if (!client) {
+    client = build();
+    clients.set(name, client);
+  }
+  return client;
+}
+
+/** Drops cached clients so the next call picks up changed endpoint settings (local runtime restarts). */
+export function resetClients(): void {
+  for (const clients of byEnvironment.values()) for (const client of clients.values()) client.destroy();
+  byEnvironment.clear();
 }

@@ -7,7 +7,6 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsentLogEntry } from '../domain/consent';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-import { tableName } from './table-names';
 
 export interface ConsentLogStore {
   /** Appends the entry unless one with the same key exists (a replay); says which happened. */
@@ -18,7 +17,7 @@ export interface ConsentLogStore {
 }
 
 export class DynamoConsentLogStore implements ConsentLogStore {
-  constructor(private readonly table = tableName('consentLog')) {}
+  constructor(private readonly table: string) {}
 
   async append(entry: ConsentLogEntry): Promise<'appended' | 'exists'> {
     try {

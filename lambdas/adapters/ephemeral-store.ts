@@ -9,7 +9,6 @@ import type { RateLimitBucket } from '../domain/rate-limits';
 import type { Verification } from '../domain/verification';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-import { tableName } from './table-names';
 
 export interface EphemeralStore {
   /** Counts one request in each bucket; returns the first bucket already at its limit, if any. */
@@ -25,7 +24,7 @@ export interface EphemeralStore {
 const epochSeconds = (date: Date | string) => Math.floor(new Date(date).getTime() / 1000);
 
 export class DynamoEphemeralStore implements EphemeralStore {
-  constructor(private readonly table = tableName('ephemeral')) {}
+  constructor(private readonly table: string) {}
 
   async consume(buckets: readonly RateLimitBucket[]): Promise<RateLimitBucket | undefined> {
     for (const bucket of buckets) {

@@ -15,7 +15,7 @@ export interface EventPublisher {
 const MAX_ENTRIES = 10;
 
 export class EventBridgePublisher implements EventPublisher {
-  constructor(private readonly busName: string = requiredEnv('EVENT_BUS_NAME')) {}
+  constructor(private readonly busName: string) {}
 
   async publish(events: readonly DomainEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += MAX_ENTRIES) {
@@ -37,10 +37,4 @@ export class EventBridgePublisher implements EventPublisher {
       }
     }
   }
-}
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
 }

@@ -2,7 +2,6 @@
 import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-import { tableName } from './table-names';
 
 export interface LinkRecord {
   readonly code: string;
@@ -26,7 +25,7 @@ export interface LinkStore {
 const BATCH = 25;
 
 export class DynamoLinkStore implements LinkStore {
-  constructor(private readonly table = tableName('links')) {}
+  constructor(private readonly table: string) {}
 
   async putAll(links: readonly LinkRecord[]): Promise<void> {
     for (let i = 0; i < links.length; i += BATCH) {

@@ -9,7 +9,6 @@ import type { MessageClass } from '../domain/messages';
 import { dynamoClient } from './aws-clients';
 import { named, placeholder } from './dynamo-expression';
 import { batchGetAll } from './batch-get';
-import { tableName } from './table-names';
 
 export type MessageStatus =
   'sending' | 'sent' | 'skipped' | 'failed' | 'delivered' | 'received' | 'processed';
@@ -73,7 +72,7 @@ export interface MessageStore {
 }
 
 export class DynamoMessageStore implements MessageStore {
-  constructor(private readonly table = tableName('messages')) {}
+  constructor(private readonly table: string) {}
 
   async putIfAbsent(record: MessageRecord): Promise<boolean> {
     try {

@@ -4,6 +4,7 @@
  * metric and dimension value, so a 500-recipient batch writes a handful of log lines, not 500.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { PLATFORM_VARIABLES } from '../../lib/function-environment';
 
 export type MetricName =
   | 'MessagesSent'
@@ -17,7 +18,7 @@ export type MetricName =
   | 'ClaimsResent';
 
 const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Optline',
+  namespace: process.env[PLATFORM_VARIABLES.metricsNamespace] ?? 'Optline',
   serviceName: 'optline',
 });
 const counts = new Map<string, { name: MetricName; dimension?: [string, string]; value: number }>();

@@ -7,7 +7,6 @@ import type { Clock } from '../domain/clock';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 import { systemClock } from './system-clock';
-import { tableName } from './table-names';
 
 export interface NumberChange {
   readonly changeId: string;
@@ -43,7 +42,7 @@ export interface NumberChangeStore {
 const CURRENT = '@current';
 
 export class DynamoNumberChangeStore implements NumberChangeStore {
-  constructor(private readonly table = tableName('numberChanges')) {}
+  constructor(private readonly table: string) {}
 
   async put(change: NumberChange): Promise<void> {
     await dynamoClient().send(

@@ -9,7 +9,6 @@ import type { DeliveryError, Profile } from '../domain/profile';
 import { dynamoClient } from './aws-clients';
 import { batchGetAll } from './batch-get';
 import { named, placeholder } from './dynamo-expression';
-import { tableName } from './table-names';
 
 /** Campaign reads are spread over this many shards of the sparse `marketingSubscribers` index. */
 export const MARKETING_SHARDS = 16;
@@ -91,7 +90,7 @@ export function marketingShardOf(phone: string): string {
 }
 
 export class DynamoProfileStore implements ProfileStore {
-  constructor(private readonly table = tableName('profiles')) {}
+  constructor(private readonly table: string) {}
 
   async get(phone: string): Promise<Profile | undefined> {
     const result = await dynamoClient().send(

@@ -1,14 +1,14 @@
 /** SQS SendMessageBatch (10 per call), retrying the entries SQS reports as failed. */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CACHED_MIDDLEWARE, HTTP_HANDLER, setUpClient } from './client-setup';
+import { CACHED_MIDDLEWARE, environmentClient, HTTP_HANDLER, setUpClient } from './client-setup';
 
 /** SQS's longest DelaySeconds (15 minutes): a longer wait is a message that comes back and waits again. */
 export const MAX_DELAY_SECONDS = 900;
 
-let client: SQSClient | undefined;
 function sqsClient(): SQSClient {
-  client ??= setUpClient(new SQSClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER }));
-  return client;
+  return environmentClient('sqs', () =>
+    setUpClient(new SQSClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER })),
+  );
 }
 
 export interface QueueSender {

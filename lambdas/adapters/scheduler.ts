@@ -6,12 +6,12 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { CACHED_MIDDLEWARE, HTTP_HANDLER, setUpClient } from './client-setup';
+import { CACHED_MIDDLEWARE, environmentClient, HTTP_HANDLER, setUpClient } from './client-setup';
 
-let client: SchedulerClient | undefined;
 function schedulerClient(): SchedulerClient {
-  client ??= setUpClient(new SchedulerClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER }));
-  return client;
+  return environmentClient('scheduler', () =>
+    setUpClient(new SchedulerClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER })),
+  );
 }
 
 export interface OneTimeSchedule {
@@ -28,13 +28,16 @@ export interface Scheduler {
   delete(name: string): Promise<void>;
 }
 
+export interface SchedulerSettings {
+  /** The role Scheduler assumes to invoke the target. */
+  readonly roleArn: string;
+  readonly groupName: string;
+  /** Where Scheduler puts an invocation it could not deliver after its retries. */
+  readonly deadLetterQueueArn?: string;
+}
+
 export class EventBridgeScheduler implements Scheduler {
-  constructor(
-    private readonly settings = {
-      roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
-      groupName: requiredEnv('SCHEDULE_GROUP'),
-    },
-  ) {}
+  constructor(private readonly settings: SchedulerSettings) {}
 
   async create(schedule: OneTimeSchedule): Promise<'created' | 'exists'> {
     try {
@@ -52,8 +55,8 @@ export class EventBridgeScheduler implements Scheduler {
             Input: JSON.stringify(schedule.input),
             RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
             // A dispatch Scheduler could not deliver lands here (alarmed), not nowhere.
-            ...(process.env.SCHEDULER_DLQ_ARN
-              ? { DeadLetterConfig: { Arn: process.env.SCHEDULER_DLQ_ARN } }
+            ...(this.settings.deadLetterQueueArn
+              ? { DeadLetterConfig: { Arn: this.settings.deadLetterQueueArn } }
               : {}),
           },
         }),
@@ -74,10 +77,4 @@ export class EventBridgeScheduler implements Scheduler {
       if (!(error instanceof ResourceNotFoundException)) throw error;
     }
   }
-}
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
 }

@@ -8,7 +8,6 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Leases } from '../domain/throughput-share';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-import { tableName } from './table-names';
 
 export interface SenderLeaseStore {
   /** Sets this sender's lease to expire at `expiresAtMs`; returns every sender's lease. */
@@ -22,7 +21,7 @@ const PREFIX = 'lease#';
 const ITEM_TTL_SECONDS = 86_400;
 
 export class DynamoSenderLeaseStore implements SenderLeaseStore {
-  constructor(private readonly table = tableName('ephemeral')) {}
+  constructor(private readonly table: string) {}
 
   async renew(identity: string, senderId: string, expiresAtMs: number): Promise<Leases> {
     const result = await dynamoClient().send(

@@ -20,7 +20,7 @@ import {
   SmsThrottledError,
   SmsUnavailableError,
 } from './sms-errors';
-import { CurrentIdentityCache, DynamoNumberChangeStore } from './number-change-store';
+import type { CurrentIdentityCache } from './number-change-store';
 
 export interface OutboundSms {
   readonly to: string;
@@ -59,28 +59,21 @@ export interface SmsGateway {
 }
 
 export interface SmsGatewaySettings {
+  /** The deployment's origination identity, used until a number change makes another current. */
   readonly originationIdentity: string;
   readonly configurationSetName: string;
-  readonly optOutListName: string;
-}
-
-export function smsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SmsGatewaySettings {
-  const originationIdentity = env.ORIGINATION_IDENTITY;
-  const configurationSetName = env.CONFIGURATION_SET_NAME;
-  const optOutListName = env.OPT_OUT_LIST_NAME;
-  if (!originationIdentity || !configurationSetName || !optOutListName) {
-    throw new Error('ORIGINATION_IDENTITY, CONFIGURATION_SET_NAME and OPT_OUT_LIST_NAME must be set');
-  }
-  return { originationIdentity, configurationSetName, optOutListName };
+  /** For the opt-out list operations; a gateway that only sends needs none. */
+  readonly optOutListName?: string;
+  /** After a number change, the identity the change made current (else the configured one). */
+  readonly currentIdentity?: CurrentIdentityCache;
 }
 
 export class EndUserMessagingGateway implements SmsGateway {
-  /** After a number change, the identity the change made current (else the configured one). */
-  private readonly currentIdentity?: CurrentIdentityCache;
+  constructor(private readonly settings: SmsGatewaySettings) {}
 
-  constructor(private readonly settings: SmsGatewaySettings = smsSettingsFromEnv()) {
-    if (process.env.NUMBER_CHANGES_TABLE)
-      this.currentIdentity = new CurrentIdentityCache(new DynamoNumberChangeStore());
+  private get optOutListName(): string {
+    if (!this.settings.optOutListName) throw new Error('this gateway has no opt-out list');
+    return this.settings.optOutListName;
   }
 
   async send(message: OutboundSms): Promise<{ awsMessageId: string }> {
@@ -88,7 +81,7 @@ export class EndUserMessagingGateway implements SmsGateway {
       DestinationPhoneNumber: message.to,
       OriginationIdentity:
         message.originationIdentity ??
-        (await this.currentIdentity?.get())?.identity ??
+        (await this.settings.currentIdentity?.get())?.identity ??
         this.settings.originationIdentity,
       MessageBody: message.body,
       ConfigurationSetName: this.settings.configurationSetName,
@@ -124,7 +117,7 @@ export class EndUserMessagingGateway implements SmsGateway {
 
   async putOptedOut(phone: string): Promise<void> {
     await smsClient().send(
-      new PutOptedOutNumberCommand({ OptOutListName: this.settings.optOutListName, OptedOutNumber: phone }),
+      new PutOptedOutNumberCommand({ OptOutListName: this.optOutListName, OptedOutNumber: phone }),
     );
   }
 
@@ -132,7 +125,7 @@ export class EndUserMessagingGateway implements SmsGateway {
     try {
       await smsClient().send(
         new DeleteOptedOutNumberCommand({
-          OptOutListName: this.settings.optOutListName,
+          OptOutListName: this.optOutListName,
           OptedOutNumber: phone,
         }),
       );

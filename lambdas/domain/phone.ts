@@ -62,7 +62,7 @@ export function maskPhone(phone: string): string {
 
 /**
  * Replaces every phone number in a text with its masked form: logs carry no phone numbers unless
- * `OPTLINE_LOG_PII=true` (a debugging switch) says otherwise.
+ * the operator turns on the `logPii` debugging switch (lib/function-environment.ts).
  */
 export function redactPhones(text: string, reveal = false): string {
   return reveal ? text : text.replace(/\+[1-9]\d{6,14}/g, (phone) => maskPhone(phone));

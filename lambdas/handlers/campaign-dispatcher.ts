@@ -20,7 +20,8 @@ import {
 } from '../services/campaigns';
 import { switchNumber } from '../services/number-switch';
 import { DynamoNumberChangeStore } from '../adapters/number-change-store';
-import { logger, phonePolicy, requiredEnv, runtimeConfig } from './shared/runtime';
+import { environmentOf } from '../../lib/function-environment';
+import { logger, phonePolicy, runtimeConfig, validatesEnvironment } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
 import { tracingMiddleware } from '../adapters/tracer';
 
@@ -30,17 +31,20 @@ const InputSchema = z.union([
   z.object({ campaignId: z.string().check(z.minLength(1)), timeZone: z.optional(z.string()) }),
 ]);
 
+const environment = environmentOf('campaignDispatcher');
+
 let numberChanges: DynamoNumberChangeStore | undefined;
 let deps: DispatchDeps | undefined;
 /** The dispatcher's adapters, made on first use, once per environment (exported for tests). */
 export function dependencies(): DispatchDeps {
+  const env = environment();
   deps ??= {
     clock: systemClock,
     config: runtimeConfig(),
-    campaigns: new DynamoCampaignStore(),
-    profiles: new DynamoProfileStore(),
+    campaigns: new DynamoCampaignStore(env.campaignsTable),
+    profiles: new DynamoProfileStore(env.profilesTable),
     queue: new SqsQueueSender(),
-    queueUrl: requiredEnv('CAMPAIGN_QUEUE_URL'),
+    queueUrl: env.campaignSendsQueueUrl,
   };
   return deps;
 }
@@ -49,12 +53,17 @@ let scheduler: EventBridgeScheduler | undefined;
 /** What finishing an estimate needs besides the dispatcher's own adapters: schedules that target it. */
 function estimateDependencies(functionArn: string): EstimateDeps {
   const { clock, config, campaigns, profiles } = dependencies();
+  const env = environment();
   return {
     clock,
     config,
     campaigns,
     profiles,
-    scheduler: (scheduler ??= new EventBridgeScheduler()),
+    scheduler: (scheduler ??= new EventBridgeScheduler({
+      roleArn: env.schedulerRole,
+      groupName: env.scheduleGroup,
+      deadLetterQueueArn: env.schedulerDeadLetterQueue,
+    })),
     // This function's own ARN: its environment cannot name it (a template cannot refer to itself).
     dispatcherArn: functionArn,
     originationCountry: phonePolicy(config).defaultCountry,
@@ -70,7 +79,10 @@ async function dispatch(event: unknown, context: Context) {
   }
   if ('action' in input) {
     const switched = await switchNumber(
-      { numberChanges: (numberChanges ??= new DynamoNumberChangeStore()), clock: systemClock },
+      {
+        numberChanges: (numberChanges ??= new DynamoNumberChangeStore(environment().numberChangesTable)),
+        clock: systemClock,
+      },
       input.changeId,
     );
     logger.info('Sending number switched', { changeId: input.changeId, ...switched });
@@ -82,6 +94,7 @@ async function dispatch(event: unknown, context: Context) {
 }
 
 export const handler = middy(dispatch)
+  .use(validatesEnvironment(environment))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(tracingMiddleware())
   .use(metricsFlusher());

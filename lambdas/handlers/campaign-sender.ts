@@ -8,13 +8,14 @@ import { DynamoLinkStore } from '../adapters/link-store';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { SqsQueueSender } from '../adapters/queue-sender';
-import { EndUserMessagingGateway } from '../adapters/sms-gateway';
 import { systemClock } from '../adapters/system-clock';
 import { sendCampaignBatch, type QueuedRecipients, type SenderDeps } from '../services/campaign-sender';
 import { Pacer } from '../services/pacer';
 import { ThroughputShare } from '../services/throughput-share';
 import { DynamoSenderLeaseStore } from '../adapters/sender-lease-store';
-import { logger, requiredEnv, runtimeConfig } from './shared/runtime';
+import { environmentOf } from '../../lib/function-environment';
+import { logger, runtimeConfig, validatesEnvironment } from './shared/runtime';
+import { smsGateway } from './shared/sms';
 import { metricsFlusher } from '../adapters/metrics';
 import { tracingMiddleware } from '../adapters/tracer';
 
@@ -44,6 +45,8 @@ function parseBody(text: string): { campaignId: string; recipients: string[]; zo
   };
 }
 
+const environment = environmentOf('campaignSender');
+
 let deps: Omit<SenderDeps, 'pacer' | 'share'> | undefined;
 let leases: DynamoSenderLeaseStore | undefined;
 
@@ -52,23 +55,24 @@ let leases: DynamoSenderLeaseStore | undefined;
  * together when each takes an equal part: the rate before the leases say how many are sending.
  */
 function rates(): { identityMps: number; equalPartMps: number } {
-  const identityMps = Number(requiredEnv('ORIGINATION_MPS'));
+  const identityMps = environment().messagesPerSecond;
   return { identityMps, equalPartMps: identityMps / queues.campaignSends.maxConcurrency };
 }
 
 /** The sender's dependencies in this environment, with a fresh pacer (exported for tests). */
 export function dependencies(): SenderDeps {
+  const env = environment();
   deps ??= {
     clock: systemClock,
     config: runtimeConfig(),
-    campaigns: new DynamoCampaignStore(),
-    profiles: new DynamoProfileStore(),
-    messages: new DynamoMessageStore(),
-    links: new DynamoLinkStore(),
-    gateway: new EndUserMessagingGateway(),
+    campaigns: new DynamoCampaignStore(env.campaignsTable),
+    profiles: new DynamoProfileStore(env.profilesTable),
+    messages: new DynamoMessageStore(env.messagesTable),
+    links: new DynamoLinkStore(env.linksTable),
+    gateway: smsGateway(env),
     queue: new SqsQueueSender(),
-    queueUrl: requiredEnv('CAMPAIGN_QUEUE_URL'),
-    linkBase: requiredEnv('LINK_BASE_URL'),
+    queueUrl: env.campaignSendsQueueUrl,
+    linkBase: env.linkBase,
   };
   // One pacer per invocation: each concurrent consumer paces its own share (in AWS they are separate
   // execution environments; the local runtime runs them in one process).
@@ -78,10 +82,10 @@ export function dependencies(): SenderDeps {
 /** This invocation's fair share of the number's rate, held by a lease while it sends. */
 function throughputShare(pacer: Pacer, senderId: string): ThroughputShare {
   const { identityMps, equalPartMps } = rates();
-  leases ??= new DynamoSenderLeaseStore();
+  leases ??= new DynamoSenderLeaseStore(environment().ephemeralTable);
   return new ThroughputShare({
     store: leases,
-    identity: requiredEnv('ORIGINATION_IDENTITY'),
+    identity: environment().originationIdentity,
     identityMps,
     fallbackMps: equalPartMps,
     senderId,
@@ -113,6 +117,7 @@ async function drain(event: SQSEvent, context: Context): Promise<SQSBatchRespons
 }
 
 export const handler = middy(drain)
+  .use(validatesEnvironment(environment))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(tracingMiddleware())
   .use(metricsFlusher());

@@ -8,19 +8,27 @@ import { EventBridgeScheduler } from '../adapters/scheduler';
 import { systemClock } from '../adapters/system-clock';
 import { cancelCampaign, createCampaign, getCampaign, type CampaignDeps } from '../services/campaigns';
 import { httpHandler } from './shared/http';
-import { phonePolicy, requiredEnv, runtimeConfig } from './shared/runtime';
+import { environmentOf } from '../../lib/function-environment';
+import { phonePolicy, runtimeConfig } from './shared/runtime';
+
+const environment = environmentOf('campaignsApi');
 
 let deps: CampaignDeps | undefined;
 function dependencies(): CampaignDeps {
   const config = runtimeConfig();
+  const env = environment();
   deps ??= {
     clock: systemClock,
     config,
-    campaigns: new DynamoCampaignStore(),
-    profiles: new DynamoProfileStore(),
-    scheduler: new EventBridgeScheduler(),
-    dispatcherArn: requiredEnv('DISPATCHER_FUNCTION_ARN'),
-    linkBase: requiredEnv('LINK_BASE_URL'),
+    campaigns: new DynamoCampaignStore(env.campaignsTable),
+    profiles: new DynamoProfileStore(env.profilesTable),
+    scheduler: new EventBridgeScheduler({
+      roleArn: env.schedulerRole,
+      groupName: env.scheduleGroup,
+      deadLetterQueueArn: env.schedulerDeadLetterQueue,
+    }),
+    dispatcherArn: env.campaignDispatcherFunctionArn,
+    linkBase: env.linkBase,
     originationCountry: phonePolicy(config).defaultCountry,
   };
   return deps;
@@ -32,7 +40,7 @@ function campaignId(raw: string | undefined): string {
   return raw;
 }
 
-export const handler = httpHandler({
+export const handler = httpHandler(environment, {
   'POST /v1/campaigns': async (request) => {
     const body = parseInput(CampaignRequestSchema, request.body);
     const key = request.headers['idempotency-key'];

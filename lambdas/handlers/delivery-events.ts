@@ -12,18 +12,22 @@ import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
 import { recordDeliveryEvents, type DeliveryDeps, type QueuedDeliveryEvent } from '../services/engagement';
-import { logger } from './shared/runtime';
+import { environmentOf } from '../../lib/function-environment';
+import { logger, validatesEnvironment } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
 import { tracingMiddleware } from '../adapters/tracer';
 
+const environment = environmentOf('deliveryEvents');
+
 let deps: DeliveryDeps | undefined;
 function dependencies(): DeliveryDeps {
+  const env = environment();
   deps ??= {
     clock: systemClock,
-    messages: new DynamoMessageStore(),
-    profiles: new DynamoProfileStore(),
-    campaigns: new DynamoCampaignStore(),
-    events: new EventBridgePublisher(),
+    messages: new DynamoMessageStore(env.messagesTable),
+    profiles: new DynamoProfileStore(env.profilesTable),
+    campaigns: new DynamoCampaignStore(env.campaignsTable),
+    events: new EventBridgePublisher(env.eventBus),
   };
   return deps;
 }
@@ -54,6 +58,7 @@ async function receive(event: SQSEvent): Promise<SQSBatchResponse> {
 }
 
 export const handler = middy(receive)
+  .use(validatesEnvironment(environment))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(tracingMiddleware())
   .use(metricsFlusher());

@@ -15,24 +15,29 @@ import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
 import { recordCommerceEvent, recordCommerceEvents, type CommerceDeps } from '../services/commerce-events';
 import { httpHandler } from './shared/http';
+import { environmentOf } from '../../lib/function-environment';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
+
+const environment = environmentOf('eventsApi');
 
 let deps: CommerceDeps | undefined;
 function dependencies(): CommerceDeps {
   const config = runtimeConfig();
+  const env = environment();
   deps ??= {
     clock: systemClock,
     config,
     phonePolicy: phonePolicy(config),
-    profiles: new DynamoProfileStore(),
-    activity: new DynamoActivityStore(),
-    events: new EventBridgePublisher(),
-    campaigns: new DynamoCampaignStore(),
+    profiles: new DynamoProfileStore(env.profilesTable),
+    activity: new DynamoActivityStore(env.activityTable),
+    events: new EventBridgePublisher(env.eventBus),
+    campaigns: new DynamoCampaignStore(env.campaignsTable),
   };
   return deps;
 }
 
 export const handler = httpHandler(
+  environment,
   {
     'POST /v1/events': async (request) => {
       const body = commerceEventsRequest(request.body);

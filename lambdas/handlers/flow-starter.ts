@@ -1,32 +1,30 @@
 /** EventBridge rule (SubscriptionConfirmed, CartAbandoned, OrderPlaced, BackInStock, PriceDropped) → start or stop a flow. */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { stateMachineArnEnv } from '../../lib/catalog';
+import { environmentOf } from '../../lib/function-environment';
 import { StepFunctionsFlowRunner } from '../adapters/flow-runner';
 import { systemClock } from '../adapters/system-clock';
 import { startFlowFor, type BusEventInput, type FlowId, type StarterDeps } from '../services/flows';
-import { logger, runtimeConfig } from './shared/runtime';
+import { logger, runtimeConfig, validatesEnvironment } from './shared/runtime';
 import { metricsFlusher } from '../adapters/metrics';
 import { tracingMiddleware } from '../adapters/tracer';
 
-function stateMachineArn(flow: FlowId): string {
-  const value = process.env[stateMachineArnEnv(flow)];
-  if (!value) throw new Error(`${stateMachineArnEnv(flow)} is not set`);
-  return value;
-}
+const environment = environmentOf('flowStarter');
 
 let deps: StarterDeps | undefined;
 function dependencies(): StarterDeps {
+  const env = environment();
+  const stateMachines: Record<FlowId, string> = {
+    welcome: env.welcomeStateMachineArn,
+    abandonedCart: env.abandonedCartStateMachineArn,
+    backInStock: env.backInStockStateMachineArn,
+    priceDrop: env.priceDropStateMachineArn,
+  };
   deps ??= {
     clock: systemClock,
     config: runtimeConfig(),
     runner: new StepFunctionsFlowRunner(),
-    stateMachines: {
-      welcome: stateMachineArn('welcome'),
-      abandonedCart: stateMachineArn('abandonedCart'),
-      backInStock: stateMachineArn('backInStock'),
-      priceDrop: stateMachineArn('priceDrop'),
-    },
+    stateMachines,
   };
   return deps;
 }
@@ -38,6 +36,7 @@ async function start(event: BusEventInput) {
 }
 
 export const handler = middy(start)
+  .use(validatesEnvironment(environment))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(tracingMiddleware())
   .use(metricsFlusher());

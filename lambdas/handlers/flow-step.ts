@@ -4,10 +4,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from '../domain/zod';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
-import { EndUserMessagingGateway } from '../adapters/sms-gateway';
 import { systemClock } from '../adapters/system-clock';
 import { planWelcome, sendSingleMessage, sendWelcomeStep, type StepDeps } from '../services/flows';
-import { logger, runtimeConfig } from './shared/runtime';
+import { environmentOf } from '../../lib/function-environment';
+import { logger, runtimeConfig, validatesEnvironment } from './shared/runtime';
+import { smsGateway } from './shared/sms';
 import { metricsFlusher } from '../adapters/metrics';
 import { tracingMiddleware } from '../adapters/tracer';
 
@@ -32,18 +33,18 @@ const TaskSchema = z.discriminatedUnion('action', [
   }),
 ]);
 
+const environment = environmentOf('flowStep');
+
 let deps: StepDeps | undefined;
 function dependencies(): StepDeps {
-  const bucket = process.env.MEDIA_BUCKET;
+  const env = environment();
   deps ??= {
     clock: systemClock,
     config: runtimeConfig(),
-    profiles: new DynamoProfileStore(),
-    messages: new DynamoMessageStore(),
-    gateway: new EndUserMessagingGateway(),
-    ...(bucket && process.env.ORIGINATION_MMS === 'true'
-      ? { contactCardUrl: `s3://${bucket}/contact-card.vcf` }
-      : {}),
+    profiles: new DynamoProfileStore(env.profilesTable),
+    messages: new DynamoMessageStore(env.messagesTable),
+    gateway: smsGateway(env),
+    ...(env.mms ? { contactCardUrl: `s3://${env.mediaBucket}/contact-card.vcf` } : {}),
   };
   return deps;
 }
@@ -61,6 +62,7 @@ async function step(event: unknown) {
 }
 
 export const handler = middy(step)
+  .use(validatesEnvironment(environment))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(tracingMiddleware())
   .use(metricsFlusher());

@@ -7,32 +7,37 @@ import { redactPhones } from '../domain/phone';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoMessageStore } from '../adapters/message-store';
-import { CurrentIdentityCache, DynamoNumberChangeStore } from '../adapters/number-change-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
-import { EndUserMessagingGateway } from '../adapters/sms-gateway';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { systemClock } from '../adapters/system-clock';
 import { handleInboundSms, type InboundDeps } from '../services/inbound';
-import { logger, runtimeConfig } from './shared/runtime';
+import { environmentOf } from '../../lib/function-environment';
+import { logger, runtimeConfig, validatesEnvironment } from './shared/runtime';
+import { currentIdentityCache, smsGateway } from './shared/sms';
 import { metricsFlusher } from '../adapters/metrics';
 import { tracingMiddleware } from '../adapters/tracer';
 
-const currentIdentity = new CurrentIdentityCache(new DynamoNumberChangeStore());
+const environment = environmentOf('inboundSms');
 let deps: InboundDeps | undefined;
 
 function dependencies(): InboundDeps {
   const config = runtimeConfig();
-  deps ??= {
-    clock: systemClock,
-    config,
-    profiles: new DynamoProfileStore(),
-    consentLog: new DynamoConsentLogStore(),
-    messages: new DynamoMessageStore(),
-    gateway: new EndUserMessagingGateway(),
-    events: new EventBridgePublisher(),
-    campaigns: new DynamoCampaignStore(),
-    currentNumber: async () => (await currentIdentity.get())?.phoneNumber,
-  };
+  deps ??= (() => {
+    const env = environment();
+    // One read of the current identity a minute serves both the replies and the number texted.
+    const currentIdentity = currentIdentityCache(env);
+    return {
+      clock: systemClock,
+      config,
+      profiles: new DynamoProfileStore(env.profilesTable),
+      consentLog: new DynamoConsentLogStore(env.consentLogTable),
+      messages: new DynamoMessageStore(env.messagesTable),
+      gateway: smsGateway(env, currentIdentity),
+      events: new EventBridgePublisher(env.eventBus),
+      campaigns: new DynamoCampaignStore(env.campaignsTable),
+      currentNumber: async () => (await currentIdentity.get())?.phoneNumber,
+    };
+  })();
   return deps;
 }
 
@@ -63,7 +68,7 @@ async function processEvent(event: SNSEvent): Promise<void> {
       });
     }
     logger.info('Inbound SMS handled', {
-      from: redactPhones(sms.originationNumber, process.env.OPTLINE_LOG_PII === 'true'),
+      from: redactPhones(sms.originationNumber, environment().logPii),
       inboundMessageId: sms.inboundMessageId,
       outcome: outcome.status,
     });
@@ -71,6 +76,7 @@ async function processEvent(event: SNSEvent): Promise<void> {
 }
 
 export const handler = middy(processEvent)
+  .use(validatesEnvironment(environment))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(tracingMiddleware())
   .use(metricsFlusher());

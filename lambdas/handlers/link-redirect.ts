@@ -6,21 +6,25 @@ import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
 import { NotFoundError } from '../domain/errors';
 import { followLink, type ClickDeps } from '../services/engagement';
+import { environmentOf } from '../../lib/function-environment';
 import { httpHandler } from './shared/http';
+
+const environment = environmentOf('linkRedirect');
 
 let deps: ClickDeps | undefined;
 function dependencies(): ClickDeps {
+  const env = environment();
   deps ??= {
     clock: systemClock,
-    links: new DynamoLinkStore(),
-    profiles: new DynamoProfileStore(),
-    campaigns: new DynamoCampaignStore(),
-    events: new EventBridgePublisher(),
+    links: new DynamoLinkStore(env.linksTable),
+    profiles: new DynamoProfileStore(env.profilesTable),
+    campaigns: new DynamoCampaignStore(env.campaignsTable),
+    events: new EventBridgePublisher(env.eventBus),
   };
   return deps;
 }
 
-export const handler = httpHandler({
+export const handler = httpHandler(environment, {
   'GET /r/{code}': async (request) => {
     const url = await followLink(dependencies(), request.pathParameters.code ?? '');
     if (!url) throw new NotFoundError('no such link', 'code');

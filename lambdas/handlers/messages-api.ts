@@ -3,22 +3,33 @@ import { MessageRequestSchema } from '../domain/message-request';
 import { parseInput } from '../domain/validation';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
-import { EndUserMessagingGateway } from '../adapters/sms-gateway';
+import type { SmsGateway } from '../adapters/sms-gateway';
 import { systemClock } from '../adapters/system-clock';
 import { sendTransactional } from '../services/transactional';
 import { httpHandler } from './shared/http';
+import { environmentOf } from '../../lib/function-environment';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
+import { smsGateway } from './shared/sms';
 
-const profiles = new DynamoProfileStore();
-const messages = new DynamoMessageStore();
-const gateway = new EndUserMessagingGateway();
+const environment = environmentOf('messagesApi');
 
-export const handler = httpHandler({
+let stores: { profiles: DynamoProfileStore; messages: DynamoMessageStore; gateway: SmsGateway } | undefined;
+function dependencies() {
+  const env = environment();
+  stores ??= {
+    profiles: new DynamoProfileStore(env.profilesTable),
+    messages: new DynamoMessageStore(env.messagesTable),
+    gateway: smsGateway(env),
+  };
+  return stores;
+}
+
+export const handler = httpHandler(environment, {
   'POST /v1/messages': async (request) => {
     const payload = parseInput(MessageRequestSchema, request.body);
     const config = runtimeConfig();
     return sendTransactional(
-      { clock: systemClock, config, phonePolicy: phonePolicy(config), profiles, messages, gateway },
+      { clock: systemClock, config, phonePolicy: phonePolicy(config), ...dependencies() },
       payload,
     );
   },

@@ -13,28 +13,36 @@ import {
   type NumberChangeDeps,
 } from '../services/number-changes';
 import { httpHandler } from './shared/http';
-import { phonePolicy, requiredEnv, runtimeConfig } from './shared/runtime';
+import { environmentOf } from '../../lib/function-environment';
+import { phonePolicy, runtimeConfig } from './shared/runtime';
+
+const environment = environmentOf('numberChangesApi');
 
 let deps: NumberChangeDeps | undefined;
 function dependencies(): NumberChangeDeps {
   const config = runtimeConfig();
+  const env = environment();
   deps ??= {
     clock: systemClock,
     config,
-    campaigns: new DynamoCampaignStore(),
-    profiles: new DynamoProfileStore(),
-    scheduler: new EventBridgeScheduler(),
-    numberChanges: new DynamoNumberChangeStore(),
-    dispatcherArn: requiredEnv('DISPATCHER_FUNCTION_ARN'),
-    linkBase: requiredEnv('LINK_BASE_URL'),
+    campaigns: new DynamoCampaignStore(env.campaignsTable),
+    profiles: new DynamoProfileStore(env.profilesTable),
+    scheduler: new EventBridgeScheduler({
+      roleArn: env.schedulerRole,
+      groupName: env.scheduleGroup,
+      deadLetterQueueArn: env.schedulerDeadLetterQueue,
+    }),
+    numberChanges: new DynamoNumberChangeStore(env.numberChangesTable),
+    dispatcherArn: env.campaignDispatcherFunctionArn,
+    linkBase: env.linkBase,
     originationCountry: phonePolicy(config).defaultCountry,
-    configuredIdentity: requiredEnv('ORIGINATION_IDENTITY'),
-    configuredNumber: requiredEnv('ORIGINATION_NUMBER'),
+    configuredIdentity: env.originationIdentity,
+    configuredNumber: env.originationNumber,
   };
   return deps;
 }
 
-export const handler = httpHandler({
+export const handler = httpHandler(environment, {
   'POST /v1/number-changes': async (request) => {
     const key = request.headers['idempotency-key'];
     if (key !== undefined && !/^[\w-]{8,100}$/.test(key)) {

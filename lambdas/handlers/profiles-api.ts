@@ -11,25 +11,39 @@ import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { httpHandler } from './shared/http';
+import { environmentOf } from '../../lib/function-environment';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
 
-const profiles = new DynamoProfileStore();
-const consentLog = new DynamoConsentLogStore();
-const messages = new DynamoMessageStore();
+const environment = environmentOf('profilesApi');
+
+let stores:
+  | { profiles: DynamoProfileStore; consentLog: DynamoConsentLogStore; messages: DynamoMessageStore }
+  | undefined;
+function dependencies() {
+  const env = environment();
+  stores ??= {
+    profiles: new DynamoProfileStore(env.profilesTable),
+    consentLog: new DynamoConsentLogStore(env.consentLogTable),
+    messages: new DynamoMessageStore(env.messagesTable),
+  };
+  return stores;
+}
 
 function phoneParam(raw: string | undefined): string {
   return normalisePhone(raw, phonePolicy(runtimeConfig()), 'phone').e164;
 }
 
-export const handler = httpHandler({
+export const handler = httpHandler(environment, {
   'GET /v1/profiles/{phone}': async (request) => {
     const phone = phoneParam(request.pathParameters.phone);
+    const { profiles } = dependencies();
     const profile = await profiles.get(phone);
     if (!profile) throw new NotFoundError(`no profile for ${phone}`, 'phone');
     return { status: 200, body: toProfileView(profile) };
   },
   'GET /v1/profiles/{phone}/consent-log': async (request) => {
     const phone = phoneParam(request.pathParameters.phone);
+    const { profiles, consentLog } = dependencies();
     const [entries, profile] = await Promise.all([consentLog.list(phone), profiles.get(phone)]);
     if (entries.length === 0 && !profile) throw new NotFoundError(`no profile for ${phone}`, 'phone');
     // Each change says where it stands (done, in progress, not applied, effects incomplete):
@@ -47,7 +61,7 @@ export const handler = httpHandler({
   'GET /v1/profiles/{phone}/messages': async (request) => {
     const phone = phoneParam(request.pathParameters.phone);
     const query = parseHistoryQuery(phone, request.query);
-    const page = await messages.pageByPhone(phone, query);
+    const page = await dependencies().messages.pageByPhone(phone, query);
     return {
       status: 200,
       body: {

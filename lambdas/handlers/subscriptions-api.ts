@@ -15,7 +15,6 @@ import { DynamoEphemeralStore } from '../adapters/ephemeral-store';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
-import { EndUserMessagingGateway } from '../adapters/sms-gateway';
 import { systemClock } from '../adapters/system-clock';
 import {
   checkVerification,
@@ -25,21 +24,26 @@ import {
   type SubscriptionDeps,
 } from '../services/subscriptions';
 import { httpHandler, type HttpRequest } from './shared/http';
+import { environmentOf } from '../../lib/function-environment';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
+import { smsGateway } from './shared/sms';
+
+const environment = environmentOf('subscriptionsApi');
 
 let deps: SubscriptionDeps | undefined;
 function dependencies(): SubscriptionDeps {
   const config = runtimeConfig();
+  const env = environment();
   deps ??= {
     clock: systemClock,
     config,
     phonePolicy: phonePolicy(config),
-    profiles: new DynamoProfileStore(),
-    consentLog: new DynamoConsentLogStore(),
-    messages: new DynamoMessageStore(),
-    ephemeral: new DynamoEphemeralStore(),
-    gateway: new EndUserMessagingGateway(),
-    events: new EventBridgePublisher(),
+    profiles: new DynamoProfileStore(env.profilesTable),
+    consentLog: new DynamoConsentLogStore(env.consentLogTable),
+    messages: new DynamoMessageStore(env.messagesTable),
+    ephemeral: new DynamoEphemeralStore(env.ephemeralTable),
+    gateway: smsGateway(env),
+    events: new EventBridgePublisher(env.eventBus),
   };
   return deps;
 }
@@ -59,7 +63,7 @@ function requestContext(request: HttpRequest, now: Date): RequestContext {
   return { sourceIp: request.sourceIp, userAgent: request.userAgent, idempotencyKey };
 }
 
-export const handler = httpHandler({
+export const handler = httpHandler(environment, {
   'POST /v1/subscriptions': async (request) => {
     const payload = parseInput(SubscriptionSchema, request.body);
     const d = dependencies();

@@ -4,10 +4,10 @@
  * for each function allowed to schedule, the permission to create and delete schedules in that group
  * only (and to pass that role only).
  *
- * The schedules are created at run time (lambdas/adapters/scheduler.ts) with `SCHEDULER_ROLE_ARN` as
- * their role and, when `SCHEDULER_DLQ_ARN` is set, that queue as their `DeadLetterConfig`. Scheduler
- * sends to the dead-letter queue as the schedule's role, so the role can send to it (and use the key
- * that encrypts it).
+ * The schedules are created at run time (lambdas/adapters/scheduler.ts) with this role and this
+ * dead-letter queue (both in the scheduling functions' environment: lib/function-environment.ts).
+ * Scheduler sends to the dead-letter queue as the schedule's role, so the role can send to it (and
+ * use the key that encrypts it).
  */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,9 +19,6 @@ import { Construct } from 'constructs';
 import { functions, type FunctionDefinition, type FunctionId } from '../catalog';
 import { deadLetterQueue } from './dead-letter-queue';
 import { acknowledge, wildcardResourceFinding } from './nag';
-
-/** Environment variable carrying the schedules' dead-letter queue ARN into schedulers. */
-export const SCHEDULER_DLQ_ENV = 'SCHEDULER_DLQ_ARN';
 
 export interface CampaignSchedulingProps {
   readonly functions: Record<FunctionId, lambda.Function>;
@@ -36,6 +33,7 @@ export interface CampaignSchedulingProps {
 
 export class CampaignScheduling extends Construct {
   public readonly group: scheduler.ScheduleGroup;
+  public readonly groupName: string;
   public readonly role: iam.Role;
   /** Schedule invocations EventBridge Scheduler could not deliver after its retries. */
   public readonly deadLetterQueue: sqs.Queue;
@@ -43,6 +41,7 @@ export class CampaignScheduling extends Construct {
   constructor(scope: Construct, id: string, props: CampaignSchedulingProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    this.groupName = props.groupName;
     this.group = new scheduler.ScheduleGroup(this, 'Group', { scheduleGroupName: props.groupName });
     this.role = new iam.Role(this, 'InvokeRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -71,9 +70,6 @@ export class CampaignScheduling extends Construct {
         this.role.addToPolicy(
           new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }),
         );
-        // A function that schedules itself takes its ARN from its invocation context: its own
-        // environment cannot refer to it (a circular reference in the template).
-        if (targetId !== functionId) fn.addEnvironment('DISPATCHER_FUNCTION_ARN', target.functionArn);
       }
       fn.addToRolePolicy(
         new iam.PolicyStatement({
@@ -87,9 +83,6 @@ export class CampaignScheduling extends Construct {
         `Schedules in Optline's own group (${props.groupName}) only; each schedule is named at run time after what it dispatches.`,
       );
       this.role.grantPassRole(fn.grantPrincipal);
-      fn.addEnvironment('SCHEDULER_ROLE_ARN', this.role.roleArn);
-      fn.addEnvironment('SCHEDULE_GROUP', props.groupName);
-      fn.addEnvironment(SCHEDULER_DLQ_ENV, this.deadLetterQueue.queueArn);
     }
   }
 }

@@ -19,9 +19,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  COMMON_ENV,
   functions,
-  stateMachineArnEnv,
   tables,
   type FunctionDefinition,
   type FunctionId,
@@ -29,6 +27,7 @@ import {
   type TableAccess,
   type TableId,
 } from '../catalog';
+import { environmentFor, powertoolsSettings, type DeploymentValues } from '../function-environment';
 import { aliasArgs, defines, ESBUILD_TARGET, MAIN_FIELDS } from '../bundling';
 import type { DeploymentConfig } from '../config';
 import { pascal } from './data-tables';
@@ -113,12 +112,19 @@ export class Functions extends Construct {
     }
   }
 
+  /**
+   * Sets each function's environment: exactly the variables its catalog entry gives it
+   * (lib/function-environment.ts), from the stack's values for every key.
+   */
+  setEnvironments(values: DeploymentValues): void {
+    for (const functionId of Object.keys(functions) as FunctionId[]) {
+      for (const [name, value] of Object.entries(environmentFor(functionId, values)))
+        this.functions[functionId].addEnvironment(name, value);
+    }
+  }
+
   /** Gives flow starters their state machines and media readers the media bucket (built after the functions). */
-  connectFlows(
-    stateMachines: Record<StateMachineId, sfn.StateMachine>,
-    mediaBucket: s3.IBucket,
-    mms: boolean,
-  ): void {
+  connectFlows(stateMachines: Record<StateMachineId, sfn.StateMachine>, mediaBucket: s3.IBucket): void {
     for (const [functionId, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
       const fn = this.functions[functionId];
       if (definition.startsFlows) {
@@ -126,7 +132,6 @@ export class Functions extends Construct {
           StateMachineId,
           sfn.StateMachine,
         ][]) {
-          fn.addEnvironment(stateMachineArnEnv(machineId), machine.stateMachineArn);
           machine.grantStartExecution(fn);
           // Executions of this machine only: `execution:<machine name>:<execution name>`.
           const executions = Stack.of(this).formatArn({
@@ -162,8 +167,6 @@ export class Functions extends Construct {
           wildcardResourceFinding(fn, media),
           'Read-only on the media/ prefix of the MMS media bucket; media object names are chosen when campaigns are written.',
         );
-        fn.addEnvironment(COMMON_ENV.mediaBucket, mediaBucket.bucketName);
-        fn.addEnvironment(COMMON_ENV.mms, String(mms));
       }
     }
   }
@@ -179,20 +182,8 @@ export class Functions extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const environment: Record<string, string> = {
-      POWERTOOLS_SERVICE_NAME: `optline-${functionId}`,
-      POWERTOOLS_METRICS_NAMESPACE: 'Optline',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      [COMMON_ENV.eventBus]: props.bus.eventBusName,
-      [COMMON_ENV.originationIdentity]: props.messaging.originationIdentityArn,
-      [COMMON_ENV.originationNumber]: props.messaging.phoneNumber,
-      [COMMON_ENV.configurationSet]: props.messaging.configurationSetName,
-      [COMMON_ENV.optOutList]: props.messaging.optOutListName,
-      [COMMON_ENV.mps]: String(props.config.origination.messagesPerSecond),
-    };
-    for (const tableId of Object.keys(definition.tables) as TableId[]) {
-      environment[tables[tableId].envVar] = props.tables[tableId].tableName;
-    }
+    // The Powertools settings; the function's own variables come with `setEnvironments`.
+    const environment = powertoolsSettings(functionId, 'INFO');
     // An explicit role instead of AWSLambdaBasicExecutionRole: logs go to this function's group only.
     const role = new iam.Role(this, `${name}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

@@ -1,6 +1,7 @@
 /**
  * SQS queues from the catalog, each with a dead-letter queue and its consumer's event source mapping
- * (partial batch responses on, concurrency capped), and the grants for the functions that fill them.
+ * (partial batch responses on, concurrency capped), and the grants for the functions that fill them
+ * (`sendsTo`).
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -65,16 +66,9 @@ export class Queues extends Construct {
                 : {}),
             }),
           );
-          // A consumer that re-enqueues (deferred recipients) also needs to send.
-          if (fn.sendsTo?.includes(queueId) || !definition.subscribesTo) {
-            queue.grantSendMessages(lambdaFn);
-            lambdaFn.addEnvironment(definition.envVar, queue.queueUrl);
-          }
         }
-        if (fn.sendsTo?.includes(queueId)) {
-          queue.grantSendMessages(lambdaFn);
-          lambdaFn.addEnvironment(definition.envVar, queue.queueUrl);
-        }
+        // Its URL arrives with the function's environment (lib/function-environment.ts).
+        if (fn.sendsTo?.includes(queueId)) queue.grantSendMessages(lambdaFn);
       }
       built[queueId] = queue;
       dlqs[queueId] = dlq;

@@ -18,7 +18,7 @@ describe('message store', () => {
   });
 
   it('lists a number’s messages newest first, each as it is now', async () => {
-    const store = new DynamoMessageStore();
+    const store = new DynamoMessageStore(runtime.dynamo.tableNames.messages);
     const record = (messageId: string, phone: string, at: string): MessageRecord => ({
       messageId,
       phone,

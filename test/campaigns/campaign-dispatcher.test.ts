@@ -57,9 +57,12 @@ describe('campaign dispatcher', () => {
     expect(created.status).toBe(201);
     const { campaignId } = created.body;
 
-    const handlerDeps = dependencies();
-    const { profiles, pages } = observed(handlerDeps.profiles);
-    const result = await dispatchCampaign({ ...handlerDeps, profiles }, { campaignId });
+    // The dispatcher's own dependencies, in its environment (its tables, queue and credentials).
+    const { result, pages } = await runtime.lambdas.withEnvironment('campaignDispatcher', async () => {
+      const handlerDeps = dependencies();
+      const { profiles, pages } = observed(handlerDeps.profiles);
+      return { result: await dispatchCampaign({ ...handlerDeps, profiles }, { campaignId }), pages };
+    });
 
     expect(result).toEqual({ dispatched: eligible.length, recorded: true });
     expect(pages.most).toBe(MARKETING_SHARDS);

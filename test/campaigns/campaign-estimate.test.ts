@@ -161,8 +161,12 @@ describe('campaign estimate finished by the dispatcher', () => {
     // What a delivery that died between its two steps leaves: the estimate stored, no schedule made.
     const schedule = { name: campaignId, at: sendAt };
     const estimate = { ...created.body.estimate, recipients: 1, complete: true };
-    expect(await new DynamoCampaignStore().finishEstimate(campaignId, estimate, [schedule])).toBe(true);
-    await new EventBridgeScheduler().delete(`${campaignId}-estimate`);
+    const campaigns = new DynamoCampaignStore(runtime.dynamo.tableNames.campaigns);
+    expect(await campaigns.finishEstimate(campaignId, estimate, [schedule])).toBe(true);
+    const { schedulerRole, scheduleGroup } = runtime.environmentOf('campaignDispatcher');
+    await new EventBridgeScheduler({ roleArn: schedulerRole, groupName: scheduleGroup }).delete(
+      `${campaignId}-estimate`,
+    );
     expect(schedulesOf(campaignId)).toEqual([]);
 
     // Past the send time already: the schedule is made for a minute from now, not in the past.

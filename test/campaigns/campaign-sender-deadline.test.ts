@@ -44,12 +44,14 @@ describe('campaign sender near its timeout', () => {
     // Plenty of time for the first 20 slot groups (one recipient each at 10 a second), then 59 s left.
     const texts = () => runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
     let asked = 0;
-    const { failedMessageIds } = await sendCampaignBatch(
-      { ...dependencies(), pacer: new Pacer(10), remainingMs: () => (++asked <= 20 ? 900_000 : 59_000) },
-      [
-        { messageId: 'm-1', campaignId, recipients: phones.slice(0, 30) },
-        { messageId: 'm-2', campaignId, recipients: phones.slice(30) },
-      ],
+    const { failedMessageIds } = await runtime.lambdas.withEnvironment('campaignSender', () =>
+      sendCampaignBatch(
+        { ...dependencies(), pacer: new Pacer(10), remainingMs: () => (++asked <= 20 ? 900_000 : 59_000) },
+        [
+          { messageId: 'm-1', campaignId, recipients: phones.slice(0, 30) },
+          { messageId: 'm-2', campaignId, recipients: phones.slice(30) },
+        ],
+      ),
     );
     expect(failedMessageIds).toEqual([]);
     expect(texts()).toHaveLength(20);

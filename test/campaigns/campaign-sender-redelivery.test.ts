@@ -43,7 +43,9 @@ describe('campaign sender, batch delivered twice', () => {
     const batch = [{ messageId: 'm-1', campaignId, recipients: phones }];
 
     for (let delivery = 0; delivery < 2; delivery++) {
-      const { failedMessageIds } = await sendCampaignBatch(dependencies(), batch);
+      const { failedMessageIds } = await runtime.lambdas.withEnvironment('campaignSender', () =>
+        sendCampaignBatch(dependencies(), batch),
+      );
       expect(failedMessageIds).toEqual([]);
     }
 

@@ -39,20 +39,22 @@ describe('campaign texts End User Messaging refuses', () => {
       segment: { phones },
       sendAt: new Date(START.getTime() + 86_400_000).toISOString(),
     });
-    const campaigns = new DynamoCampaignStore();
+    const campaigns = new DynamoCampaignStore(runtime.dynamo.tableNames.campaigns);
     const stored = await campaigns.get(created.body.campaignId);
     const campaignId = `${created.body.campaignId}x`;
     await campaigns.putIfAbsent({ ...stored!, campaignId, originationIdentity: 'phone-0000000000000000' });
     await campaigns.recordDispatch(campaignId, 'all', { targeted: phones.length }, START.toISOString());
 
     const batch = [{ messageId: 'm-1', campaignId, recipients: phones }];
-    const first = await sendCampaignBatch(dependencies(), batch);
+    const send = () =>
+      runtime.lambdas.withEnvironment('campaignSender', () => sendCampaignBatch(dependencies(), batch));
+    const first = await send();
     expect(first.failedMessageIds).toEqual(['m-1']);
     // SQS delivers the failed message again: every recipient is found recorded.
-    await sendCampaignBatch(dependencies(), batch);
+    await send();
 
     expect(runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId)).toEqual([]);
-    const messages = new DynamoMessageStore();
+    const messages = new DynamoMessageStore(runtime.dynamo.tableNames.messages);
     for (const phone of phones) {
       expect((await messages.get(`campaign#${campaignId}#${phone}`))?.status).toBe('failed');
     }

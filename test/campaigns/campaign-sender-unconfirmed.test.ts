@@ -72,7 +72,7 @@ describe('campaign sender, claims a killed sender left', () => {
     expect(created.status).toBe(201);
     const { campaignId } = created.body;
 
-    const store = new DynamoMessageStore();
+    const store = new DynamoMessageStore(runtime.dynamo.tableNames.messages);
     const now = runtime.clock.now().getTime();
     const longAgo = new Date(now - (CLAIM_CONFIRMATION_SECONDS + 60) * 1000).toISOString();
     const claim = (phone: string, at: string): MessageRecord => ({
@@ -95,8 +95,8 @@ describe('campaign sender, claims a killed sender left', () => {
     // The same batch twice at once (a redelivery beside a duplicate queue message): one takeover wins.
     const batch = [{ messageId: 'm-1', campaignId, recipients: phones }];
     const results = await Promise.all([
-      sendCampaignBatch(dependencies(), batch),
-      sendCampaignBatch(dependencies(), batch),
+      runtime.lambdas.withEnvironment('campaignSender', () => sendCampaignBatch(dependencies(), batch)),
+      runtime.lambdas.withEnvironment('campaignSender', () => sendCampaignBatch(dependencies(), batch)),
     ]);
     expect(results.map((r) => r.failedMessageIds)).toEqual([[], []]);
 
@@ -152,7 +152,9 @@ describe('campaign sender, claims a killed sender left', () => {
     runtime.sms.faults.lostAnswerRate = 1;
     let first: { failedMessageIds: string[] };
     try {
-      first = await sendCampaignBatch(dependencies(), batch);
+      first = await runtime.lambdas.withEnvironment('campaignSender', () =>
+        sendCampaignBatch(dependencies(), batch),
+      );
     } finally {
       runtime.sms.faults.lostAnswerRate = 0;
     }
@@ -160,13 +162,15 @@ describe('campaign sender, claims a killed sender left', () => {
     expect(first.failedMessageIds).toEqual(['m-2']);
     expect(texted()).toEqual([...phones].sort());
     await runtime.settle();
-    const store = new DynamoMessageStore();
+    const store = new DynamoMessageStore(runtime.dynamo.tableNames.messages);
     for (const phone of phones) {
       expect((await store.get(`campaign#${campaignId}#${phone}`))?.status).toBe('delivered');
     }
 
     // The redelivered batch finds the claims confirmed by their delivery events: nothing more to send.
-    const second = await sendCampaignBatch(dependencies(), batch);
+    const second = await runtime.lambdas.withEnvironment('campaignSender', () =>
+      sendCampaignBatch(dependencies(), batch),
+    );
     expect(second.failedMessageIds).toEqual([]);
     expect(texted()).toEqual([...phones].sort());
     expect(runtime.sqs.depth(QUEUE)).toEqual({ visible: 0, notVisible: 0, delayed: 0 });

@@ -22,7 +22,7 @@ describe('throughput shares', () => {
 
   beforeAll(async () => {
     runtime = await startTestRuntime({ clockStart: START, messagesPerSecond: 100, config: KEYWORDS_ONLY });
-    store = new DynamoSenderLeaseStore();
+    store = new DynamoSenderLeaseStore(runtime.dynamo.tableNames.ephemeral);
   });
   afterAll(async () => {
     await runtime.stop();

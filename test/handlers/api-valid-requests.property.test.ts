@@ -242,9 +242,9 @@ async function knownNumberChange(runtime: TestRuntime): Promise<string> {
 
 describe('valid requests to every route', () => {
   let runtime: TestRuntime;
-  const profiles = () => new DynamoProfileStore();
-  const consentLog = () => new DynamoConsentLogStore();
-  const messages = () => new DynamoMessageStore();
+  const profiles = () => new DynamoProfileStore(runtime.dynamo.tableNames.profiles);
+  const consentLog = () => new DynamoConsentLogStore(runtime.dynamo.tableNames.consentLog);
+  const messages = () => new DynamoMessageStore(runtime.dynamo.tableNames.messages);
 
   beforeAll(async () => {
     runtime = await startTestRuntime({

@@ -102,7 +102,7 @@ describe('a number’s messages', () => {
 
   it('pages with the cursor: every message once, newest first, ties at a page’s edge included', async () => {
     const phone = '+12125550143';
-    const store = new DynamoMessageStore();
+    const store = new DynamoMessageStore(runtime.dynamo.tableNames.messages);
     const record = (i: number, at: string): MessageRecord => ({
       messageId: `seeded#${String(i).padStart(2, '0')}`,
       phone,

@@ -5,7 +5,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functions, type FunctionDefinition } from '../../lib/catalog';
-import { SCHEDULER_DLQ_ENV } from '../../lib/constructs/campaign-scheduling';
+import { VARIABLE_NAMES } from '../../lib/function-environment';
 import { ASYNC_TRIGGERS } from '../../lib/constructs/functions';
 import { resourcesOfType, sharedSynthesis } from '../support/template';
 
@@ -110,7 +110,7 @@ describe('failure handling', () => {
           Variables: Record<string, unknown>;
         }
       ).Variables;
-      expect(variables[SCHEDULER_DLQ_ENV], functionId).toEqual({
+      expect(variables[VARIABLE_NAMES.schedulerDeadLetterQueue], functionId).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/^SchedulingDlq/), 'Arn'],
       });
     }

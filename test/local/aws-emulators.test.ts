@@ -25,7 +25,7 @@ describe('local AWS endpoint', () => {
   let runtime: TestRuntime;
   let sms: PinpointSMSVoiceV2Client;
   let identity: string;
-  const list = () => process.env.OPT_OUT_LIST_NAME ?? '';
+  const list = () => runtime.environmentOf('inboundSms').optOutList;
 
   beforeAll(async () => {
     runtime = await startTestRuntime({ clockStart: new Date('2026-03-01T15:00:00Z') });
@@ -35,7 +35,7 @@ describe('local AWS endpoint', () => {
       credentials,
       maxAttempts: 1,
     });
-    identity = process.env.ORIGINATION_IDENTITY ?? '';
+    identity = runtime.environmentOf('inboundSms').originationIdentity;
   });
   afterAll(async () => {
     sms.destroy();
@@ -50,7 +50,7 @@ describe('local AWS endpoint', () => {
           OriginationIdentity: identity,
           MessageBody: 'Acme Coffee: hello',
           MessageType: 'PROMOTIONAL',
-          ConfigurationSetName: process.env.CONFIGURATION_SET_NAME,
+          ConfigurationSetName: runtime.environmentOf('inboundSms').configurationSet,
         }),
       );
       const outbox = await runtime.outbox('+12065550111');
@@ -143,7 +143,7 @@ describe('local AWS endpoint', () => {
         new PutEventsCommand({
           Entries: [
             {
-              EventBusName: process.env.EVENT_BUS_NAME,
+              EventBusName: runtime.environmentOf('inboundSms').eventBus,
               Source: 'optline',
               DetailType: 'TestHappened',
               Detail: '{"eventId":"e1"}',
@@ -173,7 +173,7 @@ describe('local AWS endpoint', () => {
           ScheduleExpressionTimezone: 'America/Chicago',
           FlexibleTimeWindow: { Mode: 'OFF' },
           Target: {
-            Arn: process.env.FUNCTION_ARN_INBOUNDSMS ?? '',
+            Arn: runtime.lambdas.arnOf('inboundSms'),
             RoleArn: 'arn:aws:iam::000000000000:role/local',
             Input: '{"Records":[]}',
           },

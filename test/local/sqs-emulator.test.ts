@@ -34,7 +34,6 @@ type Consumer = (event: SQSEvent) => Promise<unknown>;
 
 const definition = (overrides: Partial<QueueDefinition>): QueueDefinition => ({
   description: 'test queue',
-  envVar: 'TEST_QUEUE_URL',
   batchSize: 10,
   visibilityTimeoutSeconds: 960,
   maxReceiveCount: 5,

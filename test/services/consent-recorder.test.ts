@@ -22,7 +22,7 @@ import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
 import { DynamoProfileStore, type ConsentProjection } from '../../lambdas/adapters/profile-store';
 import { EndUserMessagingGateway, type OutboundSms } from '../../lambdas/adapters/sms-gateway';
 import { systemClock } from '../../lambdas/adapters/system-clock';
-import { phonePolicy, runtimeConfig } from '../../lambdas/handlers/shared/runtime';
+import { phonePolicy } from '../../lambdas/handlers/shared/runtime';
 import { ConsentChangeNotAppliedError } from '../../lambdas/services/consent-recorder';
 import { handleInboundSms, type InboundDeps } from '../../lambdas/services/inbound';
 import { subscribe, type SubscriptionDeps } from '../../lambdas/services/subscriptions';
@@ -64,7 +64,7 @@ describe('consent recorder: what the log says when a step cannot be done', () =>
   let profiles: FaultyProfileStore;
   let gateway: FaultyGateway;
   let deps: InboundDeps & SubscriptionDeps;
-  const consentLog = () => new DynamoConsentLogStore();
+  const consentLog = () => new DynamoConsentLogStore(runtime.dynamo.tableNames.consentLog);
   let seq = 0;
   const sms = (from: string, body: string) => ({
     originationNumber: from,
@@ -76,20 +76,27 @@ describe('consent recorder: what the log says when a step cannot be done', () =>
 
   beforeAll(async () => {
     runtime = await startTestRuntime({ config: KEYWORDS_ONLY });
-    profiles = new FaultyProfileStore();
-    gateway = new FaultyGateway();
-    const config = runtimeConfig();
+    // The stores and settings of the functions, used from the test as the account's operator.
+    const tables = runtime.dynamo.tableNames;
+    const inbound = runtime.environmentOf('inboundSms');
+    profiles = new FaultyProfileStore(tables.profiles);
+    gateway = new FaultyGateway({
+      originationIdentity: inbound.originationIdentity,
+      configurationSetName: inbound.configurationSet,
+      optOutListName: inbound.optOutList,
+    });
+    const config = runtime.config.program;
     deps = {
       clock: systemClock,
       config,
       phonePolicy: phonePolicy(config),
       profiles,
       consentLog: consentLog(),
-      messages: new DynamoMessageStore(),
-      ephemeral: new DynamoEphemeralStore(),
+      messages: new DynamoMessageStore(tables.messages),
+      ephemeral: new DynamoEphemeralStore(tables.ephemeral),
       gateway,
-      events: new EventBridgePublisher(),
-      campaigns: new DynamoCampaignStore(),
+      events: new EventBridgePublisher(inbound.eventBus),
+      campaigns: new DynamoCampaignStore(tables.campaigns),
     };
   });
   afterAll(async () => {

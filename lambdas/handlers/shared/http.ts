@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DomainError } from '../../domain/errors';
 import { redactPhones } from '../../domain/phone';
-import { logger } from './runtime';
+import { logger, validatesEnvironment } from './runtime';
 import { metricsFlusher } from '../../adapters/metrics';
 import { tracingMiddleware } from '../../adapters/tracer';
 import { SmsOutcomeUnknownError, SmsRetryableError } from '../../adapters/sms-errors';
@@ -86,8 +86,15 @@ function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers']): Record<stri
   return out;
 }
 
-/** Builds a Lambda handler that dispatches `METHOD /resource/{param}` keys to route handlers. */
-export function httpHandler(routes: Record<string, RouteHandler>, options: HttpHandlerOptions = {}) {
+/**
+ * Builds a Lambda handler that dispatches `METHOD /resource/{param}` keys to route handlers, after
+ * the function's environment is validated (its first invocation).
+ */
+export function httpHandler(
+  environment: () => { readonly logPii: boolean },
+  routes: Record<string, RouteHandler>,
+  options: HttpHandlerOptions = {},
+) {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const dispatch = async (event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> => {
     const key = `${event.httpMethod} ${event.resource}`;
@@ -145,13 +152,14 @@ export function httpHandler(routes: Record<string, RouteHandler>, options: HttpH
       logger.error('Unhandled error', {
         route: key,
         errorName: failure.name,
-        errorMessage: redactPhones(failure.message ?? '', process.env.OPTLINE_LOG_PII === 'true'),
-        stack: redactPhones(failure.stack ?? '', process.env.OPTLINE_LOG_PII === 'true'),
+        errorMessage: redactPhones(failure.message ?? '', environment().logPii),
+        stack: redactPhones(failure.stack ?? '', environment().logPii),
       });
       return errorResponse(500, 'internal_error', 'internal error');
     }
   };
   return middy(dispatch)
+    .use(validatesEnvironment(environment))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(tracingMiddleware())
     .use(metricsFlusher());
