@@ -471,3 +471,37 @@ export const eventRules = {
     target: 'flowStarter',
   },
 } as const satisfies Record<string, EventRuleDefinition>;
+
+// What triggers what, derived here once: CDK wires these triggers and the local runtime invokes the
+// same functions for them.
+
+/** The functions a trigger of this kind invokes. */
+export function functionsTriggeredBy(kind: Trigger['kind']): FunctionId[] {
+  return (Object.entries(functions) as [FunctionId, FunctionDefinition][])
+    .filter(([, definition]) => definition.trigger.kind === kind)
+    .map(([id]) => id);
+}
+
+/** The function whose event source mapping drains the queue, if the catalog has one. */
+export function consumerOf(queue: QueueId): FunctionId | undefined {
+  return (Object.entries(functions) as [FunctionId, FunctionDefinition][]).find(
+    ([, definition]) => definition.trigger.kind === 'queue' && definition.trigger.queue === queue,
+  )?.[0];
+}
+
+/** The queues a topic feeds (raw message delivery). */
+export function queuesFedBy(topic: NonNullable<QueueDefinition['subscribesTo']>): QueueId[] {
+  return (Object.entries(queues) as [QueueId, QueueDefinition][])
+    .filter(([, definition]) => definition.subscribesTo === topic)
+    .map(([id]) => id);
+}
+
+/** Every route of the HTTP API with the function behind it. */
+export function httpRoutes(): { readonly functionId: FunctionId; readonly route: HttpRoute }[] {
+  return (Object.entries(functions) as [FunctionId, FunctionDefinition][]).flatMap(
+    ([functionId, definition]) =>
+      definition.trigger.kind === 'http'
+        ? definition.trigger.routes.map((route) => ({ functionId, route }))
+        : [],
+  );
+}

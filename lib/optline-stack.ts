@@ -10,15 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  EVENT_BUS_BASE_NAME,
-  functions,
-  queues,
-  type FunctionDefinition,
-  type FunctionId,
-  type QueueDefinition,
-  type QueueId,
-} from './catalog';
+import { EVENT_BUS_BASE_NAME, functionsTriggeredBy, queuesFedBy } from './catalog';
 import type { DeploymentConfig } from './config';
 import { resourceValues } from './function-environment';
 import { flowTemplateWarnings } from './template-lint';
@@ -126,7 +118,7 @@ export class OptlineStack extends Stack {
     // not hand to Lambda; what the function fails on goes to its on-failure destination (functions.ts).
     const inboundDlq = deadLetterQueue(this, 'InboundSmsDlq', { encryptionKey: this.key, retain: protect });
     this.deadLetterQueues.InboundSmsDlq = inboundDlq;
-    for (const functionId of idsWithTrigger('inbound-sms')) {
+    for (const functionId of functionsTriggeredBy('inbound-sms')) {
       this.messaging.inboundTopic.addSubscription(
         new snsSubscriptions.LambdaSubscription(this.lambdas.functions[functionId], {
           deadLetterQueue: inboundDlq,
@@ -176,8 +168,7 @@ export class OptlineStack extends Stack {
     this.deadLetterQueues.DeliveryEventsTopicDlq = deliveryDlq;
     // The configuration set's topic feeds the queues that subscribe to it, raw: a message body is the
     // End User Messaging event itself. Deliveries SNS cannot make go to the dead-letter queue.
-    for (const [queueId, definition] of Object.entries(queues) as [QueueId, QueueDefinition][]) {
-      if (definition.subscribesTo !== 'delivery-events') continue;
+    for (const queueId of queuesFedBy('delivery-events')) {
       this.messaging.deliveryEventsTopic.addSubscription(
         new snsSubscriptions.SqsSubscription(this.queues.queues[queueId], {
           rawMessageDelivery: true,
@@ -245,10 +236,4 @@ export class OptlineStack extends Stack {
       description: 'Daily consent-log exports, locked with S3 Object Lock (COMPLIANCE)',
     });
   }
-}
-
-function idsWithTrigger(kind: FunctionDefinition['trigger']['kind']): FunctionId[] {
-  return (Object.entries(functions) as [FunctionId, FunctionDefinition][])
-    .filter(([, d]) => d.trigger.kind === kind)
-    .map(([id]) => id);
 }

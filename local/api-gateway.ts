@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { functions, type FunctionDefinition, type FunctionId, type HttpRoute } from '../lib/catalog';
+import { httpRoutes, type FunctionId, type HttpRoute } from '../lib/catalog';
 
 interface CompiledRoute {
   readonly route: HttpRoute;
@@ -21,22 +21,19 @@ export class ApiGateway {
   private readonly routes: CompiledRoute[] = [];
 
   constructor(private readonly invoke: (id: FunctionId, event: APIGatewayProxyEvent) => Promise<unknown>) {
-    for (const [id, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
-      if (definition.trigger.kind !== 'http') continue;
-      for (const route of definition.trigger.routes) {
-        const params: string[] = [];
-        const source = route.path
-          .split('/')
-          .map((segment) => {
-            const param = segment.match(/^\{(\w+)\}$/);
-            if (!param?.[1]) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-            params.push(param[1]);
-            return '([^/]+)';
-          })
-          .join('/');
-        const score = route.path.split('/').filter((s) => s && !s.startsWith('{')).length;
-        this.routes.push({ route, functionId: id, pattern: new RegExp(`^${source}$`), params, score });
-      }
+    for (const { functionId: id, route } of httpRoutes()) {
+      const params: string[] = [];
+      const source = route.path
+        .split('/')
+        .map((segment) => {
+          const param = segment.match(/^\{(\w+)\}$/);
+          if (!param?.[1]) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+          params.push(param[1]);
+          return '([^/]+)';
+        })
+        .join('/');
+      const score = route.path.split('/').filter((s) => s && !s.startsWith('{')).length;
+      this.routes.push({ route, functionId: id, pattern: new RegExp(`^${source}$`), params, score });
     }
     this.routes.sort((a, b) => b.score - a.score);
   }

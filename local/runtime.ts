@@ -10,14 +10,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import {
+  consumerOf,
   EVENT_BUS_BASE_NAME,
   EVENT_SOURCE,
   eventRules,
   functions,
+  functionsTriggeredBy,
   queues,
+  queuesFedBy,
   stateMachines,
   type EventRuleDefinition,
-  type FunctionDefinition,
   type FunctionId,
   type QueueDefinition,
   type QueueId,
@@ -125,9 +127,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     clock,
     // The topic's subscriptions: the catalog's queues fed by it (raw message delivery).
     deliver: (message) => {
-      for (const [id, definition] of Object.entries(queues) as [QueueId, QueueDefinition][]) {
-        if (definition.subscribesTo === 'delivery-events') sqs.deliverFromTopic(`${prefix}-${id}`, message);
-      }
+      for (const id of queuesFedBy('delivery-events')) sqs.deliverFromTopic(`${prefix}-${id}`, message);
     },
   });
   const inboundInvocations = new AsyncInvocations();
@@ -141,7 +141,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     account: LOCAL_ACCOUNT,
     // SNS invokes the subscribers asynchronously: a failed invocation is retried (see AsyncInvocations).
     onInbound: async (event: SNSEvent) => {
-      for (const id of functionsWithTrigger('inbound-sms')) {
+      for (const id of functionsTriggeredBy('inbound-sms')) {
         await inboundInvocations.invoke(() => lambdas.invoke(id, event));
       }
     },
@@ -205,7 +205,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     account: LOCAL_ACCOUNT,
     endpointUrl: () => aws.url,
     queues: allQueues.map(([id, definition]) => {
-      const consumer = queueConsumer(id);
+      const consumer = consumerOf(id);
       return {
         name: `${prefix}-${id}`,
         definition,
@@ -386,19 +386,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await dynamo.stop();
     },
   };
-}
-
-function functionsWithTrigger(kind: FunctionDefinition['trigger']['kind']): FunctionId[] {
-  return (Object.entries(functions) as [FunctionId, FunctionDefinition][])
-    .filter(([, definition]) => definition.trigger.kind === kind)
-    .map(([id]) => id);
-}
-
-/** The function whose event source mapping consumes the queue, if the catalog has one. */
-function queueConsumer(queue: QueueId): FunctionId | undefined {
-  return (Object.entries(functions) as [FunctionId, FunctionDefinition][]).find(
-    ([, definition]) => definition.trigger.kind === 'queue' && definition.trigger.queue === queue,
-  )?.[0];
 }
 
 function stateMachineArn(prefix: string, id: string): string {

@@ -13,7 +13,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { functions, type FunctionDefinition, type FunctionId, type HttpRoute } from '../catalog';
+import { httpRoutes, type FunctionId, type HttpRoute } from '../catalog';
 import { acknowledge, acknowledgeCdkOwnedRole } from './nag';
 
 export interface HttpApiProps {
@@ -122,42 +122,44 @@ export class HttpApi extends Construct {
     }
 
     const publicRoutes: HttpRoute[] = [];
-    for (const [functionId, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
-      if (definition.trigger.kind !== 'http') continue;
-      const integration = new apigateway.LambdaIntegration(props.functions[functionId]);
-      for (const route of definition.trigger.routes) {
-        const resource = this.api.root.resourceForPath(route.path);
-        const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-        const method = resource.addMethod(route.method, integration, {
-          authorizationType:
-            route.auth === 'iam' ? apigateway.AuthorizationType.IAM : apigateway.AuthorizationType.NONE,
-          requestValidator: validator,
-          requestParameters: {
-            ...Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
-            // Optional: declared for the API's description; the handler answers a bad value with a 400.
-            ...Object.fromEntries((route.query ?? []).map((q) => [`method.request.querystring.${q}`, false])),
-          },
-          requestModels: carriesBody(route) ? { 'application/json': jsonObject } : undefined,
-        });
-        if (route.auth === 'public') {
-          publicRoutes.push(route);
-          acknowledge(
-            method,
-            'AwsSolutions-APIG4',
-            `${route.method} ${route.path} is browser-facing by design (forms, checkouts, link clicks); rate limited in the handler and per IP by WAF.`,
-          );
-          acknowledge(
-            method,
-            'AwsSolutions-COG4',
-            `${route.method} ${route.path} is browser-facing by design and has no signed-in user; rate limited in the handler and per IP by WAF.`,
-          );
-        } else {
-          acknowledge(
-            method,
-            'AwsSolutions-COG4',
-            `${route.method} ${route.path} is server-to-server and authorized with SigV4 (AWS_IAM); Optline has no end users for a Cognito pool.`,
-          );
-        }
+    const integrations = new Map<FunctionId, apigateway.LambdaIntegration>();
+    for (const { functionId, route } of httpRoutes()) {
+      let integration = integrations.get(functionId);
+      if (!integration) {
+        integration = new apigateway.LambdaIntegration(props.functions[functionId]);
+        integrations.set(functionId, integration);
+      }
+      const resource = this.api.root.resourceForPath(route.path);
+      const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      const method = resource.addMethod(route.method, integration, {
+        authorizationType:
+          route.auth === 'iam' ? apigateway.AuthorizationType.IAM : apigateway.AuthorizationType.NONE,
+        requestValidator: validator,
+        requestParameters: {
+          ...Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
+          // Optional: declared for the API's description; the handler answers a bad value with a 400.
+          ...Object.fromEntries((route.query ?? []).map((q) => [`method.request.querystring.${q}`, false])),
+        },
+        requestModels: carriesBody(route) ? { 'application/json': jsonObject } : undefined,
+      });
+      if (route.auth === 'public') {
+        publicRoutes.push(route);
+        acknowledge(
+          method,
+          'AwsSolutions-APIG4',
+          `${route.method} ${route.path} is browser-facing by design (forms, checkouts, link clicks); rate limited in the handler and per IP by WAF.`,
+        );
+        acknowledge(
+          method,
+          'AwsSolutions-COG4',
+          `${route.method} ${route.path} is browser-facing by design and has no signed-in user; rate limited in the handler and per IP by WAF.`,
+        );
+      } else {
+        acknowledge(
+          method,
+          'AwsSolutions-COG4',
+          `${route.method} ${route.path} is server-to-server and authorized with SigV4 (AWS_IAM); Optline has no end users for a Cognito pool.`,
+        );
       }
     }
 

@@ -10,6 +10,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
+  consumerOf,
   functions,
   queues,
   type FunctionDefinition,
@@ -53,22 +54,22 @@ export class Queues extends Construct {
         retentionPeriod: Duration.days(4),
         deadLetterQueue: { queue: dlq, maxReceiveCount: definition.maxReceiveCount },
       });
+      const consumer = consumerOf(queueId);
+      if (consumer) {
+        props.functions[consumer].addEventSource(
+          new sources.SqsEventSource(queue, {
+            batchSize: definition.batchSize,
+            reportBatchItemFailures: true,
+            maxConcurrency: definition.maxConcurrency,
+            ...(definition.maximumBatchingWindowSeconds
+              ? { maxBatchingWindow: Duration.seconds(definition.maximumBatchingWindowSeconds) }
+              : {}),
+          }),
+        );
+      }
+      // Its URL arrives with the function's environment (lib/function-environment.ts).
       for (const [functionId, fn] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
-        const lambdaFn = props.functions[functionId];
-        if (fn.trigger.kind === 'queue' && fn.trigger.queue === queueId) {
-          lambdaFn.addEventSource(
-            new sources.SqsEventSource(queue, {
-              batchSize: definition.batchSize,
-              reportBatchItemFailures: true,
-              maxConcurrency: definition.maxConcurrency,
-              ...(definition.maximumBatchingWindowSeconds
-                ? { maxBatchingWindow: Duration.seconds(definition.maximumBatchingWindowSeconds) }
-                : {}),
-            }),
-          );
-        }
-        // Its URL arrives with the function's environment (lib/function-environment.ts).
-        if (fn.sendsTo?.includes(queueId)) queue.grantSendMessages(lambdaFn);
+        if (fn.sendsTo?.includes(queueId)) queue.grantSendMessages(props.functions[functionId]);
       }
       built[queueId] = queue;
       dlqs[queueId] = dlq;
