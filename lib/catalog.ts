@@ -418,6 +418,14 @@ export type FunctionId = keyof typeof functions;
 
 /** Name of the custom EventBridge bus that carries domain events. */
 export const EVENT_BUS_BASE_NAME = 'optline';
+
+/**
+ * The EventBridge Scheduler group of a stage: the functions' policies name it (its schedules'
+ * names are chosen at run time), so the local runtime names its group the same.
+ */
+export function scheduleGroupName(stage: string): string {
+  return `optline-${stage}`;
+}
 /** `source` of every event Optline publishes. */
 export const EVENT_SOURCE = 'optline';
 
@@ -505,3 +513,24 @@ export function httpRoutes(): { readonly functionId: FunctionId; readonly route:
         : [],
   );
 }
+
+/**
+ * The catalog's name for each resource the functions use, carried by the resource in the
+ * synthesized template (metadata `optline:resource`): whoever reads the template can tell which
+ * resource is which without knowing CDK's logical ids (the local runtime maps them to its own peers
+ * to evaluate the functions' policies, local/iam/).
+ */
+export const RESOURCE_METADATA_KEY = 'optline:resource';
+
+export const resourceIds = {
+  function: (id: FunctionId) => `function/${id}`,
+  table: (id: TableId) => `table/${id}`,
+  queue: (id: QueueId) => `queue/${id}`,
+  stateMachine: (id: StateMachineId) => `state-machine/${id}`,
+  eventBus: 'event-bus',
+  originationIdentity: 'origination-identity',
+  configurationSet: 'configuration-set',
+  optOutList: 'opt-out-list',
+  scheduleGroup: 'schedule-group',
+  schedulerRole: 'scheduler-role',
+} as const;

@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_BUS_BASE_NAME, functionsTriggeredBy, queuesFedBy } from './catalog';
+import { EVENT_BUS_BASE_NAME, functionsTriggeredBy, queuesFedBy, scheduleGroupName } from './catalog';
 import type { DeploymentConfig } from './config';
 import { resourceValues } from './function-environment';
 import { flowTemplateWarnings } from './template-lint';
@@ -24,6 +24,7 @@ import { HttpApi } from './constructs/http-api';
 import { Messaging } from './constructs/messaging';
 import { Monitoring } from './constructs/monitoring';
 import { Queues } from './constructs/queues';
+import { nameResources } from './constructs/resource-names';
 
 export interface OptlineStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -153,7 +154,7 @@ export class OptlineStack extends Stack {
     }
     this.scheduling = new CampaignScheduling(this, 'Scheduling', {
       functions: this.lambdas.functions,
-      groupName: `optline-${config.stage}`,
+      groupName: scheduleGroupName(config.stage),
       encryptionKey: this.key,
       retain: protect,
     });
@@ -196,6 +197,19 @@ export class OptlineStack extends Stack {
       schedulerRole: this.scheduling.role.roleArn,
       scheduleGroup: this.scheduling.groupName,
       schedulerDeadLetterQueue: this.scheduling.deadLetterQueue.queueArn,
+    });
+
+    nameResources({
+      functions: this.lambdas.functions,
+      tables: this.data.tables,
+      queues: this.queues.queues,
+      stateMachines: this.flows.stateMachines,
+      eventBus: this.bus,
+      originationIdentity: this.messaging.resources.phoneNumber,
+      configurationSet: this.messaging.resources.configurationSet,
+      optOutList: this.messaging.resources.optOutList,
+      scheduleGroup: this.scheduling.group,
+      schedulerRole: this.scheduling.role,
     });
 
     this.archive = new ConsentArchive(this, 'ConsentArchive', {

@@ -38,6 +38,12 @@ export class Messaging extends Construct {
   public readonly configurationSetArn: string;
   /** The role End User Messaging assumes to publish inbound texts to `inboundTopic` (two-way channel). */
   public readonly twoWayChannelRole: iam.Role;
+  /** The End User Messaging resources the stack creates (the number only when it provisions one). */
+  public readonly resources: {
+    readonly optOutList: smsvoice.CfnOptOutList;
+    readonly configurationSet: smsvoice.CfnConfigurationSet;
+    readonly phoneNumber?: smsvoice.CfnPhoneNumber;
+  };
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
@@ -62,6 +68,7 @@ export class Messaging extends Construct {
     this.deliveryEventsTopic.grantPublish(smsService);
     encryptionKey.grant(smsService, 'kms:GenerateDataKey*', 'kms:Decrypt');
 
+    let phoneNumber: smsvoice.CfnPhoneNumber | undefined;
     const optOutList = new smsvoice.CfnOptOutList(this, 'OptOutList', {
       optOutListName: `${prefix}-opt-outs`,
     });
@@ -111,6 +118,7 @@ export class Messaging extends Construct {
         deletionProtectionEnabled: config.stage === 'prod',
       });
       number.node.addDependency(optOutList);
+      phoneNumber = number;
       this.originationIdentityArn = number.attrArn;
       this.phoneNumber = number.attrPhoneNumber;
     } else {
@@ -144,5 +152,6 @@ export class Messaging extends Construct {
     configurationSet.node.addDependency(this.deliveryEventsTopic);
     this.configurationSetName = configurationSet.configurationSetName ?? `${prefix}-config-set`;
     this.configurationSetArn = configurationSet.attrArn;
+    this.resources = { optOutList, configurationSet, ...(phoneNumber ? { phoneNumber } : {}) };
   }
 }
