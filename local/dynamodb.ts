@@ -16,6 +16,7 @@ import {
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
 import { tables, type TableDefinition, type TableId } from '../lib/catalog';
+import type { DynamoAccessSettings } from './dynamo-access';
 import type { DynamoUsage, MeteredIndex } from './dynamo-meter';
 import type { DynamoThreadData, DynamoThreadMessage, DynamoThreadRequest } from './dynamo-thread';
 
@@ -34,6 +35,8 @@ export interface LocalDynamo {
   readonly tableNames: Record<TableId, string>;
   /** Request and capacity counts for the benchmark (off until enabled). */
   readonly meter: DynamoMeterControl;
+  /** From now on, a function's request runs only if its policy allows it (local/dynamo-access.ts). */
+  enforce(settings: DynamoAccessSettings): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -98,6 +101,7 @@ export async function startDynamo(options: { dataDir?: string; prefix: string })
     endpoint,
     tableNames,
     meter,
+    enforce: async (settings) => void (await ask({ type: 'access', settings })),
     stop: async () => {
       await ask({ type: 'stop' });
       await worker.terminate();

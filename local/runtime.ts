@@ -18,12 +18,16 @@ import {
   functionsTriggeredBy,
   queues,
   queuesFedBy,
+  resourceIds,
+  scheduleGroupName,
   stateMachines,
   type EventRuleDefinition,
   type FunctionId,
   type QueueDefinition,
   type QueueId,
   type StateMachineDefinition,
+  type StateMachineId,
+  type TableId,
 } from '../lib/catalog';
 import {
   environmentFor,
@@ -49,6 +53,16 @@ import { SqsEmulator } from './aws/sqs';
 import { AsyncInvocations } from './aws/async-invocations';
 import { StepFunctionsEmulator, type LocalStateMachine } from './aws/stepfunctions';
 import { startDynamo, type LocalDynamo } from './dynamodb';
+import { tableArn } from './dynamo-access';
+import { AccessGuard, functionAccessKey } from './iam/access';
+import {
+  isAllowed,
+  localPolicies,
+  type CfnTemplate,
+  type LocalAttributes,
+  type LocalPolicies,
+} from './iam/policies';
+import { synthesizedTemplate } from './iam/synthesized-template';
 import { LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
 import { localRoutes } from './local-routes';
 import { settleWork, type SettleOptions, type SettleResult, type WorkSource } from './settle';
@@ -73,6 +87,21 @@ export interface LocalRuntimeOptions {
   readonly logLevel?: string;
   /** Repository root (where lib/, lambdas/ and statemachines/ are). */
   readonly root?: string;
+  /**
+   * The synthesized template whose policies the local endpoints enforce (default: the stack this
+   * config deploys, synthesized once and cached: local/iam/synthesized-template.ts).
+   */
+  readonly template?: CfnTemplate;
+}
+
+/** The permission check the local endpoints make (local/iam/). */
+export interface LocalPermissions {
+  /** Each function's policy statements, resolved to the local resources. */
+  readonly policies: LocalPolicies;
+  /** Where the template came from: synthesized by this start, read from the cache, or given. */
+  readonly source: 'synthesized' | 'cache' | 'given';
+  /** Milliseconds the template took to synthesize or read. */
+  readonly loadMs: number;
 }
 
 /** The largest request payload API Gateway (REST) accepts. */
@@ -103,6 +132,7 @@ export interface LocalRuntime {
    * `includeSleeping` waits for those too; `timeoutMs` limits the wait (`settled` is then false).
    */
   settle(options?: SettleOptions): Promise<SettleResult>;
+  readonly permissions: LocalPermissions;
   /** The environment a function reads, validated as its handler validates it (for tests and tools). */
   environmentOf<Id extends FunctionId>(id: Id): FunctionEnvironment<Id>;
   stop(): Promise<void>;
@@ -112,13 +142,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const root = options.root ?? resolve(__dirname, '..');
   const { config } = options;
   const prefix = 'optline-local';
+  // The policies to enforce: read (or synthesized) while the peers start.
+  const loadStarted = Date.now();
+  const templateSource: Promise<Omit<LocalPermissions, 'policies'> & { template: CfnTemplate }> =
+    options.template
+      ? Promise.resolve({ template: options.template, source: 'given', loadMs: 0 })
+      : synthesizedTemplate(root, config).then(({ template, synthesized }) => ({
+          template,
+          source: synthesized ? 'synthesized' : 'cache',
+          loadMs: Date.now() - loadStarted,
+        }));
   const clock = new VirtualClock(options.clockStart ?? new Date(), options.timeScale ?? 1);
   clock.install();
+  const { origination } = config;
   const originationNumber =
-    config.origination.kind === 'existing' ? config.origination.phoneNumber : LOCAL_SIMULATOR_NUMBER;
+    origination.kind === 'existing' ? origination.phoneNumber : LOCAL_SIMULATOR_NUMBER;
   const busName = `${EVENT_BUS_BASE_NAME}-local`;
-  const optOutListName = `${prefix}-opt-outs`;
+  // An existing number's opt-out list is named in its policies, so it keeps its name here.
+  const optOutListName =
+    (origination.kind === 'existing' ? origination.optOutListName : undefined) ?? `${prefix}-opt-outs`;
   const configurationSetName = `${prefix}-config-set`;
+  const scheduleGroup = scheduleGroupName(config.stage);
+  const schedulerRoleArn = `arn:aws:iam::${LOCAL_ACCOUNT}:role/${prefix}-scheduler`;
 
   const dynamo = await startDynamo({ dataDir: options.dataDir, prefix });
   const lambdas = new LambdaHost(root, prefix);
@@ -134,6 +179,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const sms = new SmsVoiceEmulator({
     clock,
     numbers: [originationNumber],
+    // An existing number keeps its ARN, which its policies name.
+    ...(origination.kind === 'existing'
+      ? { numberArns: { [originationNumber]: origination.originationIdentityArn } }
+      : {}),
     optOutListName,
     configurationSetName,
     messagesPerSecond: options.messagesPerSecond ?? config.origination.messagesPerSecond,
@@ -214,9 +263,81 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }),
   });
 
+  /** The local resource the template's metadata names, by the attributes `Ref` and `Fn::GetAtt` read. */
+  const localResources = (): Record<string, LocalAttributes> => {
+    const named: Record<string, LocalAttributes> = {
+      [resourceIds.eventBus]: { Ref: busName, Name: busName, Arn: bus.busArn(busName) },
+      [resourceIds.originationIdentity]: {
+        Ref: sms.phoneNumberId(originationNumber),
+        Arn: sms.phoneNumberArn(originationNumber),
+        PhoneNumber: originationNumber,
+      },
+      [resourceIds.configurationSet]: {
+        Ref: configurationSetName,
+        Arn: sms.configurationSetArn(configurationSetName),
+      },
+      [resourceIds.optOutList]: { Ref: optOutListName, Arn: sms.optOutListArn() },
+      [resourceIds.scheduleGroup]: {
+        Ref: scheduleGroup,
+        Arn: `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT}:schedule-group/${scheduleGroup}`,
+      },
+      [resourceIds.schedulerRole]: { Ref: `${prefix}-scheduler`, Arn: schedulerRoleArn },
+    };
+    for (const [id, name] of Object.entries(dynamo.tableNames) as [TableId, string][])
+      named[resourceIds.table(id)] = { Ref: name, Arn: tableArn(LOCAL_REGION, LOCAL_ACCOUNT, name) };
+    for (const id of Object.keys(queues) as QueueId[]) {
+      const name = `${prefix}-${id}`;
+      named[resourceIds.queue(id)] = { QueueName: name, Arn: sqs.queueArn(name) };
+    }
+    for (const id of Object.keys(stateMachines) as StateMachineId[]) {
+      const arn = stateMachineArn(prefix, id);
+      named[resourceIds.stateMachine(id)] = { Ref: arn, Arn: arn, Name: `${prefix}-${id}` };
+    }
+    for (const id of Object.keys(functions) as FunctionId[])
+      named[resourceIds.function(id)] = { Ref: lambdas.functionName(id), Arn: lambdas.arnOf(id) };
+    return named;
+  };
+  /**
+   * Lambda creates an event source mapping only if the function's role may read the queue: a policy
+   * without it fails the deployment, so it fails the local start too.
+   */
+  const requireEventSourcePermissions = (resolved: LocalPolicies) => {
+    for (const queue of Object.keys(queues) as QueueId[]) {
+      const consumer = consumerOf(queue);
+      if (!consumer) continue;
+      const arn = sqs.queueArn(`${prefix}-${queue}`);
+      for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
+        if (!isAllowed(resolved[consumer] ?? [], action, arn))
+          throw new Error(
+            `${consumer}'s role may not ${action} on ${arn}: its event source mapping cannot read ${queue}`,
+          );
+      }
+    }
+  };
+
+  // The functions' policies in the template, resolved to the local resources the template names.
+  const { template, source, loadMs } = await templateSource;
+  const policies = localPolicies(template, {
+    partition: 'aws',
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    urlSuffix: 'amazonaws.com',
+    resources: localResources(),
+  });
+  const permissions: LocalPermissions = { policies, source, loadMs };
+  const guardOptions = { account: LOCAL_ACCOUNT, functionNamePrefix: prefix };
+  try {
+    requireEventSourcePermissions(policies);
+  } catch (error) {
+    await dynamo.stop();
+    clock.uninstall();
+    throw error;
+  }
+  await dynamo.enforce({ policies, region: LOCAL_REGION, ...guardOptions });
   const aws = await startAwsEndpoint(
     [sms.service(), bus.service(), stepFunctions.service(), sqs.service()],
     scheduler.routes(),
+    new AccessGuard(policies, guardOptions),
   );
 
   // The process's own AWS settings, as a developer's shell would have them for the local peers:
@@ -248,9 +369,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     mediaBucket: `${prefix}-media`,
     mms: String(config.origination.mms),
     linkBase,
-    // Locally any role is accepted, and schedules that fail every attempt are kept as FAILED.
-    schedulerRole: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${prefix}-scheduler`,
-    scheduleGroup: `${prefix}-schedules`,
+    // Schedules that fail every attempt are kept as FAILED.
+    schedulerRole: schedulerRoleArn,
+    scheduleGroup,
     schedulerDeadLetterQueue: sqs.queueArn(`${prefix}-scheduler-dlq`),
   });
   const setEnvironments = (linkBase: string) => {
@@ -259,7 +380,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       lambdas.environments.set(id, {
         [PLATFORM_VARIABLES.region]: LOCAL_REGION,
         [PLATFORM_VARIABLES.defaultRegion]: LOCAL_REGION,
-        [PLATFORM_VARIABLES.accessKeyId]: 'local',
+        // The function's own credentials: its requests are checked against its policy.
+        [PLATFORM_VARIABLES.accessKeyId]: functionAccessKey(id),
         [PLATFORM_VARIABLES.secretAccessKey]: 'local',
         [PLATFORM_VARIABLES.functionName]: lambdas.functionName(id),
         [PLATFORM_VARIABLES.functionMemory]: String(functions[id].memoryMb),
@@ -370,6 +492,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     sweeper,
     deliveries,
     settle,
+    permissions,
     environmentOf: (id) => lambdas.withEnvironment(id, () => readEnvironment(id)),
     stop: async () => {
       await inboundInvocations.settle();

@@ -1,14 +1,17 @@
 /**
  * One local HTTP endpoint for every AWS service Optline calls except DynamoDB (dynalite has its own):
- * End User Messaging, EventBridge, Step Functions, Scheduler, SQS. Handlers reach it through
- * `AWS_ENDPOINT_URL`.
+ * End User Messaging, EventBridge, Step Functions, Scheduler, SQS. Handlers reach it through the
+ * SDK's endpoint setting. A function's request runs only if its policy allows it (../iam/access.ts);
+ * otherwise it is answered AccessDeniedException the way the service answers it.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AccessGuard } from '../iam/access';
 import {
   AnswerLost,
   AwsError,
   readBody,
+  sendAccessDenied,
   sendAwsError,
   sendJson,
   type JsonService,
@@ -25,6 +28,7 @@ export interface LocalAwsEndpoint {
 export async function startAwsEndpoint(
   services: readonly JsonService[],
   restRoutes: readonly RestRoute[],
+  guard?: AccessGuard,
 ): Promise<LocalAwsEndpoint> {
   const byPrefix = new Map(services.map((s) => [s.targetPrefix, s]));
   const counts: RequestCounts = new Map();
@@ -37,11 +41,17 @@ export async function startAwsEndpoint(
       try {
         const text = await readBody(req);
         const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+        const caller = guard?.callerOf(req.headers.authorization);
         if (typeof target === 'string') {
           const [prefix = '', operation = ''] = target.split('.');
           const service = byPrefix.get(prefix);
           const handler = service?.operations[operation];
           if (!handler) throw new AwsError('UnknownOperationException', `${target} is not emulated locally`);
+          const refusal = caller && guard?.check(caller, service.access(operation, body));
+          if (refusal) {
+            sendAccessDenied(res, service.denial, refusal, contentType);
+            return;
+          }
           count(`${prefix}.${operation}`);
           sendJson(res, 200, await handler(body), contentType);
           return;
@@ -50,6 +60,11 @@ export async function startAwsEndpoint(
         for (const route of restRoutes) {
           const match = req.method === route.method ? url.pathname.match(route.pattern) : null;
           if (match) {
+            const refusal = caller && guard?.check(caller, route.access(match, body, url.searchParams));
+            if (refusal) {
+              sendAccessDenied(res, route.denial, refusal, 'application/json');
+              return;
+            }
             count(`${route.method} ${route.pattern.source}`);
             sendJson(res, 200, await route.handle(match, body, url.searchParams));
             return;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lambdas/domain/clock';
 import type { PendingWork } from '../settle';
-import { AwsError, type JsonService } from './protocol';
+import { AwsError, JSON_DENIAL, type JsonService } from './protocol';
 
 export interface BusEvent {
   readonly version: '0';
@@ -46,7 +46,24 @@ export class EventBridgeEmulator {
   constructor(private readonly options: EventBridgeOptions) {}
 
   service(): JsonService {
-    return { targetPrefix: 'AWSEvents', operations: { PutEvents: (input) => this.putEvents(input) } };
+    return {
+      targetPrefix: 'AWSEvents',
+      operations: { PutEvents: (input) => this.putEvents(input) },
+      // Each entry is authorized on the bus it names.
+      access: (operation, input) =>
+        (Array.isArray(input.Entries) ? (input.Entries as Record<string, unknown>[]) : []).map((entry) => ({
+          action: `events:${operation}`,
+          resource: this.busArn(typeof entry.EventBusName === 'string' ? entry.EventBusName : 'default'),
+        })),
+      denial: JSON_DENIAL,
+    };
+  }
+
+  /** The ARN of a bus given by name or ARN. */
+  busArn(nameOrArn: string): string {
+    return nameOrArn.startsWith('arn:')
+      ? nameOrArn
+      : `arn:aws:events:${this.options.region}:${this.options.account}:event-bus/${nameOrArn}`;
   }
 
   /** Resolves when every delivery started so far has finished (tests wait on it). */

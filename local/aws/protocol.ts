@@ -4,6 +4,9 @@
  * the way AWS answers them (`__type`, `x-amzn-ErrorType`), so the SDK raises its own exception classes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessRequest, Refusal } from '../iam/access';
+
+export type { AccessRequest };
 
 export class AwsError extends Error {
   constructor(
@@ -26,10 +29,52 @@ export class AnswerLost extends Error {
 
 export type JsonOperation = (input: Record<string, unknown>) => Promise<unknown> | unknown;
 
+/**
+ * How a service answers a request IAM refused, in its protocol: the status, the error's type in
+ * `__type` (JSON protocols; none in REST-JSON, where `x-amzn-ErrorType` carries it), the casing of
+ * the message's key, and headers. See docs/local-runtime.md#permissions for the sources.
+ */
+export interface DenialShape {
+  readonly status: number;
+  readonly type?: string;
+  readonly messageKey: 'Message' | 'message';
+  readonly headers?: Readonly<Record<string, string>>;
+  /** SQS writes the action in lower case in its message (`sqs:sendmessage`). */
+  readonly lowerCaseAction?: boolean;
+}
+
+/** The AWS JSON protocols' answer: 400, the type in `__type` (EventBridge, Step Functions, End User Messaging). */
+export const JSON_DENIAL: DenialShape = { status: 400, type: 'AccessDeniedException', messageKey: 'Message' };
+
+/**
+ * SQS over JSON: 403, the coral type, and the query-compatible code in `x-amzn-query-error`, from
+ * which the SDK names the error `AccessDenied` (as over SQS's query protocol).
+ */
+export const SQS_DENIAL: DenialShape = {
+  status: 403,
+  type: 'com.amazon.coral.service#AccessDeniedException',
+  messageKey: 'Message',
+  headers: { 'x-amzn-query-error': 'AccessDenied;Sender' },
+  lowerCaseAction: true,
+};
+
+/** REST-JSON (EventBridge Scheduler): 403, the type in `x-amzn-ErrorType` only. */
+export const REST_JSON_DENIAL: DenialShape = { status: 403, messageKey: 'Message' };
+
+/** DynamoDB (JSON 1.0): 400, the coral type (local/dynamo-thread.ts answers it). */
+export const DYNAMODB_DENIAL: DenialShape = {
+  status: 400,
+  type: 'com.amazon.coral.service#AccessDeniedException',
+  messageKey: 'Message',
+};
+
 export interface JsonService {
   /** The X-Amz-Target prefix, e.g. `PinpointSMSVoiceV2`. */
   readonly targetPrefix: string;
   readonly operations: Readonly<Record<string, JsonOperation>>;
+  /** What IAM checks for an operation: the actions on the resources its input names. */
+  readonly access: (operation: string, input: Record<string, unknown>) => readonly AccessRequest[];
+  readonly denial: DenialShape;
 }
 
 export interface RestRoute {
@@ -40,6 +85,12 @@ export interface RestRoute {
     body: Record<string, unknown>,
     query: URLSearchParams,
   ) => Promise<unknown> | unknown;
+  readonly access: (
+    match: RegExpMatchArray,
+    body: Record<string, unknown>,
+    query: URLSearchParams,
+  ) => readonly AccessRequest[];
+  readonly denial: DenialShape;
 }
 
 /** Counts of requests served, by `Service.Operation`, for the benchmark's cost model. */
@@ -79,6 +130,26 @@ export function sendAwsError(res: ServerResponse, error: AwsError, contentType: 
     'content-type': contentType,
     'x-amzn-errortype': error.type,
     'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** Answers a request IAM refused, the way the service does (`shape`). */
+export function sendAccessDenied(
+  res: ServerResponse,
+  shape: DenialShape,
+  refusal: Refusal,
+  contentType: string,
+): void {
+  const message = shape.lowerCaseAction
+    ? refusal.message.split(refusal.action).join(refusal.action.toLowerCase())
+    : refusal.message;
+  const text = JSON.stringify({ ...(shape.type ? { __type: shape.type } : {}), [shape.messageKey]: message });
+  res.writeHead(shape.status, {
+    'content-type': contentType,
+    'x-amzn-errortype': 'AccessDeniedException',
+    'content-length': Buffer.byteLength(text),
+    ...shape.headers,
   });
   res.end(text);
 }

@@ -5,7 +5,7 @@
 import { zonedToInstant } from '../../lambdas/domain/zoned-time';
 import type { PendingWork } from '../settle';
 import type { VirtualClock } from '../virtual-clock';
-import { AwsError, type RestRoute } from './protocol';
+import { AwsError, REST_JSON_DENIAL, type AccessRequest, type RestRoute } from './protocol';
 
 export interface ScheduleRecord {
   readonly name: string;
@@ -77,23 +77,43 @@ export class SchedulerEmulator {
 
   routes(): RestRoute[] {
     const path = /^\/schedules\/([^/]+)$/;
+    const name = (m: RegExpMatchArray) => decodeURIComponent(m[1] ?? '');
+    // Authorized on the schedule; creating one also passes its target's role.
+    const on = (action: string, m: RegExpMatchArray, group: string): AccessRequest[] => [
+      { action: `scheduler:${action}`, resource: this.scheduleArn(group, name(m)) },
+    ];
     return [
       {
         method: 'POST',
         pattern: path,
-        handle: (m, body) => this.create(decodeURIComponent(m[1] ?? ''), body),
+        handle: (m, body) => this.create(name(m), body),
+        access: (m, body) => [
+          ...on('CreateSchedule', m, groupOf(body.GroupName)),
+          ...((body.Target as { RoleArn?: unknown } | undefined)?.RoleArn
+            ? [{ action: 'iam:PassRole', resource: String((body.Target as { RoleArn: unknown }).RoleArn) }]
+            : []),
+        ],
+        denial: REST_JSON_DENIAL,
       },
       {
         method: 'GET',
         pattern: path,
-        handle: (m, _b, q) => this.describe(this.find(decodeURIComponent(m[1] ?? ''), q)),
+        handle: (m, _b, q) => this.describe(this.find(name(m), q)),
+        access: (m, _b, q) => on('GetSchedule', m, groupOf(q.get('groupName'))),
+        denial: REST_JSON_DENIAL,
       },
       {
         method: 'DELETE',
         pattern: path,
-        handle: (m, _b, q) => this.delete(decodeURIComponent(m[1] ?? ''), q),
+        handle: (m, _b, q) => this.delete(name(m), q),
+        access: (m, _b, q) => on('DeleteSchedule', m, groupOf(q.get('groupName'))),
+        denial: REST_JSON_DENIAL,
       },
     ];
+  }
+
+  private scheduleArn(group: string, name: string): string {
+    return `arn:aws:scheduler:${this.options.region}:${this.options.account}:schedule/${group}/${name}`;
   }
 
   private key(name: string, group: string): string {
@@ -101,7 +121,7 @@ export class SchedulerEmulator {
   }
 
   private create(name: string, body: Record<string, unknown>) {
-    const groupName = typeof body.GroupName === 'string' ? body.GroupName : 'default';
+    const groupName = groupOf(body.GroupName);
     const key = this.key(name, groupName);
     if (this.schedules.has(key))
       throw new AwsError('ConflictException', `schedule ${name} already exists`, 409);
@@ -126,7 +146,7 @@ export class SchedulerEmulator {
       number,
     ];
     const dueAt = zonedToInstant({ year, month, day, hour, minute, second }, timeZone);
-    const arn = `arn:aws:scheduler:${this.options.region}:${this.options.account}:schedule/${groupName}/${name}`;
+    const arn = this.scheduleArn(groupName, name);
     this.schedules.set(key, {
       name,
       groupName,
@@ -195,4 +215,9 @@ export class SchedulerEmulator {
     }
     record.state = 'FAILED';
   }
+}
+
+/** A schedule's group: the one named, else `default`. */
+function groupOf(value: unknown): string {
+  return typeof value === 'string' && value !== '' ? value : 'default';
 }

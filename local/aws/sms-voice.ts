@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
 import type { Clock } from '../../lambdas/domain/clock';
-import { AnswerLost, AwsError, requireString, type JsonService } from './protocol';
+import { AnswerLost, AwsError, JSON_DENIAL, requireString, type JsonService } from './protocol';
 import { snsNotificationEvent } from './sns-notification';
 
 export interface OutboxMessage {
@@ -45,6 +45,8 @@ export interface SmsVoiceOptions {
   readonly clock: Clock;
   /** Numbers this account owns, the first being the default origination number. */
   readonly numbers: readonly string[];
+  /** ARNs of numbers that have one already (an existing origination), by number; others get a local one. */
+  readonly numberArns?: Readonly<Record<string, string>>;
   readonly optOutListName: string;
   readonly configurationSetName: string;
   readonly messagesPerSecond: number;
@@ -105,11 +107,24 @@ export class SmsVoiceEmulator {
   }
 
   phoneNumberArn(phone: string): string {
-    return `arn:aws:sms-voice:${this.options.region}:${this.options.account}:phone-number/${this.phoneNumberId(phone)}`;
+    return (
+      this.options.numberArns?.[phone] ??
+      `arn:aws:sms-voice:${this.options.region}:${this.options.account}:phone-number/${this.phoneNumberId(phone)}`
+    );
+  }
+
+  configurationSetArn(name: string): string {
+    return name.startsWith('arn:')
+      ? name
+      : `arn:aws:sms-voice:${this.options.region}:${this.options.account}:configuration-set/${name}`;
   }
 
   optOutListArn(): string {
-    return `arn:aws:sms-voice:${this.options.region}:${this.options.account}:opt-out-list/${this.options.optOutListName}`;
+    return this.optOutListArnOf(this.options.optOutListName);
+  }
+
+  private optOutListArnOf(name: string): string {
+    return `arn:aws:sms-voice:${this.options.region}:${this.options.account}:opt-out-list/${name}`;
   }
 
   isOptedOut(phone: string): boolean {
@@ -151,7 +166,31 @@ export class SmsVoiceEmulator {
         DeleteOptedOutNumber: (input) => this.deleteOptedOut(input),
         DescribeOptedOutNumbers: (input) => this.describeOptedOut(input),
       },
+      access: (operation, input) => {
+        const action = `sms-voice:${operation}`;
+        if (operation !== 'SendTextMessage' && operation !== 'SendMediaMessage') {
+          const list = String(input.OptOutListName ?? '');
+          return [{ action, resource: list.startsWith('arn:') ? list : this.optOutListArnOf(list) }];
+        }
+        // A send is authorized on its origination identity and on its configuration set.
+        return [
+          { action, resource: this.identityArn(String(input.OriginationIdentity ?? '')) },
+          ...(typeof input.ConfigurationSetName === 'string'
+            ? [{ action, resource: this.configurationSetArn(input.ConfigurationSetName) }]
+            : []),
+        ];
+      },
+      denial: JSON_DENIAL,
     };
+  }
+
+  /** The ARN IAM sees for an origination identity given as a number, an id or an ARN. */
+  private identityArn(identity: string): string {
+    if (identity.startsWith('arn:')) return identity;
+    const known = this.numbers.find((n) => identity === n || identity === this.phoneNumberId(n));
+    if (known) return this.phoneNumberArn(known);
+    const id = identity.startsWith('+') ? this.phoneNumberId(identity) : identity;
+    return `arn:aws:sms-voice:${this.options.region}:${this.options.account}:phone-number/${id}`;
   }
 
   private resolveIdentity(identity: string): string {

@@ -11,7 +11,7 @@ import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { Clock } from '../../lambdas/domain/clock';
 import type { QueueDefinition } from '../../lib/catalog';
 import type { PendingWork } from '../settle';
-import { AwsError, type JsonOperation, type JsonService } from './protocol';
+import { AwsError, SQS_DENIAL, type JsonOperation, type JsonService } from './protocol';
 
 /** Bytes per message and per SendMessageBatch request (body plus attribute names, types and values). */
 const MAX_MESSAGE_BYTES = 262_144;
@@ -69,6 +69,16 @@ const QUERY_ERRORS: Readonly<Record<string, readonly [code: string, status: numb
   ReceiptHandleIsInvalid: ['ReceiptHandleIsInvalid', 404],
   InvalidAddress: ['InvalidAddress', 404],
 };
+
+/** The queue name in a queue URL (`…/<account>/<name>`), or the text itself when it is not one. */
+function queueNameOf(url: unknown): string {
+  const text = String(url ?? '');
+  try {
+    return new URL(text).pathname.split('/').filter(Boolean).at(-1) ?? text;
+  } catch {
+    return text;
+  }
+}
 
 function sqsError(name: string, message: string): AwsError {
   const [code, status] = QUERY_ERRORS[name] ?? [name, 400];
@@ -266,7 +276,21 @@ export class SqsEmulator {
         return operation(input);
       };
     }
-    return { targetPrefix: 'AmazonSQS', operations: counted };
+    return {
+      targetPrefix: 'AmazonSQS',
+      operations: counted,
+      // A batch is authorized as its single-message action, on the queue its URL (or name) names.
+      access: (operation, input) => [
+        {
+          action: `sqs:${operation.replace(/Batch$/, '')}`,
+          resource:
+            operation === 'GetQueueUrl'
+              ? this.queueArn(String(input.QueueName ?? ''))
+              : this.queueArn(queueNameOf(input.QueueUrl)),
+        },
+      ],
+      denial: SQS_DENIAL,
+    };
   }
 
   queueUrl(name: string): string {

@@ -8,7 +8,7 @@ import '../polyfills';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { PendingWork } from '../settle';
 import type { VirtualClock } from '../virtual-clock';
-import { AwsError, requireString, type JsonService } from './protocol';
+import { AwsError, JSON_DENIAL, requireString, type JsonService } from './protocol';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type AslState = Record<string, Json>;
@@ -94,6 +94,16 @@ export class StepFunctionsEmulator {
         DescribeExecution: (input) => this.describe(input),
         StopExecution: (input) => this.stop(input),
       },
+      // A start is authorized on the state machine, the others on the execution.
+      access: (operation, input) => [
+        {
+          action: `states:${operation}`,
+          resource: String(
+            (operation === 'StartExecution' ? input.stateMachineArn : input.executionArn) ?? '',
+          ),
+        },
+      ],
+      denial: JSON_DENIAL,
     };
   }
 

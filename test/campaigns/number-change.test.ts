@@ -40,7 +40,21 @@ describe('number change program', () => {
     runtime.sms.outbox.filter((m) => m.from === from && body.test(m.body));
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ clockStart: START, messagesPerSecond: 200, config: KEYWORDS_ONLY });
+    runtime = await startTestRuntime({
+      clockStart: START,
+      messagesPerSecond: 200,
+      config: {
+        ...KEYWORDS_ONLY,
+        // The functions may send from the new number only once it is granted, as in AWS.
+        origination: {
+          kind: 'provision',
+          numberType: 'SIMULATOR',
+          additionalIdentityArns: [
+            `arn:aws:sms-voice:us-east-1:000000000000:phone-number/phone-${NEW_NUMBER.slice(1)}`,
+          ],
+        },
+      },
+    });
     subscribers = phoneNumbers('206', 30);
     optedOut = phoneNumbers('206', 2, 100);
     await seedProfiles(runtime, [

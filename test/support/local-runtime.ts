@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { parseDeploymentConfig, type DeploymentConfig } from '../../lib/config';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import type { CfnTemplate } from '../../local/iam/policies';
 import { loadLocalConfig } from '../../local/load-config';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -24,6 +25,8 @@ export async function startTestRuntime(
     timeScale?: number;
     messagesPerSecond?: number;
     logLevel?: string;
+    /** The template whose policies the local endpoints enforce (default: the stack's, cached). */
+    template?: CfnTemplate;
   } = {},
 ): Promise<TestRuntime> {
   const base = loadLocalConfig(ROOT);
@@ -38,6 +41,7 @@ export async function startTestRuntime(
     timeScale: options.timeScale,
     messagesPerSecond: options.messagesPerSecond ?? 1000,
     logLevel: options.logLevel ?? 'ERROR',
+    ...(options.template ? { template: options.template } : {}),
   });
   const call = async <T>(method: string, path: string, body?: unknown) => {
     const response = await fetch(`${runtime.url}${path}`, {

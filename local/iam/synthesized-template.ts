@@ -1,0 +1,167 @@
+/**
+ * The synthesized template whose policies the local endpoints enforce. Synthesizing the CDK app
+ * takes seconds, so the part of the template the check reads is kept in
+ * `node_modules/.cache/optline/`, under a hash of what the policies are made from: lib/, cdk.json,
+ * package-lock.json (the CDK version), and the deployment settings that change resources (the
+ * origination and the stage). The program (brand, keywords, flows…) changes no policy, so a
+ * template synthesized for one program serves every program; test/local/permissions.test.ts checks
+ * that it does. A missing entry is synthesized in a child process (the CDK stays out of the
+ * runtime's memory), one process at a time: parallel test files wait for the first.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, relative } from 'node:path';
+import type { DeploymentConfig } from '../../lib/config';
+import type { CfnTemplate } from './policies';
+
+const WAIT_MS = 5 * 60_000;
+
+export interface TemplateSource {
+  readonly template: CfnTemplate;
+  /** Whether it was synthesized now (false: read from the cache). */
+  readonly synthesized: boolean;
+  readonly file: string;
+}
+
+/** The template of the stack this config deploys (its policy part), from the cache or synthesized. */
+export async function synthesizedTemplate(root: string, config: DeploymentConfig): Promise<TemplateSource> {
+  const raw = { ...config.program, origination: config.origination, stage: config.stage };
+  const dir = join(root, 'node_modules', '.cache', 'optline');
+  const file = join(dir, `template-${inputsHash(root, config)}.json`);
+  mkdirSync(dir, { recursive: true });
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    if (existsSync(file)) return { template: read(file), synthesized: false, file };
+    const lock = `${file}.lock`;
+    if (takeLock(lock)) {
+      try {
+        await synthesize(root, raw, file);
+        removeOld(file);
+        return { template: read(file), synthesized: true, file };
+      } finally {
+        rmSync(lock, { recursive: true, force: true });
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function read(file: string): CfnTemplate {
+  return JSON.parse(readFileSync(file, 'utf8')) as CfnTemplate;
+}
+
+/** Synthesizes the template of this config into `file`, whatever the cache holds. */
+export async function synthesizeTemplate(
+  root: string,
+  config: DeploymentConfig,
+  file: string,
+): Promise<CfnTemplate> {
+  await synthesize(root, { ...config.program, origination: config.origination, stage: config.stage }, file);
+  return read(file);
+}
+
+/** Runs local/iam/synthesize.ts in a child process (the runtime's thread goes on meanwhile). */
+async function synthesize(root: string, raw: Record<string, unknown>, file: string): Promise<void> {
+  const configFile = `${file}.config.json`;
+  writeFileSync(configFile, JSON.stringify(raw));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [require.resolve('tsx/cli'), join(root, 'local', 'iam', 'synthesize.ts'), configFile, `${file}.tmp`],
+        { cwd: root, env: { ...process.env }, maxBuffer: 16 * 1024 * 1024 },
+        (error, _stdout, stderr) =>
+          error
+            ? reject(
+                new Error(
+                  `synthesizing the stack for the permission check failed:\n${stderr || error.message}`,
+                ),
+              )
+            : resolve(),
+      );
+    });
+    renameSync(`${file}.tmp`, file);
+  } finally {
+    rmSync(configFile, { force: true });
+  }
+}
+
+/** Templates of inputs a week gone (the cache keeps every one it writes). */
+function removeOld(current: string): void {
+  const dir = join(current, '..');
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (
+      path !== current &&
+      /^template-[0-9a-f]+\.json$/.test(name) &&
+      Date.now() - statSync(path).mtimeMs > 7 * 86_400_000
+    )
+      rmSync(path, { force: true });
+  }
+}
+
+/** A lock directory; one left by a process that is gone is taken over. */
+function takeLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), String(process.pid));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  try {
+    const pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    if (!isAlive(pid)) rmSync(lock, { recursive: true, force: true });
+  } catch {
+    // Its pid is not written yet, or it is gone already: look again.
+    if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 10_000)
+      rmSync(lock, { recursive: true, force: true });
+  }
+  return false;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Hash of what the policies are made from (see the file comment). */
+function inputsHash(root: string, config: DeploymentConfig): string {
+  const hash = createHash('sha256').update(JSON.stringify({ o: config.origination, s: config.stage }));
+  const files = [
+    ...filesUnder(root, 'lib'),
+    'cdk.json',
+    'package-lock.json',
+    'local/iam/synthesize.ts',
+  ].sort();
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(root, file)))
+      .update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+function filesUnder(root: string, dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return filesUnder(root, path);
+    return entry.isFile() ? [relative(root, join(root, path))] : [];
+  });
+}
