@@ -2,6 +2,11 @@
  * API Gateway (REST API, Lambda proxy integration) for the local runtime: the catalog's routes are
  * matched like API Gateway matches resources, and the handler gets the same event shape it gets in AWS.
  * Locally every route accepts unsigned requests (IAM auth is enforced by API Gateway in AWS).
+ *
+ * As in AWS, an integration that has not answered after 29 s is answered 504 (the handler goes on
+ * running), and an invocation that fails (the function threw, or its answer was too large) 502, in
+ * the API's error format (its DEFAULT_5XX gateway response, lib/constructs/http-api.ts) with API
+ * Gateway's own messages.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -17,10 +22,19 @@ interface CompiledRoute {
   readonly score: number;
 }
 
+/**
+ * API Gateway's integration timeout for REST APIs: 29 s by default
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), which the stack keeps.
+ */
+export const INTEGRATION_TIMEOUT_MS = 29_000;
+
 export class ApiGateway {
   private readonly routes: CompiledRoute[] = [];
 
-  constructor(private readonly invoke: (id: FunctionId, event: APIGatewayProxyEvent) => Promise<unknown>) {
+  constructor(
+    private readonly invoke: (id: FunctionId, event: APIGatewayProxyEvent) => Promise<unknown>,
+    private readonly integrationTimeoutMs = INTEGRATION_TIMEOUT_MS,
+  ) {
     for (const { functionId: id, route } of httpRoutes()) {
       const params: string[] = [];
       const source = route.path
@@ -113,7 +127,32 @@ export class ApiGateway {
         resourcePath: match.route.path,
       },
     };
-    const result = (await this.invoke(match.functionId, event)) as APIGatewayProxyResult;
-    return result;
+    const invocation = this.invoke(match.functionId, event);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timed out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed out'), this.integrationTimeoutMs);
+    });
+    try {
+      const result = await Promise.race([invocation, timedOut]);
+      if (result !== 'timed out') return result as APIGatewayProxyResult;
+      invocation.catch(() => undefined);
+      return gatewayError(504, 'INTEGRATION_TIMEOUT', 'Endpoint request timed out');
+    } catch (error) {
+      // Lambda refusing the invocation is a 500; the function failing, a 502.
+      return (error as Error).name === 'RequestEntityTooLargeException'
+        ? gatewayError(500, 'DEFAULT_5XX', 'Internal server error')
+        : gatewayError(502, 'DEFAULT_5XX', 'Internal server error');
+    } finally {
+      clearTimeout(timer);
+    }
   }
+}
+
+/** An error API Gateway answers itself, in the API's format (`{ error: { code, message } }`). */
+function gatewayError(statusCode: number, code: string, message: string): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerErrorException' },
+    body: JSON.stringify({ error: { code, message } }),
+  };
 }

@@ -18,6 +18,30 @@ import { FunctionEnvironments } from './function-environments';
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 
+/** How the caller invokes: and waits for the answer (`RequestResponse`), or hands the event over (`Event`). */
+export type InvocationType = 'RequestResponse' | 'Event';
+
+/**
+ * Lambda's payload quotas, in bytes (https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html):
+ * 6 MB for a synchronous invocation's request and response (the response's limit as Lambda's error
+ * states it), 1 MB for an asynchronous invocation's event.
+ */
+export const PAYLOAD_LIMITS = {
+  request: 6_291_456,
+  response: 6_291_556,
+  event: 1_048_576,
+} as const;
+
+/** An invocation Lambda refused, or whose answer it could not return, for its payload's size. */
+export class PayloadLimitError extends Error {
+  constructor(
+    override readonly name: 'RequestEntityTooLargeException' | 'Function.ResponseSizeTooLarge',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface InvocationStats {
@@ -131,8 +155,17 @@ export class LambdaHost {
     this.kills.set(id, [...(this.kills.get(id) ?? []), atRequest]);
   }
 
-  async invoke(id: FunctionId, event: unknown): Promise<unknown> {
+  async invoke(id: FunctionId, event: unknown, type: InvocationType = 'RequestResponse'): Promise<unknown> {
     const definition: FunctionDefinition = functions[id];
+    // JSON round trip: the handler gets a copy, as it would over the wire.
+    const payload = JSON.stringify(event) ?? 'null';
+    const limit = type === 'Event' ? PAYLOAD_LIMITS.event : PAYLOAD_LIMITS.request;
+    if (Buffer.byteLength(payload, 'utf8') > limit) {
+      throw new PayloadLimitError(
+        'RequestEntityTooLargeException',
+        `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
+      );
+    }
     const handler = await this.load(id);
     const started = Date.now();
     const requestId = randomUUID();
@@ -157,12 +190,20 @@ export class LambdaHost {
       const crash = (this.crashes.get(id) ?? 0) > 0;
       if (crash) this.crashes.set(id, (this.crashes.get(id) ?? 1) - 1);
       const killAt = this.kills.get(id)?.shift();
-      // JSON round trip: the handler gets a copy, as it would over the wire.
-      const run = () =>
-        this.environments.run(id, () => handler(JSON.parse(JSON.stringify(event)) as unknown, context));
+      const run = () => this.environments.run(id, () => handler(JSON.parse(payload) as unknown, context));
       const result = killAt === undefined ? await run() : await this.runToKill(id, killAt, run);
       if (crash) throw new InjectedCrashError(`${this.functionName(id)} crashed after its handler returned`);
-      return result;
+      if (type === 'RequestResponse') {
+        const answer = JSON.stringify(result) ?? '';
+        if (Buffer.byteLength(answer, 'utf8') > PAYLOAD_LIMITS.response)
+          throw new PayloadLimitError(
+            'Function.ResponseSizeTooLarge',
+            `Response payload size exceeded maximum allowed payload size (${PAYLOAD_LIMITS.response} bytes).`,
+          );
+        // The caller gets a copy too.
+        return result === undefined ? undefined : (JSON.parse(answer) as unknown);
+      }
+      return undefined;
     } catch (error) {
       stats.errors += 1;
       throw error;

@@ -63,7 +63,7 @@ import {
   type LocalPolicies,
 } from './iam/policies';
 import { synthesizedTemplate } from './iam/synthesized-template';
-import { LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
+import { LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION, type InvocationType } from './lambda-host';
 import { localRoutes } from './local-routes';
 import { settleWork, type SettleOptions, type SettleResult, type WorkSource } from './settle';
 import { TtlSweeper } from './ttl-sweeper';
@@ -191,7 +191,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // SNS invokes the subscribers asynchronously: a failed invocation is retried (see AsyncInvocations).
     onInbound: async (event: SNSEvent) => {
       for (const id of functionsTriggeredBy('inbound-sms')) {
-        await inboundInvocations.invoke(() => lambdas.invoke(id, event));
+        await inboundInvocations.invoke(() => lambdas.invoke(id, event, 'Event'));
       }
     },
     onSent: (message) => deliveries.report(message),
@@ -202,7 +202,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     name,
     source: EVENT_SOURCE,
     detailTypes: rule.detailTypes,
-    deliver: (event) => lambdas.invoke(rule.target, event),
+    // EventBridge invokes its Lambda targets asynchronously.
+    deliver: (event) => lambdas.invoke(rule.target, event, 'Event'),
   }));
   const bus = new EventBridgeEmulator({
     clock,
@@ -224,10 +225,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       definition: JSON.parse(text) as LocalStateMachine['definition'],
     };
   });
-  const invokeArn = async (arn: string, payload: unknown) => {
+  const invokeArn = async (arn: string, payload: unknown, type?: InvocationType) => {
     const id = lambdas.idOf(arn);
     if (!id) throw new Error(`no local function for ${arn}`);
-    return lambdas.invoke(id, payload);
+    return lambdas.invoke(id, payload, type);
   };
   const stepFunctions = new StepFunctionsEmulator({
     clock,
@@ -241,7 +242,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     region: LOCAL_REGION,
     account: LOCAL_ACCOUNT,
     invokeTarget: async (arn, input) => {
-      await invokeArn(arn, input);
+      await invokeArn(arn, input, 'Event');
     },
   });
 

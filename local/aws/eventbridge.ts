@@ -7,6 +7,25 @@ import type { Clock } from '../../lambdas/domain/clock';
 import type { PendingWork } from '../settle';
 import { AwsError, JSON_DENIAL, type JsonService } from './protocol';
 
+/**
+ * EventBridge's limit on a PutEvents request: its entries together at most 256 KB, each counted as
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html says (a time 14
+ * bytes; source, detail type, detail and resources their UTF-8 bytes). Above it the whole request
+ * is refused.
+ */
+export const MAX_ENTRIES_BYTES = 256 * 1024;
+
+export function entrySize(entry: Record<string, unknown>): number {
+  const bytes = (value: unknown) => (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0);
+  return (
+    (entry.Time !== undefined ? 14 : 0) +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    (Array.isArray(entry.Resources) ? entry.Resources.reduce((sum: number, r) => sum + bytes(r), 0) : 0)
+  );
+}
+
 export interface BusEvent {
   readonly version: '0';
   readonly id: string;
@@ -82,6 +101,12 @@ export class EventBridgeEmulator {
     const entries = Array.isArray(input.Entries) ? (input.Entries as Record<string, unknown>[]) : [];
     if (entries.length === 0 || entries.length > 10) {
       throw new AwsError('ValidationException', 'Entries must hold 1 to 10 events');
+    }
+    if (entries.reduce((sum, entry) => sum + entrySize(entry), 0) > MAX_ENTRIES_BYTES) {
+      throw new AwsError(
+        'ValidationException',
+        'Total size of the entries in the request is over the limit.',
+      );
     }
     let failed = 0;
     const results = entries.map((entry) => {

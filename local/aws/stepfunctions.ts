@@ -69,6 +69,13 @@ export interface StepFunctionsOptions {
 }
 
 const LOCAL_WAIT_RESOURCE = 'arn:aws:lambda:us-east-1:000000000000:function:optline-local-wait';
+/**
+ * Step Functions' limit on an execution's input and a task's result: 256 KiB as UTF-8
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). A larger input is
+ * refused at StartExecution; a larger task result fails the execution with States.DataLimitExceeded,
+ * which no Catch catches, not even States.ALL.
+ */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
 /** The longest task timeout Node timers allow (about 24.8 days of real time). */
 const FOREVER_SECONDS = 2_147_483;
 
@@ -146,6 +153,12 @@ export class StepFunctionsEmulator {
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name))
       throw new AwsError('InvalidName', `invalid execution name ${name}`);
     const rawInput = typeof input.input === 'string' ? input.input : '{}';
+    if (Buffer.byteLength(rawInput, 'utf8') > MAX_PAYLOAD_BYTES) {
+      throw new AwsError(
+        'ValidationException',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
+      );
+    }
     let parsedInput: Json;
     try {
       parsedInput = JSON.parse(rawInput) as Json;
@@ -269,7 +282,7 @@ export class StepFunctionsEmulator {
         if (state.Type === 'Task') {
           handlers[name] = async (input) => {
             try {
-              const output = await this.invokeTask(state, input);
+              const output = await this.invokeTask(state, input, record);
               record.tasks.push({ state: name, at: this.options.clock.now(), input, output });
               return output;
             } catch (error) {
@@ -306,17 +319,36 @@ export class StepFunctionsEmulator {
     return { definition, handlers };
   }
 
-  private async invokeTask(state: AslState, input: Json): Promise<Json> {
+  private async invokeTask(state: AslState, input: Json, record: ExecutionRecord): Promise<Json> {
     const resource = String(state.Resource);
+    const call = async (functionName: string, payload: Json) => {
+      const result = ((await this.options.invokeLambda(functionName, payload)) ?? null) as Json;
+      if (Buffer.byteLength(JSON.stringify(result), 'utf8') > MAX_PAYLOAD_BYTES)
+        this.failTerminally(
+          record,
+          'States.DataLimitExceeded',
+          `The state/task '${functionName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+        );
+      return result;
+    };
     if (resource === 'arn:aws:states:::lambda:invoke') {
       const params = input as { FunctionName?: string; Payload?: Json };
-      const payload = await this.options.invokeLambda(String(params.FunctionName), params.Payload ?? {});
-      return { Payload: (payload ?? null) as Json, StatusCode: 200 };
+      return { Payload: await call(String(params.FunctionName), params.Payload ?? {}), StatusCode: 200 };
     }
-    if (resource.startsWith('arn:aws:lambda:')) {
-      return ((await this.options.invokeLambda(resource, input)) ?? null) as Json;
-    }
+    if (resource.startsWith('arn:aws:lambda:')) return call(resource, input);
     throw new Error(`Task resource ${resource} is not emulated locally`);
+  }
+
+  /** Ends the execution with an error no Catch or Retry sees (Step Functions' terminal errors). */
+  private failTerminally(record: ExecutionRecord, error: string, cause: string): never {
+    if (record.status === 'RUNNING') {
+      record.status = 'FAILED';
+      record.error = error;
+      record.cause = cause;
+      record.stopDate = this.options.clock.now();
+      record.abort?.();
+    }
+    throw statesError(error, cause);
   }
 
   private waitUntil(state: AslState, input: Json): Date {

@@ -2,6 +2,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functions, type FunctionDefinition } from '../../lib/catalog';
+import { INTEGRATION_TIMEOUT_MS } from '../../local/api-gateway';
 import { resourcesOfType, sharedSynthesis } from '../support/template';
 
 describe('HTTP API hardening', () => {
@@ -10,6 +11,17 @@ describe('HTTP API hardening', () => {
   beforeAll(async () => {
     ({ template } = await sharedSynthesis());
   }, 300_000);
+
+  it('keeps API Gateway’s integration timeout, the one the local runtime applies', () => {
+    const methods = resourcesOfType(template, 'AWS::ApiGateway::Method').filter(
+      ([, method]) => (method.Properties?.Integration as { Type?: string } | undefined)?.Type === 'AWS_PROXY',
+    );
+    expect(methods.length).toBeGreaterThan(0);
+    for (const [id, method] of methods) {
+      const timeout = (method.Properties?.Integration as { TimeoutInMillis?: number }).TimeoutInMillis;
+      expect(timeout ?? INTEGRATION_TIMEOUT_MS, id).toBe(INTEGRATION_TIMEOUT_MS);
+    }
+  });
 
   it('puts a WAF web ACL in front of the stage', () => {
     const [[aclId] = []] = resourcesOfType(template, 'AWS::WAFv2::WebACL');
