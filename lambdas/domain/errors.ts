@@ -47,6 +47,14 @@ export class RateLimitedError extends DomainError {
   override readonly name = 'RateLimitedError';
   readonly status = 429;
   readonly code = 'rate_limited';
+  constructor(
+    message: string,
+    field?: string,
+    /** Seconds until the limit lets a request through again (the `Retry-After` header). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message, field);
+  }
 }
 
 /** A one-time code that is wrong, expired or unknown. */

@@ -10,6 +10,8 @@ export interface RateLimitBucket {
   readonly key: string;
   readonly limit: number;
   readonly expiresAt: Date;
+  /** When the window ends and the count starts again. */
+  readonly windowEndsAt: Date;
   /** Which limit, for the error message. */
   readonly scope: 'phone' | 'prefix' | 'ip' | 'global';
 }
@@ -29,23 +31,38 @@ export function rateLimitBuckets(
   const window = new Date(windowStart).toISOString().slice(0, 13);
   // Kept a little past the window so a late read still sees the count.
   const expiresAt = new Date(windowStart + 2 * HOUR_MS);
+  const windowEndsAt = new Date(windowStart + HOUR_MS);
   const buckets: RateLimitBucket[] = [];
   if (input.ip)
-    buckets.push({ key: `rl#ip#${input.ip}#${window}`, limit: limits.perIpPerHour, expiresAt, scope: 'ip' });
+    buckets.push({
+      key: `rl#ip#${input.ip}#${window}`,
+      limit: limits.perIpPerHour,
+      expiresAt,
+      windowEndsAt,
+      scope: 'ip',
+    });
   if (input.phone) {
     buckets.push({
       key: `rl#phone#${input.phone}#${window}`,
       limit: limits.perPhonePerHour,
       expiresAt,
+      windowEndsAt,
       scope: 'phone',
     });
     buckets.push({
       key: `rl#prefix#${numberPrefix(input.phone)}#${window}`,
       limit: limits.perPrefixPerHour,
       expiresAt,
+      windowEndsAt,
       scope: 'prefix',
     });
   }
-  buckets.push({ key: `rl#global#${window}`, limit: limits.globalPerHour, expiresAt, scope: 'global' });
+  buckets.push({
+    key: `rl#global#${window}`,
+    limit: limits.globalPerHour,
+    expiresAt,
+    windowEndsAt,
+    scope: 'global',
+  });
   return buckets;
 }

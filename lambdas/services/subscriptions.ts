@@ -87,13 +87,13 @@ async function enforceRateLimits(
   phone: string | undefined,
   ip: string | undefined,
 ): Promise<void> {
-  const limited = await deps.ephemeral.consume(
-    rateLimitBuckets({ phone, ip, now: deps.clock.now() }, deps.config.rateLimits),
-  );
+  const now = deps.clock.now();
+  const limited = await deps.ephemeral.consume(rateLimitBuckets({ phone, ip, now }, deps.config.rateLimits));
   if (limited)
     throw new RateLimitedError(
       `too many requests (${limited.scope} limit of ${limited.limit} per hour); try again later`,
       limited.scope === 'phone' || limited.scope === 'prefix' ? 'phone' : undefined,
+      Math.max(1, Math.ceil((limited.windowEndsAt.getTime() - now.getTime()) / 1000)),
     );
 }
 

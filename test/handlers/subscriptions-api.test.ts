@@ -397,6 +397,22 @@ describe('opt-in API', () => {
       expect(await runtime.outbox(phone)).toHaveLength(3);
     });
 
+    it('says in Retry-After when the hourly window ends', async () => {
+      const phone = newPhone();
+      for (let i = 0; i < 3; i++) await post('/v1/verifications', { phone });
+      const response = await fetch(`${runtime.url}/v1/verifications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.251' },
+        body: JSON.stringify({ phone }),
+      });
+      expect(response.status).toBe(429);
+      const now = runtime.clock.now().getTime();
+      const windowEnd = Math.ceil(now / 3_600_000) * 3_600_000;
+      const retryAfter = Number(response.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(Math.abs(now + retryAfter * 1000 - windowEnd)).toBeLessThan(5_000);
+    });
+
     it('limits one number block (prefix) across many numbers', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 22; i++)

@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { DomainError } from '../../domain/errors';
+import { DomainError, RateLimitedError } from '../../domain/errors';
 import { redactPhones } from '../../domain/phone';
 import { logger, validatesEnvironment } from './runtime';
 import { metricsFlusher } from '../../adapters/metrics';
@@ -116,8 +116,16 @@ export function httpHandler(
       });
       return json(response.status, response.body, response.headers);
     } catch (error) {
-      if (error instanceof DomainError)
-        return errorResponse(error.status, error.code, error.message, error.field);
+      if (error instanceof DomainError) {
+        const response = errorResponse(error.status, error.code, error.message, error.field);
+        // A rate limit says when its window ends, so a client waits rather than hammers.
+        if (error instanceof RateLimitedError && error.retryAfterSeconds !== undefined)
+          return {
+            ...response,
+            headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) },
+          };
+        return response;
+      }
       if (error instanceof BadRequest) return errorResponse(400, error.code, error.message, error.field);
       const failure = error as Error;
       // End User Messaging refused the text for now (throttled, or a server error): nothing was sent
