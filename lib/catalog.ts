@@ -412,6 +412,14 @@ export const functions = {
     timeoutSeconds: 30,
     memoryMb: 512,
   },
+  apiDescription: {
+    description: 'The OpenAPI description of the HTTP API (docs/openapi.json)',
+    entry: 'lambdas/handlers/api-description.ts',
+    trigger: { kind: 'http', routes: [{ method: 'GET', path: '/v1/openapi.json', auth: 'public' }] },
+    tables: {},
+    timeoutSeconds: 5,
+    memoryMb: 256,
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionId = keyof typeof functions;

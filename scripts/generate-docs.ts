@@ -1,7 +1,7 @@
 /**
  * Regenerates the parts of docs/ that restate code, between `<!-- name:start -->` and
- * `<!-- name:end -->` markers: the API's route table (docs/api.md, from lib/catalog.ts), the commerce
- * events' fields, names and limits (docs/api.md, from lambdas/domain/commerce-events.ts), the
+ * `<!-- name:end -->` markers: the commerce events' fields, names and limits (docs/api.md, from
+ * lambdas/domain/commerce-events.ts; scripts/api-docs.ts generates that page's route tables), the
  * variables each flow always provides (docs/flows.md, from lambdas/domain/runtime-config.ts), the
  * CLI's usage texts (docs/cli.md, from cli/optline.ts) and the benchmark's printout
  * (bench/README.md, from bench/results.json through `npm run bench -- --print`). Run it after
@@ -26,14 +26,12 @@ import {
   ITEM_NAMES_ACCEPTED,
 } from '../lambdas/domain/commerce-events';
 import { FLOW_TRIGGERS, FLOW_VARIABLES } from '../lambdas/domain/runtime-config';
-import { functions, type FunctionDefinition } from '../lib/catalog';
 
 const ROOT = resolve(__dirname, '..');
 
 /** The generated blocks of each file, by marker name. */
 const GENERATED: Readonly<Record<string, Readonly<Record<string, () => Promise<string>>>>> = {
   'docs/api.md': {
-    routes: async () => apiRoutes(),
     'events:fields': async () => eventFields(),
     'events:limits': async () => eventLimits(),
   },
@@ -46,19 +44,6 @@ const GENERATED: Readonly<Record<string, Readonly<Record<string, () => Promise<s
 };
 
 export const GENERATED_DOCS = Object.keys(GENERATED);
-
-/** Every HTTP route of the catalog: method and path, auth, the function that serves it. */
-function apiRoutes(): string {
-  const rows = (Object.entries(functions) as [string, FunctionDefinition][]).flatMap(([id, fn]) =>
-    fn.trigger.kind === 'http'
-      ? fn.trigger.routes.map(
-          (route) =>
-            `| \`${route.method} ${route.path}\` | ${route.auth === 'iam' ? 'IAM' : 'public'} | \`${id}\` |`,
-        )
-      : [],
-  );
-  return ['| route | auth | function |', '| --- | --- | --- |', ...rows].join('\n');
-}
 
 type FieldSchema = z.core.$ZodType;
 

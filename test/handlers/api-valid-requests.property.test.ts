@@ -1,10 +1,15 @@
 /**
  * Valid requests, generated from each route's own schema with every optional field present and
  * absent: every route answers a 2xx or a 4xx, never a 5xx, and afterwards the profile, the consent
- * log and the texts sent agree. (The malformed side is api-fuzz.test.ts.) Only the 503 and 504 of
+ * log and the texts sent agree, and every answer is one the API description (docs/openapi.json)
+ * describes, status and body. (The malformed side is api-fuzz.test.ts.) Only the 503 and 504 of
  * `POST /v1/messages`, when End User Messaging itself fails, are documented 5xx, and no fault is
  * injected here.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions, type HttpRoute } from '../../lib/catalog';
@@ -25,7 +30,9 @@ import { DynamoConsentLogStore } from '../../lambdas/adapters/consent-log-store'
 import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
 import { DynamoProfileStore } from '../../lambdas/adapters/profile-store';
 import { COMPLIANT_DISCLOSURE, KEYWORDS_ONLY } from '../support/fixtures';
-import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { ROOT, startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { publishedEventTypes } from '../../scripts/api-docs';
+import { OpenApiChecker, loadOpenApi } from '../support/openapi';
 import { arbitraryOf } from '../support/zod-arbitrary';
 
 const RUNS = 20;
@@ -213,6 +220,7 @@ const routeCases: Record<string, RouteCase> = {
         ),
       ),
   'GET /r/{code}': (rt) => fc.stringMatching(/^[0-9A-Za-z]{6,12}$/).map((code) => get(rt, `/r/${code}`)),
+  'GET /v1/openapi.json': (rt) => fc.constant(get(rt, '/v1/openapi.json')),
 };
 
 let campaignForReads: string | undefined;
@@ -297,8 +305,10 @@ describe('valid requests to every route', () => {
     expect(Object.keys(routeCases).sort()).toEqual([...new Set(routes)].sort());
   });
 
+  const description = new OpenApiChecker();
+
   it.each(Object.keys(routeCases))(
-    '%s answers 2xx or 4xx, never 5xx, and leaves the records consistent',
+    '%s answers 2xx or 4xx, never 5xx, as described, and leaves the records consistent',
     async (route) => {
       const statuses: number[] = [];
       await fc.assert(
@@ -306,6 +316,7 @@ describe('valid requests to every route', () => {
           const exchange = await call();
           statuses.push(exchange.status);
           expect(exchange.status, JSON.stringify(exchange.body)).toBeLessThan(500);
+          expect(description.responseProblems(route, exchange.status, exchange.body)).toEqual([]);
           if (exchange.status >= 400)
             expect(exchange.body).toMatchObject({ error: { code: expect.any(String) } });
           if (exchange.phone) await expectConsistent(exchange.phone);
@@ -319,6 +330,42 @@ describe('valid requests to every route', () => {
       ).toBe(true);
     },
   );
+
+  it('published events whose detail matches its schema in docs/events/', async () => {
+    const { events } = (
+      await runtime.get<{ events: { 'detail-type': string; detail: unknown }[] }>('/_local/events')
+    ).body;
+    // The events the API routes publish themselves (delivery reports publish others).
+    const described = new Set(publishedEventTypes());
+    const published = events.filter((e) => described.has(e['detail-type']));
+    expect(new Set(published.map((e) => e['detail-type']))).toEqual(
+      new Set([
+        'SubscriptionRequested',
+        'SubscriptionConfirmed',
+        'CartAbandoned',
+        'OrderPlaced',
+        'ProductViewed',
+        'BackInStock',
+        'PriceDropped',
+      ]),
+    );
+    const ajv = new Ajv2020({ strict: false });
+    addFormats(ajv);
+    for (const event of published) {
+      const validate = ajv.compile(
+        JSON.parse(
+          readFileSync(resolve(ROOT, 'docs', 'events', `${event['detail-type']}.json`), 'utf8'),
+        ) as object,
+      );
+      expect(validate(event.detail) ? [] : validate.errors, JSON.stringify(event.detail)).toEqual([]);
+    }
+  });
+
+  it('serves the committed API description', async () => {
+    const response = await runtime.get('/v1/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(loadOpenApi());
+  });
 
   it('stores the time zone of a subscription (a reserved word in DynamoDB)', async () => {
     const phone = '+12065559010';

@@ -212,7 +212,13 @@ describe('Optline stack', () => {
           .filter((r) => r.auth === 'public')
           .map((r) => r.path)
           .sort(),
-      ).toEqual(['/r/{code}', '/v1/subscriptions', '/v1/verifications', '/v1/verifications/check']);
+      ).toEqual([
+        '/r/{code}',
+        '/v1/openapi.json',
+        '/v1/subscriptions',
+        '/v1/verifications',
+        '/v1/verifications/check',
+      ]);
     });
 
     it('serves the API under /v1', () => {

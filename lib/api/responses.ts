@@ -1,0 +1,351 @@
+/**
+ * What the API answers, as zod schemas: the response bodies of every route, the error shapes and the
+ * path parameters. They describe what the services return today (lambdas/services), and the API
+ * description (docs/openapi.json), the client's types and a test that checks every answer of the
+ * local runtime against them are built from them. Never imported by a handler: a Lambda bundle does
+ * not carry the description.
+ */
+import * as z from 'zod';
+import type { CampaignState } from '../../lambdas/domain/campaigns';
+import type { ConsentAction, ConsentChangeStatus, ConsentMethod } from '../../lambdas/domain/consent';
+import {
+  CommerceEventAcceptedSchema,
+  CommerceEventBatchResultSchema,
+} from '../../lambdas/domain/commerce-events';
+import { MARKETING_STATES, TRANSACTIONAL_STATES } from '../../lambdas/domain/profile';
+
+/** Every member of a union type, listed: the compiler fails when the domain adds one. */
+const allOf =
+  <T extends string>() =>
+  <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : 'missing a member')) =>
+    list;
+
+const CONSENT_ACTIONS = allOf<ConsentAction>()([
+  'opt_in_requested',
+  'opt_in_confirmed',
+  'opted_out',
+  'resubscribed',
+  'resubscribe_deferred',
+  'property_changed',
+  'transactional_consent_given',
+]);
+const CONSENT_METHODS = allOf<ConsentMethod>()(['keyword', 'form', 'checkout', 'api', 'otp']);
+const CONSENT_CHANGE_STATUSES = allOf<ConsentChangeStatus>()([
+  'done',
+  'in_progress',
+  'not_applied',
+  'effects_incomplete',
+]);
+
+const instant = z
+  .string()
+  .meta({ description: 'ISO 8601 time (UTC)', examples: ['2026-11-23T14:00:00.000Z'] });
+const e164 = z.string().meta({ description: 'E.164 phone number', examples: ['+12065550100'] });
+const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
+
+/** Every 4xx and 5xx the handlers answer. */
+export const ErrorResponseSchema = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.string().meta({ description: 'Stable machine-readable code, e.g. `consent_required`' }),
+      message: z.string().meta({ description: 'What went wrong, naming the field' }),
+      field: z.optional(
+        z.string().meta({ description: 'The request field at fault, e.g. `consent.disclosure.text`' }),
+      ),
+    }),
+  })
+  .meta({
+    description: 'Every error the API itself answers: `{ error: { code, message, field? } }`',
+  });
+
+/** API Gateway's own refusals (IAM auth, throttling) carry `{ message }` and an `x-amzn-errortype` header. */
+export const GatewayErrorSchema = z.strictObject({ message: z.string() }).meta({
+  description:
+    "API Gateway's own answer before the handler runs (a missing, wrong or expired signature; throttling)",
+});
+
+export const ProfileViewSchema = z.strictObject({
+  phone: e164,
+  marketing: z.enum(MARKETING_STATES),
+  transactional: z.enum(TRANSACTIONAL_STATES),
+  optedOut: z.boolean().meta({ description: 'An opt-out blocks every class until a resubscription' }),
+  optedOutAt: z.nullable(instant),
+  marketingConfirmedBy: z.nullable(z.enum(['double_opt_in', 'otp', 'single_opt_in'])),
+  properties: z.record(z.string(), propertyValue),
+  timeZone: z.nullable(z.string()),
+  lastSmsAt: z.nullable(instant),
+  lastInboundAt: z.nullable(instant),
+  consentUpdatedAt: z.nullable(instant),
+  engagement: z.strictObject({
+    lastOrderAt: z.nullable(instant),
+    lastCartAt: z.nullable(instant),
+    lastViewedAt: z.nullable(instant),
+    lastClickAt: z.nullable(instant),
+    orderCount: z.number(),
+    totalSpent: z.number(),
+  }),
+  createdAt: instant,
+  updatedAt: instant,
+});
+
+const consentStateSchema = z.looseObject({
+  marketing: z.enum(MARKETING_STATES),
+  transactional: z.enum(TRANSACTIONAL_STATES),
+  properties: z.record(z.string(), propertyValue),
+});
+
+const ConsentChangeSchema = z
+  .looseObject({
+    phone: e164,
+    eventKey: z.string(),
+    seq: z.number(),
+    eventId: z.string(),
+    at: instant,
+    recordedAt: instant,
+    action: z.enum(CONSENT_ACTIONS),
+    classes: z.array(z.enum(['marketing', 'transactional'])),
+    previous: consentStateSchema,
+    next: consentStateSchema,
+    applied: z.boolean(),
+    note: z.optional(z.string()),
+    evidence: z.looseObject({ method: z.enum(CONSENT_METHODS) }),
+    status: z.enum(CONSENT_CHANGE_STATUSES).meta({ description: 'Where the change stands' }),
+  })
+  .meta({ description: 'A consent change with its evidence (append-only)' });
+
+const ConsentOutcomeSchema = z
+  .looseObject({
+    phone: e164,
+    eventKey: z.string(),
+    seq: z.number(),
+    eventId: z.string(),
+    at: instant,
+    recordedAt: instant,
+    outcome: z.enum(['not_applied', 'effects_incomplete']),
+    of: z.strictObject({ seq: z.number(), eventId: z.string() }),
+    failed: z.array(z.looseObject({ step: z.string(), reason: z.string() })),
+  })
+  .meta({ description: 'What became of an earlier change' });
+
+export const ConsentLogSchema = z.strictObject({
+  phone: e164,
+  events: z.array(z.union([ConsentChangeSchema, ConsentOutcomeSchema])).meta({
+    description: 'In the order recorded, oldest first',
+  }),
+});
+
+/** `POST /v1/subscriptions` and `/v1/verifications/check`: the profile as it stands after the call. */
+export const MessageHistorySchema = z.strictObject({
+  phone: e164,
+  messages: z.array(
+    z.strictObject({
+      messageId: z.string(),
+      at: instant,
+      direction: z.enum(['outbound', 'inbound']),
+      status: z
+        .string()
+        .meta({ description: '`sending`, `sent`, `delivered`, `failed`, `skipped`, `received`…' }),
+      reason: z
+        .nullable(z.string())
+        .meta({ description: 'Why it was skipped or failed (`smart_sending`, `opted_out`…)' }),
+      messageClass: z.nullable(z.string()),
+      campaignId: z.nullable(z.string()),
+      flowId: z.nullable(z.string()),
+      inReplyTo: z.nullable(z.string()),
+      body: z.string(),
+      segments: z.nullable(z.number()),
+      awsMessageId: z.nullable(z.string()),
+    }),
+  ),
+  nextCursor: z
+    .nullable(z.string())
+    .meta({ description: 'Pass as `?cursor=` for the next page; null on the last' }),
+});
+
+/** Query parameters, as the handlers check them. */
+export const HistoryQuery = {
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/)
+    .meta({ description: 'Messages per page, 1 to 100 (default 20)' }),
+  cursor: z.string().meta({ description: '`nextCursor` of the previous page' }),
+} as const;
+
+export const SubscriptionResultSchema = z.strictObject({
+  ...ProfileViewSchema.partial().shape,
+  phone: e164,
+  marketing: z.enum(MARKETING_STATES),
+  transactional: z.enum(TRANSACTIONAL_STATES),
+  textSent: z.boolean().meta({ description: 'Whether a confirmation or opt-in request was texted' }),
+  consentEventId: z.optional(z.string().meta({ description: 'The consent log entry this call appended' })),
+});
+
+export const VerificationStartedSchema = z.strictObject({
+  phone: e164,
+  expiresAt: instant.meta({ description: 'When the code stops working (10 minutes)' }),
+});
+
+export const MessageResultSchema = z.discriminatedUnion('status', [
+  z.strictObject({ messageId: z.string(), status: z.literal('sent'), body: z.string() }),
+  z.strictObject({ messageId: z.string(), status: z.literal('duplicate') }),
+  z.strictObject({ messageId: z.string(), status: z.literal('deferred'), until: instant }),
+]);
+
+/** The events route's answers are the domain's own (lambdas/domain/commerce-events.ts). */
+export const EventAcceptedSchema = CommerceEventAcceptedSchema;
+export const EventBatchResultSchema = CommerceEventBatchResultSchema;
+
+const openingSchema = z.strictObject({
+  timeZone: z.string(),
+  at: instant,
+  localTime: z.string().meta({ description: "`YYYY-MM-DDTHH:MM` in the recipients' zone" }),
+  recipients: z.number(),
+});
+/** A lint warning of the body (`code`, `message`), or an audience warning with its figures. */
+const warningSchema = z.union([
+  z.strictObject({ code: z.string(), message: z.string() }),
+  z
+    .strictObject({
+      code: z.enum(['quiet_hours', 'smart_sending']),
+      message: z.string(),
+      recipients: z.number().meta({ description: 'Recipients concerned' }),
+      audience: z.number().meta({ description: "The estimate's recipients" }),
+      complete: z.boolean(),
+      opens: z.optional(z.array(openingSchema)),
+      smartSendingHours: z.optional(z.number()),
+    })
+    .meta({ description: 'What quiet hours or smart sending will do to the audience' }),
+]);
+const scheduleSchema = z.strictObject({
+  name: z.string(),
+  timeZone: z.optional(z.string()),
+  at: instant,
+});
+const estimateSchema = z.strictObject({
+  recipients: z.number(),
+  segmentsPerMessage: z.number(),
+  costUsd: z.number(),
+  complete: z.boolean().meta({ description: 'False while the audience is still being counted' }),
+  quietHours: z.optional(
+    z
+      .strictObject({
+        recipients: z.number(),
+        opens: z.array(openingSchema),
+      })
+      .meta({
+        description: 'Recipients whose sending window is closed when their dispatch runs, and when it opens',
+      }),
+  ),
+  smartSending: z.optional(
+    z
+      .strictObject({ recipients: z.number(), hours: z.number() })
+      .meta({ description: 'Recipients smart sending would skip when their text goes' }),
+  ),
+});
+export const CAMPAIGN_STATES = allOf<CampaignState>()([
+  'estimating',
+  'scheduled',
+  'sending',
+  'dispatched',
+  'cancelled',
+]);
+
+export const CampaignCreatedSchema = z.strictObject({
+  campaignId: z.string(),
+  state: z.enum(CAMPAIGN_STATES),
+  estimate: estimateSchema,
+  warnings: z.array(warningSchema),
+  schedules: z.array(scheduleSchema),
+});
+
+export const CampaignSchema = z.strictObject({
+  campaignId: z.string(),
+  name: z.string(),
+  state: z.enum(CAMPAIGN_STATES),
+  body: z.string(),
+  segment: z.unknown().meta({ $ref: '#/components/schemas/Segment' }),
+  sendAt: z.nullable(instant),
+  sendAtLocalTime: z.nullable(z.string()),
+  schedules: z.array(scheduleSchema),
+  tags: z.array(z.string()),
+  smartSending: z.boolean(),
+  excludePausedProperty: z.nullable(z.string()),
+  messageType: z.enum(['PROMOTIONAL', 'TRANSACTIONAL']),
+  estimate: estimateSchema,
+  counters: z.strictObject({
+    targeted: z.number(),
+    sent: z.number(),
+    skipped: z.record(z.string(), z.number()).meta({ description: 'Recipients skipped, by reason' }),
+    pending: z.nullable(z.number()).meta({ description: 'Dispatched but neither sent nor skipped yet' }),
+    pendingBy: z.nullable(z.strictObject({ waiting_for_quiet_hours: z.number(), queued: z.number() })).meta({
+      description: "`pending` split: held by the recipients' quiet hours, or queued for the sender",
+    }),
+    nextSendAt: z.nullable(instant).meta({ description: 'When the first text held by quiet hours may go' }),
+    delivered: z.number(),
+    failed: z.number(),
+    clicks: z.number(),
+    optOuts: z.number(),
+    orders: z.number(),
+    revenue: z.number(),
+  }),
+  createdAt: instant,
+  cancelledAt: z.nullable(instant),
+});
+
+/** A create whose campaign a concurrent call with the same key stored and is not readable yet. */
+export const CampaignRacedSchema = z.strictObject({
+  campaignId: z.string(),
+  warnings: z.array(warningSchema),
+});
+
+/** A create that found its campaign already made (the same Idempotency-Key): the campaign, with warnings. */
+export const CampaignRepeatedSchema = z.strictObject({
+  ...CampaignSchema.shape,
+  warnings: z.array(warningSchema),
+});
+
+const numberChangeView = {
+  changeId: z.string(),
+  oldPhoneNumber: e164,
+  newPhoneNumber: e164,
+  switchAt: instant,
+  finalAt: instant,
+  finalCampaignId: z.string(),
+  firstCampaignId: z.string(),
+  state: z.enum(['scheduled', 'switched']),
+  switchedAt: z.nullable(instant),
+};
+export const NumberChangeSchema = z.strictObject(numberChangeView);
+
+export const NumberChangeProgressSchema = z.strictObject({
+  ...numberChangeView,
+  stage: z.enum(['scheduled', 'final_message_sent', 'switched', 'first_message_sent']),
+  messages: z.array(
+    z.strictObject({
+      kind: z.enum(['final', 'first']),
+      campaignId: z.string(),
+      from: e164,
+      sendAt: instant,
+      state: z.union([z.enum(CAMPAIGN_STATES), z.literal('unknown')]),
+      targeted: z.number(),
+      sent: z.number(),
+      delivered: z.number(),
+      optOuts: z.number(),
+      optOutRate: z.nullable(z.number()),
+      baselineOptOutRate: z.number(),
+    }),
+  ),
+});
+
+/** Path parameters, as the handlers check them. */
+export const PathParams = {
+  phone: z.string().meta({
+    description: 'E.164 number, URL-encoded (`%2B12065550100`)',
+    examples: ['+12065550100'],
+  }),
+  campaignId: z.string().regex(/^cmp_[0-9a-z]{8,40}$/),
+  changeId: z.string().regex(/^nch_[0-9a-z]{8,40}$/),
+  code: z.string().meta({ description: 'Short-link code from a text' }),
+} as const;
+
+export const IdempotencyKeySchema = z.string().regex(/^[\w-]{8,100}$/);

@@ -1,0 +1,417 @@
+/**
+ * The one registry of the HTTP API's description: each route of the catalog (lib/catalog.ts) with
+ * its request schema (the same zod schema the handler validates with), its answers, headers, the
+ * events it publishes and a complete example. The OpenAPI document, docs/api.md's tables, the
+ * client's method table and the tests are built from it. Describing a new route is one entry here;
+ * the compiler refuses a registry that misses a catalog route.
+ *
+ * Read by tests, scripts, the client's types and the CLI; never by a Lambda handler (the description
+ * route serves the generated docs/openapi.json).
+ */
+import * as z from 'zod';
+import { CampaignRequestSchema } from '../../lambdas/domain/campaign-request';
+import { CommerceEventBatchSchema, CommerceEventSchema } from '../../lambdas/domain/commerce-events';
+import { MessageRequestSchema } from '../../lambdas/domain/message-request';
+import { NumberChangeRequestSchema } from '../../lambdas/domain/number-change';
+import {
+  SubscriptionSchema,
+  VerificationCheckSchema,
+  VerificationSchema,
+} from '../../lambdas/domain/subscription-request';
+import { functions, type FunctionId, type HttpRoute } from '../catalog';
+import {
+  CampaignCreatedSchema,
+  CampaignRacedSchema,
+  CampaignRepeatedSchema,
+  CampaignSchema,
+  ConsentLogSchema,
+  EventAcceptedSchema,
+  EventBatchResultSchema,
+  HistoryQuery,
+  MessageHistorySchema,
+  MessageResultSchema,
+  NumberChangeProgressSchema,
+  NumberChangeSchema,
+  PathParams,
+  ProfileViewSchema,
+  SubscriptionResultSchema,
+  VerificationStartedSchema,
+} from './responses';
+
+type HttpFunction = Extract<(typeof functions)[FunctionId]['trigger'], { kind: 'http' }>;
+type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string }
+  ? `${M} ${P}`
+  : never;
+/** `METHOD /path` of every route in the catalog. */
+export type RouteKey = KeyOf<HttpFunction['routes'][number]>;
+
+export type Header = 'Retry-After' | 'Location';
+
+export interface ResponseDescription {
+  readonly description: string;
+  /** The body (JSON); none for a redirect. `error` is the `{ error: { code, message, field? } }` shape. */
+  readonly schema?: z.core.$ZodType | 'error' | 'openapi';
+  readonly headers?: readonly Header[];
+}
+
+export interface RouteDescription {
+  /** The client's method name, and the OpenAPI operationId. */
+  readonly operationId: string;
+  readonly tag:
+    'Profiles' | 'Subscriptions' | 'Messages' | 'Events' | 'Campaigns' | 'Links' | 'Number changes' | 'API';
+  readonly summary: string;
+  readonly description: string;
+  /** Path parameters, by name as in the path. */
+  readonly params?: Readonly<Record<string, z.core.$ZodType>>;
+  /** Query parameters, all optional. */
+  readonly query?: Readonly<Record<string, z.core.$ZodType>>;
+  readonly request?: {
+    readonly schema: z.core.$ZodType;
+    /** A complete body that the schema accepts (a test checks it), for the docs' examples. */
+    readonly example: unknown;
+  };
+  /**
+   * How a retry is made safe: `header`, an `Idempotency-Key` header (the client sets one on every
+   * call); `body`, the body's `idempotencyKey` (the client fills it in when it is missing).
+   */
+  readonly idempotency?: 'header' | 'body';
+  /** Detail types this route publishes on the bus (docs/events/<type>.json). */
+  readonly publishes?: readonly string[];
+  /** Reads nothing but state: a support role may be given these routes alone. */
+  readonly readOnly?: boolean;
+  readonly responses: Readonly<Record<number, ResponseDescription>>;
+}
+
+const COMPLIANT_DISCLOSURE =
+  'By checking this box you agree to receive recurring automated marketing texts from Acme Coffee at the number provided. ' +
+  'Consent is not a condition of purchase. Up to 6 msgs/mo. Msg & data rates may apply. Reply HELP for help and STOP to cancel. ' +
+  'Terms: https://acme-coffee.example/sms-terms Privacy: https://acme-coffee.example/privacy';
+
+const consentExample = {
+  method: 'form',
+  classes: ['marketing'],
+  disclosure: { text: COMPLIANT_DISCLOSURE, version: '2026-05' },
+  pageUrl: 'https://acme-coffee.example/',
+  checkedByUser: true,
+};
+
+const invalid = (what: string): ResponseDescription => ({
+  description: `Invalid ${what}: \`field\` names the culprit (\`invalid_json\`, \`validation_error\`, \`invalid_phone_number\`, \`country_not_allowed\`…)`,
+  schema: 'error',
+});
+const rateLimited: ResponseDescription = {
+  description:
+    'Over a rate limit (per number, number block, source IP or overall, per hour): nothing was texted; `Retry-After` says when the window ends',
+  schema: 'error',
+  headers: ['Retry-After'],
+};
+
+export const routes = {
+  'GET /v1/profiles/{phone}': {
+    operationId: 'getProfile',
+    tag: 'Profiles',
+    summary: 'Read a profile',
+    description: 'Consent per message class, properties, time zone and engagement of one number.',
+    params: { phone: PathParams.phone },
+    readOnly: true,
+    responses: {
+      200: { description: 'The profile', schema: ProfileViewSchema },
+      400: invalid('phone number'),
+      404: { description: 'No profile for the number (`not_found`)', schema: 'error' },
+    },
+  },
+  'GET /v1/profiles/{phone}/consent-log': {
+    operationId: 'getConsentLog',
+    tag: 'Profiles',
+    summary: "Read a number's consent log",
+    description:
+      'Every consent change in the order recorded, with its evidence (method, disclosure, inbound text, IP…) and where it stands; entries are never updated or deleted.',
+    params: { phone: PathParams.phone },
+    readOnly: true,
+    responses: {
+      200: { description: 'The log, oldest first', schema: ConsentLogSchema },
+      400: invalid('phone number'),
+      404: { description: 'The number has neither a profile nor a log (`not_found`)', schema: 'error' },
+    },
+  },
+  'GET /v1/profiles/{phone}/messages': {
+    operationId: 'getMessages',
+    tag: 'Profiles',
+    summary: "Read a number's messages",
+    description:
+      'Every text sent, skipped or failed and the free texts received, newest first, a page at a time: why a number did or did not get a text. A number with no messages answers an empty list, not 404.',
+    params: { phone: PathParams.phone },
+    query: HistoryQuery,
+    readOnly: true,
+    responses: {
+      200: { description: 'A page of messages', schema: MessageHistorySchema },
+      400: invalid('phone number, `limit` or `cursor`'),
+    },
+  },
+  'POST /v1/subscriptions': {
+    operationId: 'subscribe',
+    tag: 'Subscriptions',
+    summary: 'Record consent from a form, a checkout or a server',
+    description:
+      'Marketing consent carries the disclosure the person saw; with double opt-in the request is texted (202 `pending`) and YES completes it. Transactional consent applies at once. An opted-out number is never silently resubscribed. Without an `Idempotency-Key`, an identical body within the hour counts as the same request.',
+    request: {
+      schema: SubscriptionSchema,
+      example: {
+        phone: '+12065550100',
+        source: 'footer-form',
+        consent: consentExample,
+        properties: { first_name: 'Ada' },
+        timeZone: 'America/Los_Angeles',
+      },
+    },
+    idempotency: 'header',
+    publishes: ['SubscriptionRequested', 'SubscriptionConfirmed'],
+    responses: {
+      200: {
+        description: 'Subscribed (single opt-in or transactional), or already subscribed',
+        schema: SubscriptionResultSchema,
+      },
+      202: {
+        description: 'Marketing `pending`: the double opt-in request was texted',
+        schema: SubscriptionResultSchema,
+      },
+      400: invalid('request (a disclosure missing a required element names `consent.disclosure.text`)'),
+      409: {
+        description: '`consent_required`: an opted-out number cannot be resubscribed this way',
+        schema: 'error',
+      },
+      429: rateLimited,
+    },
+  },
+  'POST /v1/verifications': {
+    operationId: 'startVerification',
+    tag: 'Subscriptions',
+    summary: 'Text a one-time code',
+    description: 'A 6-digit code, valid for 10 minutes and 5 attempts, stored only as a salted hash.',
+    request: { schema: VerificationSchema, example: { phone: '+12065550100' } },
+    idempotency: 'header',
+    responses: {
+      202: { description: 'The code was texted', schema: VerificationStartedSchema },
+      400: invalid('phone number'),
+      409: {
+        description: '`consent_required`: the code could not be sent (an opted-out number)',
+        schema: 'error',
+      },
+      429: rateLimited,
+    },
+  },
+  'POST /v1/verifications/check': {
+    operationId: 'checkVerification',
+    tag: 'Subscriptions',
+    summary: 'Subscribe with a one-time code',
+    description:
+      'A correct code subscribes at once (method `otp`, no double opt-in text). Wrong: `code_incorrect`; expired: `code_expired`; used or never requested: `code_not_found`.',
+    request: {
+      schema: VerificationCheckSchema,
+      example: { phone: '+12065550100', code: '123456', source: 'checkout', consent: consentExample },
+    },
+    idempotency: 'header',
+    publishes: ['SubscriptionConfirmed'],
+    responses: {
+      200: { description: 'Subscribed', schema: SubscriptionResultSchema },
+      400: invalid('request or code'),
+      409: { description: '`consent_required`', schema: 'error' },
+      429: { ...rateLimited, description: 'Too many attempts at the code, or over a rate limit' },
+    },
+  },
+  'POST /v1/messages': {
+    operationId: 'sendMessage',
+    tag: 'Messages',
+    summary: 'Send one transactional text',
+    description:
+      'Through the one outbound path (`send()`): needs transactional consent and no opt-out. The same `idempotencyKey` never texts twice; the client fills it in when it is missing.',
+    request: {
+      schema: MessageRequestSchema,
+      example: {
+        phone: '+12065550100',
+        body: 'Acme Coffee: your order A1001 is ready for pickup.',
+        idempotencyKey: 'order-A1001-ready',
+      },
+    },
+    idempotency: 'body',
+    responses: {
+      200: {
+        description: '`duplicate`: this key was used already; nothing was sent',
+        schema: MessageResultSchema,
+      },
+      202: { description: '`sent` (End User Messaging took it)', schema: MessageResultSchema },
+      400: invalid('request'),
+      409: { description: '`consent_required`: no transactional consent, or opted out', schema: 'error' },
+      503: {
+        description: '`sms_unavailable`: End User Messaging refused it for now; retry with the same key',
+        schema: 'error',
+        headers: ['Retry-After'],
+      },
+      504: {
+        description:
+          '`sms_outcome_unknown`: End User Messaging did not answer; the text may have gone, and a retry with the same key sends nothing',
+        schema: 'error',
+      },
+    },
+  },
+  'POST /v1/events': {
+    operationId: 'postEvent',
+    tag: 'Events',
+    summary: 'Post commerce events',
+    description:
+      'Carts, orders, product views, stock and price changes, one event or `{ "events": [ … ] }` (up to 100, each validated on its own): stored once as profile activity and published on the bus, where they start or stop flows. A repeat of the same cart, order or change is stored once and gets the same `eventId`. Fields besides the known ones are kept with the event; common shop-platform spellings of the known ones (`product_id`, `qty`, `line_items`…) are accepted (docs/api.md, Commerce events).',
+    request: {
+      schema: z.union([CommerceEventSchema, CommerceEventBatchSchema]),
+      example: {
+        type: 'CartAbandoned',
+        phone: '+12065550100',
+        cartId: 'c-9',
+        cartUrl: 'https://acme-coffee.example/cart/c-9',
+        items: [{ productId: 'sku-12', name: 'Ethiopia Guji, 12 oz', quantity: 2, price: 18.5 }],
+        total: 37,
+        currency: 'USD',
+        abandonedAt: '2026-11-23T14:00:00Z',
+      },
+    },
+    publishes: ['CartAbandoned', 'OrderPlaced', 'ProductViewed', 'BackInStock', 'PriceDropped'],
+    responses: {
+      202: { description: 'One event, recorded and published', schema: EventAcceptedSchema },
+      207: {
+        description: 'A batch: one result per event, in order (202, or the 4xx that event alone would get)',
+        schema: EventBatchResultSchema,
+      },
+      400: invalid('event, or batch envelope'),
+    },
+  },
+  'POST /v1/campaigns': {
+    operationId: 'createCampaign',
+    tag: 'Campaigns',
+    summary: 'Create a campaign',
+    description:
+      'Validates the body (Liquid), estimates the audience and schedules the dispatch. An audience too large to count within the call answers 202 `estimating` (poll GET). Exactly one of `sendAt` and `sendAtLocalTime`.',
+    request: {
+      schema: CampaignRequestSchema,
+      example: {
+        name: 'Spring blend',
+        body: 'Hi {{ first_name | default: "there" }}, the spring blend is back: https://acme-coffee.example/spring',
+        segment: { all: [{ engagedWithinDays: 90 }], exclude: [{ property: 'Paused-Spring', exists: true }] },
+        sendAtLocalTime: '2026-12-01T10:00',
+        tags: ['spring'],
+      },
+    },
+    idempotency: 'header',
+    responses: {
+      200: {
+        description: 'Made before with the same `Idempotency-Key`: that campaign',
+        schema: CampaignRepeatedSchema,
+      },
+      201: { description: 'Scheduled', schema: CampaignCreatedSchema },
+      202: {
+        description: '`estimating`: the audience is being counted; schedules follow',
+        schema: CampaignCreatedSchema,
+      },
+      400: invalid('campaign (a template problem names `body`)'),
+    },
+  },
+  'GET /v1/campaigns/{campaignId}': {
+    operationId: 'getCampaign',
+    tag: 'Campaigns',
+    summary: 'Read a campaign and its counters',
+    description:
+      'The definition, the state (`estimating`, `scheduled`, `sending`, `dispatched`, `cancelled`) and the counters.',
+    params: { campaignId: PathParams.campaignId },
+    readOnly: true,
+    responses: {
+      200: { description: 'The campaign', schema: CampaignSchema },
+      400: invalid('campaign id'),
+      404: { description: 'No such campaign', schema: 'error' },
+    },
+  },
+  'POST /v1/campaigns/{campaignId}/cancel': {
+    operationId: 'cancelCampaign',
+    tag: 'Campaigns',
+    summary: 'Cancel a campaign',
+    description:
+      'Deletes its schedules and stops the sender within a quarter second; cancelling again changes nothing.',
+    params: { campaignId: PathParams.campaignId },
+    responses: {
+      200: { description: 'The campaign, `cancelled`', schema: CampaignSchema },
+      400: invalid('campaign id'),
+      404: { description: 'No such campaign', schema: 'error' },
+    },
+  },
+  'GET /r/{code}': {
+    operationId: 'followLink',
+    tag: 'Links',
+    summary: 'Follow a short link',
+    description: 'Redirects to the original URL and records the click. Only links Optline made are targets.',
+    params: { code: PathParams.code },
+    publishes: ['LinkClicked'],
+    responses: {
+      302: { description: 'To the original URL', headers: ['Location'] },
+      404: { description: 'Unknown code', schema: 'error' },
+    },
+  },
+  'POST /v1/number-changes': {
+    operationId: 'createNumberChange',
+    tag: 'Number changes',
+    summary: 'Schedule a change of sending number',
+    description:
+      'The final message from the old number about a week before `switchAt`, the switch, and the first message from the new number a minute after it.',
+    request: {
+      schema: NumberChangeRequestSchema,
+      example: {
+        newOriginationIdentity:
+          'arn:aws:sms-voice:us-east-1:111122223333:phone-number/phone-0123456789abcdef',
+        newPhoneNumber: '+18885550123',
+        switchAt: '2026-12-15T16:00:00Z',
+      },
+    },
+    idempotency: 'header',
+    responses: {
+      200: { description: 'Scheduled before with the same `Idempotency-Key`', schema: NumberChangeSchema },
+      201: { description: 'Scheduled', schema: NumberChangeSchema },
+      400: invalid('request (a message missing a required element names it)'),
+    },
+  },
+  'GET /v1/number-changes/{changeId}': {
+    operationId: 'getNumberChange',
+    tag: 'Number changes',
+    summary: 'Read the progress of a number change',
+    description: "The stage and each message's sends and opt-out rate beside the ~2.5% baseline.",
+    params: { changeId: PathParams.changeId },
+    readOnly: true,
+    responses: {
+      200: { description: 'The change and its messages', schema: NumberChangeProgressSchema },
+      400: invalid('change id'),
+      404: { description: 'No such number change', schema: 'error' },
+    },
+  },
+  'GET /v1/openapi.json': {
+    operationId: 'getApiDescription',
+    tag: 'API',
+    summary: 'This API description',
+    description: 'The OpenAPI 3.1 document of the API (docs/openapi.json).',
+    readOnly: true,
+    responses: { 200: { description: 'The OpenAPI document', schema: 'openapi' } },
+  },
+} as const satisfies Record<RouteKey, RouteDescription>;
+
+export interface CatalogRoute extends HttpRoute {
+  readonly key: RouteKey;
+  readonly functionId: FunctionId;
+}
+
+/** Every HTTP route of the catalog, in catalog order. */
+export function catalogRoutes(): CatalogRoute[] {
+  return (Object.entries(functions) as [FunctionId, (typeof functions)[FunctionId]][]).flatMap(
+    ([functionId, f]) =>
+      f.trigger.kind === 'http'
+        ? (f.trigger.routes as readonly HttpRoute[]).map((route) => ({
+            ...route,
+            key: `${route.method} ${route.path}` as RouteKey,
+            functionId,
+          }))
+        : [],
+  );
+}
