@@ -1,7 +1,9 @@
 /**
  * API Gateway (REST API, Lambda proxy integration) for the local runtime: the catalog's routes are
  * matched like API Gateway matches resources, and the handler gets the same event shape it gets in AWS.
- * Locally every route accepts unsigned requests (IAM auth is enforced by API Gateway in AWS).
+ * A signed request to an IAM route has its SigV4 signature checked as API Gateway checks it (a wrong
+ * or stale one is a 403); unsigned requests pass unless `requireIam` (OPTLINE_LOCAL_AUTH=iam), which
+ * makes IAM routes demand a signature as they do in AWS.
  *
  * As in AWS, an integration that has not answered after 29 s is answered 504 (the handler goes on
  * running), and an invocation that fails (the function threw, or its answer was too large) 502, in
@@ -12,6 +14,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { httpRoutes, type FunctionId, type HttpRoute } from '../lib/catalog';
+import { checkSignature, LOCAL_CREDENTIALS, type SigningCredentials } from './signature-check';
+
+export interface LocalApiAuth {
+  /** IAM routes refuse unsigned requests (403 Missing Authentication Token), as in AWS. */
+  readonly requireIam: boolean;
+  /** The one key pair signatures are checked against. */
+  readonly credentials: SigningCredentials;
+}
 
 interface CompiledRoute {
   readonly route: HttpRoute;
@@ -33,6 +43,7 @@ export class ApiGateway {
 
   constructor(
     private readonly invoke: (id: FunctionId, event: APIGatewayProxyEvent) => Promise<unknown>,
+    private readonly auth: LocalApiAuth = { requireIam: false, credentials: LOCAL_CREDENTIALS },
     private readonly integrationTimeoutMs = INTEGRATION_TIMEOUT_MS,
   ) {
     for (const { functionId: id, route } of httpRoutes()) {
@@ -72,6 +83,21 @@ export class ApiGateway {
         }),
       };
     }
+    let accessKey: string | null = null;
+    if (match.route.auth === 'iam') {
+      const verdict = await checkSignature({
+        method: req.method ?? 'GET',
+        url,
+        headers: req.headers,
+        body,
+        credentials: this.auth.credentials,
+        now: new Date(),
+      });
+      if (verdict.kind === 'refused') return authError(verdict.errorType, verdict.message);
+      if (verdict.kind === 'unsigned' && this.auth.requireIam)
+        return authError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+      if (verdict.kind === 'valid') accessKey = verdict.accessKeyId;
+    }
     const values = url.pathname.match(match.pattern)?.slice(1) ?? [];
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(req.headers)) {
@@ -105,8 +131,8 @@ export class ApiGateway {
         identity: {
           sourceIp,
           userAgent: headers['user-agent'] ?? null,
-          accessKey: null,
-          accountId: null,
+          accessKey,
+          accountId: accessKey === null ? null : '000000000000',
           apiKey: null,
           apiKeyId: null,
           caller: null,
@@ -154,5 +180,18 @@ function gatewayError(statusCode: number, code: string, message: string): APIGat
     statusCode,
     headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerErrorException' },
     body: JSON.stringify({ error: { code, message } }),
+  };
+}
+
+/** API Gateway's own refusal: `{ message }` and the reason in `x-amzn-errortype`. */
+function authError(errorType: string, message: string): APIGatewayProxyResult {
+  return {
+    statusCode: 403,
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-errortype': errorType,
+      'x-amzn-requestid': randomUUID(),
+    },
+    body: JSON.stringify({ message }),
   };
 }

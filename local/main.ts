@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../lib/config';
 import { loadLocalConfig } from './load-config';
 import { startLocalRuntime } from './runtime';
+import { LOCAL_SIGNING_SCOPE, parseLocalCredentials } from './signature-check';
 
 function numberSetting(
   name: string,
@@ -49,6 +50,18 @@ async function main(): Promise<void> {
   }
   const dataDir = process.env.OPTLINE_DATA_DIR ? resolve(process.env.OPTLINE_DATA_DIR) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const authMode = process.env.OPTLINE_LOCAL_AUTH ?? 'optional';
+  if (authMode !== 'iam' && authMode !== 'optional') {
+    console.error(`OPTLINE_LOCAL_AUTH=${authMode}: use iam (IAM routes require a signature) or optional`);
+    process.exit(2);
+  }
+  let credentials;
+  try {
+    credentials = parseLocalCredentials(process.env.OPTLINE_LOCAL_CREDENTIALS);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
 
   const runtime = await startLocalRuntime({
     config,
@@ -60,6 +73,7 @@ async function main(): Promise<void> {
     clockStart,
     logLevel: process.env.OPTLINE_LOG_LEVEL,
     root,
+    auth: { requireIam: authMode === 'iam', credentials },
   }).catch((error: NodeJS.ErrnoException) => {
     console.error(
       error.code === 'EADDRINUSE'
@@ -72,6 +86,10 @@ async function main(): Promise<void> {
   console.log(`Optline is running locally for ${config.program.brand}`);
   console.log(`  Phone simulator  ${runtime.url}/_local/phone`);
   console.log(`  API              ${runtime.url}/v1`);
+  console.log(
+    `  Signing          SigV4 access key ${credentials.accessKeyId}, secret ${credentials.secretAccessKey}, region ${LOCAL_SIGNING_SCOPE.region}, service ${LOCAL_SIGNING_SCOPE.service}` +
+      (authMode === 'iam' ? ' (required on IAM routes)' : ' (checked when present)'),
+  );
   console.log(`  Health           ${runtime.url}/_local/health`);
   console.log(`  Platform number  ${runtime.originationNumber}`);
   console.log(`  Virtual clock    ${runtime.clock.now().toISOString()} ×${runtime.clock.scale}`);

@@ -42,7 +42,7 @@ import {
 import type { DeploymentConfig } from '../lib/config';
 import { resetClients } from '../lambdas/adapters/aws-clients';
 import { DynamoProfileStore } from '../lambdas/adapters/profile-store';
-import { ApiGateway } from './api-gateway';
+import { ApiGateway, type LocalApiAuth } from './api-gateway';
 import { startAwsEndpoint, type LocalAwsEndpoint } from './aws/endpoint';
 import { EventBridgeEmulator, type LocalRule } from './aws/eventbridge';
 import { AwsError, readBody } from './aws/protocol';
@@ -92,6 +92,8 @@ export interface LocalRuntimeOptions {
    * config deploys, synthesized once and cached: local/iam/synthesized-template.ts).
    */
   readonly template?: CfnTemplate;
+  /** Signature checks of the API (default: signatures checked when present, `local`/`local`). */
+  readonly auth?: LocalApiAuth;
 }
 
 /** The permission check the local endpoints make (local/iam/). */
@@ -398,7 +400,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
   };
 
-  const api = new ApiGateway((id, event) => lambdas.invoke(id, event));
+  const api = new ApiGateway((id, event) => lambdas.invoke(id, event), options.auth);
   const work: WorkSource = {
     fireDue: () => scheduler.fireDue(),
     pending: () => [

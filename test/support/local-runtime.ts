@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { parseDeploymentConfig, type DeploymentConfig } from '../../lib/config';
+import type { LocalApiAuth } from '../../local/api-gateway';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import type { CfnTemplate } from '../../local/iam/policies';
 import { loadLocalConfig } from '../../local/load-config';
@@ -27,6 +28,7 @@ export async function startTestRuntime(
     logLevel?: string;
     /** The template whose policies the local endpoints enforce (default: the stack's, cached). */
     template?: CfnTemplate;
+    auth?: LocalApiAuth;
   } = {},
 ): Promise<TestRuntime> {
   const base = loadLocalConfig(ROOT);
@@ -42,6 +44,7 @@ export async function startTestRuntime(
     messagesPerSecond: options.messagesPerSecond ?? 1000,
     logLevel: options.logLevel ?? 'ERROR',
     ...(options.template ? { template: options.template } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
   });
   const call = async <T>(method: string, path: string, body?: unknown) => {
     const response = await fetch(`${runtime.url}${path}`, {
