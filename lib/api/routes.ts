@@ -96,7 +96,7 @@ const consentExample = {
 };
 
 const invalid = (what: string): ResponseDescription => ({
-  description: `Invalid ${what}: \`field\` names the culprit (\`invalid_json\`, \`validation_error\`, \`invalid_phone_number\`, \`country_not_allowed\`…)`,
+  description: `Invalid ${what}: \`field\` names the culprit (\`invalid_json\`, \`validation_failed\`, \`invalid_phone_number\`, \`country_not_allowed\`…)`,
   schema: 'error',
 });
 const rateLimited: ResponseDescription = {

@@ -1,0 +1,348 @@
+/**
+ * `OptlineClient`: a typed client of the Optline HTTP API. It signs IAM routes with AWS Signature
+ * Version 4 (the AWS SDK's signer, service `execute-api`) using the SDK's default credential chain,
+ * sets an idempotency key on every create (the `Idempotency-Key` header, or `idempotencyKey` in the
+ * body of `POST /v1/messages`) and keeps it across retries, retries 429 and 503 as `Retry-After`
+ * says, and throws `OptlineApiError` with the API's `{ error: { code, message, field } }`.
+ */
+import { randomUUID } from 'node:crypto';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from '@smithy/types';
+import type * as z from 'zod';
+import type { CampaignRequestSchema } from '../lambdas/domain/campaign-request';
+import type { CommerceEventSchema } from '../lambdas/domain/commerce-events';
+import type { MessageRequestSchema } from '../lambdas/domain/message-request';
+import type { NumberChangeRequestSchema } from '../lambdas/domain/number-change';
+import type {
+  SubscriptionSchema,
+  VerificationCheckSchema,
+  VerificationSchema,
+} from '../lambdas/domain/subscription-request';
+import type {
+  CampaignCreatedSchema,
+  CampaignSchema,
+  ConsentLogSchema,
+  EventAcceptedSchema,
+  MessageResultSchema,
+  NumberChangeProgressSchema,
+  NumberChangeSchema,
+  ProfileViewSchema,
+  SubscriptionResultSchema,
+  VerificationStartedSchema,
+} from '../lib/api/responses';
+import { OptlineApiError } from './errors';
+import { CLIENT_ROUTES, type ClientRoute, type OperationId } from './routes';
+
+export type SubscriptionRequest = z.input<typeof SubscriptionSchema>;
+export type VerificationRequest = z.input<typeof VerificationSchema>;
+export type VerificationCheckRequest = z.input<typeof VerificationCheckSchema>;
+/** `idempotencyKey` is optional here: the client makes one when it is missing. */
+export type MessageRequest = Omit<z.input<typeof MessageRequestSchema>, 'idempotencyKey'> & {
+  idempotencyKey?: string;
+};
+export type CommerceEvent = z.input<typeof CommerceEventSchema>;
+export type CampaignRequest = z.input<typeof CampaignRequestSchema>;
+export type NumberChangeRequest = z.input<typeof NumberChangeRequestSchema>;
+
+export type Profile = z.output<typeof ProfileViewSchema>;
+export type ConsentLog = z.output<typeof ConsentLogSchema>;
+export type SubscriptionResult = z.output<typeof SubscriptionResultSchema>;
+export type VerificationStarted = z.output<typeof VerificationStartedSchema>;
+export type MessageResult = z.output<typeof MessageResultSchema>;
+export type EventAccepted = z.output<typeof EventAcceptedSchema>;
+/** A new campaign (201, or 202 `estimating`); a repeated create answers the campaign itself. */
+export type CampaignCreated =
+  z.output<typeof CampaignCreatedSchema> | (Campaign & { warnings: { code: string; message: string }[] });
+export type Campaign = z.output<typeof CampaignSchema>;
+export type NumberChange = z.output<typeof NumberChangeSchema>;
+export type NumberChangeProgress = z.output<typeof NumberChangeProgressSchema>;
+
+export interface OptlineClientOptions {
+  /** The API's base URL: the stack output `ApiUrl`, or `http://127.0.0.1:3000` locally. */
+  readonly baseUrl: string;
+  /** Region of the API, for the signature (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1). */
+  readonly region?: string;
+  /**
+   * Credentials, or a provider of them. Default: the AWS SDK's default chain
+   * (`fromNodeProviderChain`: environment, `profile` or AWS_PROFILE, SSO, web identity, container
+   * and instance roles).
+   */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Named profile for the default chain. */
+  readonly profile?: string;
+  /** Retries of a 429, a 503 or a lost connection (default 3). */
+  readonly maxRetries?: number;
+  /** A longer Retry-After (an hourly rate limit) is thrown at once, not waited out (default 30). */
+  readonly maxRetryAfterSeconds?: number;
+  /** Per attempt (default 30 000, API Gateway's own limit is 29 s). */
+  readonly timeoutMs?: number;
+  readonly fetch?: typeof fetch;
+  /** Backoff base when no Retry-After is given (default 200 ms, doubled per attempt, with jitter). */
+  readonly backoffMs?: number;
+}
+
+export interface CallOptions {
+  /** For creates: the Idempotency-Key to send (default: a new random one per call, kept across retries). */
+  readonly idempotencyKey?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface ApiResponse<T> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+interface Call {
+  readonly params?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  readonly idempotencyKey?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** Path parameters are encoded, but `+` of an E.164 number stays as it is (a legal path character). */
+function encodeParam(value: string): string {
+  return encodeURIComponent(value).replace(/%2B/gi, '+');
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    });
+  });
+
+export class OptlineClient {
+  private readonly baseUrl: URL;
+  private readonly basePath: string;
+  private readonly region: string;
+  private readonly maxRetries: number;
+  private readonly maxRetryAfterSeconds: number;
+  private readonly timeoutMs: number;
+  private readonly backoffMs: number;
+  private readonly fetchImpl: typeof fetch;
+  private signer: SignatureV4 | undefined;
+
+  constructor(private readonly options: OptlineClientOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.baseUrl);
+    } catch {
+      throw new TypeError(`baseUrl must be an http(s) URL, got ${options.baseUrl}`);
+    }
+    if (base.protocol !== 'https:' && base.protocol !== 'http:')
+      throw new TypeError(`baseUrl must be an http(s) URL, got ${options.baseUrl}`);
+    this.baseUrl = base;
+    // `https://id.execute-api.region.amazonaws.com/prod/` → `/prod`; the root → ``.
+    this.basePath = base.pathname.replace(/\/+$/, '');
+    this.region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+    this.maxRetries = options.maxRetries ?? 3;
+    this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 30;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.backoffMs = options.backoffMs ?? 200;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  // Profiles
+  getProfile(phone: string, options: CallOptions = {}): Promise<Profile> {
+    return this.body('getProfile', { params: { phone }, ...options });
+  }
+  getConsentLog(phone: string, options: CallOptions = {}): Promise<ConsentLog> {
+    return this.body('getConsentLog', { params: { phone }, ...options });
+  }
+
+  // Subscriptions (public routes: sent unsigned)
+  subscribe(request: SubscriptionRequest, options: CallOptions = {}): Promise<SubscriptionResult> {
+    return this.body('subscribe', { body: request, ...options });
+  }
+  startVerification(request: VerificationRequest, options: CallOptions = {}): Promise<VerificationStarted> {
+    return this.body('startVerification', { body: request, ...options });
+  }
+  checkVerification(
+    request: VerificationCheckRequest,
+    options: CallOptions = {},
+  ): Promise<SubscriptionResult> {
+    return this.body('checkVerification', { body: request, ...options });
+  }
+
+  // Messages and events
+  sendMessage(request: MessageRequest, options: CallOptions = {}): Promise<MessageResult> {
+    return this.body('sendMessage', { body: request, ...options });
+  }
+  postEvent(event: CommerceEvent, options: CallOptions = {}): Promise<EventAccepted> {
+    return this.body('postEvent', { body: event, ...options });
+  }
+
+  // Campaigns
+  createCampaign(request: CampaignRequest, options: CallOptions = {}): Promise<CampaignCreated> {
+    return this.body('createCampaign', { body: request, ...options });
+  }
+  getCampaign(campaignId: string, options: CallOptions = {}): Promise<Campaign> {
+    return this.body('getCampaign', { params: { campaignId }, ...options });
+  }
+  cancelCampaign(campaignId: string, options: CallOptions = {}): Promise<Campaign> {
+    return this.body('cancelCampaign', { params: { campaignId }, ...options });
+  }
+
+  // Number changes
+  createNumberChange(request: NumberChangeRequest, options: CallOptions = {}): Promise<NumberChange> {
+    return this.body('createNumberChange', { body: request, ...options });
+  }
+  getNumberChange(changeId: string, options: CallOptions = {}): Promise<NumberChangeProgress> {
+    return this.body('getNumberChange', { params: { changeId }, ...options });
+  }
+
+  // Links and the description
+  /** Follows a short link without recording more than the click: the URL it redirects to. */
+  async followLink(code: string, options: CallOptions = {}): Promise<string> {
+    const response = await this.call('followLink', { params: { code }, ...options });
+    return response.headers.get('location') ?? '';
+  }
+  getApiDescription(options: CallOptions = {}): Promise<Record<string, unknown>> {
+    return this.body('getApiDescription', options);
+  }
+
+  private async body<T>(operation: OperationId, call: Call): Promise<T> {
+    return (await this.call<T>(operation, call)).body;
+  }
+
+  /** One route, with signing, idempotency and retries: the status, headers and parsed body. */
+  async call<T = unknown>(operation: OperationId, call: Call = {}): Promise<ApiResponse<T>> {
+    const route: ClientRoute = CLIENT_ROUTES[operation];
+    const key = `${route.method} ${route.path}`;
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = call.params?.[name];
+      if (value === undefined || value === '') throw new TypeError(`${key}: missing ${name}`);
+      return encodeParam(value);
+    });
+    const url = new URL(this.baseUrl.toString());
+    url.pathname = `${this.basePath}${path}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    let body: string | undefined;
+    const idempotencyKey = call.idempotencyKey ?? randomUUID();
+    if (route.idempotency === 'header') headers['idempotency-key'] = idempotencyKey;
+    if (call.body !== undefined) {
+      const payload =
+        route.idempotency === 'body' &&
+        (call.body as { idempotencyKey?: string }).idempotencyKey === undefined
+          ? { ...(call.body as object), idempotencyKey }
+          : call.body;
+      body = JSON.stringify(payload);
+      headers['content-type'] = 'application/json';
+    } else if (route.method === 'POST') {
+      body = '';
+    }
+
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await this.send(route, url, headers, body, call.signal);
+      } catch (error) {
+        if (call.signal?.aborted || attempt >= this.maxRetries) {
+          throw new OptlineApiError(
+            key,
+            0,
+            'network_error',
+            `${key}: ${(error as Error).message}`,
+            undefined,
+            undefined,
+            undefined,
+            {
+              cause: error,
+            },
+          );
+        }
+        await sleep(this.backoff(attempt), call.signal);
+        continue;
+      }
+      const text = await response.text();
+      let parsed: unknown = undefined;
+      if (text !== '') {
+        try {
+          parsed = JSON.parse(text) as unknown;
+        } catch {
+          parsed = text;
+        }
+      }
+      if (response.ok || (response.status >= 300 && response.status < 400)) {
+        return { status: response.status, headers: response.headers, body: parsed as T };
+      }
+      const error = OptlineApiError.fromResponse(key, response.status, response.headers, parsed);
+      const retryable = response.status === 429 || response.status === 503;
+      if (!retryable || attempt >= this.maxRetries) throw error;
+      if (error.retryAfterSeconds !== undefined && error.retryAfterSeconds > this.maxRetryAfterSeconds)
+        throw error;
+      await sleep(
+        error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : this.backoff(attempt),
+        call.signal,
+      );
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return this.backoffMs * 2 ** attempt * (0.5 + Math.random() / 2);
+  }
+
+  private async send(
+    route: ClientRoute,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    // Signed anew for every attempt: a signature is good for 5 minutes.
+    const signed = route.auth === 'iam' ? await this.sign(route.method, url, headers, body) : headers;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    return this.fetchImpl(url, {
+      method: route.method,
+      headers: Object.fromEntries(Object.entries(signed).filter(([name]) => name !== 'host')),
+      ...(body === undefined ? {} : { body }),
+      redirect: 'manual',
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+  }
+
+  private async sign(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<Record<string, string>> {
+    this.signer ??= new SignatureV4({
+      credentials: this.credentialProvider(),
+      region: this.region,
+      service: 'execute-api',
+      sha256: Hash.bind(null, 'sha256'),
+    });
+    const request: HttpRequest = {
+      method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams.entries()),
+      headers: { ...headers, host: url.host },
+      ...(body === undefined ? {} : { body }),
+    };
+    const signed = await this.signer.sign(request);
+    return signed.headers;
+  }
+
+  private credentialProvider(): AwsCredentialIdentityProvider {
+    const given = this.options.credentials;
+    if (typeof given === 'function') return given;
+    if (given) return () => Promise.resolve(given);
+    let chain: AwsCredentialIdentityProvider | undefined;
+    return async () => {
+      if (!chain) {
+        // Loaded when first needed: a client given credentials never loads the SDK's chain.
+        const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+        chain = fromNodeProviderChain(this.options.profile ? { profile: this.options.profile } : {});
+      }
+      return chain();
+    };
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The routes as the client calls them: method, path, auth and how a retry is made safe. Plain data,
+ * so the client carries none of the schemas; test/client/routes.test.ts holds it to the catalog
+ * (lib/catalog.ts) and the route registry (lib/api/routes.ts).
+ */
+export interface ClientRoute {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly auth: 'iam' | 'public';
+  /** `header`: an Idempotency-Key header; `body`: the body's `idempotencyKey`. */
+  readonly idempotency?: 'header' | 'body';
+}
+
+export const CLIENT_ROUTES = {
+  getProfile: { method: 'GET', path: '/v1/profiles/{phone}', auth: 'iam' },
+  getConsentLog: { method: 'GET', path: '/v1/profiles/{phone}/consent-log', auth: 'iam' },
+  subscribe: { method: 'POST', path: '/v1/subscriptions', auth: 'public', idempotency: 'header' },
+  startVerification: { method: 'POST', path: '/v1/verifications', auth: 'public', idempotency: 'header' },
+  checkVerification: {
+    method: 'POST',
+    path: '/v1/verifications/check',
+    auth: 'public',
+    idempotency: 'header',
+  },
+  sendMessage: { method: 'POST', path: '/v1/messages', auth: 'iam', idempotency: 'body' },
+  postEvent: { method: 'POST', path: '/v1/events', auth: 'iam' },
+  createCampaign: { method: 'POST', path: '/v1/campaigns', auth: 'iam', idempotency: 'header' },
+  getCampaign: { method: 'GET', path: '/v1/campaigns/{campaignId}', auth: 'iam' },
+  cancelCampaign: { method: 'POST', path: '/v1/campaigns/{campaignId}/cancel', auth: 'iam' },
+  followLink: { method: 'GET', path: '/r/{code}', auth: 'public' },
+  createNumberChange: { method: 'POST', path: '/v1/number-changes', auth: 'iam', idempotency: 'header' },
+  getNumberChange: { method: 'GET', path: '/v1/number-changes/{changeId}', auth: 'iam' },
+  getApiDescription: { method: 'GET', path: '/v1/openapi.json', auth: 'public' },
+} as const satisfies Record<string, ClientRoute>;
+
+export type OperationId = keyof typeof CLIENT_ROUTES;
