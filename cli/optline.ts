@@ -1,35 +1,26 @@
 /**
- * `optline`: developer commands for an Optline project. `npx optline …` runs this file through
- * bin/optline-cli.cjs; `npx tsx cli/optline.ts …` works too. Every subcommand is one entry of
- * COMMANDS, with its own usage text and argument parsing; usage errors exit 2.
+ * `optline`: commands for an Optline project and its API. `npx optline …` runs this file through
+ * bin/optline-cli.cjs (or its compiled copy in dist/); `npx tsx cli/optline.ts …` works too. Every
+ * subcommand is one entry of COMMANDS, with its own usage text and argument parsing; usage errors
+ * exit 2, API errors 1. The API commands call the API through OptlineClient (signed requests).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { InvalidPhoneNumberError } from '../lambdas/domain/errors';
 import { analyseMessage } from '../lambdas/domain/message-format';
 import { estimateCost, lintMessage, type CostEstimate } from '../lambdas/domain/message-lint';
+import { NumberChangeRequestSchema } from '../lambdas/domain/number-change';
 import { normalisePhone } from '../lambdas/domain/phone';
+import * as z from '../lambdas/domain/zod';
 import { loadLocalConfig } from '../local/load-config';
+import { apiFailure, campaigns, events, imports, messages, profiles, subscriptions } from './api-commands';
+import { apiClient, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
+import { EXIT_OK, EXIT_USAGE, parse, UsageError, type CliIo, type Command } from './command';
 
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-  /** Where to look for cdk.json (this directory or the nearest parent that has one). */
-  readonly cwd: string;
-}
+export type { CliIo } from './command';
 
-interface Command {
-  readonly summary: string;
-  readonly usage: string;
-  run(args: readonly string[], io: CliIo): number | Promise<number>;
-}
-
-/** Bad arguments: reported with the command's usage, exit code 2. */
-class UsageError extends Error {}
-
-const EXIT_OK = 0;
-const EXIT_USAGE = 2;
+// The SDK warns on stderr that Node 20 support ends in 2027: noise in a command's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** The preview country when `--to` is not given: most Optline programs text US numbers. */
 const DEFAULT_COUNTRY = 'US';
@@ -58,20 +49,61 @@ const numberChange: Command = {
   summary: 'Schedule a change of sending number, or show its progress',
   usage: [
     'Usage: optline number-change --new-number <+1…> --switch-at <ISO time> [--new-identity <arn|+1…>]',
-    '                             [--final-message "<template>"] [--first-message "<template>"] [--api <url>] [--json]',
-    '       optline number-change status <changeId> [--api <url>] [--json]',
+    '                             [--final-message "<template>"] [--first-message "<template>"] [options]',
+    '       optline number-change status <changeId> [options]',
     '',
     'Schedules the final message from the old number about a week before --switch-at, the switch,',
-    'and the first message from the new number (POST /v1/number-changes). --api defaults to the local',
-    'runtime (http://127.0.0.1:3000, or OPTLINE_API_URL); a deployed API needs SigV4-signed requests.',
+    'and the first message from the new number (POST /v1/number-changes).',
+    '',
+    TARGET_USAGE,
   ].join('\n'),
   run: runNumberChange,
 };
 
-const COMMANDS: Readonly<Record<string, Command>> = { preview, 'number-change': numberChange };
+const COMMANDS: Readonly<Record<string, Command>> = {
+  preview,
+  profiles,
+  subscriptions,
+  messages,
+  events,
+  campaigns,
+  'number-change': numberChange,
+  imports,
+};
+
+/** Options of the API commands that may also stand before the command (`optline --stack prod …`). */
+const GLOBAL_OPTIONS: Readonly<Record<string, boolean>> = {
+  '--stack': true,
+  '--profile': true,
+  '--region': true,
+  '--api': true,
+  '--json': false,
+};
+
+/** Splits `[global options] <command> [args]`; the global options go after the command's own args. */
+function splitGlobals(argv: readonly string[]): string[] {
+  const globals: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const [flag = '', inline] = (argv[i] ?? '').split(/=(.*)/s, 2);
+    const takesValue = GLOBAL_OPTIONS[flag];
+    if (takesValue === undefined) break;
+    if (takesValue && inline === undefined) {
+      const value = argv[i + 1];
+      if (value === undefined) return [...argv]; // the command parser reports the missing value
+      globals.push(flag, value);
+      i += 2;
+    } else {
+      globals.push(argv[i]!);
+      i += 1;
+    }
+  }
+  const [name, ...rest] = argv.slice(i);
+  return name === undefined ? globals : [name, ...rest, ...globals];
+}
 
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = splitGlobals(argv);
   if (name === undefined) {
     io.err(`optline: missing command\n\n${usage()}`);
     return EXIT_USAGE;
@@ -102,11 +134,13 @@ function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return [
     'Usage: optline <command> [options]',
+    '       optline [--stack <name>] [--profile <p>] [--region <r>] [--api <url>] <command> [options]',
     '',
     'Commands:',
     ...lines,
     '',
     'Run "optline <command> --help" for the options of a command.',
+    'Exit codes: 0 done, 1 the API (or AWS) answered an error, 2 bad usage.',
   ].join('\n');
 }
 
@@ -176,18 +210,6 @@ function runPreview(args: readonly string[], io: CliIo): number {
   return EXIT_OK;
 }
 
-/** node:util parseArgs, with its errors (unknown option, missing value) turned into usage errors. */
-function parse<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
-  args: readonly string[],
-  options: T,
-) {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
-
 function countryOf(to: string): string {
   try {
     return normalisePhone(to, { defaultCountry: DEFAULT_COUNTRY, allowedCountries: ['*'] }, '--to').country;
@@ -244,6 +266,8 @@ function processIo(): CliIo {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     cwd: process.cwd(),
+    env: process.env,
+    ...(process.stdout.isTTY ? { tty: { write: (raw: string) => process.stdout.write(raw) } } : {}),
   };
 }
 
@@ -261,21 +285,17 @@ async function runNumberChange(args: readonly string[], io: CliIo): Promise<numb
     'switch-at': { type: 'string' },
     'final-message': { type: 'string' },
     'first-message': { type: 'string' },
-    api: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
+    ...TARGET_OPTIONS,
   });
   if (values.help) {
     io.out(numberChange.usage);
     return EXIT_OK;
   }
-  const api = (values.api ?? process.env.OPTLINE_API_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
-  if (!/^https?:\/\//.test(api)) throw new UsageError(`--api must be an http(s) URL, got ${api}`);
-  let response: Response;
+  let call: (client: Awaited<ReturnType<typeof apiClient>>) => Promise<Record<string, unknown>>;
   if (positionals[0] === 'status') {
     const changeId = positionals[1];
     if (!changeId) throw new UsageError('missing changeId');
-    response = await fetch(`${api}/v1/number-changes/${encodeURIComponent(changeId)}`);
+    call = (client) => client.getNumberChange(changeId);
   } else {
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const newNumber = values['new-number'];
@@ -289,22 +309,34 @@ async function runNumberChange(args: readonly string[], io: CliIo): Promise<numb
       ...(values['final-message'] ? { finalMessage: values['final-message'] } : {}),
       ...(values['first-message'] ? { firstMessage: values['first-message'] } : {}),
     };
-    response = await fetch(`${api}/v1/number-changes`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    // The request's own schema: a malformed option is bad usage, told before anything is sent.
+    const checked = z.safeParse(NumberChangeRequestSchema, body);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      const option: Record<string, string> = {
+        newPhoneNumber: '--new-number',
+        newOriginationIdentity: '--new-identity',
+        switchAt: '--switch-at',
+        finalMessage: '--final-message',
+        firstMessage: '--first-message',
+      };
+      throw new UsageError(
+        `${option[String(issue?.path[0])] ?? 'invalid option'}: ${issue?.message ?? 'invalid'}`,
+      );
+    }
+    call = (client) => client.createNumberChange(body);
   }
-  const result = (await response.json()) as Record<string, unknown> & { error?: { message?: string } };
-  if (!response.ok) {
-    io.err(`optline number-change: ${result.error?.message ?? `HTTP ${response.status}`}`);
-    return response.status >= 500 ? 1 : EXIT_USAGE;
+  let result: Record<string, unknown>;
+  try {
+    result = await call(await apiClient(values, io.env));
+  } catch (error) {
+    return apiFailure('number-change', error, io);
   }
   if (values.json) {
     io.out(JSON.stringify(result, null, 2));
     return EXIT_OK;
   }
-  const messages =
+  const progress =
     (result.messages as
       | {
           kind: string;
@@ -320,7 +352,7 @@ async function runNumberChange(args: readonly string[], io: CliIo): Promise<numb
   );
   io.out(`  final message from the old number: ${String(result.finalAt)}`);
   if (result.stage) io.out(`  stage: ${String(result.stage)}`);
-  for (const m of messages) {
+  for (const m of progress) {
     const rate = m.optOutRate === null ? 'n/a' : `${(m.optOutRate * 100).toFixed(1)}%`;
     io.out(
       `  ${m.kind.padEnd(5)} from ${m.from} at ${m.sendAt}: ${m.sent} sent, opt-out rate ${rate} (baseline ${(m.baselineOptOutRate * 100).toFixed(1)}%)`,

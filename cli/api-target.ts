@@ -1,0 +1,89 @@
+/**
+ * Where the API commands send their calls, and with which credentials: `--api <url>` or
+ * OPTLINE_API_URL, else the `ApiUrl` output of the CloudFormation stack `--stack <name>` (read with
+ * `--profile`/`--region` like the AWS CLI), else the local runtime (http://127.0.0.1:3000). Against
+ * the local runtime without AWS credentials in the environment, it signs with the local key pair
+ * (OPTLINE_LOCAL_CREDENTIALS, or local/local).
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { OptlineClient } from '../client';
+import { parseLocalCredentials } from '../local/signature-check';
+import { UsageError } from './command';
+
+export const LOCAL_API = 'http://127.0.0.1:3000';
+
+/** The options every API command takes. */
+export const TARGET_OPTIONS = {
+  api: { type: 'string' },
+  stack: { type: 'string' },
+  profile: { type: 'string' },
+  region: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const TARGET_USAGE = [
+  'Where to:',
+  '  --stack <name>      The deployed stack: its ApiUrl output, from CloudFormation',
+  '  --profile <name>    AWS profile for CloudFormation and the signature (default: the SDK chain)',
+  "  --region <region>   AWS Region of the stack (default: AWS_REGION, the profile's, us-east-1)",
+  `  --api <url>         The API's URL instead (default: OPTLINE_API_URL, else ${LOCAL_API})`,
+  "  --json              Print the API's JSON answer",
+].join('\n');
+
+export interface TargetValues {
+  readonly api?: string;
+  readonly stack?: string;
+  readonly profile?: string;
+  readonly region?: string;
+}
+
+/** Thrown when the stack cannot be read: an AWS error, exit code 1. */
+export class StackLookupError extends Error {}
+
+export async function apiClient(values: TargetValues, env: Readonly<Record<string, string | undefined>>) {
+  if (values.api !== undefined && values.stack !== undefined)
+    throw new UsageError('give --api or --stack, not both');
+  const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const baseUrl = values.stack
+    ? await stackApiUrl(values.stack, region, values.profile)
+    : values.api || env.OPTLINE_API_URL || LOCAL_API;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new UsageError(`--api must be an http(s) URL, got ${baseUrl}`);
+  }
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  const localCredentials =
+    local && !values.profile && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE
+      ? parseLocalCredentials(env.OPTLINE_LOCAL_CREDENTIALS)
+      : undefined;
+  return new OptlineClient({
+    baseUrl,
+    ...(region ? { region } : {}),
+    ...(values.profile ? { profile: values.profile } : {}),
+    ...(localCredentials ? { credentials: localCredentials } : {}),
+  });
+}
+
+async function stackApiUrl(stackName: string, region: string | undefined, profile: string | undefined) {
+  const cloudFormation = new CloudFormationClient({
+    ...(region ? { region } : {}),
+    credentials: fromNodeProviderChain(profile ? { profile } : {}),
+  });
+  try {
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    const output = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'ApiUrl')?.OutputValue;
+    if (!output)
+      throw new StackLookupError(`stack ${stackName} has no ApiUrl output (is it an Optline stack?)`);
+    return output;
+  } catch (error) {
+    if (error instanceof StackLookupError) throw error;
+    throw new StackLookupError(`cannot read stack ${stackName}: ${(error as Error).message}`);
+  } finally {
+    cloudFormation.destroy();
+  }
+}
