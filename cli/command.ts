@@ -28,7 +28,10 @@ export const EXIT_USAGE = 2;
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
 /** node:util parseArgs, with its errors (unknown option, missing value) turned into usage errors. */
-export function parse<T extends Options>(args: readonly string[], options: T) {
+export function parse<T extends Options>(
+  args: readonly string[],
+  options: T,
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {

@@ -1,0 +1,174 @@
+/**
+ * The package as an app gets it: `npm pack` (which compiles client/ and cli/ into dist/), unpacked
+ * into a fresh project whose node_modules holds the package and its declared dependencies only.
+ * The app imports `optline/client` from ESM and CommonJS, type-checks against its declarations,
+ * calls the local runtime signed, and runs `optline` from the package.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../local/signature-check';
+import { KEYWORDS_ONLY } from '../support/fixtures';
+import { ROOT, startTestRuntime, type TestRuntime } from '../support/local-runtime';
+
+const run = promisify(execFile);
+
+describe('the packed package in an app', () => {
+  let runtime: TestRuntime;
+  let app: string;
+  let tarball: string;
+
+  const node = async (args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, args, {
+        cwd: app,
+        env: {
+          PATH: process.env.PATH ?? '',
+          OPTLINE_API_URL: runtime.url,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  };
+
+  beforeAll(async () => {
+    const work = mkdtempSync(join(tmpdir(), 'optline-pack-'));
+    const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', work], {
+      cwd: ROOT,
+      maxBuffer: 1 << 24,
+    });
+    tarball = join(work, stdout.trim().split('\n').at(-1)!);
+    app = join(work, 'app');
+    mkdirSync(join(app, 'node_modules'), { recursive: true });
+    await run('tar', ['-xzf', tarball, '-C', join(app, 'node_modules')]);
+    renameSync(join(app, 'node_modules', 'package'), join(app, 'node_modules', 'optline'));
+    // What npm would install for it: the declared dependencies (linked from this checkout).
+    const manifest = JSON.parse(
+      readFileSync(join(app, 'node_modules', 'optline', 'package.json'), 'utf8'),
+    ) as {
+      dependencies: Record<string, string>;
+    };
+    for (const name of Object.keys(manifest.dependencies)) {
+      const link = join(app, 'node_modules', name);
+      mkdirSync(dirname(link), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules', name), link, 'dir');
+    }
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-app', private: true }));
+    runtime = await startTestRuntime({
+      config: KEYWORDS_ONLY,
+      auth: { requireIam: true, credentials: LOCAL_CREDENTIALS },
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('ships compiled code and declarations, without the sources', async () => {
+    const files = (await run('tar', ['-tzf', tarball])).stdout.split('\n');
+    expect(files).toEqual(
+      expect.arrayContaining(['package/dist/client/index.js', 'package/dist/client/index.d.ts']),
+    );
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    const manifest = JSON.parse(
+      readFileSync(join(app, 'node_modules', 'optline', 'package.json'), 'utf8'),
+    ) as {
+      exports: Record<string, unknown>;
+    };
+    expect(manifest.exports['./client']).toEqual({
+      types: './dist/client/index.d.ts',
+      default: './dist/client/index.js',
+    });
+  });
+
+  it('imports the client from ESM and calls an IAM route signed', async () => {
+    writeFileSync(
+      join(app, 'index.mjs'),
+      `import { OptlineClient, OptlineApiError } from 'optline/client';
+const client = new OptlineClient({ baseUrl: process.env.OPTLINE_API_URL, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const accepted = await client.postEvent({ type: 'ProductViewed', phone: '+12065550501', productId: 'sku-12', viewedAt: '2026-03-10T16:00:00Z' });
+const unsigned = await new OptlineClient({ baseUrl: process.env.OPTLINE_API_URL, credentials: { accessKeyId: 'local', secretAccessKey: 'wrong' } })
+  .getProfile('+12065550501').catch((e) => e);
+console.log(JSON.stringify({ type: accepted.type, error: unsigned instanceof OptlineApiError, code: unsigned.code }));
+`,
+    );
+    const result = await node(['index.mjs']);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({
+      type: 'ProductViewed',
+      error: true,
+      code: 'InvalidSignatureException',
+    });
+  });
+
+  it('requires it from CommonJS, and nothing it does not export', async () => {
+    writeFileSync(
+      join(app, 'index.cjs'),
+      `const { OptlineClient } = require('optline/client');
+let deep;
+try { require('optline/lib/catalog'); } catch (error) { deep = error.code; }
+console.log(JSON.stringify({ client: typeof OptlineClient, deep }));
+`,
+    );
+    const result = await node(['index.cjs']);
+    expect(JSON.parse(result.stdout)).toEqual({ client: 'function', deep: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+  });
+
+  it('type-checks an app against the declarations, and refuses a malformed request', async () => {
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'node16',
+          moduleResolution: 'node16',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ['app.ts'],
+      }),
+    );
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    writeFileSync(
+      join(app, 'app.ts'),
+      `import { OptlineClient, type Campaign } from 'optline/client';
+export async function run(client: OptlineClient): Promise<Campaign['state']> {
+  await client.postEvent({ type: 'OrderPlaced', phone: '+12065550100', orderId: 'A1', total: 3, placedAt: '2026-03-10T16:00:00Z' });
+  return (await client.getCampaign('cmp_0123456789')).state;
+}
+`,
+    );
+    expect(await node([tsc, '-p', '.'])).toMatchObject({ code: 0, stdout: '' });
+    writeFileSync(
+      join(app, 'app.ts'),
+      `import { OptlineClient } from 'optline/client';
+export const run = (client: OptlineClient) => client.postEvent({ type: 'OrderPlaced', phone: '+12065550100' });
+`,
+    );
+    const refused = await node([tsc, '-p', '.']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toMatch(/app\.ts.*error TS2345/);
+  });
+
+  it('runs optline from the package', async () => {
+    const result = await node([
+      join('node_modules', 'optline', 'bin', 'optline-cli.cjs'),
+      'profiles',
+      'get',
+      '+12065550501',
+      '--json',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      phone: '+12065550501',
+      engagement: { lastViewedAt: expect.any(String) },
+    });
+  });
+});
