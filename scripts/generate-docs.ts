@@ -39,6 +39,11 @@ const GENERATED: Readonly<Record<string, Readonly<Record<string, () => Promise<s
   'docs/cli.md': {
     'usage:preview': () => cliUsage('preview'),
     'usage:number-change': () => cliUsage('number-change'),
+    'usage:profiles': () => cliUsage('profiles'),
+    'usage:subscriptions': () => cliUsage('subscriptions'),
+    'usage:messages': () => cliUsage('messages'),
+    'usage:events': () => cliUsage('events'),
+    'usage:campaigns': () => cliUsage('campaigns'),
   },
   'bench/README.md': { results: async () => benchPrintout() },
 };
@@ -143,7 +148,12 @@ function bullet(text: string, width = 100): string {
 
 async function cliUsage(command: string): Promise<string> {
   const out: string[] = [];
-  const code = await cli(['help', command], { out: (text) => out.push(text), err: () => {}, cwd: ROOT });
+  const code = await cli(['help', command], {
+    out: (text) => out.push(text),
+    err: () => {},
+    cwd: ROOT,
+    env: {},
+  });
   if (code !== 0 || out.length === 0) throw new Error(`optline help ${command} printed no usage`);
   return ['```text', ...out, '```'].join('\n');
 }
