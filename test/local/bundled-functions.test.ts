@@ -26,6 +26,7 @@ const BUNDLED: FunctionId[] = [
   'campaignSender',
   'deliveryEvents',
   'linkRedirect',
+  'apiDescription',
 ];
 
 describe('bundled functions in the local runtime', () => {
@@ -50,6 +51,16 @@ describe('bundled functions in the local runtime', () => {
   afterAll(async () => {
     await runtime.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the API description from its bundle', async () => {
+    const served = await runtime.get<{ openapi: string; paths: Record<string, unknown> }>('/v1/openapi.json');
+    expect(served.status).toBe(200);
+    expect(served.body.openapi).toBe('3.1.1');
+    expect(Object.keys(served.body.paths)).toContain('/v1/events');
+    expect((globalThis as { optlineBundlesLoaded?: string[] }).optlineBundlesLoaded).toContain(
+      'apiDescription',
+    );
   });
 
   it('answers JOIN, YES and STOP and keeps the profile', async () => {
