@@ -29,7 +29,9 @@ const version = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'))
 
 /** Example values for path parameters in the docs' calls. */
 const PARAM_EXAMPLES: Record<string, string> = {
-  phone: '%2B12065550100',
+  // The number's digits with its country code: the API reads it as +12065550100. A `+` in a path
+  // is signed differently by curl and the AWS SDKs, so the examples leave it out.
+  phone: '12065550100',
   campaignId: 'cmp_0123456789abcdef',
   changeId: 'nch_0123456789abcdef',
   code: 'Ab3dE5gH7k',
@@ -110,13 +112,15 @@ function exampleCall(route: CatalogRoute): string {
     lines.push(
       '--aws-sigv4 "aws:amz:us-east-1:execute-api"',
       '--user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"',
-      '-H "x-amz-security-token: $AWS_SESSION_TOKEN"',
+      // Only with temporary credentials: curl signs the header even when it sends none.
+      '${AWS_SESSION_TOKEN:+-H "x-amz-security-token: $AWS_SESSION_TOKEN"}',
     );
   }
   if (route.key === 'GET /r/{code}') lines.push('-i');
   if (d.request) {
     lines.push("-H 'content-type: application/json'");
-    if (d.idempotency === 'header') lines.push('-H "Idempotency-Key: $(uuidgen)"');
+    // A fixed key: running the example again returns the first answer and records nothing twice.
+    if (d.idempotency === 'header') lines.push(`-H 'Idempotency-Key: ${d.operationId}-example-0001'`);
     lines.push(`-d '${JSON.stringify(d.request.example).replace(/'/g, "'\\''")}'`);
   } else if (route.method !== 'GET') {
     lines.push(`-X ${route.method}`);

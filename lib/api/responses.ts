@@ -340,8 +340,9 @@ export const NumberChangeProgressSchema = z.strictObject({
 /** Path parameters, as the handlers check them. */
 export const PathParams = {
   phone: z.string().meta({
-    description: 'E.164 number, URL-encoded (`%2B12065550100`)',
-    examples: ['+12065550100'],
+    description:
+      'The number: E.164 with its `+` encoded (`%2B12065550100`), or its digits with the country code (`12065550100`)',
+    examples: ['12065550100'],
   }),
   campaignId: z.string().regex(/^cmp_[0-9a-z]{8,40}$/),
   changeId: z.string().regex(/^nch_[0-9a-z]{8,40}$/),
