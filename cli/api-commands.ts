@@ -139,6 +139,32 @@ export const profiles = apiCommand('profiles', "Read a subscriber's profile and 
     positionals: 1,
     run: (client, [phone]) => client.getProfile(phone!),
   },
+  messages: {
+    args: '<phone>',
+    summary: 'Its texts sent, skipped or failed and received, newest first (--limit, --cursor)',
+    positionals: 1,
+    options: { limit: { type: 'string' }, cursor: { type: 'string' } },
+    optionUsage: [
+      '  --limit <n>         Messages per page, 1 to 100 (default 20)',
+      '  --cursor <c>        The nextCursor of the previous page',
+    ],
+    run: (client, [phone], values) =>
+      client.getMessages(phone!, {
+        ...(typeof values.limit === 'string' ? { limit: Number(values.limit) } : {}),
+        ...(typeof values.cursor === 'string' ? { cursor: values.cursor } : {}),
+      }),
+    show: (result, io) => {
+      const page = result as Awaited<ReturnType<OptlineClient['getMessages']>>;
+      io.out(`Messages of ${page.phone}, newest first (${page.messages.length})`);
+      for (const m of page.messages) {
+        const source = m.campaignId ? ` campaign ${m.campaignId}` : m.flowId ? ` flow ${m.flowId}` : '';
+        io.out(
+          `  ${m.at}  ${m.direction.padEnd(8)} ${m.status.padEnd(9)} ${m.reason ?? ''}${source}  ${m.body.slice(0, 60)}`,
+        );
+      }
+      if (page.nextCursor) io.out(`More: --cursor ${page.nextCursor}`);
+    },
+  },
   'consent-log': {
     args: '<phone>',
     summary: 'Every consent change, oldest first, with its evidence',

@@ -24,6 +24,7 @@ import type {
   CampaignSchema,
   ConsentLogSchema,
   EventAcceptedSchema,
+  MessageHistorySchema,
   MessageResultSchema,
   NumberChangeProgressSchema,
   NumberChangeSchema,
@@ -47,6 +48,7 @@ export type NumberChangeRequest = z.input<typeof NumberChangeRequestSchema>;
 
 export type Profile = z.output<typeof ProfileViewSchema>;
 export type ConsentLog = z.output<typeof ConsentLogSchema>;
+export type MessageHistory = z.output<typeof MessageHistorySchema>;
 export type SubscriptionResult = z.output<typeof SubscriptionResultSchema>;
 export type VerificationStarted = z.output<typeof VerificationStartedSchema>;
 export type MessageResult = z.output<typeof MessageResultSchema>;
@@ -96,6 +98,7 @@ export interface ApiResponse<T> {
 
 interface Call {
   readonly params?: Readonly<Record<string, string>>;
+  readonly query?: Readonly<Record<string, string>>;
   readonly body?: unknown;
   readonly idempotencyKey?: string;
   readonly signal?: AbortSignal;
@@ -152,6 +155,17 @@ export class OptlineClient {
   }
   getConsentLog(phone: string, options: CallOptions = {}): Promise<ConsentLog> {
     return this.body('getConsentLog', { params: { phone }, ...options });
+  }
+  /** A page of the number's messages, newest first; pass `nextCursor` back as `cursor` for the next. */
+  getMessages(
+    phone: string,
+    page: { limit?: number; cursor?: string } = {},
+    options: CallOptions = {},
+  ): Promise<MessageHistory> {
+    const query: Record<string, string> = {};
+    if (page.limit !== undefined) query.limit = String(page.limit);
+    if (page.cursor !== undefined) query.cursor = page.cursor;
+    return this.body('getMessages', { params: { phone }, query, ...options });
   }
 
   // Subscriptions (public routes: sent unsigned)
@@ -220,6 +234,7 @@ export class OptlineClient {
     });
     const url = new URL(this.baseUrl.toString());
     url.pathname = `${this.basePath}${path}`;
+    for (const [name, value] of Object.entries(call.query ?? {})) url.searchParams.set(name, value);
     const headers: Record<string, string> = { accept: 'application/json' };
     let body: string | undefined;
     const idempotencyKey = call.idempotencyKey ?? randomUUID();

@@ -302,8 +302,9 @@ export const routes = {
     idempotency: 'header',
     responses: {
       200: {
-        description: 'Made before with the same `Idempotency-Key`: that campaign',
-        schema: CampaignRepeatedSchema,
+        description:
+          'Made before with the same `Idempotency-Key`: that campaign (only its id while a concurrent call still stores it)',
+        schema: z.union([CampaignRepeatedSchema, CampaignRacedSchema]),
       },
       201: { description: 'Scheduled', schema: CampaignCreatedSchema },
       202: {

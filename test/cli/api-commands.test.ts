@@ -147,6 +147,9 @@ describe('optline API commands', () => {
     expect(await json(['messages', 'send', PHONE, 'Acme Coffee: your order is ready.'])).toMatchObject({
       status: 'sent',
     });
+    const history = await optline(['profiles', 'messages', PHONE, '--limit', '5']);
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(/outbound\s+(sent|delivered)\s+ Acme Coffee: your order is ready\./);
   });
 
   it('runs a campaign: create from a file, follow its status, and it texts the subscriber', async () => {

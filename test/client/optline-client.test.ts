@@ -90,6 +90,11 @@ describe('OptlineClient with signatures required', () => {
     });
     expect(repeated.status).toBe('sent');
     expect(duplicate).toEqual({ messageId: repeated.messageId, status: 'duplicate' });
+    const first = await client.getMessages('+12065550301', { limit: 1 });
+    expect(first.messages).toHaveLength(1);
+    expect(first.nextCursor).not.toBeNull();
+    const next = await client.getMessages('+12065550301', { limit: 1, cursor: first.nextCursor! });
+    expect(next.messages[0]?.messageId).not.toBe(first.messages[0]?.messageId);
   });
 
   it('runs a campaign: create, read its progress, and it texts every subscriber once', async () => {
