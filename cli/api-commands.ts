@@ -22,6 +22,8 @@ interface Action {
   run(client: OptlineClient, positionals: string[], values: Values, io: CliIo): Promise<unknown>;
   /** Human output (the default prints the JSON). */
   show?(result: unknown, io: CliIo): void;
+  /** A partial failure the exit code reports (a batch with refused events). */
+  failed?(result: unknown): boolean;
 }
 
 /** A command made of actions (`optline campaigns create …`). */
@@ -72,7 +74,7 @@ function apiCommand(name: string, summary: string, actions: Record<string, Actio
         const result = await action.run(client, positionals, values, io);
         if (values.json || !action.show) io.out(JSON.stringify(result, null, 2));
         else action.show(result, io);
-        return EXIT_OK;
+        return action.failed?.(result) ? EXIT_API_ERROR : EXIT_OK;
       } catch (error) {
         return apiFailure(`${name} ${actionName}`, error, io);
       }
@@ -236,18 +238,45 @@ export const events = apiCommand(
   {
     post: {
       args: '<file.json>',
-      summary: 'One event, or a JSON array of events posted in order',
+      summary: 'One event, or a JSON array of events (sent in batches of 100, one result each)',
       positionals: 1,
       run: async (client, [file], _values, io) => {
         const body = readJson(file!, io);
-        const list = Array.isArray(body) ? body : [body];
-        const accepted = [];
-        for (const event of list) accepted.push(await client.postEvent(event as never));
-        return Array.isArray(body) ? accepted : accepted[0];
+        if (!Array.isArray(body)) return client.postEvent(body as never);
+        const results = [];
+        for (let i = 0; i < body.length; i += BATCH) {
+          const batch = await client.postEvents(body.slice(i, i + BATCH) as never[]);
+          results.push(...batch.results.map((r) => ({ ...r, index: r.index + i })));
+        }
+        return { results };
+      },
+      failed: (result) =>
+        ((result as { results?: { status: number }[] }).results ?? []).some((r) => r.status !== 202),
+      show: (result, io) => {
+        const batch = result as {
+          results?: {
+            index: number;
+            status: number;
+            eventId?: string;
+            error?: { code: string; message: string };
+          }[];
+        };
+        if (!batch.results) {
+          const one = result as { eventId: string; type: string };
+          io.out(`${one.type} ${one.eventId}: accepted`);
+          return;
+        }
+        const refused = batch.results.filter((r) => r.status !== 202);
+        io.out(`${batch.results.length - refused.length} of ${batch.results.length} events accepted`);
+        for (const r of refused)
+          io.out(`  event ${r.index}: HTTP ${r.status} ${r.error?.code}: ${r.error?.message}`);
       },
     },
   },
 );
+
+/** Events per request: the route's batch limit. */
+const BATCH = 100;
 
 export const campaigns = apiCommand('campaigns', 'Create campaigns, follow them and cancel them', {
   create: {

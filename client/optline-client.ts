@@ -24,6 +24,7 @@ import type {
   CampaignSchema,
   ConsentLogSchema,
   EventAcceptedSchema,
+  EventBatchResultSchema,
   MessageHistorySchema,
   MessageResultSchema,
   NumberChangeProgressSchema,
@@ -53,6 +54,7 @@ export type SubscriptionResult = z.output<typeof SubscriptionResultSchema>;
 export type VerificationStarted = z.output<typeof VerificationStartedSchema>;
 export type MessageResult = z.output<typeof MessageResultSchema>;
 export type EventAccepted = z.output<typeof EventAcceptedSchema>;
+export type EventBatchResult = z.output<typeof EventBatchResultSchema>;
 /** A new campaign (201, or 202 `estimating`); a repeated create answers the campaign itself. */
 export type CampaignCreated =
   z.output<typeof CampaignCreatedSchema> | (Campaign & { warnings: { code: string; message: string }[] });
@@ -188,6 +190,13 @@ export class OptlineClient {
   }
   postEvent(event: CommerceEvent, options: CallOptions = {}): Promise<EventAccepted> {
     return this.body('postEvent', { body: event, ...options });
+  }
+  /**
+   * Up to 100 events in one request (`{ events: [ … ] }`, 207): one result per event, in order, each
+   * 202 or the 4xx that event alone would get. A malformed envelope throws.
+   */
+  postEvents(events: readonly CommerceEvent[], options: CallOptions = {}): Promise<EventBatchResult> {
+    return this.body('postEvent', { body: { events }, ...options });
   }
 
   // Campaigns

@@ -132,8 +132,11 @@ describe('optline API commands', () => {
         placedAt: START.toISOString(),
       },
     ]);
-    const accepted = await json<{ type: string }[]>(['events', 'post', events]);
-    expect(accepted.map((e) => e.type)).toEqual(['CartAbandoned', 'OrderPlaced']);
+    const accepted = await json<{ results: { index: number; status: number }[] }>(['events', 'post', events]);
+    expect(accepted.results.map((r) => [r.index, r.status])).toEqual([
+      [0, 202],
+      [1, 202],
+    ]);
     expect(await json(['profiles', 'get', PHONE])).toMatchObject({
       marketing: 'subscribed',
       engagement: { orderCount: 1, totalSpent: 37 },
@@ -141,6 +144,18 @@ describe('optline API commands', () => {
     const log = await optline(['profiles', 'consent-log', PHONE]);
     expect(log.code).toBe(0);
     expect(log.stdout).toMatch(/opt_in_requested[\s\S]*opt_in_confirmed/);
+  });
+
+  it('posts a batch in one request and exits 1 when an event of it is refused', async () => {
+    const events = file('mixed.json', [
+      { type: 'ProductViewed', phone: PHONE, productId: 'sku-1', viewedAt: START.toISOString() },
+      { type: 'ProductViewed', phone: PHONE, viewedAt: START.toISOString() },
+    ]);
+    const run = await optline(['events', 'post', events]);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toMatch(
+      /1 of 2 events accepted\n {2}event 1: HTTP 400 validation_failed: .*productId/,
+    );
   });
 
   it('sends a transactional text', async () => {

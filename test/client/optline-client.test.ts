@@ -70,6 +70,14 @@ describe('OptlineClient with signatures required', () => {
       orderCount: 1,
       totalSpent: 37,
     });
+    const batch = await client.postEvents([
+      order,
+      { type: 'ProductViewed', phone: '+12065550301', productId: 'sku-12', viewedAt: START.toISOString() },
+      { type: 'ProductViewed', phone: '+12065550301', viewedAt: START.toISOString() } as never,
+    ]);
+    expect(batch.results.map((r) => r.status)).toEqual([202, 202, 400]);
+    expect(batch.results[0]?.eventId).toBe(first.eventId);
+    expect(batch.results[2]?.error).toMatchObject({ code: 'validation_failed', field: 'events.2.productId' });
   });
 
   it('sends a transactional text with an idempotency key it made, once', async () => {
