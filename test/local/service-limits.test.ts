@@ -204,7 +204,7 @@ describe('API Gateway: 29 seconds per integration', () => {
       return { statusCode: 302, body: '' } satisfies APIGatewayProxyResult;
     };
     // The same gateway with a shorter timeout: the local runtime's is 29 s (INTEGRATION_TIMEOUT_MS).
-    const response = await request(new ApiGateway(slow, 50));
+    const response = await request(new ApiGateway(slow, undefined, 50));
     expect(response.statusCode).toBe(504);
     expect(JSON.parse(response.body)).toEqual({
       error: { code: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out' },
