@@ -183,7 +183,20 @@ function gatewayError(statusCode: number, code: string, message: string): APIGat
   };
 }
 
-/** API Gateway's own refusal: `{ message }` and the reason in `x-amzn-errortype`. */
+/**
+ * The gateway response type API Gateway gives each SigV4 refusal. The stack's DEFAULT_4XX template
+ * (lib/constructs/http-api.ts) renders every one of them as `{ error: { code, message } }`, with the
+ * exception's name in `x-amzn-errortype`. An unknown access key is taken as an invalid signature (which
+ * response type AWS gives it is not documented).
+ */
+const AUTH_RESPONSE_TYPES: Readonly<Record<string, string>> = {
+  MissingAuthenticationTokenException: 'MISSING_AUTHENTICATION_TOKEN',
+  IncompleteSignatureException: 'INVALID_SIGNATURE',
+  InvalidSignatureException: 'INVALID_SIGNATURE',
+  UnrecognizedClientException: 'INVALID_SIGNATURE',
+};
+
+/** API Gateway's own 403 for a request IAM authorization refused, in the API's error format. */
 function authError(errorType: string, message: string): APIGatewayProxyResult {
   return {
     statusCode: 403,
@@ -192,6 +205,6 @@ function authError(errorType: string, message: string): APIGatewayProxyResult {
       'x-amzn-errortype': errorType,
       'x-amzn-requestid': randomUUID(),
     },
-    body: JSON.stringify({ message }),
+    body: JSON.stringify({ error: { code: AUTH_RESPONSE_TYPES[errorType] ?? 'ACCESS_DENIED', message } }),
   };
 }

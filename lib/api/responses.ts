@@ -58,11 +58,24 @@ export const ErrorResponseSchema = z
     description: 'Every error the API itself answers: `{ error: { code, message, field? } }`',
   });
 
-/** API Gateway's own refusals (IAM auth, throttling) carry `{ message }` and an `x-amzn-errortype` header. */
-export const GatewayErrorSchema = z.strictObject({ message: z.string() }).meta({
-  description:
-    "API Gateway's own answer before the handler runs (a missing, wrong or expired signature; throttling)",
-});
+/**
+ * API Gateway's own refusals (IAM auth, throttling, the WAF) go through the stack's DEFAULT_4XX
+ * gateway response (lib/constructs/http-api.ts): the same `{ error: { code, message } }` shape, with
+ * the gateway response type as the code and the exception in an `x-amzn-errortype` header.
+ */
+export const GatewayErrorSchema = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.string().meta({
+        description: 'The gateway response type: MISSING_AUTHENTICATION_TOKEN, INVALID_SIGNATURE, THROTTLED…',
+      }),
+      message: z.string(),
+    }),
+  })
+  .meta({
+    description:
+      "API Gateway's own answer before the handler runs (a missing, wrong or expired signature; throttling)",
+  });
 
 export const ProfileViewSchema = z.strictObject({
   phone: e164,

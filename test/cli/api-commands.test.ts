@@ -248,7 +248,7 @@ describe('optline API commands', () => {
     });
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toMatch(
-      /HTTP 403 InvalidSignatureException: The request signature we calculated does not match/,
+      /HTTP 403 INVALID_SIGNATURE: The request signature we calculated does not match/,
     );
   });
 

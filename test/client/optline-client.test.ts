@@ -195,7 +195,7 @@ describe('OptlineClient with signatures required', () => {
       expect(await call({})).toEqual({
         status: 403,
         type: 'MissingAuthenticationTokenException',
-        body: { message: 'Missing Authentication Token' },
+        body: { error: { code: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' } },
       });
     });
 
@@ -216,7 +216,8 @@ describe('OptlineClient with signatures required', () => {
         const refused = await call(headers);
         expect(refused.status).toBe(403);
         expect(refused.type).toBe('InvalidSignatureException');
-        expect(refused.body.message).toMatch(
+        expect(refused.body.error.code).toBe('INVALID_SIGNATURE');
+        expect(refused.body.error.message).toMatch(
           /^The request signature we calculated does not match the signature you provided\./,
         );
       }
@@ -226,7 +227,8 @@ describe('OptlineClient with signatures required', () => {
       const refused = await call(await signed({ at: new Date(Date.now() - 6 * 60_000) }));
       expect(refused.status).toBe(403);
       expect(refused.type).toBe('InvalidSignatureException');
-      expect(refused.body.message).toMatch(
+      expect(refused.body.error.code).toBe('INVALID_SIGNATURE');
+      expect(refused.body.error.message).toMatch(
         /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/,
       );
     });
@@ -235,7 +237,12 @@ describe('OptlineClient with signatures required', () => {
       expect(await call(await signed({ accessKeyId: 'AKIDEXAMPLE' }))).toMatchObject({
         status: 403,
         type: 'UnrecognizedClientException',
-        body: { message: 'The security token included in the request is invalid.' },
+        body: {
+          error: {
+            code: 'INVALID_SIGNATURE',
+            message: 'The security token included in the request is invalid.',
+          },
+        },
       });
     });
 
@@ -245,7 +252,7 @@ describe('OptlineClient with signatures required', () => {
         credentials: { accessKeyId: 'local', secretAccessKey: 'wrong' },
       });
       const error = await wrong.getProfile('+12065550301').catch((e: unknown) => e);
-      expect(error).toMatchObject({ status: 403, code: 'InvalidSignatureException' });
+      expect(error).toMatchObject({ status: 403, code: 'INVALID_SIGNATURE' });
     });
   });
 

@@ -103,7 +103,7 @@ console.log(JSON.stringify({ type: accepted.type, error: unsigned instanceof Opt
     expect(JSON.parse(result.stdout)).toEqual({
       type: 'ProductViewed',
       error: true,
-      code: 'InvalidSignatureException',
+      code: 'INVALID_SIGNATURE',
     });
   });
 
