@@ -59,7 +59,7 @@ export async function apiClient(values: TargetValues, env: Readonly<Record<strin
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   const localCredentials =
     local && !values.profile && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE
-      ? parseLocalCredentials(env.OPTLINE_LOCAL_CREDENTIALS)
+      ? parseLocalCredentials(env.OPTLINE_LOCAL_CREDENTIALS, 'OPTLINE_LOCAL_CREDENTIALS')
       : undefined;
   return new OptlineClient({
     baseUrl,

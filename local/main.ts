@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   }
   let credentials;
   try {
-    credentials = parseLocalCredentials(process.env.OPTLINE_LOCAL_CREDENTIALS);
+    credentials = parseLocalCredentials(process.env.OPTLINE_LOCAL_CREDENTIALS, 'OPTLINE_LOCAL_CREDENTIALS');
   } catch (error) {
     console.error((error as Error).message);
     process.exit(2);

@@ -20,12 +20,12 @@ export interface SigningCredentials {
 export const LOCAL_CREDENTIALS: SigningCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_SIGNING_SCOPE = { region: 'us-east-1', service: 'execute-api' } as const;
 
-/** `key:secret` (OPTLINE_LOCAL_CREDENTIALS), or the default local pair. */
-export function parseLocalCredentials(value: string | undefined): SigningCredentials {
+/** `key:secret` (the setting named `setting`), or the default local pair. */
+export function parseLocalCredentials(value: string | undefined, setting: string): SigningCredentials {
   if (value === undefined || value === '') return LOCAL_CREDENTIALS;
   const separator = value.indexOf(':');
   if (separator <= 0 || separator === value.length - 1)
-    throw new Error('OPTLINE_LOCAL_CREDENTIALS must be <access key id>:<secret access key>');
+    throw new Error(`${setting} must be <access key id>:<secret access key>`);
   return { accessKeyId: value.slice(0, separator), secretAccessKey: value.slice(separator + 1) };
 }
 
