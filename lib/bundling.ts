@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import type { RuntimeConfig } from '../lambdas/domain/runtime-config';
 import { PROGRAM_CONFIG_VARIABLE } from './function-environment';
+import { PACKAGE_ROOT } from './package-root';
 
 export const ESBUILD_TARGET = 'node22';
 export const MAIN_FIELDS = ['module', 'main'];
@@ -61,6 +62,9 @@ export function deployedBuildOptions(
 }
 
 /** The same as NodejsFunction `esbuildArgs` (`--alias:<module>=<path>`). */
+/** The aliases as esbuild arguments, absolute: CDK runs esbuild in the app's root, not the package's. */
 export function aliasArgs(): Record<string, string> {
-  return Object.fromEntries(Object.entries(ALIASES).map(([from, to]) => [`--alias:${from}`, to]));
+  return Object.fromEntries(
+    Object.entries(ALIASES).map(([from, to]) => [`--alias:${from}`, resolve(PACKAGE_ROOT, to)]),
+  );
 }

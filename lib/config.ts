@@ -152,6 +152,13 @@ export const DeploymentConfigSchema = z
 
 export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
 
+/**
+ * The config as a user writes it: the `optline` key of cdk.json, or the `config` prop of the
+ * `Optline` construct (program settings at the top level, beside `origination` and `stage`).
+ */
+export type DeploymentConfigInput = z.input<typeof RuntimeConfigSchema> &
+  Omit<z.input<typeof DeploymentConfigSchema>, 'program'>;
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(
@@ -199,6 +206,11 @@ function flattenProgram(raw: unknown): unknown {
     unknown
   >;
   return { origination, stage, monthlySpendLimitUsd, consentArchiveRetentionDays, program };
+}
+
+/** A config `parseDeploymentConfig` already validated, as the stack and the tests pass it. */
+export function isValidatedConfig(value: unknown): value is DeploymentConfig {
+  return typeof value === 'object' && value !== null && 'program' in value && 'origination' in value;
 }
 
 /** Reads the `optline` context value, accepting a JSON string (from `--context optline='{…}'`). */

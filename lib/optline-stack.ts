@@ -1,8 +1,12 @@
 /**
- * The Optline stack: data, messaging, functions, the event bus, the HTTP API, the consent archive and
- * monitoring. Thin: each concern lives in its own construct under lib/constructs/.
+ * Optline as a construct, and the stack `npx cdk deploy` deploys with it: data, messaging, functions,
+ * the event bus, the HTTP API, the consent archive and monitoring. Thin: each concern lives in its own
+ * construct under lib/constructs/. A team adds `Optline` to a stack of its own (docs/deploy.md).
  */
 import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,8 +14,19 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_BUS_BASE_NAME, functionsTriggeredBy, queuesFedBy, scheduleGroupName } from './catalog';
-import type { DeploymentConfig } from './config';
+import {
+  EVENT_BUS_BASE_NAME,
+  functionsTriggeredBy,
+  queuesFedBy,
+  scheduleGroupName,
+  type TableId,
+} from './catalog';
+import {
+  configFromContext,
+  isValidatedConfig,
+  type DeploymentConfig,
+  type DeploymentConfigInput,
+} from './config';
 import { resourceValues } from './function-environment';
 import { flowTemplateWarnings } from './template-lint';
 import { CampaignScheduling } from './constructs/campaign-scheduling';
@@ -26,11 +41,30 @@ import { Monitoring } from './constructs/monitoring';
 import { Queues } from './constructs/queues';
 import { nameResources } from './constructs/resource-names';
 
-export interface OptlineStackProps extends StackProps {
-  readonly config: DeploymentConfig;
+export interface OptlineProps {
+  /**
+   * The program: brand, numbers, keywords, quiet hours, flows… as in the `optline` key of cdk.json
+   * (docs/config-reference.md). Validated here with the same messages as `cdk synth` gives for
+   * cdk.json: an invalid value throws a `ConfigError` naming its key.
+   */
+  readonly config: DeploymentConfigInput | DeploymentConfig;
 }
 
-export class OptlineStack extends Stack {
+/**
+ * The whole platform in any stack. Its parts are public so a team can add its own rules (on `bus`),
+ * alarms (to `alarmTopic`), readers of the tables and routes of the API.
+ */
+export class Optline extends Construct {
+  /** The validated configuration. */
+  public readonly config: DeploymentConfig;
+  /** The HTTP API (IAM-authorised server routes, public browser routes). */
+  public readonly api: apigateway.RestApi;
+  /** The `optline` event bus: SubscriptionConfirmed, OptedOut, MessageDelivered… (docs/events/). */
+  public readonly eventBus: events.EventBus;
+  /** The DynamoDB tables by catalog id (profiles, consentLog, messages, campaigns…). */
+  public readonly tables: Readonly<Record<TableId, dynamodb.Table>>;
+  /** The topic every alarm notifies. */
+  public readonly alarmTopic: sns.Topic;
   public readonly key: kms.Key;
   public readonly accessLogsBucket: s3.Bucket;
   public readonly data: DataTables;
@@ -46,16 +80,18 @@ export class OptlineStack extends Stack {
   /** Every dead-letter queue and on-failure destination, by name (each has a depth alarm). */
   public readonly deadLetterQueues: Record<string, sqs.Queue> = {};
 
-  constructor(scope: Construct, id: string, props: OptlineStackProps) {
-    super(scope, id, props);
+  constructor(scope: Construct, id: string, props: OptlineProps) {
+    super(scope, id);
+    const config = isValidatedConfig(props.config) ? props.config : configFromContext(props.config);
+    this.config = config;
+    const stack = Stack.of(this);
     // The preview checks on every flow template, as synth warnings naming the config field.
-    for (const warning of flowTemplateWarnings(props.config.program)) {
+    for (const warning of flowTemplateWarnings(config.program)) {
       Annotations.of(this).addWarningV2(
         `optline:template-${warning.code}`,
         `${warning.field}: ${warning.message}`,
       );
     }
-    const { config } = props;
     const protect = config.stage === 'prod';
 
     this.key = new kms.Key(this, 'DataKey', {
@@ -66,12 +102,12 @@ export class OptlineStack extends Stack {
     // CloudWatch Logs encrypts the function and access log groups with this key.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
         conditions: {
           ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:*`,
+            'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*`,
           },
         },
       }),
@@ -179,7 +215,7 @@ export class OptlineStack extends Stack {
     }
     // Short links point at the API's /r/{code}. Built from the API id and the stage name (not the
     // deployment stage resource), so functions behind the API can carry it without a cycle.
-    const linkBase = `https://${this.http.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.stage}`;
+    const linkBase = `https://${this.http.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${config.stage}`;
     this.lambdas.setEnvironments({
       ...resourceValues(this.data.tables, 'Table', (table) => table.tableName),
       ...resourceValues(this.queues.queues, 'QueueUrl', (queue) => queue.queueUrl),
@@ -229,6 +265,11 @@ export class OptlineStack extends Stack {
       api: this.http.api,
     });
 
+    this.api = this.http.api;
+    this.eventBus = this.bus;
+    this.tables = this.data.tables;
+    this.alarmTopic = this.monitoring.alarmTopic;
+
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.url });
     new CfnOutput(this, 'PhoneNumber', { value: this.messaging.phoneNumber });
     new CfnOutput(this, 'InboundTopicArn', {
@@ -249,5 +290,22 @@ export class OptlineStack extends Stack {
       value: this.archive.bucket.bucketName,
       description: 'Daily consent-log exports, locked with S3 Object Lock (COMPLIANCE)',
     });
+  }
+}
+
+export interface OptlineStackProps extends StackProps {
+  readonly config: DeploymentConfigInput | DeploymentConfig;
+}
+
+/**
+ * The stack of `bin/optline.ts`: Optline alone. The construct's id `Default` keeps it out of the
+ * resources' logical ids, so they are the ids the stack had before Optline became a construct.
+ */
+export class OptlineStack extends Stack {
+  public readonly optline: Optline;
+
+  constructor(scope: Construct, id: string, props: OptlineStackProps) {
+    super(scope, id, props);
+    this.optline = new Optline(this, 'Default', { config: props.config });
   }
 }

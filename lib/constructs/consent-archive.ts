@@ -97,16 +97,16 @@ export class ConsentArchive extends Construct {
         resources: [props.table.tableArn],
       }),
     );
-    const exports = this.bucket.arnForObjects(`${CONSENT_ARCHIVE_PREFIX}*`);
+    const exportObjects = this.bucket.arnForObjects(`${CONSENT_ARCHIVE_PREFIX}*`);
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectAcl'],
-        resources: [exports],
+        resources: [exportObjects],
       }),
     );
     acknowledge(
       this.role,
-      wildcardResourceFinding(this, exports),
+      wildcardResourceFinding(this, exportObjects),
       'Writes under the consent-log/ prefix of the archive only; DynamoDB names the export files (AWSDynamoDB/<export id>/…).',
     );
     this.role.addToPolicy(

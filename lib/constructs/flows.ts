@@ -31,8 +31,7 @@ import type { DeploymentConfig } from '../config';
 import { pascal } from './data-tables';
 import { deadLetterQueue } from './dead-letter-queue';
 import { acknowledge, acknowledgeCdkOwnedRole } from './nag';
-
-const ROOT = resolve(__dirname, '..', '..');
+import { PACKAGE_ROOT } from '../package-root';
 
 export interface FlowsProps {
   readonly config: DeploymentConfig;
@@ -74,7 +73,7 @@ export class Flows extends Construct {
       const stateMachine = new sfn.StateMachine(this, pascal(machineId), {
         // Inline (fromString) rather than an S3 asset, so the template carries the definition.
         definitionBody: sfn.DefinitionBody.fromString(
-          readFileSync(resolve(ROOT, machine.definitionFile), 'utf8'),
+          readFileSync(resolve(PACKAGE_ROOT, machine.definitionFile), 'utf8'),
         ),
         definitionSubstitutions: substitutions,
         stateMachineType: sfn.StateMachineType.STANDARD,

@@ -34,8 +34,7 @@ import { pascal } from './data-tables';
 import { deadLetterQueue } from './dead-letter-queue';
 import type { Messaging } from './messaging';
 import { acknowledge, wildcardActionFinding, wildcardResourceFinding } from './nag';
-
-const ROOT = resolve(__dirname, '..', '..');
+import { PACKAGE_ROOT } from '../package-root';
 
 /** DynamoDB actions per access mode; `append` has no UpdateItem/DeleteItem (the consent log). */
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
@@ -192,7 +191,7 @@ export class Functions extends Construct {
     logGroup.grantWrite(role);
     const fn = new NodejsFunction(this, name, {
       role,
-      entry: resolve(ROOT, definition.entry),
+      entry: resolve(PACKAGE_ROOT, definition.entry),
       handler: 'handler',
       description: definition.description,
       runtime: lambda.Runtime.NODEJS_22_X,

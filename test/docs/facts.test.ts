@@ -86,7 +86,7 @@ describe('docs/operations.md', () => {
 
   beforeAll(() => {
     const { stack, template } = synthesize(TEST_CONFIG, { bundling: false });
-    deadLetterQueues = Object.keys(stack.deadLetterQueues);
+    deadLetterQueues = Object.keys(stack.optline.deadLetterQueues);
     const [[, dashboard] = []] = resourcesOfType(template, 'AWS::CloudWatch::Dashboard');
     widgetTitles = [...JSON.stringify(dashboard).matchAll(/\\"title\\":\\"([^"\\]+)\\"/gu)].map(
       (match) => match[1] as string,
