@@ -76,10 +76,18 @@ async function stackApiUrl(stackName: string, region: string | undefined, profil
   });
   try {
     const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    const output = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'ApiUrl')?.OutputValue;
-    if (!output)
+    // `ApiUrl` in Optline's own stack; `<construct id>ApiUrl<hash>` where an app added the construct
+    // to a stack of its own (one Optline per stack, or the first one's is ambiguous).
+    const outputs = (Stacks?.[0]?.Outputs ?? []).filter(
+      (o) => o.OutputKey === 'ApiUrl' || /ApiUrl[0-9A-F]{8}$/.test(o.OutputKey ?? ''),
+    );
+    if (outputs.length === 0)
       throw new StackLookupError(`stack ${stackName} has no ApiUrl output (is it an Optline stack?)`);
-    return output;
+    if (outputs.length > 1)
+      throw new StackLookupError(
+        `stack ${stackName} has ${outputs.length} Optline APIs (${outputs.map((o) => o.OutputKey).join(', ')}): give --api <url>`,
+      );
+    return outputs[0]!.OutputValue!;
   } catch (error) {
     if (error instanceof StackLookupError) throw error;
     throw new StackLookupError(`cannot read stack ${stackName}: ${(error as Error).message}`);

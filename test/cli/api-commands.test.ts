@@ -74,6 +74,14 @@ describe('optline API commands', () => {
       req.on('end', () => {
         const stack = new URLSearchParams(body).get('StackName');
         res.setHeader('content-type', 'text/xml');
+        // A team's own stack with the construct in it: the output's key carries the construct's path.
+        const shopOutputs = `<member><OutputKey>ShopBucketName</OutputKey><OutputValue>shop-assets</OutputValue></member><member><OutputKey>SmsApiUrl5E9A3C1B</OutputKey><OutputValue>${runtime.url}/</OutputValue></member>`;
+        if (stack === 'shop-test') {
+          res.end(
+            `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>shop-test</StackName><StackId>arn:aws:cloudformation:us-east-1:111122223333:stack/shop-test/1</StackId><CreationTime>2026-03-01T00:00:00Z</CreationTime><StackStatus>CREATE_COMPLETE</StackStatus><Outputs>${shopOutputs}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r-3</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+          );
+          return;
+        }
         if (stack !== 'optline-test') {
           res.statusCode = 400;
           res.end(
@@ -230,6 +238,9 @@ describe('optline API commands', () => {
     };
     expect(
       await json(['--stack', 'optline-test', '--region', 'us-east-1', 'profiles', 'get', PHONE], env),
+    ).toMatchObject({ phone: PHONE });
+    expect(
+      await json(['--stack', 'shop-test', '--region', 'us-east-1', 'profiles', 'get', PHONE], env),
     ).toMatchObject({ phone: PHONE });
     const missing = await optline(
       ['profiles', 'get', PHONE, '--stack', 'nope', '--region', 'us-east-1'],
