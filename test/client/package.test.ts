@@ -5,7 +5,17 @@
  * calls the local runtime signed, and runs `optline` from the package.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,12 +80,21 @@ describe('the packed package in an app', () => {
     await runtime?.stop();
   });
 
-  it('ships compiled code and declarations, without the sources', async () => {
+  it('ships compiled code and declarations, and only the sources the construct bundles', async () => {
     const files = (await run('tar', ['-tzf', tarball])).stdout.split('\n');
     expect(files).toEqual(
-      expect.arrayContaining(['package/dist/client/index.js', 'package/dist/client/index.d.ts']),
+      expect.arrayContaining([
+        'package/dist/client/index.js',
+        'package/dist/client/index.d.ts',
+        'package/dist/lib/index.js',
+        'package/dist/lib/index.d.ts',
+        'package/lambdas/handlers/inbound-sms.ts',
+        'package/statemachines/welcome.asl.json',
+      ]),
     );
-    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    // TypeScript sources: the functions (bundled at the app's synth) and the lib/ modules they import.
+    const sources = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    expect(sources.filter((f) => !/^package\/(lambdas|lib)\//.test(f))).toEqual([]);
     const manifest = JSON.parse(
       readFileSync(join(app, 'node_modules', 'optline', 'package.json'), 'utf8'),
     ) as {
@@ -156,6 +175,78 @@ export const run = (client: OptlineClient) => client.postEvent({ type: 'OrderPla
     expect(refused.code).not.toBe(0);
     expect(refused.stdout).toMatch(/app\.ts.*error TS2345/);
   });
+
+  it('synthesizes an app that adds Optline to its own stack and routes its events', async () => {
+    // The peer dependencies an app installs beside it (npm links esbuild's command into .bin).
+    for (const peer of ['aws-cdk-lib', 'constructs', 'cdk-nag', 'esbuild', 'tsx']) {
+      symlinkSync(join(ROOT, 'node_modules', peer), join(app, 'node_modules', peer), 'dir');
+    }
+    mkdirSync(join(app, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync('../esbuild/bin/esbuild', join(app, 'node_modules', '.bin', 'esbuild'));
+    copyFileSync(join(ROOT, 'examples', 'existing-stack', 'app.ts'), join(app, 'shop.ts'));
+    // As `npm install` leaves it: CDK finds the app's root (where it runs esbuild) by its lock file.
+    writeFileSync(
+      join(app, 'package-lock.json'),
+      JSON.stringify({ name: 'my-app', lockfileVersion: 3, requires: true, packages: {} }),
+    );
+    // The props are typed: the example type-checks against the package's declarations.
+    writeFileSync(
+      join(app, 'tsconfig.shop.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'node16',
+          moduleResolution: 'node16',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ['shop.ts'],
+      }),
+    );
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    expect(await node([tsc, '-p', 'tsconfig.shop.json'])).toMatchObject({ code: 0, stdout: '' });
+    // A wrong config is refused at synth with the config's own message.
+    writeFileSync(
+      join(app, 'bad.mjs'),
+      `import { App, Stack } from 'aws-cdk-lib';
+import { Optline, ConfigError } from 'optline';
+try { new Optline(new Stack(new App(), 'S'), 'Sms', { config: { brand: 'Acme', quietHours: { start: '21:00', end: '23:00' } } }); }
+catch (error) { console.log(JSON.stringify({ config: error instanceof ConfigError, message: error.message })); }
+`,
+    );
+    const bad = JSON.parse((await node(['bad.mjs'])).stdout) as { config: boolean; message: string };
+    expect(bad.config).toBe(true);
+    expect(bad.message).toMatch(/^Invalid Optline config at "optline\.quietHours/);
+
+    const out = join(app, 'cdk.out');
+    const synth = await run(process.execPath, ['--import', 'tsx', 'shop.ts'], {
+      cwd: app,
+      env: { PATH: process.env.PATH ?? '', CDK_OUTDIR: out, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      maxBuffer: 1 << 24,
+    });
+    // The AwsSolutions checks the example adds found nothing to refuse, Optline's resources included.
+    expect(synth.stderr).not.toMatch(/ERROR/);
+    const template = JSON.parse(readFileSync(join(out, 'Shop.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    };
+    const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+    expect(ofType('AWS::DynamoDB::Table').length).toBeGreaterThanOrEqual(8);
+    expect(ofType('AWS::ApiGateway::RestApi')).toHaveLength(1);
+    const [[busId] = []] = ofType('AWS::Events::EventBus');
+    const [[crmId] = []] = ofType('AWS::Lambda::Function').filter(([id]) => id.startsWith('CrmSync'));
+    const rules = ofType('AWS::Events::Rule').filter(([id]) => id.startsWith('SubscriptionsToCrm'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]![1].Properties).toMatchObject({
+      EventBusName: { Ref: busId },
+      EventPattern: { source: ['optline'], 'detail-type': ['SubscriptionConfirmed'] },
+      Targets: [{ Arn: { 'Fn::GetAtt': [crmId, 'Arn'] } }],
+    });
+    // Optline's functions were bundled from the installed package's sources.
+    const assets = readdirSync(out).filter((name) => name.startsWith('asset.'));
+    expect(assets.length).toBeGreaterThanOrEqual(14);
+    expect(assets.some((name) => existsSync(join(out, name, 'index.js')))).toBe(true);
+  }, 300_000);
 
   it('runs optline from the package', async () => {
     const result = await node([
