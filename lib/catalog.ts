@@ -181,6 +181,12 @@ export interface HttpRoute {
   readonly auth: 'iam' | 'public';
   /** Optional query-string parameters (declared on the method; the handler validates them). */
   readonly query?: readonly string[];
+  /**
+   * A subscriber page or its asset (HTML, script, image, or a form post from a browser), served by
+   * the same API but outside its JSON description and the client: public, rate limited, answered
+   * with its own content type (docs/pages.md).
+   */
+  readonly page?: true;
 }
 
 export type Trigger =

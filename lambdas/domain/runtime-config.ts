@@ -291,6 +291,11 @@ export const RuntimeConfigSchema = z.pipe(
     supportContact: z._default(trimmed(3, 100), 'support@example.com'),
     /** Message-frequency disclosure, e.g. "Up to 6 msgs/mo" or "Msg frequency varies". */
     messageFrequency: z._default(trimmed(3, 60), 'Msg frequency varies'),
+    /** The brand's colour on the subscriber pages (buttons, links), `#rrggbb`. */
+    brandColor: z._default(
+      z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #1f5f8b')),
+      '#1f5f8b',
+    ),
     termsUrl: z._default(z.url(), 'https://example.com/sms-terms'),
     privacyUrl: z._default(z.url(), 'https://example.com/privacy'),
     /** Destination countries (ISO alpha-2); defaults to the origination number's country. */

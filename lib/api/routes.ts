@@ -39,10 +39,12 @@ import {
 } from './responses';
 
 type HttpFunction = Extract<(typeof functions)[FunctionId]['trigger'], { kind: 'http' }>;
-type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string }
-  ? `${M} ${P}`
-  : never;
-/** `METHOD /path` of every route in the catalog. */
+type KeyOf<R> = R extends { page: true }
+  ? never
+  : R extends { method: infer M extends string; path: infer P extends string }
+    ? `${M} ${P}`
+    : never;
+/** `METHOD /path` of every API route in the catalog (pages are described in docs/pages.md). */
 export type RouteKey = KeyOf<HttpFunction['routes'][number]>;
 
 export type Header = 'Retry-After' | 'Location';
@@ -403,16 +405,18 @@ export interface CatalogRoute extends HttpRoute {
   readonly functionId: FunctionId;
 }
 
-/** Every HTTP route of the catalog, in catalog order. */
+/** Every HTTP route of the catalog's API (pages left out), in catalog order. */
 export function catalogRoutes(): CatalogRoute[] {
   return (Object.entries(functions) as [FunctionId, (typeof functions)[FunctionId]][]).flatMap(
     ([functionId, f]) =>
       f.trigger.kind === 'http'
-        ? (f.trigger.routes as readonly HttpRoute[]).map((route) => ({
-            ...route,
-            key: `${route.method} ${route.path}` as RouteKey,
-            functionId,
-          }))
+        ? (f.trigger.routes as readonly HttpRoute[])
+            .filter((route) => !route.page)
+            .map((route) => ({
+              ...route,
+              key: `${route.method} ${route.path}` as RouteKey,
+              functionId,
+            }))
         : [],
   );
 }

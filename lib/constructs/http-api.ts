@@ -201,9 +201,15 @@ export class HttpApi extends Construct {
   }
 }
 
-/** Routes whose handler reads a JSON body: every POST but the bodiless actions such as `/cancel`. */
+/**
+ * Routes whose handler reads a JSON body: every POST but the bodiless actions such as `/cancel` and
+ * the pages' form posts (a browser form sends `application/x-www-form-urlencoded`, which the
+ * handler parses and validates itself).
+ */
 function carriesBody(route: HttpRoute): boolean {
-  return route.method !== 'GET' && route.method !== 'DELETE' && !route.path.endsWith('/cancel');
+  return (
+    route.method !== 'GET' && route.method !== 'DELETE' && !route.path.endsWith('/cancel') && !route.page
+  );
 }
 
 /** Matches a route's path whatever the stage or custom-domain prefix in front of it. */

@@ -17,15 +17,23 @@ export interface HttpRequest {
   readonly pathParameters: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
   readonly headers: Readonly<Record<string, string>>;
-  /** Parsed JSON body (undefined when the request had none). */
+  /**
+   * Parsed body (undefined when the request had none): JSON, or, where the handler takes browser
+   * form posts (`forms`), the fields of an `application/x-www-form-urlencoded` body as strings.
+   */
   readonly body: unknown;
   readonly sourceIp: string | undefined;
   readonly userAgent: string | undefined;
+  /** The path as the browser asked for it (with the stage, `/prod/f/signup`, on API Gateway's own domain). */
+  readonly path: string;
 }
 
 export interface HttpResponse {
   readonly status: number;
+  /** A JSON body. */
   readonly body?: unknown;
+  /** A body sent as it is (a page, a script, an image); its `content-type` goes in `headers`. */
+  readonly text?: string;
   readonly headers?: Record<string, string>;
 }
 
@@ -37,6 +45,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 export interface HttpHandlerOptions {
   /** The largest request body the routes take (default 64 KB). */
   readonly maxBodyBytes?: number;
+  /** Routes take browser form posts (`application/x-www-form-urlencoded`) as well as JSON. */
+  readonly forms?: boolean;
 }
 
 export function errorResponse(
@@ -56,11 +66,20 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   };
 }
 
-function parseBody(event: APIGatewayProxyEvent, maxBytes: number): unknown {
+function parseBody(
+  event: APIGatewayProxyEvent,
+  contentType: string | undefined,
+  maxBytes: number,
+  forms: boolean,
+): unknown {
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(text, 'utf8') > maxBytes) {
     throw new BadRequest('body_too_large', `request body is larger than ${maxBytes} bytes`, 'body');
+  }
+  if (forms && contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded') {
+    // A repeated field keeps its last value; the handler's schema validates each field.
+    return Object.fromEntries(new URLSearchParams(text));
   }
   try {
     return JSON.parse(text) as unknown;
@@ -110,10 +129,13 @@ export function httpHandler(
           Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v ?? '']),
         ),
         headers,
-        body: parseBody(event, maxBodyBytes),
+        body: parseBody(event, headers['content-type'], maxBodyBytes, options.forms ?? false),
         sourceIp: event.requestContext?.identity?.sourceIp ?? undefined,
         userAgent: headers['user-agent'],
+        path: event.requestContext?.path ?? event.path,
       });
+      if (response.text !== undefined)
+        return { statusCode: response.status, headers: response.headers ?? {}, body: response.text };
       return json(response.status, response.body, response.headers);
     } catch (error) {
       if (error instanceof DomainError) {
