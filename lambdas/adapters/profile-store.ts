@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsentState } from '../domain/consent';
 import type { DeliveryError, Profile } from '../domain/profile';
+import type { StateCapReservation } from '../domain/send-policy';
 import { dynamoClient } from './aws-clients';
 import { batchGetAll } from './batch-get';
 import { named, placeholder } from './dynamo-expression';
@@ -54,6 +55,11 @@ export interface ProfileStore {
   ): Promise<{ profiles: Profile[]; nextKey?: Record<string, unknown> }>;
   /** Records a delivery failure (or clears it on a later success). */
   setDeliveryError(phone: string, error: DeliveryError | undefined, now: string): Promise<void>;
+  /**
+   * Writes a number's state-cap window if its version is still `expectedVersion`; `stale` when another
+   * send moved it first (read the profile again and decide again).
+   */
+  reserveStateCapSends(phone: string, reservation: StateCapReservation): Promise<'reserved' | 'stale'>;
 }
 
 export interface EngagementUpdate {
@@ -275,5 +281,33 @@ export class DynamoProfileStore implements ProfileStore {
         ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  async reserveStateCapSends(phone: string, reservation: StateCapReservation): Promise<'reserved' | 'stale'> {
+    try {
+      await dynamoClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { phone },
+          ...named({
+            UpdateExpression: 'SET #stateCapSends = :entries, #stateCapVersion = :next',
+            // Version 0 is a profile that never had a window written.
+            ConditionExpression:
+              reservation.expectedVersion === 0
+                ? 'attribute_exists(#phone) AND attribute_not_exists(#stateCapVersion)'
+                : '#stateCapVersion = :expected',
+          }),
+          ExpressionAttributeValues: {
+            ':entries': reservation.entries,
+            ':next': reservation.expectedVersion + 1,
+            ...(reservation.expectedVersion === 0 ? {} : { ':expected': reservation.expectedVersion }),
+          },
+        }),
+      );
+      return 'reserved';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'stale';
+      throw error;
+    }
   }
 }

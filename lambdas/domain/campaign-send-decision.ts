@@ -12,7 +12,8 @@
  * - `read`, with the profile as it is now: the campaign's own rules (`campaignEligibility`: opted out,
  *   not subscribed, permanently undeliverable, in the error segment, paused by `Paused` or the
  *   campaign's property) skip it; then the send policy every message obeys (`decideSend`: consent,
- *   quiet hours in the profile's zone, smart sending) holds or skips it; then a claim the send found
+ *   quiet hours in the profile's zone, the state's message cap, smart sending) holds or skips it (a
+ *   campaign has no deadline, so a recipient at a state's cap is skipped, not held); then a claim the send found
  *   on the message id (`claimVerdict`): a young unconfirmed one holds it, an old one is taken over,
  *   any other is left; else it is sent, with its body rendered for the recipient and its links.
  *
@@ -121,7 +122,7 @@ export interface HoldDecision {
   readonly action: 'hold';
   readonly until: Date;
   readonly zone: string;
-  readonly reason: 'quiet_hours' | 'unconfirmed_claim';
+  readonly reason: 'quiet_hours' | 'state_frequency_cap' | 'unconfirmed_claim';
 }
 
 export interface SendDecision {
@@ -222,19 +223,23 @@ function decideWithProfile(
     ...(campaign.originationIdentity ? { from: campaign.originationIdentity } : {}),
   };
   // The rules of the one outbound path, as send() applies them again when it sends.
-  const policy = decideSend(profile, intent, {
-    now,
-    phone: recipient.phone,
-    defaultTimeZone: settings.defaultTimeZone,
-    quietHours: settings.quietHours,
-    smartSendingHours: settings.smartSendingHours,
-  });
+  const policy = decideSend(
+    profile,
+    { ...intent, messageId: campaignMessageId(campaign.campaignId, recipient.phone) },
+    {
+      now,
+      phone: recipient.phone,
+      defaultTimeZone: settings.defaultTimeZone,
+      quietHours: settings.quietHours,
+      smartSendingHours: settings.smartSendingHours,
+    },
+  );
   if (!policy.send && 'deferUntil' in policy)
     return {
       action: 'hold',
       until: policy.deferUntil,
       zone: queueZone(recipient, profile, settings.defaultTimeZone),
-      reason: 'quiet_hours',
+      reason: policy.reason,
     };
   if (!policy.send) {
     // Recorded as send() records its own skips: with the text as it would have gone.

@@ -3,6 +3,7 @@
  * properties and engagement. Pure data and pure rules: no record means not marketable, and an opt-out
  * always wins.
  */
+import type { CapSend } from './state-message-caps';
 
 export const MARKETING_STATES = ['never_subscribed', 'pending', 'subscribed', 'unsubscribed'] as const;
 export const TRANSACTIONAL_STATES = ['never_subscribed', 'subscribed', 'unsubscribed'] as const;
@@ -39,6 +40,12 @@ export interface Profile {
     readonly marketingConfirmedBy?: ConfirmationMethod;
   };
   readonly lastSmsAt?: string;
+  /**
+   * Marketing texts of the last window to a number in a state with a message cap (Florida…), reserved
+   * before each is sent, with the version that guards the reservation (state-message-caps.ts).
+   */
+  readonly stateCapSends?: readonly CapSend[];
+  readonly stateCapVersion?: number;
   /** Last marketing text: the first one to a number carries the opt-out language. */
   readonly lastMarketingAt?: string;
   readonly lastInboundAt?: string;

@@ -1,13 +1,13 @@
 /**
  * The decision at the heart of the one outbound path: may this message go to this number now?
- * Pure: the caller loads the profile and the clock; this function only decides, in this order:
- * opted out; the consent the message class needs; paused; quiet hours in the recipient's time zone
- * (defer, or skip when the deferral would miss the deadline); smart sending. Every "no" has a reason
- * that is recorded.
+ * Pure: the caller loads the profile and the clock; this function only decides. A marketing text runs
+ * the checks of MARKETING_CHECKS in their one order (docs/send-policy.md), and the first that says no
+ * gives the reason recorded. Every "no" has a reason that is recorded.
  */
 import { type MessageClass } from './messages';
 import { canReceiveTransactional, isMarketable, isOptedOut, type Profile } from './profile';
 import { quietHoursDecision, recipientTimeZone, sendWindowFor, type SendWindow } from './quiet-hours';
+import { messageCapFor, stateCapDecision, type CapSend } from './state-message-caps';
 
 export type SkipReason =
   | 'opted_out'
@@ -15,10 +15,31 @@ export type SkipReason =
   | 'no_transactional_consent'
   | 'not_a_reply'
   | 'paused'
+  | 'conversation_open'
   | 'quiet_hours_deadline'
+  | 'state_frequency_cap'
+  | 'subscriber_frequency_cap'
   | 'smart_sending'
   | 'opt_out_list'
   | 'undeliverable';
+
+/** Why a text waits (send again with the same key at `deferUntil`). */
+export type DeferReason = 'quiet_hours' | 'state_frequency_cap';
+
+/**
+ * The steps of a marketing text's decision, in the order they run: the first that says no decides the
+ * reason recorded. A step another part adds takes its place here and in MARKETING_CHECKS.
+ */
+export const SEND_STEPS = [
+  'consent',
+  'pause',
+  'open_conversation',
+  'send_window',
+  'state_cap',
+  'subscriber_cap',
+  'smart_sending',
+] as const;
+export type SendStep = (typeof SEND_STEPS)[number];
 
 export interface SendIntent {
   readonly messageClass: MessageClass;
@@ -32,8 +53,10 @@ export interface SendIntent {
   readonly quietHours?: boolean;
   /** Marketing only: respect smart sending (default true). */
   readonly smartSending?: boolean;
-  /** Latest useful send time: a quiet-hours deferral past it skips the message instead. */
+  /** Latest useful send time: a deferral past it (quiet hours, a state cap) skips the message instead. */
   readonly deadline?: Date;
+  /** The text's message id: a state cap counts each text once, however often it is decided. */
+  readonly messageId?: string;
 }
 
 export interface PolicyContext {
@@ -45,10 +68,74 @@ export interface PolicyContext {
   readonly smartSendingHours: number;
 }
 
+/** The state-cap window to write (guarded by `expectedVersion`) before the text is claimed. */
+export interface StateCapReservation {
+  readonly entries: readonly CapSend[];
+  readonly expectedVersion: number;
+}
+
 export type SendDecision =
-  | { readonly send: true }
+  | { readonly send: true; readonly stateCap?: StateCapReservation }
   | { readonly send: false; readonly reason: SkipReason }
-  | { readonly send: false; readonly deferUntil: Date; readonly reason: 'quiet_hours' };
+  | { readonly send: false; readonly deferUntil: Date; readonly reason: DeferReason };
+
+type Refusal = Extract<SendDecision, { send: false }>;
+
+/** One step of a marketing text's decision: a refusal, or undefined to go on. */
+export interface SendCheck {
+  readonly step: SendStep;
+  /** The reasons it can give (documented in docs/send-policy.md). */
+  readonly reasons: readonly (SkipReason | DeferReason)[];
+  /** Without a context (no clock, no zone), only the checks that need none run. */
+  readonly check: (profile: Profile, intent: SendIntent, context?: PolicyContext) => Refusal | undefined;
+}
+
+/** A marketing text's checks, in SEND_STEPS order (a test holds them to it). */
+export const MARKETING_CHECKS: readonly SendCheck[] = [
+  {
+    step: 'pause',
+    reasons: ['paused'],
+    check: (profile, intent) =>
+      (intent.pausedProperties ?? []).some((name) => isTruthy(profile.properties[name]))
+        ? { send: false, reason: 'paused' }
+        : undefined,
+  },
+  {
+    step: 'send_window',
+    reasons: ['quiet_hours', 'quiet_hours_deadline'],
+    check: (profile, intent, context) => {
+      if (!context || intent.quietHours === false) return undefined;
+      const quiet = quietHoursDecision({
+        now: context.now,
+        timeZone: recipientTimeZone(profile.timeZone, context.phone, context.defaultTimeZone),
+        window: sendWindowFor(context.phone, context.quietHours),
+        deadline: intent.deadline,
+      });
+      if (quiet.action === 'skip') return { send: false, reason: 'quiet_hours_deadline' };
+      if (quiet.action === 'defer') return { send: false, deferUntil: quiet.until, reason: 'quiet_hours' };
+      return undefined;
+    },
+  },
+  {
+    step: 'state_cap',
+    reasons: ['state_frequency_cap'],
+    check: (profile, intent, context) => {
+      const cap = context && stateCap(profile, intent, context);
+      if (cap?.action === 'skip') return { send: false, reason: 'state_frequency_cap' };
+      if (cap?.action === 'defer')
+        return { send: false, deferUntil: cap.until, reason: 'state_frequency_cap' };
+      return undefined;
+    },
+  },
+  {
+    step: 'smart_sending',
+    reasons: ['smart_sending'],
+    check: (profile, intent, context) =>
+      context && intent.smartSending !== false && withinSmartSendingWindow(profile, context)
+        ? { send: false, reason: 'smart_sending' }
+        : undefined,
+  },
+];
 
 export function decideSend(
   profile: Profile | undefined,
@@ -72,25 +159,18 @@ export function decideSend(
         return { send: false, reason: 'no_transactional_consent' };
       return { send: true };
     case 'marketing': {
+      // Step `consent`: first, and without a context, so an opt-out always wins.
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };
       if (!profile || !isMarketable(profile)) return { send: false, reason: 'no_marketing_consent' };
       if (profile.deliveryError?.permanent) return { send: false, reason: 'undeliverable' };
-      const paused = (intent.pausedProperties ?? []).some((name) => isTruthy(profile.properties[name]));
-      if (paused) return { send: false, reason: 'paused' };
-      if (!context) return { send: true };
-      if (intent.quietHours !== false) {
-        const quiet = quietHoursDecision({
-          now: context.now,
-          timeZone: recipientTimeZone(profile.timeZone, context.phone, context.defaultTimeZone),
-          window: sendWindowFor(context.phone, context.quietHours),
-          deadline: intent.deadline,
-        });
-        if (quiet.action === 'skip') return { send: false, reason: 'quiet_hours_deadline' };
-        if (quiet.action === 'defer') return { send: false, deferUntil: quiet.until, reason: 'quiet_hours' };
+      for (const { check } of MARKETING_CHECKS) {
+        const refusal = check(profile, intent, context);
+        if (refusal) return refusal;
       }
-      if (intent.smartSending !== false && withinSmartSendingWindow(profile, context))
-        return { send: false, reason: 'smart_sending' };
-      return { send: true };
+      const cap = context && stateCap(profile, intent, context);
+      return cap?.action === 'send' && cap.entries
+        ? { send: true, stateCap: { entries: cap.entries, expectedVersion: profile.stateCapVersion ?? 0 } }
+        : { send: true };
     }
   }
 }
@@ -106,4 +186,17 @@ export function withinSmartSendingWindow(
 
 function isTruthy(value: unknown): boolean {
   return value !== undefined && value !== null && value !== false && value !== '' && value !== 0;
+}
+
+/** The state cap's decision for a marketing text, or undefined where the number's state has none. */
+function stateCap(profile: Profile, intent: SendIntent, context: PolicyContext) {
+  const cap = messageCapFor(context.phone);
+  if (!cap) return undefined;
+  return stateCapDecision({
+    cap,
+    sent: profile.stateCapSends,
+    messageId: intent.messageId ?? '',
+    now: context.now,
+    deadline: intent.deadline,
+  });
 }

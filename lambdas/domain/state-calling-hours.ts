@@ -26,6 +26,10 @@
  * - Where a statute names one clock for a state with two zones (Mississippi's "Central Standard Time"),
  *   the window is applied in the recipient's zone, which is Central for all of Mississippi anyway.
  *
+ * - Message caps (`messageCap`: FL, OK, MD allow 3 solicitations in 24 hours on one subject) are in the
+ *   same entries, applied by `send()` to every marketing text whatever its subject
+ *   (state-message-caps.ts); their evidence is the entry's `messageCap` in the evidence table.
+ *
  * This is engineering research, not legal advice; counsel should review the table.
  */
 import type { DailyWindow, Weekday } from './quiet-hours';
@@ -39,6 +43,18 @@ export interface StateCallingHours {
   readonly byWeekday?: Readonly<Partial<Record<Weekday, DailyWindow | null>>>;
   /** Statute (number and name) that holds the hours. */
   readonly citation: string;
+  /**
+   * At most `count` marketing texts to a number in any `hours` hours (a sliding window), applied by
+   * `send()` to every marketing text whatever its subject (state-message-caps.ts).
+   */
+  readonly messageCap?: StateMessageCap;
+}
+
+export interface StateMessageCap {
+  readonly count: number;
+  readonly hours: number;
+  /** Statute (number and name) that holds the cap. */
+  readonly citation: string;
 }
 
 /** How an entry's hours were established (STATE_CALLING_HOURS_EVIDENCE). */
@@ -47,6 +63,8 @@ export interface CallingHoursEvidence {
   readonly verification: Verification;
   /** What the hours were checked against. */
   readonly source: string;
+  /** What the entry's `messageCap` rests on, when it has one. */
+  readonly messageCap?: Omit<CallingHoursEvidence, 'messageCap'>;
 }
 
 const NO_SUNDAY = { 0: null } as const;
@@ -66,6 +84,11 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
   FL: {
     window: { start: '08:00', end: '20:00' },
     citation: 'Fla. Stat. § 501.616(6)(a) (Florida Telemarketing Act), as amended by SB 1120 (2021)',
+    messageCap: {
+      count: 3,
+      hours: 24,
+      citation: 'Fla. Stat. § 501.616(6)(b) (Florida Telemarketing Act), added by SB 1120 (2021)',
+    },
   },
   KY: {
     window: { start: '10:00', end: '21:00' },
@@ -84,6 +107,13 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
     window: { start: '08:00', end: '20:00' },
     citation:
       'Md. Code, Com. Law § 14-4501 et seq. (Stop the Spam Calls Act of 2023, SB 90; eff. 2024-01-01)',
+    messageCap: {
+      count: 3,
+      hours: 24,
+      citation:
+        'Md. Code, Com. Law § 14-4502 (Stop the Spam Calls Act of 2023, SB 90; eff. 2024-01-01); subsection ' +
+        'not verified',
+    },
   },
   MI: {
     window: { start: '09:00', end: '21:00' },
@@ -111,6 +141,13 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
   OK: {
     window: { start: '08:00', end: '20:00' },
     citation: 'Okla. Stat. tit. 15, § 775C.4 (Telephone Solicitation Act of 2022, HB 3168; eff. 2022-11-01)',
+    messageCap: {
+      count: 3,
+      hours: 24,
+      citation:
+        'Okla. Stat. tit. 15, § 775C.4 (Telephone Solicitation Act of 2022, HB 3168; eff. 2022-11-01); ' +
+        'subsection not verified',
+    },
   },
   RI: {
     window: { start: '09:00', end: '18:00' },
@@ -163,6 +200,14 @@ export const STATE_CALLING_HOURS_EVIDENCE: Readonly<Record<string, CallingHoursE
     verification: 'statute-text',
     source:
       'Text of § 501.616(6)(a) (lawserver.com copy) and the SB 1120 bill text on flsenate.gov (9 p.m. → 8 p.m.)',
+    messageCap: {
+      note:
+        '"More than three commercial telephone solicitation phone calls from any number to a person over a ' +
+        '24-hour period on the same subject matter or issue, regardless of the phone number used". Optline ' +
+        'counts every marketing text, whatever its subject: stricter than the law, never looser.',
+      verification: 'statute-text',
+      source: 'SB 1120 (2021) bill text on flsenate.gov, new paragraph (6)(b) of § 501.616',
+    },
   },
   KY: {
     note:
@@ -185,6 +230,13 @@ export const STATE_CALLING_HOURS_EVIDENCE: Readonly<Record<string, CallingHoursE
     note: 'The Act defines consent for solicitations "by telephone call, text message, or voicemail" (text read).',
     verification: 'secondary-sources',
     source: 'WMAR-2 News and dnc.com reports of the Act (8:00am–8:00pm in the called party’s time zone)',
+    messageCap: {
+      note:
+        'Three calls or text messages per 24 hours about the same subject to the same called party; every ' +
+        'marketing text is counted here.',
+      verification: 'secondary-sources',
+      source: 'WMAR-2 News and dnc.com reports of the Act; the statute’s own text was not read',
+    },
   },
   MI: {
     note: 'May cover only some calls; applied to all marketing texts to be safe.',
@@ -219,6 +271,14 @@ export const STATE_CALLING_HOURS_EVIDENCE: Readonly<Record<string, CallingHoursE
     note: 'Was 8 a.m.–9 p.m. before the 2022 Act; the Act presumes a call to an Oklahoma area code reaches a resident.',
     verification: 'secondary-sources',
     source: 'dnc.com (HB 3168 signing); Lerman Senter client alert; Drop Cowboy table',
+    messageCap: {
+      note:
+        'Three commercial telephonic sales calls per 24 hours from any number to a person on the same subject ' +
+        '(the Act follows Florida’s SB 1120); every marketing text is counted here.',
+      verification: 'secondary-sources',
+      source:
+        'dnc.com report of the signing; Nolo summary of the Act; the enrolled HB 3168 title names the limit',
+    },
   },
   RI: {
     note:

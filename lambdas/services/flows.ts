@@ -106,7 +106,7 @@ export interface StepResult {
 function toStepResult(result: SendResult): StepResult {
   switch (result.status) {
     case 'deferred':
-      return { status: 'deferred', until: result.until, reason: 'quiet_hours' };
+      return { status: 'deferred', until: result.until, reason: result.reason };
     case 'skipped':
       // No consent any more: the flow ends here.
       if (['opted_out', 'no_marketing_consent', 'opt_out_list'].includes(result.reason)) {

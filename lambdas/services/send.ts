@@ -20,7 +20,7 @@ import type { Clock } from '../domain/clock';
 import { messageTypeFor, outboundBody, type MessageClass } from '../domain/messages';
 import type { Profile } from '../domain/profile';
 import type { RuntimeConfig } from '../domain/runtime-config';
-import { decideSend, type SkipReason } from '../domain/send-policy';
+import { decideSend, type DeferReason, type SkipReason } from '../domain/send-policy';
 import { countMetric } from '../adapters/metrics';
 import type { MessageRecord, MessageStore } from '../adapters/message-store';
 import type { ProfileStore } from '../adapters/profile-store';
@@ -95,12 +95,23 @@ export type SendResult =
   | { readonly status: 'skipped'; readonly messageId: string; readonly reason: SkipReason }
   /** `claim`: the record found under the message id, when the caller asked (`reportClaim`). */
   | { readonly status: 'duplicate'; readonly messageId: string; readonly claim?: MessageRecord }
-  /** Quiet hours (nothing recorded): send again with the same key at `until`. */
-  | { readonly status: 'deferred'; readonly messageId: string; readonly until: string };
+  /** Quiet hours or a state cap (nothing recorded): send again with the same key at `until`. */
+  | {
+      readonly status: 'deferred';
+      readonly messageId: string;
+      readonly until: string;
+      readonly reason: DeferReason;
+    };
 
 const DAY_SECONDS = 86_400;
+/** Decisions made again when a state-cap reservation lost a race, before giving up for a retry. */
+const STATE_CAP_ATTEMPTS = 5;
 
-export async function send(deps: SendDeps, request: SendRequest): Promise<SendResult> {
+export class StateCapContentionError extends Error {
+  override readonly name = 'StateCapContentionError';
+}
+
+export async function send(deps: SendDeps, request: SendRequest, attempt = 1): Promise<SendResult> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const messageId = request.idempotencyKey;
@@ -130,6 +141,7 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
       quietHours: request.quietHours,
       smartSending: request.smartSending,
       deadline: request.deadline,
+      messageId,
     },
     {
       now,
@@ -140,12 +152,27 @@ export async function send(deps: SendDeps, request: SendRequest): Promise<SendRe
     },
   );
   if (!decision.send && 'deferUntil' in decision) {
-    return { status: 'deferred', messageId, until: decision.deferUntil.toISOString() };
+    return {
+      status: 'deferred',
+      messageId,
+      until: decision.deferUntil.toISOString(),
+      reason: decision.reason,
+    };
   }
   if (!decision.send) {
     return (await recordSkip(deps, base, decision.reason))
       ? { status: 'skipped', messageId, reason: decision.reason }
       : { status: 'duplicate', messageId };
+  }
+  // A state cap's slot is taken before the claim, under the message id: a retry finds its own entry,
+  // and of two sends racing for the last slot one writes first and the other decides again.
+  if (
+    decision.stateCap &&
+    (await deps.profiles.reserveStateCapSends(request.to, decision.stateCap)) === 'stale'
+  ) {
+    if (attempt >= STATE_CAP_ATTEMPTS)
+      throw new StateCapContentionError(`the state-cap window of ${request.to} kept changing`);
+    return send(deps, { ...request, profile: undefined }, attempt + 1);
   }
 
   const atLeastOnce = request.messageClass === 'compliance';

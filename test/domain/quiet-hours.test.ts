@@ -458,6 +458,24 @@ describe('sendWindowFor: state calling-hours law', () => {
       expect(law.window.start >= '08:00' && law.window.end <= '21:00', state).toBe(true);
     }
   });
+
+  it('caps Florida, Oklahoma and Maryland at 3 marketing texts in 24 hours, each cap documented', () => {
+    const capped = Object.entries(STATE_CALLING_HOURS).filter(([, law]) => law.messageCap);
+    expect(capped.map(([state, law]) => [state, law.messageCap?.count, law.messageCap?.hours])).toEqual([
+      ['FL', 3, 24],
+      ['MD', 3, 24],
+      ['OK', 3, 24],
+    ]);
+    for (const [state, law] of capped) {
+      const evidence = STATE_CALLING_HOURS_EVIDENCE[state]?.messageCap;
+      expect(law.messageCap?.citation.length, state).toBeGreaterThan(10);
+      expect(evidence?.note.length, state).toBeGreaterThan(10);
+      expect(evidence?.source.length, state).toBeGreaterThan(5);
+      expect(['statute-text', 'secondary-sources', 'single-secondary-source']).toContain(
+        evidence?.verification,
+      );
+    }
+  });
 });
 
 describe('recipientTimeZone', () => {

@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Profile } from '../../lambdas/domain/profile';
-import { decideSend, type PolicyContext } from '../../lambdas/domain/send-policy';
+import {
+  decideSend,
+  MARKETING_CHECKS,
+  SEND_STEPS,
+  type PolicyContext,
+} from '../../lambdas/domain/send-policy';
 
 const subscriber: Profile = {
   phone: '+12125550100',
@@ -119,5 +126,158 @@ describe('send policy', () => {
         context(),
       ),
     ).toEqual({ send: false, reason: 'opted_out' });
+  });
+});
+
+describe('send policy: the order of the checks', () => {
+  // A Florida number (cap 3 in 24 h) failing every check from the step under test on: the step's reason
+  // must be the one recorded, so each step is shown to run before all the later ones.
+  const florida = '+13055550100';
+  const noon = new Date('2026-04-14T16:00:00Z'); // 12:00 in Miami
+  const night = new Date('2026-04-15T03:00:00Z'); // 23:00 in Miami
+  const full = ['a', 'b', 'c'].map((id, i) => ({
+    messageId: id,
+    at: new Date(noon.getTime() - (3 - i) * 3_600_000).toISOString(),
+  }));
+  const failing = {
+    ...subscriber,
+    phone: florida,
+    properties: { Paused: true },
+    stateCapSends: full,
+    stateCapVersion: 3,
+    lastSmsAt: new Date(noon.getTime() - 3_600_000).toISOString(),
+  };
+  const intent = { ...marketing, pausedProperties: ['Paused'], messageId: 'next' };
+  const at = (now: Date) => context({ phone: florida, now });
+
+  it('lists the checks in the documented order', () => {
+    const steps = MARKETING_CHECKS.map((c) => c.step);
+    expect(steps).toEqual(SEND_STEPS.filter((step) => steps.includes(step)));
+  });
+
+  it('1. consent: an opt-out wins over every later step', () => {
+    expect(decideSend({ ...failing, optedOutAt: '2026-04-01T00:00:00Z' }, intent, at(night))).toEqual({
+      send: false,
+      reason: 'opted_out',
+    });
+  });
+
+  it('2. pause: a paused subscriber is skipped `paused` before quiet hours are asked', () => {
+    expect(decideSend(failing, intent, at(night))).toEqual({ send: false, reason: 'paused' });
+  });
+
+  it('4. send window: quiet hours defer before the state cap is counted', () => {
+    expect(decideSend({ ...failing, properties: {} }, intent, at(night))).toMatchObject({
+      send: false,
+      reason: 'quiet_hours',
+    });
+  });
+
+  it('5. state cap: a full window skips `state_frequency_cap` before smart sending', () => {
+    expect(decideSend({ ...failing, properties: {} }, intent, at(noon))).toEqual({
+      send: false,
+      reason: 'state_frequency_cap',
+    });
+  });
+
+  it('7. smart sending: last, once every other step lets the text go', () => {
+    const roomy = { ...failing, properties: {}, stateCapSends: full.slice(1) };
+    expect(decideSend(roomy, intent, at(noon))).toEqual({ send: false, reason: 'smart_sending' });
+    expect(decideSend(roomy, { ...intent, smartSending: false }, at(noon))).toEqual({
+      send: true,
+      stateCap: {
+        expectedVersion: 3,
+        entries: [...full.slice(1), { messageId: 'next', at: noon.toISOString() }],
+      },
+    });
+  });
+});
+
+describe('send policy: state message caps', () => {
+  const florida = { ...subscriber, phone: '+13055550100' };
+  const now = new Date('2026-04-14T16:00:00Z'); // 12:00 in Miami
+  const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000).toISOString();
+  const policy = context({ phone: florida.phone, now, smartSendingHours: 0 });
+  const sent = (...hoursAgo: number[]) => hoursAgo.map((h, i) => ({ messageId: `m${i}`, at: at(h) }));
+
+  it('counts the first marketing text to a Florida number, reserving its slot', () => {
+    expect(decideSend(florida, { ...marketing, messageId: 'x' }, policy)).toEqual({
+      send: true,
+      stateCap: { expectedVersion: 0, entries: [{ messageId: 'x', at: now.toISOString() }] },
+    });
+  });
+
+  it('waits, within its deadline, until the oldest of three texts is 24 hours old', () => {
+    const profile = { ...florida, stateCapSends: sent(20, 5, 1), stateCapVersion: 3 };
+    const deadline = new Date(now.getTime() + 48 * 3_600_000);
+    expect(decideSend(profile, { ...marketing, messageId: 'x', deadline }, policy)).toEqual({
+      send: false,
+      reason: 'state_frequency_cap',
+      deferUntil: new Date(now.getTime() + 4 * 3_600_000),
+    });
+  });
+
+  it('skips `state_frequency_cap` when the slot frees after the deadline, or without one', () => {
+    const profile = { ...florida, stateCapSends: sent(20, 5, 1), stateCapVersion: 3 };
+    const deadline = new Date(now.getTime() + 3 * 3_600_000);
+    for (const extra of [{ deadline }, {}])
+      expect(decideSend(profile, { ...marketing, messageId: 'x', ...extra }, policy)).toEqual({
+        send: false,
+        reason: 'state_frequency_cap',
+      });
+  });
+
+  it('forgets texts older than 24 hours', () => {
+    const profile = { ...florida, stateCapSends: sent(30, 25, 2), stateCapVersion: 3 };
+    expect(decideSend(profile, { ...marketing, messageId: 'x' }, policy)).toEqual({
+      send: true,
+      stateCap: {
+        expectedVersion: 3,
+        entries: [
+          { messageId: 'm2', at: at(2) },
+          { messageId: 'x', at: now.toISOString() },
+        ],
+      },
+    });
+  });
+
+  it('lets a retry of a counted text through without counting it again', () => {
+    const profile = { ...florida, stateCapSends: sent(20, 5, 1), stateCapVersion: 3 };
+    expect(decideSend(profile, { ...marketing, messageId: 'm1' }, policy)).toEqual({ send: true });
+  });
+
+  it.each([
+    ['Oklahoma', '+14055550100', 'America/Chicago'],
+    ['Maryland', '+14105550100', 'America/New_York'],
+  ])('caps %s numbers too', (_state, phone) => {
+    const profile = { ...subscriber, phone, stateCapSends: sent(20, 5, 1), stateCapVersion: 3 };
+    expect(decideSend(profile, { ...marketing, messageId: 'x' }, { ...policy, phone })).toEqual({
+      send: false,
+      reason: 'state_frequency_cap',
+    });
+  });
+
+  it('leaves numbers of other states and other classes alone', () => {
+    const profile = { ...subscriber, stateCapSends: sent(20, 5, 1), stateCapVersion: 3 };
+    expect(decideSend(profile, { ...marketing, messageId: 'x' }, context({ smartSendingHours: 0 }))).toEqual({
+      send: true,
+    });
+    const capped = { ...florida, stateCapSends: sent(20, 5, 1), stateCapVersion: 3 };
+    expect(decideSend(capped, { messageClass: 'transactional' }, policy)).toEqual({ send: true });
+  });
+});
+
+describe('send policy documentation', () => {
+  it('lists the checks of a marketing text in the order they run', () => {
+    const doc = readFileSync(resolve(__dirname, '../../docs/send-policy.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| (\d+) +\| `([a-z_]+)`: .*\| (.+?) +\|$/gm)];
+    expect(rows.map((row) => row[2])).toEqual(['consent', ...MARKETING_CHECKS.map((c) => c.step)]);
+    expect(rows.map((row) => Number(row[1]))).toEqual(
+      rows.map((row) => SEND_STEPS.indexOf(row[2] as (typeof SEND_STEPS)[number]) + 1),
+    );
+    for (const [index, check] of MARKETING_CHECKS.entries()) {
+      const documented = [...(rows[index + 1]?.[3] ?? '').matchAll(/`([a-z_]+)`/g)].map((m) => m[1]);
+      expect(documented, check.step).toEqual(check.reasons);
+    }
   });
 });
