@@ -18,7 +18,7 @@ import type { MessageClass } from './messages';
 
 export type ConsentClass = 'marketing' | 'transactional';
 
-export type ConsentMethod = 'keyword' | 'form' | 'checkout' | 'api' | 'otp';
+export type ConsentMethod = 'keyword' | 'form' | 'checkout' | 'api' | 'otp' | 'import';
 
 export type ConsentAction =
   /** JOIN or a form with double opt-in: marketing becomes pending, the confirmation request is sent. */
@@ -34,7 +34,12 @@ export type ConsentAction =
   /** A keyword such as PAUSE or RESUME set or cleared a profile property. */
   | 'property_changed'
   /** Transactional consent given (API, checkout). */
-  | 'transactional_consent_given';
+  | 'transactional_consent_given'
+  /**
+   * An import marked the number as not to be texted without saying the person opted out (an inactive
+   * endpoint): every class unsubscribed, no opt-out time; a new opt-in by the person lifts it.
+   */
+  | 'suppressed';
 
 /** The consent part of a profile: what the log projects. */
 export interface ConsentState {
@@ -71,6 +76,28 @@ export interface ConsentEvidence {
   readonly source?: string;
   readonly checkedByUser?: boolean;
   readonly uncheckedByDefault?: boolean;
+  /** Where an imported consent came from (method `import`). */
+  readonly import?: ImportEvidence;
+}
+
+/** The source of an imported consent change: the file and line, and what the source system said. */
+export interface ImportEvidence {
+  /** The source system (`pinpoint`, `klaviyo`, `eum-opt-outs`…). */
+  readonly system: string;
+  readonly importId: string;
+  readonly fileName: string;
+  /** SHA-256 of the file as read, hex. */
+  readonly sha256: string;
+  /** Line of the file (1 = first line; a CSV's header is line 1). */
+  readonly line: number;
+  /** What the source said: consent, an opt-out or an inactive number. */
+  readonly sourceStatus: 'opted_in' | 'opted_out' | 'suppressed';
+  /** The source's own time of the consent or opt-out, when it has one. */
+  readonly sourceConsentAt?: string;
+  /** The source's own word for how consent was given (a sign-up source, a keyword…). */
+  readonly sourceConsentMethod?: string;
+  /** Consent without a time, accepted with `--accept-undated-consent`. */
+  readonly undated?: true;
 }
 
 /** A text decided together with a consent change (confirmation, HELP answer…). */

@@ -10,8 +10,11 @@ export const TRANSACTIONAL_STATES = ['never_subscribed', 'subscribed', 'unsubscr
 export type MarketingState = (typeof MARKETING_STATES)[number];
 export type TransactionalState = (typeof TRANSACTIONAL_STATES)[number];
 
-/** How marketing consent was confirmed; abandoned-cart messages need `double_opt_in` or `otp`. */
-export type ConfirmationMethod = 'double_opt_in' | 'otp' | 'single_opt_in';
+/**
+ * How marketing consent was confirmed; abandoned-cart messages need `double_opt_in` or `otp`.
+ * `import`: consent another system recorded, imported with its evidence (docs/import.md).
+ */
+export type ConfirmationMethod = 'double_opt_in' | 'otp' | 'single_opt_in' | 'import';
 
 export type PropertyValue = string | number | boolean;
 

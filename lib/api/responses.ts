@@ -28,8 +28,9 @@ const CONSENT_ACTIONS = allOf<ConsentAction>()([
   'resubscribe_deferred',
   'property_changed',
   'transactional_consent_given',
+  'suppressed',
 ]);
-const CONSENT_METHODS = allOf<ConsentMethod>()(['keyword', 'form', 'checkout', 'api', 'otp']);
+const CONSENT_METHODS = allOf<ConsentMethod>()(['keyword', 'form', 'checkout', 'api', 'otp', 'import']);
 const CONSENT_CHANGE_STATUSES = allOf<ConsentChangeStatus>()([
   'done',
   'in_progress',
@@ -83,7 +84,7 @@ export const ProfileViewSchema = z.strictObject({
   transactional: z.enum(TRANSACTIONAL_STATES),
   optedOut: z.boolean().meta({ description: 'An opt-out blocks every class until a resubscription' }),
   optedOutAt: z.nullable(instant),
-  marketingConfirmedBy: z.nullable(z.enum(['double_opt_in', 'otp', 'single_opt_in'])),
+  marketingConfirmedBy: z.nullable(z.enum(['double_opt_in', 'otp', 'single_opt_in', 'import'])),
   properties: z.record(z.string(), propertyValue),
   timeZone: z.nullable(z.string()),
   lastSmsAt: z.nullable(instant),
