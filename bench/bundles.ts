@@ -188,6 +188,7 @@ function handlerEnv(): NodeJS.ProcessEnv {
     schedulerRole: 'arn:aws:iam::000000000000:role/scheduler',
     scheduleGroup: 'optline',
     schedulerDeadLetterQueue: 'arn:aws:sqs:us-east-1:000000000000:scheduler-dlq',
+    preferenceKey: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:preference-key-abc123',
   };
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

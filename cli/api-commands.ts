@@ -167,6 +167,17 @@ export const profiles = apiCommand('profiles', "Read a subscriber's profile and 
       if (page.nextCursor) io.out(`More: --cursor ${page.nextCursor}`);
     },
   },
+  'preferences-link': {
+    args: '<phone>',
+    summary: 'A fresh link to its preference page (pause, fewer texts, topics, unsubscribe)',
+    positionals: 1,
+    run: (client, [phone]) => client.getPreferencesLink(phone!),
+    show: (result, io) => {
+      const link = result as Awaited<ReturnType<OptlineClient['getPreferencesLink']>>;
+      io.out(link.url);
+      io.out(`Opens the page until ${link.expiresAt}`);
+    },
+  },
   'consent-log': {
     args: '<phone>',
     summary: 'Every consent change, oldest first, with its evidence',

@@ -29,6 +29,7 @@ import type {
   MessageResultSchema,
   NumberChangeProgressSchema,
   NumberChangeSchema,
+  PreferencesLinkSchema,
   ProfileViewSchema,
   SubscriptionResultSchema,
   VerificationStartedSchema,
@@ -50,6 +51,7 @@ export type NumberChangeRequest = z.input<typeof NumberChangeRequestSchema>;
 export type Profile = z.output<typeof ProfileViewSchema>;
 export type ConsentLog = z.output<typeof ConsentLogSchema>;
 export type MessageHistory = z.output<typeof MessageHistorySchema>;
+export type PreferencesLink = z.output<typeof PreferencesLinkSchema>;
 export type SubscriptionResult = z.output<typeof SubscriptionResultSchema>;
 export type VerificationStarted = z.output<typeof VerificationStartedSchema>;
 export type MessageResult = z.output<typeof MessageResultSchema>;
@@ -168,6 +170,10 @@ export class OptlineClient {
     if (page.limit !== undefined) query.limit = String(page.limit);
     if (page.cursor !== undefined) query.cursor = page.cursor;
     return this.body('getMessages', { params: { phone }, query, ...options });
+  }
+  /** A fresh link to the number's preference page, for a support agent to send. */
+  getPreferencesLink(phone: string, options: CallOptions = {}): Promise<PreferencesLink> {
+    return this.body('getPreferencesLink', { params: { phone }, ...options });
   }
 
   // Subscriptions (public routes: sent unsigned)

@@ -15,6 +15,7 @@ export const CLIENT_ROUTES = {
   getProfile: { method: 'GET', path: '/v1/profiles/{phone}', auth: 'iam' },
   getConsentLog: { method: 'GET', path: '/v1/profiles/{phone}/consent-log', auth: 'iam' },
   getMessages: { method: 'GET', path: '/v1/profiles/{phone}/messages', auth: 'iam' },
+  getPreferencesLink: { method: 'GET', path: '/v1/profiles/{phone}/preferences-link', auth: 'iam' },
   subscribe: { method: 'POST', path: '/v1/subscriptions', auth: 'public', idempotency: 'header' },
   startVerification: { method: 'POST', path: '/v1/verifications', auth: 'public', idempotency: 'header' },
   checkVerification: {

@@ -222,6 +222,11 @@ export interface FunctionDefinition {
   readonly startsFlows?: boolean;
   /** Read the MMS media bucket (SendMediaMessage reads media as the caller). */
   readonly readsMedia?: boolean;
+  /**
+   * Read the secret that signs preference-page links (Secrets Manager, every version kept): makes
+   * or opens `/p/<token>` links (docs/preferences.md).
+   */
+  readonly preferenceLinks?: boolean;
   /** SendMessageBatch to these queues (their URLs arrive in the function's environment). */
   readonly sendsTo?: readonly QueueId[];
   /** Create and delete EventBridge Scheduler schedules that invoke these functions (function ids). */
@@ -253,7 +258,7 @@ export const functions = {
     memoryMb: 512,
   },
   profilesApi: {
-    description: 'Read a profile, its consent log and its messages',
+    description: 'Read a profile, its consent log and its messages; make its preference-page link',
     entry: 'lambdas/handlers/profiles-api.ts',
     trigger: {
       kind: 'http',
@@ -266,9 +271,13 @@ export const functions = {
           auth: 'iam',
           query: ['limit', 'cursor'],
         },
+        { method: 'GET', path: '/v1/profiles/{phone}/preferences-link', auth: 'iam' },
       ],
     },
     tables: { profiles: 'read', consentLog: 'read', messages: 'read' },
+    // The preference-page link support agents hand out.
+    preferenceLinks: true,
+    reads: ['linkBase'],
     timeoutSeconds: 10,
     memoryMb: 256,
   },
@@ -547,4 +556,5 @@ export const resourceIds = {
   optOutList: 'opt-out-list',
   scheduleGroup: 'schedule-group',
   schedulerRole: 'scheduler-role',
+  preferenceKey: 'secret/preference-key',
 } as const;

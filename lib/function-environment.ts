@@ -82,6 +82,8 @@ const SETTING_VARIABLES = {
   schedulerRole: 'SCHEDULER_ROLE_ARN',
   scheduleGroup: 'SCHEDULE_GROUP',
   schedulerDeadLetterQueue: 'SCHEDULER_DLQ_ARN',
+  /** The Secrets Manager secret that signs preference-page links (its ARN). */
+  preferenceKey: 'PREFERENCE_KEY_SECRET_ARN',
   /**
    * A debugging switch an operator may set on a deployed function (`true`: logs keep phone
    * numbers); nothing sets it by default.
@@ -208,6 +210,7 @@ export type EnvironmentKeyOf<Id extends FunctionId> =
   | (Definition<Id> extends { sms: { optOutList: true } } ? 'optOutList' : never)
   | (Definition<Id> extends { startsFlows: true } ? StateMachineKey : never)
   | (Definition<Id> extends { readsMedia: true } ? 'mediaBucket' | 'mms' : never)
+  | (Definition<Id> extends { preferenceLinks: true } ? 'preferenceKey' : never)
   | (Definition<Id> extends { schedules: readonly (infer T extends string)[] }
       ? | 'schedulerRole'
         | 'scheduleGroup'
@@ -241,6 +244,7 @@ export function environmentKeys(id: FunctionId): EnvironmentKey[] {
     keys.add('mediaBucket');
     keys.add('mms');
   }
+  if (definition.preferenceLinks) keys.add('preferenceKey');
   if (definition.schedules?.length) {
     keys.add('schedulerRole');
     keys.add('scheduleGroup');

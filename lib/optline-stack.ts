@@ -11,6 +11,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -38,6 +39,7 @@ import { Functions } from './constructs/functions';
 import { HttpApi } from './constructs/http-api';
 import { Messaging } from './constructs/messaging';
 import { Monitoring } from './constructs/monitoring';
+import { preferenceKeySecret } from './constructs/preference-key';
 import { Queues } from './constructs/queues';
 import { nameResources } from './constructs/resource-names';
 
@@ -76,6 +78,8 @@ export class Optline extends Construct {
   public readonly queues: Queues;
   public readonly scheduling: CampaignScheduling;
   public readonly archive: ConsentArchive;
+  /** The secret that signs preference-page links (docs/preferences.md). */
+  public readonly preferenceKey: secretsmanager.Secret;
   public readonly monitoring: Monitoring;
   /** Every dead-letter queue and on-failure destination, by name (each has a depth alarm). */
   public readonly deadLetterQueues: Record<string, sqs.Queue> = {};
@@ -139,8 +143,13 @@ export class Optline extends Construct {
     this.messaging = new Messaging(this, 'Messaging', { config, encryptionKey: this.key });
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: `${EVENT_BUS_BASE_NAME}-${config.stage}` });
 
+    this.preferenceKey = preferenceKeySecret(this, 'PreferenceKey', {
+      encryptionKey: this.key,
+      retain: protect,
+    });
     this.lambdas = new Functions(this, 'Functions', {
       config,
+      preferenceKey: this.preferenceKey,
       tables: this.data.tables,
       encryptionKey: this.key,
       bus: this.bus,
@@ -233,6 +242,7 @@ export class Optline extends Construct {
       schedulerRole: this.scheduling.role.roleArn,
       scheduleGroup: this.scheduling.groupName,
       schedulerDeadLetterQueue: this.scheduling.deadLetterQueue.queueArn,
+      preferenceKey: this.preferenceKey.secretArn,
     });
 
     nameResources({
@@ -246,6 +256,7 @@ export class Optline extends Construct {
       optOutList: this.messaging.resources.optOutList,
       scheduleGroup: this.scheduling.group,
       schedulerRole: this.scheduling.role,
+      preferenceKey: this.preferenceKey,
     });
 
     this.archive = new ConsentArchive(this, 'ConsentArchive', {

@@ -47,6 +47,7 @@ import { startAwsEndpoint, type LocalAwsEndpoint } from './aws/endpoint';
 import { EventBridgeEmulator, type LocalRule } from './aws/eventbridge';
 import { AwsError, readBody } from './aws/protocol';
 import { SchedulerEmulator } from './aws/scheduler';
+import { SecretsManagerEmulator } from './aws/secrets-manager';
 import { DeliveryReports } from './aws/delivery-reports';
 import { SmsVoiceEmulator } from './aws/sms-voice';
 import { SqsEmulator } from './aws/sqs';
@@ -120,6 +121,8 @@ export interface LocalRuntime {
   readonly stepFunctions: StepFunctionsEmulator;
   readonly scheduler: SchedulerEmulator;
   readonly sqs: SqsEmulator;
+  /** The stack's secrets (the preference-link key). */
+  readonly secrets: SecretsManagerEmulator;
   /** The two-way channel's SNS → Lambda invocations and their retries. */
   readonly inboundInvocations: AsyncInvocations;
   readonly deliveries: DeliveryReports;
@@ -266,6 +269,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }),
   });
 
+  const preferenceKeyName = `${prefix}-preference-key`;
+  const secrets = new SecretsManagerEmulator({
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    names: [preferenceKeyName],
+    dataDir: options.dataDir,
+  });
+
   /** The local resource the template's metadata names, by the attributes `Ref` and `Fn::GetAtt` read. */
   const localResources = (): Record<string, LocalAttributes> => {
     const named: Record<string, LocalAttributes> = {
@@ -285,6 +296,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         Arn: `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT}:schedule-group/${scheduleGroup}`,
       },
       [resourceIds.schedulerRole]: { Ref: `${prefix}-scheduler`, Arn: schedulerRoleArn },
+      [resourceIds.preferenceKey]: { Ref: secrets.arnOf(preferenceKeyName) },
     };
     for (const [id, name] of Object.entries(dynamo.tableNames) as [TableId, string][])
       named[resourceIds.table(id)] = { Ref: name, Arn: tableArn(LOCAL_REGION, LOCAL_ACCOUNT, name) };
@@ -338,7 +350,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
   await dynamo.enforce({ policies, region: LOCAL_REGION, ...guardOptions });
   const aws = await startAwsEndpoint(
-    [sms.service(), bus.service(), stepFunctions.service(), sqs.service()],
+    [sms.service(), bus.service(), stepFunctions.service(), sqs.service(), secrets.service()],
     scheduler.routes(),
     new AccessGuard(policies, guardOptions),
   );
@@ -376,6 +388,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     schedulerRole: schedulerRoleArn,
     scheduleGroup,
     schedulerDeadLetterQueue: sqs.queueArn(`${prefix}-scheduler-dlq`),
+    preferenceKey: secrets.arnOf(preferenceKeyName),
   });
   const setEnvironments = (linkBase: string) => {
     const values = deployment(linkBase);
@@ -488,6 +501,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stepFunctions,
     scheduler,
     sqs,
+    secrets,
     inboundInvocations,
     lambdas,
     aws,

@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { CACHED_MIDDLEWARE, environmentClient, HTTP_HANDLER, setUpClient } from './client-setup';
 
@@ -56,6 +57,12 @@ export function eventsClient(): EventBridgeClient {
 export function sfnClient(): SFNClient {
   return environmentClient('sfn', () =>
     setUpClient(new SFNClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER })),
+  );
+}
+
+export function secretsClient(): SecretsManagerClient {
+  return environmentClient('secrets', () =>
+    setUpClient(new SecretsManagerClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER })),
   );
 }
 

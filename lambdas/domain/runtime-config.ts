@@ -363,6 +363,14 @@ export const RuntimeConfigSchema = z.pipe(
     campaignEstimateSeconds: z._default(z.number().check(z.gte(0), z.lte(25)), 20),
     /** How long message records (sends, skips, inbound texts) are kept before DynamoDB expires them. */
     messageRetentionDays: z._default(count(30, 3650), 400),
+    /** The preference page (`{{ preferences_url }}`, docs/preferences.md). */
+    preferences: z._default(
+      z.strictObject({
+        /** Days a preference-page link opens the page after it was made (rounded up to midnight UTC). */
+        linkTtlDays: z._default(count(1, 365), 60),
+      }),
+      { linkTtlDays: 60 },
+    ),
   }),
   z.transform((c) => ({ ...c, programName: c.programName ?? `${c.brand} Texts` })),
 );

@@ -1,6 +1,6 @@
 /**
- * API Gateway → GET /v1/profiles/{phone}, its consent log and its messages → profile view, consent
- * events (oldest first), or a page of messages (newest first).
+ * API Gateway → GET /v1/profiles/{phone}, its consent log, its messages and its preference-page link
+ * → profile view, consent events (oldest first), a page of messages (newest first), or `{ url, expiresAt }`.
  */
 import { changeStatus, isOutcome, readConsentLog } from '../domain/consent';
 import { NotFoundError } from '../domain/errors';
@@ -9,7 +9,10 @@ import { normalisePhone } from '../domain/phone';
 import { toProfileView } from '../domain/profile';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoMessageStore } from '../adapters/message-store';
+import { SecretsManagerPreferenceKeys } from '../adapters/preference-keys';
 import { DynamoProfileStore } from '../adapters/profile-store';
+import { systemClock } from '../adapters/system-clock';
+import { preferenceLink } from '../services/preference-links';
 import { httpHandler } from './shared/http';
 import { environmentOf } from '../../lib/function-environment';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
@@ -17,7 +20,12 @@ import { phonePolicy, runtimeConfig } from './shared/runtime';
 const environment = environmentOf('profilesApi');
 
 let stores:
-  | { profiles: DynamoProfileStore; consentLog: DynamoConsentLogStore; messages: DynamoMessageStore }
+  | {
+      profiles: DynamoProfileStore;
+      consentLog: DynamoConsentLogStore;
+      messages: DynamoMessageStore;
+      preferenceKeys: SecretsManagerPreferenceKeys;
+    }
   | undefined;
 function dependencies() {
   const env = environment();
@@ -25,6 +33,7 @@ function dependencies() {
     profiles: new DynamoProfileStore(env.profilesTable),
     consentLog: new DynamoConsentLogStore(env.consentLogTable),
     messages: new DynamoMessageStore(env.messagesTable),
+    preferenceKeys: new SecretsManagerPreferenceKeys(env.preferenceKey, systemClock),
   };
   return stores;
 }
@@ -55,6 +64,22 @@ export const handler = httpHandler(environment, {
         : { ...entry, status: changeStatus(reading, entry, profile?.consentVersion ?? 0) },
     );
     return { status: 200, body: { phone, events } };
+  },
+  // For support agents: a fresh link each call, made only for a number Optline knows.
+  'GET /v1/profiles/{phone}/preferences-link': async (request) => {
+    const phone = phoneParam(request.pathParameters.phone);
+    const { profiles, preferenceKeys } = dependencies();
+    if (!(await profiles.get(phone))) throw new NotFoundError(`no profile for ${phone}`, 'phone');
+    const link = await preferenceLink(
+      preferenceKeys,
+      {
+        linkBase: environment().linkBase,
+        ttlDays: runtimeConfig().preferences.linkTtlDays,
+        now: systemClock.now(),
+      },
+      phone,
+    );
+    return { status: 200, body: link };
   },
   // A number nothing was ever sent to or received from has no messages: 200 with an empty list, not
   // 404, whether or not it has a profile (support asks about numbers that never subscribed too).

@@ -102,6 +102,15 @@ export const ProfileViewSchema = z.strictObject({
   updatedAt: instant,
 });
 
+export const PreferencesLinkSchema = z.strictObject({
+  url: z.string().meta({
+    description:
+      "The number's preference page: `<link base>/p/<token>`, 22 characters of token, no number in it",
+    examples: ['https://links.acme-coffee.example/p/xUq0cM3v9kLQm1b2TzA7wA'],
+  }),
+  expiresAt: instant.meta({ description: 'When the link stops opening the page' }),
+});
+
 const consentStateSchema = z.looseObject({
   marketing: z.enum(MARKETING_STATES),
   transactional: z.enum(TRANSACTIONAL_STATES),

@@ -33,6 +33,7 @@ import {
   NumberChangeProgressSchema,
   NumberChangeSchema,
   PathParams,
+  PreferencesLinkSchema,
   ProfileViewSchema,
   SubscriptionResultSchema,
   VerificationStartedSchema,
@@ -148,6 +149,20 @@ export const routes = {
     responses: {
       200: { description: 'A page of messages', schema: MessageHistorySchema },
       400: invalid('phone number, `limit` or `cursor`'),
+    },
+  },
+  'GET /v1/profiles/{phone}/preferences-link': {
+    operationId: 'getPreferencesLink',
+    tag: 'Profiles',
+    summary: "Make a link to a number's preference page",
+    description:
+      'A signed, expiring link to the page where the subscriber pauses, chooses fewer texts or topics, or unsubscribes (docs/preferences.md), for a support agent to send. Making one changes nothing; each call makes a fresh link.',
+    params: { phone: PathParams.phone },
+    readOnly: true,
+    responses: {
+      200: { description: 'The link and when it expires', schema: PreferencesLinkSchema },
+      400: invalid('phone number'),
+      404: { description: 'No profile for the number (`not_found`)', schema: 'error' },
     },
   },
   'POST /v1/subscriptions': {

@@ -16,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resolve } from 'node:path';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
@@ -76,6 +77,8 @@ export interface FunctionsProps {
   readonly encryptionKey: kms.IKey;
   readonly bus: events.IEventBus;
   readonly messaging: Messaging;
+  /** The secret that signs preference-page links, read by the functions that make or open them. */
+  readonly preferenceKey: secretsmanager.ISecret;
   /**
    * Keep the on-failure queues (and the events in them) when the stack is deleted.
    * @default true
@@ -245,6 +248,8 @@ export class Functions extends Construct {
       else props.encryptionKey.grantEncryptDecrypt(fn);
     }
     if (definition.publishesEvents) props.bus.grantPutEventsTo(fn);
+    // GetSecretValue (any version: links made before a rotation open until they expire) and Describe.
+    if (definition.preferenceLinks) props.preferenceKey.grantRead(fn);
     if (definition.sms?.send) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({

@@ -1,7 +1,7 @@
 /**
  * Puts the catalog's name of each resource the functions use into the template (lib/catalog.ts,
  * `resourceIds`): the functions, their tables, queues, flows and bus, the End User Messaging
- * resources, the schedule group and the role schedules run as.
+ * resources, the schedule group, the role schedules run as and the preference-link secret.
  */
 import { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
@@ -25,6 +25,7 @@ export interface NamedResources {
   readonly optOutList: IConstruct;
   readonly scheduleGroup: IConstruct;
   readonly schedulerRole: IConstruct;
+  readonly preferenceKey: IConstruct;
 }
 
 export function nameResources(resources: NamedResources): void {
@@ -43,6 +44,7 @@ export function nameResources(resources: NamedResources): void {
   nameResource(resources.optOutList, resourceIds.optOutList);
   nameResource(resources.scheduleGroup, resourceIds.scheduleGroup);
   nameResource(resources.schedulerRole, resourceIds.schedulerRole);
+  nameResource(resources.preferenceKey, resourceIds.preferenceKey);
 }
 
 function nameResource(construct: IConstruct, name: string): void {

@@ -53,7 +53,7 @@ const resourcesOf = (s: Statement): unknown[] => [s.Resource ?? []].flat();
 const render = (resource: unknown): string => flattenCfnReference(resource);
 
 /** Services whose permissions must name their resources: no `*` action, no `*` resource. */
-const SCOPED_SERVICES = ['dynamodb', 'sns', 'sqs', 'states', 'scheduler', 'sms-voice'];
+const SCOPED_SERVICES = ['dynamodb', 'sns', 'sqs', 'states', 'scheduler', 'sms-voice', 'secretsmanager'];
 
 /**
  * Wildcards that still name exactly one resource, and why they cannot be narrower:
@@ -91,7 +91,7 @@ describe('IAM least privilege', () => {
     expect([...services].sort()).toEqual([...SCOPED_SERVICES].sort());
   });
 
-  it('never allows a wildcard action on DynamoDB, SNS, SQS, Step Functions, Scheduler or End User Messaging', () => {
+  it('never allows a wildcard action on DynamoDB, SNS, SQS, Step Functions, Scheduler, End User Messaging or Secrets Manager', () => {
     const wildcards = scoped()
       .filter(({ action }) => action.includes('*'))
       .map(({ holder, action }) => `${holder}: ${action}`);

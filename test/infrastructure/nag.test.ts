@@ -70,6 +70,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         'AwsSolutions-IAM4',
         'AwsSolutions-IAM5',
         'AwsSolutions-L1',
+        'AwsSolutions-SMG4',
         'AwsSolutions-SQS3',
       ].sort(),
     );

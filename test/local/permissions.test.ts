@@ -15,6 +15,7 @@ import { EventBridgePublisher } from '../../lambdas/adapters/event-publisher';
 import { StepFunctionsFlowRunner } from '../../lambdas/adapters/flow-runner';
 import { DynamoProfileStore } from '../../lambdas/adapters/profile-store';
 import { SqsQueueSender } from '../../lambdas/adapters/queue-sender';
+import { SecretsManagerPreferenceKeys } from '../../lambdas/adapters/preference-keys';
 import { EventBridgeScheduler } from '../../lambdas/adapters/scheduler';
 import { EndUserMessagingGateway } from '../../lambdas/adapters/sms-gateway';
 import type { FunctionId } from '../../lib/catalog';
@@ -59,6 +60,7 @@ const TAKEN: [FunctionId, string][] = [
   ['flowStarter', 'states:StartExecution'],
   ['messagesApi', 'sms-voice:SendTextMessage'],
   ['campaignsApi', 'scheduler:CreateSchedule'],
+  ['profilesApi', 'secretsmanager:GetSecretValue'],
 ];
 
 /** A request signed (in form only: the local endpoints read the key) with a function's access key. */
@@ -186,6 +188,15 @@ describe('a grant taken out of the template', () => {
         /not authorized to perform: sqs:sendmessage on resource: .* sqs:sendmessage action$/,
       ),
     });
+  });
+
+  it('refuses a Secrets Manager read with AccessDeniedException', async () => {
+    const { preferenceKey } = runtime.environmentOf('profilesApi');
+    const error = await refusal('profilesApi', () =>
+      new SecretsManagerPreferenceKeys(preferenceKey, runtime.clock).all(),
+    );
+    expect(error.name).toBe('AccessDeniedException');
+    expect(error.message).toContain(`secretsmanager:GetSecretValue on resource: ${preferenceKey}`);
   });
 
   it('refuses a Step Functions call with AccessDeniedException', async () => {
