@@ -106,6 +106,33 @@ export const OriginationSchema = z
   .describe('The number Optline texts from: provisioned by the stack, or an existing number or pool');
 export type Origination = z.infer<typeof OriginationSchema>;
 
+/** Texas SB 140 (in force 2025-09-01): text marketing to Texas numbers needs a registration. */
+const TexasRegistrationSchema = z
+  .object({
+    registered: z
+      .boolean()
+      .describe(
+        'True once the seller holds a telephone solicitation registration with the Texas Secretary of State',
+      ),
+    certificate: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('The registration certificate number, kept for the record'),
+  })
+  .strict();
+
+export const ComplianceSchema = z
+  .object({
+    texasRegistration: TexasRegistrationSchema.optional().describe(
+      'Texas telephone solicitation registration (Tex. Bus. & Com. Code ch. 302, applied to texts by SB 140 from 2025-09-01); `cdk synth` warns while a program that may text US numbers has none with registered: true',
+    ),
+  })
+  .strict()
+  .describe('Legal registrations and limits that depend on where the program texts');
+
 export const DeploymentConfigSchema = z
   .object({
     /** Everything the Lambdas need at run time (brand, keywords, quiet hours…). */
@@ -147,6 +174,8 @@ export const DeploymentConfigSchema = z
       .describe(
         'Days each daily consent-log export stays locked in the archive bucket (S3 Object Lock, COMPLIANCE: nobody can delete it sooner); 5 years by default',
       ),
+    /** Legal registrations and limits that depend on where the program texts. */
+    compliance: ComplianceSchema.default({}),
   })
   .strict();
 
@@ -201,11 +230,9 @@ function flattenProgram(raw: unknown): unknown {
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError('optline', 'must be an object');
   }
-  const { origination, stage, monthlySpendLimitUsd, consentArchiveRetentionDays, ...program } = raw as Record<
-    string,
-    unknown
-  >;
-  return { origination, stage, monthlySpendLimitUsd, consentArchiveRetentionDays, program };
+  const { origination, stage, monthlySpendLimitUsd, consentArchiveRetentionDays, compliance, ...program } =
+    raw as Record<string, unknown>;
+  return { origination, stage, monthlySpendLimitUsd, consentArchiveRetentionDays, compliance, program };
 }
 
 /** A config `parseDeploymentConfig` already validated, as the stack and the tests pass it. */

@@ -29,6 +29,7 @@ import {
   type DeploymentConfigInput,
 } from './config';
 import { resourceValues } from './function-environment';
+import { complianceWarnings } from './compliance-warnings';
 import { flowTemplateWarnings } from './template-lint';
 import { CampaignScheduling } from './constructs/campaign-scheduling';
 import { ConsentArchive } from './constructs/consent-archive';
@@ -95,6 +96,9 @@ export class Optline extends Construct {
         `optline:template-${warning.code}`,
         `${warning.field}: ${warning.message}`,
       );
+    }
+    for (const warning of complianceWarnings(config)) {
+      Annotations.of(this).addWarningV2(`optline:${warning.code}`, `${warning.field}: ${warning.message}`);
     }
     const protect = config.stage === 'prod';
 

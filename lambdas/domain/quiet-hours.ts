@@ -25,6 +25,8 @@ export interface SendWindow extends DailyWindow {
    * window has none, `sendWindowFor` adds them when a state law has them.
    */
   readonly byWeekday?: Readonly<Partial<Record<Weekday, DailyWindow | null>>>;
+  /** Local dates ('YYYY-MM-DD') closed all day: a state's legal holidays (`sendWindowFor` adds them). */
+  readonly closedDates?: readonly string[];
 }
 
 export type QuietHoursDecision =
@@ -64,8 +66,12 @@ export function sendWindowForRegion(
   const law = region === undefined ? undefined : STATE_CALLING_HOURS[region];
   if (region === undefined || law === undefined) return configured;
   const narrowed = narrow(configured, law);
-  if (WEEKDAYS.every((day) => sameDay(windowOn(narrowed, day), windowOn(configured, day)))) return configured;
-  return { ...narrowed, rule: `US-${region}: ${law.citation}` };
+  const holidays = law.holidays ? { closedDates: law.holidays.dates } : {};
+  if (WEEKDAYS.every((day) => sameDay(windowOn(narrowed, day), windowOn(configured, day))))
+    return law.holidays
+      ? { ...configured, ...holidays, rule: `US-${region}: ${law.holidays.citation}` }
+      : configured;
+  return { ...narrowed, ...holidays, rule: `US-${region}: ${law.citation}` };
 }
 
 /** Recipient time zone: profile's, else the number's, else the default. An invalid profile zone is ignored. */
@@ -112,12 +118,14 @@ export function quietHoursDecision(input: {
 
 function findNextAllowed(at: Date, timeZone: string, window: SendWindow): Date | undefined {
   const today = localParts(at, timeZone);
-  // Eight local days cover a full week from any starting day, so any open weekday is found.
-  for (let offset = 0; offset <= 7; offset++) {
+  const closed = window.closedDates ?? [];
+  // Eight local days cover a full week from any starting day, so any open weekday is found; each
+  // closed date can push that one day further.
+  for (let offset = 0; offset <= 7 + closed.length; offset++) {
     // Date.UTC normalises day overflow (Jan 32 → Feb 1), which walks the recipient's calendar.
     const date = new Date(Date.UTC(today.year, today.month - 1, today.day + offset));
     const hours = windowOn(window, date.getUTCDay() as Weekday);
-    if (!hours) continue;
+    if (!hours || closed.includes(date.toISOString().slice(0, 10))) continue;
     const day = {
       year: date.getUTCFullYear(),
       month: date.getUTCMonth() + 1,

@@ -18,11 +18,12 @@
  *   to a number whose area code is in the state: narrowing costs a few hours of sending, a violation costs
  *   $500 or more per message, and FL, OK and CT presume that a number with the state's area code belongs
  *   to a resident.
- * - Not modelled: state legal holidays (AL, LA, RI, PA and UT ban solicitations on some), and effective
- *   dates. Pennsylvania is absent because its current hours match the federal ones: the Telemarketer
- *   Registration Act bans calls on legal holidays (73 P.S. § 2245, Act 73 of 2019), and Senate Bill 992
- *   (passed by the Senate; a Sunday ban and 9 a.m.–7 p.m. hours) had, as far as could be checked, not been
- *   confirmed as law. Re-check Pennsylvania, and this whole table, before relying on it.
+ * - Legal holidays (AL, LA, RI, PA, UT ban solicitations on them) are dated entries (`holidays`), closed all
+ *   day like quiet hours, listed to the end of 2028: add the next years before then, and a day a governor
+ *   proclaims (Louisiana) when it is proclaimed. Pennsylvania and Utah are here only for their holidays
+ *   (their hours match the federal ones); Pennsylvania's Senate Bill 992 (a Sunday ban, 9 a.m.–7 p.m.) had,
+ *   as far as could be checked, not been confirmed as law. Effective dates are not modelled. Re-check this
+ *   whole table before relying on it.
  * - Where a statute names one clock for a state with two zones (Mississippi's "Central Standard Time"),
  *   the window is applied in the recipient's zone, which is Central for all of Mississippi anyway.
  *
@@ -48,6 +49,15 @@ export interface StateCallingHours {
    * `send()` to every marketing text whatever its subject (state-message-caps.ts).
    */
   readonly messageCap?: StateMessageCap;
+  /** Local dates ('YYYY-MM-DD') with no solicitations at all: treated like quiet hours all day. */
+  readonly holidays?: StateHolidays;
+}
+
+export interface StateHolidays {
+  /** Statute that bans solicitations on legal holidays, and the one that lists them. */
+  readonly citation: string;
+  /** The legal holidays (and the days they are observed on) from 2026 to 2028. */
+  readonly dates: readonly string[];
 }
 
 export interface StateMessageCap {
@@ -64,7 +74,9 @@ export interface CallingHoursEvidence {
   /** What the hours were checked against. */
   readonly source: string;
   /** What the entry's `messageCap` rests on, when it has one. */
-  readonly messageCap?: Omit<CallingHoursEvidence, 'messageCap'>;
+  readonly messageCap?: Omit<CallingHoursEvidence, 'messageCap' | 'holidays'>;
+  /** What the entry's `holidays` rest on, when it has them. */
+  readonly holidays?: Omit<CallingHoursEvidence, 'messageCap' | 'holidays'>;
 }
 
 const NO_SUNDAY = { 0: null } as const;
@@ -75,6 +87,54 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
     byWeekday: NO_SUNDAY,
     citation:
       'Alabama Public Service Commission telephone rules (Ala. Admin. Code ch. 770-2-9); rule not verified',
+    holidays: {
+      citation:
+        'Ala. Admin. Code r. 770-2-9 (Public Service Commission telephone rules; no solicitations on state ' +
+        'holidays); holidays from Ala. Code § 1-3-8; rule not verified',
+      dates: [
+        '2026-01-01',
+        '2026-01-19',
+        '2026-02-16',
+        '2026-04-27',
+        '2026-05-25',
+        '2026-06-01',
+        '2026-07-03',
+        '2026-07-04',
+        '2026-09-07',
+        '2026-10-12',
+        '2026-11-11',
+        '2026-11-26',
+        '2026-12-25',
+        '2027-01-01',
+        '2027-01-18',
+        '2027-02-15',
+        '2027-04-26',
+        '2027-05-31',
+        '2027-06-07',
+        '2027-07-04',
+        '2027-07-05',
+        '2027-09-06',
+        '2027-10-11',
+        '2027-11-11',
+        '2027-11-25',
+        '2027-12-24',
+        '2027-12-25',
+        '2027-12-31',
+        '2028-01-01',
+        '2028-01-17',
+        '2028-02-21',
+        '2028-04-24',
+        '2028-05-29',
+        '2028-06-05',
+        '2028-07-04',
+        '2028-09-04',
+        '2028-10-09',
+        '2028-11-10',
+        '2028-11-11',
+        '2028-11-23',
+        '2028-12-25',
+      ],
+    },
   },
   CT: {
     window: { start: '09:00', end: '20:00' },
@@ -98,6 +158,58 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
     window: { start: '08:00', end: '20:00' },
     byWeekday: NO_SUNDAY,
     citation: "La. R.S. 45:811 and La. Pub. Serv. Comm'n General Order R-29617 § V(A)(2)",
+    holidays: {
+      citation:
+        "La. Pub. Serv. Comm'n General Order R-29617 § V(A)(2) and La. R.S. 45:811 (no solicitations on legal " +
+        'holidays); holidays from La. R.S. 1:55',
+      dates: [
+        '2026-01-01',
+        '2026-01-08',
+        '2026-01-19',
+        '2026-02-17',
+        '2026-04-03',
+        '2026-05-25',
+        '2026-07-03',
+        '2026-07-04',
+        '2026-09-07',
+        '2026-11-01',
+        '2026-11-02',
+        '2026-11-11',
+        '2026-11-26',
+        '2026-12-25',
+        '2027-01-01',
+        '2027-01-08',
+        '2027-01-18',
+        '2027-01-19',
+        '2027-02-09',
+        '2027-03-26',
+        '2027-05-31',
+        '2027-07-04',
+        '2027-07-05',
+        '2027-09-06',
+        '2027-11-01',
+        '2027-11-11',
+        '2027-11-25',
+        '2027-12-24',
+        '2027-12-25',
+        '2027-12-31',
+        '2028-01-01',
+        '2028-01-07',
+        '2028-01-08',
+        '2028-01-17',
+        '2028-01-19',
+        '2028-02-29',
+        '2028-04-14',
+        '2028-05-29',
+        '2028-07-04',
+        '2028-09-04',
+        '2028-11-01',
+        '2028-11-10',
+        '2028-11-11',
+        '2028-11-23',
+        '2028-12-25',
+      ],
+    },
   },
   MA: {
     window: { start: '08:00', end: '20:00' },
@@ -149,10 +261,108 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
         'subsection not verified',
     },
   },
+  PA: {
+    window: { start: '08:00', end: '21:00' },
+    citation: '73 P.S. § 2245 (Telemarketer Registration Act), as amended by Act 73 of 2019',
+    holidays: {
+      citation:
+        '73 P.S. § 2245(a) (no unsolicited telephone calls on a legal holiday, Act 73 of 2019); holidays ' +
+        'from 44 P.S. § 11; subsection not verified',
+      dates: [
+        '2026-01-01',
+        '2026-01-19',
+        '2026-02-16',
+        '2026-04-03',
+        '2026-05-25',
+        '2026-06-14',
+        '2026-06-15',
+        '2026-07-03',
+        '2026-07-04',
+        '2026-09-07',
+        '2026-10-12',
+        '2026-11-11',
+        '2026-11-26',
+        '2026-12-25',
+        '2027-01-01',
+        '2027-01-18',
+        '2027-02-15',
+        '2027-03-26',
+        '2027-05-31',
+        '2027-06-14',
+        '2027-07-04',
+        '2027-07-05',
+        '2027-09-06',
+        '2027-10-11',
+        '2027-11-11',
+        '2027-11-25',
+        '2027-12-24',
+        '2027-12-25',
+        '2027-12-31',
+        '2028-01-01',
+        '2028-01-17',
+        '2028-02-21',
+        '2028-04-14',
+        '2028-05-29',
+        '2028-06-14',
+        '2028-07-04',
+        '2028-09-04',
+        '2028-10-09',
+        '2028-11-10',
+        '2028-11-11',
+        '2028-11-23',
+        '2028-12-25',
+      ],
+    },
+  },
   RI: {
     window: { start: '09:00', end: '18:00' },
     byWeekday: { 0: null, 6: { start: '10:00', end: '17:00' } },
     citation: 'R.I. Gen. Laws ch. 5-61 (Telephone Sales Solicitation Act); section not verified',
+    holidays: {
+      citation:
+        'R.I. Gen. Laws ch. 5-61 (Telephone Sales Solicitation Act: no unsolicited telephonic sales calls on ' +
+        'legal holidays); holidays from R.I. Gen. Laws § 25-1-1; section not verified',
+      dates: [
+        '2026-01-01',
+        '2026-01-19',
+        '2026-05-04',
+        '2026-05-25',
+        '2026-07-03',
+        '2026-07-04',
+        '2026-08-10',
+        '2026-09-07',
+        '2026-10-12',
+        '2026-11-11',
+        '2026-11-26',
+        '2026-12-25',
+        '2027-01-01',
+        '2027-01-18',
+        '2027-05-04',
+        '2027-05-31',
+        '2027-07-04',
+        '2027-07-05',
+        '2027-08-09',
+        '2027-09-06',
+        '2027-10-11',
+        '2027-11-11',
+        '2027-11-25',
+        '2027-12-24',
+        '2027-12-25',
+        '2027-12-31',
+        '2028-01-01',
+        '2028-01-17',
+        '2028-05-04',
+        '2028-05-29',
+        '2028-07-04',
+        '2028-08-14',
+        '2028-09-04',
+        '2028-10-09',
+        '2028-11-10',
+        '2028-11-11',
+        '2028-11-23',
+        '2028-12-25',
+      ],
+    },
   },
   TX: {
     window: { start: '09:00', end: '21:00' },
@@ -160,6 +370,60 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
     citation:
       'Tex. Bus. & Com. Code § 301.051 (telephone solicitation requirements); SB 140 (89th Leg.) applies it to ' +
       'text messages from 2025-09-01',
+  },
+  UT: {
+    window: { start: '08:00', end: '21:00' },
+    citation: 'Utah Code tit. 13 ch. 25a (Telephone and Facsimile Solicitation Act); section not verified',
+    holidays: {
+      citation:
+        'Utah Code tit. 13 ch. 25a (no telephone solicitations on legal holidays); holidays from Utah Code ' +
+        '§ 63G-1-301; section not verified',
+      dates: [
+        '2026-01-01',
+        '2026-01-19',
+        '2026-02-16',
+        '2026-05-25',
+        '2026-06-19',
+        '2026-07-03',
+        '2026-07-04',
+        '2026-07-24',
+        '2026-09-07',
+        '2026-10-12',
+        '2026-11-11',
+        '2026-11-26',
+        '2026-12-25',
+        '2027-01-01',
+        '2027-01-18',
+        '2027-02-15',
+        '2027-05-31',
+        '2027-06-18',
+        '2027-06-19',
+        '2027-07-04',
+        '2027-07-05',
+        '2027-07-23',
+        '2027-07-24',
+        '2027-09-06',
+        '2027-10-11',
+        '2027-11-11',
+        '2027-11-25',
+        '2027-12-24',
+        '2027-12-25',
+        '2027-12-31',
+        '2028-01-01',
+        '2028-01-17',
+        '2028-02-21',
+        '2028-05-29',
+        '2028-06-19',
+        '2028-07-04',
+        '2028-07-24',
+        '2028-09-04',
+        '2028-10-09',
+        '2028-11-10',
+        '2028-11-11',
+        '2028-11-23',
+        '2028-12-25',
+      ],
+    },
   },
   WA: {
     window: { start: '08:00', end: '20:00' },
@@ -179,10 +443,19 @@ export const STATE_CALLING_HOURS: Readonly<Record<string, StateCallingHours>> = 
 export const STATE_CALLING_HOURS_EVIDENCE: Readonly<Record<string, CallingHoursEvidence>> = {
   AL: {
     note:
-      'No solicitations on Sundays or state holidays (holidays not modelled). dnc.com reads the rules as ' +
+      'No solicitations on Sundays or state holidays. dnc.com reads the rules as ' +
       'binding only telephone utilities under the PSC; applied anyway.',
     verification: 'secondary-sources',
     source: 'Drop Cowboy state table (Nov 2025); g2leadstosales (Nov 2024); dnc.com restricted-dates notes',
+    holidays: {
+      note:
+        'New Year’s Day, Martin Luther King Jr. and Robert E. Lee’s birthday, Washington and Jefferson’s birthday, ' +
+        'Confederate Memorial Day, Memorial Day, Jefferson Davis’ birthday, Independence Day, Labor Day, Columbus ' +
+        'Day, Veterans Day, Thanksgiving, Christmas; a Sunday holiday is also kept on the Monday and a Saturday ' +
+        'one on the Friday (§ 1-3-8(a)). The Mobile and Baldwin counties’ Mardi Gras is not listed.',
+      verification: 'secondary-sources',
+      source: 'dnc.com restricted call dates (2019–2023); ClickPoint state holiday table (weekend rule)',
+    },
   },
   CT: {
     note:
@@ -217,9 +490,19 @@ export const STATE_CALLING_HOURS_EVIDENCE: Readonly<Record<string, CallingHoursE
     source: 'Drop Cowboy table; g2leadstosales; Call Desk (glama.ai) summary',
   },
   LA: {
-    note: 'No solicitations on Sundays or legal holidays (holidays not modelled); 8 a.m.–8 p.m. Monday–Saturday.',
+    note: 'No solicitations on Sundays or legal holidays; 8 a.m.–8 p.m. Monday–Saturday.',
     verification: 'secondary-sources',
     source: 'dnc.com restricted-dates page quoting General Order R-29617 § V(A)(2); Drop Cowboy table',
+    holidays: {
+      note:
+        'New Year’s Day, Battle of New Orleans (Jan 8), Martin Luther King Jr. Day, Robert E. Lee Day (Jan 19), ' +
+        'Mardi Gras, Good Friday, Memorial Day, Independence Day, Labor Day, All Saints’ Day, Veterans Day, ' +
+        'Thanksgiving, Christmas, each also on the weekday it is observed. Days proclaimed by the governor ' +
+        '(Christmas Eve, states of emergency) are not listed and need adding when proclaimed.',
+      verification: 'secondary-sources',
+      source:
+        'dnc.com restricted call dates quoting General Order R-29617 § V(A)(2); ClickPoint state holiday table',
+    },
   },
   MA: {
     note: 'Listed by one compliance vendor; not confirmed elsewhere.',
@@ -280,17 +563,55 @@ export const STATE_CALLING_HOURS_EVIDENCE: Readonly<Record<string, CallingHoursE
         'dnc.com report of the signing; Nolo summary of the Act; the enrolled HB 3168 title names the limit',
     },
   },
+  PA: {
+    note: 'No hours narrower than the federal 8 a.m.–9 p.m.; listed for its legal-holiday ban.',
+    verification: 'secondary-sources',
+    source:
+      'dnc.com restricted call dates (Pennsylvania on Christmas 2020 and 2023); legalclarity.org holiday summary',
+    holidays: {
+      note:
+        'Hours match the federal ones; the entry is here for the legal-holiday ban. New Year’s Day, Martin Luther ' +
+        'King Jr. Day, Presidents’ Day, Good Friday, Memorial Day, Flag Day, Independence Day, Labor Day, ' +
+        'Columbus Day, Veterans Day, Thanksgiving, Christmas, each also on the weekday it is observed. Senate Bill ' +
+        '992 (a Sunday ban, 9 a.m.–7 p.m.) was not found to be law.',
+      verification: 'secondary-sources',
+      source:
+        'dnc.com restricted call dates (Pennsylvania on Christmas 2020 and 2023); legalclarity.org holiday summary',
+    },
+  },
   RI: {
     note:
-      '9 a.m.–6 p.m. weekdays, 10 a.m.–5 p.m. Saturdays, none on Sundays or holidays (holidays not modelled). ' +
+      '9 a.m.–6 p.m. weekdays, 10 a.m.–5 p.m. Saturdays, none on Sundays or holidays. ' +
       'The Saturday hours are from memory; the source table was cut off after the weekday hours.',
     verification: 'single-secondary-source',
     source: 'Drop Cowboy table (weekday hours); dnc.com (holiday ban applies to unsolicited sales calls)',
+    holidays: {
+      note:
+        'New Year’s Day, Martin Luther King Jr. Day, Rhode Island Independence Day (May 4), Memorial Day, ' +
+        'Independence Day, Victory Day (second Monday of August), Labor Day, Columbus Day, Veterans Day, ' +
+        'Thanksgiving, Christmas, each also on the weekday it is observed.',
+      verification: 'single-secondary-source',
+      source: 'dnc.com restricted call dates (the ban covers unsolicited telephonic sales calls)',
+    },
   },
   TX: {
     note: '9 a.m.–9 p.m. Monday–Saturday, noon–9 p.m. Sunday, at the recipient’s local time.',
     verification: 'secondary-sources',
     source: 'Telnyx notice on SB 140 (2025); Call Desk (glama.ai) summary ("Texas Sundays start at noon")',
+  },
+  UT: {
+    note: 'No hours narrower than the federal 8 a.m.–9 p.m.; listed for its legal-holiday ban.',
+    verification: 'single-secondary-source',
+    source: 'dnc.com restricted call dates (2018–2019)',
+    holidays: {
+      note:
+        'Hours match the federal ones; the entry is here for the legal-holiday ban. New Year’s Day, Martin Luther ' +
+        'King Jr. Day, Presidents’ Day, Memorial Day, Juneteenth, Independence Day, Pioneer Day (Jul 24), Labor ' +
+        'Day, Columbus Day, Veterans Day, Thanksgiving, Christmas, each also on the weekday it is observed. ' +
+        'Exempts calls made with prior express consent; applied anyway.',
+      verification: 'single-secondary-source',
+      source: 'dnc.com restricted call dates (2018–2019)',
+    },
   },
   WA: {
     note: 'A commercial telephone solicitor "shall not place calls … received before 8:00 a.m. or after 8:00 p.m."',

@@ -412,8 +412,10 @@ describe('sendWindowFor: state calling-hours law', () => {
       NM: '505',
       NV: '702',
       OK: '405',
+      PA: '215',
       RI: '401',
       TX: '214',
+      UT: '801',
       WA: '206',
       WY: '307',
     }[state];
@@ -457,6 +459,62 @@ describe('sendWindowFor: state calling-hours law', () => {
       );
       expect(law.window.start >= '08:00' && law.window.end <= '21:00', state).toBe(true);
     }
+  });
+
+  it('closes Alabama, Louisiana, Rhode Island, Pennsylvania and Utah on their legal holidays, each documented', () => {
+    const closing = Object.entries(STATE_CALLING_HOURS).filter(([, law]) => law.holidays);
+    expect(closing.map(([state]) => state)).toEqual(['AL', 'LA', 'PA', 'RI', 'UT']);
+    for (const [state, law] of closing) {
+      const dates = law.holidays?.dates ?? [];
+      expect(dates.every((date) => /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(date)))).toBe(
+        true,
+      );
+      expect([...dates].sort(), state).toEqual(dates);
+      // New Year's Day, Independence Day and Christmas, in every year the table covers.
+      for (const year of [2026, 2027, 2028])
+        for (const day of ['01-01', '07-04', '12-25']) expect(dates, state).toContain(`${year}-${day}`);
+      const evidence = STATE_CALLING_HOURS_EVIDENCE[state]?.holidays;
+      expect(law.holidays?.citation.length, state).toBeGreaterThan(10);
+      expect(evidence?.note.length, state).toBeGreaterThan(10);
+      expect(['statute-text', 'secondary-sources', 'single-secondary-source']).toContain(
+        evidence?.verification,
+      );
+    }
+  });
+
+  it('defers a text due on a state holiday to the next open day, like quiet hours', () => {
+    // Christmas 2026 is a Friday: 13:00 in Philadelphia, 10:00 in Seattle.
+    const christmas = new Date('2026-12-25T18:00:00Z');
+    const philadelphia = sendWindowFor('+12155550100', TCPA);
+    expect(philadelphia.rule).toMatch(/^US-PA: 73 P\.S\. § 2245\(a\)/);
+    expect(
+      quietHoursDecision({ now: christmas, timeZone: 'America/New_York', window: philadelphia }),
+    ).toEqual({ action: 'defer', until: new Date('2026-12-26T13:00:00Z') });
+    expect(
+      quietHoursDecision({
+        now: christmas,
+        timeZone: 'America/New_York',
+        window: philadelphia,
+        deadline: new Date('2026-12-26T00:00:00Z'),
+      }),
+    ).toEqual({ action: 'skip', reason: 'quiet_hours_deadline' });
+    expect(
+      quietHoursDecision({
+        now: christmas,
+        timeZone: 'America/Los_Angeles',
+        window: sendWindowFor('+12065550100', TCPA),
+      }),
+    ).toEqual({ action: 'send' });
+  });
+
+  it('skips a Sunday and the Monday a holiday is observed on together (Louisiana, 4 July 2027)', () => {
+    // Saturday 3 July 2027, 21:00 in New Orleans: Sunday closed, the 4th a holiday, Monday the 5th observed.
+    const decision = quietHoursDecision({
+      now: new Date('2027-07-04T02:00:00Z'),
+      timeZone: 'America/Chicago',
+      window: sendWindowFor('+15045550100', TCPA),
+    });
+    expect(decision).toEqual({ action: 'defer', until: new Date('2027-07-06T13:00:00Z') });
   });
 
   it('caps Florida, Oklahoma and Maryland at 3 marketing texts in 24 hours, each cap documented', () => {
