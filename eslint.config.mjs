@@ -47,12 +47,36 @@ export default tseslint.config(
               group: ['@aws-sdk/*', 'aws-lambda', '@aws-lambda-powertools/*'],
               message: 'Domain code imports no AWS glue.',
             },
+            {
+              group: ['**/adapters/*', '**/services/*', '**/handlers/*', '**/handlers/**'],
+              message:
+                'Domain code depends on nothing outside the domain: adapters implement its interfaces.',
+            },
           ],
         },
       ],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Take time from the injected Clock.' },
+      ],
+    },
+  },
+  {
+    // Services join domain rules to the store and gateway interfaces of lambdas/domain/stores and
+    // lambdas/domain/ports; the handlers pick the adapters that implement them. So a service runs
+    // unchanged on in-memory fakes, and a service's bundle never pulls in an SDK client by accident.
+    files: ['lambdas/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/adapters/*', '**/handlers/*', '**/handlers/**', '@aws-sdk/*'],
+              message: 'Services use the interfaces in lambdas/domain; handlers choose the adapters.',
+            },
+          ],
+        },
       ],
     },
   },

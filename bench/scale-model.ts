@@ -12,8 +12,8 @@
  * https://docs.aws.amazon.com/sms-voice/latest/userguide/sms-limitations-mps.html.
  */
 import { functions, queues } from '../lib/catalog';
-import { MARKETING_SHARDS } from '../lambdas/adapters/profile-store';
-import { MAX_DELAY_SECONDS } from '../lambdas/adapters/queue-sender';
+import { MARKETING_SHARDS } from '../lambdas/domain/stores/profile';
+import { MAX_DELAY_SECONDS } from '../lambdas/domain/ports/queue-sender';
 import { RECIPIENTS_PER_MESSAGE } from '../lambdas/services/campaigns';
 import { infrastructureUsd, messagingUsd, PRICES } from './cost-model';
 import { dynamoTotals, type Usage } from './usage';

@@ -6,24 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-
-export interface ActivityRecord {
-  readonly phone: string;
-  readonly activityKey: string;
-  readonly type: string;
-  readonly at: string;
-  readonly detail: Record<string, unknown>;
-  readonly aggregated: boolean;
-  readonly expiresAt: number;
-}
-
-export interface ActivityStore {
-  /** Stores the record unless it exists; returns the stored one either way. */
-  putIfAbsent(record: ActivityRecord): Promise<{ created: boolean; record: ActivityRecord }>;
-  markAggregated(phone: string, activityKey: string): Promise<void>;
-  /** Records of one type (key prefix) since a time, newest first. */
-  listSince(phone: string, prefix: string, sinceIso: string): Promise<ActivityRecord[]>;
-}
+import type { ActivityRecord, ActivityStore } from '../domain/stores/activity';
 
 export class DynamoActivityStore implements ActivityStore {
   constructor(private readonly table: string) {}

@@ -7,14 +7,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsentLogEntry } from '../domain/consent';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-
-export interface ConsentLogStore {
-  /** Appends the entry unless one with the same key exists (a replay); says which happened. */
-  append(entry: ConsentLogEntry): Promise<'appended' | 'exists'>;
-  get(phone: string, eventKey: string): Promise<ConsentLogEntry | undefined>;
-  /** Every entry of a number (changes and their outcomes), in the order recorded. */
-  list(phone: string): Promise<ConsentLogEntry[]>;
-}
+import type { ConsentLogStore } from '../domain/stores/consent-log';
 
 export class DynamoConsentLogStore implements ConsentLogStore {
   constructor(private readonly table: string) {}

@@ -9,17 +9,7 @@ import type { RateLimitBucket } from '../domain/rate-limits';
 import type { Verification } from '../domain/verification';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-
-export interface EphemeralStore {
-  /** Counts one request in each bucket; returns the first bucket already at its limit, if any. */
-  consume(buckets: readonly RateLimitBucket[]): Promise<RateLimitBucket | undefined>;
-  putVerification(verification: Verification): Promise<void>;
-  getVerification(phone: string): Promise<Verification | undefined>;
-  /** Counts an attempt unless the limit is reached; false when no attempt is left. */
-  countAttempt(phone: string, maxAttempts: number): Promise<boolean>;
-  /** Deletes the code (single use); false when it was already gone. */
-  consumeVerification(phone: string): Promise<boolean>;
-}
+import type { EphemeralStore } from '../domain/stores/ephemeral';
 
 const epochSeconds = (date: Date | string) => Math.floor(new Date(date).getTime() / 1000);
 

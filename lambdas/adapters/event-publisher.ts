@@ -6,10 +6,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE } from '../../lib/catalog';
 import type { DomainEvent } from '../domain/events';
 import { eventsClient } from './aws-clients';
-
-export interface EventPublisher {
-  publish(events: readonly DomainEvent[]): Promise<void>;
-}
+import type { EventPublisher } from '../domain/ports/event-publisher';
 
 /** PutEvents takes at most 10 entries per call. */
 const MAX_ENTRIES = 10;

@@ -6,12 +6,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { sfnClient } from './aws-clients';
-
-export interface FlowRunner {
-  /** `exists` when an execution with this name was already started (a duplicate event). */
-  start(stateMachineArn: string, name: string, input: unknown): Promise<'started' | 'exists'>;
-  stop(executionArn: string, cause: string): Promise<'stopped' | 'not_found'>;
-}
+import type { FlowRunner } from '../domain/ports/flow-runner';
 
 export class StepFunctionsFlowRunner implements FlowRunner {
   async start(stateMachineArn: string, name: string, input: unknown): Promise<'started' | 'exists'> {

@@ -2,25 +2,7 @@
 import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-
-export interface LinkRecord {
-  readonly code: string;
-  readonly url: string;
-  readonly phone: string;
-  readonly messageId: string;
-  readonly campaignId?: string;
-  readonly flowId?: string;
-  readonly createdAt: string;
-  readonly expiresAt: number;
-  readonly clicks?: number;
-}
-
-export interface LinkStore {
-  putAll(links: readonly LinkRecord[]): Promise<void>;
-  get(code: string): Promise<LinkRecord | undefined>;
-  /** Counts a click; returns the clicks before it (0 = the recipient's first click). */
-  countClick(code: string, at: string): Promise<number>;
-}
+import type { LinkRecord, LinkStore } from '../domain/stores/link';
 
 const BATCH = 25;
 

@@ -7,16 +7,10 @@
 import { GetSecretValueCommand, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
 import type { Clock } from '../domain/clock';
 import { preferenceKeyId, type PreferenceKey } from '../domain/preference-token';
+import type { PreferenceKeys } from '../domain/ports/preference-keys';
 import { secretsClient } from './aws-clients';
 
 const REFRESH_MS = 5 * 60 * 1000;
-
-export interface PreferenceKeys {
-  /** The key new links are made with. */
-  current(): Promise<PreferenceKey>;
-  /** Every key a link may have been made with (current first). */
-  all(): Promise<readonly PreferenceKey[]>;
-}
 
 export class SecretsManagerPreferenceKeys implements PreferenceKeys {
   private loaded: { at: number; keys: Promise<readonly PreferenceKey[]> } | undefined;

@@ -1,18 +1,12 @@
 /** SQS SendMessageBatch (10 per call), retrying the entries SQS reports as failed. */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CACHED_MIDDLEWARE, environmentClient, HTTP_HANDLER, setUpClient } from './client-setup';
-
-/** SQS's longest DelaySeconds (15 minutes): a longer wait is a message that comes back and waits again. */
-export const MAX_DELAY_SECONDS = 900;
+import { MAX_DELAY_SECONDS, type QueueSender } from '../domain/ports/queue-sender';
 
 function sqsClient(): SQSClient {
   return environmentClient('sqs', () =>
     setUpClient(new SQSClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER })),
   );
-}
-
-export interface QueueSender {
-  sendAll(queueUrl: string, bodies: readonly unknown[], delaySeconds?: number): Promise<void>;
 }
 
 export class SqsQueueSender implements QueueSender {

@@ -7,25 +7,12 @@ import {
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { CACHED_MIDDLEWARE, environmentClient, HTTP_HANDLER, setUpClient } from './client-setup';
+import type { OneTimeSchedule, Scheduler } from '../domain/ports/scheduler';
 
 function schedulerClient(): SchedulerClient {
   return environmentClient('scheduler', () =>
     setUpClient(new SchedulerClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER })),
   );
-}
-
-export interface OneTimeSchedule {
-  readonly name: string;
-  /** Local date-time `YYYY-MM-DDTHH:MM:SS` in `timeZone`. */
-  readonly at: string;
-  readonly timeZone: string;
-  readonly targetArn: string;
-  readonly input: unknown;
-}
-
-export interface Scheduler {
-  create(schedule: OneTimeSchedule): Promise<'created' | 'exists'>;
-  delete(name: string): Promise<void>;
 }
 
 export interface SchedulerSettings {

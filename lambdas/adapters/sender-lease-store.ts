@@ -8,13 +8,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Leases } from '../domain/throughput-share';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-
-export interface SenderLeaseStore {
-  /** Sets this sender's lease to expire at `expiresAtMs`; returns every sender's lease. */
-  renew(identity: string, senderId: string, expiresAtMs: number): Promise<Leases>;
-  /** Removes leases (a sender leaving, or lapsed ones). */
-  remove(identity: string, senderIds: readonly string[]): Promise<void>;
-}
+import type { SenderLeaseStore } from '../domain/stores/sender-lease';
 
 const PREFIX = 'lease#';
 /** The item itself outlives its last lease by a day, then TTL removes it. */

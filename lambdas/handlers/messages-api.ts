@@ -3,7 +3,7 @@ import { MessageRequestSchema } from '../domain/message-request';
 import { parseInput } from '../domain/validation';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
-import type { SmsGateway } from '../adapters/sms-gateway';
+import type { SmsGateway } from '../domain/ports/sms-gateway';
 import { systemClock } from '../adapters/system-clock';
 import { sendTransactional } from '../services/transactional';
 import { httpHandler } from './shared/http';

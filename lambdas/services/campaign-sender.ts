@@ -29,10 +29,10 @@ import {
   type SendDecision,
 } from '../domain/campaign-send-decision';
 import type { Campaign } from '../domain/campaigns';
-import type { CampaignStore } from '../adapters/campaign-store';
-import type { LinkRecord, LinkStore } from '../adapters/link-store';
-import type { QueueSender } from '../adapters/queue-sender';
-import { SmsOutcomeUnknownError, SmsRetryableError } from '../adapters/sms-gateway';
+import type { CampaignStore } from '../domain/stores/campaign';
+import type { LinkRecord, LinkStore } from '../domain/stores/link';
+import type { QueueSender } from '../domain/ports/queue-sender';
+import { SmsOutcomeUnknownError, SmsRetryableError } from '../domain/sms-errors';
 import { forEachLimited, Pacer } from './pacer';
 import { send, skipWithoutSending, type SendDeps, type SendResult } from './send';
 import type { ThroughputShare } from './throughput-share';

@@ -30,12 +30,12 @@ import type { RuntimeConfig } from '../domain/runtime-config';
 import { campaignEligibility, type Segment } from '../domain/segments';
 import { DEFAULT_PRICES } from '../domain/sms-prices';
 import { localParts } from '../domain/zoned-time';
-import type { CampaignStore, CounterDelta } from '../adapters/campaign-store';
-import type { ProfileStore } from '../adapters/profile-store';
-import type { QueueSender } from '../adapters/queue-sender';
-import type { Scheduler } from '../adapters/scheduler';
+import type { CampaignStore, CounterDelta } from '../domain/stores/campaign';
+import type { ProfileStore } from '../domain/stores/profile';
+import type { QueueSender } from '../domain/ports/queue-sender';
+import type { Scheduler } from '../domain/ports/scheduler';
 import { RECIPIENTS_PER_MESSAGE, recipientMessages, type Recipient } from '../domain/campaign-queue';
-import { MARKETING_SHARDS } from '../adapters/profile-store';
+import { MARKETING_SHARDS } from '../domain/stores/profile';
 
 export interface CampaignDeps {
   readonly clock: Clock;

@@ -15,10 +15,10 @@ import {
 import { DomainError } from '../domain/errors';
 import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import type { RuntimeConfig } from '../domain/runtime-config';
-import type { ActivityStore } from '../adapters/activity-store';
-import type { EventPublisher } from '../adapters/event-publisher';
-import type { CampaignStore } from '../adapters/campaign-store';
-import type { EngagementUpdate, ProfileStore } from '../adapters/profile-store';
+import type { ActivityStore } from '../domain/stores/activity';
+import type { EventPublisher } from '../domain/ports/event-publisher';
+import type { CampaignStore } from '../domain/stores/campaign';
+import type { EngagementUpdate, ProfileStore } from '../domain/stores/profile';
 
 export interface CommerceDeps {
   readonly clock: Clock;

@@ -37,10 +37,10 @@ import type { ConsentChange } from '../domain/consent-engine';
 import type { DomainEvent } from '../domain/events';
 import { failureMessage, isRepeatableFailure } from '../domain/failures';
 import type { Profile } from '../domain/profile';
-import type { ConsentLogStore } from '../adapters/consent-log-store';
-import type { EventPublisher } from '../adapters/event-publisher';
-import type { ActivityUpdate, ProfileStore } from '../adapters/profile-store';
-import type { SmsGateway } from '../adapters/sms-gateway';
+import type { ConsentLogStore } from '../domain/stores/consent-log';
+import type { EventPublisher } from '../domain/ports/event-publisher';
+import type { ActivityUpdate, ProfileStore } from '../domain/stores/profile';
+import type { SmsGateway } from '../domain/ports/sms-gateway';
 import { send, type SendDeps, type SendResult } from './send';
 
 export interface ConsentRecorderDeps extends SendDeps {

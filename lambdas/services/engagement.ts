@@ -5,12 +5,12 @@
 import type { Clock } from '../domain/clock';
 import { classifyDeliveryEvent, type DeliveryEvent } from '../domain/delivery-events';
 import type { DomainEvent } from '../domain/events';
-import type { CampaignStore } from '../adapters/campaign-store';
-import { countMetric } from '../adapters/metrics';
-import type { EventPublisher } from '../adapters/event-publisher';
-import type { LinkStore } from '../adapters/link-store';
-import type { MessageStore } from '../adapters/message-store';
-import type { ProfileStore } from '../adapters/profile-store';
+import type { CampaignStore } from '../domain/stores/campaign';
+import { countMetric } from '../domain/metric-counts';
+import type { EventPublisher } from '../domain/ports/event-publisher';
+import type { LinkStore } from '../domain/stores/link';
+import type { MessageStore } from '../domain/stores/message';
+import type { ProfileStore } from '../domain/stores/profile';
 import { forEachLimited } from './pacer';
 
 export interface ClickDeps {

@@ -8,8 +8,8 @@ import { executionArn, flowExecutionName } from '../domain/flow-names';
 import { isMarketable, isOptedOut, type Profile } from '../domain/profile';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { renderTemplate, templateContext } from '../domain/templates';
-import type { FlowRunner } from '../adapters/flow-runner';
-import type { MessageStore } from '../adapters/message-store';
+import type { FlowRunner } from '../domain/ports/flow-runner';
+import type { MessageStore } from '../domain/stores/message';
 import { send, type SendDeps, type SendResult } from './send';
 
 export type FlowId = 'welcome' | 'abandonedCart' | 'backInStock' | 'priceDrop';

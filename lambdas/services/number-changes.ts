@@ -15,7 +15,7 @@ import {
   renderNumberChangeMessage,
   type NumberChangeRequest,
 } from '../domain/number-change';
-import type { NumberChange, NumberChangeStore } from '../adapters/number-change-store';
+import type { NumberChange, NumberChangeStore } from '../domain/stores/number-change';
 import { scheduleDispatcher, storeCampaign, type CampaignDeps } from './campaigns';
 
 export interface NumberChangeDeps extends CampaignDeps {

@@ -3,7 +3,7 @@
  * module, so the dispatcher carries none of the request checks and templates of scheduling a change.
  */
 import type { Clock } from '../domain/clock';
-import type { NumberChangeStore } from '../adapters/number-change-store';
+import type { NumberChangeStore } from '../domain/stores/number-change';
 
 /** Scheduler target at `switchAt`: the new identity becomes current for every send. */
 export async function switchNumber(

@@ -8,7 +8,7 @@ import {
   readPreferenceToken,
   type PreferenceTokenContent,
 } from '../domain/preference-token';
-import type { PreferenceKeys } from '../adapters/preference-keys';
+import type { PreferenceKeys } from '../domain/ports/preference-keys';
 
 /** The path prefix of preference pages (served by the API, mapped by the link domain). */
 export const PREFERENCES_PATH = '/p/';

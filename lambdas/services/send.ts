@@ -21,15 +21,11 @@ import { messageTypeFor, outboundBody, type MessageClass } from '../domain/messa
 import type { Profile } from '../domain/profile';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { decideSend, type DeferReason, type SkipReason } from '../domain/send-policy';
-import { countMetric } from '../adapters/metrics';
-import type { MessageRecord, MessageStore } from '../adapters/message-store';
-import type { ProfileStore } from '../adapters/profile-store';
-import {
-  OptedOutAtCarrierError,
-  SmsOutcomeUnknownError,
-  SmsRetryableError,
-  type SmsGateway,
-} from '../adapters/sms-gateway';
+import { countMetric } from '../domain/metric-counts';
+import type { MessageRecord, MessageStore } from '../domain/stores/message';
+import type { ProfileStore } from '../domain/stores/profile';
+import { OptedOutAtCarrierError, SmsOutcomeUnknownError, SmsRetryableError } from '../domain/sms-errors';
+import { type SmsGateway } from '../domain/ports/sms-gateway';
 
 export interface SendDeps {
   readonly clock: Clock;

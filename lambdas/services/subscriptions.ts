@@ -13,7 +13,7 @@ import { isOptedOut, toProfileView, type Profile, type PropertyValue } from '../
 import { rateLimitBuckets } from '../domain/rate-limits';
 import { decideSubscription, requiresDoubleOptIn } from '../domain/subscription-engine';
 import { checkCode, CODE_TTL_MS, MAX_ATTEMPTS, verificationMessage } from '../domain/verification';
-import type { EphemeralStore } from '../adapters/ephemeral-store';
+import type { EphemeralStore } from '../domain/stores/ephemeral';
 import { recordConsent, type ConsentRecorderDeps } from './consent-recorder';
 import { send } from './send';
 

@@ -12,7 +12,7 @@ import {
   shareOf,
   type Leases,
 } from '../domain/throughput-share';
-import type { SenderLeaseStore } from '../adapters/sender-lease-store';
+import type { SenderLeaseStore } from '../domain/stores/sender-lease';
 import type { Pacer } from './pacer';
 
 export interface ThroughputShareOptions {

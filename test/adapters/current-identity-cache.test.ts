@@ -1,6 +1,7 @@
 /** The origination identity cache every sending function keeps after a number change. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CurrentIdentityCache, type CurrentIdentity } from '../../lambdas/adapters/number-change-store';
+import { CurrentIdentityCache } from '../../lambdas/adapters/number-change-store';
+import { type CurrentIdentity } from '../../lambdas/domain/stores/number-change';
 
 const identity = (phoneNumber: string): CurrentIdentity => ({
   identity: `arn:aws:sms-voice:us-east-1:000000000000:phone-number/${phoneNumber}`,

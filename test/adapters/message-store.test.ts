@@ -3,7 +3,8 @@
  * records (with their latest status) from the table, newest first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoMessageStore, type MessageRecord } from '../../lambdas/adapters/message-store';
+import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
+import { type MessageRecord } from '../../lambdas/domain/stores/message';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
 

@@ -5,7 +5,7 @@
  * replaced.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MARKETING_SHARDS, type ProfileStore } from '../../lambdas/adapters/profile-store';
+import { MARKETING_SHARDS, type ProfileStore } from '../../lambdas/domain/stores/profile';
 import { dependencies } from '../../lambdas/handlers/campaign-dispatcher';
 import { dispatchCampaign } from '../../lambdas/services/campaigns';
 import { KEYWORDS_ONLY } from '../support/fixtures';

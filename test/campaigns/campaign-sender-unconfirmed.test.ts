@@ -5,7 +5,8 @@
  * The handler's own dependencies against the local runtime.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoMessageStore, type MessageRecord } from '../../lambdas/adapters/message-store';
+import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
+import { type MessageRecord } from '../../lambdas/domain/stores/message';
 import { claimVerdict, CLAIM_CONFIRMATION_SECONDS } from '../../lambdas/domain/messages';
 import { dependencies } from '../../lambdas/handlers/campaign-sender';
 import { sendCampaignBatch } from '../../lambdas/services/campaign-sender';

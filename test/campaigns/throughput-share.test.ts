@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoSenderLeaseStore, type SenderLeaseStore } from '../../lambdas/adapters/sender-lease-store';
+import { DynamoSenderLeaseStore } from '../../lambdas/adapters/sender-lease-store';
+import { type SenderLeaseStore } from '../../lambdas/domain/stores/sender-lease';
 import { LEASE_MS } from '../../lambdas/domain/throughput-share';
 import { Pacer } from '../../lambdas/services/pacer';
 import { ThroughputShare } from '../../lambdas/services/throughput-share';

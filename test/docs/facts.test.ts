@@ -106,7 +106,7 @@ describe('docs/operations.md', () => {
   });
 
   it("lists every one of Optline's metrics", () => {
-    const type = /export type MetricName =([^;]+);/u.exec(read('lambdas/adapters/metrics.ts'))?.[1] ?? '';
+    const type = /export type MetricName =([^;]+);/u.exec(read('lambdas/domain/metric-counts.ts'))?.[1] ?? '';
     const names = [...type.matchAll(/\| '([A-Za-z]+)'/gu)].map((match) => match[1] as string);
     expect(names.length).toBeGreaterThan(5);
     const documented = section(doc, 'Metrics');

@@ -3,7 +3,8 @@
  * send and skip of a number, newest first, with the reason, class and campaign or flow, in pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoMessageStore, type MessageRecord } from '../../lambdas/adapters/message-store';
+import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
+import { type MessageRecord } from '../../lambdas/domain/stores/message';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, subscribeByKeyword, waitFor, type TestRuntime } from '../support/local-runtime';
 

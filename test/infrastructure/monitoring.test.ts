@@ -1,7 +1,8 @@
 /** Alarms, the alarm topic and the program dashboard. */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { countMetric, flushMetrics } from '../../lambdas/adapters/metrics';
+import { flushMetrics } from '../../lambdas/adapters/metrics';
+import { countMetric } from '../../lambdas/domain/metric-counts';
 import { functions, stateMachines } from '../../lib/catalog';
 import { MESSAGE_CLASSES, METRIC_DIMENSIONS, METRIC_NAMESPACE } from '../../lib/constructs/monitoring';
 import { resourcesOfType, sharedSynthesis, synthesize, TEST_CONFIG } from '../support/template';

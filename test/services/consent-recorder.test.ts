@@ -19,8 +19,10 @@ import { DynamoConsentLogStore } from '../../lambdas/adapters/consent-log-store'
 import { DynamoEphemeralStore } from '../../lambdas/adapters/ephemeral-store';
 import { EventBridgePublisher } from '../../lambdas/adapters/event-publisher';
 import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
-import { DynamoProfileStore, type ConsentProjection } from '../../lambdas/adapters/profile-store';
-import { EndUserMessagingGateway, type OutboundSms } from '../../lambdas/adapters/sms-gateway';
+import { DynamoProfileStore } from '../../lambdas/adapters/profile-store';
+import { type ConsentProjection } from '../../lambdas/domain/stores/profile';
+import { EndUserMessagingGateway } from '../../lambdas/adapters/sms-gateway';
+import { type OutboundSms } from '../../lambdas/domain/ports/sms-gateway';
 import { systemClock } from '../../lambdas/adapters/system-clock';
 import { phonePolicy } from '../../lambdas/handlers/shared/runtime';
 import { ConsentChangeNotAppliedError } from '../../lambdas/services/consent-recorder';

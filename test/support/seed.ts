@@ -4,7 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { marketingShardOf } from '../../lambdas/adapters/profile-store';
+import { marketingShardOf } from '../../lambdas/domain/stores/profile';
 import type { Profile } from '../../lambdas/domain/profile';
 import type { LocalRuntime } from '../../local/runtime';
 

@@ -11,7 +11,7 @@ import { redactPhones } from '../../domain/phone';
 import { logger, validatesEnvironment } from './runtime';
 import { metricsFlusher } from '../../adapters/metrics';
 import { tracingMiddleware } from '../../adapters/tracer';
-import { SmsOutcomeUnknownError, SmsRetryableError } from '../../adapters/sms-errors';
+import { SmsOutcomeUnknownError, SmsRetryableError } from '../../domain/sms-errors';
 
 export interface HttpRequest {
   readonly pathParameters: Readonly<Record<string, string>>;

@@ -1,7 +1,7 @@
 /**
- * How End User Messaging refused a text, as the sending code sees it. A module of its own (no SDK
- * import), so that code that only needs to recognise a refusal, like the HTTP error mapping every API
- * function carries, does not bundle the messaging client.
+ * How the SMS gateway refused a text, as services and handlers see it. Domain errors the gateway
+ * adapter throws, so that services recognise a refusal without importing the adapter, and the HTTP
+ * error mapping every API function carries does not bundle the messaging client.
  */
 
 /** The destination is on the identity's opt-out list: End User Messaging refused the send. */

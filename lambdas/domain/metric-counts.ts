@@ -1,0 +1,39 @@
+/**
+ * Business metrics as the use cases count them: tallied in memory during an invocation, by name and
+ * at most one dimension. The metrics adapter takes the tally at the invocation's end and emits it
+ * (lambdas/adapters/metrics.ts), so services count without importing the metrics library.
+ */
+
+export type MetricName =
+  | 'MessagesSent'
+  | 'MessagesSkipped'
+  | 'MessagesDelivered'
+  | 'MessagesFailed'
+  | 'OptOuts'
+  | 'KeywordHits'
+  | 'InboundMessages'
+  /** Unconfirmed claims of a dead sender taken over and sent (see `send()`). */
+  | 'ClaimsResent';
+
+export interface MetricCount {
+  readonly name: MetricName;
+  readonly dimension?: readonly [string, string];
+  readonly value: number;
+}
+
+const counts = new Map<string, { name: MetricName; dimension?: [string, string]; value: number }>();
+
+/** Counts one occurrence (with at most one dimension, e.g. `Reason: smart_sending`). */
+export function countMetric(name: MetricName, dimension?: [string, string], value = 1): void {
+  const key = `${name}#${dimension?.join('=') ?? ''}`;
+  const entry = counts.get(key) ?? { name, ...(dimension ? { dimension } : {}), value: 0 };
+  entry.value += value;
+  counts.set(key, entry);
+}
+
+/** Everything counted since the last call, which starts a new tally. */
+export function takeMetricCounts(): MetricCount[] {
+  const taken = [...counts.values()];
+  counts.clear();
+  return taken;
+}

@@ -1,0 +1,13 @@
+/**
+ * The consent log store: append-only, so it has no update or delete.
+ * Implemented by lambdas/adapters/consent-log-store.ts.
+ */
+import type { ConsentLogEntry } from '../consent';
+
+export interface ConsentLogStore {
+  /** Appends the entry unless one with the same key exists (a replay); says which happened. */
+  append(entry: ConsentLogEntry): Promise<'appended' | 'exists'>;
+  get(phone: string, eventKey: string): Promise<ConsentLogEntry | undefined>;
+  /** Every entry of a number (changes and their outcomes), in the order recorded. */
+  list(phone: string): Promise<ConsentLogEntry[]>;
+}
