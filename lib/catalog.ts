@@ -304,6 +304,28 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMb: 512,
   },
+  signupForms: {
+    description: 'Signup form pages: the hosted form and its post, with the opt-in rules of the API',
+    entry: 'lambdas/handlers/signup-forms.ts',
+    trigger: {
+      kind: 'http',
+      routes: [
+        { method: 'GET', path: '/f/{formId}', auth: 'public', page: true },
+        { method: 'POST', path: '/f/{formId}/submit', auth: 'public', page: true },
+      ],
+    },
+    tables: {
+      profiles: 'readwrite',
+      consentLog: 'append',
+      messages: 'readwrite',
+      ephemeral: 'readwrite',
+      numberChanges: 'read',
+    },
+    sms: { send: true, optOutList: true },
+    publishesEvents: true,
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
   messagesApi: {
     description: 'Transactional send to one number through send()',
     entry: 'lambdas/handlers/messages-api.ts',

@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   console.log(`Optline is running locally for ${config.program.brand}`);
   console.log(`  Phone simulator  ${runtime.url}/_local/phone`);
   console.log(`  API              ${runtime.url}/v1`);
+  for (const form of config.program.forms) console.log(`  Signup form      ${runtime.url}/f/${form.id}`);
   console.log(
     `  Signing          SigV4 access key ${credentials.accessKeyId}, secret ${credentials.secretAccessKey}, region ${LOCAL_SIGNING_SCOPE.region}, service ${LOCAL_SIGNING_SCOPE.service}` +
       (authMode === 'iam' ? ' (required on IAM routes)' : ' (checked when present)'),

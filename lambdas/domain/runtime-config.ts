@@ -278,6 +278,77 @@ export type Flows = z.output<typeof FlowsSchema>;
 const trimmed = (min: number, max: number, message?: string) =>
   z.string().check(z.trim(), z.minLength(min, message), z.maxLength(max));
 
+/** A list of distinct values. */
+const distinct = <T>(list: readonly T[]) => new Set(list).size === list.length;
+
+/** `https://shop.example` or `http://localhost:8080`: a scheme, a host and a port, nothing else. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const FormFieldSchema = z
+  .string()
+  .check(
+    z.regex(
+      /^[A-Za-z][\w.-]{0,63}$/,
+      'must be first_name, email or a property name (letters, digits, _ . -)',
+    ),
+  );
+
+export const SignupFormSchema = z.strictObject({
+  /** The form's id in its URL, `/f/<id>`. */
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or -')),
+  /** `$source` of the profiles it subscribes (the welcome series can split on it); default `form:<id>`. */
+  source: z.optional(
+    z.string().check(z.regex(/^[\w .:/-]{1,100}$/, 'must be 1-100 letters, digits, spaces or _ . : / -')),
+  ),
+  /** What the person consents to. */
+  classes: z._default(
+    z
+      .array(z.enum(['marketing', 'transactional']))
+      .check(z.minLength(1), z.maxLength(2), z.refine(distinct, 'must not repeat a class')),
+    ['marketing'],
+  ),
+  headline: trimmed(1, 120),
+  /** What the person gets for joining, shown under the headline and again once subscribed. */
+  incentive: z.optional(trimmed(1, 200)),
+  /** Ask for a texted code on the page (one text) instead of a YES reply. */
+  smartOptIn: z._default(z.boolean(), false),
+  /** Shown once the person is subscribed. */
+  successMessage: z._default(trimmed(1, 300), "You're in! Your first text is on its way."),
+  /** Fields besides the phone: `first_name`, `email` or a profile property's name. */
+  fields: z._default(
+    z.array(FormFieldSchema).check(z.maxLength(10), z.refine(distinct, 'must not repeat a field')),
+    [],
+  ),
+  /** Sites that may embed the form (`embed.js`) and post to it; none: the form's own origin only. */
+  allowedOrigins: z._default(
+    z
+      .array(
+        z
+          .string()
+          .check(z.refine(isOrigin, 'must be an origin such as https://shop.example (no path, no slash)')),
+      )
+      .check(z.maxLength(20)),
+    [],
+  ),
+});
+
+const DEFAULT_FORMS: z.input<typeof SignupFormSchema>[] = [
+  {
+    id: 'signup',
+    source: 'form:signup',
+    headline: 'Get our texts',
+    incentive: '10% off your next order',
+    fields: ['first_name'],
+  },
+];
+
 /** Seconds End User Messaging may keep trying to deliver (5 s to 3 days). */
 const ttl = (seconds: number) => z._default(count(5, 259_200), seconds);
 
@@ -371,8 +442,20 @@ export const RuntimeConfigSchema = z.pipe(
       }),
       { linkTtlDays: 60 },
     ),
+    /** Signup forms served at `/f/<id>` (docs/pages.md#signup-forms). */
+    forms: z._default(
+      z.array(SignupFormSchema).check(
+        z.maxLength(50),
+        z.refine((forms) => distinct(forms.map((f) => f.id)), 'must not repeat a form id'),
+      ),
+      () => DEFAULT_FORMS.map((form) => SignupFormSchema.parse(form)),
+    ),
   }),
-  z.transform((c) => ({ ...c, programName: c.programName ?? `${c.brand} Texts` })),
+  z.transform((c) => ({
+    ...c,
+    programName: c.programName ?? `${c.brand} Texts`,
+    forms: c.forms.map((form) => ({ ...form, source: form.source ?? `form:${form.id}` })),
+  })),
 );
 
 export type RuntimeConfig = z.output<typeof RuntimeConfigSchema>;

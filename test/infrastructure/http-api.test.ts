@@ -76,9 +76,10 @@ describe('HTTP API hardening', () => {
     const methods = resourcesOfType(template, 'AWS::ApiGateway::Method');
     for (const [id, method] of methods) expect(method.Properties?.RequestValidatorId, id).toBeDefined();
     const withModel = methods.filter(([, m]) => m.Properties?.RequestModels !== undefined).length;
-    const postWithBody = methods.filter(
-      ([id, m]) => m.Properties?.HttpMethod === 'POST' && !/Cancel/i.test(id),
-    ).length;
+    // Every JSON POST: not the bodiless actions, not the pages' browser form posts (test/infrastructure/pages.test.ts).
+    const postWithBody = (Object.values(functions) as FunctionDefinition[])
+      .flatMap((f) => (f.trigger.kind === 'http' ? f.trigger.routes : []))
+      .filter((r) => r.method === 'POST' && !r.path.endsWith('/cancel') && !r.page).length;
     expect(withModel).toBe(postWithBody);
   });
 
