@@ -265,7 +265,11 @@ function naturalOptOut(normalised: string, vocabulary: OptOutVocabulary): boolea
   const text = normaliseText(normalised);
   const count = wordsOf(text).length;
   if (count === 0 || count > MAX_NATURAL_WORDS) return false;
-  return clausesOf(text, vocabulary.phrases).some((clause) => clauseOptsOut(clause, vocabulary.words));
+  // "No texts, please": the word that makes a plain "no" a request may stand in another clause.
+  const request = wordsOf(text).some((word) => NO_REQUEST_MARKERS.has(word));
+  return clausesOf(text, vocabulary.phrases).some((clause) =>
+    clauseOptsOut(clause, vocabulary.words, request),
+  );
 }
 
 function clausesOf(text: string, phrases: readonly Phrase[]): string[][] {
@@ -302,11 +306,11 @@ function merge(words: readonly string[], phrases: readonly Phrase[]): string[] {
   return out;
 }
 
-function clauseOptsOut(words: readonly string[], configured: ReadonlySet<string>): boolean {
+function clauseOptsOut(words: readonly string[], configured: ReadonlySet<string>, request: boolean): boolean {
   return (
     isBareCommand(words, configured) ||
     hasUnambiguousWord(words) ||
-    hasMessagingCommand(words, configured) ||
+    hasMessagingCommand(words, configured, request) ||
     hasNegativeRequest(words) ||
     matchesPattern(words)
   );
@@ -359,15 +363,29 @@ function hasUnambiguousWord(words: readonly string[]): boolean {
   return words.some((w, i) => isUnambiguous(w) && !isNegated(words, i, REFUSALS));
 }
 
-/** A stop word whose object is messaging: "stop sending me these texts", "cancel my subscription", "no texts". */
-function hasMessagingCommand(words: readonly string[], configured: ReadonlySet<string>): boolean {
+/**
+ * A stop word whose object is messaging: "stop sending me these texts", "cancel my subscription". A
+ * plain "no" before messaging is as often a complaint about not getting any ("no message..what
+ * happened?", "so no messages. had food?") as a refusal, so it counts only with a word that makes it a
+ * request anywhere in the message (`request`): "no texts please", "no messages anymore" ("no more
+ * messages" is NOMORE, a stop word).
+ */
+function hasMessagingCommand(
+  words: readonly string[],
+  configured: ReadonlySet<string>,
+  request: boolean,
+): boolean {
   return words.some((word, i) => {
     const plainNo = word === 'NO';
     if (!plainNo && !isStopWord(word, configured)) return false;
     if (isNoun(words, i) || isNegated(words, i, NEGATORS)) return false;
+    if (plainNo && !request) return false;
     return isMessagingObject(words, i + 1, { coreOnly: plainNo, soft: false });
   });
 }
+
+/** Words that make "no" + messaging a request rather than a complaint. */
+const NO_REQUEST_MARKERS = set('PLEASE PLS PLZ PLEASEE PLEEZ KINDLY ANYMORE AGAIN EVER THANKS THX TY');
 
 /**
  * Whether the words from `start` name messaging: fillers, then a messaging noun or gerund. One

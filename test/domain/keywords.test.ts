@@ -49,6 +49,10 @@ const EXACT_OPT_OUTS: [string, string][] = [
 
 /** Free text that revokes consent (FCC: any reasonable means). */
 const NATURAL_OPT_OUTS = [
+  'no more messages',
+  'stop the messages',
+  'no messages anymore',
+  'No texts, please',
   'Please stop texting me',
   'unsubscribe me',
   'remove me from your list',
@@ -159,6 +163,11 @@ const NATURAL_OPT_OUTS = [
 
 /** Messages that must never opt a subscriber out. */
 const NOT_OPT_OUTS = [
+  'No message..no responce..what happend?',
+  'So no messages. Had food?',
+  'no message',
+  'No messages from you since morning?',
+  'why no texts today',
   'stopping by later',
   'unstoppable',
   'nonstop',
