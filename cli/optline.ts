@@ -15,6 +15,7 @@ import * as z from '../lambdas/domain/zod';
 import { loadLocalConfig } from '../local/load-config';
 import { apiFailure, campaigns, events, imports, messages, profiles, subscriptions } from './api-commands';
 import { apiClient, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
+import { consent } from './consent-commands';
 import { EXIT_OK, EXIT_USAGE, parse, UsageError, type CliIo, type Command } from './command';
 
 export type { CliIo } from './command';
@@ -69,6 +70,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   campaigns,
   'number-change': numberChange,
   imports,
+  consent,
 };
 
 /** Options of the API commands that may also stand before the command (`optline --stack prod …`). */

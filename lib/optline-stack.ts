@@ -301,6 +301,10 @@ export class Optline extends Construct {
       description: 'Subscribe an email, chat or paging endpoint to receive the alarms',
     });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'ConsentLogTableName', {
+      value: this.data.tables.consentLog.tableName,
+      description: 'The consent log: npx optline consent verify --all and consent chain read it',
+    });
     new CfnOutput(this, 'ConsentArchiveBucketName', {
       value: this.archive.bucket.bucketName,
       description: 'Daily consent-log exports, locked with S3 Object Lock (COMPLIANCE)',

@@ -95,6 +95,9 @@ async function main(): Promise<void> {
   console.log(`  Platform number  ${runtime.originationNumber}`);
   console.log(`  Virtual clock    ${runtime.clock.now().toISOString()} ×${runtime.clock.scale}`);
   console.log(`  Data             ${dataDir ?? 'in memory'}`);
+  console.log(
+    `  DynamoDB         ${runtime.dynamo.endpoint} (consent log table ${runtime.dynamo.tableNames.consentLog})`,
+  );
   console.log('Press Ctrl-C to stop.');
 
   let stopping = false;

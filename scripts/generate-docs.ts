@@ -44,6 +44,7 @@ const GENERATED: Readonly<Record<string, Readonly<Record<string, () => Promise<s
     'usage:messages': () => cliUsage('messages'),
     'usage:events': () => cliUsage('events'),
     'usage:campaigns': () => cliUsage('campaigns'),
+    'usage:consent': () => cliUsage('consent'),
   },
   'bench/README.md': { results: async () => benchPrintout() },
 };

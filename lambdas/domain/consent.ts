@@ -146,6 +146,9 @@ export interface ConsentEvent {
   readonly propertyChange?: { readonly name: string; readonly value: PropertyValue | null };
   readonly evidence: ConsentEvidence;
   readonly effects: ConsentEffects;
+  /** The hash chain (./consent-chain.ts): set by the store when it appends the event. */
+  readonly prevHash?: string;
+  readonly hash?: string;
 }
 
 /** A step of carrying out a change: its projection onto the profile, or one of its effects. */
@@ -175,6 +178,9 @@ export interface ConsentOutcome {
     readonly reason: string;
     readonly message?: string;
   }[];
+  /** The hash chain (./consent-chain.ts): set by the store when it appends the entry. */
+  readonly prevHash?: string;
+  readonly hash?: string;
 }
 
 export type ConsentLogEntry = ConsentEvent | ConsentOutcome;

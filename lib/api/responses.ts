@@ -133,6 +133,13 @@ const ConsentChangeSchema = z
     note: z.optional(z.string()),
     evidence: z.looseObject({ method: z.enum(CONSENT_METHODS) }),
     status: z.enum(CONSENT_CHANGE_STATUSES).meta({ description: 'Where the change stands' }),
+    prevHash: z.optional(z.string()).meta({
+      description:
+        'Hash of the entry before (64 zeros for the first): the hash chain, docs/consent-evidence.md',
+    }),
+    hash: z
+      .optional(z.string())
+      .meta({ description: 'SHA-256 of the entry (RFC 8785 canonical JSON, prevHash included)' }),
   })
   .meta({ description: 'A consent change with its evidence (append-only)' });
 
@@ -147,6 +154,13 @@ const ConsentOutcomeSchema = z
     outcome: z.enum(['not_applied', 'effects_incomplete']),
     of: z.strictObject({ seq: z.number(), eventId: z.string() }),
     failed: z.array(z.looseObject({ step: z.string(), reason: z.string() })),
+    prevHash: z.optional(z.string()).meta({
+      description:
+        'Hash of the entry before (64 zeros for the first): the hash chain, docs/consent-evidence.md',
+    }),
+    hash: z
+      .optional(z.string())
+      .meta({ description: 'SHA-256 of the entry (RFC 8785 canonical JSON, prevHash included)' }),
   })
   .meta({ description: 'What became of an earlier change' });
 

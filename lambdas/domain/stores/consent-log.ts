@@ -5,7 +5,11 @@
 import type { ConsentLogEntry } from '../consent';
 
 export interface ConsentLogStore {
-  /** Appends the entry unless one with the same key exists (a replay); says which happened. */
+  /**
+   * Appends the entry, chained after the entry before it (../consent-chain.ts: the store sets its
+   * `prevHash` and `hash`), unless one with the same key exists (a replay, or another writer that
+   * took the position first); says which happened.
+   */
   append(entry: ConsentLogEntry): Promise<'appended' | 'exists'>;
   get(phone: string, eventKey: string): Promise<ConsentLogEntry | undefined>;
   /** Every entry of a number (changes and their outcomes), in the order recorded. */
