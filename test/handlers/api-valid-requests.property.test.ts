@@ -206,6 +206,10 @@ const routeCases: Record<string, RouteCase> = {
     fc
       .constantFrom('+12065559001', '+12065559003')
       .map((phone) => get(rt, `/v1/profiles/${encodeURIComponent(phone)}/consent-log`, phone)),
+  'GET /v1/profiles/{phone}/preferences-link': (rt) =>
+    fc
+      .constantFrom('+12065559001', '+12065559003')
+      .map((phone) => get(rt, `/v1/profiles/${encodeURIComponent(phone)}/preferences-link`, phone)),
   'GET /v1/profiles/{phone}/messages': (rt) =>
     fc
       .record({
