@@ -13,6 +13,9 @@ import { phonePolicy, runtimeConfig } from './shared/runtime';
 
 const environment = environmentOf('campaignsApi');
 
+/** A new campaign is 201, one still counting its audience 202, the one an idempotency key made 200. */
+const CREATED_STATUS = { created: 201, estimating: 202, existing: 200 } as const;
+
 let deps: CampaignDeps | undefined;
 function dependencies(): CampaignDeps {
   const config = runtimeConfig();
@@ -47,10 +50,15 @@ export const handler = httpHandler(environment, {
     if (key !== undefined && !/^[\w-]{8,100}$/.test(key)) {
       throw new ValidationError('Idempotency-Key: must be 8-100 letters, digits, _ or -', 'Idempotency-Key');
     }
-    return createCampaign(dependencies(), body, key);
+    const { stored, view } = await createCampaign(dependencies(), body, key);
+    return { status: CREATED_STATUS[stored], body: view };
   },
-  'GET /v1/campaigns/{campaignId}': async (request) =>
-    getCampaign(dependencies(), campaignId(request.pathParameters.campaignId)),
-  'POST /v1/campaigns/{campaignId}/cancel': async (request) =>
-    cancelCampaign(dependencies(), campaignId(request.pathParameters.campaignId)),
+  'GET /v1/campaigns/{campaignId}': async (request) => ({
+    status: 200,
+    body: await getCampaign(dependencies(), campaignId(request.pathParameters.campaignId)),
+  }),
+  'POST /v1/campaigns/{campaignId}/cancel': async (request) => ({
+    status: 200,
+    body: await cancelCampaign(dependencies(), campaignId(request.pathParameters.campaignId)),
+  }),
 });

@@ -4,6 +4,7 @@
  */
 import {
   commerceEventsRequest,
+  type CommerceEventBatchResult,
   EVENT_LIMITS,
   parseCommerceEvent,
   parseEventBatch,
@@ -13,7 +14,12 @@ import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
-import { recordCommerceEvent, recordCommerceEvents, type CommerceDeps } from '../services/commerce-events';
+import {
+  recordCommerceEvent,
+  recordCommerceEvents,
+  type BatchEventResult,
+  type CommerceDeps,
+} from '../services/commerce-events';
 import { httpHandler } from './shared/http';
 import { environmentOf } from '../../lib/function-environment';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
@@ -36,14 +42,26 @@ function dependencies(): CommerceDeps {
   return deps;
 }
 
+/** A batch's result per event: 202 with its id, or the 4xx and error it would have had alone. */
+function batchResultView(result: BatchEventResult): CommerceEventBatchResult['results'][number] {
+  if ('eventId' in result) return { index: result.index, status: 202, eventId: result.eventId };
+  const { status, code, message, field } = result.refused;
+  return { index: result.index, status, error: { code, message, ...(field ? { field } : {}) } };
+}
+
 export const handler = httpHandler(
   environment,
   {
     'POST /v1/events': async (request) => {
       const body = commerceEventsRequest(request.body);
-      return body.kind === 'single'
-        ? recordCommerceEvent(dependencies(), parseCommerceEvent(body.event))
-        : recordCommerceEvents(dependencies(), parseEventBatch(body.events));
+      if (body.kind === 'single') {
+        return {
+          status: 202,
+          body: await recordCommerceEvent(dependencies(), parseCommerceEvent(body.event)),
+        };
+      }
+      const results = await recordCommerceEvents(dependencies(), parseEventBatch(body.events));
+      return { status: 207, body: { results: results.map(batchResultView) } };
     },
   },
   { maxBodyBytes: EVENT_LIMITS.maxBodyBytes },

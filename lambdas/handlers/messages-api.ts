@@ -28,9 +28,11 @@ export const handler = httpHandler(environment, {
   'POST /v1/messages': async (request) => {
     const payload = parseInput(MessageRequestSchema, request.body);
     const config = runtimeConfig();
-    return sendTransactional(
+    const sent = await sendTransactional(
       { clock: systemClock, config, phonePolicy: phonePolicy(config), ...dependencies() },
       payload,
     );
+    // A repeated key sends nothing new: 200; a text sent (or deferred) now: 202.
+    return { status: sent.status === 'duplicate' ? 200 : 202, body: sent };
   },
 });

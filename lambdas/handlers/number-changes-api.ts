@@ -48,12 +48,14 @@ export const handler = httpHandler(environment, {
     if (key !== undefined && !/^[\w-]{8,100}$/.test(key)) {
       throw new ValidationError('Idempotency-Key: must be 8-100 letters, digits, _ or -', 'Idempotency-Key');
     }
-    return scheduleNumberChange(dependencies(), parseInput(NumberChangeRequestSchema, request.body), key);
+    const change = parseInput(NumberChangeRequestSchema, request.body);
+    const { created, view } = await scheduleNumberChange(dependencies(), change, key);
+    return { status: created ? 201 : 200, body: view };
   },
   'GET /v1/number-changes/{changeId}': async (request) => {
     const changeId = request.pathParameters.changeId ?? '';
     if (!/^nch_[0-9a-z]{8,40}$/.test(changeId))
       throw new ValidationError('changeId: is not a number-change id', 'changeId');
-    return numberChangeProgress(dependencies(), changeId);
+    return { status: 200, body: await numberChangeProgress(dependencies(), changeId) };
   },
 });

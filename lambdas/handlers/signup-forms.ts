@@ -101,10 +101,10 @@ async function submitForm(form: SignupForm, request: HttpRequest, config: Runtim
       return { kind: 'code_sent', phone, carried: { ...carried, pageUrl } };
     }
     const result = await checkVerification(d, { ...payload, code: entry.code }, context);
-    return { kind: result.status === 202 ? 'pending' : 'subscribed' };
+    return { kind: result.pending ? 'pending' : 'subscribed' };
   }
   const result = await subscribe(d, payload, context);
-  return { kind: result.status === 202 ? 'pending' : 'subscribed' };
+  return { kind: result.pending ? 'pending' : 'subscribed' };
 }
 
 function outcomeJson(form: SignupForm, outcome: Outcome) {

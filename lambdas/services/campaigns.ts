@@ -236,30 +236,33 @@ export interface CampaignOptions {
   readonly outlook?: AudienceOutlookTally;
 }
 
-/** A campaign stored (201, or 202 while its audience is still being counted), or the one its key made (200). */
+/**
+ * A campaign stored (`created`, or `estimating` while its audience is still being counted), or the
+ * one its idempotency key made before (`existing`).
+ */
 export interface StoredCampaign {
-  readonly status: 200 | 201 | 202;
+  readonly stored: 'created' | 'estimating' | 'existing';
   readonly campaignId: string;
   /** Undefined only when a concurrent call with the same key stored it and it is not readable yet. */
   readonly campaign: Campaign | undefined;
 }
 
-/** `POST /v1/campaigns`: stores and schedules the campaign, and answers with its estimate and warnings. */
+/** `POST /v1/campaigns`: stores and schedules the campaign; its view shows the estimate and warnings. */
 export async function createCampaign(
   deps: CampaignDeps,
   request: CampaignRequest,
   idempotencyKey?: string,
   options: CampaignOptions = {},
 ) {
-  const { status, campaignId, campaign } = await storeCampaign(deps, request, idempotencyKey, {
+  const { stored, campaignId, campaign } = await storeCampaign(deps, request, idempotencyKey, {
     ...options,
     outlook: audienceTally,
   });
-  if (!campaign) return { status, body: { campaignId, warnings: [] } };
+  if (!campaign) return { stored, view: { campaignId, warnings: [] } };
   const warnings = warningsOf(deps, campaign);
-  if (status === 200) return { status, body: { ...viewOf(deps, campaign), warnings } };
+  if (stored === 'existing') return { stored, view: { ...viewOf(deps, campaign), warnings } };
   const { state, estimate, schedules } = campaign;
-  return { status, body: { campaignId, state, estimate, warnings, schedules } };
+  return { stored, view: { campaignId, state, estimate, warnings, schedules } };
 }
 
 /**
@@ -276,7 +279,7 @@ export async function storeCampaign(
   const now = deps.clock.now();
   const campaignId = campaignIdFor(idempotencyKey, now);
   const existing = await deps.campaigns.get(campaignId);
-  if (existing) return { status: 200, campaignId, campaign: existing };
+  if (existing) return { stored: 'existing', campaignId, campaign: existing };
 
   if (request.sendAt && Date.parse(request.sendAt) < now.getTime() - 5 * 60_000) {
     throw new ValidationError('sendAt: is in the past', 'sendAt');
@@ -338,7 +341,7 @@ export async function storeCampaign(
     createdAt: now.toISOString(),
   };
   if (!(await deps.campaigns.putIfAbsent(campaign))) {
-    return { status: 200, campaignId, campaign: await deps.campaigns.get(campaignId) };
+    return { stored: 'existing', campaignId, campaign: await deps.campaigns.get(campaignId) };
   }
   if (!audience.complete) {
     await scheduleDispatcher(
@@ -350,10 +353,10 @@ export async function storeCampaign(
         campaignId,
       },
     );
-    return { status: 202, campaignId, campaign };
+    return { stored: 'estimating', campaignId, campaign };
   }
   await createSchedules(deps, campaignId, schedules);
-  return { status: 201, campaignId, campaign };
+  return { stored: 'created', campaignId, campaign };
 }
 
 export type EstimateDeps = Pick<
@@ -427,7 +430,7 @@ export async function getCampaign(
 ) {
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new NotFoundError(`no campaign ${campaignId}`, 'campaignId');
-  return { status: 200, body: viewOf(deps, campaign) };
+  return viewOf(deps, campaign);
 }
 
 export async function cancelCampaign(deps: CampaignDeps, campaignId: string) {

@@ -5,13 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock';
-import {
-  activityKey,
-  occurredAt,
-  type BatchEntry,
-  type CommerceEvent,
-  type CommerceEventBatchResult,
-} from '../domain/commerce-events';
+import { activityKey, occurredAt, type BatchEntry, type CommerceEvent } from '../domain/commerce-events';
 import { DomainError } from '../domain/errors';
 import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import type { RuntimeConfig } from '../domain/runtime-config';
@@ -74,25 +68,33 @@ export async function recordCommerceEvent(deps: CommerceDeps, input: CommerceEve
   await deps.events.publish([
     { type: event.type, at, detail: { ...event, eventId, ...(attributedTo ? { attributedTo } : {}) } },
   ]);
-  return { status: 202, body: { eventId, type: event.type, phone } };
+  return { eventId, type: event.type, phone };
 }
 
 /** Phones whose events a batch records at once (each phone's events one after the other). */
 const BATCH_CONCURRENCY = 8;
 
+/** One event of a batch: recorded (with its id), or refused with the error it would have met alone. */
+export type BatchEventResult =
+  | { readonly index: number; readonly eventId: string }
+  | { readonly index: number; readonly refused: DomainError };
+
 /**
- * A batch (207): each valid event recorded as if posted alone, each refused one answered with its
+ * A batch: each valid event recorded as if posted alone, each refused one answered with its
  * error, one result per event in order. Events of one phone are recorded one after the other, in
  * their order (two events of one cart never race to count it), different phones side by side. A
  * failure that is not an event's fault (a store down) fails the request: every event is
  * idempotent, so the caller retries the whole batch.
  */
-export async function recordCommerceEvents(deps: CommerceDeps, entries: readonly BatchEntry[]) {
-  const results: CommerceEventBatchResult['results'] = [];
+export async function recordCommerceEvents(
+  deps: CommerceDeps,
+  entries: readonly BatchEntry[],
+): Promise<BatchEventResult[]> {
+  const results: BatchEventResult[] = [];
   const lanes = new Map<string, Extract<BatchEntry, { event: unknown }>[]>();
   for (const entry of entries) {
     if ('error' in entry) {
-      results[entry.index] = refused(entry.index, entry.error);
+      results[entry.index] = { index: entry.index, refused: entry.error };
       continue;
     }
     const lane = laneOf(deps, entry.event.phone);
@@ -105,10 +107,10 @@ export async function recordCommerceEvents(deps: CommerceDeps, entries: readonly
       for (const entry of lane) {
         if (failure !== undefined) break;
         try {
-          const { body } = await recordCommerceEvent(deps, entry.event, `events.${entry.index}`);
-          results[entry.index] = { index: entry.index, status: 202, eventId: body.eventId };
+          const { eventId } = await recordCommerceEvent(deps, entry.event, `events.${entry.index}`);
+          results[entry.index] = { index: entry.index, eventId };
         } catch (error) {
-          if (error instanceof DomainError) results[entry.index] = refused(entry.index, error);
+          if (error instanceof DomainError) results[entry.index] = { index: entry.index, refused: error };
           else failure ??= error;
         }
       }
@@ -116,7 +118,7 @@ export async function recordCommerceEvents(deps: CommerceDeps, entries: readonly
   };
   await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, queue.length) }, worker));
   if (failure !== undefined) throw failure;
-  return { status: 207, body: { results } };
+  return results;
 }
 
 /** The number an event is for, as the key of its lane (as written, when it is not a number). */
@@ -126,14 +128,6 @@ function laneOf(deps: CommerceDeps, phone: string): string {
   } catch {
     return phone;
   }
-}
-
-function refused(index: number, error: DomainError): CommerceEventBatchResult['results'][number] {
-  return {
-    index,
-    status: error.status,
-    error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
-  };
 }
 
 const ATTRIBUTION_WINDOW_MS = 5 * 24 * 3600 * 1000;

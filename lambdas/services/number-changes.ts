@@ -65,7 +65,7 @@ export async function scheduleNumberChange(
     ? `nch_${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20)}`
     : `nch_${now.getTime().toString(36)}${randomBytes(6).toString('hex')}`;
   const existing = await deps.numberChanges.get(changeId);
-  if (existing) return { status: 200, body: view(existing) };
+  if (existing) return { created: false, view: view(existing) };
 
   // About a week before the switch, or at once when the switch is closer than that.
   const finalAt = new Date(Math.max(now.getTime(), switchAt.getTime() - FINAL_MESSAGE_LEAD_MS));
@@ -110,7 +110,7 @@ export async function scheduleNumberChange(
     createdAt: now.toISOString(),
   };
   await deps.numberChanges.put(change);
-  return { status: 201, body: view(change) };
+  return { created: true, view: view(change) };
 }
 
 export async function numberChangeProgress(deps: NumberChangeDeps, changeId: string) {
@@ -151,7 +151,7 @@ export async function numberChangeProgress(deps: NumberChangeDeps, changeId: str
         : messages[0]?.state === 'dispatched'
           ? 'final_message_sent'
           : 'scheduled';
-  return { status: 200, body: { ...view(change), stage, messages } };
+  return { ...view(change), stage, messages };
 }
 
 function view(change: NumberChange) {

@@ -48,10 +48,16 @@ export interface RequestContext {
   readonly idempotencyKey: string;
 }
 
-export interface ApiResult {
-  readonly status: number;
-  readonly body: unknown;
+/**
+ * What a subscription request did: the number's consent now, and whether a double opt-in is still
+ * waiting for the person's YES (`pending`).
+ */
+export interface SubscriptionResult {
+  readonly pending: boolean;
+  readonly view: ProfileView & { readonly textSent: boolean; readonly consentEventId?: string };
 }
+
+type ProfileView = ReturnType<typeof viewOf>;
 
 /** Validates what a schema cannot: the disclosure's content and the checkout checkbox evidence. */
 export function checkConsentEvidence(
@@ -123,7 +129,7 @@ async function recordSubscription(
   payload: SubscriptionPayload,
   context: RequestContext,
   possessionProven: boolean,
-): Promise<ApiResult> {
+): Promise<SubscriptionResult> {
   const now = deps.clock.now();
   const method: ConsentMethod = possessionProven ? 'otp' : payload.consent.method;
   const eventId = `api-${context.idempotencyKey}`;
@@ -157,12 +163,14 @@ async function recordSubscription(
     if (outcome.decision.kind === 'refused') {
       throw new ConsentRequiredError(outcome.decision.message, 'phone');
     }
-    return { status: 200, body: { ...viewOf(outcome.profile, phone), textSent: false } };
+    return { pending: false, view: { ...viewOf(outcome.profile, phone), textSent: false } };
   }
   const profile = await deps.profiles.get(phone);
   const textSent = outcome.replies.some((r) => r.status === 'sent');
-  const status = profile?.marketing === 'pending' ? 202 : 200;
-  return { status, body: { ...viewOf(profile, phone), textSent, consentEventId: outcome.event.eventId } };
+  return {
+    pending: profile?.marketing === 'pending',
+    view: { ...viewOf(profile, phone), textSent, consentEventId: outcome.event.eventId },
+  };
 }
 
 function viewOf(profile: Profile | undefined, phone: string) {
@@ -176,7 +184,7 @@ export async function subscribe(
   deps: SubscriptionDeps,
   payload: SubscriptionPayload,
   context: RequestContext,
-): Promise<ApiResult> {
+): Promise<SubscriptionResult> {
   const phone = normalisePhone(payload.phone, deps.phonePolicy).e164;
   checkConsentEvidence(payload.consent, deps);
   await enforceRateLimits(deps, phone, context.sourceIp);
@@ -192,7 +200,7 @@ export async function startVerification(
   deps: SubscriptionDeps,
   rawPhone: unknown,
   context: RequestContext,
-): Promise<ApiResult> {
+): Promise<{ phone: string; expiresAt: string }> {
   const phone = normalisePhone(rawPhone, deps.phonePolicy).e164;
   await enforceRateLimits(deps, phone, context.sourceIp);
   const profile = await deps.profiles.get(phone);
@@ -225,7 +233,7 @@ export async function startVerification(
   if (result.status === 'skipped') {
     throw new ConsentRequiredError(`the code could not be sent (${result.reason})`, 'phone');
   }
-  return { status: 202, body: { phone, expiresAt } };
+  return { phone, expiresAt };
 }
 
 /** POST /v1/verifications/check: a correct code subscribes directly (method `otp`). */
@@ -233,7 +241,7 @@ export async function checkVerification(
   deps: SubscriptionDeps,
   payload: SubscriptionPayload & { readonly code: string },
   context: RequestContext,
-): Promise<ApiResult> {
+): Promise<SubscriptionResult> {
   const phone = normalisePhone(payload.phone, deps.phonePolicy).e164;
   checkConsentEvidence(payload.consent, deps);
   await enforceRateLimits(deps, undefined, context.sourceIp);

@@ -28,12 +28,12 @@ export async function sendTransactional(
   });
   switch (result.status) {
     case 'sent':
-      return { status: 202, body: { messageId: result.messageId, status: 'sent', body: result.body } };
+      return { messageId: result.messageId, status: 'sent', body: result.body } as const;
     case 'duplicate':
-      return { status: 200, body: { messageId: result.messageId, status: 'duplicate' } };
+      return { messageId: result.messageId, status: 'duplicate' } as const;
     case 'deferred':
       // Only marketing is deferred by quiet hours; kept for completeness of the result type.
-      return { status: 202, body: { messageId: result.messageId, status: 'deferred', until: result.until } };
+      return { messageId: result.messageId, status: 'deferred', until: result.until } as const;
     case 'skipped':
       throw new ConsentRequiredError(
         result.reason === 'opted_out' || result.reason === 'opt_out_list'
