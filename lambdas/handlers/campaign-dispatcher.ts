@@ -3,9 +3,7 @@
  * paced sender; `{ action: 'estimate', campaignId }` → the audience count a create call ran out of time
  * for, then the campaign's dispatch schedules (which target this function); `{ action: 'switchNumber' }`.
  */
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from '../domain/zod';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
@@ -21,9 +19,8 @@ import {
 import { switchNumber } from '../services/number-switch';
 import { DynamoNumberChangeStore } from '../adapters/number-change-store';
 import { environmentOf } from '../../lib/function-environment';
-import { logger, phonePolicy, runtimeConfig, validatesEnvironment } from './shared/runtime';
-import { metricsFlusher } from '../adapters/metrics';
-import { tracingMiddleware } from '../adapters/tracer';
+import { logger, phonePolicy, runtimeConfig } from './shared/runtime';
+import { eventHandler } from './shared/event-handler';
 
 const InputSchema = z.union([
   z.object({ action: z.literal('switchNumber'), changeId: z.string().check(z.minLength(1)) }),
@@ -93,8 +90,4 @@ async function dispatch(event: unknown, context: Context) {
   return result;
 }
 
-export const handler = middy(dispatch)
-  .use(validatesEnvironment(environment))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(tracingMiddleware())
-  .use(metricsFlusher());
+export const handler = eventHandler(environment, dispatch);

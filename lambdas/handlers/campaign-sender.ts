@@ -1,6 +1,4 @@
 /** SQS (campaign recipients) → texts at the paced rate → partial batch failures for SQS to redeliver. */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { queues } from '../../lib/catalog';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
@@ -14,10 +12,9 @@ import { Pacer } from '../services/pacer';
 import { ThroughputShare } from '../services/throughput-share';
 import { DynamoSenderLeaseStore } from '../adapters/sender-lease-store';
 import { environmentOf } from '../../lib/function-environment';
-import { logger, runtimeConfig, validatesEnvironment } from './shared/runtime';
+import { logger, runtimeConfig } from './shared/runtime';
+import { eventHandler } from './shared/event-handler';
 import { smsGateway } from './shared/sms';
-import { metricsFlusher } from '../adapters/metrics';
-import { tracingMiddleware } from '../adapters/tracer';
 
 /** A queue message body `{ campaignId, recipients }`, or undefined when malformed (checked by hand: no schema library in the hot path). */
 function parseBody(text: string): { campaignId: string; recipients: string[]; zones?: string[] } | undefined {
@@ -116,8 +113,4 @@ async function drain(event: SQSEvent, context: Context): Promise<SQSBatchRespons
   return { batchItemFailures: failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-export const handler = middy(drain)
-  .use(validatesEnvironment(environment))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(tracingMiddleware())
-  .use(metricsFlusher());
+export const handler = eventHandler(environment, drain);

@@ -2,8 +2,6 @@
  * SQS (the configuration set's event destination topic, raw) → message status, profile error state,
  * campaign counters, in batches; records that could not be recorded go back to the queue.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DeliveryEventSchema } from '../domain/delivery-events';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
@@ -13,9 +11,8 @@ import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
 import { recordDeliveryEvents, type DeliveryDeps, type QueuedDeliveryEvent } from '../services/engagement';
 import { environmentOf } from '../../lib/function-environment';
-import { logger, validatesEnvironment } from './shared/runtime';
-import { metricsFlusher } from '../adapters/metrics';
-import { tracingMiddleware } from '../adapters/tracer';
+import { logger } from './shared/runtime';
+import { eventHandler } from './shared/event-handler';
 
 const environment = environmentOf('deliveryEvents');
 
@@ -57,8 +54,4 @@ async function receive(event: SQSEvent): Promise<SQSBatchResponse> {
   return { batchItemFailures: failedIds.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-export const handler = middy(receive)
-  .use(validatesEnvironment(environment))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(tracingMiddleware())
-  .use(metricsFlusher());
+export const handler = eventHandler(environment, receive);

@@ -1,13 +1,10 @@
 /** EventBridge rule (SubscriptionConfirmed, CartAbandoned, OrderPlaced, BackInStock, PriceDropped) → start or stop a flow. */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { environmentOf } from '../../lib/function-environment';
 import { StepFunctionsFlowRunner } from '../adapters/flow-runner';
 import { systemClock } from '../adapters/system-clock';
 import { startFlowFor, type BusEventInput, type FlowId, type StarterDeps } from '../services/flows';
-import { logger, runtimeConfig, validatesEnvironment } from './shared/runtime';
-import { metricsFlusher } from '../adapters/metrics';
-import { tracingMiddleware } from '../adapters/tracer';
+import { logger, runtimeConfig } from './shared/runtime';
+import { eventHandler } from './shared/event-handler';
 
 const environment = environmentOf('flowStarter');
 
@@ -35,8 +32,4 @@ async function start(event: BusEventInput) {
   return outcome;
 }
 
-export const handler = middy(start)
-  .use(validatesEnvironment(environment))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(tracingMiddleware())
-  .use(metricsFlusher());
+export const handler = eventHandler(environment, start);

@@ -1,16 +1,13 @@
 /** Step Functions task → a flow step: plan the welcome series, or send one step through send(). */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from '../domain/zod';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
 import { planWelcome, sendSingleMessage, sendWelcomeStep, type StepDeps } from '../services/flows';
 import { environmentOf } from '../../lib/function-environment';
-import { logger, runtimeConfig, validatesEnvironment } from './shared/runtime';
+import { runtimeConfig } from './shared/runtime';
+import { eventHandler } from './shared/event-handler';
 import { smsGateway } from './shared/sms';
-import { metricsFlusher } from '../adapters/metrics';
-import { tracingMiddleware } from '../adapters/tracer';
 
 const TaskSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('plan'), flow: z.literal('welcome') }),
@@ -61,8 +58,4 @@ async function step(event: unknown) {
   }
 }
 
-export const handler = middy(step)
-  .use(validatesEnvironment(environment))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(tracingMiddleware())
-  .use(metricsFlusher());
+export const handler = eventHandler(environment, step);

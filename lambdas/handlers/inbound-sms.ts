@@ -1,6 +1,4 @@
 /** SNS (two-way channel of the phone number) → one inbound SMS per record → consent change, replies. */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SNSEvent } from 'aws-lambda';
 import { parseInboundSms } from '../domain/inbound-sms';
 import { redactPhones } from '../domain/phone';
@@ -12,10 +10,9 @@ import { EventBridgePublisher } from '../adapters/event-publisher';
 import { systemClock } from '../adapters/system-clock';
 import { handleInboundSms, type InboundDeps } from '../services/inbound';
 import { environmentOf } from '../../lib/function-environment';
-import { logger, runtimeConfig, validatesEnvironment } from './shared/runtime';
+import { logger, runtimeConfig } from './shared/runtime';
+import { eventHandler } from './shared/event-handler';
 import { currentIdentityCache, smsGateway } from './shared/sms';
-import { metricsFlusher } from '../adapters/metrics';
-import { tracingMiddleware } from '../adapters/tracer';
 
 const environment = environmentOf('inboundSms');
 let deps: InboundDeps | undefined;
@@ -75,8 +72,4 @@ async function processEvent(event: SNSEvent): Promise<void> {
   }
 }
 
-export const handler = middy(processEvent)
-  .use(validatesEnvironment(environment))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(tracingMiddleware())
-  .use(metricsFlusher());
+export const handler = eventHandler(environment, processEvent);

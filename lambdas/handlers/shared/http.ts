@@ -1,16 +1,14 @@
 /**
- * The middy bundle for API Gateway (REST, proxy integration) handlers: Powertools context, JSON body
+ * The middy bundle for API Gateway (REST, proxy integration) handlers: the common bundle
+ * (./event-handler.ts: environment, Powertools context, tracing, metrics), then JSON body
  * parsing, routing by resource and method, and error mapping. Bad input always gets a 4xx with
  * `{ error: { code, message, field? } }`; only a bug gets a 500.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DomainError, RateLimitedError } from '../../domain/errors';
 import { redactPhones } from '../../domain/phone';
-import { logger, validatesEnvironment } from './runtime';
-import { metricsFlusher } from '../../adapters/metrics';
-import { tracingMiddleware } from '../../adapters/tracer';
+import { logger } from './runtime';
+import { eventHandler } from './event-handler';
 import { SmsOutcomeUnknownError, SmsRetryableError } from '../../domain/sms-errors';
 
 export interface HttpRequest {
@@ -188,9 +186,5 @@ export function httpHandler(
       return errorResponse(500, 'internal_error', 'internal error');
     }
   };
-  return middy(dispatch)
-    .use(validatesEnvironment(environment))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(tracingMiddleware())
-    .use(metricsFlusher());
+  return eventHandler(environment, dispatch);
 }
