@@ -326,6 +326,30 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMb: 512,
   },
+  preferencePage: {
+    description:
+      "A subscriber's preference page (/p/{token}): pause, fewer texts, topics, unsubscribe from marketing",
+    entry: 'lambdas/handlers/preference-page.ts',
+    trigger: {
+      kind: 'http',
+      routes: [
+        { method: 'GET', path: '/p/{token}', auth: 'public', page: true },
+        { method: 'POST', path: '/p/{token}', auth: 'public', page: true },
+      ],
+    },
+    tables: {
+      profiles: 'readwrite',
+      consentLog: 'append',
+      messages: 'readwrite',
+      numberChanges: 'read',
+    },
+    // A resubscription texts its double opt-in request and may take the number off the opt-out list.
+    sms: { send: true, optOutList: true },
+    publishesEvents: true,
+    preferenceLinks: true,
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
   messagesApi: {
     description: 'Transactional send to one number through send()',
     entry: 'lambdas/handlers/messages-api.ts',
@@ -361,6 +385,9 @@ export const functions = {
     tables: { profiles: 'readwrite', messages: 'readwrite', numberChanges: 'read' },
     sms: { send: true },
     readsMedia: true,
+    // `{{ preferences_url }}` in flow templates: a signed link per recipient.
+    preferenceLinks: true,
+    reads: ['linkBase'],
     timeoutSeconds: 30,
     memoryMb: 512,
   },
@@ -411,6 +438,8 @@ export const functions = {
     // Recipients held back (quiet hours, unconfirmed claims) go back on the queue, delayed.
     sendsTo: ['campaignSends'],
     reads: ['linkBase', 'messagesPerSecond'],
+    // `{{ preferences_url }}` in campaign bodies: a signed link per recipient.
+    preferenceLinks: true,
     timeoutSeconds: 900,
     memoryMb: 1024,
   },

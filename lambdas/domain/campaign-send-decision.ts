@@ -94,6 +94,8 @@ export interface ReadFacts extends Known {
   readonly profile: Profile | undefined;
   /** The text an earlier attempt rendered (its links are stored): a retry sends it again. */
   readonly text?: CampaignText;
+  /** The recipient's preference-page link, made when the body prints `{{ preferences_url }}`. */
+  readonly preferencesUrl?: string;
   /** A claim the send found under the message id (another invocation's, or a killed one's). */
   readonly claim?: FoundClaim;
 }
@@ -200,7 +202,7 @@ function decideWithProfile(
   const { profile, recipient, now } = facts;
   if (!profile)
     return { action: 'skip', reason: 'not_subscribed', record: { body: campaign.body, messageClass } };
-  const text = facts.text ?? campaignText(campaign, profile, recipient.phone, settings);
+  const text = facts.text ?? campaignText(campaign, profile, recipient.phone, settings, facts.preferencesUrl);
   const verdict = campaignEligibility(
     profile,
     {
@@ -286,7 +288,11 @@ function campaignText(
   profile: Profile,
   phone: string,
   settings: CampaignSendSettings,
+  preferencesUrl: string | undefined,
 ): CampaignText {
-  const rendered = renderTemplate(campaign.body, templateContext(settings, profile));
+  const rendered = renderTemplate(
+    campaign.body,
+    templateContext(settings, profile, undefined, preferencesUrl ? { preferencesUrl } : {}),
+  );
   return shortenLinks(rendered, settings.linkBase, campaign.linkSalt, phone);
 }

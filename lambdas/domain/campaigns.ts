@@ -11,6 +11,7 @@ import { lintMessage, type LintWarning } from './message-lint';
 import { campaignMessageClass } from './messages';
 import type { SendWindow } from './quiet-hours';
 import { findUrls, shortLinkLength } from './links';
+import { PREFERENCE_TOKEN_LENGTH } from './preference-token';
 import type { Segment } from './segments';
 import type { CountryPrice } from './sms-prices';
 import { zonedToInstant, type LocalDateTime } from './zoned-time';
@@ -191,13 +192,19 @@ export const EMPTY_COUNTERS: CampaignCounters = {
 };
 
 /**
- * The body as it will look on a phone, for segment counts and warnings: brand prefix and links at
- * their short length (profile variables render with their defaults).
+ * The body as it will look on a phone, for segment counts and warnings: brand prefix, links at
+ * their short length and the preference-page link at its length (profile variables render with
+ * their defaults).
  */
 export function previewBody(body: string, brand: string, linkBase: string): string {
   let preview = body;
   const shortLink = `${linkBase.replace(/\/$/, '')}/r/${'x'.repeat(shortLinkLength(linkBase) - linkBase.replace(/\/$/, '').length - 3)}`;
   for (const url of findUrls(body)) preview = preview.replace(url, shortLink);
+  // The preference-page link at its length: `<base>/p/` and a 22-character token.
+  preview = preview.replace(
+    /\{\{-?\s*preferences_url\s*-?\}\}/g,
+    `${linkBase.replace(/\/$/, '')}/p/${'x'.repeat(PREFERENCE_TOKEN_LENGTH)}`,
+  );
   return preview.toLowerCase().startsWith(brand.toLowerCase()) ? preview : `${brand}: ${preview}`;
 }
 

@@ -17,6 +17,7 @@
 import type { ConsentAction, ConsentClass, ConsentEffects, ConsentState, PlannedReply } from './consent';
 import type { KeywordIntent } from './keywords';
 import { optOutListRemovalBlockedUntil } from './opt-out-list';
+import { PAUSED_UNTIL_PROPERTY } from './profile';
 import {
   helpReply,
   optInConfirmation,
@@ -25,6 +26,7 @@ import {
   resubscribeConfirmation,
 } from './replies';
 import type { RuntimeConfig } from './runtime-config';
+import { GENERIC_PAUSE_PROPERTY } from './segments';
 
 export interface InboundContext {
   readonly phone: string;
@@ -210,6 +212,8 @@ export function decideInbound(
       const properties = { ...state.properties };
       if (value === null) delete properties[name];
       else properties[name] = value;
+      // RESUME (clearing `Paused`) also ends a timed pause from the preference page.
+      if (name === GENERIC_PAUSE_PROPERTY && value === null) delete properties[PAUSED_UNTIL_PROPERTY];
       return {
         kind: 'consent',
         action: 'property_changed',

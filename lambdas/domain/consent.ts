@@ -18,7 +18,7 @@ import type { MessageClass } from './messages';
 
 export type ConsentClass = 'marketing' | 'transactional';
 
-export type ConsentMethod = 'keyword' | 'form' | 'checkout' | 'api' | 'otp' | 'import';
+export type ConsentMethod = 'keyword' | 'form' | 'checkout' | 'api' | 'otp' | 'import' | 'preference_page';
 
 export type ConsentAction =
   /** JOIN or a form with double opt-in: marketing becomes pending, the confirmation request is sent. */

@@ -26,10 +26,20 @@ export interface ShortenedBody {
   readonly links: readonly { readonly code: string; readonly url: string }[];
 }
 
-/** Replaces each URL with its short link, in order of appearance. */
+/** Whether a template prints the preference-page link (the sender makes one only then). */
+export function usesPreferencesUrl(template: string): boolean {
+  return /\bpreferences_url\b/.test(template);
+}
+
+/**
+ * Replaces each URL with its short link, in order of appearance. Preference-page links (`<base>/p/…`)
+ * stay as they are: a short code must never lead to one (docs/preferences.md).
+ */
 export function shortenLinks(body: string, base: string, salt: string, recipient: string): ShortenedBody {
   const links: { code: string; url: string }[] = [];
+  const preferences = `${base.replace(/\/$/, '')}/p/`;
   const shortened = body.replace(URL_PATTERN, (url) => {
+    if (url.startsWith(preferences)) return url;
     const code = linkCode(salt, recipient, links.length);
     links.push({ code, url });
     return `${base.replace(/\/$/, '')}/r/${code}`;

@@ -96,6 +96,25 @@ export interface OptOutListState {
   readonly lastRemovedAt?: string;
 }
 
+/**
+ * A timed pause from the preference page (docs/preferences.md): the property holds the instant
+ * marketing resumes by itself. A property, so setting and clearing it are property events of the
+ * consent log like PAUSE's `Paused`.
+ */
+export const PAUSED_UNTIL_PROPERTY = '$pausedUntil';
+
+/** When a timed pause ends, if one was set (it may be over). */
+export function pausedUntil(profile: Pick<Profile, 'properties'>): string | undefined {
+  const value = profile.properties[PAUSED_UNTIL_PROPERTY];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** True while a timed pause holds: it ends by itself, with no job to clear it. */
+export function isPausedUntilLater(profile: Pick<Profile, 'properties'>, now: Date): boolean {
+  const until = pausedUntil(profile);
+  return until !== undefined && Date.parse(until) > now.getTime();
+}
+
 /** The profile of a number Optline has never seen: nothing is allowed. */
 export function newProfile(phone: string, at: string): Profile {
   return {
@@ -133,6 +152,7 @@ export function toProfileView(profile: Profile) {
     marketingConfirmedBy: profile.marketingConfirmedBy ?? null,
     properties: profile.properties,
     timeZone: profile.timeZone ?? null,
+    pausedUntil: pausedUntil(profile) ?? null,
     lastSmsAt: profile.lastSmsAt ?? null,
     lastInboundAt: profile.lastInboundAt ?? null,
     consentUpdatedAt: profile.consentUpdatedAt ?? null,

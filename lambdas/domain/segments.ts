@@ -6,7 +6,7 @@
  * Pure: time is passed in; nothing reads the clock. Requests are validated by `SegmentSchema`
  * (segment-schema.ts), kept apart so that code which only evaluates segments bundles no zod.
  */
-import type { Profile, PropertyValue } from './profile';
+import { isPausedUntilLater, type Profile, type PropertyValue } from './profile';
 import { recipientTimeZone } from './quiet-hours';
 
 export interface VipThresholds {
@@ -198,7 +198,8 @@ export type Eligibility =
  * 3. a permanent delivery error → `undeliverable`.
  * 4. a temporary delivery error in the last 30 days (exactly 30 days ago included) → `error_segment`
  *    (campaigns skip the error segment; flows still send).
- * 5. the campaign's pause property or the generic `Paused` property truthy → `paused`.
+ * 5. the campaign's pause property or the generic `Paused` property truthy, or a timed pause from the
+ *    preference page not over yet → `paused`.
  * 6. the segment does not match → `not_in_segment`.
  */
 export function campaignEligibility(profile: Profile, campaign: CampaignAudience, now: Date): Eligibility {
@@ -215,6 +216,7 @@ export function campaignEligibility(profile: Profile, campaign: CampaignAudience
   const pauses = [GENERIC_PAUSE_PROPERTY, campaign.pausedProperty].filter((name) => name !== undefined);
   if (pauses.some((name) => Object.hasOwn(profile.properties, name) && isTruthy(profile.properties[name])))
     return no('paused');
+  if (isPausedUntilLater(profile, now)) return no('paused');
   if (!matchesSegment(profile, campaign.segment, now)) return no('not_in_segment');
   return { eligible: true };
 }

@@ -5,7 +5,13 @@
  * gives the reason recorded. Every "no" has a reason that is recorded.
  */
 import { type MessageClass } from './messages';
-import { canReceiveTransactional, isMarketable, isOptedOut, type Profile } from './profile';
+import {
+  canReceiveTransactional,
+  isMarketable,
+  isOptedOut,
+  isPausedUntilLater,
+  type Profile,
+} from './profile';
 import { quietHoursDecision, recipientTimeZone, sendWindowFor, type SendWindow } from './quiet-hours';
 import { messageCapFor, stateCapDecision, type CapSend } from './state-message-caps';
 
@@ -95,8 +101,11 @@ export const MARKETING_CHECKS: readonly SendCheck[] = [
   {
     step: 'pause',
     reasons: ['paused'],
-    check: (profile, intent) =>
-      (intent.pausedProperties ?? []).some((name) => isTruthy(profile.properties[name]))
+    // A pause property the caller names (PAUSE's `Paused`, a campaign's own), or a timed pause from
+    // the preference page, which every marketing text honours until it ends.
+    check: (profile, intent, context) =>
+      (intent.pausedProperties ?? []).some((name) => isTruthy(profile.properties[name])) ||
+      (context !== undefined && isPausedUntilLater(profile, context.now))
         ? { send: false, reason: 'paused' }
         : undefined,
   },

@@ -12,7 +12,14 @@ import { withVariableNames } from './variable-names';
 const engine = new Liquid({ strictFilters: true, strictVariables: false, ownPropertyOnly: true });
 
 /** Variables every template may print without a default. */
-export const ALWAYS_PROVIDED = ['brand', 'program_name', 'support_contact', 'profile.phone'] as const;
+export const ALWAYS_PROVIDED = [
+  'brand',
+  'program_name',
+  'support_contact',
+  'profile.phone',
+  // The recipient's preference page (docs/preferences.md): campaigns and flows make one per text.
+  'preferences_url',
+] as const;
 
 export interface TemplateContext {
   readonly brand: string;
@@ -195,9 +202,11 @@ export function templateContext(
   program: { brand: string; programName?: string; supportContact: string },
   profile: { phone: string; properties: Readonly<Record<string, PropertyValue>> },
   event?: Readonly<Record<string, unknown>>,
+  links: { readonly preferencesUrl?: string } = {},
 ): TemplateContext {
   return {
     ...profile.properties,
+    preferences_url: links.preferencesUrl ?? '',
     brand: program.brand,
     program_name: program.programName ?? `${program.brand} Texts`,
     support_contact: program.supportContact,

@@ -12,6 +12,7 @@ import { Pacer } from '../services/pacer';
 import { ThroughputShare } from '../services/throughput-share';
 import { DynamoSenderLeaseStore } from '../adapters/sender-lease-store';
 import { environmentOf } from '../../lib/function-environment';
+import { preferencesUrlMaker } from './shared/preference-links';
 import { logger, runtimeConfig } from './shared/runtime';
 import { eventHandler } from './shared/event-handler';
 import { smsGateway } from './shared/sms';
@@ -70,6 +71,7 @@ export function dependencies(): SenderDeps {
     queue: new SqsQueueSender(),
     queueUrl: env.campaignSendsQueueUrl,
     linkBase: env.linkBase,
+    preferencesUrl: preferencesUrlMaker(env),
   };
   // One pacer per invocation: each concurrent consumer paces its own share (in AWS they are separate
   // execution environments; the local runtime runs them in one process).

@@ -5,6 +5,7 @@ import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
 import { planWelcome, sendSingleMessage, sendWelcomeStep, type StepDeps } from '../services/flows';
 import { environmentOf } from '../../lib/function-environment';
+import { preferencesUrlMaker } from './shared/preference-links';
 import { runtimeConfig } from './shared/runtime';
 import { eventHandler } from './shared/event-handler';
 import { smsGateway } from './shared/sms';
@@ -42,6 +43,7 @@ function dependencies(): StepDeps {
     messages: new DynamoMessageStore(env.messagesTable),
     gateway: smsGateway(env),
     ...(env.mms ? { contactCardUrl: `s3://${env.mediaBucket}/contact-card.vcf` } : {}),
+    preferencesUrl: preferencesUrlMaker(env),
   };
   return deps;
 }

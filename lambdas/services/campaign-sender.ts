@@ -29,6 +29,7 @@ import {
   type SendDecision,
 } from '../domain/campaign-send-decision';
 import type { Campaign } from '../domain/campaigns';
+import { usesPreferencesUrl } from '../domain/links';
 import type { CampaignStore } from '../domain/stores/campaign';
 import type { LinkRecord, LinkStore } from '../domain/stores/link';
 import type { QueueSender } from '../domain/ports/queue-sender';
@@ -49,6 +50,8 @@ export interface SenderDeps extends SendDeps {
   readonly share?: ThroughputShare;
   /** Milliseconds left before the function times out (Lambda's context); unlimited when absent. */
   readonly remainingMs?: () => number;
+  /** The recipient's preference-page link, for bodies that print `{{ preferences_url }}`. */
+  readonly preferencesUrl?: (phone: string) => Promise<string>;
 }
 
 export interface QueuedRecipients {
@@ -186,14 +189,17 @@ class BatchRun {
     let decided: { item: WorkItem; facts: ReadFacts; decision: ReadDecision }[];
     try {
       const fresh = await this.deps.profiles.getMany(toRead.map(({ item }) => item.phone));
+      const urls = await this.preferencesUrls(toRead);
       const now = this.deps.clock.now();
       decided = toRead.map(({ item, campaign }) => {
+        const preferencesUrl = urls.get(item.phone);
         const facts: ReadFacts = {
           stage: 'read',
           campaign,
           recipient: item,
           now,
           profile: fresh.get(item.phone),
+          ...(preferencesUrl ? { preferencesUrl } : {}),
         };
         return { item, facts, decision: decideCampaignSend(facts, this.settings) };
       });
@@ -204,6 +210,18 @@ class BatchRun {
       return;
     }
     await Promise.all(decided.map(({ item, facts, decision }) => this.carryOut(item, facts, decision)));
+  }
+
+  /** The preference-page links of the recipients whose campaign prints one. */
+  private async preferencesUrls(
+    toRead: readonly { item: WorkItem; campaign: Campaign | undefined }[],
+  ): Promise<Map<string, string>> {
+    const make = this.deps.preferencesUrl;
+    const phones = toRead
+      .filter(({ campaign }) => campaign && usesPreferencesUrl(campaign.body))
+      .map(({ item }) => item.phone);
+    if (!make || phones.length === 0) return new Map();
+    return new Map(await Promise.all(phones.map(async (phone) => [phone, await make(phone)] as const)));
   }
 
   /**

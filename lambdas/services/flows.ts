@@ -8,6 +8,7 @@ import { executionArn, flowExecutionName } from '../domain/flow-names';
 import { isMarketable, isOptedOut, type Profile } from '../domain/profile';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { renderTemplate, templateContext } from '../domain/templates';
+import { usesPreferencesUrl } from '../domain/links';
 import type { FlowRunner } from '../domain/ports/flow-runner';
 import type { MessageStore } from '../domain/stores/message';
 import { send, type SendDeps, type SendResult } from './send';
@@ -94,6 +95,15 @@ export interface StepDeps extends SendDeps {
   readonly messages: MessageStore;
   /** `s3://…` of the contact card when the origination number can send MMS. */
   readonly contactCardUrl?: string;
+  /** The recipient's preference-page link, for templates that print `{{ preferences_url }}`. */
+  readonly preferencesUrl?: (phone: string) => Promise<string>;
+}
+
+/** The links a template prints that are made per recipient. */
+async function recipientLinks(deps: StepDeps, template: string, phone: string) {
+  return deps.preferencesUrl && usesPreferencesUrl(template)
+    ? { preferencesUrl: await deps.preferencesUrl(phone) }
+    : {};
 }
 
 /** What a flow task returns to its state machine (every key present: ResultSelector reads them). */
@@ -136,7 +146,12 @@ export async function sendWelcomeStep(
   const template = step.bodyBySource[source] ?? step.body;
   const body = renderTemplate(
     template,
-    templateContext(deps.config, profileView(profile, input.phone), { source }),
+    templateContext(
+      deps.config,
+      profileView(profile, input.phone),
+      { source },
+      await recipientLinks(deps, template, input.phone),
+    ),
   );
   const result = await send(deps, {
     to: input.phone,
@@ -182,7 +197,12 @@ export async function sendSingleMessage(
   }
   const body = renderTemplate(
     settings.body,
-    templateContext(deps.config, profileView(profile, input.phone), input.event),
+    templateContext(
+      deps.config,
+      profileView(profile, input.phone),
+      input.event,
+      await recipientLinks(deps, settings.body, input.phone),
+    ),
   );
   const result = await send(deps, {
     to: input.phone,

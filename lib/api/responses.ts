@@ -30,7 +30,15 @@ const CONSENT_ACTIONS = allOf<ConsentAction>()([
   'transactional_consent_given',
   'suppressed',
 ]);
-const CONSENT_METHODS = allOf<ConsentMethod>()(['keyword', 'form', 'checkout', 'api', 'otp', 'import']);
+const CONSENT_METHODS = allOf<ConsentMethod>()([
+  'keyword',
+  'form',
+  'checkout',
+  'api',
+  'otp',
+  'import',
+  'preference_page',
+]);
 const CONSENT_CHANGE_STATUSES = allOf<ConsentChangeStatus>()([
   'done',
   'in_progress',
@@ -87,6 +95,10 @@ export const ProfileViewSchema = z.strictObject({
   marketingConfirmedBy: z.nullable(z.enum(['double_opt_in', 'otp', 'single_opt_in', 'import'])),
   properties: z.record(z.string(), propertyValue),
   timeZone: z.nullable(z.string()),
+  pausedUntil: z.nullable(instant).meta({
+    description:
+      'A pause from the preference page: no marketing text until then (it may be over); also the `$pausedUntil` property',
+  }),
   lastSmsAt: z.nullable(instant),
   lastInboundAt: z.nullable(instant),
   consentUpdatedAt: z.nullable(instant),

@@ -1,0 +1,79 @@
+/**
+ * What the preference page changes (docs/preferences.md), decided like a keyword: pure, from the
+ * consent state, as a consent change the recorder appends to the log and projects. A pause is a
+ * property event (`$pausedUntil`), as PAUSE sets `Paused`; ending it clears both.
+ */
+import type { ConsentState } from './consent';
+import type { ConsentChange } from './consent-engine';
+import { PAUSED_UNTIL_PROPERTY } from './profile';
+import { GENERIC_PAUSE_PROPERTY } from './segments';
+
+/** The pauses the page offers, in days. */
+export const PAUSE_DAYS = [7, 30, 90] as const;
+export type PauseDays = (typeof PAUSE_DAYS)[number];
+
+export type PreferenceChange =
+  { readonly kind: 'pause'; readonly days: PauseDays } | { readonly kind: 'resume' };
+
+export interface PreferenceContext {
+  readonly phone: string;
+  readonly now: Date;
+}
+
+/** A change the page cannot make in this state (the page shows the state again). */
+export interface PreferenceRefusal {
+  readonly kind: 'refused';
+  readonly reason: 'not_subscribed' | 'not_paused';
+}
+
+const DAY_MS = 86_400_000;
+
+export function decidePreferenceChange(
+  state: ConsentState,
+  change: PreferenceChange,
+  ctx: PreferenceContext,
+): ConsentChange | PreferenceRefusal {
+  const marketable = state.optedOutAt === undefined && state.marketing === 'subscribed';
+  switch (change.kind) {
+    case 'pause': {
+      if (!marketable) return { kind: 'refused', reason: 'not_subscribed' };
+      const until = new Date(ctx.now.getTime() + change.days * DAY_MS).toISOString();
+      return propertyChange(state, ctx, { ...state.properties, [PAUSED_UNTIL_PROPERTY]: until }, until);
+    }
+    case 'resume': {
+      const paused =
+        state.properties[PAUSED_UNTIL_PROPERTY] !== undefined ||
+        state.properties[GENERIC_PAUSE_PROPERTY] !== undefined;
+      if (!paused) return { kind: 'refused', reason: 'not_paused' };
+      const properties = { ...state.properties };
+      delete properties[PAUSED_UNTIL_PROPERTY];
+      delete properties[GENERIC_PAUSE_PROPERTY];
+      return propertyChange(state, ctx, properties, null);
+    }
+  }
+}
+
+function propertyChange(
+  state: ConsentState,
+  ctx: PreferenceContext,
+  properties: ConsentState['properties'],
+  value: string | null,
+): ConsentChange {
+  return {
+    kind: 'consent',
+    action: 'property_changed',
+    classes: ['marketing'],
+    next: { ...state, properties },
+    applied: true,
+    propertyChange: { name: PAUSED_UNTIL_PROPERTY, value },
+    effects: {
+      replies: [],
+      events: [
+        {
+          type: 'ProfilePropertyChanged',
+          detail: { phone: ctx.phone, name: PAUSED_UNTIL_PROPERTY, value, source: 'preference_page' },
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The preference page's markup (docs/preferences.md): the subscriber's state and one form per
+ * change. Plain HTML forms that post back to the page's own URL, each carrying the token's form
+ * proof and a one-time submission value; no script.
+ */
+import { html, type Html } from './html';
+import { PAUSE_DAYS } from './preference-changes';
+import { isOptedOut, isPausedUntilLater, pausedUntil, type Profile } from './profile';
+import { GENERIC_PAUSE_PROPERTY } from './segments';
+
+export interface PreferencePageView {
+  readonly brand: string;
+  readonly phone: string;
+  readonly profile: Profile | undefined;
+  readonly now: Date;
+  /** The recipient's zone, for dates. */
+  readonly timeZone: string;
+  /** Hidden values every form sends back. */
+  readonly proof: string;
+  readonly submission: string;
+  /** What the last post did, said at the top. */
+  readonly notice?: string;
+  readonly error?: string;
+}
+
+/** A date as the subscriber reads it: "December 27, 2026". */
+export function displayDate(at: Date | string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone }).format(new Date(at));
+}
+
+export function preferencePageBody(view: PreferencePageView): Html {
+  const { profile } = view;
+  const hidden = html`<input type="hidden" name="proof" value="${view.proof}" /><input
+      type="hidden"
+      name="submission"
+      value="${view.submission}"
+    />`;
+  const subscribed = profile !== undefined && !isOptedOut(profile) && profile.marketing === 'subscribed';
+  const timedPause = profile && isPausedUntilLater(profile, view.now) ? pausedUntil(profile) : undefined;
+  const keywordPause = profile?.properties[GENERIC_PAUSE_PROPERTY] !== undefined;
+  const state = !subscribed
+    ? html`<p>You are not subscribed to marketing texts from ${view.brand}.</p>`
+    : timedPause
+      ? html`<p>
+          Marketing texts are paused until <strong>${displayDate(timedPause, view.timeZone)}</strong>.
+        </p>`
+      : keywordPause
+        ? html`<p>Marketing texts are paused until you resume them.</p>`
+        : html`<p>You get marketing texts from ${view.brand}.</p>`;
+  const resume =
+    subscribed && (timedPause || keywordPause)
+      ? html`<form method="post" class="section">
+          ${hidden}<input type="hidden" name="action" value="resume" />
+          <button type="submit">Resume texts now</button>
+        </form>`
+      : undefined;
+  const pause = subscribed
+    ? html`<form method="post" class="section">
+        ${hidden}<input type="hidden" name="action" value="pause" />
+        <fieldset>
+          <legend>Take a break</legend>
+          ${PAUSE_DAYS.map(
+            (days, i) =>
+              html`<label class="check"
+                ><input type="radio" name="days" value="${days}" ${i === 1 ? html`checked` : ''} /> ${days}
+                days</label
+              >`,
+          )}
+        </fieldset>
+        <button type="submit">Pause texts</button>
+      </form>`
+    : undefined;
+  return html`<div class="card">
+    <p class="brand">${view.brand}</p>
+    <h1>Your text preferences</h1>
+    <p>For the number ending in ${view.phone.slice(-4)}.</p>
+    ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+    ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''} ${state} ${resume} ${pause}
+  </div>`;
+}

@@ -1,0 +1,183 @@
+/**
+ * API Gateway (public page) → GET /p/{token}: the subscriber's preference page, changing nothing (link
+ * previews fetch it); POST /p/{token}: one change from the page's own forms → the page again, or a
+ * 404 page for a tampered, expired or unknown token (docs/preferences.md).
+ */
+import { randomBytes } from 'node:crypto';
+import { DynamoConsentLogStore } from '../adapters/consent-log-store';
+import { EventBridgePublisher } from '../adapters/event-publisher';
+import { DynamoMessageStore } from '../adapters/message-store';
+import { SecretsManagerPreferenceKeys } from '../adapters/preference-keys';
+import { DynamoProfileStore } from '../adapters/profile-store';
+import { systemClock } from '../adapters/system-clock';
+import { html } from '../domain/html';
+import { PAUSE_DAYS, type PauseDays, type PreferenceChange } from '../domain/preference-changes';
+import { displayDate, preferencePageBody } from '../domain/preference-page-view';
+import { formProof, isFormProof } from '../domain/preference-token';
+import { pausedUntil } from '../domain/profile';
+import { recipientTimeZone } from '../domain/quiet-hours';
+import {
+  changePreferences,
+  openPage,
+  type OpenedPage,
+  type PreferencePageDeps,
+} from '../services/preference-page';
+import { environmentOf } from '../../lib/function-environment';
+import { httpHandler, type HttpRequest, type HttpResponse } from './shared/http';
+import { notFoundPage, pageResponse } from './shared/page';
+import { runtimeConfig } from './shared/runtime';
+import { smsGateway } from './shared/sms';
+
+const environment = environmentOf('preferencePage');
+
+let deps: PreferencePageDeps | undefined;
+function dependencies(): PreferencePageDeps {
+  const env = environment();
+  deps ??= {
+    clock: systemClock,
+    config: runtimeConfig(),
+    profiles: new DynamoProfileStore(env.profilesTable),
+    consentLog: new DynamoConsentLogStore(env.consentLogTable),
+    messages: new DynamoMessageStore(env.messagesTable),
+    gateway: smsGateway(env),
+    events: new EventBridgePublisher(env.eventBus),
+    keys: new SecretsManagerPreferenceKeys(env.preferenceKey, systemClock),
+  };
+  return deps;
+}
+
+/** Search engines keep out; everything else comes with every page (shared/page.ts). */
+const PRIVATE = { 'x-robots-tag': 'noindex, nofollow' };
+
+async function render(
+  opened: OpenedPage,
+  token: string,
+  status: number,
+  message: { notice?: string; error?: string } = {},
+): Promise<HttpResponse> {
+  const d = dependencies();
+  const config = runtimeConfig();
+  const now = d.clock.now();
+  return pageResponse(
+    status,
+    {
+      title: `${config.brand}: your text preferences`,
+      accentColor: config.brandColor,
+      body: preferencePageBody({
+        brand: config.brand,
+        phone: opened.phone,
+        profile: opened.profile,
+        now,
+        timeZone: recipientTimeZone(opened.profile?.timeZone, opened.phone, config.defaultTimeZone),
+        proof: formProof(await d.keys.current(), token),
+        // A value of this rendering: the same form posted twice records one change.
+        submission: randomBytes(12).toString('base64url'),
+        ...message,
+      }),
+    },
+    PRIVATE,
+  );
+}
+
+/**
+ * A post another site made the browser send (cross-site request forgery): browsers say so in
+ * `Sec-Fetch-Site`, older ones in `Origin`; a form the page did not render lacks its proof.
+ */
+function crossSite(request: HttpRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+  const origin = request.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host !== request.headers.host;
+  } catch {
+    return true;
+  }
+}
+
+function field(body: unknown, name: string): string | undefined {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function changeOf(body: unknown): PreferenceChange | undefined {
+  switch (field(body, 'action')) {
+    case 'pause': {
+      const days = Number(field(body, 'days'));
+      return PAUSE_DAYS.includes(days as PauseDays) ? { kind: 'pause', days: days as PauseDays } : undefined;
+    }
+    case 'resume':
+      return { kind: 'resume' };
+    default:
+      return undefined;
+  }
+}
+
+function refusedPage(): HttpResponse {
+  return pageResponse(
+    403,
+    {
+      title: 'Not changed',
+      accentColor: runtimeConfig().brandColor,
+      body: html`<div class="card">
+        <h1>Nothing was changed</h1>
+        <p>Changes can only be made from the preference page itself. Open the link from your text again.</p>
+      </div>`,
+    },
+    PRIVATE,
+  );
+}
+
+export const handler = httpHandler(
+  environment,
+  {
+    'GET /p/{token}': async (request) => {
+      const token = request.pathParameters.token ?? '';
+      const opened = await openPage(dependencies(), token);
+      if (!opened) return notFoundPage(runtimeConfig().brandColor);
+      return render(opened, token, 200);
+    },
+    'POST /p/{token}': async (request) => {
+      const token = request.pathParameters.token ?? '';
+      const d = dependencies();
+      const opened = await openPage(d, token);
+      if (!opened) return notFoundPage(runtimeConfig().brandColor);
+      if (crossSite(request) || !isFormProof(await d.keys.all(), token, field(request.body, 'proof') ?? ''))
+        return refusedPage();
+      const change = changeOf(request.body);
+      const submission = field(request.body, 'submission') ?? '';
+      if (!change || !/^[\w-]{16,64}$/.test(submission))
+        return render(opened, token, 400, { error: 'Choose one of the options and try again.' });
+      const outcome = await changePreferences(d, {
+        phone: opened.phone,
+        change,
+        submission,
+        evidence: {
+          method: 'preference_page',
+          ...(request.sourceIp ? { ip: request.sourceIp } : {}),
+          ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+          // The link's token is a credential until it expires: the log keeps where, not the key.
+          pageUrl: request.path.replace(token, '{token}'),
+        },
+      });
+      if (outcome.status === 'refused')
+        return render(opened, token, 409, {
+          error:
+            outcome.reason === 'not_subscribed'
+              ? 'You are not subscribed to marketing texts, so there is nothing to pause.'
+              : 'Your texts are not paused.',
+        });
+      const after = { ...opened, profile: outcome.profile };
+      const config = runtimeConfig();
+      const until = outcome.profile && pausedUntil(outcome.profile);
+      const zone = recipientTimeZone(outcome.profile?.timeZone, opened.phone, config.defaultTimeZone);
+      return render(after, token, 200, {
+        notice:
+          change.kind === 'pause' && until
+            ? `Paused. You will get no marketing texts until ${displayDate(until, zone)}.`
+            : 'Your texts will resume.',
+      });
+    },
+  },
+  { forms: true },
+);

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { consentStateOf } from '../../lambdas/domain/consent';
+import { shortenLinks } from '../../lambdas/domain/links';
+import { decidePreferenceChange } from '../../lambdas/domain/preference-changes';
+import { newProfile, PAUSED_UNTIL_PROPERTY, type Profile } from '../../lambdas/domain/profile';
+import { campaignEligibility } from '../../lambdas/domain/segments';
+import { decideSend, type PolicyContext } from '../../lambdas/domain/send-policy';
+
+const now = new Date('2026-11-12T16:00:00.000Z');
+const phone = '+12125550100';
+const subscribed: Profile = {
+  ...newProfile(phone, '2026-11-01T00:00:00.000Z'),
+  marketing: 'subscribed',
+  marketingSubscribedAt: '2026-11-01T00:00:00.000Z',
+};
+const context = (at: Date): PolicyContext => ({
+  now: at,
+  phone,
+  defaultTimeZone: 'America/New_York',
+  quietHours: { start: '08:00', end: '21:00' },
+  smartSendingHours: 0,
+});
+const pausedFor = (profile: Profile, until: string): Profile => ({
+  ...profile,
+  properties: { ...profile.properties, [PAUSED_UNTIL_PROPERTY]: until },
+});
+
+describe('preference-page changes', () => {
+  it('pauses a subscriber for the chosen days as a property event', () => {
+    const change = decidePreferenceChange(
+      consentStateOf(subscribed),
+      { kind: 'pause', days: 30 },
+      { phone, now },
+    );
+    expect(change).toMatchObject({
+      kind: 'consent',
+      action: 'property_changed',
+      applied: true,
+      propertyChange: { name: PAUSED_UNTIL_PROPERTY, value: '2026-12-12T16:00:00.000Z' },
+      next: { marketing: 'subscribed', properties: { [PAUSED_UNTIL_PROPERTY]: '2026-12-12T16:00:00.000Z' } },
+    });
+  });
+
+  it('refuses to pause a number that gets no marketing texts', () => {
+    for (const profile of [
+      newProfile(phone, now.toISOString()),
+      { ...subscribed, marketing: 'unsubscribed' as const, optedOutAt: now.toISOString() },
+    ]) {
+      expect(
+        decidePreferenceChange(consentStateOf(profile), { kind: 'pause', days: 7 }, { phone, now }),
+      ).toEqual({
+        kind: 'refused',
+        reason: 'not_subscribed',
+      });
+    }
+  });
+
+  it('resumes by clearing both the timed pause and PAUSE’s property', () => {
+    const paused = {
+      ...pausedFor(subscribed, '2026-12-12T16:00:00.000Z'),
+      properties: {
+        [PAUSED_UNTIL_PROPERTY]: '2026-12-12T16:00:00.000Z',
+        Paused: true,
+        first_name: 'Ada',
+      },
+    };
+    const change = decidePreferenceChange(consentStateOf(paused), { kind: 'resume' }, { phone, now });
+    expect(change).toMatchObject({ kind: 'consent', next: { properties: { first_name: 'Ada' } } });
+    expect(decidePreferenceChange(consentStateOf(subscribed), { kind: 'resume' }, { phone, now })).toEqual({
+      kind: 'refused',
+      reason: 'not_paused',
+    });
+  });
+});
+
+describe('a timed pause in the send policy', () => {
+  const paused = pausedFor(subscribed, '2026-12-12T16:00:00.000Z');
+
+  it('skips marketing texts as paused until the pause ends, then sends', () => {
+    expect(decideSend(paused, { messageClass: 'marketing' }, context(now))).toEqual({
+      send: false,
+      reason: 'paused',
+    });
+    expect(
+      decideSend(paused, { messageClass: 'marketing' }, context(new Date('2026-12-12T16:00:00.000Z'))),
+    ).toEqual({
+      send: true,
+    });
+  });
+
+  it('keeps transactional texts going and an opt-out first', () => {
+    const both = { ...paused, transactional: 'subscribed' as const };
+    expect(decideSend(both, { messageClass: 'transactional' }, context(now))).toEqual({ send: true });
+    const optedOut = { ...paused, optedOutAt: now.toISOString() };
+    expect(decideSend(optedOut, { messageClass: 'marketing' }, context(now))).toEqual({
+      send: false,
+      reason: 'opted_out',
+    });
+  });
+
+  it('keeps the number out of campaigns until then', () => {
+    const audience = { segment: { all: [] }, defaultTimeZone: 'America/New_York' };
+    expect(campaignEligibility(paused, audience, now)).toEqual({ eligible: false, reason: 'paused' });
+    expect(campaignEligibility(paused, audience, new Date('2026-12-13T00:00:00.000Z'))).toEqual({
+      eligible: true,
+    });
+  });
+});
+
+describe('preference links in campaign texts', () => {
+  it('are never put behind a short link', () => {
+    const base = 'https://links.acme.example';
+    const { body, links } = shortenLinks(
+      `Beans: https://acme.example/spring Manage: ${base}/p/xUq0cM3v9kLQm1b2TzA7wA`,
+      base,
+      'salt',
+      phone,
+    );
+    expect(links.map((l) => l.url)).toEqual(['https://acme.example/spring']);
+    expect(body).toContain(`${base}/p/xUq0cM3v9kLQm1b2TzA7wA`);
+  });
+});

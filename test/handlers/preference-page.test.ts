@@ -1,0 +1,215 @@
+/**
+ * The preference page on the local runtime: GET /p/{token} shows the state and changes nothing; a
+ * pause from its form holds campaigns back until it ends, with no job to end it; bad tokens and
+ * forged posts change nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYWORDS_ONLY } from '../support/fixtures';
+import { startTestRuntime, subscribeByKeyword, waitFor, type TestRuntime } from '../support/local-runtime';
+
+// 11:00 in New York.
+const START = new Date('2026-11-12T16:00:00Z');
+const DAY_MS = 86_400_000;
+
+interface Profile {
+  pausedUntil: string | null;
+  properties: Record<string, unknown>;
+}
+interface ConsentLog {
+  events: {
+    action: string;
+    evidence: { method: string; ip?: string; pageUrl?: string };
+    propertyChange?: unknown;
+  }[];
+}
+
+describe('the preference page', () => {
+  let runtime: TestRuntime;
+
+  const linkOf = async (phone: string) =>
+    (await runtime.get<{ url: string }>(`/v1/profiles/${encodeURIComponent(phone)}/preferences-link`)).body
+      .url;
+  const page = async (url: string) => {
+    const response = await fetch(url);
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  };
+  const hidden = (text: string, name: string) =>
+    text.match(new RegExp(`name="${name}"\\s+value="([^"]*)"`))?.[1] ?? '';
+  /** Posts one of the page's forms as the browser would, from the page itself. */
+  const post = async (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: new URL(url).origin,
+        'sec-fetch-site': 'same-origin',
+        ...headers,
+      },
+      body: new URLSearchParams(fields).toString(),
+    });
+    return { status: response.status, text: await response.text() };
+  };
+  const formFields = async (url: string) => {
+    const { text } = await page(url);
+    return { proof: hidden(text, 'proof'), submission: hidden(text, 'submission') };
+  };
+  const profile = async (phone: string) =>
+    (await runtime.get<Profile>(`/v1/profiles/${encodeURIComponent(phone)}`)).body;
+  const consentLog = async (phone: string) =>
+    (await runtime.get<ConsentLog>(`/v1/profiles/${encodeURIComponent(phone)}/consent-log`)).body.events;
+  const campaign = async (phone: string, name: string, body = `${name} deals`) => {
+    const created = await runtime.post<{ campaignId: string }>('/v1/campaigns', {
+      name,
+      body,
+      segment: { phones: [phone] },
+      sendAt: runtime.clock.now().toISOString(),
+      smartSending: false,
+    });
+    expect(created.status).toBeLessThan(300);
+    runtime.clock.advance(2 * 60_000);
+    // Dispatched: the number targeted, or left out at dispatch (counted under its reason).
+    const counters = async () =>
+      (
+        await runtime.get<{ counters: { targeted: number; skipped: Record<string, number> } }>(
+          `/v1/campaigns/${created.body.campaignId}`,
+        )
+      ).body.counters;
+    await waitFor(
+      async () => {
+        const now = await counters();
+        return now.targeted + Object.values(now.skipped).reduce((a, b) => a + b, 0) >= 1;
+      },
+      10_000,
+      `${name} dispatched`,
+    );
+    await runtime.settle();
+    return created.body.campaignId;
+  };
+  const outcomeOf = async (phone: string, campaignId: string) => {
+    const history = await runtime.get<{
+      messages: { campaignId: string | null; status: string; reason: string | null }[];
+    }>(`/v1/profiles/${encodeURIComponent(phone)}/messages`);
+    return history.body.messages.find((m) => m.campaignId === campaignId);
+  };
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ clockStart: START, config: KEYWORDS_ONLY });
+  });
+  afterAll(async () => {
+    await runtime.stop();
+  });
+
+  it('shows the state with no-referrer, no-store and a strict policy, and changes nothing', async () => {
+    const phone = '+12125550181';
+    await subscribeByKeyword(runtime, phone);
+    const before = await consentLog(phone);
+    const { status, headers, text } = await page(await linkOf(phone));
+    expect(status).toBe(200);
+    expect(headers.get('content-type')).toContain('text/html');
+    expect(headers.get('referrer-policy')).toBe('no-referrer');
+    expect(headers.get('cache-control')).toBe('no-store');
+    expect(headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(text).toContain('You get marketing texts from');
+    expect(text).toContain('ending in 0181');
+    expect(text).not.toContain('2125550181');
+    expect(await consentLog(phone)).toEqual(before);
+  });
+
+  it('answers a tampered, unknown or expired token with the same 404 page', async () => {
+    const phone = '+12125550182';
+    await subscribeByKeyword(runtime, phone);
+    const url = await linkOf(phone);
+    const token = url.slice(url.lastIndexOf('/') + 1);
+    const tampered = `${url.slice(0, -token.length)}${token[0] === 'A' ? 'B' : 'A'}${token.slice(1)}`;
+    const answers = await Promise.all([page(tampered), page(`${runtime.url}/p/not-a-token`)]);
+    runtime.clock.advance(62 * DAY_MS);
+    answers.push(await page(url));
+    runtime.clock.advance(-62 * DAY_MS);
+    for (const answer of answers) {
+      expect(answer.status).toBe(404);
+      expect(answer.text).toContain('Page not found');
+      expect(answer.text).not.toMatch(/expired|signature|token/i);
+    }
+  });
+
+  it('pauses for 30 days: campaigns skip the number as paused until then, and reach it after', async () => {
+    const phone = '+12125550183';
+    await subscribeByKeyword(runtime, phone);
+    const url = await linkOf(phone);
+    const answer = await post(url, { action: 'pause', days: '30', ...(await formFields(url)) });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('Paused. You will get no marketing texts until December 12, 2026.');
+
+    const paused = await profile(phone);
+    // 30 days from the post (the virtual clock runs on while the test does).
+    const fromNow = Date.parse(paused.pausedUntil ?? '') - runtime.clock.now().getTime();
+    expect(Math.abs(fromNow - 30 * DAY_MS)).toBeLessThan(60_000);
+    const change = (await consentLog(phone)).at(-1);
+    expect(change).toMatchObject({
+      action: 'property_changed',
+      evidence: { method: 'preference_page', pageUrl: '/p/{token}' },
+    });
+    expect(change?.evidence.ip).toBeTruthy();
+
+    const during = await campaign(phone, 'During');
+    const held = await runtime.get<{ counters: { sent: number; skipped: Record<string, number> } }>(
+      `/v1/campaigns/${during}`,
+    );
+    expect(held.body.counters).toMatchObject({ sent: 0, skipped: { paused: 1 } });
+    expect(await outcomeOf(phone, during)).toBeUndefined();
+
+    runtime.clock.advance(31 * DAY_MS);
+    const after = await campaign(phone, 'After');
+    expect(['sent', 'delivered']).toContain((await outcomeOf(phone, after))?.status);
+  });
+
+  it('refuses a post from another site, or without the page’s proof', async () => {
+    const phone = '+12125550184';
+    await subscribeByKeyword(runtime, phone);
+    const url = await linkOf(phone);
+    const fields = { action: 'pause', days: '7', ...(await formFields(url)) };
+    const crossSite = await post(url, fields, {
+      'sec-fetch-site': 'cross-site',
+      origin: 'https://evil.example',
+    });
+    const otherOrigin = await post(url, fields, { 'sec-fetch-site': '', origin: 'https://evil.example' });
+    const noProof = await post(url, { ...fields, proof: '' });
+    for (const answer of [crossSite, otherOrigin, noProof]) {
+      expect(answer.status).toBe(403);
+      expect(answer.text).toContain('Nothing was changed');
+    }
+    expect((await profile(phone)).pausedUntil).toBeNull();
+  });
+
+  it('records a form posted twice once, and RESUME ends a pause from the page', async () => {
+    const phone = '+12125550185';
+    await subscribeByKeyword(runtime, phone);
+    const url = await linkOf(phone);
+    const fields = { action: 'pause', days: '90', ...(await formFields(url)) };
+    await post(url, fields);
+    await post(url, fields);
+    const pauses = (await consentLog(phone)).filter((e) => e.evidence.method === 'preference_page');
+    expect(pauses).toHaveLength(1);
+
+    await runtime.text(phone, 'PAUSE');
+    expect((await profile(phone)).properties.Paused).toBe(true);
+    await runtime.text(phone, 'RESUME');
+    const resumed = await profile(phone);
+    expect(resumed.pausedUntil).toBeNull();
+    expect(resumed.properties).not.toHaveProperty('Paused');
+  });
+
+  it('puts a working preference link in a campaign text, not behind a short link', async () => {
+    const phone = '+12125550186';
+    await subscribeByKeyword(runtime, phone);
+    await campaign(phone, 'Links', 'New beans are in. Manage texts: {{ preferences_url }}');
+    const texts = await runtime.outbox(phone);
+    const body = texts.at(-1)?.body ?? '';
+    const link = body.match(/https?:\/\/\S+\/p\/[A-Za-z0-9_-]{22}/)?.[0];
+    expect(link, body).toBeDefined();
+    expect(body).not.toContain('/r/');
+    const opened = await page(link ?? '');
+    expect(opened.status).toBe(200);
+    expect(opened.text).toContain('ending in 0186');
+  });
+});
