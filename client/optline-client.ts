@@ -12,6 +12,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest 
 import type * as z from 'zod';
 import type { CampaignRequestSchema } from '../lambdas/domain/campaign-request';
 import type { CommerceEventSchema } from '../lambdas/domain/commerce-events';
+import type { ConversationReplySchema } from '../lambdas/domain/conversation-request';
 import type { MessageRequestSchema } from '../lambdas/domain/message-request';
 import type { NumberChangeRequestSchema } from '../lambdas/domain/number-change';
 import type {
@@ -23,6 +24,10 @@ import type {
   CampaignCreatedSchema,
   CampaignSchema,
   ConsentLogSchema,
+  ConversationListSchema,
+  ConversationReplyResultSchema,
+  ConversationSchema,
+  ConversationThreadSchema,
   EventAcceptedSchema,
   EventBatchResultSchema,
   MessageHistorySchema,
@@ -45,6 +50,14 @@ export type MessageRequest = Omit<z.input<typeof MessageRequestSchema>, 'idempot
   idempotencyKey?: string;
 };
 export type CommerceEvent = z.input<typeof CommerceEventSchema>;
+/** `idempotencyKey` is optional here: the client makes one when it is missing. */
+export type ConversationReply = Omit<z.input<typeof ConversationReplySchema>, 'idempotencyKey'> & {
+  idempotencyKey?: string;
+};
+export type Conversation = z.output<typeof ConversationSchema>;
+export type ConversationList = z.output<typeof ConversationListSchema>;
+export type ConversationThread = z.output<typeof ConversationThreadSchema>;
+export type ConversationReplyResult = z.output<typeof ConversationReplyResultSchema>;
 export type CampaignRequest = z.input<typeof CampaignRequestSchema>;
 export type NumberChangeRequest = z.input<typeof NumberChangeRequestSchema>;
 
@@ -194,6 +207,35 @@ export class OptlineClient {
   sendMessage(request: MessageRequest, options: CallOptions = {}): Promise<MessageResult> {
     return this.body('sendMessage', { body: request, ...options });
   }
+  // Conversations
+  /** A page of the open conversations, most recent first; pass `nextCursor` back as `cursor`. */
+  listConversations(
+    page: { limit?: number; cursor?: string } = {},
+    options: CallOptions = {},
+  ): Promise<ConversationList> {
+    const query: Record<string, string> = { state: 'open' };
+    if (page.limit !== undefined) query.limit = String(page.limit);
+    if (page.cursor !== undefined) query.cursor = page.cursor;
+    return this.body('listConversations', { query, ...options });
+  }
+  getConversation(phone: string, options: CallOptions = {}): Promise<ConversationThread> {
+    return this.body('getConversation', { params: { phone }, ...options });
+  }
+  closeConversation(
+    phone: string,
+    close: { agent?: string } = {},
+    options: CallOptions = {},
+  ): Promise<Conversation> {
+    return this.body('closeConversation', { params: { phone }, body: close, ...options });
+  }
+  replyToConversation(
+    phone: string,
+    reply: ConversationReply,
+    options: CallOptions = {},
+  ): Promise<ConversationReplyResult> {
+    return this.body('replyToConversation', { params: { phone }, body: reply, ...options });
+  }
+
   postEvent(event: CommerceEvent, options: CallOptions = {}): Promise<EventAccepted> {
     return this.body('postEvent', { body: event, ...options });
   }

@@ -38,7 +38,10 @@ export interface TableDefinition {
 }
 
 export const tables = {
-  /** pk `phone` (E.164). Sparse GSI: only marketing subscribers carry `marketingShard`. */
+  /**
+   * pk `phone` (E.164). Sparse GSIs: only marketing subscribers carry `marketingShard`, only numbers
+   * with an open conversation carry `conversationOpen`.
+   */
   profiles: {
     partitionKey: { name: 'phone', type: 'S' },
     indexes: [
@@ -48,8 +51,15 @@ export const tables = {
         partitionKey: { name: 'marketingShard', type: 'S' },
         sortKey: { name: 'phone', type: 'S' },
       },
+      {
+        indexName: 'openConversations',
+        // `conversationOpen` = "open", set only while the number's conversation is open; sorted by its
+        // last message, so the open ones and the ones due to close are each one Query.
+        partitionKey: { name: 'conversationOpen', type: 'S' },
+        sortKey: { name: 'conversationLastMessageAt', type: 'S' },
+      },
     ],
-    description: 'Subscription state per message class, properties, time zone, engagement',
+    description: 'Subscription state per message class, properties, time zone, engagement, conversation',
   },
   /** pk `phone`, sk `eventKey` = zero-padded sequence number (1, 2, 3…): append-only consent evidence. */
   consentLog: {
@@ -194,6 +204,8 @@ export type Trigger =
   | { readonly kind: 'inbound-sms' }
   /** Target of EventBridge Scheduler schedules (created at run time by another function). */
   | { readonly kind: 'schedule' }
+  /** Target of a recurring EventBridge Scheduler schedule the stack creates: `rate(<minutes> minutes)`. */
+  | { readonly kind: 'recurring'; readonly rateMinutes: number }
   /** Consumer of an SQS queue through an event source mapping (see `queues`). */
   | { readonly kind: 'queue'; readonly queue: QueueId }
   /** Target of rules on the `optline` bus (see `eventRules`). */
@@ -359,6 +371,25 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMb: 256,
   },
+  conversationsApi: {
+    description: 'Conversations: list the open ones, read, close, and reply through send()',
+    entry: 'lambdas/handlers/conversations-api.ts',
+    trigger: {
+      kind: 'http',
+      routes: [
+        { method: 'GET', path: '/v1/conversations', auth: 'iam', query: ['state', 'limit', 'cursor'] },
+        { method: 'GET', path: '/v1/conversations/{phone}', auth: 'iam' },
+        { method: 'POST', path: '/v1/conversations/{phone}/close', auth: 'iam' },
+        { method: 'POST', path: '/v1/conversations/{phone}/replies', auth: 'iam' },
+      ],
+    },
+    tables: { profiles: 'readwrite', messages: 'readwrite', ephemeral: 'readwrite', numberChanges: 'read' },
+    sms: { send: true },
+    readsMedia: true,
+    publishesEvents: true,
+    timeoutSeconds: 15,
+    memoryMb: 256,
+  },
   eventsApi: {
     description: 'Commerce events from the store: carts, orders, views, stock and price changes',
     entry: 'lambdas/handlers/events-api.ts',
@@ -478,6 +509,16 @@ export const functions = {
     timeoutSeconds: 30,
     memoryMb: 512,
   },
+  conversationSweeper: {
+    description:
+      'Every 15 minutes: closes the conversations silent for autoCloseHours and publishes ConversationClosed',
+    entry: 'lambdas/handlers/conversation-sweeper.ts',
+    trigger: { kind: 'recurring', rateMinutes: 15 },
+    tables: { profiles: 'readwrite' },
+    publishesEvents: true,
+    timeoutSeconds: 300,
+    memoryMb: 256,
+  },
   apiDescription: {
     description: 'The OpenAPI description of the HTTP API (docs/openapi.json)',
     entry: 'lambdas/handlers/api-description.ts',
@@ -562,6 +603,11 @@ export function functionsTriggeredBy(kind: Trigger['kind']): FunctionId[] {
   return (Object.entries(functions) as [FunctionId, FunctionDefinition][])
     .filter(([, definition]) => definition.trigger.kind === kind)
     .map(([id]) => id);
+}
+
+/** The schedule expression of a recurring trigger: the stack's schedule and the local runtime's. */
+export function recurringExpression(rateMinutes: number): string {
+  return `rate(${rateMinutes} ${rateMinutes === 1 ? 'minute' : 'minutes'})`;
 }
 
 /** The function whose event source mapping drains the queue, if the catalog has one. */

@@ -18,6 +18,7 @@ import {
   functionsTriggeredBy,
   queues,
   queuesFedBy,
+  recurringExpression,
   resourceIds,
   scheduleGroupName,
   stateMachines,
@@ -485,6 +486,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   setEnvironments(url);
   await lambdas.preload();
   ready = true;
+  // The stack's recurring schedules (the conversation sweep), as CloudFormation creates them.
+  for (const id of functionsTriggeredBy('recurring')) {
+    const trigger = functions[id].trigger;
+    if (trigger.kind !== 'recurring') continue;
+    scheduler.createSchedule(`${prefix}-${id}`, {
+      GroupName: scheduleGroup,
+      ScheduleExpression: recurringExpression(trigger.rateMinutes),
+      Target: { Arn: lambdas.arnOf(id), RoleArn: schedulerRoleArn },
+    });
+  }
   scheduler.start();
   sqs.start();
   const sweeper = new TtlSweeper(dynamo.endpoint, dynamo.tableNames, clock);

@@ -23,6 +23,7 @@
  */
 import type { Recipient } from './campaign-queue';
 import type { Campaign } from './campaigns';
+import type { ConversationSettings } from './conversations';
 import { shortenLinks } from './links';
 import { campaignMessageClass, claimVerdict, outboundBody, type MessageClass } from './messages';
 import type { Profile } from './profile';
@@ -54,6 +55,8 @@ export type CampaignSendSettings = Pick<
 > & {
   /** Where short links point (`<linkBase>/r/<code>`). */
   readonly linkBase: string;
+  /** An open conversation holds marketing when `pauseAutomations` is on. */
+  readonly conversations?: ConversationSettings;
 };
 
 /** A recipient's text: the campaign body rendered for their profile, its URLs made short links. */
@@ -234,6 +237,7 @@ function decideWithProfile(
       defaultTimeZone: settings.defaultTimeZone,
       quietHours: settings.quietHours,
       smartSendingHours: settings.smartSendingHours,
+      ...(settings.conversations ? { conversations: settings.conversations } : {}),
     },
   );
   if (!policy.send && 'deferUntil' in policy)

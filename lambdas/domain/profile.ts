@@ -77,6 +77,15 @@ export interface Profile {
   };
   readonly orderCount?: number;
   readonly totalSpent?: number;
+  /** The number's conversation (conversations.ts): `open` only while it is open. */
+  readonly conversationOpen?: 'open';
+  readonly conversationOpenedAt?: string;
+  readonly conversationLastMessageAt?: string;
+  /** The person's last free text in the conversation (a reply answers it). */
+  readonly conversationLastInboundAt?: string;
+  readonly conversationLastInboundId?: string;
+  readonly conversationClosedAt?: string;
+  readonly conversationClosedBy?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

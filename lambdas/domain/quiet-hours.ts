@@ -74,6 +74,21 @@ export function sendWindowForRegion(
   return { ...narrowed, ...holidays, rule: `US-${region}: ${law.citation}` };
 }
 
+/**
+ * The hours the state's calling-hours law alone allows for a number (no configured quiet hours), or
+ * undefined where no such law applies: what still holds a conversational reply inside its window.
+ */
+export function stateLawWindow(phone: string): (SendWindow & { readonly rule: string }) | undefined {
+  const region = callingHoursRegion(phone);
+  const law = region === undefined ? undefined : STATE_CALLING_HOURS[region];
+  if (region === undefined || law === undefined) return undefined;
+  return {
+    ...law.window,
+    ...(law.byWeekday ? { byWeekday: law.byWeekday } : {}),
+    rule: `US-${region}: ${law.citation}`,
+  };
+}
+
 /** Recipient time zone: profile's, else the number's, else the default. An invalid profile zone is ignored. */
 export function recipientTimeZone(
   profileTimeZone: string | undefined,

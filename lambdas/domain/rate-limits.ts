@@ -13,7 +13,7 @@ export interface RateLimitBucket {
   /** When the window ends and the count starts again. */
   readonly windowEndsAt: Date;
   /** Which limit, for the error message. */
-  readonly scope: 'phone' | 'prefix' | 'ip' | 'global';
+  readonly scope: 'phone' | 'prefix' | 'ip' | 'global' | 'agent';
 }
 
 const HOUR_MS = 3600 * 1000;
@@ -65,4 +65,18 @@ export function rateLimitBuckets(
     scope: 'global',
   });
   return buckets;
+}
+
+const MINUTE_MS = 60 * 1000;
+
+/** The minute's bucket of one agent's conversation replies. */
+export function agentReplyBucket(agent: string, now: Date, perMinute: number): RateLimitBucket {
+  const windowStart = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS;
+  return {
+    key: `rl#agent#${agent}#${new Date(windowStart).toISOString().slice(0, 16)}`,
+    limit: perMinute,
+    expiresAt: new Date(windowStart + 2 * MINUTE_MS),
+    windowEndsAt: new Date(windowStart + MINUTE_MS),
+    scope: 'agent',
+  };
 }

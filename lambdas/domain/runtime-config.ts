@@ -432,6 +432,20 @@ export const RuntimeConfigSchema = z.pipe(
      * the count to the dispatcher (the HTTP API gives a call 30 s).
      */
     campaignEstimateSeconds: z._default(z.number().check(z.gte(0), z.lte(25)), 20),
+    /** Conversations: free texts answered by people and help desks (docs/conversations.md). */
+    conversations: z._default(
+      z.strictObject({
+        /** Hours without a message after which an open conversation closes by itself. */
+        autoCloseHours: z._default(count(1, 24 * 30), 48),
+        /** Hours after the person's last text in which a reply is not held by quiet hours (state law still applies). */
+        replyWindowHours: z._default(z.number().check(z.gte(0), z.lte(168)), 24),
+        /** Marketing flows and campaigns skip a number while its conversation is open (`conversation_open`). */
+        pauseAutomations: z._default(z.boolean(), true),
+        /** Replies one agent may send per minute (`POST /v1/conversations/{phone}/replies`). */
+        repliesPerAgentPerMinute: z._default(count(1, 600), 20),
+      }),
+      { autoCloseHours: 48, replyWindowHours: 24, pauseAutomations: true, repliesPerAgentPerMinute: 20 },
+    ),
     /** How long message records (sends, skips, inbound texts) are kept before DynamoDB expires them. */
     messageRetentionDays: z._default(count(30, 3650), 400),
     /** The preference page (`{{ preferences_url }}`, docs/preferences.md). */

@@ -3,7 +3,12 @@
  * Pure: the caller loads the profile and the clock; this function only decides. A marketing text runs
  * the checks of MARKETING_CHECKS in their one order (docs/send-policy.md), and the first that says no
  * gives the reason recorded. Every "no" has a reason that is recorded.
+ *
+ * A conversational reply is held by quiet hours only outside the reply window (the person's last
+ * text more than `replyWindowHours` ago); within it, state calling-hours law still holds it
+ * (docs/conversations.md).
  */
+import { isConversationOpen, withinReplyWindow, type ConversationSettings } from './conversations';
 import { type MessageClass } from './messages';
 import {
   canReceiveTransactional,
@@ -12,7 +17,13 @@ import {
   isPausedUntilLater,
   type Profile,
 } from './profile';
-import { quietHoursDecision, recipientTimeZone, sendWindowFor, type SendWindow } from './quiet-hours';
+import {
+  quietHoursDecision,
+  recipientTimeZone,
+  sendWindowFor,
+  stateLawWindow,
+  type SendWindow,
+} from './quiet-hours';
 import { messageCapFor, stateCapDecision, type CapSend } from './state-message-caps';
 
 export type SkipReason =
@@ -72,6 +83,8 @@ export interface PolicyContext {
   readonly quietHours: SendWindow;
   /** 0 turns smart sending off. */
   readonly smartSendingHours: number;
+  /** Conversation settings; without them no conversation holds a message. */
+  readonly conversations?: ConversationSettings;
 }
 
 /** The state-cap window to write (guarded by `expectedVersion`) before the text is claimed. */
@@ -107,6 +120,15 @@ export const MARKETING_CHECKS: readonly SendCheck[] = [
       (intent.pausedProperties ?? []).some((name) => isTruthy(profile.properties[name])) ||
       (context !== undefined && isPausedUntilLater(profile, context.now))
         ? { send: false, reason: 'paused' }
+        : undefined,
+  },
+  {
+    step: 'open_conversation',
+    reasons: ['conversation_open'],
+    check: (profile, _intent, context) =>
+      context?.conversations?.pauseAutomations &&
+      isConversationOpen(profile, context.now, context.conversations.autoCloseHours)
+        ? { send: false, reason: 'conversation_open' }
         : undefined,
   },
   {
@@ -159,7 +181,8 @@ export function decideSend(
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };
       if (profile?.deliveryError?.permanent) return { send: false, reason: 'undeliverable' };
       if (!intent.inReplyTo) return { send: false, reason: 'not_a_reply' };
-      return { send: true };
+      if (!context?.conversations) return { send: true };
+      return conversationalWindow(profile, context, context.conversations);
     case 'transactional':
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };
       // An invalid or deactivated number (End User Messaging said so) gets nothing more.
@@ -182,6 +205,30 @@ export function decideSend(
         : { send: true };
     }
   }
+}
+
+/**
+ * A reply within the reply window obeys only the state's calling-hours law (where one applies);
+ * outside it, quiet hours as for marketing. Held replies are deferred, never skipped: a person waits
+ * for an answer.
+ */
+function conversationalWindow(
+  profile: Profile | undefined,
+  context: PolicyContext,
+  settings: ConversationSettings,
+): SendDecision {
+  const window = withinReplyWindow(profile, context.now, settings.replyWindowHours)
+    ? stateLawWindow(context.phone)
+    : sendWindowFor(context.phone, context.quietHours);
+  if (!window) return { send: true };
+  const quiet = quietHoursDecision({
+    now: context.now,
+    timeZone: recipientTimeZone(profile?.timeZone, context.phone, context.defaultTimeZone),
+    window,
+  });
+  if (quiet.action === 'defer') return { send: false, deferUntil: quiet.until, reason: 'quiet_hours' };
+  if (quiet.action === 'skip') return { send: false, reason: 'quiet_hours_deadline' };
+  return { send: true };
 }
 
 /** True when the number received any text within the smart-sending window. */

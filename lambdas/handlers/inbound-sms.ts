@@ -4,6 +4,7 @@ import { parseInboundSms } from '../domain/inbound-sms';
 import { redactPhones } from '../domain/phone';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
+import { DynamoConversationStore } from '../adapters/conversation-store';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { EventBridgePublisher } from '../adapters/event-publisher';
@@ -32,6 +33,7 @@ function dependencies(): InboundDeps {
       gateway: smsGateway(env, currentIdentity),
       events: new EventBridgePublisher(env.eventBus),
       campaigns: new DynamoCampaignStore(env.campaignsTable),
+      conversations: new DynamoConversationStore(env.profilesTable),
       currentNumber: async () => (await currentIdentity.get())?.phoneNumber,
     };
   })();

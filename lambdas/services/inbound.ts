@@ -14,6 +14,7 @@ import { isE164 } from '../domain/phone';
 import { requiresDoubleOptIn } from '../domain/subscription-engine';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import type { CampaignStore } from '../domain/stores/campaign';
+import type { ConversationStore } from '../domain/stores/conversation';
 import type { ConsentLogStore } from '../domain/stores/consent-log';
 import type { EventPublisher } from '../domain/ports/event-publisher';
 import type { MessageStore } from '../domain/stores/message';
@@ -21,6 +22,7 @@ import type { ProfileStore } from '../domain/stores/profile';
 import type { SmsGateway } from '../domain/ports/sms-gateway';
 import { countMetric } from '../domain/metric-counts';
 import { ConsentChangeNotAppliedError, recordConsent, type RecordOutcome } from './consent-recorder';
+import { closeConversation, recordConversationMessage } from './conversations';
 import { send, type SendResult } from './send';
 
 /** Opt-outs within this long after a campaign text count against that campaign. */
@@ -41,6 +43,7 @@ export interface InboundDeps {
   readonly gateway: SmsGateway;
   readonly events: EventPublisher;
   readonly campaigns: CampaignStore;
+  readonly conversations: ConversationStore;
   /** After a number change, the number now in use: a text to the old one is answered from the old one. */
   readonly currentNumber?: () => Promise<string | undefined>;
 }
@@ -127,6 +130,9 @@ export async function handleInboundSms(deps: InboundDeps, sms: ReceivedSms): Pro
     countMetric('OptOuts');
     await countCampaignOptOut(deps, phone, now);
   }
+  if (outcome.status === 'recorded' && outcome.event.action === 'opted_out') {
+    await closeConversationOnOptOut(deps, phone, sms, now);
+  }
   if (outcome.status === 'recorded') {
     return {
       status: 'consent',
@@ -194,6 +200,14 @@ async function recordConversational(
     });
   }
   await deps.profiles.recordActivity(phone, { lastInboundAt: sms.receivedAt }, now.toISOString());
+  await recordConversationMessage(conversationDeps(deps), {
+    phone,
+    messageId: recordId,
+    at: sms.receivedAt,
+    direction: 'inbound',
+    body: sms.messageBody,
+    inboundMessageId: sms.inboundMessageId,
+  });
   await deps.events.publish([
     {
       type: 'InboundMessageReceived',
@@ -210,4 +224,38 @@ async function recordConversational(
   ]);
   await deps.messages.update(recordId, { status: 'processed' });
   return { status: 'conversational' };
+}
+
+function conversationDeps(deps: InboundDeps) {
+  return {
+    clock: deps.clock,
+    settings: deps.config.conversations,
+    conversations: deps.conversations,
+    events: deps.events,
+  };
+}
+
+/**
+ * Keywords keep precedence in a conversation: a STOP is an opt-out (recorded above), and it closes
+ * the open conversation, with the STOP itself kept in the thread so whoever answers sees why.
+ */
+async function closeConversationOnOptOut(
+  deps: InboundDeps,
+  phone: string,
+  sms: ReceivedSms,
+  now: Date,
+): Promise<void> {
+  const profile = await deps.profiles.get(phone);
+  if (profile?.conversationOpen !== 'open') return;
+  await deps.messages.putIfAbsent({
+    messageId: `in#${sms.inboundMessageId}`,
+    phone,
+    at: sms.receivedAt,
+    direction: 'inbound',
+    status: 'processed',
+    body: sms.messageBody,
+    originationNumber: sms.destinationNumber,
+    expiresAt: Math.floor(now.getTime() / 1000) + deps.config.messageRetentionDays * DAY_SECONDS,
+  });
+  await closeConversation(conversationDeps(deps), profile, 'opt_out');
 }

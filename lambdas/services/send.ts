@@ -43,6 +43,8 @@ export interface SendRequest {
   /** Same key, same message: a retry with it sends nothing. */
   readonly idempotencyKey: string;
   readonly inReplyTo?: string;
+  /** Who wrote a conversational reply. */
+  readonly agent?: string;
   readonly campaignId?: string;
   readonly flowId?: string;
   readonly pausedProperties?: readonly string[];
@@ -124,6 +126,7 @@ export async function send(deps: SendDeps, request: SendRequest, attempt = 1): P
     campaignId: request.campaignId,
     flowId: request.flowId,
     inReplyTo: request.inReplyTo,
+    ...(request.agent ? { agent: request.agent } : {}),
     expiresAt: Math.floor(now.getTime() / 1000) + deps.config.messageRetentionDays * DAY_SECONDS,
   };
 
@@ -145,6 +148,7 @@ export async function send(deps: SendDeps, request: SendRequest, attempt = 1): P
       defaultTimeZone: deps.config.defaultTimeZone,
       quietHours: deps.config.quietHours,
       smartSendingHours: deps.config.smartSendingHours,
+      conversations: deps.config.conversations,
     },
   );
   if (!decision.send && 'deferUntil' in decision) {

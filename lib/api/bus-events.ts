@@ -60,6 +60,34 @@ export const BusEventSchemas: Record<string, z.core.$ZodType> = {
     })
     .meta({ description: 'Marketing subscription confirmed (starts the welcome series)' }),
   ...commerce,
+  ConversationMessage: z
+    .strictObject({
+      eventId,
+      phone: e164,
+      messageId: z.string(),
+      direction: z.enum(['inbound', 'outbound']),
+      body: z.string(),
+      at: z.string().meta({ description: 'When it was received or sent (ISO 8601)' }),
+      agent: z.nullable(z.string()).meta({ description: 'Who replied (outbound), when named' }),
+      mediaUrls: z.array(z.string()),
+      conversation: z.strictObject({
+        openedAt: z.string(),
+        opened: z.boolean().meta({ description: 'This message opened (or reopened) the conversation' }),
+        path: z.string().meta({ description: 'The conversation in the API: `/v1/conversations/<digits>`' }),
+      }),
+    })
+    .meta({ description: 'A free text received, or a reply sent, in a conversation' }),
+  ConversationClosed: z
+    .strictObject({
+      eventId,
+      phone: e164,
+      openedAt: z.string(),
+      closedAt: z.string(),
+      closedBy: z.enum(['agent', 'api', 'opt_out', 'inactivity']),
+      agent: z.nullable(z.string()),
+      conversation: z.strictObject({ path: z.string() }),
+    })
+    .meta({ description: 'A conversation closed: by an agent or the API, by a STOP, or after its silence' }),
   LinkClicked: z
     .strictObject({
       eventId,

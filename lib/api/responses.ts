@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import type { CampaignState } from '../../lambdas/domain/campaigns';
+import type { ClosedBy } from '../../lambdas/domain/conversations';
 import type { ConsentAction, ConsentChangeStatus, ConsentMethod } from '../../lambdas/domain/consent';
 import {
   CommerceEventAcceptedSchema,
@@ -387,6 +388,51 @@ export const NumberChangeProgressSchema = z.strictObject({
 });
 
 /** Path parameters, as the handlers check them. */
+const CLOSED_BY = allOf<ClosedBy>()(['agent', 'api', 'opt_out', 'inactivity']);
+
+export const ConversationSchema = z.strictObject({
+  phone: e164,
+  state: z.enum(['open', 'closed']),
+  openedAt: instant,
+  lastMessageAt: instant,
+  lastInboundAt: z.nullable(instant).meta({ description: "The person's last free text" }),
+  closedAt: z.nullable(instant),
+  closedBy: z.nullable(z.enum(CLOSED_BY)).meta({
+    description:
+      '`agent` (a close naming one), `api`, `opt_out` (a STOP), `inactivity` (no message for `conversations.autoCloseHours`)',
+  }),
+  closesAt: z
+    .nullable(instant)
+    .meta({ description: 'When an open conversation closes by itself unless a message comes' }),
+});
+
+export const ConversationListSchema = z.strictObject({
+  conversations: z.array(ConversationSchema),
+  nextCursor: z.nullable(z.string()).meta({ description: 'Pass as `cursor` for the next page' }),
+});
+
+export const ConversationThreadSchema = z.strictObject({
+  conversation: ConversationSchema,
+  messages: z.array(
+    z.strictObject({
+      messageId: z.string(),
+      at: instant,
+      direction: z.enum(['inbound', 'outbound']),
+      body: z.string(),
+      status: z.string().meta({ description: '`processed` (received), `sent`, `delivered`, `failed`…' }),
+      reason: z.nullable(z.string()),
+      agent: z.nullable(z.string()),
+    }),
+  ),
+});
+
+export const ConversationReplyResultSchema = z.strictObject({
+  messageId: z.string(),
+  status: z.enum(['sent', 'duplicate']),
+  body: z.string(),
+  conversation: z.nullable(ConversationSchema),
+});
+
 export const PathParams = {
   phone: z.string().meta({
     description:

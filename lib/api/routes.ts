@@ -11,6 +11,7 @@
 import * as z from 'zod';
 import { CampaignRequestSchema } from '../../lambdas/domain/campaign-request';
 import { CommerceEventBatchSchema, CommerceEventSchema } from '../../lambdas/domain/commerce-events';
+import { ConversationCloseSchema, ConversationReplySchema } from '../../lambdas/domain/conversation-request';
 import { MessageRequestSchema } from '../../lambdas/domain/message-request';
 import { NumberChangeRequestSchema } from '../../lambdas/domain/number-change';
 import {
@@ -25,6 +26,10 @@ import {
   CampaignRepeatedSchema,
   CampaignSchema,
   ConsentLogSchema,
+  ConversationListSchema,
+  ConversationReplyResultSchema,
+  ConversationSchema,
+  ConversationThreadSchema,
   EventAcceptedSchema,
   EventBatchResultSchema,
   HistoryQuery,
@@ -61,7 +66,15 @@ export interface RouteDescription {
   /** The client's method name, and the OpenAPI operationId. */
   readonly operationId: string;
   readonly tag:
-    'Profiles' | 'Subscriptions' | 'Messages' | 'Events' | 'Campaigns' | 'Links' | 'Number changes' | 'API';
+    | 'Profiles'
+    | 'Subscriptions'
+    | 'Messages'
+    | 'Conversations'
+    | 'Events'
+    | 'Campaigns'
+    | 'Links'
+    | 'Number changes'
+    | 'API';
   readonly summary: string;
   readonly description: string;
   /** Path parameters, by name as in the path. */
@@ -259,6 +272,102 @@ export const routes = {
       202: { description: '`sent` (End User Messaging took it)', schema: MessageResultSchema },
       400: invalid('request'),
       409: { description: '`consent_required`: no transactional consent, or opted out', schema: 'error' },
+      503: {
+        description: '`sms_unavailable`: End User Messaging refused it for now; retry with the same key',
+        schema: 'error',
+        headers: ['Retry-After'],
+      },
+      504: {
+        description:
+          '`sms_outcome_unknown`: End User Messaging did not answer; the text may have gone, and a retry with the same key sends nothing',
+        schema: 'error',
+      },
+    },
+  },
+  'GET /v1/conversations': {
+    operationId: 'listConversations',
+    tag: 'Conversations',
+    summary: 'List the open conversations',
+    description:
+      'Numbers whose conversation is open (a free text opened it, and no close or `conversations.autoCloseHours` of silence ended it), the most recent message first, a page at a time.',
+    query: {
+      state: z.enum(['open']).meta({ description: 'Only `open` (the default)' }),
+      limit: z
+        .string()
+        .regex(/^\d{1,3}$/)
+        .meta({ description: 'Conversations per page, 1 to 100 (default 50)' }),
+      cursor: z.string().meta({ description: '`nextCursor` of the previous page' }),
+    },
+    readOnly: true,
+    responses: {
+      200: { description: 'A page of open conversations', schema: ConversationListSchema },
+      400: invalid('`state`, `limit` or `cursor`'),
+    },
+  },
+  'GET /v1/conversations/{phone}': {
+    operationId: 'getConversation',
+    tag: 'Conversations',
+    summary: "Read a number's conversation",
+    description:
+      'The latest conversation (open or closed) and its messages in both directions since it opened, oldest first (the newest 100). A STOP that closed it is its last message.',
+    params: { phone: PathParams.phone },
+    readOnly: true,
+    responses: {
+      200: { description: 'The conversation and its messages', schema: ConversationThreadSchema },
+      400: invalid('phone number'),
+      404: { description: 'The number never sent a free text (`not_found`)', schema: 'error' },
+    },
+  },
+  'POST /v1/conversations/{phone}/close': {
+    operationId: 'closeConversation',
+    tag: 'Conversations',
+    summary: 'Close a conversation',
+    description:
+      'Closes the open conversation (`closedBy` `agent` when the body names one, else `api`) and publishes `ConversationClosed`; closing a closed one changes nothing. Marketing to the number resumes.',
+    params: { phone: PathParams.phone },
+    request: { schema: ConversationCloseSchema, example: { agent: 'ada' } },
+    publishes: ['ConversationClosed'],
+    responses: {
+      200: { description: 'The conversation, closed', schema: ConversationSchema },
+      400: invalid('phone number or agent'),
+      404: { description: 'The number never sent a free text (`not_found`)', schema: 'error' },
+    },
+  },
+  'POST /v1/conversations/{phone}/replies': {
+    operationId: 'replyToConversation',
+    tag: 'Conversations',
+    summary: 'Reply in a conversation',
+    description:
+      "A conversational text through the one outbound path (`send()`), answering the person's last text; a closed conversation reopens. Within `conversations.replyWindowHours` of that text quiet hours do not hold it (a state's calling-hours law still does). Limited per `agent` per minute (`conversations.repliesPerAgentPerMinute`). The same `idempotencyKey` never texts twice.",
+    params: { phone: PathParams.phone },
+    request: {
+      schema: ConversationReplySchema,
+      example: {
+        body: 'Hi Ada, your order A1001 left our roastery yesterday: https://acme-coffee.example/track/A1001',
+        agent: 'ada',
+        idempotencyKey: 'ticket-4711-reply-1',
+      },
+    },
+    idempotency: 'body',
+    publishes: ['ConversationMessage'],
+    responses: {
+      200: {
+        description: '`duplicate`: this key was used already; nothing more was sent',
+        schema: ConversationReplyResultSchema,
+      },
+      202: { description: '`sent` (End User Messaging took it)', schema: ConversationReplyResultSchema },
+      400: invalid('request'),
+      404: { description: 'The number never sent a free text (`not_found`)', schema: 'error' },
+      409: {
+        description:
+          '`consent_required`: the number opted out (STOP); `quiet_hours`: held until the time the message names; `undeliverable`: End User Messaging reported the number invalid',
+        schema: 'error',
+      },
+      429: {
+        description: "Over the agent's replies per minute: nothing was texted; `Retry-After` says when",
+        schema: 'error',
+        headers: ['Retry-After'],
+      },
       503: {
         description: '`sms_unavailable`: End User Messaging refused it for now; retry with the same key',
         schema: 'error',

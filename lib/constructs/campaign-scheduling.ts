@@ -16,7 +16,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { functions, type FunctionDefinition, type FunctionId } from '../catalog';
+import { functions, recurringExpression, type FunctionDefinition, type FunctionId } from '../catalog';
 import { deadLetterQueue } from './dead-letter-queue';
 import { acknowledge, wildcardResourceFinding } from './nag';
 
@@ -83,6 +83,28 @@ export class CampaignScheduling extends Construct {
         `Schedules in Optline's own group (${props.groupName}) only; each schedule is named at run time after what it dispatches.`,
       );
       this.role.grantPassRole(fn.grantPrincipal);
+    }
+
+    // Recurring schedules (the conversation sweep): in the same group, with the same role and
+    // dead-letter queue as the campaigns' one-time schedules.
+    for (const [functionId, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
+      if (definition.trigger.kind !== 'recurring') continue;
+      const target = props.functions[functionId];
+      this.role.addToPolicy(
+        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }),
+      );
+      new scheduler.CfnSchedule(this, `${functionId}Recurring`, {
+        groupName: this.group.scheduleGroupName,
+        description: definition.description,
+        scheduleExpression: recurringExpression(definition.trigger.rateMinutes),
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: target.functionArn,
+          roleArn: this.role.roleArn,
+          deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+        },
+      });
     }
   }
 }

@@ -69,6 +69,7 @@ export const ASYNC_TRIGGERS: ReadonlySet<FunctionDefinition['trigger']['kind']> 
   'inbound-sms',
   'event-rule',
   'schedule',
+  'recurring',
 ]);
 
 export interface FunctionsProps {

@@ -1,6 +1,7 @@
 /**
  * EventBridge Scheduler for the local runtime: one-time `at(...)` schedules (with their time zone)
- * that fire on the virtual clock and invoke their target (a local function, queue or state machine).
+ * and recurring `rate(...)` ones that fire on the virtual clock and invoke their target (a local
+ * function, queue or state machine).
  */
 import { zonedToInstant } from '../../lambdas/domain/zoned-time';
 import type { PendingWork } from '../settle';
@@ -13,9 +14,11 @@ export interface ScheduleRecord {
   readonly arn: string;
   readonly expression: string;
   readonly timeZone: string;
-  readonly dueAt: Date;
   readonly target: { readonly Arn: string; readonly Input?: string; readonly RoleArn?: string };
   readonly actionAfterCompletion: 'NONE' | 'DELETE';
+  /** A `rate(...)` schedule's period: it fires again this long after each due time. */
+  readonly rateMs?: number;
+  dueAt: Date;
   state: 'ENABLED' | 'COMPLETED' | 'FAILED';
   attempts: number;
   lastError?: string;
@@ -66,6 +69,9 @@ export class SchedulerEmulator {
     for (const record of this.schedules.values()) {
       if (record.state !== 'ENABLED') continue;
       const name = `${record.groupName}/${record.name}`;
+      // A recurring schedule always has a next time: it is work only while it fires, or settling
+      // with sleeping work would never end.
+      if (record.rateMs !== undefined && (record.attempts === 0 || record.dueAt.getTime() > now)) continue;
       work.push(
         record.attempts === 0 && record.dueAt.getTime() > now
           ? { kind: 'schedule', name, state: 'sleeping', until: record.dueAt }
@@ -130,11 +136,31 @@ export class SchedulerEmulator {
       typeof body.ScheduleExpressionTimezone === 'string' ? body.ScheduleExpressionTimezone : 'UTC';
     const target = body.Target as ScheduleRecord['target'] | undefined;
     if (!target?.Arn) throw new AwsError('ValidationException', 'Target.Arn is required');
+    const rate = expression.match(/^rate\((\d+) (minute|minutes|hour|hours)\)$/);
+    if (rate) {
+      const rateMs = Number(rate[1]) * (rate[2]?.startsWith('hour') ? 3_600_000 : 60_000);
+      if (!(rateMs > 0)) throw new AwsError('ValidationException', `invalid rate in ${expression}`);
+      const arn = this.scheduleArn(groupName, name);
+      this.schedules.set(key, {
+        name,
+        groupName,
+        arn,
+        expression,
+        timeZone,
+        dueAt: new Date(this.options.clock.now().getTime() + rateMs),
+        rateMs,
+        target,
+        actionAfterCompletion: 'NONE',
+        state: 'ENABLED',
+        attempts: 0,
+      });
+      return { ScheduleArn: arn };
+    }
     const match = expression.match(/^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/);
     if (!match) {
       throw new AwsError(
         'ValidationException',
-        `only one-time at(yyyy-mm-ddThh:mm:ss) schedules are emulated, got ${expression}`,
+        `only at(yyyy-mm-ddThh:mm:ss) and rate(n minutes|hours) schedules are emulated, got ${expression}`,
       );
     }
     const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
@@ -196,7 +222,33 @@ export class SchedulerEmulator {
     }
   }
 
+  /**
+   * Creates a schedule as the account's operator (the stack's own schedules, which no function
+   * creates): what CloudFormation does on deploy.
+   */
+  createSchedule(name: string, input: Record<string, unknown>): void {
+    this.create(name, input);
+  }
+
   private async fire(record: ScheduleRecord): Promise<void> {
+    try {
+      await this.fireOnce(record);
+    } finally {
+      if (record.rateMs !== undefined) this.reschedule(record, record.rateMs);
+    }
+  }
+
+  /** A recurring schedule's next due time: its period after the last, past now (missed ones are skipped). */
+  private reschedule(record: ScheduleRecord, rateMs: number): void {
+    const now = this.options.clock.now().getTime();
+    let next = record.dueAt.getTime() + rateMs;
+    if (next <= now) next += Math.ceil((now - next + 1) / rateMs) * rateMs;
+    record.dueAt = new Date(next);
+    record.attempts = 0;
+    record.state = 'ENABLED';
+  }
+
+  private async fireOnce(record: ScheduleRecord): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 3;
     const input: unknown = record.target.Input ? JSON.parse(record.target.Input) : {};
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {

@@ -127,6 +127,94 @@ describe('send policy', () => {
       ),
     ).toEqual({ send: false, reason: 'opted_out' });
   });
+
+  describe('conversations', () => {
+    const settings = { autoCloseHours: 48, replyWindowHours: 24, pauseAutomations: true };
+    const talking: Profile = {
+      ...subscriber,
+      conversationOpen: 'open',
+      conversationOpenedAt: '2026-04-14T18:00:00Z',
+      conversationLastMessageAt: '2026-04-14T18:30:00Z',
+      conversationLastInboundAt: '2026-04-14T18:30:00Z',
+      conversationLastInboundId: 'in-1',
+    };
+
+    it('skips marketing while the conversation is open, after pause and before quiet hours', () => {
+      expect(decideSend(talking, marketing, context({ conversations: settings }))).toEqual({
+        send: false,
+        reason: 'conversation_open',
+      });
+      // At night the open conversation is the reason, not a deferral.
+      expect(
+        decideSend(
+          talking,
+          marketing,
+          context({ conversations: settings, now: new Date('2026-04-15T03:00:00Z') }),
+        ),
+      ).toEqual({ send: false, reason: 'conversation_open' });
+      const paused = { ...talking, properties: { Paused: true } };
+      expect(
+        decideSend(
+          paused,
+          { ...marketing, pausedProperties: ['Paused'] },
+          context({ conversations: settings }),
+        ),
+      ).toEqual({ send: false, reason: 'paused' });
+    });
+
+    it('sends marketing when automations are not paused or the conversation went quiet', () => {
+      expect(
+        decideSend(talking, marketing, context({ conversations: { ...settings, pauseAutomations: false } })),
+      ).toEqual({ send: true });
+      expect(
+        decideSend(
+          talking,
+          marketing,
+          context({ conversations: settings, now: new Date('2026-04-16T19:00:00Z') }),
+        ),
+      ).toEqual({ send: true });
+    });
+
+    it('never holds transactional texts for a conversation', () => {
+      expect(
+        decideSend(talking, { messageClass: 'transactional' }, context({ conversations: settings })),
+      ).toEqual({ send: true });
+    });
+
+    const replyTo = { messageClass: 'conversational' as const, inReplyTo: 'in-1' };
+    it('sends a reply at night within the reply window where no state law applies', () => {
+      const night = new Date('2026-04-15T02:00:00Z'); // 22:00 in New York
+      const recent = { ...talking, conversationLastInboundAt: '2026-04-15T01:30:00Z' };
+      expect(decideSend(recent, replyTo, context({ conversations: settings, now: night }))).toEqual({
+        send: true,
+      });
+    });
+
+    it('defers a reply at night outside the reply window to 08:00', () => {
+      const night = new Date('2026-04-16T02:00:00Z'); // 22:00 in New York, 31.5 h after the last text
+      expect(decideSend(talking, replyTo, context({ conversations: settings, now: night }))).toEqual({
+        send: false,
+        deferUntil: new Date('2026-04-16T12:00:00Z'),
+        reason: 'quiet_hours',
+      });
+    });
+
+    it('defers a reply within the window when the state law forbids the hour (Florida after 20:00)', () => {
+      const miami = { ...talking, phone: '+13055550100', conversationLastInboundAt: '2026-04-15T00:45:00Z' };
+      const evening = new Date('2026-04-15T00:50:00Z'); // 20:50 in Miami
+      expect(
+        decideSend(miami, replyTo, context({ conversations: settings, now: evening, phone: miami.phone })),
+      ).toEqual({ send: false, deferUntil: new Date('2026-04-15T12:00:00Z'), reason: 'quiet_hours' });
+    });
+
+    it('refuses a reply after an opt-out', () => {
+      const stopped = { ...talking, optedOutAt: '2026-04-14T18:40:00Z' };
+      expect(decideSend(stopped, replyTo, context({ conversations: settings }))).toEqual({
+        send: false,
+        reason: 'opted_out',
+      });
+    });
+  });
 });
 
 describe('send policy: the order of the checks', () => {

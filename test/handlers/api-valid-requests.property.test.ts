@@ -19,6 +19,7 @@ import {
   CommerceEventRequestSchema,
 } from '../../lambdas/domain/commerce-events';
 import { changeStatus, effectiveChanges, readConsentLog } from '../../lambdas/domain/consent';
+import { ConversationCloseSchema, ConversationReplySchema } from '../../lambdas/domain/conversation-request';
 import { MessageRequestSchema } from '../../lambdas/domain/message-request';
 import { NumberChangeRequestSchema } from '../../lambdas/domain/number-change';
 import {
@@ -223,6 +224,34 @@ const routeCases: Record<string, RouteCase> = {
           phone,
         ),
       ),
+  'GET /v1/conversations': (rt) =>
+    fc
+      .option(fc.integer({ min: 1, max: 100 }), { nil: undefined })
+      .map((limit) => get(rt, `/v1/conversations?state=open${limit === undefined ? '' : `&limit=${limit}`}`)),
+  'GET /v1/conversations/{phone}': (rt) =>
+    fc
+      .constantFrom('+12065559001', '+12065559003')
+      .map((phone) => get(rt, `/v1/conversations/${encodeURIComponent(phone)}`, phone)),
+  'POST /v1/conversations/{phone}/close': (rt) =>
+    fc
+      .record({
+        phone: fc.constantFrom('+12065559001', '+12065559003'),
+        body: arbitraryOf(ConversationCloseSchema),
+      })
+      .map(({ phone, body }) => post(rt, `/v1/conversations/${encodeURIComponent(phone)}/close`, body ?? {})),
+  'POST /v1/conversations/{phone}/replies': (rt) =>
+    fc
+      .record({
+        phone: fc.constantFrom('+12065559001', '+12065559003'),
+        body: arbitraryOf(ConversationReplySchema, {
+          idempotencyKey: fc.uuid(),
+          mediaUrls: fc.constant(undefined),
+        }),
+      })
+      .map(({ phone, body }) => async () => ({
+        ...(await post(rt, `/v1/conversations/${encodeURIComponent(phone)}/replies`, body)()),
+        phone,
+      })),
   'GET /r/{code}': (rt) => fc.stringMatching(/^[0-9A-Za-z]{6,12}$/).map((code) => get(rt, `/r/${code}`)),
   'GET /v1/openapi.json': (rt) => fc.constant(get(rt, '/v1/openapi.json')),
 };
@@ -281,6 +310,8 @@ describe('valid requests to every route', () => {
       });
       expect(subscribed.status).toBe(200);
     }
+    // A conversation to read, reply in and close.
+    await runtime.text('+12065559001', 'is my order on its way?');
   });
   afterAll(async () => {
     await runtime.stop();
@@ -348,6 +379,8 @@ describe('valid requests to every route', () => {
       new Set([
         'SubscriptionRequested',
         'SubscriptionConfirmed',
+        'ConversationMessage',
+        'ConversationClosed',
         'CartAbandoned',
         'OrderPlaced',
         'ProductViewed',

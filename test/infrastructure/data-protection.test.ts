@@ -155,7 +155,9 @@ describe('consent-log archive', () => {
   });
 
   it('exports the consent log daily through a Scheduler universal target, without a Lambda', () => {
-    const [[, schedule] = []] = resourcesOfType(template, 'AWS::Scheduler::Schedule');
+    const [[, schedule] = []] = resourcesOfType(template, 'AWS::Scheduler::Schedule').filter(([id]) =>
+      id.startsWith('ConsentArchive'),
+    );
     expect(schedule?.Properties?.ScheduleExpression).toBe('rate(1 day)');
     const target = schedule?.Properties?.Target as {
       Arn: string;

@@ -42,6 +42,14 @@ describe('failure handling', () => {
         if (id && functionIdsOf().includes(id)) targets.add(id);
       }
     }
+    // The stack's own schedules (the recurring ones) name their target; the campaigns' are made at
+    // run time, so their target comes from the catalog.
+    for (const [, schedule] of resourcesOfType(template, 'AWS::Scheduler::Schedule')) {
+      const id = (schedule.Properties?.Target as { Arn: { 'Fn::GetAtt'?: [string, string] } }).Arn[
+        'Fn::GetAtt'
+      ]?.[0];
+      if (id && functionIdsOf().includes(id)) targets.add(id);
+    }
     for (const [functionId, definition] of Object.entries(functions) as [string, FunctionDefinition][])
       if (definition.trigger.kind === 'schedule') targets.add(functionIds[functionId] as string);
     return [...targets].sort();
@@ -141,9 +149,13 @@ describe('failure handling', () => {
     const invoked = (
       policy?.[1].Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
     ).Statement.filter((s) => s.Action === 'lambda:InvokeFunction').flatMap((s) => [s.Resource].flat());
-    const scheduled = new Set(
-      (Object.values(functions) as FunctionDefinition[]).flatMap((d) => [...(d.schedules ?? [])]),
-    );
+    // The targets of the schedules functions make, then those of the stack's recurring schedules.
+    const scheduled = new Set([
+      ...(Object.values(functions) as FunctionDefinition[]).flatMap((d) => [...(d.schedules ?? [])]),
+      ...(Object.entries(functions) as [string, FunctionDefinition][])
+        .filter(([, d]) => d.trigger.kind === 'recurring')
+        .map(([functionId]) => functionId),
+    ]);
     expect(invoked).toEqual(
       [...scheduled].map((functionId) => ({ 'Fn::GetAtt': [functionIds[functionId], 'Arn'] })),
     );

@@ -18,6 +18,7 @@ import { DynamoCampaignStore } from '../../lambdas/adapters/campaign-store';
 import { DynamoConsentLogStore } from '../../lambdas/adapters/consent-log-store';
 import { DynamoEphemeralStore } from '../../lambdas/adapters/ephemeral-store';
 import { EventBridgePublisher } from '../../lambdas/adapters/event-publisher';
+import { DynamoConversationStore } from '../../lambdas/adapters/conversation-store';
 import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
 import { DynamoProfileStore } from '../../lambdas/adapters/profile-store';
 import { type ConsentProjection } from '../../lambdas/domain/stores/profile';
@@ -99,6 +100,7 @@ describe('consent recorder: what the log says when a step cannot be done', () =>
       gateway,
       events: new EventBridgePublisher(inbound.eventBus),
       campaigns: new DynamoCampaignStore(tables.campaigns),
+      conversations: new DynamoConversationStore(tables.profiles),
     };
   });
   afterAll(async () => {

@@ -21,6 +21,8 @@ export interface MessageRecord {
   readonly campaignId?: string;
   readonly flowId?: string;
   readonly inReplyTo?: string;
+  /** Who wrote a conversational reply (the agent named in the request). */
+  readonly agent?: string;
   readonly originationNumber?: string;
   readonly segments?: number;
   readonly encoding?: string;
