@@ -213,6 +213,10 @@ describe('Optline stack', () => {
           .map((r) => r.path)
           .sort(),
       ).toEqual([
+        '/f/{formId}',
+        '/f/{formId}/submit',
+        '/p/{token}',
+        '/p/{token}',
         '/r/{code}',
         '/v1/openapi.json',
         '/v1/subscriptions',
