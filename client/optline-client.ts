@@ -15,6 +15,7 @@ import type { CommerceEventSchema } from '../lambdas/domain/commerce-events';
 import type { ConversationReplySchema } from '../lambdas/domain/conversation-request';
 import type { MessageRequestSchema } from '../lambdas/domain/message-request';
 import type { NumberChangeRequestSchema } from '../lambdas/domain/number-change';
+import type { OptOutRequestSchema } from '../lambdas/domain/opt-out-request';
 import type {
   SubscriptionSchema,
   VerificationCheckSchema,
@@ -34,6 +35,7 @@ import type {
   MessageResultSchema,
   NumberChangeProgressSchema,
   NumberChangeSchema,
+  OptOutResultSchema,
   PreferencesLinkSchema,
   ProfileViewSchema,
   SubscriptionResultSchema,
@@ -60,6 +62,8 @@ export type ConversationThread = z.output<typeof ConversationThreadSchema>;
 export type ConversationReplyResult = z.output<typeof ConversationReplyResultSchema>;
 export type CampaignRequest = z.input<typeof CampaignRequestSchema>;
 export type NumberChangeRequest = z.input<typeof NumberChangeRequestSchema>;
+export type OptOutRequest = z.input<typeof OptOutRequestSchema>;
+export type OptOutResult = z.output<typeof OptOutResultSchema>;
 
 export type Profile = z.output<typeof ProfileViewSchema>;
 export type ConsentLog = z.output<typeof ConsentLogSchema>;
@@ -245,6 +249,11 @@ export class OptlineClient {
    */
   postEvents(events: readonly CommerceEvent[], options: CallOptions = {}): Promise<EventBatchResult> {
     return this.body('postEvent', { body: { events }, ...options });
+  }
+
+  // Revocations received outside SMS
+  recordOptOut(request: OptOutRequest, options: CallOptions = {}): Promise<OptOutResult> {
+    return this.body('recordOptOut', { body: request, ...options });
   }
 
   // Campaigns

@@ -24,6 +24,7 @@ export const CLIENT_ROUTES = {
     auth: 'public',
     idempotency: 'header',
   },
+  recordOptOut: { method: 'POST', path: '/v1/opt-outs', auth: 'iam', idempotency: 'header' },
   sendMessage: { method: 'POST', path: '/v1/messages', auth: 'iam', idempotency: 'body' },
   listConversations: { method: 'GET', path: '/v1/conversations', auth: 'iam' },
   getConversation: { method: 'GET', path: '/v1/conversations/{phone}', auth: 'iam' },

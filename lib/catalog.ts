@@ -362,6 +362,21 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMb: 512,
   },
+  optOutsApi: {
+    description: 'Revocations received outside SMS (a call, an email), applied like STOP',
+    entry: 'lambdas/handlers/opt-outs-api.ts',
+    trigger: { kind: 'http', routes: [{ method: 'POST', path: '/v1/opt-outs', auth: 'iam' }] },
+    tables: {
+      profiles: 'readwrite',
+      consentLog: 'append',
+      messages: 'readwrite',
+      numberChanges: 'read',
+    },
+    sms: { send: true, optOutList: true },
+    publishesEvents: true,
+    timeoutSeconds: 15,
+    memoryMb: 256,
+  },
   messagesApi: {
     description: 'Transactional send to one number through send()',
     entry: 'lambdas/handlers/messages-api.ts',

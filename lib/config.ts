@@ -126,6 +126,15 @@ const TexasRegistrationSchema = z
 
 export const ComplianceSchema = z
   .object({
+    optOutRecordingLimitMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(20_160)
+      .default(60)
+      .describe(
+        'Minutes from a revocation received outside SMS (POST /v1/opt-outs receivedAt) to its record above which the OptOutRecordingSlow alarm fires; the FCC allows 10 business days, aim for minutes',
+      ),
     texasRegistration: TexasRegistrationSchema.optional().describe(
       'Texas telephone solicitation registration (Tex. Bus. & Com. Code ch. 302, applied to texts by SB 140 from 2025-09-01); `cdk synth` warns while a program that may text US numbers has none with registered: true',
     ),
@@ -175,7 +184,7 @@ export const DeploymentConfigSchema = z
         'Days each daily consent-log export stays locked in the archive bucket (S3 Object Lock, COMPLIANCE: nobody can delete it sooner); 5 years by default',
       ),
     /** Legal registrations and limits that depend on where the program texts. */
-    compliance: ComplianceSchema.default({}),
+    compliance: ComplianceSchema.default({ optOutRecordingLimitMinutes: 60 }),
   })
   .strict();
 

@@ -6,7 +6,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PLATFORM_VARIABLES } from '../../lib/function-environment';
-import { takeMetricCounts } from '../domain/metric-counts';
+import { takeMeasurements, takeMetricCounts } from '../domain/metric-counts';
 
 const metrics = new Metrics({
   namespace: process.env[PLATFORM_VARIABLES.metricsNamespace] ?? 'Optline',
@@ -20,6 +20,8 @@ export function flushMetrics(): void {
     if (entry.dimension) single.addDimension(entry.dimension[0], entry.dimension[1]);
     single.addMetric(entry.name, MetricUnit.Count, entry.value);
   }
+  for (const entry of takeMeasurements())
+    metrics.singleMetric().addMetric(entry.name, MetricUnit.Seconds, entry.seconds);
 }
 
 /** Middy middleware: flush after the handler, whether it succeeded or failed. */

@@ -18,7 +18,12 @@ import type { MessageClass } from './messages';
 
 export type ConsentClass = 'marketing' | 'transactional';
 
-export type ConsentMethod = 'keyword' | 'form' | 'checkout' | 'api' | 'otp' | 'import' | 'preference_page';
+/** Channels a revocation can reach Optline through outside SMS (`POST /v1/opt-outs`). */
+export const REVOCATION_CHANNELS = ['email', 'phone_call', 'web', 'in_person', 'mail', 'other'] as const;
+export type RevocationChannel = (typeof REVOCATION_CHANNELS)[number];
+
+export type ConsentMethod =
+  'keyword' | 'form' | 'checkout' | 'api' | 'otp' | 'import' | 'preference_page' | RevocationChannel;
 
 export type ConsentAction =
   /** JOIN or a form with double opt-in: marketing becomes pending, the confirmation request is sent. */
@@ -78,6 +83,10 @@ export interface ConsentEvidence {
   readonly uncheckedByDefault?: boolean;
   /** Where an imported consent came from (method `import`). */
   readonly import?: ImportEvidence;
+  /** A revocation received outside SMS: when it reached the business, who took it, what they noted. */
+  readonly receivedAt?: string;
+  readonly agent?: string;
+  readonly note?: string;
 }
 
 /** The source of an imported consent change: the file and line, and what the source system said. */

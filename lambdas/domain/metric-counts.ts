@@ -37,3 +37,25 @@ export function takeMetricCounts(): MetricCount[] {
   counts.clear();
   return taken;
 }
+
+/** Metrics that are measured, not counted: each value is kept (a maximum or percentile means something). */
+export type MeasureName =
+  /** Seconds from a revocation's receipt (a call, an email) to its record (`POST /v1/opt-outs`). */
+  'OptOutRecordingSeconds';
+
+export interface Measurement {
+  readonly name: MeasureName;
+  readonly seconds: number;
+}
+
+const measurements: Measurement[] = [];
+
+/** Keeps one measured duration, in seconds, for the end of the invocation. */
+export function measureSeconds(name: MeasureName, seconds: number): void {
+  measurements.push({ name, seconds });
+}
+
+/** Every measurement since the last call. */
+export function takeMeasurements(): Measurement[] {
+  return measurements.splice(0, measurements.length);
+}

@@ -8,7 +8,12 @@
 import * as z from 'zod';
 import type { CampaignState } from '../../lambdas/domain/campaigns';
 import type { ClosedBy } from '../../lambdas/domain/conversations';
-import type { ConsentAction, ConsentChangeStatus, ConsentMethod } from '../../lambdas/domain/consent';
+import {
+  REVOCATION_CHANNELS,
+  type ConsentAction,
+  type ConsentChangeStatus,
+  type ConsentMethod,
+} from '../../lambdas/domain/consent';
 import {
   CommerceEventAcceptedSchema,
   CommerceEventBatchResultSchema,
@@ -39,6 +44,7 @@ const CONSENT_METHODS = allOf<ConsentMethod>()([
   'otp',
   'import',
   'preference_page',
+  ...REVOCATION_CHANNELS,
 ]);
 const CONSENT_CHANGE_STATUSES = allOf<ConsentChangeStatus>()([
   'done',
@@ -445,3 +451,21 @@ export const PathParams = {
 } as const;
 
 export const IdempotencyKeySchema = z.string().regex(/^[\w-]{8,100}$/);
+
+/** A revocation recorded (`POST /v1/opt-outs`). */
+export const OptOutResultSchema = z
+  .strictObject({
+    phone: e164,
+    channel: z.enum(REVOCATION_CHANNELS),
+    receivedAt: instant,
+    recordedAt: instant,
+    latencySeconds: z.number().meta({ description: 'Seconds from `receivedAt` to `recordedAt`' }),
+    applied: z.boolean().meta({
+      description: 'False when the number was already opted out (or opted in again since): kept as evidence',
+    }),
+    confirmation: z.enum(['sent', 'not_requested', 'too_late', 'already_opted_out']).meta({
+      description:
+        'The confirmation text: `sent` (asked, within 5 minutes of `receivedAt`), `not_requested`, `too_late` (asked after 5 minutes: not sent) or `already_opted_out`',
+    }),
+  })
+  .meta({ description: 'The revocation as recorded in the consent log' });

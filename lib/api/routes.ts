@@ -14,6 +14,7 @@ import { CommerceEventBatchSchema, CommerceEventSchema } from '../../lambdas/dom
 import { ConversationCloseSchema, ConversationReplySchema } from '../../lambdas/domain/conversation-request';
 import { MessageRequestSchema } from '../../lambdas/domain/message-request';
 import { NumberChangeRequestSchema } from '../../lambdas/domain/number-change';
+import { OptOutRequestSchema } from '../../lambdas/domain/opt-out-request';
 import {
   SubscriptionSchema,
   VerificationCheckSchema,
@@ -37,6 +38,7 @@ import {
   MessageResultSchema,
   NumberChangeProgressSchema,
   NumberChangeSchema,
+  OptOutResultSchema,
   PathParams,
   PreferencesLinkSchema,
   ProfileViewSchema,
@@ -247,6 +249,29 @@ export const routes = {
       400: invalid('request or code'),
       409: { description: '`consent_required`', schema: 'error' },
       429: { ...rateLimited, description: 'Too many attempts at the code, or over a rate limit' },
+    },
+  },
+  'POST /v1/opt-outs': {
+    operationId: 'recordOptOut',
+    tag: 'Subscriptions',
+    summary: 'Record a revocation received outside SMS',
+    description:
+      "A revocation by a call, an email, a web form, in person or by mail, applied like STOP (every class unsubscribed, the number on the opt-out list) with the channel as its consent method. No text is sent unless `confirmBySms` is true and the request comes within 5 minutes of `receivedAt` (the one confirmation the FCC allows). `receivedAt` may not be in the future nor before the number's first consent event. The same `Idempotency-Key` (or, without one, the same number, channel and `receivedAt`) records it once.",
+    request: {
+      schema: OptOutRequestSchema,
+      example: {
+        phone: '+12065550100',
+        channel: 'phone_call',
+        receivedAt: '2026-11-23T14:00:00Z',
+        agent: 'support-17',
+        note: 'Asked on a support call to stop all texts',
+      },
+    },
+    idempotency: 'header',
+    responses: {
+      200: { description: 'Recorded before (the same request again)', schema: OptOutResultSchema },
+      201: { description: 'Recorded and applied', schema: OptOutResultSchema },
+      400: invalid('request (`receivedAt` in the future or before the first consent event names it)'),
     },
   },
   'POST /v1/messages': {

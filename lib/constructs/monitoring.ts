@@ -179,6 +179,18 @@ export class Monitoring extends Construct {
       period: hour,
       label: 'Opt-out rate (% of texts sent)',
     });
+    // A revocation taken by a call or an email must be recorded promptly (FCC: within 10 business days).
+    const recordingLimitMinutes = config.compliance.optOutRecordingLimitMinutes;
+    alarm('OptOutRecordingSlow', {
+      alarmDescription: `Optline ${stage}: a revocation received outside SMS was recorded more than ${recordingLimitMinutes} minutes after it was received (POST /v1/opt-outs). Record revocations as they come in.`,
+      metric: optlineMetric('OptOutRecordingSeconds', Duration.minutes(5)).with({
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: recordingLimitMinutes * 60,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     const optOutRatePercent = props.optOutRatePercent ?? 3;
     alarm('OptOutRateSpike', {
       alarmDescription: `Optline ${stage}: more than ${optOutRatePercent} opt-outs per 100 texts sent in an hour (at least ${minimumSends} sent). Check the last campaign or flow.`,

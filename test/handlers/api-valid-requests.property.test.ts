@@ -22,6 +22,7 @@ import { changeStatus, effectiveChanges, readConsentLog } from '../../lambdas/do
 import { ConversationCloseSchema, ConversationReplySchema } from '../../lambdas/domain/conversation-request';
 import { MessageRequestSchema } from '../../lambdas/domain/message-request';
 import { NumberChangeRequestSchema } from '../../lambdas/domain/number-change';
+import { OptOutRequestSchema } from '../../lambdas/domain/opt-out-request';
 import {
   SubscriptionSchema,
   VerificationCheckSchema,
@@ -168,6 +169,14 @@ const routeCases: Record<string, RouteCase> = {
       }),
     );
   },
+  'POST /v1/opt-outs': (rt) =>
+    arbitraryOf(OptOutRequestSchema, {
+      // Fresh numbers: opting out the seeded ones would leave the other routes nobody to text.
+      phone: freshPhone(),
+      receivedAt: fc
+        .integer({ min: -120, max: 5 })
+        .map((minutes) => new Date(rt.clock.now().getTime() + minutes * 60_000).toISOString()),
+    }).map((body) => post(rt, '/v1/opt-outs', body)),
   'POST /v1/campaigns': (rt) =>
     arbitraryOf(CampaignRequestSchema, {
       body: campaignBodies,

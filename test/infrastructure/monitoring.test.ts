@@ -113,6 +113,30 @@ describe('alarms', () => {
     ]);
   });
 
+  it('alarms when a revocation from another channel is recorded more than an hour after its receipt', () => {
+    const slow = alarms.filter((a) => a.MetricName === 'OptOutRecordingSeconds');
+    expect(slow).toEqual([
+      expect.objectContaining({
+        Namespace: METRIC_NAMESPACE,
+        Statistic: 'Maximum',
+        Threshold: 3600,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: topicId }],
+      }),
+    ]);
+  });
+
+  it('takes the recording limit from compliance.optOutRecordingLimitMinutes', () => {
+    const { template: custom } = synthesize(
+      { ...TEST_CONFIG, stage: 'dev', compliance: { optOutRecordingLimitMinutes: 15 } },
+      { bundling: false },
+    );
+    const slow = resourcesOfType(custom, 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties as Alarm)
+      .filter((a) => a.MetricName === 'OptOutRecordingSeconds');
+    expect(slow.map((a) => a.Threshold)).toEqual([900]);
+  }, 120_000);
+
   it('takes the spend threshold from monthlySpendLimitUsd, and watches MMS spend with MMS', () => {
     const { template: custom } = synthesize(
       {
