@@ -36,8 +36,13 @@ describe('the page routes', () => {
     )?.[1];
   }
 
-  const pageRoutes = Object.values(functions).flatMap((f) =>
-    f.trigger.kind === 'http' ? (f.trigger.routes as readonly HttpRoute[]).filter((r) => r.page) : [],
+  /** Every page route with the catalog id of the function that serves it. */
+  const pageRoutes = Object.entries(functions).flatMap(([id, f]) =>
+    f.trigger.kind === 'http'
+      ? (f.trigger.routes as readonly HttpRoute[])
+          .filter((r) => r.page)
+          .map((r) => ({ ...r, functionId: id }))
+      : [],
   );
 
   it('has the signup form and its post among them', () => {
@@ -51,14 +56,17 @@ describe('the page routes', () => {
     (_key, route) => {
       const method = methodOf(route);
       expect(method).toBeDefined();
+      const parameter = /\{(\w+)\}/.exec(route.path)?.[1];
       expect(method?.Properties).toMatchObject({
         AuthorizationType: 'NONE',
-        RequestParameters: { 'method.request.path.formId': true },
+        RequestParameters: { [`method.request.path.${parameter}`]: true },
       });
       expect(method?.Properties?.RequestModels).toBeUndefined();
+      const construct = `Functions${route.functionId[0]!.toUpperCase()}${route.functionId.slice(1)}`;
       const [[fn] = []] = resourcesOfType(template, 'AWS::Lambda::Function').filter(([id]) =>
-        id.startsWith('FunctionsSignupForms'),
+        id.startsWith(construct),
       );
+      expect(fn).toBeDefined();
       expect(JSON.stringify(method?.Properties?.Integration)).toContain(`"${fn}"`);
     },
   );
