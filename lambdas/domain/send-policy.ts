@@ -62,6 +62,11 @@ export interface SendIntent {
   readonly messageClass: MessageClass;
   /** The inbound message a conversational reply answers. */
   readonly inReplyTo?: string;
+  /**
+   * A person's reply from a conversation (the replies route), which the reply window governs. A
+   * keyword's automatic answer goes out at once, as the answer to the text just received.
+   */
+  readonly conversationReply?: boolean;
   /** Profile property that, when truthy, pauses this message (e.g. `Paused`, `Paused-BFCM2025`). */
   readonly pausedProperties?: readonly string[];
   /** A transactional text the recipient asked for just now (a one-time code): no standing consent needed. */
@@ -181,7 +186,7 @@ export function decideSend(
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };
       if (profile?.deliveryError?.permanent) return { send: false, reason: 'undeliverable' };
       if (!intent.inReplyTo) return { send: false, reason: 'not_a_reply' };
-      if (!context?.conversations) return { send: true };
+      if (!context?.conversations || !intent.conversationReply) return { send: true };
       return conversationalWindow(profile, context, context.conversations);
     case 'transactional':
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };

@@ -286,6 +286,7 @@ export async function replyToConversation(deps: ReplyDeps, phone: string, reply:
     idempotencyKey: `reply#${reply.idempotencyKey}`,
     inReplyTo: profile.conversationLastInboundId,
     ...(reply.agent ? { agent: reply.agent } : {}),
+    conversationReply: true,
     ...(reply.mediaUrls ? { mediaUrls: reply.mediaUrls } : {}),
     profile,
   });

@@ -45,6 +45,8 @@ export interface SendRequest {
   readonly inReplyTo?: string;
   /** Who wrote a conversational reply. */
   readonly agent?: string;
+  /** A reply written in a conversation, held by quiet hours outside the reply window. */
+  readonly conversationReply?: boolean;
   readonly campaignId?: string;
   readonly flowId?: string;
   readonly pausedProperties?: readonly string[];
@@ -135,6 +137,7 @@ export async function send(deps: SendDeps, request: SendRequest, attempt = 1): P
     {
       messageClass: request.messageClass,
       inReplyTo: request.inReplyTo,
+      conversationReply: request.conversationReply,
       pausedProperties: request.pausedProperties,
       requestedByRecipient: request.requestedByRecipient,
       quietHours: request.quietHours,

@@ -181,7 +181,15 @@ describe('send policy', () => {
       ).toEqual({ send: true });
     });
 
-    const replyTo = { messageClass: 'conversational' as const, inReplyTo: 'in-1' };
+    const replyTo = { messageClass: 'conversational' as const, inReplyTo: 'in-1', conversationReply: true };
+    it('answers a keyword at once, at night and outside the reply window: it answers the text just received', () => {
+      const night = new Date('2026-04-16T02:00:00Z'); // 22:00 in New York, 31.5 h after the last text
+      const keywordAnswer = { messageClass: 'conversational' as const, inReplyTo: 'in-2' };
+      expect(decideSend(talking, keywordAnswer, context({ conversations: settings, now: night }))).toEqual({
+        send: true,
+      });
+    });
+
     it('sends a reply at night within the reply window where no state law applies', () => {
       const night = new Date('2026-04-15T02:00:00Z'); // 22:00 in New York
       const recent = { ...talking, conversationLastInboundAt: '2026-04-15T01:30:00Z' };
