@@ -17,7 +17,7 @@
 import type { ConsentAction, ConsentClass, ConsentEffects, ConsentState, PlannedReply } from './consent';
 import type { KeywordIntent } from './keywords';
 import { optOutListRemovalBlockedUntil } from './opt-out-list';
-import { PAUSED_UNTIL_PROPERTY } from './profile';
+import { GENERIC_PAUSE_PROPERTY, PAUSED_UNTIL_PROPERTY } from './profile';
 import {
   helpReply,
   optInConfirmation,
@@ -26,7 +26,6 @@ import {
   resubscribeConfirmation,
 } from './replies';
 import type { RuntimeConfig } from './runtime-config';
-import { GENERIC_PAUSE_PROPERTY } from './segments';
 
 export interface InboundContext {
   readonly phone: string;

@@ -5,8 +5,7 @@
  */
 import type { ConsentState } from './consent';
 import type { ConsentChange } from './consent-engine';
-import { PAUSED_UNTIL_PROPERTY } from './profile';
-import { GENERIC_PAUSE_PROPERTY } from './segments';
+import { GENERIC_PAUSE_PROPERTY, PAUSED_UNTIL_PROPERTY } from './profile';
 
 /** The pauses the page offers, in days. */
 export const PAUSE_DAYS = [7, 30, 90] as const;

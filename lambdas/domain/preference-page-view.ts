@@ -5,8 +5,7 @@
  */
 import { html, type Html } from './html';
 import { PAUSE_DAYS } from './preference-changes';
-import { isOptedOut, isPausedUntilLater, pausedUntil, type Profile } from './profile';
-import { GENERIC_PAUSE_PROPERTY } from './segments';
+import { GENERIC_PAUSE_PROPERTY, isOptedOut, isPausedUntilLater, pausedUntil, type Profile } from './profile';
 
 export interface PreferencePageView {
   readonly brand: string;

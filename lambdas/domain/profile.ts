@@ -124,6 +124,32 @@ export function isPausedUntilLater(profile: Pick<Profile, 'properties'>, now: Da
   return until !== undefined && Date.parse(until) > now.getTime();
 }
 
+/** The pause the PAUSE keyword sets (runtime-config); every marketing text honours it. */
+export const GENERIC_PAUSE_PROPERTY = 'Paused';
+
+/** How pause properties are read everywhere: any value but absent, null, false, '' or 0 holds. */
+export function isSetProperty(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== false && value !== '' && value !== 0;
+}
+
+/**
+ * Whether marketing to this profile is paused: by PAUSE's `Paused`, by one of the caller's own
+ * pause properties (a campaign's `Paused-BFCM2025`), or by a timed pause not over at `now` (when the
+ * caller has a clock).
+ */
+export function isPaused(
+  profile: Pick<Profile, 'properties'>,
+  now: Date | undefined,
+  ownPauseProperties: readonly string[] = [],
+): boolean {
+  const names = [GENERIC_PAUSE_PROPERTY, ...ownPauseProperties];
+  if (
+    names.some((name) => Object.hasOwn(profile.properties, name) && isSetProperty(profile.properties[name]))
+  )
+    return true;
+  return now !== undefined && isPausedUntilLater(profile, now);
+}
+
 /** The profile of a number Optline has never seen: nothing is allowed. */
 export function newProfile(phone: string, at: string): Profile {
   return {

@@ -6,7 +6,7 @@
  * Pure: time is passed in; nothing reads the clock. Requests are validated by `SegmentSchema`
  * (segment-schema.ts), kept apart so that code which only evaluates segments bundles no zod.
  */
-import { isPausedUntilLater, type Profile, type PropertyValue } from './profile';
+import { isPaused, type Profile, type PropertyValue } from './profile';
 import { recipientTimeZone } from './quiet-hours';
 
 export interface VipThresholds {
@@ -168,8 +168,6 @@ export type Ineligibility =
   | 'not_in_segment'
   | 'other_time_zone';
 
-/** The generic pause set by the PAUSE keyword (runtime-config); every campaign honours it. */
-export const GENERIC_PAUSE_PROPERTY = 'Paused';
 /** A temporary delivery failure keeps a number out of campaigns (not flows) for this long. */
 export const ERROR_SEGMENT_DAYS = 30;
 
@@ -213,15 +211,9 @@ export function campaignEligibility(profile: Profile, campaign: CampaignAudience
   const error = profile.deliveryError;
   if (error?.permanent) return no('undeliverable');
   if (error && withinDays(error.at, ERROR_SEGMENT_DAYS, now)) return no('error_segment');
-  const pauses = [GENERIC_PAUSE_PROPERTY, campaign.pausedProperty].filter((name) => name !== undefined);
-  if (pauses.some((name) => Object.hasOwn(profile.properties, name) && isTruthy(profile.properties[name])))
-    return no('paused');
-  if (isPausedUntilLater(profile, now)) return no('paused');
+  if (isPaused(profile, now, campaign.pausedProperty ? [campaign.pausedProperty] : [])) return no('paused');
   if (!matchesSegment(profile, campaign.segment, now)) return no('not_in_segment');
   return { eligible: true };
 }
 
 /** As send-policy reads a pause property: anything but missing, null, false, '' or 0. */
-function isTruthy(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== false && value !== '' && value !== 0;
-}

@@ -10,13 +10,7 @@
  */
 import { isConversationOpen, withinReplyWindow, type ConversationSettings } from './conversations';
 import { type MessageClass } from './messages';
-import {
-  canReceiveTransactional,
-  isMarketable,
-  isOptedOut,
-  isPausedUntilLater,
-  type Profile,
-} from './profile';
+import { canReceiveTransactional, isMarketable, isOptedOut, isPaused, type Profile } from './profile';
 import {
   quietHoursDecision,
   recipientTimeZone,
@@ -119,11 +113,10 @@ export const MARKETING_CHECKS: readonly SendCheck[] = [
   {
     step: 'pause',
     reasons: ['paused'],
-    // A pause property the caller names (PAUSE's `Paused`, a campaign's own), or a timed pause from
-    // the preference page, which every marketing text honours until it ends.
+    // PAUSE's `Paused` and a timed pause from the preference page hold every marketing text, from a
+    // campaign or a flow alike; a campaign adds its own pause property.
     check: (profile, intent, context) =>
-      (intent.pausedProperties ?? []).some((name) => isTruthy(profile.properties[name])) ||
-      (context !== undefined && isPausedUntilLater(profile, context.now))
+      isPaused(profile, context?.now, intent.pausedProperties)
         ? { send: false, reason: 'paused' }
         : undefined,
   },
@@ -243,10 +236,6 @@ export function withinSmartSendingWindow(
 ): boolean {
   if (context.smartSendingHours <= 0 || !profile.lastSmsAt) return false;
   return context.now.getTime() - Date.parse(profile.lastSmsAt) < context.smartSendingHours * 3600 * 1000;
-}
-
-function isTruthy(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== false && value !== '' && value !== 0;
 }
 
 /** The state cap's decision for a marketing text, or undefined where the number's state has none. */

@@ -3,8 +3,7 @@
  * opted out (STOP: nothing but the confirmation goes to it), pending (asked to reply Y), paused
  * (PAUSE: subscribed, but campaigns leave it out), subscribed (to marketing texts) or not subscribed.
  */
-import { isOptedOut, type Profile } from './profile';
-import { GENERIC_PAUSE_PROPERTY } from './segments';
+import { isPaused, isOptedOut, type Profile } from './profile';
 
 export const SUBSCRIPTION_STATUSES = [
   'not_subscribed',
@@ -20,7 +19,6 @@ export function subscriptionStatus(profile: Profile | undefined): SubscriptionSt
   if (isOptedOut(profile)) return 'opted_out';
   if (profile.marketing === 'pending') return 'pending';
   if (profile.marketing !== 'subscribed') return 'not_subscribed';
-  // Set as campaigns read it (segments.ts): any value but false, '' or 0.
-  const paused: unknown = profile.properties[GENERIC_PAUSE_PROPERTY];
-  return [undefined, null, false, '', 0].includes(paused as never) ? 'subscribed' : 'paused';
+  // PAUSE's property, read as every send reads it; a timed pause needs a clock this badge has not.
+  return isPaused(profile, undefined) ? 'paused' : 'subscribed';
 }

@@ -54,6 +54,15 @@ describe('send policy', () => {
     });
   });
 
+  it('honours PAUSE and a timed pause whatever pause properties the caller names (flows name none)', () => {
+    const keywordPause = { ...subscriber, properties: { Paused: true } };
+    expect(decideSend(keywordPause, marketing, context())).toEqual({ send: false, reason: 'paused' });
+    const timedPause = { ...subscriber, properties: { $pausedUntil: '2026-05-01T00:00:00Z' } };
+    expect(decideSend(timedPause, marketing, context())).toEqual({ send: false, reason: 'paused' });
+    const resumed = { ...subscriber, properties: { Paused: false, $pausedUntil: '2026-04-01T00:00:00Z' } };
+    expect(decideSend(resumed, marketing, context())).toEqual({ send: true });
+  });
+
   it('defers marketing at night to 08:00 in the recipient’s zone (from the area code)', () => {
     const night = context({ now: new Date('2026-04-15T03:30:00Z') }); // 23:30 in New York
     expect(decideSend(subscriber, marketing, night)).toEqual({

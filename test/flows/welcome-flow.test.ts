@@ -98,6 +98,20 @@ describe('welcome flow', () => {
     expect(executionsFor(phone).map((e) => e.status)).toEqual(['SUCCEEDED']);
   });
 
+  it('holds the next step for a subscriber who texts PAUSE', async () => {
+    const phone = newPhone();
+    await subscribeByKeyword(runtime, phone);
+    await waitFor(async () => (await runtime.outbox(phone)).length === 3, 15_000, 'message 1');
+    await runtime.text(phone, 'PAUSE');
+    await waitFor(async () => (await runtime.outbox(phone)).length === 4, 15_000, 'the pause reply');
+    await waiting(phone);
+    runtime.clock.advance(25 * HOUR);
+    await finished(phone);
+    const outbox = await runtime.outbox(phone);
+    expect(outbox).toHaveLength(4);
+    expect(outbox.map((m) => m.messageType)).not.toContain('MMS');
+  });
+
   it('defers a step due at night to the next allowed minute in the recipient’s time zone', async () => {
     const phone = newPhone();
     // 13:00 in Seattle: message 1 now; message 2 is due tomorrow 13:00, but the clock jumps to 23:00.
