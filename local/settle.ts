@@ -40,8 +40,11 @@ export interface SettleResult {
 }
 
 export interface WorkSource {
-  /** Starts what has come due (a schedule whose time has passed fires now, not at the next tick). */
-  fireDue(): void;
+  /**
+   * Starts what has come due (a schedule whose time has passed fires now, not at the next tick).
+   * A source whose work wakes by itself (a queue, a flow in a Wait state) has nothing to fire.
+   */
+  fireDue?(): void;
   pending(): PendingWork[];
 }
 
@@ -58,7 +61,7 @@ export async function settleWork(source: WorkSource, options: SettleOptions = {}
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   let quiet = 0;
   for (;;) {
-    source.fireDue();
+    source.fireDue?.();
     const waiting = source.pending();
     const busy = waiting.some((work) => work.state === 'running' || options.includeSleeping === true);
     quiet = busy ? 0 : quiet + 1;

@@ -83,7 +83,12 @@ describe('campaign run', () => {
   });
 
   it('sends nothing before the scheduled time', async () => {
-    await new Promise((r) => setTimeout(r, 200));
+    // Settling waits for due work only: the campaign's schedule sleeps until its time.
+    const { waiting } = await runtime.settle();
+    const schedule = waiting.find(
+      (work) => work.kind === 'schedule' && work.name.includes(created.campaignId),
+    );
+    expect(schedule?.state).toBe('sleeping');
     expect(campaignTexts()).toEqual([]);
     expect((await campaign(created.campaignId)).state).toBe('scheduled');
   });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/optline';
 import { LOCAL_CREDENTIALS } from '../../local/signature-check';
 import { COMPLIANT_DISCLOSURE, KEYWORDS_ONLY } from '../support/fixtures';
-import { ROOT, startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { ROOT, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
 
 const LAUNCHER = resolve(ROOT, 'bin/optline-cli.cjs');
 const START = new Date('2026-03-10T16:00:00Z');
@@ -197,7 +197,7 @@ describe('optline API commands', () => {
       env: { OPTLINE_API_URL: runtime.url },
       tty: { write: (raw) => frames.push(raw) },
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => frames.length > 0, 10_000, 'the first frame');
     runtime.clock.advance(11 * 60_000);
     expect(await watching).toBe(0);
     expect(frames.length).toBeGreaterThan(1);

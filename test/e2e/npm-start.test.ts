@@ -150,7 +150,19 @@ describe('npm start (local runtime process)', () => {
       20_000,
       'the cart message',
     );
-    await new Promise((r) => setTimeout(r, 2000)); // two more virtual hours: nothing else may arrive
+    // Nothing else may arrive: wait until both numbers' cart flows have ended, not for a fixed time.
+    for (const phone of [cartOnly, cartThenOrder])
+      await waitFor(
+        async () => {
+          const { executions } = await get<{ executions: { flow: string; status: string }[] }>(
+            `/_local/executions?phone=${encodeURIComponent(phone)}`,
+          );
+          const carts = executions.filter((e) => /cart/i.test(e.flow));
+          return carts.length > 0 && carts.every((e) => e.status !== 'RUNNING');
+        },
+        20_000,
+        'the cart flows to end',
+      );
     expect(cartMessages).toHaveLength(1);
     expect((await promotional(cartOnly)).filter((m) => m.body.includes('/cart/'))).toHaveLength(1);
     expect((await promotional(cartThenOrder)).filter((m) => m.body.includes('/cart/'))).toEqual([]);

@@ -101,7 +101,7 @@ describe('abandoned cart flow', () => {
     const execution = await finishedIn('abandonedCart', phone);
     expect(execution.status).toBe('ABORTED');
     runtime.clock.advance(2 * HOUR);
-    await new Promise((r) => setTimeout(r, 200));
+    await runtime.settle();
     expect(await marketingTo(phone)).toEqual([]);
   });
 

@@ -198,9 +198,14 @@ describe('API Gateway: 29 seconds per integration', () => {
 
   it('answers 504 when the function has not answered in time, and lets it run on', async () => {
     let finished = false;
+    let release = () => undefined as void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let ranOn = () => undefined as void;
+    const finishedRunning = new Promise<void>((resolve) => (ranOn = resolve));
     const slow = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await released;
       finished = true;
+      ranOn();
       return { statusCode: 302, body: '' } satisfies APIGatewayProxyResult;
     };
     // The same gateway with a shorter timeout: the local runtime's is 29 s (INTEGRATION_TIMEOUT_MS).
@@ -210,7 +215,8 @@ describe('API Gateway: 29 seconds per integration', () => {
       error: { code: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out' },
     });
     expect(finished).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    release();
+    await finishedRunning;
     expect(finished).toBe(true);
   });
 

@@ -23,6 +23,7 @@ import { fixedClock } from '../../lambdas/domain/clock';
 import type { QueueDefinition } from '../../lib/catalog';
 import { startAwsEndpoint, type LocalAwsEndpoint } from '../../local/aws/endpoint';
 import { SqsEmulator } from '../../local/aws/sqs';
+import { settleWork } from '../../local/settle';
 import { VirtualClock } from '../../local/virtual-clock';
 import { waitFor } from '../support/local-runtime';
 
@@ -424,7 +425,7 @@ describe('local SQS', () => {
     await client.send(
       new SendMessageCommand({ QueueUrl: url('delayed'), MessageBody: 'later', DelaySeconds: 1 }),
     );
-    await sleep(300);
+    // Held on the wall clock: its delivery time below proves nothing went before the delay ended.
     expect(deliveredAt).toEqual([]);
     const pending = await attributes(url('delayed'));
     expect([pending.ApproximateNumberOfMessages, pending.ApproximateNumberOfMessagesDelayed]).toEqual([
@@ -531,12 +532,12 @@ describe('local SQS on the virtual clock', () => {
     await client.send(
       new SendMessageCommand({ QueueUrl: sqs.queueUrl('held'), MessageBody: 'at 08:00', DelaySeconds: 900 }),
     );
-    await sleep(100);
+    await settleWork(sqs);
     expect(deliveredAt).toEqual([]);
     expect(sqs.depth('held')).toEqual({ visible: 0, notVisible: 0, delayed: 1 });
 
     clock.advance(600_000); // 10 of the 15 minutes: still held
-    await sleep(100);
+    await settleWork(sqs);
     expect(deliveredAt).toEqual([]);
 
     clock.advance(300_000);

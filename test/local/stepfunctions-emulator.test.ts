@@ -10,6 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsEndpoint, type LocalAwsEndpoint } from '../../local/aws/endpoint';
 import { StepFunctionsEmulator } from '../../local/aws/stepfunctions';
+import { settleWork } from '../../local/settle';
 import { VirtualClock } from '../../local/virtual-clock';
 import { ROOT } from '../support/local-runtime';
 
@@ -67,12 +68,14 @@ describe('local Step Functions', () => {
   it('waits on the virtual clock, runs the task and follows the choice', async () => {
     const dueAt = new Date(clock.now().getTime() + 30 * 60 * 1000).toISOString();
     const { executionArn } = await start('ok-run', { dueAt, verdict: 'ok' });
-    await new Promise((r) => setTimeout(r, 50));
+    // Settled for due work: the execution sleeps in its Wait state.
+    const { waiting } = await settleWork(emulator);
+    expect(waiting).toMatchObject([{ kind: 'flow', state: 'sleeping' }]);
     expect((await describeExecution(executionArn!)).status).toBe('RUNNING');
     expect(invocations).toHaveLength(0);
 
     clock.advance(30 * 60 * 1000);
-    await new Promise((r) => setTimeout(r, 100));
+    await settleWork(emulator);
     expect(invocations).toHaveLength(1);
     clock.advance(3600 * 1000);
     await emulator.settle();
