@@ -13,6 +13,7 @@ import type * as z from 'zod';
 import type { CampaignRequestSchema } from '../lambdas/domain/campaign-request';
 import type { CommerceEventSchema } from '../lambdas/domain/commerce-events';
 import type { ConversationReplySchema } from '../lambdas/domain/conversation-request';
+import type { ImportBatchSchema } from '../lambdas/domain/import-request';
 import type { MessageRequestSchema } from '../lambdas/domain/message-request';
 import type { NumberChangeRequestSchema } from '../lambdas/domain/number-change';
 import type { OptOutRequestSchema } from '../lambdas/domain/opt-out-request';
@@ -31,6 +32,8 @@ import type {
   ConversationThreadSchema,
   EventAcceptedSchema,
   EventBatchResultSchema,
+  ImportBatchResultSchema,
+  ImportStatusSchema,
   MessageHistorySchema,
   MessageResultSchema,
   NumberChangeProgressSchema,
@@ -64,6 +67,7 @@ export type CampaignRequest = z.input<typeof CampaignRequestSchema>;
 export type NumberChangeRequest = z.input<typeof NumberChangeRequestSchema>;
 export type OptOutRequest = z.input<typeof OptOutRequestSchema>;
 export type OptOutResult = z.output<typeof OptOutResultSchema>;
+export type ImportBatchRequest = z.input<typeof ImportBatchSchema>;
 
 export type Profile = z.output<typeof ProfileViewSchema>;
 export type ConsentLog = z.output<typeof ConsentLogSchema>;
@@ -80,6 +84,8 @@ export type CampaignCreated =
 export type Campaign = z.output<typeof CampaignSchema>;
 export type NumberChange = z.output<typeof NumberChangeSchema>;
 export type NumberChangeProgress = z.output<typeof NumberChangeProgressSchema>;
+export type ImportBatchResult = z.output<typeof ImportBatchResultSchema>;
+export type ImportStatus = z.output<typeof ImportStatusSchema>;
 
 export interface OptlineClientOptions {
   /** The API's base URL: the stack output `ApiUrl`, or `http://127.0.0.1:3000` locally. */
@@ -273,6 +279,19 @@ export class OptlineClient {
   }
   getNumberChange(changeId: string, options: CallOptions = {}): Promise<NumberChangeProgress> {
     return this.body('getNumberChange', { params: { changeId }, ...options });
+  }
+
+  /** One batch of an import (`npx optline import` streams a file through this). */
+  importBatch(
+    importId: string,
+    request: ImportBatchRequest,
+    options: CallOptions = {},
+  ): Promise<ImportBatchResult> {
+    return this.body('importBatch', { params: { importId }, body: request, ...options });
+  }
+
+  getImport(importId: string, options: CallOptions = {}): Promise<ImportStatus> {
+    return this.body('getImport', { params: { importId }, ...options });
   }
 
   // Links and the description

@@ -42,6 +42,8 @@ export const CLIENT_ROUTES = {
   followLink: { method: 'GET', path: '/r/{code}', auth: 'public' },
   createNumberChange: { method: 'POST', path: '/v1/number-changes', auth: 'iam', idempotency: 'header' },
   getNumberChange: { method: 'GET', path: '/v1/number-changes/{changeId}', auth: 'iam' },
+  importBatch: { method: 'POST', path: '/v1/imports/{importId}/batches', auth: 'iam' },
+  getImport: { method: 'GET', path: '/v1/imports/{importId}', auth: 'iam' },
   getApiDescription: { method: 'GET', path: '/v1/openapi.json', auth: 'public' },
 } as const satisfies Record<string, ClientRoute>;
 

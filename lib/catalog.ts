@@ -124,6 +124,17 @@ export const tables = {
     description:
       "Rate-limit counters, verification codes and campaign senders' throughput leases, expired by TTL",
   },
+  /**
+   * pk `importId` (`imp-` + 20 hex: the input's SHA-256, source and options), sk `itemKey`: `#import`
+   * (what is imported: source system, file name and hash) and `batch#0000000001`… (each batch's
+   * report, written once when the batch is done: a resumed import finds the batches already done).
+   */
+  imports: {
+    partitionKey: { name: 'importId', type: 'S' },
+    sortKey: { name: 'itemKey', type: 'S' },
+    indexes: [],
+    description: 'Imports of audiences: what was imported and the report of each batch',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableId = keyof typeof tables;
@@ -533,6 +544,21 @@ export const functions = {
     publishesEvents: true,
     timeoutSeconds: 300,
     memoryMb: 256,
+  },
+  importsApi: {
+    description: 'Imports a batch of rows of an audience (CLI and Distributed Map) and reports an import',
+    entry: 'lambdas/handlers/imports-api.ts',
+    trigger: {
+      kind: 'http',
+      routes: [
+        { method: 'POST', path: '/v1/imports/{importId}/batches', auth: 'iam' },
+        { method: 'GET', path: '/v1/imports/{importId}', auth: 'iam' },
+      ],
+    },
+    // No sending, no opt-out list, no bus: an import never texts anyone.
+    tables: { profiles: 'readwrite', consentLog: 'append', imports: 'readwrite' },
+    timeoutSeconds: 60,
+    memoryMb: 512,
   },
   apiDescription: {
     description: 'The OpenAPI description of the HTTP API (docs/openapi.json)',

@@ -38,6 +38,7 @@ const TABLE_VARIABLES = {
   links: 'LINKS_TABLE',
   activity: 'ACTIVITY_TABLE',
   ephemeral: 'EPHEMERAL_TABLE',
+  imports: 'IMPORTS_TABLE',
 } as const satisfies Record<TableId, string>;
 
 /** The variable carrying each queue's URL into the functions that send to it. */

@@ -68,3 +68,10 @@ export class CodeRejectedError extends DomainError {
     super(message, 'code');
   }
 }
+
+/** A batch that does not belong to the import it names (another input, or other lines). */
+export class ImportConflictError extends DomainError {
+  override readonly name = 'ImportConflictError';
+  readonly status = 409;
+  readonly code = 'import_conflict';
+}

@@ -55,6 +55,9 @@ export type ReadLine =
 const PROPERTY_NAME = /^[A-Za-z][\w.-]{0,63}$/;
 const MAX_PROPERTY_LENGTH = 200;
 const MAX_PROPERTIES = 50;
+/** Longer than any phone number as written: longer text is cut, then fails as an invalid number. */
+const MAX_PHONE_TEXT = 64;
+const MAX_TIME_ZONE_TEXT = 64;
 
 /** A source's attribute name as a property name: unsupported characters become `_`. */
 export function propertyNameOf(name: string): string | undefined {
@@ -64,6 +67,17 @@ export function propertyNameOf(name: string): string | undefined {
     .replace(/^[^A-Za-z]+/, '')
     .slice(0, 64);
   return PROPERTY_NAME.test(cleaned) ? cleaned : undefined;
+}
+
+/** Printable text of at most `max` characters (control and invisible format characters removed), or undefined. */
+function clean(value: string | undefined, max = MAX_PROPERTY_LENGTH): string | undefined {
+  if (value === undefined) return undefined;
+  const text = value
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .trim()
+    .slice(0, max)
+    .trim();
+  return text === '' ? undefined : text;
 }
 
 function addProperty(target: Record<string, PropertyValue>, name: string, value: unknown): void {
@@ -141,10 +155,12 @@ export function readPinpointEndpoint(value: unknown, line: number): ReadLine {
     addProperty(properties, name, location[field]);
   const effective = instantOf(endpoint.EffectiveDate);
   const timeZone =
-    typeof endpoint.Demographic?.Timezone === 'string' ? endpoint.Demographic.Timezone : undefined;
+    typeof endpoint.Demographic?.Timezone === 'string'
+      ? clean(endpoint.Demographic.Timezone, MAX_TIME_ZONE_TEXT)
+      : undefined;
   const base = {
     line,
-    phone: typeof endpoint.Address === 'string' ? endpoint.Address : '',
+    phone: typeof endpoint.Address === 'string' ? (clean(endpoint.Address, MAX_PHONE_TEXT) ?? '') : '',
     properties,
     ...(timeZone ? { timeZone } : {}),
   };
@@ -385,8 +401,9 @@ export function readCsvRecord(
 ): ReadLine {
   const field = (name: MappingField): string | undefined => {
     const column = mapping.fields[name];
-    const value = column === undefined ? undefined : record[column]?.trim();
-    return value === '' ? undefined : value;
+    return column === undefined
+      ? undefined
+      : clean(record[column], name === 'phone' ? MAX_PHONE_TEXT : undefined);
   };
   const optedOutAt = instantOf(field('optedOutAt'));
   let consent = consentOf(field('consent'), mapping.values);
@@ -408,9 +425,9 @@ export function readCsvRecord(
       consent,
       properties,
       ...(consentAt ? { consentAt } : {}),
-      ...(consentMethod ? { consentMethod: consentMethod.slice(0, MAX_PROPERTY_LENGTH) } : {}),
-      ...(email ? { email: email.slice(0, MAX_PROPERTY_LENGTH) } : {}),
-      ...(timeZone ? { timeZone } : {}),
+      ...(consentMethod ? { consentMethod } : {}),
+      ...(email ? { email } : {}),
+      ...(timeZone ? { timeZone: timeZone.slice(0, MAX_TIME_ZONE_TEXT) } : {}),
     },
   };
 }

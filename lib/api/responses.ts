@@ -18,6 +18,7 @@ import {
   CommerceEventAcceptedSchema,
   CommerceEventBatchResultSchema,
 } from '../../lambdas/domain/commerce-events';
+import { IMPORT_SKIP_REASONS } from '../../lambdas/domain/import-rules';
 import { MARKETING_STATES, TRANSACTIONAL_STATES } from '../../lambdas/domain/profile';
 
 /** Every member of a union type, listed: the compiler fails when the domain adds one. */
@@ -439,6 +440,46 @@ export const ConversationReplyResultSchema = z.strictObject({
   conversation: z.nullable(ConversationSchema),
 });
 
+const lineSample = z.strictObject({ count: z.int(), lines: z.array(z.int()) });
+
+const ImportReportSchema = z
+  .strictObject({
+    rows: z.int(),
+    created: z.int().meta({ description: 'New profiles, subscribed' }),
+    updated: z.int().meta({ description: 'Existing profiles subscribed or given the imported properties' }),
+    optedOut: z.int(),
+    suppressed: z.int().meta({ description: 'Inactive numbers: not to be texted, not an opt-out' }),
+    alreadyImported: z.int().meta({ description: 'Lines an earlier run of the same import recorded' }),
+    skipped: z
+      .partialRecord(z.enum(IMPORT_SKIP_REASONS), lineSample)
+      .meta({ description: 'By reason: the count and the first lines' }),
+    failed: z.strictObject({
+      count: z.int(),
+      lines: z.array(z.strictObject({ line: z.int(), error: z.string() })),
+    }),
+  })
+  .meta({ description: 'Every row counted once, under one outcome (docs/import.md)' });
+
+export const ImportBatchResultSchema = z.strictObject({
+  importId: z.string(),
+  batch: z.int(),
+  replayed: z
+    .boolean()
+    .meta({ description: 'Answered from the report of an earlier run: nothing was written' }),
+  dryRun: z.boolean(),
+  report: ImportReportSchema,
+});
+
+export const ImportStatusSchema = z.strictObject({
+  importId: z.string(),
+  source: z.strictObject({ system: z.string(), fileName: z.string(), sha256: z.string() }),
+  acceptUndatedConsent: z.boolean(),
+  createdAt: instant,
+  batches: z.int().meta({ description: 'Batches done' }),
+  lastLine: z.int().meta({ description: 'The last line the batches done reached' }),
+  report: ImportReportSchema,
+});
+
 export const PathParams = {
   phone: z.string().meta({
     description:
@@ -448,6 +489,7 @@ export const PathParams = {
   campaignId: z.string().regex(/^cmp_[0-9a-z]{8,40}$/),
   changeId: z.string().regex(/^nch_[0-9a-z]{8,40}$/),
   code: z.string().meta({ description: 'Short-link code from a text' }),
+  importId: z.string().regex(/^imp-[0-9a-f]{20}$/),
 } as const;
 
 export const IdempotencyKeySchema = z.string().regex(/^[\w-]{8,100}$/);

@@ -12,6 +12,7 @@ import * as z from 'zod';
 import { CampaignRequestSchema } from '../../lambdas/domain/campaign-request';
 import { CommerceEventBatchSchema, CommerceEventSchema } from '../../lambdas/domain/commerce-events';
 import { ConversationCloseSchema, ConversationReplySchema } from '../../lambdas/domain/conversation-request';
+import { ImportBatchSchema } from '../../lambdas/domain/import-request';
 import { MessageRequestSchema } from '../../lambdas/domain/message-request';
 import { NumberChangeRequestSchema } from '../../lambdas/domain/number-change';
 import { OptOutRequestSchema } from '../../lambdas/domain/opt-out-request';
@@ -34,6 +35,8 @@ import {
   EventAcceptedSchema,
   EventBatchResultSchema,
   HistoryQuery,
+  ImportBatchResultSchema,
+  ImportStatusSchema,
   MessageHistorySchema,
   MessageResultSchema,
   NumberChangeProgressSchema,
@@ -76,6 +79,7 @@ export interface RouteDescription {
     | 'Campaigns'
     | 'Links'
     | 'Number changes'
+    | 'Imports'
     | 'API';
   readonly summary: string;
   readonly description: string;
@@ -537,6 +541,62 @@ export const routes = {
       200: { description: 'The change and its messages', schema: NumberChangeProgressSchema },
       400: invalid('change id'),
       404: { description: 'No such number change', schema: 'error' },
+    },
+  },
+  'POST /v1/imports/{importId}/batches': {
+    operationId: 'importBatch',
+    tag: 'Imports',
+    summary: 'Import a batch of rows of an audience',
+    description:
+      'Up to 100 rows read from a source (numbers as written), each recorded through the consent recorder with method `import` and its evidence; nothing is texted. The import id is derived from the input (`npx optline import` does it). A batch sent again is answered from its stored report (`replayed`) and writes nothing; with `dryRun` the rows are decided and reported, not written.',
+    params: { importId: PathParams.importId },
+    request: {
+      schema: ImportBatchSchema,
+      example: {
+        batch: 1,
+        source: {
+          system: 'klaviyo',
+          fileName: 'klaviyo-profiles.csv',
+          sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+        },
+        rows: [
+          {
+            line: 2,
+            phone: '+12065550100',
+            consent: 'opted_in',
+            consentAt: '2025-04-02T10:00:00Z',
+            consentMethod: 'FORM',
+            email: 'ada@example.com',
+            properties: { first_name: 'Ada' },
+          },
+        ],
+      },
+    },
+    responses: {
+      200: {
+        description: 'The batch, recorded (or replayed, or decided in a dry run), and its report',
+        schema: ImportBatchResultSchema,
+      },
+      400: invalid('batch (a row names its index: `rows.3.consentAt`)'),
+      409: {
+        description:
+          '`import_conflict`: the import id belongs to another input, or the batch held other lines',
+        schema: 'error',
+      },
+    },
+  },
+  'GET /v1/imports/{importId}': {
+    operationId: 'getImport',
+    tag: 'Imports',
+    summary: 'Read an import and its report',
+    description:
+      'What was imported (source system, file name, SHA-256) and the report of the batches done so far.',
+    params: { importId: PathParams.importId },
+    readOnly: true,
+    responses: {
+      200: { description: 'The import', schema: ImportStatusSchema },
+      400: invalid('import id'),
+      404: { description: 'No such import (`not_found`)', schema: 'error' },
     },
   },
   'GET /v1/openapi.json': {

@@ -21,6 +21,7 @@ import {
 import { changeStatus, effectiveChanges, readConsentLog } from '../../lambdas/domain/consent';
 import { ConversationCloseSchema, ConversationReplySchema } from '../../lambdas/domain/conversation-request';
 import { MessageRequestSchema } from '../../lambdas/domain/message-request';
+import { ImportBatchSchema } from '../../lambdas/domain/import-request';
 import { NumberChangeRequestSchema } from '../../lambdas/domain/number-change';
 import { OptOutRequestSchema } from '../../lambdas/domain/opt-out-request';
 import {
@@ -208,6 +209,28 @@ const routeCases: Record<string, RouteCase> = {
       const changeId = id === 'known' ? await knownNumberChange(rt) : id;
       return get(rt, `/v1/number-changes/${changeId}`)();
     }),
+  'POST /v1/imports/{importId}/batches': (rt) =>
+    fc
+      .record({
+        importId: fc.stringMatching(/^imp-[0-9a-f]{20}$/),
+        body: arbitraryOf(ImportBatchSchema, {
+          'source.sha256': fc.stringMatching(/^[0-9a-f]{64}$/),
+          'rows.phone': fc.constantFrom('+12065559101', '2065559102', '(206) 555-9103', 'not a number'),
+          'rows.consentAt': fc.option(
+            fc
+              .date({ min: new Date('2020-01-01'), max: new Date('2026-01-01'), noInvalidDate: true })
+              .map((d) => d.toISOString()),
+            { nil: undefined },
+          ),
+          'rows.timeZone': fc.option(fc.constantFrom('America/Chicago', 'Mars/Olympus'), { nil: undefined }),
+        }),
+      })
+      .map(({ importId, body }) => post(rt, `/v1/imports/${importId}/batches`, body)),
+  'GET /v1/imports/{importId}': (rt) =>
+    fc.oneof(fc.stringMatching(/^imp-[0-9a-f]{20}$/), fc.constant('known')).map((id) => async () => {
+      const importId = id === 'known' ? await knownImport(rt) : id;
+      return get(rt, `/v1/imports/${importId}`)();
+    }),
   'GET /v1/profiles/{phone}': (rt) =>
     fc
       .constantFrom('+12065559001', '+12065559003')
@@ -276,6 +299,17 @@ async function knownCampaign(runtime: TestRuntime): Promise<string> {
   });
   campaignForReads = created.body.campaignId;
   return campaignForReads;
+}
+
+const IMPORT_FOR_READS = 'imp-00000000000000000001';
+async function knownImport(runtime: TestRuntime): Promise<string> {
+  const batch = await runtime.post(`/v1/imports/${IMPORT_FOR_READS}/batches`, {
+    batch: 1,
+    source: { system: 'csv', fileName: 'reads.csv', sha256: '0'.repeat(64) },
+    rows: [{ line: 2, phone: '+12065559111', consent: 'opted_out', properties: {} }],
+  });
+  expect(batch.status).toBe(200);
+  return IMPORT_FOR_READS;
 }
 
 let numberChangeForReads: string | undefined;

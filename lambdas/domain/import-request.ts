@@ -1,0 +1,66 @@
+/**
+ * `POST /v1/imports/{importId}/batches`: one batch of an import, as the CLI and the Distributed Map
+ * send it (rows already read from the source, numbers as written). Validated by the handler,
+ * described by the API description.
+ */
+import { IMPORT_SOURCES } from './import-sources';
+import { printable, storableNumber } from './input-fields';
+import * as z from './zod';
+
+/** Rows per batch: the Distributed Map's ItemBatcher size, and the CLI's. */
+export const IMPORT_BATCH_ROWS = 100;
+/** Lines the reader dropped (not SMS, unreadable) reported with one batch. */
+export const MAX_DROPPED_LINES = 1000;
+
+/** `imp-` and 20 hex digits: derived from the input's SHA-256, the source and the options. */
+export const IMPORT_ID = /^imp-[0-9a-f]{20}$/;
+
+const line = () => z.int().check(z.minimum(1), z.maximum(1_000_000_000));
+const text = (max: number) => z.string().check(z.maxLength(max));
+
+const PropertiesSchema = z
+  .record(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[A-Za-z][\w.-]{0,63}$/,
+          'property names are letters, digits, _ . - and do not start with $',
+        ),
+      ),
+    z.union([printable(200), storableNumber(), z.boolean()]),
+  )
+  .check(z.refine((p) => Object.keys(p).length <= 50, 'at most 50 properties'));
+
+export const ImportRowSchema = z.strictObject({
+  line: line(),
+  phone: text(64),
+  consent: z.enum(['opted_in', 'opted_out', 'suppressed', 'none']),
+  consentAt: z.optional(z.iso.datetime({ offset: true })),
+  consentMethod: z.optional(printable(200)),
+  email: z.optional(printable(200)),
+  timeZone: z.optional(printable(64)),
+  properties: PropertiesSchema,
+});
+
+export const ImportBatchSchema = z.strictObject({
+  /** Position of the batch in the import (1, 2, 3…): a batch sent again is answered from its record. */
+  batch: z.int().check(z.minimum(1), z.maximum(100_000_000)),
+  source: z.strictObject({
+    system: z.enum(IMPORT_SOURCES),
+    fileName: printable(1024),
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the input, 64 hex digits')),
+  }),
+  acceptUndatedConsent: z.optional(z.boolean()),
+  /** Decide and report, write nothing. */
+  dryRun: z.optional(z.boolean()),
+  rows: z.array(ImportRowSchema).check(z.maxLength(IMPORT_BATCH_ROWS)),
+  /** Lines the reader dropped since the previous batch, counted in the import's report. */
+  dropped: z.optional(
+    z
+      .array(z.strictObject({ line: line(), reason: z.enum(['not_sms', 'unreadable']) }))
+      .check(z.maxLength(MAX_DROPPED_LINES)),
+  ),
+});
+
+export type ImportBatchRequest = z.output<typeof ImportBatchSchema>;

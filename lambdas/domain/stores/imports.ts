@@ -1,0 +1,34 @@
+/**
+ * The imports store: each import's description and the report of each finished batch.
+ * Implemented by lambdas/adapters/import-store.ts.
+ */
+import type { ImportReport } from '../import-report';
+
+export interface ImportDescription {
+  readonly importId: string;
+  readonly system: string;
+  readonly fileName: string;
+  readonly sha256: string;
+  readonly acceptUndatedConsent: boolean;
+  readonly createdAt: string;
+}
+
+export interface BatchRecord {
+  readonly importId: string;
+  readonly batch: number;
+  readonly firstLine: number;
+  readonly lastLine: number;
+  readonly report: ImportReport;
+  readonly doneAt: string;
+}
+
+export interface ImportStore {
+  /** Stores the description unless one exists; answers the stored one. */
+  describe(description: ImportDescription): Promise<ImportDescription>;
+  getDescription(importId: string): Promise<ImportDescription | undefined>;
+  getBatch(importId: string, batch: number): Promise<BatchRecord | undefined>;
+  /** Puts the batch's record unless one exists (a concurrent retry of the same batch); answers the stored one. */
+  putBatch(record: BatchRecord): Promise<BatchRecord>;
+  /** Every finished batch of the import, in order. */
+  listBatches(importId: string): Promise<BatchRecord[]>;
+}

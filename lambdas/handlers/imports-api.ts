@@ -1,0 +1,55 @@
+/**
+ * API Gateway (IAM) → POST /v1/imports/{importId}/batches → one batch of an import recorded (or, with
+ * `dryRun`, decided) and its report; GET /v1/imports/{importId} → the import and its report so far.
+ */
+import { ImportBatchSchema } from '../domain/import-request';
+import { parseInput } from '../domain/validation';
+import { DynamoConsentLogStore } from '../adapters/consent-log-store';
+import { DynamoImportStore } from '../adapters/import-store';
+import { DynamoProfileStore } from '../adapters/profile-store';
+import { systemClock } from '../adapters/system-clock';
+import {
+  checkImportId,
+  importBatch,
+  importStatus,
+  refusedEffects,
+  type ImportDeps,
+} from '../services/imports';
+import { httpHandler } from './shared/http';
+import { environmentOf } from '../../lib/function-environment';
+import { phonePolicy, runtimeConfig } from './shared/runtime';
+
+const environment = environmentOf('importsApi');
+
+let deps: ImportDeps | undefined;
+function dependencies(): ImportDeps {
+  const config = runtimeConfig();
+  const env = environment();
+  deps ??= {
+    clock: systemClock,
+    config,
+    phonePolicy: phonePolicy(config),
+    profiles: new DynamoProfileStore(env.profilesTable),
+    consentLog: new DynamoConsentLogStore(env.consentLogTable),
+    imports: new DynamoImportStore(env.importsTable),
+    ...refusedEffects(),
+  };
+  return deps;
+}
+
+export const handler = httpHandler(
+  environment,
+  {
+    'POST /v1/imports/{importId}/batches': async (request) => {
+      const importId = checkImportId(request.pathParameters.importId);
+      const batch = parseInput(ImportBatchSchema, request.body);
+      return { status: 200, body: await importBatch(dependencies(), importId, batch) };
+    },
+    'GET /v1/imports/{importId}': async (request) => {
+      const importId = checkImportId(request.pathParameters.importId);
+      return { status: 200, body: await importStatus(dependencies(), importId) };
+    },
+  },
+  // A batch of 100 rows, each with up to 50 properties.
+  { maxBodyBytes: 1024 * 1024 },
+);

@@ -1,0 +1,257 @@
+/**
+ * Imports a batch of rows: the one import code path, behind `POST /v1/imports/{importId}/batches`,
+ * which the CLI calls as it streams a file and the Distributed Map calls for each batch of an
+ * uploaded object. Each row's change goes through the consent recorder (the append stays conditional
+ * on its event id, the projection on the profile's version); rows are recorded a few at a time so an
+ * import does not take the table's throughput from live traffic.
+ *
+ * A batch is done when its report is stored: a batch sent again (a retry, a resumed import) is
+ * answered from that report and writes nothing. A batch with a failed row stores no report, so a
+ * re-run tries it again; the rows it did record answer `already_imported` then, by their event ids.
+ */
+import { isTimeZone } from '../domain/config-values';
+import {
+  CountryNotAllowedError,
+  ImportConflictError,
+  InvalidPhoneNumberError,
+  NotFoundError,
+  ValidationError,
+} from '../domain/errors';
+import {
+  addOutcome,
+  emptyReport,
+  mergeReports,
+  type ImportReport,
+  type RowOutcome,
+} from '../domain/import-report';
+import { IMPORT_ID, type ImportBatchRequest } from '../domain/import-request';
+import {
+  decideImport,
+  importEventId,
+  importEventTime,
+  importEvidence,
+  mergeBatchRows,
+  type ImportContext,
+  type NormalisedImportRow,
+} from '../domain/import-rules';
+import { normalisePhone, type PhonePolicy } from '../domain/phone';
+import type { Profile } from '../domain/profile';
+import type { ImportStore } from '../domain/stores/imports';
+import { recordConsent, type ConsentRecorderDeps } from './consent-recorder';
+
+export interface ImportDeps extends ConsentRecorderDeps {
+  readonly imports: ImportStore;
+  readonly phonePolicy: PhonePolicy;
+}
+
+/** Rows recorded at once within a batch. */
+const ROWS_AT_ONCE = 8;
+
+export interface BatchResult {
+  readonly importId: string;
+  readonly batch: number;
+  /** Answered from the report of an earlier run: nothing was written now. */
+  readonly replayed: boolean;
+  readonly dryRun: boolean;
+  readonly report: ImportReport;
+}
+
+export function checkImportId(importId: string | undefined): string {
+  if (!importId || !IMPORT_ID.test(importId))
+    throw new ValidationError('importId: must be imp- and 20 hex digits', 'importId');
+  return importId;
+}
+
+export async function importBatch(
+  deps: ImportDeps,
+  importId: string,
+  request: ImportBatchRequest,
+): Promise<BatchResult> {
+  const dryRun = request.dryRun ?? false;
+  const lines = [...request.rows.map((r) => r.line), ...(request.dropped ?? []).map((d) => d.line)];
+  const firstLine = lines.length ? Math.min(...lines) : 0;
+  const lastLine = lines.length ? Math.max(...lines) : 0;
+  const now = deps.clock.now();
+  const ctx: ImportContext = {
+    importId,
+    system: request.source.system,
+    fileName: request.source.fileName,
+    sha256: request.source.sha256,
+    acceptUndatedConsent: request.acceptUndatedConsent ?? false,
+    now,
+  };
+
+  if (!dryRun) {
+    const description = await deps.imports.describe({
+      importId,
+      system: ctx.system,
+      fileName: ctx.fileName,
+      sha256: ctx.sha256,
+      acceptUndatedConsent: ctx.acceptUndatedConsent,
+      createdAt: now.toISOString(),
+    });
+    if (description.sha256 !== ctx.sha256 || description.system !== ctx.system)
+      throw new ImportConflictError(
+        `import ${importId} is of ${description.system} input ${description.sha256}; this batch is of another input`,
+        'source',
+      );
+    const done = await deps.imports.getBatch(importId, request.batch);
+    if (done) {
+      if (done.firstLine !== firstLine || done.lastLine !== lastLine)
+        throw new ImportConflictError(
+          `batch ${request.batch} of import ${importId} held lines ${done.firstLine}-${done.lastLine}, not ${firstLine}-${lastLine}`,
+          'batch',
+        );
+      return { importId, batch: request.batch, replayed: true, dryRun, report: done.report };
+    }
+  }
+
+  let report = emptyReport();
+  const outcomes: { line: number; outcome: RowOutcome }[] = [];
+  for (const dropped of request.dropped ?? [])
+    outcomes.push({ line: dropped.line, outcome: { kind: 'skipped', reason: dropped.reason } });
+
+  const normalised: NormalisedImportRow[] = [];
+  for (const row of request.rows) {
+    try {
+      normalised.push({ ...row, e164: normalisePhone(row.phone, deps.phonePolicy).e164 });
+    } catch (error) {
+      if (error instanceof CountryNotAllowedError)
+        outcomes.push({ line: row.line, outcome: { kind: 'skipped', reason: 'country_not_allowed' } });
+      else if (error instanceof InvalidPhoneNumberError)
+        outcomes.push({ line: row.line, outcome: { kind: 'skipped', reason: 'invalid_number' } });
+      else throw error;
+    }
+  }
+  const { kept, duplicates } = mergeBatchRows(normalised);
+  for (const row of duplicates)
+    outcomes.push({ line: row.line, outcome: { kind: 'skipped', reason: 'duplicate' } });
+
+  for (let i = 0; i < kept.length; i += ROWS_AT_ONCE) {
+    const slice = kept.slice(i, i + ROWS_AT_ONCE);
+    const results = await Promise.all(
+      slice.map((row) => (dryRun ? decideRow(deps, row, ctx) : recordRow(deps, row, ctx))),
+    );
+    slice.forEach((row, j) => outcomes.push({ line: row.line, outcome: results[j]! }));
+  }
+
+  outcomes.sort((a, b) => a.line - b.line);
+  for (const { line, outcome } of outcomes) report = addOutcome(report, line, outcome);
+
+  if (dryRun || report.failed.count > 0)
+    return { importId, batch: request.batch, replayed: false, dryRun, report };
+  const stored = await deps.imports.putBatch({
+    importId,
+    batch: request.batch,
+    firstLine,
+    lastLine,
+    report,
+    doneAt: deps.clock.now().toISOString(),
+  });
+  // A concurrent retry of the same batch stored its report first: that one counts.
+  return {
+    importId,
+    batch: request.batch,
+    replayed: stored.report !== report,
+    dryRun,
+    report: stored.report,
+  };
+}
+
+/** Records one row's change through the consent recorder and says what became of it. */
+async function recordRow(
+  deps: ImportDeps,
+  row: NormalisedImportRow,
+  ctx: ImportContext,
+): Promise<RowOutcome> {
+  let before: Profile | undefined;
+  try {
+    const outcome = await recordConsent(
+      deps,
+      {
+        phone: row.e164,
+        at: importEventTime(row, ctx),
+        eventId: importEventId(ctx.importId, row.line),
+        evidence: importEvidence(row, ctx),
+        ...(row.timeZone && isTimeZone(row.timeZone) ? { timeZone: row.timeZone } : {}),
+      },
+      (profile) => {
+        before = profile;
+        return decideImport(profile, row, ctx);
+      },
+    );
+    if (outcome.status === 'not_consent') {
+      const decision = outcome.decision;
+      return decision.kind === 'skipped' ? decision : { kind: 'failed', error: 'unexpected decision' };
+    }
+    if (outcome.replayed) return { kind: 'already_imported' };
+    return outcomeOf(outcome.event.action, before);
+  } catch (error) {
+    return { kind: 'failed', error: error instanceof Error ? error.name : String(error) };
+  }
+}
+
+/** What the row would do, without writing: the same rules on the profile and log as they stand. */
+async function decideRow(
+  deps: ImportDeps,
+  row: NormalisedImportRow,
+  ctx: ImportContext,
+): Promise<RowOutcome> {
+  const eventId = importEventId(ctx.importId, row.line);
+  if ((await deps.consentLog.list(row.e164)).some((entry) => entry.eventId === eventId))
+    return { kind: 'already_imported' };
+  const profile = await deps.profiles.get(row.e164);
+  const decision = decideImport(profile, row, ctx);
+  return decision.kind === 'skipped' ? decision : outcomeOf(decision.action, profile);
+}
+
+function outcomeOf(action: string, before: Profile | undefined): RowOutcome {
+  if (action === 'opted_out') return { kind: 'opted_out' };
+  if (action === 'suppressed') return { kind: 'suppressed' };
+  return before ? { kind: 'updated' } : { kind: 'created' };
+}
+
+export interface ImportStatus {
+  readonly importId: string;
+  readonly source: { readonly system: string; readonly fileName: string; readonly sha256: string };
+  readonly acceptUndatedConsent: boolean;
+  readonly createdAt: string;
+  /** Batches done, and the last line they reached. */
+  readonly batches: number;
+  readonly lastLine: number;
+  readonly report: ImportReport;
+}
+
+/** An import's description and the sum of its finished batches' reports. */
+export async function importStatus(
+  deps: Pick<ImportDeps, 'imports'>,
+  importId: string,
+): Promise<ImportStatus> {
+  const description = await deps.imports.getDescription(importId);
+  if (!description) throw new NotFoundError(`no import ${importId}`, 'importId');
+  const batches = await deps.imports.listBatches(importId);
+  return {
+    importId,
+    source: { system: description.system, fileName: description.fileName, sha256: description.sha256 },
+    acceptUndatedConsent: description.acceptUndatedConsent,
+    createdAt: description.createdAt,
+    batches: batches.length,
+    lastLine: Math.max(0, ...batches.map((b) => b.lastLine)),
+    report: batches.reduce((total, b) => mergeReports(total, b.report), emptyReport()),
+  };
+}
+
+/**
+ * The recorder's means of texting and publishing, for an import: it decides no texts and no bus
+ * events, so any call is a bug, refused here (and in AWS the function has no permission for either).
+ */
+export function refusedEffects(): Pick<ConsentRecorderDeps, 'gateway' | 'messages' | 'events'> {
+  const refusing = (what: string) =>
+    new Proxy(
+      {},
+      {
+        get: (_target, name) => () => Promise.reject(new Error(`an import never ${what} (${String(name)})`)),
+      },
+    ) as never;
+  return { gateway: refusing('texts'), messages: refusing('texts'), events: refusing('publishes events') };
+}
