@@ -1,6 +1,6 @@
 /**
  * The `optline` commands that call the API through OptlineClient (signed, with idempotency keys and
- * retries): profiles, subscriptions, messages, events, campaigns, and the slot of imports. Each is
+ * retries): profiles, subscriptions, messages, events and campaigns. Each is
  * `optline <command> <action> …`; bad usage exits 2, an API error 1 with its code and message.
  */
 import { readFileSync } from 'node:fs';
@@ -353,14 +353,3 @@ export const campaigns = apiCommand('campaigns', 'Create campaigns, follow them 
 });
 
 /** The slot of the import command: subscribers with their consent evidence, from a file. */
-export const imports: Command = {
-  summary: 'Import subscribers with their consent evidence (not available yet)',
-  usage: [
-    'Usage: optline imports …',
-    '',
-    'Importing subscribers with their consent evidence is not available in this version.',
-  ].join('\n'),
-  run: () => {
-    throw new UsageError('importing is not available in this version');
-  },
-};

@@ -13,10 +13,11 @@ import { NumberChangeRequestSchema } from '../lambdas/domain/number-change';
 import { normalisePhone } from '../lambdas/domain/phone';
 import * as z from '../lambdas/domain/zod';
 import { loadLocalConfig } from '../local/load-config';
-import { apiFailure, campaigns, events, imports, messages, profiles, subscriptions } from './api-commands';
+import { apiFailure, campaigns, events, messages, profiles, subscriptions } from './api-commands';
 import { apiClient, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
 import { consent } from './consent-commands';
 import { EXIT_OK, EXIT_USAGE, parse, UsageError, type CliIo, type Command } from './command';
+import { importCommand } from './import-command';
 
 export type { CliIo } from './command';
 
@@ -69,8 +70,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   events,
   campaigns,
   'number-change': numberChange,
-  imports,
   consent,
+  import: importCommand,
 };
 
 /** Options of the API commands that may also stand before the command (`optline --stack prod …`). */

@@ -45,6 +45,7 @@ const GENERATED: Readonly<Record<string, Readonly<Record<string, () => Promise<s
     'usage:events': () => cliUsage('events'),
     'usage:campaigns': () => cliUsage('campaigns'),
     'usage:consent': () => cliUsage('consent'),
+    'usage:import': () => cliUsage('import'),
   },
   'bench/README.md': { results: async () => benchPrintout() },
 };

@@ -1,0 +1,347 @@
+/**
+ * `optline import`: streams a Pinpoint export, an End User Messaging opt-out list or a CSV into
+ * Optline in batches of 100 through `POST /v1/imports/{importId}/batches`, the route the Distributed
+ * Map calls in AWS (docs/decisions: one import path). Each file is its own import: its id comes from
+ * the file's SHA-256, the source and the options, so running the same command again resumes it
+ * (batches already done are answered from their stored reports and write nothing).
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { OptlineApiError, type OptlineClient } from '../client';
+import {
+  IMPORT_BATCH_ROWS,
+  MAX_DROPPED_LINES,
+  type ImportBatchRequest,
+} from '../lambdas/domain/import-request';
+import { emptyReport, mergeReports, type ImportReport } from '../lambdas/domain/import-report';
+import { IMPORT_SKIP_REASONS } from '../lambdas/domain/import-rules';
+import {
+  DEFAULT_CONSENT_VALUES,
+  IMPORT_SOURCES,
+  mappingSpecOf,
+  MappingError,
+  PRESETS,
+  type ConsentValues,
+  type ImportSource,
+  type MappingSpec,
+  type ReadLine,
+} from '../lambdas/domain/import-sources';
+import { apiFailure } from './api-commands';
+import { apiClient, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
+import { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, parse, UsageError, type CliIo, type Command } from './command';
+import { readCsvFile, readPinpointFile, sha256Of } from './import-input';
+
+/** Batches in flight at once: enough to keep the API busy, few enough to leave it to live traffic. */
+const BATCHES_IN_FLIGHT = 4;
+
+export const importCommand: Command = {
+  summary: 'Import subscribers, their consent and opt-outs (Pinpoint, opt-out lists, CSV)',
+  usage: [
+    'Usage: optline import <file|directory> --from <source> [options]',
+    '',
+    'Imports an audience with its consent evidence; nobody is texted. Sources:',
+    '  pinpoint      a Pinpoint export (JSON Lines, gzipped or not; a directory: every file in it)',
+    '  klaviyo, attentive, postscript',
+    '                a CSV export of those tools (column presets, docs/import.md)',
+    '  csv           any CSV, with --map',
+    'Running the same command again resumes an interrupted import and changes nothing once done.',
+    '',
+    'Options:',
+    '  --from <source>              pinpoint, klaviyo, attentive, postscript or csv',
+    '  --map <target>=<column>      A column for a target (repeatable): phone, consent, consentAt,',
+    '                               optedOutAt, consentMethod, email, timeZone, or a property name',
+    '  --consent-values <a,b>       Values that mean consent (default: true, yes, y, 1, subscribed…)',
+    '  --no-consent-values <a,b>    Values that mean no consent (default: false, no, n, 0…)',
+    '  --opt-out-values <a,b>       Values that mean an opt-out (default: unsubscribed, opted_out…)',
+    '  --accept-undated-consent     Import consent that has no time (marked $consentUndated)',
+    '  --dry-run                    Decide and report; write nothing',
+    '',
+    TARGET_USAGE,
+    '  -h, --help          Show this help',
+    '',
+    'Exit codes: 0 done, 1 a row could not be written (or the API failed), 2 bad usage or an unreadable file.',
+  ].join('\n'),
+  run: runImport,
+};
+
+const OPTIONS = {
+  ...TARGET_OPTIONS,
+  from: { type: 'string' },
+  map: { type: 'string', multiple: true },
+  'consent-values': { type: 'string' },
+  'no-consent-values': { type: 'string' },
+  'opt-out-values': { type: 'string' },
+  'accept-undated-consent': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+
+interface FileResult {
+  readonly file: string;
+  readonly importId: string;
+  readonly sha256: string;
+  readonly batches: number;
+  /** Batches an earlier run had done: answered from their stored reports. */
+  readonly replayedBatches: number;
+  readonly report: ImportReport;
+}
+
+async function runImport(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, OPTIONS);
+  if (values.help) {
+    io.out(importCommand.usage);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length ? `unexpected argument ${positionals[1]}` : 'missing <file|directory>',
+    );
+  const source = sourceOf(values.from);
+  const files = inputFiles(positionals[0]!, io);
+  const spec = source === 'pinpoint' ? undefined : mappingOf(source, values);
+  const client = await apiClient(values, io.env);
+
+  const results: FileResult[] = [];
+  try {
+    for (const file of files) results.push(await importFile(client, file, source, spec, values, io));
+  } catch (error) {
+    if (error instanceof MappingError) {
+      io.err(`optline import: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof UnreadableInputError) {
+      io.err(`optline import: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof OptlineApiError) {
+      const code = apiFailure('import', error, io);
+      io.err('optline import: run the same command again to resume; batches already done are not redone.');
+      return code;
+    }
+    throw error;
+  }
+  const total = results.reduce((sum, r) => mergeReports(sum, r.report), emptyReport());
+  const dryRun = values['dry-run'] ?? false;
+  if (values.json) io.out(JSON.stringify({ dryRun, files: results, report: total }, null, 2));
+  else io.out(renderReport(results, total, dryRun));
+  return total.failed.count > 0 ? EXIT_API_ERROR : EXIT_OK;
+}
+
+class UnreadableInputError extends Error {}
+
+function sourceOf(from: string | undefined): Exclude<ImportSource, 'eum-opt-outs'> {
+  if (!from) throw new UsageError(`missing --from: one of ${IMPORT_SOURCES.join(', ')}`);
+  if (!(IMPORT_SOURCES as readonly string[]).includes(from) || from === 'eum-opt-outs')
+    throw new UsageError(
+      `unknown --from "${from}": one of ${IMPORT_SOURCES.filter((s) => s !== 'eum-opt-outs').join(', ')}`,
+    );
+  return from as Exclude<ImportSource, 'eum-opt-outs'>;
+}
+
+/** A file, or every file of a directory (a Pinpoint export job writes several), in name order. */
+function inputFiles(input: string, io: CliIo): string[] {
+  if (input.startsWith('s3://'))
+    throw new UsageError('s3:// input is imported inside the account: upload it through POST /v1/imports');
+  const path = resolve(io.cwd, input);
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw new UsageError(`cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  if (!stats.isDirectory()) return [path];
+  const files = readdirSync(path)
+    .filter((name) => !name.startsWith('.'))
+    .sort()
+    .map((name) => join(path, name))
+    .filter((file) => statSync(file).isFile());
+  if (files.length === 0) throw new UsageError(`${input} has no files`);
+  return files;
+}
+
+function listOf(value: string | undefined, fallback: readonly string[]): readonly string[] {
+  return value === undefined ? fallback : value.split(',').map((v) => v.trim().toLowerCase());
+}
+
+function mappingOf(source: Exclude<ImportSource, 'pinpoint' | 'eum-opt-outs'>, values: Values): MappingSpec {
+  const pairs: Record<string, string> = {};
+  for (const pair of values.map ?? []) {
+    const match = /^([^=]+)=(.+)$/.exec(pair);
+    if (!match) throw new UsageError(`--map ${pair}: expected <target>=<column>`);
+    pairs[match[1]!.trim()] = match[2]!.trim();
+  }
+  const preset = source === 'csv' ? undefined : PRESETS[source];
+  if (!preset && pairs.phone === undefined) throw new UsageError('--from csv needs --map phone=<column>');
+  const base = preset?.values ?? DEFAULT_CONSENT_VALUES;
+  const consentValues: ConsentValues = {
+    consent: listOf(values['consent-values'], base.consent),
+    noConsent: listOf(values['no-consent-values'], base.noConsent),
+    optedOut: listOf(values['opt-out-values'], base.optedOut),
+  };
+  const mapped = mappingSpecOf(pairs, consentValues);
+  if (!preset) return mapped;
+  // The user's --map overrides a preset's target; the preset tries its spellings for the rest.
+  return {
+    fields: { ...preset.fields, ...mapped.fields },
+    properties: { ...preset.properties, ...mapped.properties },
+    values: consentValues,
+  };
+}
+
+/** The import id: the same file, source and options are the same import (and resume it). */
+function importIdOf(
+  sha256: string,
+  source: ImportSource,
+  spec: MappingSpec | undefined,
+  values: Values,
+): string {
+  const options = JSON.stringify({ spec, undated: values['accept-undated-consent'] ?? false });
+  return `imp-${createHash('sha256').update(`${source}\n${sha256}\n${options}`).digest('hex').slice(0, 20)}`;
+}
+
+async function importFile(
+  client: OptlineClient,
+  file: string,
+  source: Exclude<ImportSource, 'eum-opt-outs'>,
+  spec: MappingSpec | undefined,
+  values: Values,
+  io: CliIo,
+): Promise<FileResult> {
+  let sha256: string;
+  let size: number;
+  try {
+    size = statSync(file).size;
+    sha256 = await sha256Of(file);
+  } catch (error) {
+    throw new UnreadableInputError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  const importId = importIdOf(sha256, source, spec, values);
+  const progress = progressBar(io, basename(file), size);
+  const lines: AsyncGenerator<ReadLine> =
+    source === 'pinpoint'
+      ? readPinpointFile(file, progress.bytes)
+      : readCsvFile(file, spec!, source !== 'csv', progress.bytes);
+
+  const base = {
+    source: { system: source, fileName: basename(file), sha256 },
+    ...(values['accept-undated-consent'] ? { acceptUndatedConsent: true } : {}),
+    ...(values['dry-run'] ? { dryRun: true } : {}),
+  };
+  let report = emptyReport();
+  let batches = 0;
+  let replayedBatches = 0;
+  const inFlight = new Set<Promise<void>>();
+  const send = async (request: ImportBatchRequest) => {
+    const result = await client.importBatch(importId, request);
+    report = mergeReports(report, result.report);
+    if (result.replayed) replayedBatches += 1;
+    progress.rows(report.rows);
+  };
+  let rows: ImportBatchRequest['rows'] = [];
+  let dropped: NonNullable<ImportBatchRequest['dropped']> = [];
+  const flush = async () => {
+    if (rows.length === 0 && dropped.length === 0) return;
+    batches += 1;
+    const request = { ...base, batch: batches, rows, ...(dropped.length ? { dropped } : {}) };
+    rows = [];
+    dropped = [];
+    const pending = send(request).finally(() => inFlight.delete(pending));
+    inFlight.add(pending);
+    if (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight);
+  };
+  try {
+    for await (const read of lines) {
+      if (read.kind === 'skipped') dropped.push({ line: read.line, reason: read.reason });
+      else rows.push({ ...read.row, properties: { ...read.row.properties } });
+      if (rows.length >= IMPORT_BATCH_ROWS || dropped.length >= MAX_DROPPED_LINES) await flush();
+    }
+    await flush();
+    await Promise.all(inFlight);
+  } catch (error) {
+    await Promise.allSettled(inFlight);
+    if (error instanceof MappingError || error instanceof OptlineApiError) throw error;
+    throw new UnreadableInputError(
+      `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  } finally {
+    progress.done();
+  }
+  return { file: basename(file), importId, sha256, batches, replayedBatches, report };
+}
+
+/** A one-line progress bar on a terminal (bytes read of the file, rows reported); nothing elsewhere. */
+function progressBar(io: CliIo, name: string, size: number) {
+  let read = 0;
+  let rows = 0;
+  let last = 0;
+  const draw = (force = false) => {
+    const now = Date.now();
+    if (!io.tty || (!force && now - last < 100)) return;
+    last = now;
+    const share = size > 0 ? Math.min(1, read / size) : 1;
+    const width = 30;
+    const filled = Math.round(share * width);
+    io.tty.write(
+      `\r${name} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(share * 100)}% ${rows.toLocaleString('en-US')} rows`,
+    );
+  };
+  return {
+    bytes: (n: number) => {
+      read += n;
+      draw();
+    },
+    rows: (n: number) => {
+      rows = n;
+      draw();
+    },
+    done: () => {
+      draw(true);
+      io.tty?.write('\n');
+    },
+  };
+}
+
+const OUTCOME_LABELS: readonly [keyof ImportReport, string][] = [
+  ['created', 'profiles created'],
+  ['updated', 'profiles updated'],
+  ['optedOut', 'opted out'],
+  ['suppressed', 'suppressed'],
+  ['alreadyImported', 'already imported'],
+];
+
+function renderReport(results: readonly FileResult[], total: ImportReport, dryRun: boolean): string {
+  const out: string[] = [];
+  for (const r of results) {
+    out.push(
+      `${r.file}: import ${r.importId}, SHA-256 ${r.sha256}, ${r.batches} batch${r.batches === 1 ? '' : 'es'}`,
+    );
+    if (r.replayedBatches > 0)
+      out.push(
+        `  resumed: ${r.replayedBatches} of ${r.batches} batches were done by an earlier run; their rows are counted as that run recorded them, and nothing was written for them now`,
+      );
+  }
+  out.push(dryRun ? 'Dry run: nothing was written. What the import would do:' : 'Report:');
+  out.push(`  rows read          ${total.rows}`);
+  for (const [key, label] of OUTCOME_LABELS) out.push(`  ${label.padEnd(18)} ${String(total[key])}`);
+  const skipped = IMPORT_SKIP_REASONS.filter((reason) => total.skipped[reason]);
+  out.push(`  skipped            ${skipped.reduce((n, reason) => n + total.skipped[reason]!.count, 0)}`);
+  for (const reason of skipped) {
+    const sample = total.skipped[reason]!;
+    out.push(
+      `    ${reason.padEnd(24)} ${String(sample.count).padStart(6)}  ${linesOf(sample.lines, sample.count)}`,
+    );
+  }
+  out.push(`  failed             ${total.failed.count}`);
+  for (const f of total.failed.lines) out.push(`    line ${f.line}: ${f.error}`);
+  if (total.failed.count > 0) out.push('Run the same command again to retry the rows that failed.');
+  return out.join('\n');
+}
+
+function linesOf(lines: readonly number[], count: number): string {
+  const listed = `line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}`;
+  return count > lines.length ? `${listed}, …` : listed;
+}

@@ -1,0 +1,273 @@
+/**
+ * `npx optline import` end to end on the local runtime: files from the sources' documented formats
+ * → the import route → profiles and consent-log events as the rules say; the same import again
+ * changes nothing; nobody is texted; and a campaign afterwards reaches exactly the imported
+ * subscribers.
+ */
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../../cli/optline';
+import type { ImportReport } from '../../lambdas/domain/import-report';
+import { KEYWORDS_ONLY } from '../support/fixtures';
+import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
+
+// 15:00 in Seattle: inside the sending window everywhere in the US.
+const START = new Date('2026-11-10T23:00:00Z');
+const FIXTURES = join(__dirname, '../fixtures/import');
+
+interface ImportOutput {
+  dryRun: boolean;
+  files: {
+    file: string;
+    importId: string;
+    sha256: string;
+    batches: number;
+    replayedBatches: number;
+    report: ImportReport;
+  }[];
+  report: ImportReport;
+}
+
+interface ProfileView {
+  marketing: string;
+  transactional: string;
+  optedOut: boolean;
+  marketingConfirmedBy: string | null;
+  properties: Record<string, unknown>;
+  timeZone: string | null;
+}
+
+interface ConsentLogView {
+  events: {
+    action: string;
+    applied: boolean;
+    evidence: { method: string; import?: Record<string, unknown> };
+  }[];
+}
+
+describe('optline import', () => {
+  let runtime: TestRuntime;
+  let dir: string;
+
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      cwd: dir,
+      env: { OPTLINE_API_URL: runtime.url },
+    };
+    const code = await main(['import', ...args], io);
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  };
+  const importJson = async (args: string[]) => {
+    const result = await run([...args, '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    return JSON.parse(result.stdout) as ImportOutput;
+  };
+  const profile = async (phone: string) =>
+    runtime.get<ProfileView>(`/v1/profiles/${encodeURIComponent(phone)}`);
+  const consentLog = async (phone: string) =>
+    (await runtime.get<ConsentLogView>(`/v1/profiles/${encodeURIComponent(phone)}/consent-log`)).body.events;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ clockStart: START, config: KEYWORDS_ONLY });
+    dir = mkdtempSync(join(tmpdir(), 'optline-import-'));
+    writeFileSync(
+      join(dir, 'export.jsonl.gz'),
+      gzipSync(readFileSync(join(FIXTURES, 'pinpoint-export.jsonl'))),
+    );
+    for (const name of ['klaviyo-profiles.csv', 'postscript-subscribers.csv', 'mapped.csv'])
+      copyFileSync(join(FIXTURES, name), join(dir, name));
+  });
+  afterAll(async () => {
+    await runtime.stop();
+  });
+
+  describe('a Pinpoint export', () => {
+    let first: ImportOutput;
+
+    beforeAll(async () => {
+      first = await importJson(['export.jsonl.gz', '--from', 'pinpoint', '--accept-undated-consent']);
+    });
+
+    it('counts every row once, under the outcome the rules give it', () => {
+      expect(first.report).toMatchObject({
+        rows: 8,
+        created: 1,
+        updated: 0,
+        optedOut: 2,
+        suppressed: 1,
+        failed: { count: 0 },
+      });
+      expect(first.report.skipped).toEqual({
+        // +12065550101 is opted in on line 1 and opted out on line 6: the opt-out stands.
+        duplicate: { count: 1, lines: [1] },
+        not_sms: { count: 2, lines: [4, 7] },
+        invalid_number: { count: 1, lines: [5] },
+      });
+    });
+
+    it('subscribes the consenting endpoint, marked as undated consent, with its attributes', async () => {
+      const { status, body } = await profile('+12065550106');
+      expect(status).toBe(200);
+      expect(body).toMatchObject({
+        marketing: 'subscribed',
+        optedOut: false,
+        marketingConfirmedBy: 'import',
+        timeZone: 'America/Chicago',
+        properties: {
+          Tier: 'gold',
+          FirstName: 'Grace',
+          pinpoint_user_id: 'user-6',
+          $consentUndated: true,
+          $source: 'import:pinpoint',
+        },
+      });
+    });
+
+    it('records where each consent came from: system, file, SHA-256 and line', async () => {
+      const sha256 = createHash('sha256')
+        .update(readFileSync(join(dir, 'export.jsonl.gz')))
+        .digest('hex');
+      const entries = await consentLog('+12065550106');
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({
+        action: 'opt_in_confirmed',
+        evidence: {
+          method: 'import',
+          import: {
+            system: 'pinpoint',
+            fileName: 'export.jsonl.gz',
+            sha256,
+            line: 8,
+            sourceStatus: 'opted_in',
+            undated: true,
+          },
+        },
+      });
+    });
+
+    it('imports opt-outs as opt-outs and an inactive endpoint as a suppression', async () => {
+      expect((await profile('+12065550101')).body).toMatchObject({
+        optedOut: true,
+        marketing: 'unsubscribed',
+      });
+      expect((await profile('+12065550102')).body).toMatchObject({ optedOut: true });
+      expect((await profile('+12065550103')).body).toMatchObject({
+        optedOut: false,
+        marketing: 'unsubscribed',
+        transactional: 'unsubscribed',
+      });
+      expect((await consentLog('+12065550103'))[0]?.action).toBe('suppressed');
+    });
+
+    it('never texts anyone', () => {
+      expect(runtime.sms.outbox).toEqual([]);
+    });
+
+    it('changes nothing when the same file is imported again, and says it was done before', async () => {
+      const logBefore = await consentLog('+12065550106');
+      const again = await importJson(['export.jsonl.gz', '--from', 'pinpoint', '--accept-undated-consent']);
+      expect(again.files[0]).toMatchObject({
+        importId: first.files[0]!.importId,
+        batches: 1,
+        replayedBatches: 1,
+      });
+      expect(again.report).toEqual(first.report);
+      expect(await consentLog('+12065550106')).toEqual(logBefore);
+      expect(runtime.sms.outbox).toEqual([]);
+    });
+
+    it('says in words what it did', async () => {
+      const again = await run(['export.jsonl.gz', '--from', 'pinpoint', '--accept-undated-consent']);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/resumed: 1 of 1 batches were done by an earlier run/);
+      expect(again.stdout).toMatch(/rows read\s+8/);
+      expect(again.stdout).toMatch(/not_sms\s+2\s+lines 4, 7/);
+    });
+  });
+
+  describe('CSV', () => {
+    it('imports a Klaviyo export with its preset: dated consent only, opt-outs, no consent skipped', async () => {
+      const result = await importJson(['klaviyo-profiles.csv', '--from', 'klaviyo']);
+      expect(result.report).toMatchObject({ rows: 4, created: 1, optedOut: 1 });
+      expect(result.report.skipped).toEqual({
+        no_consent: { count: 1, lines: [4] },
+        undated_consent: { count: 1, lines: [5] },
+      });
+      expect((await profile('+12065550111')).body).toMatchObject({
+        marketing: 'subscribed',
+        properties: { first_name: 'Ada', email: 'ada@example.com' },
+      });
+      expect((await profile('+12065550112')).body.optedOut).toBe(true);
+      expect((await profile('+12065550113')).status).toBe(404);
+    });
+
+    it('imports a mapped CSV: national numbers, invalid ones reported, both in and out ends out', async () => {
+      const result = await importJson([
+        'mapped.csv',
+        '--from',
+        'csv',
+        '--map',
+        'phone=Phone Number',
+        '--map',
+        'consent=SMS Consent',
+        '--map',
+        'consentAt=SMS Consent Timestamp',
+        '--map',
+        'first_name=First Name',
+      ]);
+      expect(result.report).toMatchObject({ rows: 5, created: 0, optedOut: 2 });
+      expect(result.report.skipped).toEqual({
+        invalid_number: { count: 1, lines: [4] },
+        duplicate: { count: 1, lines: [2] },
+        no_consent: { count: 1, lines: [3] },
+      });
+      expect((await profile('+12065550141')).body.optedOut).toBe(true);
+    });
+
+    it('writes nothing in a dry run and prints the same report', async () => {
+      const dry = await importJson(['postscript-subscribers.csv', '--from', 'postscript', '--dry-run']);
+      expect(dry.dryRun).toBe(true);
+      expect(dry.report).toMatchObject({ rows: 3, created: 2, optedOut: 1 });
+      expect((await profile('+12065550131')).status).toBe(404);
+      const real = await importJson(['postscript-subscribers.csv', '--from', 'postscript']);
+      expect(real.report).toEqual(dry.report);
+      expect((await profile('+12065550131')).body.marketing).toBe('subscribed');
+    });
+
+    it('exits 2 naming a mapped column the file lacks', async () => {
+      const result = await run(['mapped.csv', '--from', 'csv', '--map', 'phone=Mobile']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/--map phone="Mobile": the header has no such column/);
+    });
+  });
+
+  describe('a campaign after the imports', () => {
+    it('reaches exactly the imported subscribers, and nobody imported as opted out', async () => {
+      const created = await runtime.post<{ campaignId: string }>('/v1/campaigns', {
+        name: 'Welcome back',
+        body: 'Acme Coffee: our new roast is in. Reply STOP to opt out',
+        segment: { all: true },
+        sendAt: new Date(runtime.clock.now().getTime() + 10 * 60_000).toISOString(),
+      });
+      expect(created.status).toBe(201);
+      runtime.clock.advance(11 * 60_000);
+      const texts = () => runtime.sms.outbox.filter((m) => m.context.campaignId === created.body.campaignId);
+      await waitFor(() => texts().length >= 4, 10_000, 'the campaign texts');
+      await runtime.settle();
+      expect(
+        texts()
+          .map((m) => m.to)
+          .sort(),
+      ).toEqual(['+12065550106', '+12065550111', '+12065550131', '+12065550133']);
+    });
+  });
+});
