@@ -16,6 +16,7 @@ import { loadLocalConfig } from '../local/load-config';
 import { apiFailure, campaigns, events, messages, profiles, subscriptions } from './api-commands';
 import { apiClient, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
 import { consent } from './consent-commands';
+import { qr } from './qr';
 import { EXIT_OK, EXIT_USAGE, parse, UsageError, type CliIo, type Command } from './command';
 import { importCommand } from './import-command';
 
@@ -72,6 +73,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'number-change': numberChange,
   consent,
   import: importCommand,
+  qr,
 };
 
 /** Options of the API commands that may also stand before the command (`optline --stack prod …`). */

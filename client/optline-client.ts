@@ -24,6 +24,7 @@ import type {
 } from '../lambdas/domain/subscription-request';
 import type {
   CampaignCreatedSchema,
+  ClickToTextSchema,
   CampaignSchema,
   ConsentLogSchema,
   ConversationListSchema,
@@ -72,6 +73,7 @@ export type ImportBatchRequest = z.input<typeof ImportBatchSchema>;
 export type Profile = z.output<typeof ProfileViewSchema>;
 export type ConsentLog = z.output<typeof ConsentLogSchema>;
 export type MessageHistory = z.output<typeof MessageHistorySchema>;
+export type ClickToText = z.output<typeof ClickToTextSchema>;
 export type PreferencesLink = z.output<typeof PreferencesLinkSchema>;
 export type SubscriptionResult = z.output<typeof SubscriptionResultSchema>;
 export type VerificationStarted = z.output<typeof VerificationStartedSchema>;
@@ -299,6 +301,10 @@ export class OptlineClient {
   async followLink(code: string, options: CallOptions = {}): Promise<string> {
     const response = await this.call('followLink', { params: { code }, ...options });
     return response.headers.get('location') ?? '';
+  }
+  /** The `sms:` link that texts an opt-in keyword to the program's number. */
+  clickToText(keyword: string, options: CallOptions = {}): Promise<ClickToText> {
+    return this.body('clickToText', { query: { keyword }, ...options });
   }
   getApiDescription(options: CallOptions = {}): Promise<Record<string, unknown>> {
     return this.body('getApiDescription', options);

@@ -25,6 +25,7 @@ export const CLIENT_ROUTES = {
     idempotency: 'header',
   },
   recordOptOut: { method: 'POST', path: '/v1/opt-outs', auth: 'iam', idempotency: 'header' },
+  clickToText: { method: 'GET', path: '/v1/click-to-text', auth: 'public' },
   sendMessage: { method: 'POST', path: '/v1/messages', auth: 'iam', idempotency: 'body' },
   listConversations: { method: 'GET', path: '/v1/conversations', auth: 'iam' },
   getConversation: { method: 'GET', path: '/v1/conversations/{phone}', auth: 'iam' },

@@ -335,6 +335,7 @@ export const functions = {
       routes: [
         { method: 'GET', path: '/f/{formId}', auth: 'public', page: true },
         { method: 'POST', path: '/f/{formId}/submit', auth: 'public', page: true },
+        { method: 'GET', path: '/f/{formId}/qr.svg', auth: 'public', page: true },
       ],
     },
     tables: {
@@ -386,6 +387,18 @@ export const functions = {
     sms: { send: true, optOutList: true },
     publishesEvents: true,
     timeoutSeconds: 15,
+    memoryMb: 256,
+  },
+  clickToText: {
+    description: "Click-to-text: an sms: link to the program's number with an opt-in keyword, or its QR code",
+    entry: 'lambdas/handlers/click-to-text.ts',
+    trigger: {
+      kind: 'http',
+      routes: [{ method: 'GET', path: '/v1/click-to-text', auth: 'public', query: ['keyword', 'format'] }],
+    },
+    tables: {},
+    reads: ['originationNumber'],
+    timeoutSeconds: 5,
     memoryMb: 256,
   },
   messagesApi: {

@@ -46,6 +46,7 @@ const GENERATED: Readonly<Record<string, Readonly<Record<string, () => Promise<s
     'usage:campaigns': () => cliUsage('campaigns'),
     'usage:consent': () => cliUsage('consent'),
     'usage:import': () => cliUsage('import'),
+    'usage:qr': () => cliUsage('qr'),
   },
   'bench/README.md': { results: async () => benchPrintout() },
 };

@@ -25,7 +25,7 @@ import {
   optOutConfirmation,
   resubscribeConfirmation,
 } from './replies';
-import type { RuntimeConfig } from './runtime-config';
+import { optInSource, type Keywords, type RuntimeConfig } from './runtime-config';
 
 export interface InboundContext {
   readonly phone: string;
@@ -62,7 +62,10 @@ export type InboundDecision =
 type Program = Pick<
   RuntimeConfig,
   'brand' | 'programName' | 'supportContact' | 'messageFrequency' | 'termsUrl' | 'privacyUrl' | 'doubleOptIn'
->;
+> & {
+  /** The opt-in keywords, for the `$source` an entry may name. */
+  readonly keywords?: Pick<Keywords, 'optIn'>;
+};
 
 const noEffects: ConsentEffects = { replies: [], events: [] };
 
@@ -254,7 +257,10 @@ function optIn(
   }
   const properties =
     state.properties.$source === undefined
-      ? { ...state.properties, $source: `keyword:${keyword}` }
+      ? {
+          ...state.properties,
+          $source: program.keywords ? optInSource(program.keywords, keyword) : `keyword:${keyword}`,
+        }
       : state.properties;
   if (program.doubleOptIn) {
     return {

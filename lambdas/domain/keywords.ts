@@ -6,7 +6,7 @@
  * who can text START.
  */
 import { DEFAULT_OPT_OUT_KEYWORDS } from './config-values';
-import type { Keywords, PropertyKeyword } from './runtime-config';
+import { keywordOf, type Keywords, type PropertyKeyword } from './runtime-config';
 
 export type KeywordIntent =
   | { readonly kind: 'opt_out'; readonly keyword: string; readonly natural: boolean }
@@ -561,7 +561,7 @@ export function matchKeyword(text: string, keywords: Keywords): KeywordIntent {
       return keyword === undefined ? undefined : { kind: 'confirm', keyword };
     },
     (mode) => {
-      const keyword = find(keywords.optIn, mode, COMMAND_AFFIXES);
+      const keyword = find(keywords.optIn.map(keywordOf), mode, COMMAND_AFFIXES);
       return keyword === undefined ? undefined : { kind: 'opt_in', keyword };
     },
     (mode) => {

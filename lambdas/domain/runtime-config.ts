@@ -60,7 +60,26 @@ export const KeywordsSchema = z
   .strictObject({
     optOut: keywordList(DEFAULT_OPT_OUT_KEYWORDS),
     help: keywordList(['HELP', 'INFO', 'AIDE']),
-    optIn: keywordList(['JOIN']),
+    /**
+     * Opt-in keywords; an entry `{ keyword, source }` gives the profiles it subscribes that `$source`
+     * (a flyer's keyword feeds the welcome series' split); a plain keyword gives `keyword:<KEYWORD>`.
+     */
+    optIn: z._default(
+      z
+        .array(
+          z.union([
+            keyword,
+            z.strictObject({
+              keyword,
+              source: z
+                .string()
+                .check(z.regex(/^[\w .:/-]{1,100}$/, 'must be 1-100 letters, digits, spaces or _ . : / -')),
+            }),
+          ]),
+        )
+        .check(z.minLength(1)),
+      () => ['JOIN'],
+    ),
     confirm: keywordList(['YES', 'Y']),
     resubscribe: keywordList(['START', 'UNSTOP']),
     /** Keywords that set or clear a profile property (PAUSE, RESUME…). */
@@ -85,7 +104,7 @@ export const KeywordsSchema = z
       const groups: [string, string[]][] = [
         ['optOut', keywords.optOut],
         ['help', keywords.help],
-        ['optIn', keywords.optIn],
+        ['optIn', keywords.optIn.map(keywordOf)],
         ['confirm', keywords.confirm],
         ['resubscribe', keywords.resubscribe],
         ...keywords.custom.map((k, i): [string, string[]] => [`custom.${i}`, [k.keyword, ...k.aliases]]),
@@ -107,6 +126,17 @@ export const KeywordsSchema = z
     }),
   );
 export type Keywords = z.infer<typeof KeywordsSchema>;
+
+/** The word of an opt-in entry. */
+export function keywordOf(entry: string | { readonly keyword: string }): string {
+  return typeof entry === 'string' ? entry : entry.keyword;
+}
+
+/** The `$source` an opt-in keyword gives: its entry's `source`, or `keyword:<KEYWORD>`. */
+export function optInSource(keywords: Pick<Keywords, 'optIn'>, keyword: string): string {
+  const entry = keywords.optIn.find((e) => keywordOf(e).toUpperCase() === keyword.toUpperCase());
+  return typeof entry === 'object' ? entry.source : `keyword:${keyword}`;
+}
 
 const QuietHoursSchema = z
   .strictObject({

@@ -4,6 +4,7 @@
  * `POST /v1/subscriptions`, with the disclosure taken from the form's config → a page (or JSON)
  * saying what happens next.
  */
+import { qrSvg } from '../domain/click-to-text';
 import { DomainError, RateLimitedError } from '../domain/errors';
 import { normalisePhone } from '../domain/phone';
 import type { RuntimeConfig } from '../domain/runtime-config';
@@ -25,7 +26,7 @@ import {
 } from '../services/subscriptions';
 import { environmentOf } from '../../lib/function-environment';
 import { httpHandler, type HttpRequest, type HttpResponse } from './shared/http';
-import { notFoundPage, pageResponse } from './shared/page';
+import { notFoundPage, PAGE_HEADERS, pageResponse } from './shared/page';
 import { runtimeConfig } from './shared/runtime';
 import { requestContext, subscriptionDependencies } from './shared/subscription-deps';
 
@@ -157,6 +158,18 @@ export const handler = httpHandler(
         pageUrl: absoluteUrl(request, request.path),
       };
       return Promise.resolve(page(200, signupPage(form, config, view), config));
+    },
+    'GET /f/{formId}/qr.svg': (request) => {
+      const config = runtimeConfig();
+      const form = findForm(config, request.pathParameters.formId ?? '');
+      if (!form) return Promise.resolve(notFoundPage(config.brandColor));
+      // The QR code of the form page, for posters that lead to it.
+      const pageUrl = absoluteUrl(request, request.path.replace(/\/qr\.svg$/, ''));
+      return Promise.resolve({
+        status: 200,
+        text: qrSvg(pageUrl),
+        headers: { ...PAGE_HEADERS, 'content-type': 'image/svg+xml' },
+      });
     },
     'POST /f/{formId}/submit': async (request) => {
       const config = runtimeConfig();

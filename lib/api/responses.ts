@@ -511,3 +511,17 @@ export const OptOutResultSchema = z
     }),
   })
   .meta({ description: 'The revocation as recorded in the consent log' });
+
+export const ClickToTextSchema = z.strictObject({
+  keyword: z.string().meta({ description: 'The opt-in keyword as configured' }),
+  number: z.string().meta({ description: "The program's number, E.164" }),
+  link: z.string().meta({
+    description: 'The `sms:` link that opens a text of the keyword to the number on iOS and Android',
+    examples: ['sms:+12065550100?&body=SPRING'],
+  }),
+});
+
+export const ClickToTextQuery = {
+  keyword: z.string().meta({ description: 'An opt-in keyword of the config (any case)' }),
+  format: z.enum(['json', 'svg']).meta({ description: '`svg`: the QR code of the link, as `image/svg+xml`' }),
+} as const;

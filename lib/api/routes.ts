@@ -23,6 +23,8 @@ import {
 } from '../../lambdas/domain/subscription-request';
 import { functions, type FunctionId, type HttpRoute } from '../catalog';
 import {
+  ClickToTextQuery,
+  ClickToTextSchema,
   CampaignCreatedSchema,
   CampaignRacedSchema,
   CampaignRepeatedSchema,
@@ -276,6 +278,22 @@ export const routes = {
       200: { description: 'Recorded before (the same request again)', schema: OptOutResultSchema },
       201: { description: 'Recorded and applied', schema: OptOutResultSchema },
       400: invalid('request (`receivedAt` in the future or before the first consent event names it)'),
+    },
+  },
+  'GET /v1/click-to-text': {
+    operationId: 'clickToText',
+    tag: 'Subscriptions',
+    summary: 'Make a click-to-text link or its QR code',
+    description:
+      "An `sms:` link to the program's number with an opt-in keyword as the text (`sms:+1…?&body=SPRING`, the form iOS and Android both open), for a button or a poster; with `format=svg`, its QR code as `image/svg+xml`. Texting the keyword opts in as any keyword does, with the keyword's `source`.",
+    query: ClickToTextQuery,
+    readOnly: true,
+    responses: {
+      200: {
+        description: 'The link (JSON), or with `format=svg` its QR code (`image/svg+xml`)',
+        schema: ClickToTextSchema,
+      },
+      400: invalid('`keyword` (not an opt-in keyword) or `format`'),
     },
   },
   'POST /v1/messages': {

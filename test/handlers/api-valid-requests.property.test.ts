@@ -286,6 +286,18 @@ const routeCases: Record<string, RouteCase> = {
       })),
   'GET /r/{code}': (rt) => fc.stringMatching(/^[0-9A-Za-z]{6,12}$/).map((code) => get(rt, `/r/${code}`)),
   'GET /v1/openapi.json': (rt) => fc.constant(get(rt, '/v1/openapi.json')),
+  'GET /v1/click-to-text': (rt) =>
+    fc
+      .record({
+        keyword: fc.constantFrom('JOIN', 'join', ' Join '),
+        format: fc.constantFrom(undefined, 'json'),
+      })
+      .map(({ keyword, format }) =>
+        get(
+          rt,
+          `/v1/click-to-text?keyword=${encodeURIComponent(keyword)}${format ? `&format=${format}` : ''}`,
+        ),
+      ),
 };
 
 let campaignForReads: string | undefined;

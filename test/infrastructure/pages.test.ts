@@ -45,9 +45,9 @@ describe('the page routes', () => {
       : [],
   );
 
-  it('has the signup form and its post among them', () => {
+  it('has the signup form, its post and its QR code among them', () => {
     expect(pageRoutes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining(['GET /f/{formId}', 'POST /f/{formId}/submit']),
+      expect.arrayContaining(['GET /f/{formId}', 'POST /f/{formId}/submit', 'GET /f/{formId}/qr.svg']),
     );
   });
 

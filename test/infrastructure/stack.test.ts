@@ -214,10 +214,12 @@ describe('Optline stack', () => {
           .sort(),
       ).toEqual([
         '/f/{formId}',
+        '/f/{formId}/qr.svg',
         '/f/{formId}/submit',
         '/p/{token}',
         '/p/{token}',
         '/r/{code}',
+        '/v1/click-to-text',
         '/v1/openapi.json',
         '/v1/subscriptions',
         '/v1/verifications',
