@@ -32,6 +32,7 @@ import { resourceValues } from './function-environment';
 import { complianceWarnings } from './compliance-warnings';
 import { flowTemplateWarnings } from './template-lint';
 import { CampaignScheduling } from './constructs/campaign-scheduling';
+import { Webhooks } from './constructs/webhooks';
 import { ConsentArchive } from './constructs/consent-archive';
 import { DataTables, pascal } from './constructs/data-tables';
 import { deadLetterQueue } from './constructs/dead-letter-queue';
@@ -229,6 +230,17 @@ export class Optline extends Construct {
     // Short links point at the API's /r/{code}. Built from the API id and the stage name (not the
     // deployment stage resource), so functions behind the API can carry it without a cycle.
     const linkBase = `https://${this.http.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${config.stage}`;
+    // Webhooks: EventBridge rules delivering to the configured URLs through API destinations.
+    if (config.webhooks.length > 0) {
+      const webhooks = new Webhooks(this, 'Webhooks', {
+        webhooks: config.webhooks,
+        bus: this.bus,
+        encryptionKey: this.key,
+        apiBase: linkBase,
+        retain: protect,
+      });
+      this.deadLetterQueues.WebhooksDlq = webhooks.deadLetterQueue;
+    }
     this.lambdas.setEnvironments({
       ...resourceValues(this.data.tables, 'Table', (table) => table.tableName),
       ...resourceValues(this.queues.queues, 'QueueUrl', (queue) => queue.queueUrl),

@@ -1,6 +1,6 @@
 /**
  * The local-only endpoints under `/_local/` (health, inbound, outbox, conversation, profile, phone,
- * events, executions, clock, faults, settle). They are stable: tests and the phone simulator depend on
+ * events, executions, clock, faults, settle, webhooks). They are stable: tests and the phone simulator depend on
  * them, and docs/local-runtime.md#local-endpoints documents each (test/docs/facts.test.ts checks it
  * names them).
  */
@@ -16,6 +16,7 @@ import type { SmsVoiceEmulator } from './aws/sms-voice';
 import type { ExecutionRecord, Json, StepFunctionsEmulator } from './aws/stepfunctions';
 import type { SettleOptions, SettleResult } from './settle';
 import type { VirtualClock } from './virtual-clock';
+import type { LocalWebhooks } from './webhooks';
 
 export interface LocalRouteDeps {
   readonly config: DeploymentConfig;
@@ -26,6 +27,7 @@ export interface LocalRouteDeps {
   readonly scheduler: SchedulerEmulator;
   readonly originationNumber: string;
   readonly root: string;
+  readonly webhooks: LocalWebhooks;
   readProfile(phone: string): Promise<Profile | undefined>;
   settle(options?: SettleOptions): Promise<SettleResult>;
 }
@@ -130,6 +132,17 @@ export function localRoutes(deps: LocalRouteDeps) {
           profile: profile ? toProfileView(profile) : null,
         });
       }
+      case 'GET /_local/webhooks':
+        return json(res, 200, {
+          webhooks: deps.webhooks.webhooks.map(({ url, events, secretName, format }) => ({
+            url,
+            events,
+            secretName,
+            format,
+          })),
+          deliveries: deps.webhooks.deliveries,
+          failed: deps.webhooks.deliveries.filter((delivery) => delivery.status === 'failed'),
+        });
       case 'GET /_local/events':
         return json(res, 200, {
           events: deps.bus.events.filter((e) => {

@@ -63,6 +63,24 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  let webhookSecrets: Record<string, string> = {};
+  if (process.env.OPTLINE_WEBHOOK_SECRETS) {
+    try {
+      const parsed = JSON.parse(process.env.OPTLINE_WEBHOOK_SECRETS) as unknown;
+      if (
+        !parsed ||
+        typeof parsed !== 'object' ||
+        Array.isArray(parsed) ||
+        !Object.values(parsed).every((value) => typeof value === 'string')
+      )
+        throw new Error('not an object of strings');
+      webhookSecrets = parsed as Record<string, string>;
+    } catch {
+      console.error('OPTLINE_WEBHOOK_SECRETS must be JSON such as {"<secretName>":"<value>"}');
+      process.exit(2);
+    }
+  }
+
   const runtime = await startLocalRuntime({
     config,
     port,
@@ -74,6 +92,7 @@ async function main(): Promise<void> {
     logLevel: process.env.OPTLINE_LOG_LEVEL,
     root,
     auth: { requireIam: authMode === 'iam', credentials },
+    webhookSecrets,
   }).catch((error: NodeJS.ErrnoException) => {
     console.error(
       error.code === 'EADDRINUSE'
@@ -95,6 +114,14 @@ async function main(): Promise<void> {
   console.log(`  Platform number  ${runtime.originationNumber}`);
   console.log(`  Virtual clock    ${runtime.clock.now().toISOString()} ×${runtime.clock.scale}`);
   console.log(`  Data             ${dataDir ?? 'in memory'}`);
+  for (const webhook of runtime.webhooks.webhooks) {
+    const secret = runtime.webhooks.secrets[webhook.secretName] ?? '';
+    const origin = runtime.webhooks.generated.includes(webhook.secretName)
+      ? 'generated; set OPTLINE_WEBHOOK_SECRETS to choose it'
+      : 'from OPTLINE_WEBHOOK_SECRETS';
+    console.log(`  Webhook          ${webhook.url} (${webhook.events.join(', ')})`);
+    console.log(`                   header X-Optline-Webhook-Secret: ${secret} (${origin})`);
+  }
   console.log(
     `  DynamoDB         ${runtime.dynamo.endpoint} (consent log table ${runtime.dynamo.tableNames.consentLog})`,
   );

@@ -69,6 +69,7 @@ import { LambdaHost, LOCAL_ACCOUNT, LOCAL_REGION, type InvocationType } from './
 import { localRoutes } from './local-routes';
 import { settleWork, type SettleOptions, type SettleResult, type WorkSource } from './settle';
 import { TtlSweeper } from './ttl-sweeper';
+import { LocalWebhooks } from './webhooks';
 import { VirtualClock } from './virtual-clock';
 
 /** The number subscribers text locally when the config provisions a new one. */
@@ -96,6 +97,8 @@ export interface LocalRuntimeOptions {
   readonly template?: CfnTemplate;
   /** Signature checks of the API (default: signatures checked when present, `local`/`local`). */
   readonly auth?: LocalApiAuth;
+  /** Values of the webhooks' secrets by secret name; a missing one is generated. */
+  readonly webhookSecrets?: Readonly<Record<string, string>>;
 }
 
 /** The permission check the local endpoints make (local/iam/). */
@@ -131,6 +134,8 @@ export interface LocalRuntime {
   readonly aws: LocalAwsEndpoint;
   readonly dynamo: LocalDynamo;
   readonly sweeper: TtlSweeper;
+  /** The configured webhooks, their secrets and their deliveries. */
+  readonly webhooks: LocalWebhooks;
   /**
    * Waits until the work that is due is done: event deliveries, Lambda invocations and their retries,
    * queued messages, due schedules and flows, except those sleeping until a later virtual time (a Wait
@@ -211,12 +216,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // EventBridge invokes its Lambda targets asynchronously.
     deliver: (event) => lambdas.invoke(rule.target, event, 'Event'),
   }));
+  // The webhooks' rules, delivered over HTTP as API destinations deliver (local/webhooks.ts); their
+  // help-desk links point at this server's API, known once it listens.
+  let apiUrl = '';
+  const webhookSecrets = LocalWebhooks.secretsFor(config.webhooks, options.webhookSecrets ?? {});
+  const webhooks = new LocalWebhooks(config.webhooks, webhookSecrets.secrets, webhookSecrets.generated, () =>
+    clock.now(),
+  );
   const bus = new EventBridgeEmulator({
     clock,
     busName,
     region: LOCAL_REGION,
     account: LOCAL_ACCOUNT,
-    rules,
+    rules: [...rules, ...webhooks.rules(() => apiUrl)],
+    sleepUntil: (at, signal) => clock.sleepUntil(at, signal),
   });
 
   const allMachines: Readonly<Record<string, StateMachineDefinition>> = stateMachines;
@@ -430,6 +443,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const profiles = new DynamoProfileStore(dynamo.tableNames.profiles);
   const local = localRoutes({
     config,
+    webhooks,
     readProfile: (phone) => profiles.get(phone),
     clock,
     sms,
@@ -483,6 +497,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  apiUrl = url;
   setEnvironments(url);
   await lambdas.preload();
   ready = true;
@@ -518,6 +533,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     aws,
     dynamo,
     sweeper,
+    webhooks,
     deliveries,
     settle,
     permissions,
@@ -528,6 +544,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stepFunctions.stopAll();
       await scheduler.stop();
       await sweeper.stop();
+      bus.stop();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await aws.stop();

@@ -43,6 +43,26 @@ export interface LocalRule {
   readonly source: string;
   readonly detailTypes: readonly string[];
   readonly deliver: (event: BusEvent) => Promise<unknown>;
+  /**
+   * The target's retry policy, on the virtual clock (an API destination's: retries with backoff for
+   * up to `maxEventAgeMs`); without it, a few quick attempts as for the Lambda targets.
+   */
+  readonly retry?: {
+    readonly maxAttempts: number;
+    readonly maxEventAgeMs: number;
+    /** False for a failure EventBridge does not retry (an API destination's 4xx other than 429). */
+    readonly retryable?: (error: unknown) => boolean;
+  };
+  /** Called when the event goes to the target's dead-letter queue. */
+  readonly onGiveUp?: (event: BusEvent, error: unknown) => void;
+}
+
+/**
+ * Backoff between retries of a target with a retry policy: 10 s doubling, at most 8 minutes, so
+ * an API destination's 185 retries span its 24 hours as EventBridge spreads them.
+ */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(10_000 * 2 ** (attempt - 1), 480_000);
 }
 
 export interface EventBridgeOptions {
@@ -54,15 +74,25 @@ export interface EventBridgeOptions {
   /** Attempts per target before the event is counted as failed (EventBridge retries for 24 h). */
   readonly maxAttempts?: number;
   readonly onError?: (rule: string, error: unknown) => void;
+  /** Waits until a virtual time (the runtime's clock): retries of targets with a retry policy. */
+  readonly sleepUntil?: (at: Date, signal?: AbortSignal) => Promise<void>;
 }
 
 export class EventBridgeEmulator {
   readonly events: BusEvent[] = [];
   readonly failedDeliveries: { rule: string; event: BusEvent; error: string }[] = [];
-  /** Deliveries in flight, with the name of their rule. */
-  private readonly inFlight = new Map<Promise<void>, string>();
+  /** Deliveries in flight, with the name of their rule and, between retries, when the next is due. */
+  private readonly inFlight = new Map<Promise<void>, { rule: string; retryAt?: Date }>();
+
+  /** Ends the waits between retries when the runtime stops. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: EventBridgeOptions) {}
+
+  /** Drops the deliveries waiting to retry (the runtime is stopping). */
+  stop(): void {
+    this.stopping.abort();
+  }
 
   service(): JsonService {
     return {
@@ -93,8 +123,23 @@ export class EventBridgeEmulator {
   /** Deliveries to rule targets still running (or waiting to retry), by rule. */
   pending(): PendingWork[] {
     const byRule = new Map<string, number>();
-    for (const rule of this.inFlight.values()) byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
-    return [...byRule].map(([name, count]) => ({ kind: 'event-delivery', name, state: 'running', count }));
+    const sleeping: PendingWork[] = [];
+    const now = this.options.clock.now().getTime();
+    for (const { rule, retryAt } of this.inFlight.values()) {
+      // A retry whose time has come is running work, even before its timer has noticed.
+      if (retryAt && retryAt.getTime() > now)
+        sleeping.push({ kind: 'event-delivery', name: rule, state: 'sleeping', until: retryAt });
+      else byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
+    }
+    return [
+      ...[...byRule].map(([name, count]): PendingWork => ({
+        kind: 'event-delivery',
+        name,
+        state: 'running',
+        count,
+      })),
+      ...sleeping,
+    ];
   }
 
   private putEvents(input: Record<string, unknown>) {
@@ -150,12 +195,14 @@ export class EventBridgeEmulator {
   private route(event: BusEvent): void {
     for (const rule of this.options.rules) {
       if (rule.source !== event.source || !rule.detailTypes.includes(event['detail-type'])) continue;
-      const delivery = this.deliver(rule, event).finally(() => this.inFlight.delete(delivery));
-      this.inFlight.set(delivery, rule.name);
+      const state: { rule: string; retryAt?: Date } = { rule: rule.name };
+      const delivery = this.deliver(rule, event, state).finally(() => this.inFlight.delete(delivery));
+      this.inFlight.set(delivery, state);
     }
   }
 
-  private async deliver(rule: LocalRule, event: BusEvent): Promise<void> {
+  private async deliver(rule: LocalRule, event: BusEvent, state: { retryAt?: Date }): Promise<void> {
+    if (rule.retry && this.options.sleepUntil) return this.deliverWithPolicy(rule, event, state);
     const attempts = this.options.maxAttempts ?? 3;
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -168,6 +215,39 @@ export class EventBridgeEmulator {
       }
     }
     this.failedDeliveries.push({ rule: rule.name, event, error: String(lastError) });
+    this.options.onError?.(rule.name, lastError);
+  }
+
+  /** A target with a retry policy: backoff on the virtual clock until it succeeds or the event is too old. */
+  private async deliverWithPolicy(
+    rule: LocalRule,
+    event: BusEvent,
+    state: { retryAt?: Date },
+  ): Promise<void> {
+    const retry = rule.retry!;
+    const sleepUntil = this.options.sleepUntil!;
+    const firstAt = this.options.clock.now().getTime();
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+      try {
+        await rule.deliver(event);
+        return;
+      } catch (error) {
+        lastError = error;
+        if (retry.retryable && !retry.retryable(error)) break;
+        const next = new Date(this.options.clock.now().getTime() + retryDelayMs(attempt));
+        if (next.getTime() - firstAt > retry.maxEventAgeMs) break;
+        state.retryAt = next;
+        try {
+          await sleepUntil(next, this.stopping.signal);
+        } catch {
+          return; // stopped
+        }
+        delete state.retryAt;
+      }
+    }
+    this.failedDeliveries.push({ rule: rule.name, event, error: String(lastError) });
+    rule.onGiveUp?.(event, lastError);
     this.options.onError?.(rule.name, lastError);
   }
 }

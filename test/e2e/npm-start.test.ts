@@ -4,7 +4,8 @@
  * HTTP and stopped the way a process manager stops it: SIGTERM to the pid it started (npm's).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb';
 import { ROOT, waitFor } from '../support/local-runtime';
@@ -33,6 +34,9 @@ describe('npm start (local runtime process)', () => {
   let port: number;
   let base: string;
   let output = '';
+  /** A help desk on loopback: what it received, with the secret header. */
+  let receiver: Server;
+  const received: { secret: string | undefined; body: { detail?: { phone?: string; body?: string } } }[] = [];
   const get = async <T>(path: string) => (await (await fetch(`${base}${path}`)).json()) as T;
   const post = async <T>(path: string, body: unknown) => {
     const response = await fetch(`${base}${path}`, {
@@ -52,6 +56,17 @@ describe('npm start (local runtime process)', () => {
     (await outbox(phone)).filter((m) => m.messageType === 'PROMOTIONAL');
 
   beforeAll(async () => {
+    receiver = createHttpServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      req.on('end', () => {
+        const secret = req.headers['x-optline-webhook-secret'];
+        received.push({ secret: typeof secret === 'string' ? secret : undefined, body: JSON.parse(text) });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolveListen) => receiver.listen(0, '127.0.0.1', resolveListen));
+    const receiverPort = (receiver.address() as AddressInfo).port;
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
     child = spawn('npm', ['start'], {
@@ -67,6 +82,13 @@ describe('npm start (local runtime process)', () => {
         OPTLINE_CLOCK_START: '2026-09-15T12:00:00Z', // 08:00 in New York
         OPTLINE_CONFIG_JSON: JSON.stringify({
           brand: 'Acme Coffee',
+          webhooks: [
+            {
+              url: `http://127.0.0.1:${receiverPort}/desk`,
+              events: ['ConversationMessage'],
+              secretName: 'optline/desk',
+            },
+          ],
           flows: {
             welcome: {
               steps: [
@@ -93,8 +115,9 @@ describe('npm start (local runtime process)', () => {
     );
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     if (child.pid !== undefined && groupAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
+    await new Promise<void>((resolveClose) => receiver.close(() => resolveClose()));
   });
 
   it('is healthy within 30 seconds and prints its URLs', async () => {
@@ -166,6 +189,36 @@ describe('npm start (local runtime process)', () => {
     expect(cartMessages).toHaveLength(1);
     expect((await promotional(cartOnly)).filter((m) => m.body.includes('/cart/'))).toHaveLength(1);
     expect((await promotional(cartThenOrder)).filter((m) => m.body.includes('/cart/'))).toEqual([]);
+  });
+
+  it('delivers a free text to the webhook with the secret it printed, and an API reply reaches the phone', async () => {
+    const secret = /X-Optline-Webhook-Secret: (\S+) \(generated/u.exec(output)?.[1];
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{32}$/u);
+    // Mid-morning in New York (the clock runs an hour per second): no calling-hours law in the way.
+    const today = (await get<{ now: string }>('/_local/clock')).now.slice(0, 10);
+    await post('/_local/clock', {
+      set: new Date(Date.parse(`${today}T14:00:00Z`) + 72 * 3600_000).toISOString(),
+    });
+    const phone = '+12125550184';
+    await post('/_local/inbound', { from: phone, body: 'where is my order?' });
+    const delivery = await waitFor(
+      () => received.find((r) => r.body.detail?.phone === phone),
+      10_000,
+      'the webhook delivery',
+    );
+    expect(delivery).toMatchObject({ secret, body: { detail: { body: 'where is my order?' } } });
+
+    const reply = await post(`/v1/conversations/${encodeURIComponent(phone)}/replies`, {
+      body: 'It left our roastery this morning.',
+      agent: 'ada',
+      idempotencyKey: 'reply-order-1',
+    });
+    expect(reply.status).toBe(202);
+    await waitFor(
+      async () => (await outbox(phone)).find((m) => m.body.includes('left our roastery')),
+      10_000,
+      'the reply on the phone',
+    );
   });
 
   it("stops the whole runtime and frees its port within 5 s of a SIGTERM to npm's pid", async () => {

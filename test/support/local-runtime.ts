@@ -29,6 +29,8 @@ export async function startTestRuntime(
     /** The template whose policies the local endpoints enforce (default: the stack's, cached). */
     template?: CfnTemplate;
     auth?: LocalApiAuth;
+    /** Values of the webhooks' secrets by secret name. */
+    webhookSecrets?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<TestRuntime> {
   const base = loadLocalConfig(ROOT);
@@ -45,6 +47,7 @@ export async function startTestRuntime(
     logLevel: options.logLevel ?? 'ERROR',
     ...(options.template ? { template: options.template } : {}),
     ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.webhookSecrets ? { webhookSecrets: options.webhookSecrets } : {}),
   });
   const call = async <T>(method: string, path: string, body?: unknown) => {
     const response = await fetch(`${runtime.url}${path}`, {
