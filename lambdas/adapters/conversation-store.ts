@@ -13,6 +13,7 @@ import {
   type ConversationStore,
 } from '../domain/stores/conversation';
 import type { Profile } from '../domain/profile';
+import { parseProfile } from '../domain/stores/profile-record';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 
@@ -28,7 +29,7 @@ export class DynamoConversationStore implements ConversationStore {
         new GetCommand({ TableName: this.table, Key: { phone }, ConsistentRead: true }),
       );
       if (!read.Item) return undefined;
-      const profile = read.Item as Profile;
+      const profile = parseProfile(read.Item);
       const update = planConversationMessage(profile, message, now, autoCloseHours);
       const set = [
         '#conversationOpen = :open',
@@ -123,7 +124,7 @@ export class DynamoConversationStore implements ConversationStore {
           : {}),
       }),
     );
-    const profiles = (result.Items ?? []) as Profile[];
+    const profiles = (result.Items ?? []).map(parseProfile);
     const last = result.LastEvaluatedKey;
     return {
       profiles,
@@ -145,6 +146,6 @@ export class DynamoConversationStore implements ConversationStore {
         Limit: limit,
       }),
     );
-    return (result.Items ?? []) as Profile[];
+    return (result.Items ?? []).map(parseProfile);
   }
 }

@@ -9,6 +9,7 @@ import type { StateCapReservation } from '../domain/send-policy';
 import { dynamoClient } from './aws-clients';
 import { batchGetAll } from './batch-get';
 import { named, placeholder } from './dynamo-expression';
+import { parseProfile } from '../domain/stores/profile-record';
 import {
   marketingShardOf,
   type ConsentProjection,
@@ -44,7 +45,7 @@ export class DynamoProfileStore implements ProfileStore {
     );
     if (!result.Item) return undefined;
     const { marketingShard: _shard, ...profile } = result.Item;
-    return profile as Profile;
+    return parseProfile(profile);
   }
 
   async applyConsent(p: ConsentProjection): Promise<'applied' | 'stale'> {
@@ -126,7 +127,7 @@ export class DynamoProfileStore implements ProfileStore {
     const found = new Map<string, Profile>();
     for (const item of await batchGetAll(this.table, keys, { consistentRead: true })) {
       const { marketingShard: _shard, ...profile } = item;
-      found.set(String(item.phone), profile as unknown as Profile);
+      found.set(String(item.phone), parseProfile(profile));
     }
     return found;
   }
@@ -144,7 +145,7 @@ export class DynamoProfileStore implements ProfileStore {
     );
     const profiles = (result.Items ?? []).map((item) => {
       const { marketingShard: _shard, ...profile } = item;
-      return profile as Profile;
+      return parseProfile(profile);
     });
     return { profiles, ...(result.LastEvaluatedKey ? { nextKey: result.LastEvaluatedKey } : {}) };
   }

@@ -14,7 +14,8 @@ export type TransactionalState = (typeof TRANSACTIONAL_STATES)[number];
  * How marketing consent was confirmed; abandoned-cart messages need `double_opt_in` or `otp`.
  * `import`: consent another system recorded, imported with its evidence (docs/import.md).
  */
-export type ConfirmationMethod = 'double_opt_in' | 'otp' | 'single_opt_in' | 'import';
+export const CONFIRMATION_METHODS = ['double_opt_in', 'otp', 'single_opt_in', 'import'] as const;
+export type ConfirmationMethod = (typeof CONFIRMATION_METHODS)[number];
 
 export type PropertyValue = string | number | boolean;
 

@@ -1,0 +1,77 @@
+/**
+ * The profile as the profiles table holds it (Profile in ../profile.ts), parsed on every read. The
+ * type checks below hold the schema to the interface: a field added to Profile must be added here.
+ */
+import { CONFIRMATION_METHODS, MARKETING_STATES, TRANSACTIONAL_STATES, type Profile } from '../profile';
+import * as z from '../zod';
+import { parseRecord } from './records';
+
+const text = z.string();
+const optionalText = z.optional(text);
+const confirmation = z.enum(CONFIRMATION_METHODS);
+const marketing = z.enum(MARKETING_STATES);
+const transactional = z.enum(TRANSACTIONAL_STATES);
+
+const profileFields = {
+  phone: text,
+  marketing,
+  transactional,
+  optedOutAt: optionalText,
+  marketingConfirmedBy: z.optional(confirmation),
+  properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  timeZone: optionalText,
+  consentVersion: z.number(),
+  consentUpdatedAt: optionalText,
+  lastConsentEventId: optionalText,
+  optOutList: z.optional(
+    z.object({ listed: z.boolean(), listedAt: optionalText, lastRemovedAt: optionalText }),
+  ),
+  pendingClasses: z.optional(z.readonly(z.array(z.enum(['marketing', 'transactional'])))),
+  beforeOptOut: z.optional(
+    z.object({ marketing, transactional, marketingConfirmedBy: z.optional(confirmation) }),
+  ),
+  lastSmsAt: optionalText,
+  stateCapSends: z.optional(z.readonly(z.array(z.object({ messageId: text, at: text })))),
+  stateCapVersion: z.optional(z.number()),
+  lastMarketingAt: optionalText,
+  lastInboundAt: optionalText,
+  lastOutbound: z.optional(
+    z.object({ messageId: text, awsMessageId: optionalText, campaignId: optionalText, at: text }),
+  ),
+  marketingSubscribedAt: optionalText,
+  deliveryError: z.optional(z.object({ at: text, permanent: z.boolean(), reason: text })),
+  lastOrderAt: optionalText,
+  lastCartAt: optionalText,
+  lastViewedAt: optionalText,
+  lastClickAt: optionalText,
+  lastClick: z.optional(
+    z.object({ at: text, messageId: text, campaignId: optionalText, flowId: optionalText }),
+  ),
+  orderCount: z.optional(z.number()),
+  totalSpent: z.optional(z.number()),
+  conversationOpen: z.optional(z.literal('open')),
+  conversationOpenedAt: optionalText,
+  conversationLastMessageAt: optionalText,
+  conversationLastInboundAt: optionalText,
+  conversationLastInboundId: optionalText,
+  conversationClosedAt: optionalText,
+  conversationClosedBy: optionalText,
+  createdAt: text,
+  updatedAt: text,
+};
+
+export const profileRecord = z.looseObject(profileFields);
+
+type ProfileRecord = z.output<typeof profileRecord>;
+/** Every field of Profile is in the schema, and what the schema gives is a Profile. */
+type Unnamed = Exclude<keyof Profile, keyof typeof profileFields>;
+const everyFieldNamed: [Unnamed] extends [never] ? true : Unnamed = true;
+const givesProfile = (record: ProfileRecord): Profile => record;
+void everyFieldNamed;
+void givesProfile;
+
+/** A profile item read from the table, without the index attributes the adapter strips first. */
+export function parseProfile(item: unknown): Profile {
+  const phone = typeof item === 'object' && item !== null && 'phone' in item ? String(item.phone) : '?';
+  return parseRecord(profileRecord, 'profile', phone, item);
+}

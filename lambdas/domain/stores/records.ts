@@ -1,0 +1,34 @@
+/**
+ * What a table holds, checked when it is read: an adapter parses each item with its entity's schema
+ * instead of casting it, so a record another version wrote, or a hand edit, fails at the read with the
+ * field that is wrong rather than somewhere later as `undefined`. Schemas are loose: attributes they
+ * do not name (an index key, a field a newer version added) pass through untouched.
+ */
+import * as z from '../zod';
+
+/** A stored item that does not have the shape its entity needs. */
+export class CorruptRecordError extends Error {
+  constructor(
+    readonly entity: string,
+    readonly key: string,
+    readonly issues: string,
+  ) {
+    super(`${entity} ${key} is not a valid record: ${issues}`);
+    this.name = 'CorruptRecordError';
+  }
+}
+
+/** Parses one stored item; `key` names it in the error (a phone number, a message id). */
+export function parseRecord<S extends z.ZodMiniType>(
+  schema: S,
+  entity: string,
+  key: string,
+  item: unknown,
+): z.output<S> {
+  const result = z.safeParse(schema, item);
+  if (result.success) return result.data;
+  const issues = result.error.issues
+    .map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`)
+    .join('; ');
+  throw new CorruptRecordError(entity, key, issues);
+}
