@@ -6,7 +6,8 @@
  * (batches already done are answered from their stored reports and write nothing).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { OptlineApiError, type OptlineClient } from '../client';
 import {
@@ -28,9 +29,15 @@ import {
   type ReadLine,
 } from '../lambdas/domain/import-sources';
 import { apiFailure } from './api-commands';
-import { apiClient, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
+import { apiClient, LOCAL_API, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
 import { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, parse, UsageError, type CliIo, type Command } from './command';
 import { readCsvFile, readPinpointFile, sha256Of } from './import-input';
+import {
+  OptOutListError,
+  optOutListTarget,
+  readOptOutListSnapshot,
+  snapshotOptOutList,
+} from './opt-out-list';
 
 /** Batches in flight at once: enough to keep the API busy, few enough to leave it to live traffic. */
 const BATCHES_IN_FLIGHT = 4;
@@ -39,16 +46,19 @@ export const importCommand: Command = {
   summary: 'Import subscribers, their consent and opt-outs (Pinpoint, opt-out lists, CSV)',
   usage: [
     'Usage: optline import <file|directory> --from <source> [options]',
+    '       optline import --from eum-opt-outs --list <name> [options]',
     '',
     'Imports an audience with its consent evidence; nobody is texted. Sources:',
     '  pinpoint      a Pinpoint export (JSON Lines, gzipped or not; a directory: every file in it)',
+    '  eum-opt-outs  every number of an End User Messaging opt-out list, as opted out',
     '  klaviyo, attentive, postscript',
     '                a CSV export of those tools (column presets, docs/import.md)',
     '  csv           any CSV, with --map',
     'Running the same command again resumes an interrupted import and changes nothing once done.',
     '',
     'Options:',
-    '  --from <source>              pinpoint, klaviyo, attentive, postscript or csv',
+    '  --from <source>              pinpoint, eum-opt-outs, klaviyo, attentive, postscript or csv',
+    '  --list <name>                The opt-out list to read (--from eum-opt-outs), by name or ARN',
     '  --map <target>=<column>      A column for a target (repeatable): phone, consent, consentAt,',
     '                               optedOutAt, consentMethod, email, timeZone, or a property name',
     '  --consent-values <a,b>       Values that mean consent (default: true, yes, y, 1, subscribed…)',
@@ -68,6 +78,7 @@ export const importCommand: Command = {
 const OPTIONS = {
   ...TARGET_OPTIONS,
   from: { type: 'string' },
+  list: { type: 'string' },
   map: { type: 'string', multiple: true },
   'consent-values': { type: 'string' },
   'no-consent-values': { type: 'string' },
@@ -94,24 +105,33 @@ async function runImport(args: readonly string[], io: CliIo): Promise<number> {
     io.out(importCommand.usage);
     return EXIT_OK;
   }
-  if (positionals.length !== 1)
-    throw new UsageError(
-      positionals.length ? `unexpected argument ${positionals[1]}` : 'missing <file|directory>',
-    );
   const source = sourceOf(values.from);
-  const files = inputFiles(positionals[0]!, io);
-  const spec = source === 'pinpoint' ? undefined : mappingOf(source, values);
+  if (source === 'eum-opt-outs') {
+    if (positionals.length > 0)
+      throw new UsageError(`unexpected argument ${positionals[0]}: --from eum-opt-outs reads --list`);
+    if (!values.list) throw new UsageError('--from eum-opt-outs needs --list <name>');
+  } else {
+    if (values.list !== undefined) throw new UsageError('--list is for --from eum-opt-outs');
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length ? `unexpected argument ${positionals[1]}` : 'missing <file|directory>',
+      );
+  }
+  const spec = source === 'pinpoint' || source === 'eum-opt-outs' ? undefined : mappingOf(source, values);
   const client = await apiClient(values, io.env);
 
   const results: FileResult[] = [];
   try {
-    for (const file of files) results.push(await importFile(client, file, source, spec, values, io));
+    if (source === 'eum-opt-outs') results.push(await importOptOutList(client, values.list!, values, io));
+    else
+      for (const file of inputFiles(positionals[0]!, io))
+        results.push(await importFile(client, fileInput(file, source, spec), source, spec, values, io));
   } catch (error) {
-    if (error instanceof MappingError) {
-      io.err(`optline import: ${error.message}`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof UnreadableInputError) {
+    if (
+      error instanceof MappingError ||
+      error instanceof UnreadableInputError ||
+      error instanceof OptOutListError
+    ) {
       io.err(`optline import: ${error.message}`);
       return EXIT_USAGE;
     }
@@ -131,13 +151,11 @@ async function runImport(args: readonly string[], io: CliIo): Promise<number> {
 
 class UnreadableInputError extends Error {}
 
-function sourceOf(from: string | undefined): Exclude<ImportSource, 'eum-opt-outs'> {
+function sourceOf(from: string | undefined): ImportSource {
   if (!from) throw new UsageError(`missing --from: one of ${IMPORT_SOURCES.join(', ')}`);
-  if (!(IMPORT_SOURCES as readonly string[]).includes(from) || from === 'eum-opt-outs')
-    throw new UsageError(
-      `unknown --from "${from}": one of ${IMPORT_SOURCES.filter((s) => s !== 'eum-opt-outs').join(', ')}`,
-    );
-  return from as Exclude<ImportSource, 'eum-opt-outs'>;
+  if (!(IMPORT_SOURCES as readonly string[]).includes(from))
+    throw new UsageError(`unknown --from "${from}": one of ${IMPORT_SOURCES.join(', ')}`);
+  return from as ImportSource;
 }
 
 /** A file, or every file of a directory (a Pinpoint export job writes several), in name order. */
@@ -197,18 +215,79 @@ function importIdOf(
   spec: MappingSpec | undefined,
   values: Values,
 ): string {
-  const options = JSON.stringify({ spec, undated: values['accept-undated-consent'] ?? false });
+  const options = JSON.stringify({
+    spec,
+    undated: values['accept-undated-consent'] ?? false,
+    ...(values.list ? { list: values.list } : {}),
+  });
   return `imp-${createHash('sha256').update(`${source}\n${sha256}\n${options}`).digest('hex').slice(0, 20)}`;
+}
+
+/** One input of an import: the file to stream, the name its evidence gives it and its reader. */
+interface ImportInput {
+  readonly path: string;
+  /** The name the evidence records: the file's, or the opt-out list's. */
+  readonly name: string;
+  readonly lines: (onBytes: (n: number) => void) => AsyncGenerator<ReadLine>;
+}
+
+function fileInput(
+  file: string,
+  source: Exclude<ImportSource, 'eum-opt-outs'>,
+  spec: MappingSpec | undefined,
+): ImportInput {
+  return {
+    path: file,
+    name: basename(file),
+    lines: (onBytes) =>
+      source === 'pinpoint'
+        ? readPinpointFile(file, onBytes)
+        : readCsvFile(file, spec!, source !== 'csv', onBytes),
+  };
+}
+
+/**
+ * An opt-out list is read page by page into a snapshot in a temporary directory, then imported as
+ * a file: its SHA-256 is the list's content, so the same list imported again is the same import.
+ */
+async function importOptOutList(
+  client: OptlineClient,
+  list: string,
+  values: Values,
+  io: CliIo,
+): Promise<FileResult> {
+  const apiUrl = values.stack ? undefined : values.api || io.env.OPTLINE_API_URL || LOCAL_API;
+  const target = await optOutListTarget(apiUrl, values, io.env);
+  const dir = mkdtempSync(join(tmpdir(), 'optline-opt-out-list-'));
+  try {
+    const path = join(dir, 'opt-out-list.jsonl');
+    await snapshotOptOutList(target, list, path);
+    return await importFile(
+      client,
+      {
+        path,
+        name: `opt-out list ${list}`,
+        lines: (onBytes) => readOptOutListSnapshot(path, list, onBytes),
+      },
+      'eum-opt-outs',
+      undefined,
+      values,
+      io,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function importFile(
   client: OptlineClient,
-  file: string,
-  source: Exclude<ImportSource, 'eum-opt-outs'>,
+  input: ImportInput,
+  source: ImportSource,
   spec: MappingSpec | undefined,
   values: Values,
   io: CliIo,
 ): Promise<FileResult> {
+  const file = input.path;
   let sha256: string;
   let size: number;
   try {
@@ -220,14 +299,11 @@ async function importFile(
     );
   }
   const importId = importIdOf(sha256, source, spec, values);
-  const progress = progressBar(io, basename(file), size);
-  const lines: AsyncGenerator<ReadLine> =
-    source === 'pinpoint'
-      ? readPinpointFile(file, progress.bytes)
-      : readCsvFile(file, spec!, source !== 'csv', progress.bytes);
+  const progress = progressBar(io, input.name, size);
+  const lines = input.lines(progress.bytes);
 
   const base = {
-    source: { system: source, fileName: basename(file), sha256 },
+    source: { system: source, fileName: input.name, sha256 },
     ...(values['accept-undated-consent'] ? { acceptUndatedConsent: true } : {}),
     ...(values['dry-run'] ? { dryRun: true } : {}),
   };
@@ -270,7 +346,7 @@ async function importFile(
   } finally {
     progress.done();
   }
-  return { file: basename(file), importId, sha256, batches, replayedBatches, report };
+  return { file: input.name, importId, sha256, batches, replayedBatches, report };
 }
 
 /** A one-line progress bar on a terminal (bytes read of the file, rows reported); nothing elsewhere. */

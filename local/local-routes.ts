@@ -1,6 +1,6 @@
 /**
- * The local-only endpoints under `/_local/` (health, inbound, outbox, conversation, profile, phone,
- * events, executions, clock, faults, settle, webhooks). They are stable: tests and the phone simulator depend on
+ * The local-only endpoints under `/_local/` (health, aws, inbound, outbox, conversation, profile,
+ * phone, events, executions, clock, faults, settle, webhooks). They are stable: tests and the phone simulator depend on
  * them, and docs/local-runtime.md#local-endpoints documents each (test/docs/facts.test.ts checks it
  * names them).
  */
@@ -28,6 +28,8 @@ export interface LocalRouteDeps {
   readonly originationNumber: string;
   readonly root: string;
   readonly webhooks: LocalWebhooks;
+  /** The local AWS endpoint and its Region, for commands that call AWS themselves. */
+  readonly aws: { readonly endpointUrl: string; readonly region: string; readonly optOutList: string };
   readProfile(phone: string): Promise<Profile | undefined>;
   settle(options?: SettleOptions): Promise<SettleResult>;
 }
@@ -71,6 +73,8 @@ export function localRoutes(deps: LocalRouteDeps) {
           now: deps.clock.now().toISOString(),
           timeScale: deps.clock.scale,
         });
+      case 'GET /_local/aws':
+        return json(res, 200, deps.aws);
       case 'GET /_local/phone':
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(phonePage);

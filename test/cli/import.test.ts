@@ -9,9 +9,11 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { PinpointSMSVoiceV2Client, PutOptedOutNumberCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../cli/optline';
 import type { ImportReport } from '../../lambdas/domain/import-report';
+import { LOCAL_CREDENTIALS } from '../../local/signature-check';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
 
@@ -247,6 +249,90 @@ describe('optline import', () => {
       const result = await run(['mapped.csv', '--from', 'csv', '--map', 'phone=Mobile']);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/--map phone="Mobile": the header has no such column/);
+    });
+  });
+
+  describe('an End User Messaging opt-out list', () => {
+    // 120 numbers: three pages of DescribeOptedOutNumbers (50 a page).
+    const listed = Array.from({ length: 120 }, (_, i) => `+1206555${String(2000 + i)}`);
+    const listedAt = new Map<string, string | undefined>();
+    let list: string;
+    let first: ImportOutput;
+    const describeCalls = () =>
+      [...runtime.aws.counts.entries()]
+        .filter(([key]) => key.endsWith('.DescribeOptedOutNumbers'))
+        .reduce((n, [, count]) => n + count, 0);
+
+    beforeAll(async () => {
+      const aws = await runtime.get<{ endpointUrl: string; region: string; optOutList: string }>(
+        '/_local/aws',
+      );
+      list = aws.body.optOutList;
+      const sms = new PinpointSMSVoiceV2Client({
+        endpoint: aws.body.endpointUrl,
+        region: aws.body.region,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      for (const phone of listed) {
+        const entry = await sms.send(
+          new PutOptedOutNumberCommand({ OptOutListName: list, OptedOutNumber: phone }),
+        );
+        listedAt.set(phone, entry.OptedOutTimestamp?.toISOString());
+      }
+      sms.destroy();
+      const callsBefore = describeCalls();
+      first = await importJson(['--from', 'eum-opt-outs', '--list', list]);
+      expect(describeCalls() - callsBefore).toBe(3);
+    });
+
+    it('imports every number of every page as opted out', async () => {
+      expect(first.report).toMatchObject({ rows: 120, optedOut: 120, created: 0, failed: { count: 0 } });
+      expect(first.report.skipped).toEqual({});
+      expect(first.files[0]).toMatchObject({ file: `opt-out list ${list}`, batches: 2 });
+      for (const phone of [listed[0]!, listed[119]!])
+        expect((await profile(phone)).body).toMatchObject({ optedOut: true, marketing: 'unsubscribed' });
+    });
+
+    it("records the list, the snapshot's SHA-256, the line and the list's own time", async () => {
+      const entries = await consentLog(listed[60]!);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({
+        action: 'opted_out',
+        evidence: {
+          method: 'import',
+          import: {
+            system: 'eum-opt-outs',
+            fileName: `opt-out list ${list}`,
+            sha256: first.files[0]!.sha256,
+            line: 61,
+            sourceStatus: 'opted_out',
+            sourceConsentAt: listedAt.get(listed[60]!),
+            sourceConsentMethod: `opt-out list ${list}`,
+          },
+        },
+      });
+    });
+
+    it('changes nothing when the same list is imported again', async () => {
+      const logBefore = await consentLog(listed[0]!);
+      const again = await importJson(['--from', 'eum-opt-outs', '--list', list]);
+      expect(again.files[0]).toMatchObject({
+        importId: first.files[0]!.importId,
+        sha256: first.files[0]!.sha256,
+        replayedBatches: 2,
+      });
+      expect(again.report).toEqual(first.report);
+      expect(await consentLog(listed[0]!)).toEqual(logBefore);
+      expect(runtime.sms.outbox).toEqual([]);
+    });
+
+    it('exits 2 naming a list that does not exist, and on a missing --list', async () => {
+      const missing = await run(['--from', 'eum-opt-outs', '--list', 'no-such-list']);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/cannot read the opt-out list no-such-list: ResourceNotFoundException/);
+      const usage = await run(['--from', 'eum-opt-outs']);
+      expect(usage.code).toBe(2);
+      expect(usage.stderr).toMatch(/--from eum-opt-outs needs --list <name>/);
     });
   });
 
