@@ -1,8 +1,10 @@
 /**
  * What a table holds, checked when it is read: an adapter parses each item with its entity's schema
  * instead of casting it, so a record another version wrote, or a hand edit, fails at the read with the
- * field that is wrong rather than somewhere later as `undefined`. Schemas are loose: attributes they
- * do not name (an index key, a field a newer version added) pass through untouched.
+ * field that is wrong rather than somewhere later as `undefined`. Schemas are loose at every level
+ * (`looseObject`, never `object`, which would drop what it does not name): attributes they do not name
+ * (an index key, a field a newer version added) pass through untouched, so a record read and written
+ * back loses nothing.
  */
 import * as z from '../zod';
 

@@ -22,6 +22,8 @@ describe('profile records read from the table', () => {
 
   it('keeps attributes the schema does not name (a field a newer version added)', () => {
     expect(parseProfile({ ...subscribed, addedLater: { a: 1 } })).toMatchObject({ addedLater: { a: 1 } });
+    const nested = { ...subscribed, lastClick: { at: AT, messageId: 'm-1', linkCode: 'Ab3dE9x' } };
+    expect(parseProfile(nested).lastClick).toEqual(nested.lastClick);
   });
 
   it.each([
