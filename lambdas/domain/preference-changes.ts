@@ -1,18 +1,26 @@
 /**
  * What the preference page changes (docs/preferences.md), decided like a keyword: pure, from the
  * consent state, as a consent change the recorder appends to the log and projects. A pause is a
- * property event (`$pausedUntil`), as PAUSE sets `Paused`; ending it clears both.
+ * property event (`$pausedUntil`), as PAUSE sets `Paused`; ending it clears both. "Fewer texts" is a
+ * property event too (`$maxMarketingPerWeek`), which send() enforces.
  */
 import type { ConsentState } from './consent';
 import type { ConsentChange } from './consent-engine';
-import { GENERIC_PAUSE_PROPERTY, PAUSED_UNTIL_PROPERTY } from './profile';
+import { GENERIC_PAUSE_PROPERTY, MAX_MARKETING_PER_WEEK_PROPERTY, PAUSED_UNTIL_PROPERTY } from './profile';
 
 /** The pauses the page offers, in days. */
 export const PAUSE_DAYS = [7, 30, 90] as const;
 export type PauseDays = (typeof PAUSE_DAYS)[number];
 
+/** The weekly caps "fewer texts" offers: at most this many marketing texts in 7 days. */
+export const WEEKLY_CAPS = [1, 2, 4] as const;
+export type WeeklyCap = (typeof WEEKLY_CAPS)[number];
+
 export type PreferenceChange =
-  { readonly kind: 'pause'; readonly days: PauseDays } | { readonly kind: 'resume' };
+  | { readonly kind: 'pause'; readonly days: PauseDays }
+  | { readonly kind: 'resume' }
+  /** `perWeek` null: every text again. */
+  | { readonly kind: 'frequency'; readonly perWeek: WeeklyCap | null };
 
 export interface PreferenceContext {
   readonly phone: string;
@@ -49,6 +57,13 @@ export function decidePreferenceChange(
       delete properties[GENERIC_PAUSE_PROPERTY];
       return propertyChange(state, ctx, properties, null);
     }
+    case 'frequency': {
+      if (!marketable) return { kind: 'refused', reason: 'not_subscribed' };
+      const properties = { ...state.properties };
+      if (change.perWeek === null) delete properties[MAX_MARKETING_PER_WEEK_PROPERTY];
+      else properties[MAX_MARKETING_PER_WEEK_PROPERTY] = change.perWeek;
+      return propertyChange(state, ctx, properties, change.perWeek, MAX_MARKETING_PER_WEEK_PROPERTY);
+    }
   }
 }
 
@@ -56,7 +71,8 @@ function propertyChange(
   state: ConsentState,
   ctx: PreferenceContext,
   properties: ConsentState['properties'],
-  value: string | null,
+  value: string | number | null,
+  name: string = PAUSED_UNTIL_PROPERTY,
 ): ConsentChange {
   return {
     kind: 'consent',
@@ -64,13 +80,13 @@ function propertyChange(
     classes: ['marketing'],
     next: { ...state, properties },
     applied: true,
-    propertyChange: { name: PAUSED_UNTIL_PROPERTY, value },
+    propertyChange: { name, value },
     effects: {
       replies: [],
       events: [
         {
           type: 'ProfilePropertyChanged',
-          detail: { phone: ctx.phone, name: PAUSED_UNTIL_PROPERTY, value, source: 'preference_page' },
+          detail: { phone: ctx.phone, name, value, source: 'preference_page' },
         },
       ],
     },

@@ -4,8 +4,15 @@
  * proof and a one-time submission value; no script.
  */
 import { html, type Html } from './html';
-import { PAUSE_DAYS } from './preference-changes';
-import { GENERIC_PAUSE_PROPERTY, isOptedOut, isPausedUntilLater, pausedUntil, type Profile } from './profile';
+import { PAUSE_DAYS, WEEKLY_CAPS } from './preference-changes';
+import {
+  GENERIC_PAUSE_PROPERTY,
+  isOptedOut,
+  isPausedUntilLater,
+  maxMarketingPerWeek,
+  pausedUntil,
+  type Profile,
+} from './profile';
 
 export interface PreferencePageView {
   readonly brand: string;
@@ -69,11 +76,44 @@ export function preferencePageBody(view: PreferencePageView): Html {
         <button type="submit">Pause texts</button>
       </form>`
     : undefined;
+  const cap = profile ? maxMarketingPerWeek(profile) : undefined;
+  const fewer = subscribed
+    ? html`<form method="post" class="section">
+        ${hidden}<input type="hidden" name="action" value="frequency" />
+        <fieldset>
+          <legend>Fewer texts</legend>
+          ${WEEKLY_CAPS.map(
+            (perWeek) =>
+              html`<label class="check"
+                ><input
+                  type="radio"
+                  name="perWeek"
+                  value="${perWeek}"
+                  ${cap === perWeek ? html`checked` : ''}
+                />
+                At most ${perWeekText(perWeek)}</label
+              >`,
+          )}
+          <label class="check"
+            ><input type="radio" name="perWeek" value="any" ${cap === undefined ? html`checked` : ''} /> Every
+            text</label
+          >
+        </fieldset>
+        <button type="submit">Save</button>
+      </form>`
+    : undefined;
   return html`<div class="card">
     <p class="brand">${view.brand}</p>
     <h1>Your text preferences</h1>
     <p>For the number ending in ${view.phone.slice(-4)}.</p>
     ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
-    ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''} ${state} ${resume} ${pause}
+    ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''} ${state}
+    ${cap !== undefined && subscribed ? html`<p>At most ${perWeekText(cap)}.</p>` : ''} ${resume} ${pause}
+    ${fewer}
   </div>`;
+}
+
+/** "1 text a week", "2 texts a week". */
+export function perWeekText(perWeek: number): string {
+  return `${perWeek} ${perWeek === 1 ? 'text' : 'texts'} a week`;
 }

@@ -45,8 +45,9 @@ export interface Profile {
   };
   readonly lastSmsAt?: string;
   /**
-   * Marketing texts of the last window to a number in a state with a message cap (Florida…), reserved
-   * before each is sent, with the version that guards the reservation (state-message-caps.ts).
+   * Marketing texts of the last window to a number with a message cap (a state's, as in Florida, or
+   * the subscriber's own weekly one), reserved before each is sent, with the version that guards the
+   * reservation (state-message-caps.ts).
    */
   readonly stateCapSends?: readonly CapSend[];
   readonly stateCapVersion?: number;
@@ -125,6 +126,19 @@ export function isPausedUntilLater(profile: Pick<Profile, 'properties'>, now: Da
   return until !== undefined && Date.parse(until) > now.getTime();
 }
 
+/**
+ * "Fewer texts" from the preference page (docs/preferences.md): at most this many marketing texts in
+ * any 7 days, counted by send() with the state caps' window (state-message-caps.ts). A property, so
+ * choosing and clearing it are property events of the consent log.
+ */
+export const MAX_MARKETING_PER_WEEK_PROPERTY = '$maxMarketingPerWeek';
+
+/** The subscriber's own weekly cap, if one is set (a whole number of at least 1). */
+export function maxMarketingPerWeek(profile: Pick<Profile, 'properties'>): number | undefined {
+  const value = profile.properties[MAX_MARKETING_PER_WEEK_PROPERTY];
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : undefined;
+}
+
 /** The pause the PAUSE keyword sets (runtime-config); every marketing text honours it. */
 export const GENERIC_PAUSE_PROPERTY = 'Paused';
 
@@ -189,6 +203,7 @@ export function toProfileView(profile: Profile) {
     properties: profile.properties,
     timeZone: profile.timeZone ?? null,
     pausedUntil: pausedUntil(profile) ?? null,
+    maxMarketingPerWeek: maxMarketingPerWeek(profile) ?? null,
     lastSmsAt: profile.lastSmsAt ?? null,
     lastInboundAt: profile.lastInboundAt ?? null,
     consentUpdatedAt: profile.consentUpdatedAt ?? null,

@@ -10,7 +10,14 @@
  */
 import { isConversationOpen, withinReplyWindow, type ConversationSettings } from './conversations';
 import { type MessageClass } from './messages';
-import { canReceiveTransactional, isMarketable, isOptedOut, isPaused, type Profile } from './profile';
+import {
+  canReceiveTransactional,
+  isMarketable,
+  isOptedOut,
+  isPaused,
+  maxMarketingPerWeek,
+  type Profile,
+} from './profile';
 import {
   quietHoursDecision,
   recipientTimeZone,
@@ -18,7 +25,13 @@ import {
   stateLawWindow,
   type SendWindow,
 } from './quiet-hours';
-import { messageCapFor, stateCapDecision, type CapSend } from './state-message-caps';
+import {
+  countedWindow,
+  messageCapFor,
+  stateCapDecision,
+  SUBSCRIBER_CAP_HOURS,
+  type CapSend,
+} from './state-message-caps';
 
 export type SkipReason =
   | 'opted_out'
@@ -157,6 +170,15 @@ export const MARKETING_CHECKS: readonly SendCheck[] = [
     },
   },
   {
+    step: 'subscriber_cap',
+    reasons: ['subscriber_frequency_cap'],
+    // The subscriber's "fewer texts" from the preference page: a full week is skipped, never held.
+    check: (profile, intent, context) =>
+      context && subscriberCapFull(profile, intent, context)
+        ? { send: false, reason: 'subscriber_frequency_cap' }
+        : undefined,
+  },
+  {
     step: 'smart_sending',
     reasons: ['smart_sending'],
     check: (profile, intent, context) =>
@@ -197,9 +219,9 @@ export function decideSend(
         const refusal = check(profile, intent, context);
         if (refusal) return refusal;
       }
-      const cap = context && stateCap(profile, intent, context);
-      return cap?.action === 'send' && cap.entries
-        ? { send: true, stateCap: { entries: cap.entries, expectedVersion: profile.stateCapVersion ?? 0 } }
+      const entries = context && capWindow(profile, intent, context);
+      return entries
+        ? { send: true, stateCap: { entries, expectedVersion: profile.stateCapVersion ?? 0 } }
         : { send: true };
     }
   }
@@ -248,5 +270,38 @@ function stateCap(profile: Profile, intent: SendIntent, context: PolicyContext) 
     messageId: intent.messageId ?? '',
     now: context.now,
     deadline: intent.deadline,
+  });
+}
+
+/** True when the subscriber's own weekly cap is reached (a text already counted is not held back). */
+function subscriberCapFull(profile: Profile, intent: SendIntent, context: PolicyContext): boolean {
+  const count = maxMarketingPerWeek(profile);
+  if (count === undefined) return false;
+  return (
+    stateCapDecision({
+      cap: { count, hours: SUBSCRIBER_CAP_HOURS },
+      sent: profile.stateCapSends,
+      messageId: intent.messageId ?? '',
+      now: context.now,
+    }).action === 'skip'
+  );
+}
+
+/**
+ * The counted window to reserve for a text that goes: every text within the longest cap that applies
+ * to the number (its state's, the subscriber's own) plus this one; undefined where no cap applies or
+ * the text is already counted.
+ */
+function capWindow(profile: Profile, intent: SendIntent, context: PolicyContext) {
+  const hours = Math.max(
+    messageCapFor(context.phone)?.hours ?? 0,
+    maxMarketingPerWeek(profile) === undefined ? 0 : SUBSCRIBER_CAP_HOURS,
+  );
+  if (hours === 0) return undefined;
+  return countedWindow({
+    sent: profile.stateCapSends,
+    messageId: intent.messageId ?? '',
+    now: context.now,
+    windowHours: hours,
   });
 }

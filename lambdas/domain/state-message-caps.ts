@@ -7,6 +7,9 @@
  * its message id) and is reserved before the text is claimed, with a condition on `stateCapVersion`, so
  * two senders racing for the last slot cannot both take it, and a retry of the same message finds its
  * own entry rather than counting twice. See docs/decisions/0026-state-caps-counted-on-the-profile.md.
+ *
+ * A subscriber's own cap ("fewer texts", 7 days) is decided and counted in the same window: the entries
+ * kept are those of the longest window that applies to the number.
  */
 import { regionForNumber } from './number-time-zone';
 import { STATE_CALLING_HOURS, type StateMessageCap } from './state-calling-hours';
@@ -58,4 +61,24 @@ export function stateCapDecision(input: {
   const until = new Date(Date.parse(freeing!.at) + windowMs);
   if (input.deadline === undefined || until.getTime() > input.deadline.getTime()) return { action: 'skip' };
   return { action: 'defer', until };
+}
+
+/** The window of a subscriber's own cap (`maxMarketingPerWeek`): any 7 days. */
+export const SUBSCRIBER_CAP_HOURS = 7 * 24;
+
+/**
+ * The window with this text counted, keeping every text of the last `windowHours` (the longest cap
+ * that applies), or undefined when the text is already counted (a retry).
+ */
+export function countedWindow(input: {
+  readonly sent: readonly CapSend[] | undefined;
+  readonly messageId: string;
+  readonly now: Date;
+  readonly windowHours: number;
+}): readonly CapSend[] | undefined {
+  const live = (input.sent ?? [])
+    .filter((entry) => Date.parse(entry.at) > input.now.getTime() - input.windowHours * 3_600_000)
+    .sort((a, b) => a.at.localeCompare(b.at));
+  if (live.some((entry) => entry.messageId === input.messageId)) return undefined;
+  return [...live, { messageId: input.messageId, at: input.now.toISOString() }];
 }

@@ -11,8 +11,14 @@ import { SecretsManagerPreferenceKeys } from '../adapters/preference-keys';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
 import { html } from '../domain/html';
-import { PAUSE_DAYS, type PauseDays, type PreferenceChange } from '../domain/preference-changes';
-import { displayDate, preferencePageBody } from '../domain/preference-page-view';
+import {
+  PAUSE_DAYS,
+  WEEKLY_CAPS,
+  type PauseDays,
+  type PreferenceChange,
+  type WeeklyCap,
+} from '../domain/preference-changes';
+import { displayDate, perWeekText, preferencePageBody } from '../domain/preference-page-view';
 import { formProof, isFormProof } from '../domain/preference-token';
 import { pausedUntil } from '../domain/profile';
 import { recipientTimeZone } from '../domain/quiet-hours';
@@ -108,6 +114,13 @@ function changeOf(body: unknown): PreferenceChange | undefined {
     }
     case 'resume':
       return { kind: 'resume' };
+    case 'frequency': {
+      const perWeek = field(body, 'perWeek');
+      if (perWeek === 'any') return { kind: 'frequency', perWeek: null };
+      return WEEKLY_CAPS.includes(Number(perWeek) as WeeklyCap)
+        ? { kind: 'frequency', perWeek: Number(perWeek) as WeeklyCap }
+        : undefined;
+    }
     default:
       return undefined;
   }
@@ -164,10 +177,17 @@ export const handler = httpHandler(
         return render(opened, token, 409, {
           error:
             outcome.reason === 'not_subscribed'
-              ? 'You are not subscribed to marketing texts, so there is nothing to pause.'
+              ? 'You are not subscribed to marketing texts, so there is nothing to change.'
               : 'Your texts are not paused.',
         });
       const after = { ...opened, profile: outcome.profile };
+      if (change.kind === 'frequency')
+        return render(after, token, 200, {
+          notice:
+            change.perWeek === null
+              ? 'Saved. You will get every marketing text again.'
+              : `Saved. You will get at most ${perWeekText(change.perWeek)}.`,
+        });
       const config = runtimeConfig();
       const until = outcome.profile && pausedUntil(outcome.profile);
       const zone = recipientTimeZone(outcome.profile?.timeZone, opened.phone, config.defaultTimeZone);

@@ -107,6 +107,10 @@ export const ProfileViewSchema = z.strictObject({
     description:
       'A pause from the preference page: no marketing text until then (it may be over); also the `$pausedUntil` property',
   }),
+  maxMarketingPerWeek: z.nullable(z.number().int().min(1)).meta({
+    description:
+      '"Fewer texts" from the preference page: at most this many marketing texts in any 7 days (skip reason `subscriber_frequency_cap`); also the `$maxMarketingPerWeek` property',
+  }),
   lastSmsAt: z.nullable(instant),
   lastInboundAt: z.nullable(instant),
   consentUpdatedAt: z.nullable(instant),

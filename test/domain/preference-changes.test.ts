@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { consentStateOf } from '../../lambdas/domain/consent';
 import { shortenLinks } from '../../lambdas/domain/links';
 import { decidePreferenceChange } from '../../lambdas/domain/preference-changes';
-import { newProfile, PAUSED_UNTIL_PROPERTY, type Profile } from '../../lambdas/domain/profile';
+import {
+  MAX_MARKETING_PER_WEEK_PROPERTY,
+  newProfile,
+  PAUSED_UNTIL_PROPERTY,
+  type Profile,
+} from '../../lambdas/domain/profile';
 import { campaignEligibility } from '../../lambdas/domain/segments';
 import { decideSend, type PolicyContext } from '../../lambdas/domain/send-policy';
 
@@ -70,6 +75,50 @@ describe('preference-page changes', () => {
       kind: 'refused',
       reason: 'not_paused',
     });
+  });
+});
+
+describe('fewer texts from the preference page', () => {
+  it('sets the weekly cap as a property event, and clears it for every text again', () => {
+    const capped = decidePreferenceChange(
+      consentStateOf(subscribed),
+      { kind: 'frequency', perWeek: 2 },
+      { phone, now },
+    );
+    expect(capped).toMatchObject({
+      kind: 'consent',
+      action: 'property_changed',
+      propertyChange: { name: MAX_MARKETING_PER_WEEK_PROPERTY, value: 2 },
+      next: { properties: { [MAX_MARKETING_PER_WEEK_PROPERTY]: 2 } },
+      effects: {
+        events: [
+          {
+            type: 'ProfilePropertyChanged',
+            detail: { name: MAX_MARKETING_PER_WEEK_PROPERTY, value: 2, source: 'preference_page' },
+          },
+        ],
+      },
+    });
+    const withCap = {
+      ...subscribed,
+      properties: { [MAX_MARKETING_PER_WEEK_PROPERTY]: 2, first_name: 'Ada' },
+    };
+    expect(
+      decidePreferenceChange(consentStateOf(withCap), { kind: 'frequency', perWeek: null }, { phone, now }),
+    ).toMatchObject({
+      propertyChange: { name: MAX_MARKETING_PER_WEEK_PROPERTY, value: null },
+      next: { properties: { first_name: 'Ada' } },
+    });
+  });
+
+  it('refuses a cap for a number that gets no marketing texts', () => {
+    expect(
+      decidePreferenceChange(
+        consentStateOf(newProfile(phone, now.toISOString())),
+        { kind: 'frequency', perWeek: 1 },
+        { phone, now },
+      ),
+    ).toEqual({ kind: 'refused', reason: 'not_subscribed' });
   });
 });
 

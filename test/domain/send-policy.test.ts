@@ -285,6 +285,15 @@ describe('send policy: the order of the checks', () => {
     });
   });
 
+  it('6. subscriber cap: a full week skips `subscriber_frequency_cap` after the state cap, before smart sending', () => {
+    const capped = { ...failing, properties: { $maxMarketingPerWeek: 2 }, stateCapSends: full.slice(1) };
+    expect(decideSend(capped, intent, at(noon))).toEqual({ send: false, reason: 'subscriber_frequency_cap' });
+    expect(decideSend({ ...capped, stateCapSends: full }, intent, at(noon))).toEqual({
+      send: false,
+      reason: 'state_frequency_cap',
+    });
+  });
+
   it('7. smart sending: last, once every other step lets the text go', () => {
     const roomy = { ...failing, properties: {}, stateCapSends: full.slice(1) };
     expect(decideSend(roomy, intent, at(noon))).toEqual({ send: false, reason: 'smart_sending' });
@@ -369,6 +378,79 @@ describe('send policy: state message caps', () => {
     });
     const capped = { ...florida, stateCapSends: sent(20, 5, 1), stateCapVersion: 3 };
     expect(decideSend(capped, { messageClass: 'transactional' }, policy)).toEqual({ send: true });
+  });
+});
+
+describe('send policy: a subscriber’s own weekly cap', () => {
+  const now = new Date('2026-04-14T19:00:00Z'); // 15:00 in New York
+  const days = (n: number) => new Date(now.getTime() - n * 86_400_000).toISOString();
+  const policy = context({ now, smartSendingHours: 0 });
+  const weekly = (count: number, ...daysAgo: number[]) => ({
+    ...subscriber,
+    properties: { $maxMarketingPerWeek: count },
+    stateCapSends: daysAgo.map((d, i) => ({ messageId: `m${i}`, at: days(d) })),
+    stateCapVersion: daysAgo.length,
+  });
+
+  it('counts each marketing text while there is room in the last 7 days', () => {
+    expect(decideSend(weekly(2, 3), { ...marketing, messageId: 'x' }, policy)).toEqual({
+      send: true,
+      stateCap: {
+        expectedVersion: 1,
+        entries: [
+          { messageId: 'm0', at: days(3) },
+          { messageId: 'x', at: now.toISOString() },
+        ],
+      },
+    });
+  });
+
+  it('skips `subscriber_frequency_cap` when the week is full, even with a deadline to wait for', () => {
+    const deadline = new Date(now.getTime() + 10 * 86_400_000);
+    for (const extra of [{}, { deadline }])
+      expect(decideSend(weekly(2, 6, 1), { ...marketing, messageId: 'x', ...extra }, policy)).toEqual({
+        send: false,
+        reason: 'subscriber_frequency_cap',
+      });
+  });
+
+  it('forgets texts older than 7 days', () => {
+    expect(decideSend(weekly(1, 8), { ...marketing, messageId: 'x' }, policy)).toEqual({
+      send: true,
+      stateCap: { expectedVersion: 1, entries: [{ messageId: 'x', at: now.toISOString() }] },
+    });
+  });
+
+  it('lets a retry of a counted text through without counting it again', () => {
+    expect(decideSend(weekly(2, 6, 1), { ...marketing, messageId: 'm1' }, policy)).toEqual({ send: true });
+  });
+
+  it('keeps the week of texts on a number whose state caps a day, so both caps count from one list', () => {
+    const florida = { ...weekly(5, 6, 2), phone: '+13055550100' };
+    const miami = context({
+      phone: florida.phone,
+      now: new Date('2026-04-14T16:00:00Z'),
+      smartSendingHours: 0,
+    });
+    const decision = decideSend(florida, { ...marketing, messageId: 'x' }, miami);
+    expect(decision).toMatchObject({ send: true, stateCap: { expectedVersion: 2 } });
+    expect(decision.send && decision.stateCap?.entries.map((e) => e.messageId)).toEqual(['m0', 'm1', 'x']);
+  });
+
+  it('counts nothing without a cap, and never a transactional text', () => {
+    expect(decideSend(subscriber, { ...marketing, messageId: 'x' }, policy)).toEqual({ send: true });
+    expect(decideSend(weekly(1, 1), { messageClass: 'transactional' }, policy)).toEqual({ send: true });
+  });
+
+  it('ignores a cap that is not a whole number of at least 1', () => {
+    for (const value of [0, -1, 1.5, '2'])
+      expect(
+        decideSend(
+          { ...weekly(1, 1), properties: { $maxMarketingPerWeek: value } },
+          { ...marketing, messageId: 'x' },
+          policy,
+        ),
+      ).toMatchObject({ send: true });
   });
 });
 

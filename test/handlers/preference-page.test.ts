@@ -13,6 +13,7 @@ const DAY_MS = 86_400_000;
 
 interface Profile {
   pausedUntil: string | null;
+  maxMarketingPerWeek: number | null;
   properties: Record<string, unknown>;
 }
 interface ConsentLog {
@@ -161,6 +162,40 @@ describe('the preference page', () => {
     runtime.clock.advance(31 * DAY_MS);
     const after = await campaign(phone, 'After');
     expect(['sent', 'delivered']).toContain((await outcomeOf(phone, after))?.status);
+  });
+
+  it('caps texts at one a week: the next campaign that week is skipped, a week later one goes', async () => {
+    const phone = '+12125550187';
+    await subscribeByKeyword(runtime, phone);
+    const url = await linkOf(phone);
+    const answer = await post(url, { action: 'frequency', perWeek: '1', ...(await formFields(url)) });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('Saved. You will get at most 1 text a week.');
+    expect(answer.text).toMatch(/value="1"\s+checked/);
+    expect((await profile(phone)).maxMarketingPerWeek).toBe(1);
+    expect((await consentLog(phone)).at(-1)).toMatchObject({
+      action: 'property_changed',
+      evidence: { method: 'preference_page' },
+      propertyChange: { name: '$maxMarketingPerWeek', value: 1 },
+    });
+
+    const first = await campaign(phone, 'First');
+    expect(['sent', 'delivered']).toContain((await outcomeOf(phone, first))?.status);
+    runtime.clock.advance(3 * DAY_MS);
+    const second = await campaign(phone, 'Second');
+    expect(await outcomeOf(phone, second)).toMatchObject({
+      status: 'skipped',
+      reason: 'subscriber_frequency_cap',
+    });
+    runtime.clock.advance(5 * DAY_MS);
+    const third = await campaign(phone, 'Third');
+    expect(['sent', 'delivered']).toContain((await outcomeOf(phone, third))?.status);
+
+    const again = await post(url, { action: 'frequency', perWeek: 'any', ...(await formFields(url)) });
+    expect(again.text).toContain('Saved. You will get every marketing text again.');
+    expect((await profile(phone)).maxMarketingPerWeek).toBeNull();
+    const bad = await post(url, { action: 'frequency', perWeek: '3', ...(await formFields(url)) });
+    expect(bad.status).toBe(400);
   });
 
   it('refuses a post from another site, or without the page’s proof', async () => {
