@@ -585,6 +585,25 @@ export const functions = {
 
 export type FunctionId = keyof typeof functions;
 
+/** A route of the links domain: a function of the catalog at a path of the domain's root. */
+export interface LinksDomainRoute {
+  readonly functionId: FunctionId;
+  readonly method: HttpRoute['method'];
+  /** Resource path on the links domain (the function's handler answers this `METHOD /path` too). */
+  readonly path: string;
+}
+
+/**
+ * Everything the links domain (`links.domain`) serves, all of it public: short links at the root.
+ * Nothing else of the API is reachable there, `/v1` least of all (docs/decisions/0032-links-domain.md).
+ * The stack gives these routes an API of their own behind the custom domain, and the local runtime
+ * serves them beside the API's. A public page on the brand's domain is one more entry, e.g.
+ * `{ functionId: 'preferencePages', method: 'GET', path: '/p/{token}' }`.
+ */
+export const linksDomainRoutes: readonly LinksDomainRoute[] = [
+  { functionId: 'linkRedirect', method: 'GET', path: '/{code}' },
+];
+
 /** Name of the custom EventBridge bus that carries domain events. */
 export const EVENT_BUS_BASE_NAME = 'optline';
 

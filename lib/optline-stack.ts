@@ -39,6 +39,7 @@ import { deadLetterQueue } from './constructs/dead-letter-queue';
 import { Flows } from './constructs/flows';
 import { Functions } from './constructs/functions';
 import { HttpApi } from './constructs/http-api';
+import { LinksDomain } from './constructs/links-domain';
 import { Messaging } from './constructs/messaging';
 import { Monitoring } from './constructs/monitoring';
 import { preferenceKeySecret } from './constructs/preference-key';
@@ -76,6 +77,8 @@ export class Optline extends Construct {
   public readonly bus: events.EventBus;
   public readonly lambdas: Functions;
   public readonly http: HttpApi;
+  /** The custom domain of the short links, when `links.domain` is set. */
+  public readonly linksDomain?: LinksDomain;
   public readonly flows: Flows;
   public readonly queues: Queues;
   public readonly scheduling: CampaignScheduling;
@@ -188,11 +191,19 @@ export class Optline extends Construct {
     this.deadLetterQueues.FlowTriggersDlq = this.flows.deadLetterQueue;
     this.lambdas.connectFlows(this.flows.stateMachines, this.flows.mediaBucket);
 
+    const links = config.program.links;
     this.http = new HttpApi(this, 'Http', {
       functions: this.lambdas.functions,
       encryptionKey: this.key,
       stageName: config.stage,
+      ...(links.domain === undefined ? {} : { linksDomain: links.domain }),
     });
+    if (links.domain !== undefined && this.http.linksApi) {
+      this.linksDomain = new LinksDomain(this, 'LinksDomain', {
+        links: { ...links, domain: links.domain },
+        api: this.http.linksApi,
+      });
+    }
 
     this.queues = new Queues(this, 'Queues', {
       functions: this.lambdas.functions,
@@ -227,16 +238,18 @@ export class Optline extends Construct {
         }),
       );
     }
-    // Short links point at the API's /r/{code}. Built from the API id and the stage name (not the
-    // deployment stage resource), so functions behind the API can carry it without a cycle.
-    const linkBase = `https://${this.http.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${config.stage}`;
+    // The API's stage, built from the API id and the stage name (not the deployment stage resource),
+    // so functions behind the API can carry it without a cycle. The public origin of links in texts
+    // (short links, preference pages) is the links domain when there is one, else the same.
+    const apiBase = `https://${this.http.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${config.stage}`;
+    const linkBase = links.domain === undefined ? apiBase : `https://${links.domain}`;
     // Webhooks: EventBridge rules delivering to the configured URLs through API destinations.
     if (config.webhooks.length > 0) {
       const webhooks = new Webhooks(this, 'Webhooks', {
         webhooks: config.webhooks,
         bus: this.bus,
         encryptionKey: this.key,
-        apiBase: linkBase,
+        apiBase,
         retain: protect,
       });
       this.deadLetterQueues.WebhooksDlq = webhooks.deadLetterQueue;

@@ -1,6 +1,6 @@
 /**
- * API Gateway (REST API, Lambda proxy integration) for the local runtime: the catalog's routes are
- * matched like API Gateway matches resources, and the handler gets the same event shape it gets in AWS.
+ * API Gateway (REST API, Lambda proxy integration) for the local runtime: the catalog's routes, and
+ * the links domain's (`linksDomainRoutes`), are matched like API Gateway matches resources, and the handler gets the same event shape it gets in AWS.
  * A signed request to an IAM route has its SigV4 signature checked as API Gateway checks it (a wrong
  * or stale one is a 403); unsigned requests pass unless `requireIam` (OPTLINE_LOCAL_AUTH=iam), which
  * makes IAM routes demand a signature as they do in AWS.
@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { httpRoutes, type FunctionId, type HttpRoute } from '../lib/catalog';
+import { httpRoutes, linksDomainRoutes, type FunctionId, type HttpRoute } from '../lib/catalog';
 import { checkSignature, LOCAL_CREDENTIALS, type SigningCredentials } from './signature-check';
 
 export interface LocalApiAuth {
@@ -46,7 +46,13 @@ export class ApiGateway {
     private readonly auth: LocalApiAuth = { requireIam: false, credentials: LOCAL_CREDENTIALS },
     private readonly integrationTimeoutMs = INTEGRATION_TIMEOUT_MS,
   ) {
-    for (const { functionId: id, route } of httpRoutes()) {
+    // The links domain's routes (short links at the root) are served beside the API's, as the
+    // custom domain serves them in AWS; the API's own literal paths win, as there.
+    const linksDomain = linksDomainRoutes.map(({ functionId, method, path }) => ({
+      functionId,
+      route: { method, path, auth: 'public' } satisfies HttpRoute,
+    }));
+    for (const { functionId: id, route } of [...httpRoutes(), ...linksDomain]) {
       const params: string[] = [];
       const source = route.path
         .split('/')

@@ -382,8 +382,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   resetClients();
   lambdas.environments.install();
   // Each function's environment: what Lambda sets, then exactly the variables CDK sets for it
-  // (lib/function-environment.ts), pointing at the local peers. Short links point at this server's
-  // /r/{code}, known once it listens.
+  // (lib/function-environment.ts), pointing at the local peers. Short links point at this server,
+  // known once it listens.
   const deployment = (linkBase: string): DeploymentValues => ({
     ...resourceValues(dynamo.tableNames, 'Table', (name) => name),
     ...resourceValues(queues, 'QueueUrl', (_queue, id) => sqs.queueUrl(`${prefix}-${id}`)),

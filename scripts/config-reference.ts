@@ -100,6 +100,17 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
     'Seconds POST /v1/campaigns counts the audience before it answers 202 with state `estimating` and leaves the rest of the count to the campaign dispatcher',
   messageRetentionDays:
     'How long message records (sends, skips, inbound texts) are kept before DynamoDB expires them',
+  links:
+    "Short links in campaign texts: https://<domain>/<code> on the brand's own domain, or else the API's /r/<code>. domain needs hostedZoneId and hostedZoneName, or certificateArn (docs/campaigns.md#links-and-attribution)",
+  'links.domain':
+    'A domain of your own for short links, such as go.acme.com: the stack serves GET /<code> on it (an API Gateway custom domain mapping only the public link routes, behind the same WAF), and texts carry https://<domain>/<code>',
+  'links.certificateArn':
+    "An ACM certificate for links.domain in the stack's region; without it the stack requests one, validated by DNS in the hosted zone",
+  'links.hostedZoneId':
+    'The Route 53 public hosted zone of links.domain: the certificate is validated and the alias record created there (with hostedZoneName)',
+  'links.hostedZoneName': 'The name of that hosted zone, such as acme.com',
+  'links.codeLength':
+    'Characters of a short-link code (base62, 7 to 22): 7 hold 3.5 trillion codes; a code another link holds makes the new link take its next candidate',
 };
 
 interface JsonSchema {

@@ -1,27 +1,30 @@
-/** Short links (pk `code`), written in batches by the sender and read by the redirect. */
-import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+/** Short links (pk `code`), claimed one by one by the sender and read by the redirect. */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 import type { LinkRecord, LinkStore } from '../domain/stores/link';
 
-const BATCH = 25;
-
 export class DynamoLinkStore implements LinkStore {
   constructor(private readonly table: string) {}
 
-  async putAll(links: readonly LinkRecord[]): Promise<void> {
-    for (let i = 0; i < links.length; i += BATCH) {
-      let requests = links.slice(i, i + BATCH).map((link) => ({ PutRequest: { Item: link } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const result = await dynamoClient().send(
-          new BatchWriteCommand({ RequestItems: { [this.table]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[this.table] ?? []) as typeof requests;
-        if (requests.length > 0) {
-          if (attempt >= 8) throw new Error(`${requests.length} short links could not be written`);
-          await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
-        }
-      }
+  async claim(link: LinkRecord): Promise<boolean> {
+    try {
+      await dynamoClient().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: link,
+          // A retried send writes its own link again (same message, same target): that is no collision.
+          ...named({
+            ConditionExpression: 'attribute_not_exists(#code) OR (#messageId = :messageId AND #url = :url)',
+          }),
+          ExpressionAttributeValues: { ':messageId': link.messageId, ':url': link.url },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 

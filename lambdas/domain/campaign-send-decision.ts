@@ -24,7 +24,7 @@
 import type { Recipient } from './campaign-queue';
 import type { Campaign } from './campaigns';
 import type { ConversationSettings } from './conversations';
-import { shortenLinks } from './links';
+import { linkCode, preferencesPrefix, shortenLinks, shortLinkPrefix, type ShortLink } from './links';
 import { campaignMessageClass, claimVerdict, outboundBody, type MessageClass } from './messages';
 import type { Profile } from './profile';
 import { quietHoursDecision, recipientTimeZone, sendWindowFor } from './quiet-hours';
@@ -52,8 +52,12 @@ export type CampaignSendSettings = Pick<
   | 'defaultTimeZone'
   | 'quietHours'
   | 'smartSendingHours'
+  | 'links'
 > & {
-  /** Where short links point (`<linkBase>/r/<code>`). */
+  /**
+   * The public origin of links (`LINK_BASE_URL`): short links go under `shortLinkPrefix` of it, and
+   * preference pages under `preferencesPrefix` (links.ts).
+   */
   readonly linkBase: string;
   /** An open conversation holds marketing when `pauseAutomations` is on. */
   readonly conversations?: ConversationSettings;
@@ -62,8 +66,11 @@ export type CampaignSendSettings = Pick<
 /** A recipient's text: the campaign body rendered for their profile, its URLs made short links. */
 export interface CampaignText {
   readonly body: string;
-  /** The short links in `body`, to be stored before the text goes out. */
-  readonly links: readonly { readonly code: string; readonly url: string }[];
+  /**
+   * The short links in `body`, to be stored before the text goes out, each with its first candidate
+   * code (a collision gives it the next: withLinkCode in links.ts).
+   */
+  readonly links: readonly ShortLink[];
 }
 
 /** A claim found under the message id, as read back. */
@@ -298,5 +305,10 @@ function campaignText(
     campaign.body,
     templateContext(settings, profile, undefined, preferencesUrl ? { preferencesUrl } : {}),
   );
-  return shortenLinks(rendered, settings.linkBase, campaign.linkSalt, phone);
+  return shortenLinks(
+    rendered,
+    shortLinkPrefix(settings.linkBase, settings.links),
+    (index) => linkCode(campaign.linkSalt, phone, index, 0, settings.links.codeLength),
+    preferencesPrefix(settings.linkBase),
+  );
 }

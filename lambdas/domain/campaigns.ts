@@ -10,7 +10,7 @@ import { analyseMessage } from './message-format';
 import { lintMessage, type LintWarning } from './message-lint';
 import { campaignMessageClass } from './messages';
 import type { SendWindow } from './quiet-hours';
-import { findUrls, shortLinkLength } from './links';
+import { preferencesPrefix, shortLinkPrefix, withSampleLinks } from './links';
 import { PREFERENCE_TOKEN_LENGTH } from './preference-token';
 import type { Segment } from './segments';
 import type { CountryPrice } from './sms-prices';
@@ -193,17 +193,19 @@ export const EMPTY_COUNTERS: CampaignCounters = {
 
 /**
  * The body as it will look on a phone, for segment counts and warnings: brand prefix, links at
- * their short length and the preference-page link at its length (profile variables render with
- * their defaults).
+ * their length as sent (`shortLinkPrefix` of the public origin, and a code of `links.codeLength`) and
+ * the preference-page link at its length (profile variables render with their defaults).
  */
-export function previewBody(body: string, brand: string, linkBase: string): string {
-  let preview = body;
-  const shortLink = `${linkBase.replace(/\/$/, '')}/r/${'x'.repeat(shortLinkLength(linkBase) - linkBase.replace(/\/$/, '').length - 3)}`;
-  for (const url of findUrls(body)) preview = preview.replace(url, shortLink);
-  // The preference-page link at its length: `<base>/p/` and a 22-character token.
-  preview = preview.replace(
+export function previewBody(
+  body: string,
+  brand: string,
+  origin: string,
+  links: { readonly domain?: string; readonly codeLength: number },
+): string {
+  const preview = withSampleLinks(body, shortLinkPrefix(origin, links), links.codeLength).replace(
+    // The preference-page link at its length: `<origin>/p/` and a 22-character token.
     /\{\{-?\s*preferences_url\s*-?\}\}/g,
-    `${linkBase.replace(/\/$/, '')}/p/${'x'.repeat(PREFERENCE_TOKEN_LENGTH)}`,
+    `${preferencesPrefix(origin)}${'x'.repeat(PREFERENCE_TOKEN_LENGTH)}`,
   );
   return preview.toLowerCase().startsWith(brand.toLowerCase()) ? preview : `${brand}: ${preview}`;
 }

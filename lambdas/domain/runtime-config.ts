@@ -304,6 +304,86 @@ export const FlowsSchema = z.strictObject({
 });
 export type Flows = z.output<typeof FlowsSchema>;
 
+/** A DNS name such as go.acme.com: lower-case labels of letters, digits and hyphens, at least two. */
+const hostname = z
+  .string()
+  .check(
+    z.maxLength(253),
+    z.regex(
+      /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/,
+      'must be a lower-case domain name such as go.acme.com',
+    ),
+  );
+
+/**
+ * Short links (docs/campaigns.md#links-and-attribution). With `domain`, the stack serves them at `https://<domain>/<code>`
+ * (an API Gateway custom domain with its certificate and DNS record); without it, at the API's
+ * `/r/<code>`. The checks that join fields are in `linksProblems`.
+ */
+export const LinksSchema = z
+  .strictObject({
+    domain: z.optional(hostname),
+    /** An ACM certificate for `domain` in the stack's region; without it the stack requests one (DNS-validated in the hosted zone). */
+    certificateArn: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+            'must be an ACM certificate ARN',
+          ),
+        ),
+    ),
+    /** The Route 53 public hosted zone of `domain`: its id and its name. */
+    hostedZoneId: z.optional(
+      z
+        .string()
+        .check(z.regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABC')),
+    ),
+    hostedZoneName: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\.?$/,
+            'must be the lower-case name of the hosted zone such as acme.com',
+          ),
+        ),
+    ),
+    /** Characters of a short-link code (base62): 7 hold 3.5 trillion codes. */
+    codeLength: z._default(count(7, 22), 7),
+  })
+  .check(
+    z.superRefine((links, ctx) => {
+      for (const problem of linksProblems(links)) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  );
+export type LinksConfig = z.output<typeof LinksSchema>;
+
+/** What the links settings need of each other: a domain to serve, and a way to its certificate and DNS record. */
+export function linksProblems(links: {
+  readonly domain?: string;
+  readonly certificateArn?: string;
+  readonly hostedZoneId?: string;
+  readonly hostedZoneName?: string;
+}): string[] {
+  const zone = links.hostedZoneId !== undefined || links.hostedZoneName !== undefined;
+  if (links.domain === undefined) {
+    return zone || links.certificateArn !== undefined
+      ? ['certificateArn, hostedZoneId and hostedZoneName need links.domain']
+      : [];
+  }
+  const problems: string[] = [];
+  if ((links.hostedZoneId === undefined) !== (links.hostedZoneName === undefined))
+    problems.push('hostedZoneId and hostedZoneName go together');
+  if (!zone && links.certificateArn === undefined)
+    problems.push('links.domain needs hostedZoneId and hostedZoneName, or certificateArn');
+  const name = links.hostedZoneName?.replace(/\.$/, '');
+  if (name !== undefined && links.domain !== name && !links.domain.endsWith(`.${name}`))
+    problems.push(`links.domain ${links.domain} is not in the hosted zone ${name}`);
+  return problems;
+}
+
 /** Trimmed text of min to max characters. */
 const trimmed = (min: number, max: number, message?: string) =>
   z.string().check(z.trim(), z.minLength(min, message), z.maxLength(max));
@@ -457,6 +537,8 @@ export const RuntimeConfigSchema = z.pipe(
         },
       },
     ),
+    /** Short links: their code length, and the brand's own domain they can live on. */
+    links: defaulted(LinksSchema),
     /**
      * Seconds `POST /v1/campaigns` counts the audience before it answers 202 `estimating` and leaves
      * the count to the dispatcher (the HTTP API gives a call 30 s).

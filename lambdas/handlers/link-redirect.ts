@@ -1,4 +1,7 @@
-/** API Gateway (public) → GET /r/{code} → 302 to the original URL (click recorded), or 404. */
+/**
+ * API Gateway (public) → GET /r/{code} on the API, or GET /{code} on the links domain's API → 302 to
+ * the original URL (click recorded), or 404.
+ */
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { DynamoLinkStore } from '../adapters/link-store';
@@ -7,7 +10,7 @@ import { systemClock } from '../adapters/system-clock';
 import { NotFoundError } from '../domain/errors';
 import { followLink, type ClickDeps } from '../services/engagement';
 import { environmentOf } from '../../lib/function-environment';
-import { httpHandler } from './shared/http';
+import { httpHandler, type RouteHandler } from './shared/http';
 
 const environment = environmentOf('linkRedirect');
 
@@ -24,10 +27,13 @@ function dependencies(): ClickDeps {
   return deps;
 }
 
+const redirect: RouteHandler = async (request) => {
+  const url = await followLink(dependencies(), request.pathParameters.code ?? '');
+  if (!url) throw new NotFoundError('no such link', 'code');
+  return { status: 302, headers: { location: url, 'referrer-policy': 'no-referrer' } };
+};
+
 export const handler = httpHandler(environment, {
-  'GET /r/{code}': async (request) => {
-    const url = await followLink(dependencies(), request.pathParameters.code ?? '');
-    if (!url) throw new NotFoundError('no such link', 'code');
-    return { status: 302, headers: { location: url, 'referrer-policy': 'no-referrer' } };
-  },
+  'GET /r/{code}': redirect,
+  'GET /{code}': redirect,
 });

@@ -31,7 +31,8 @@ import {
 import type { Campaign } from '../domain/campaigns';
 import { usesPreferencesUrl } from '../domain/links';
 import type { CampaignStore } from '../domain/stores/campaign';
-import type { LinkRecord, LinkStore } from '../domain/stores/link';
+import type { LinkStore } from '../domain/stores/link';
+import { linkCode, MAX_CODE_ATTEMPTS, shortLinkPrefix, withLinkCode } from '../domain/links';
 import type { QueueSender } from '../domain/ports/queue-sender';
 import { SmsOutcomeUnknownError, SmsRetryableError } from '../domain/sms-errors';
 import { forEachLimited, Pacer } from './pacer';
@@ -43,6 +44,7 @@ export interface SenderDeps extends SendDeps {
   readonly links: LinkStore;
   readonly queue: QueueSender;
   readonly queueUrl: string;
+  /** The public origin of links (`LINK_BASE_URL`): short links go under it (shortLinkPrefix). */
   readonly linkBase: string;
   /** This invocation's share of the identity's messages per second. */
   readonly pacer: Pacer;
@@ -203,8 +205,12 @@ class BatchRun {
         };
         return { item, facts, decision: decideCampaignSend(facts, this.settings) };
       });
-      const links = decided.flatMap(({ item, decision }) => linkRecords(item, decision, now));
-      if (links.length > 0) await this.deps.links.putAll(links);
+      decided = await Promise.all(
+        decided.map(async (entry) => ({
+          ...entry,
+          decision: await claimLinks(this.deps, this.settings, entry.item, entry.facts, entry.decision, now),
+        })),
+      );
     } catch {
       for (const { item } of toRead) this.finish(item, { kind: 'failed' }, 'unused');
       return;
@@ -447,15 +453,43 @@ function calledEndUserMessaging(result: SendResult): boolean {
   return result.status === 'sent' || (result.status === 'skipped' && result.reason === 'opt_out_list');
 }
 
-/** The short links of a text about to go out, stored (one batch write per group) before it does. */
-function linkRecords(item: WorkItem, decision: ReadDecision, now: Date): LinkRecord[] {
-  if (decision.action !== 'send') return [];
-  return decision.text.links.map((link) => ({
-    ...link,
-    phone: item.phone,
-    messageId: campaignMessageId(item.message.campaignId, item.phone),
-    campaignId: item.message.campaignId,
-    createdAt: now.toISOString(),
-    expiresAt: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
-  }));
+/**
+ * The short links of a text about to go out, stored before it does, each under a code no other link
+ * holds: a code taken by another link (a collision) moves that link to its next candidate, and the
+ * text with it. A retried send finds its own links under the same codes.
+ */
+async function claimLinks(
+  deps: SenderDeps,
+  settings: CampaignSendSettings,
+  item: WorkItem,
+  facts: ReadFacts,
+  decision: ReadDecision,
+  now: Date,
+): Promise<ReadDecision> {
+  if (decision.action !== 'send' || decision.text.links.length === 0 || !facts.campaign) return decision;
+  const salt = facts.campaign.linkSalt;
+  const messageId = campaignMessageId(item.message.campaignId, item.phone);
+  let text = decision.text;
+  for (const [index, link] of text.links.entries()) {
+    for (let attempt = 0; ; attempt++) {
+      if (attempt >= MAX_CODE_ATTEMPTS) throw new Error(`no free short-link code in ${attempt} attempts`);
+      const code =
+        attempt === 0 ? link.code : linkCode(salt, item.phone, index, attempt, settings.links.codeLength);
+      const claimed = await deps.links.claim({
+        code,
+        url: link.url,
+        phone: item.phone,
+        messageId,
+        campaignId: item.message.campaignId,
+        createdAt: now.toISOString(),
+        expiresAt: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
+      });
+      if (claimed) {
+        if (code !== link.code)
+          text = withLinkCode(text, shortLinkPrefix(settings.linkBase, settings.links), index, code);
+        break;
+      }
+    }
+  }
+  return { ...decision, text };
 }

@@ -44,7 +44,7 @@ export interface CampaignDeps {
   readonly profiles: ProfileStore;
   readonly scheduler: Scheduler;
   readonly dispatcherArn: string;
-  /** Base of short links (`https://…/r/<code>`). */
+  /** The public origin of links (`LINK_BASE_URL`): short links go under it (shortLinkPrefix in links.ts). */
   readonly linkBase: string;
   readonly originationCountry: string;
 }
@@ -308,7 +308,7 @@ export async function storeCampaign(
     : [];
 
   const mms = (request.mediaUrls?.length ?? 0) > 0;
-  const previewed = previewBody(request.body, deps.config.brand, deps.linkBase);
+  const previewed = previewBody(request.body, deps.config.brand, deps.linkBase, deps.config.links);
   const message = { segments: segmentsPerMessage(previewed, mms), mms };
   const estimate = campaignEstimate(
     audience.recipients,
@@ -417,7 +417,7 @@ function viewOf(deps: Pick<CampaignDeps, 'clock' | 'config'>, campaign: Campaign
  * with them too): the body's, and the audience's from its estimate, final once the count is.
  */
 function warningsOf(deps: Pick<CampaignDeps, 'config' | 'linkBase'>, campaign: Campaign) {
-  const previewed = previewBody(campaign.body, deps.config.brand, deps.linkBase);
+  const previewed = previewBody(campaign.body, deps.config.brand, deps.linkBase, deps.config.links);
   return [
     ...campaignWarnings(previewed, deps.config.brand, campaign.mediaUrls),
     ...audienceWarnings(campaign.estimate),

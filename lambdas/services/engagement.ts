@@ -3,6 +3,7 @@
  * (orders are attributed to the clicked link in commerce-events.ts).
  */
 import type { Clock } from '../domain/clock';
+import { CODE_PATTERN } from '../domain/links';
 import { classifyDeliveryEvent, type DeliveryEvent } from '../domain/delivery-events';
 import type { DomainEvent } from '../domain/events';
 import type { CampaignStore } from '../domain/stores/campaign';
@@ -21,9 +22,12 @@ export interface ClickDeps {
   readonly events: EventPublisher;
 }
 
-/** GET /r/{code}: the target URL, or undefined for a code Optline never made (no open redirect). */
+/**
+ * GET /r/{code}, or /{code} on the links domain: the target URL, or undefined for a code Optline never
+ * made (no open redirect).
+ */
 export async function followLink(deps: ClickDeps, code: string): Promise<string | undefined> {
-  if (!/^[0-9A-Za-z]{6,20}$/.test(code)) return undefined;
+  if (!CODE_PATTERN.test(code)) return undefined;
   const link = await deps.links.get(code);
   if (!link) return undefined;
   const at = deps.clock.now().toISOString();

@@ -40,9 +40,9 @@ function linkStoreContract(name: string, make: () => Promise<LinkStore>) {
       store = await make();
     });
 
-    it('finds each link of a batch larger than one write, and nothing for an unknown code', async () => {
+    it('finds each link claimed, and nothing for an unknown code', async () => {
       const links = Array.from({ length: 30 }, (_, i) => link(`${name.slice(0, 3)}b${i}`));
-      await store.putAll(links);
+      for (const each of links) expect(await store.claim(each)).toBe(true);
       expect(await store.get(links[29]!.code)).toEqual(links[29]);
       expect(await store.get(links[0]!.code)).toEqual(links[0]);
       expect(await store.get(`${name.slice(0, 3)}-unknown`)).toBeUndefined();
@@ -50,10 +50,18 @@ function linkStoreContract(name: string, make: () => Promise<LinkStore>) {
 
     it('counts clicks, answering the count before each', async () => {
       const code = `${name.slice(0, 3)}click`;
-      await store.putAll([link(code)]);
+      await store.claim(link(code));
       expect(await store.countClick(code, '2026-11-20T13:00:00.000Z')).toBe(0);
       expect(await store.countClick(code, '2026-11-20T13:01:00.000Z')).toBe(1);
       expect(await store.get(code)).toMatchObject({ clicks: 2 });
+    });
+
+    it('refuses a code another link holds, and gives a retried send its own link again', async () => {
+      const code = `${name.slice(0, 3)}taken`;
+      expect(await store.claim(link(code))).toBe(true);
+      expect(await store.claim(link(code))).toBe(true);
+      expect(await store.claim({ ...link(code), messageId: 'msg-other' })).toBe(false);
+      expect(await store.get(code)).toEqual(link(code));
     });
 
     it('refuses a click on an unknown code and creates nothing', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consentStateOf } from '../../lambdas/domain/consent';
-import { shortenLinks } from '../../lambdas/domain/links';
+import { linkCode, preferencesPrefix, shortenLinks } from '../../lambdas/domain/links';
 import { decidePreferenceChange } from '../../lambdas/domain/preference-changes';
 import {
   MAX_MARKETING_PER_WEEK_PROPERTY,
@@ -162,8 +162,8 @@ describe('preference links in campaign texts', () => {
     const { body, links } = shortenLinks(
       `Beans: https://acme.example/spring Manage: ${base}/p/xUq0cM3v9kLQm1b2TzA7wA`,
       base,
-      'salt',
-      phone,
+      (index) => linkCode('salt', phone, index),
+      preferencesPrefix(base),
     );
     expect(links.map((l) => l.url)).toEqual(['https://acme.example/spring']);
     expect(body).toContain(`${base}/p/xUq0cM3v9kLQm1b2TzA7wA`);

@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configFromContext, parseDeploymentConfig } from '../../lib/config';
 
+const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+
 describe('deployment config', () => {
+  it('takes short links of 7 characters on the API unless told otherwise', () => {
+    expect(parseDeploymentConfig({ brand: 'Acme' }).program.links).toEqual({ codeLength: 7 });
+    const withZone = { domain: 'go.acme.com', hostedZoneId: 'Z0123456789ABC', hostedZoneName: 'acme.com.' };
+    expect(parseDeploymentConfig({ brand: 'Acme', links: withZone }).program.links).toEqual({
+      ...withZone,
+      codeLength: 7,
+    });
+    const withCertificate = { domain: 'acme.link', certificateArn: CERTIFICATE, codeLength: 8 };
+    expect(parseDeploymentConfig({ brand: 'Acme', links: withCertificate }).program.links).toEqual(
+      withCertificate,
+    );
+  });
+
   it('fills sensible defaults when only the brand is given', () => {
     const config = parseDeploymentConfig({ brand: 'Acme' });
     expect(config.program.programName).toBe('Acme Texts');
@@ -46,6 +61,28 @@ describe('deployment config', () => {
     [{ brand: 'Acme', keywords: { optIn: ['STOP'] } }, 'optline.keywords.optIn'],
     [{ brand: 'Acme', smartSendingHours: -1 }, 'optline.smartSendingHours'],
     [{ brand: 'Acme', colour: 'blue' }, 'optline'],
+    [{ brand: 'Acme', links: { codeLength: 6 } }, 'optline.links.codeLength'],
+    [
+      { brand: 'Acme', links: { domain: 'Go.Acme.com', certificateArn: CERTIFICATE } },
+      'optline.links.domain',
+    ],
+    [{ brand: 'Acme', links: { domain: 'go.acme.com' } }, 'optline.links'],
+    [
+      { brand: 'Acme', links: { hostedZoneId: 'Z0123456789ABC', hostedZoneName: 'acme.com' } },
+      'optline.links',
+    ],
+    [{ brand: 'Acme', links: { domain: 'go.acme.com', hostedZoneId: 'Z0123456789ABC' } }, 'optline.links'],
+    [
+      {
+        brand: 'Acme',
+        links: { domain: 'go.acme.com', hostedZoneId: 'Z0123456789ABC', hostedZoneName: 'acme.co' },
+      },
+      'optline.links',
+    ],
+    [
+      { brand: 'Acme', links: { domain: 'go.acme.com', certificateArn: 'arn:aws:iam::1:x' } },
+      'optline.links.certificateArn',
+    ],
   ])('refuses %j naming %s', (raw, field) => {
     let error: unknown;
     try {

@@ -1,5 +1,5 @@
 /**
- * Short links and their store, written by the sender and read by the redirect.
+ * Short links and their store, claimed one by one by the sender and read by the redirect.
  * Implemented by lambdas/adapters/link-store.ts.
  */
 export interface LinkRecord {
@@ -15,7 +15,11 @@ export interface LinkRecord {
 }
 
 export interface LinkStore {
-  putAll(links: readonly LinkRecord[]): Promise<void>;
+  /**
+   * Writes the link under its code unless another link holds the code: true when the code is this
+   * link's (written now, or by an earlier attempt of the same send), false on a collision.
+   */
+  claim(link: LinkRecord): Promise<boolean>;
   get(code: string): Promise<LinkRecord | undefined>;
   /** Counts a click; returns the clicks before it (0 = the recipient's first click). */
   countClick(code: string, at: string): Promise<number>;

@@ -4,8 +4,12 @@ import type { LinkRecord, LinkStore } from '../../../lambdas/domain/stores/link'
 export class InMemoryLinkStore implements LinkStore {
   readonly links = new Map<string, LinkRecord & { lastClickAt?: string }>();
 
-  async putAll(links: readonly LinkRecord[]): Promise<void> {
-    for (const link of links) this.links.set(link.code, structuredClone(link));
+  async claim(link: LinkRecord): Promise<boolean> {
+    // As the conditional put does: the code is free, or held by this same link (a retried send).
+    const held = this.links.get(link.code);
+    if (held && (held.messageId !== link.messageId || held.url !== link.url)) return false;
+    this.links.set(link.code, structuredClone(link));
+    return true;
   }
 
   async get(code: string): Promise<LinkRecord | undefined> {
