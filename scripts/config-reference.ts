@@ -91,6 +91,8 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
   sending: 'Guards passed to End User Messaging with every send',
   'sending.maxPricePerPartUsd':
     'Highest price per message part End User Messaging may charge (USD); dearer destinations are refused',
+  'sending.smartEncoding':
+    'Smart encoding: before sending, replace characters that force UCS-2 (70 characters per segment instead of 160) but have a GSM-7 look-alike (curly quotes, en and em dashes, non-breaking and other spaces, the ellipsis…) when that makes the whole text GSM-7; the message record keeps the text as written (docs/campaigns.md#what-a-text-costs)',
   'sending.timeToLiveSeconds':
     'Seconds End User Messaging keeps trying to deliver, by message class: a late promotion is worse than none',
   'sending.timeToLiveSeconds.*': 'Delivery time to live for this message class, in seconds',

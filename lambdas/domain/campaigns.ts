@@ -25,6 +25,8 @@ export type CampaignState = 'estimating' | 'scheduled' | 'sending' | 'dispatched
 export interface CampaignCounters {
   readonly targeted: number;
   readonly sent: number;
+  /** SMS segments of the texts sent, as billed; absent on campaigns stored before it was kept. */
+  readonly segments?: number;
   readonly skipped: Readonly<Record<string, number>>;
   /**
    * Dispatched recipients the sender has finished with: sent, or skipped at send time (`skipped`
@@ -179,6 +181,7 @@ export function campaignEstimate(
 export const EMPTY_COUNTERS: CampaignCounters = {
   targeted: 0,
   sent: 0,
+  segments: 0,
   skipped: {},
   settled: 0,
   targetedByWindow: {},
@@ -258,5 +261,5 @@ function countersView(campaign: Campaign, context: ViewContext) {
     quietHours: context.quietHours,
     marketing: campaignMessageClass(campaign) === 'marketing',
   });
-  return { ...shown, ...progress };
+  return { ...shown, segments: shown.segments ?? null, ...progress };
 }

@@ -147,6 +147,35 @@ export function toGsm7(body: string): string {
   return replaced ? out : body;
 }
 
+/** A text as End User Messaging is asked to send it, with what it is billed as. */
+export interface OutboundText {
+  /** The text sent: the body, or its GSM-7 look-alike form (smart encoding). */
+  readonly text: string;
+  readonly encoding: Encoding;
+  /** Billable segments of `text`. */
+  readonly segments: number;
+  /** Whether look-alikes replaced characters of the body. */
+  readonly smartEncoded: boolean;
+}
+
+/**
+ * Smart encoding: the body with its look-alikes replaced (`toGsm7`) when that makes the whole text
+ * GSM-7 and saves segments. A text that stays UCS-2 (an emoji, a letter with no look-alike) is sent as
+ * written: straight quotes would cost as much as curly ones, and "..." more than "…"; so is one the
+ * replacement would make no cheaper (a text of ellipses can take more septets as "..." than code
+ * units as "…").
+ */
+export function encodeForSending(body: string, smartEncoding: boolean): OutboundText {
+  const written = analyseMessage(body);
+  if (smartEncoding && written.encoding === 'UCS-2') {
+    const replaced = toGsm7(body);
+    const analysis = analyseMessage(replaced);
+    if (analysis.encoding === 'GSM-7' && analysis.segments < written.segments)
+      return { text: replaced, encoding: 'GSM-7', segments: analysis.segments, smartEncoded: true };
+  }
+  return { text: body, encoding: written.encoding, segments: written.segments, smartEncoded: false };
+}
+
 /**
  * The body as indivisible pieces. In GSM-7 every character is one code point (the only multi-point
  * cluster of GSM-7 characters is CR LF, which is two characters on the air too). In UCS-2 a grapheme

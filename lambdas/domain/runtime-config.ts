@@ -516,6 +516,11 @@ export const RuntimeConfigSchema = z.pipe(
       z.strictObject({
         /** Highest price per message part End User Messaging may charge (USD); dearer destinations are refused. */
         maxPricePerPartUsd: z._default(z.number().check(z.positive(), z.lte(10)), 0.1),
+        /**
+         * Replace characters that force UCS-2 but have a GSM-7 look-alike (curly quotes, dashes, odd
+         * spaces, the ellipsis) before sending, when that makes the text GSM-7 (encodeForSending).
+         */
+        smartEncoding: z._default(z.boolean(), true),
         /** Seconds End User Messaging keeps trying to deliver, by message class: a late promotion is worse than none. */
         timeToLiveSeconds: z._default(
           z.strictObject({
@@ -529,6 +534,7 @@ export const RuntimeConfigSchema = z.pipe(
       }),
       {
         maxPricePerPartUsd: 0.1,
+        smartEncoding: true,
         timeToLiveSeconds: {
           marketing: 14_400,
           transactional: 3600,

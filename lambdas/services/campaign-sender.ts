@@ -82,8 +82,8 @@ interface WorkItem extends Recipient {
 
 /** How a recipient's turn in this batch ends. */
 type Ending =
-  /** Settled: sent, or skipped for `outcome` (a reason, `cancelled`, `rejected`). */
-  | { readonly kind: 'counted'; readonly outcome: string }
+  /** Settled: sent (with its SMS segments), or skipped for `outcome` (a reason, `cancelled`, `rejected`). */
+  | { readonly kind: 'counted'; readonly outcome: string; readonly segments?: number }
   | { readonly kind: 'held'; readonly until: Date; readonly zone: string }
   /** Out of time: back on the queue now. */
   | { readonly kind: 'requeued' }
@@ -123,6 +123,7 @@ class BatchRun {
     string,
     {
       sent: number;
+      segments: number;
       settled: number;
       skipped: Record<string, number>;
       settledByWindow: Record<string, number>;
@@ -328,7 +329,7 @@ class BatchRun {
     if (slot === 'unused') this.deps.pacer.giveBack(1);
     switch (ending.kind) {
       case 'counted':
-        return this.count(item, ending.outcome);
+        return this.count(item, ending.outcome, ending.segments);
       case 'held':
         return this.hold(item, ending.until, ending.zone);
       case 'requeued':
@@ -344,16 +345,23 @@ class BatchRun {
   }
 
   /**
-   * Each recipient's outcome, once: sent or a skip reason; `settled` counts both (what is not yet
+   * Each recipient's outcome, once: sent (and its SMS segments) or a skip reason; `settled` counts both (what is not yet
    * settled shows as the campaign's `pending`), and by the send window the dispatcher counted the
    * recipient under (its zone travels with it on the queue), so the campaign can tell what quiet
    * hours hold (campaign-progress.ts).
    */
-  private count(item: WorkItem, outcome: string): void {
+  private count(item: WorkItem, outcome: string, segments = 0): void {
     const campaignId = item.message.campaignId;
-    const entry = this.counts.get(campaignId) ?? { sent: 0, settled: 0, skipped: {}, settledByWindow: {} };
+    const entry = this.counts.get(campaignId) ?? {
+      sent: 0,
+      segments: 0,
+      settled: 0,
+      skipped: {},
+      settledByWindow: {},
+    };
     this.counts.set(campaignId, entry);
     entry.settled += 1;
+    entry.segments += segments;
     if (outcome === 'sent') entry.sent += 1;
     else entry.skipped[outcome] = (entry.skipped[outcome] ?? 0) + 1;
     if (item.zone) {
@@ -414,7 +422,7 @@ class BatchRun {
 function endingOfSend(result: SendResult, zone: () => string): Ending {
   switch (result.status) {
     case 'sent':
-      return { kind: 'counted', outcome: 'sent' };
+      return { kind: 'counted', outcome: 'sent', ...(result.segments ? { segments: result.segments } : {}) };
     case 'skipped':
       return { kind: 'counted', outcome: result.reason };
     case 'deferred':

@@ -17,6 +17,7 @@
  *   recorded after the call, so a crash can repeat one but never drop it.
  */
 import type { Clock } from '../domain/clock';
+import { encodeForSending } from '../domain/message-format';
 import { messageTypeFor, outboundBody, type MessageClass } from '../domain/messages';
 import type { Profile } from '../domain/profile';
 import type { RuntimeConfig } from '../domain/runtime-config';
@@ -90,7 +91,10 @@ export type SendResult =
       readonly status: 'sent';
       readonly messageId: string;
       readonly awsMessageId: string;
+      /** The text as sent (smart encoding applied). */
       readonly body: string;
+      /** Billable SMS segments of the text (absent for an MMS, billed per message). */
+      readonly segments?: number;
     }
   | { readonly status: 'skipped'; readonly messageId: string; readonly reason: SkipReason }
   /** `claim`: the record found under the message id, when the caller asked (`reportClaim`). */
@@ -118,12 +122,17 @@ export async function send(deps: SendDeps, request: SendRequest, attempt = 1): P
   const profile =
     request.profile === undefined ? await deps.profiles.get(request.to) : (request.profile ?? undefined);
   const body = outboundBody(request.body, request.messageClass, profile, deps.config);
+  // What End User Messaging gets (smart encoding), and what it bills: an MMS is one message whatever
+  // its text, so only SMS records carry segments and encoding. The record keeps the text as written.
+  const outbound = encodeForSending(body, deps.config.sending.smartEncoding);
+  const mms = (request.mediaUrls?.length ?? 0) > 0;
   const base = {
     messageId,
     phone: request.to,
     at,
     direction: 'outbound' as const,
     body,
+    ...(mms ? {} : { segments: outbound.segments, encoding: outbound.encoding }),
     messageClass: request.messageClass,
     campaignId: request.campaignId,
     flowId: request.flowId,
@@ -194,7 +203,7 @@ export async function send(deps: SendDeps, request: SendRequest, attempt = 1): P
   try {
     ({ awsMessageId } = await deps.gateway.send({
       to: request.to,
-      body,
+      body: outbound.text,
       messageType: messageTypeFor(request.messageClass),
       // Every class but compliance was decided on the recipient's consent: a retry must decide again
       // (the caller's retry comes back through here), not be resent later by the SDK.
@@ -234,7 +243,14 @@ export async function send(deps: SendDeps, request: SendRequest, attempt = 1): P
   countMetric('MessagesSent', ['MessageClass', request.messageClass]);
   if (atLeastOnce) await deps.messages.putIfAbsent({ ...base, status: 'sent', awsMessageId });
   else await deps.messages.markSent(messageId, awsMessageId);
-  if (request.recordProfileActivity === false) return { status: 'sent', messageId, awsMessageId, body };
+  const sent = {
+    status: 'sent',
+    messageId,
+    awsMessageId,
+    body: outbound.text,
+    ...(mms ? {} : { segments: outbound.segments }),
+  } as const;
+  if (request.recordProfileActivity === false) return sent;
   await deps.profiles.recordActivity(
     request.to,
     {
@@ -250,7 +266,7 @@ export async function send(deps: SendDeps, request: SendRequest, attempt = 1): P
     },
     at,
   );
-  return { status: 'sent', messageId, awsMessageId, body };
+  return sent;
 }
 
 /**

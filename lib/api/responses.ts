@@ -336,6 +336,10 @@ export const CampaignSchema = z.strictObject({
   counters: z.strictObject({
     targeted: z.number(),
     sent: z.number(),
+    segments: z.nullable(z.number()).meta({
+      description:
+        'SMS segments of the texts sent, as billed (each text counted as sent, after smart encoding); null on campaigns sent before it was kept',
+    }),
     skipped: z.record(z.string(), z.number()).meta({ description: 'Recipients skipped, by reason' }),
     pending: z.nullable(z.number()).meta({ description: 'Dispatched but neither sent nor skipped yet' }),
     pendingBy: z.nullable(z.strictObject({ waiting_for_quiet_hours: z.number(), queued: z.number() })).meta({

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import { describe, expect, it } from 'vitest';
-import { analyseMessage, isGsm7, splitSegments, toGsm7 } from '../../lambdas/domain/message-format';
+import {
+  analyseMessage,
+  encodeForSending,
+  isGsm7,
+  splitSegments,
+  toGsm7,
+} from '../../lambdas/domain/message-format';
 
 /** The independent implementation: Twilio's segment calculator. */
 function reference(body: string): { encoding: string; segments: number; texts: string[]; septets: number } {
@@ -216,5 +222,62 @@ describe('toGsm7', () => {
     const body = 'It’s here — the fall menu… '.repeat(4);
     expect(analyseMessage(body).segments).toBe(2);
     expect(analyseMessage(toGsm7(body)).segments).toBe(1);
+  });
+});
+
+describe('encodeForSending', () => {
+  it('turns a UCS-2 body whose only non-GSM-7 characters are curly quotes into a GSM-7 text with fewer segments', () => {
+    const body = `“Spring” is here: it’s ${'fresh beans and free shipping '.repeat(4)}`.trim();
+    expect(analyseMessage(body)).toMatchObject({ encoding: 'UCS-2', segments: 3 });
+    expect(encodeForSending(body, true)).toEqual({
+      text: body.replace(/[“”]/g, '"').replace('’', "'"),
+      encoding: 'GSM-7',
+      segments: 1,
+      smartEncoded: true,
+    });
+  });
+
+  it('sends the body as written when smart encoding is off', () => {
+    const body = 'It’s here — the fall menu…';
+    expect(encodeForSending(body, false)).toEqual({
+      text: body,
+      encoding: 'UCS-2',
+      segments: 1,
+      smartEncoded: false,
+    });
+  });
+
+  it('keeps a text that stays UCS-2 as written: an emoji has no look-alike', () => {
+    const body = 'It’s here… 😀';
+    expect(encodeForSending(body, true)).toMatchObject({
+      text: body,
+      encoding: 'UCS-2',
+      smartEncoded: false,
+    });
+  });
+
+  it('leaves a GSM-7 body alone', () => {
+    expect(encodeForSending('Plain {text} €5', true)).toEqual({
+      text: 'Plain {text} €5',
+      encoding: 'GSM-7',
+      segments: 1,
+      smartEncoded: false,
+    });
+  });
+
+  it('never sends more segments than the body as written', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', ' ', '’', '“', '”', '…', '—', '\u00A0', '😀', 'é', '€'), {
+          maxLength: 400,
+        }),
+        (chars) => {
+          const body = chars.join('');
+          const sent = encodeForSending(body, true);
+          expect(sent.segments).toBeLessThanOrEqual(analyseMessage(body).segments);
+          expect(sent.smartEncoded ? isGsm7(sent.text) : sent.text === body).toBe(true);
+        },
+      ),
+    );
   });
 });

@@ -8,6 +8,8 @@ import type { Campaign, CampaignEstimate, CampaignSchedule, CampaignState } from
 export interface CounterDelta {
   readonly targeted?: number;
   readonly sent?: number;
+  /** SMS segments of the texts sent. */
+  readonly segments?: number;
   /** Recipients the sender finished with (sent or skipped at send time). */
   readonly settled?: number;
   readonly delivered?: number;
