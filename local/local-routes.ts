@@ -1,8 +1,8 @@
 /**
  * The local-only endpoints under `/_local/` (health, aws, inbound, outbox, conversation, profile,
- * phone, events, executions, clock, faults, settle, webhooks). They are stable: tests and the phone simulator depend on
- * them, and docs/local-runtime.md#local-endpoints documents each (test/docs/facts.test.ts checks it
- * names them).
+ * phone, events, executions, clock, faults, settle, agent, webhooks). They are stable: tests and the
+ * phone simulator depend on them, and docs/local-runtime.md#local-endpoints documents each
+ * (test/docs/facts.test.ts checks it names them).
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { DeploymentConfig } from '../lib/config';
 import { toProfileView, type Profile } from '../lambdas/domain/profile';
 import { subscriptionStatus } from '../lambdas/domain/subscription-status';
+import { OptlineApiError, type OptlineClient } from '../client';
 import type { EventBridgeEmulator } from './aws/eventbridge';
 import type { SchedulerEmulator } from './aws/scheduler';
 import type { SmsVoiceEmulator } from './aws/sms-voice';
@@ -30,6 +31,8 @@ export interface LocalRouteDeps {
   readonly webhooks: LocalWebhooks;
   /** The local AWS endpoint and its Region, for commands that call AWS themselves. */
   readonly aws: { readonly endpointUrl: string; readonly region: string; readonly optOutList: string };
+  /** The API, signed as the local operator: the agent pane's calls, whatever OPTLINE_LOCAL_AUTH says. */
+  api(): OptlineClient;
   readProfile(phone: string): Promise<Profile | undefined>;
   settle(options?: SettleOptions): Promise<SettleResult>;
 }
@@ -56,6 +59,16 @@ function parseJson(body: string): Record<string, unknown> | undefined {
       : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** The API's answer, or its error with its status (the page shows the message). */
+async function apiAnswer(res: ServerResponse, call: () => Promise<unknown>): Promise<void> {
+  try {
+    json(res, 200, await call());
+  } catch (error) {
+    if (!(error instanceof OptlineApiError)) throw error;
+    json(res, error.status, { error: { code: error.code, message: error.message, field: error.field } });
   }
 }
 
@@ -135,6 +148,33 @@ export function localRoutes(deps: LocalRouteDeps) {
           status: subscriptionStatus(profile),
           profile: profile ? toProfileView(profile) : null,
         });
+      }
+      // The phone page's agent pane: the conversation routes, called signed on the page's behalf.
+      case 'GET /_local/agent': {
+        const phone = url.searchParams.get('phone');
+        if (phone === null) return apiAnswer(res, () => deps.api().listConversations({ limit: 100 }));
+        if (!E164.test(phone))
+          return badRequest(res, 'phone', 'must be an E.164 number such as +12065550123');
+        return apiAnswer(res, () => deps.api().getConversation(phone));
+      }
+      case 'POST /_local/agent': {
+        const input = parseJson(body);
+        const phone = input?.phone;
+        if (typeof phone !== 'string' || !E164.test(phone))
+          return badRequest(res, 'phone', 'must be an E.164 number such as +12065550123');
+        const agent = typeof input?.agent === 'string' && input.agent !== '' ? input.agent : undefined;
+        if (input?.action === 'close')
+          return apiAnswer(res, () => deps.api().closeConversation(phone, agent ? { agent } : {}));
+        if (input?.action !== 'reply') return badRequest(res, 'action', 'must be reply or close');
+        // A caller's key makes its retries text once; without one the client makes a key per call.
+        const key = typeof input.idempotencyKey === 'string' ? input.idempotencyKey : undefined;
+        return apiAnswer(res, () =>
+          deps.api().replyToConversation(phone, {
+            body: typeof input.body === 'string' ? input.body : '',
+            ...(agent ? { agent } : {}),
+            ...(key ? { idempotencyKey: key } : {}),
+          }),
+        );
       }
       case 'GET /_local/webhooks':
         return json(res, 200, {

@@ -70,6 +70,8 @@ import { localRoutes } from './local-routes';
 import { settleWork, type SettleOptions, type SettleResult, type WorkSource } from './settle';
 import { TtlSweeper } from './ttl-sweeper';
 import { LocalWebhooks } from './webhooks';
+import { OptlineClient } from '../client';
+import { LOCAL_CREDENTIALS, LOCAL_SIGNING_SCOPE } from './signature-check';
 import { VirtualClock } from './virtual-clock';
 
 /** The number subscribers text locally when the config provisions a new one. */
@@ -441,9 +443,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
   const settle = (settleOptions?: SettleOptions) => settleWork(work, settleOptions);
   const profiles = new DynamoProfileStore(dynamo.tableNames.profiles);
+  let apiClient: OptlineClient | undefined;
   const local = localRoutes({
     config,
     webhooks,
+    api: () =>
+      (apiClient ??= new OptlineClient({
+        baseUrl: apiUrl,
+        region: LOCAL_SIGNING_SCOPE.region,
+        credentials: options.auth?.credentials ?? LOCAL_CREDENTIALS,
+        maxRetries: 0,
+      })),
     readProfile: (phone) => profiles.get(phone),
     clock,
     sms,

@@ -12,7 +12,12 @@ describe('phone simulator page', () => {
   const badge = () => page.locator('#subscription');
 
   beforeAll(async () => {
-    runtime = await startTestRuntime();
+    // As with OPTLINE_LOCAL_AUTH=iam: the agent pane must work where IAM routes need a signature.
+    runtime = await startTestRuntime({
+      // Noon in Seattle: the agent's replies meet no calling-hours law.
+      clockStart: new Date('2026-11-12T20:00:00Z'),
+      auth: { requireIam: true, credentials: { accessKeyId: 'pane-test', secretAccessKey: 'pane-secret' } },
+    });
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('console', (message) => {
@@ -95,6 +100,69 @@ describe('phone simulator page', () => {
       `/_local/profile?phone=${encodeURIComponent(phone)}`,
     );
     expect(profile.body.status).toBe(status);
+  });
+
+  it('answers a free text from the agent pane, reaching the phone, and closes the conversation', async () => {
+    await page.fill('#message', 'do you ship to Canada?');
+    await page.click('#send');
+
+    const listed = page
+      .getByRole('list', { name: 'Open conversations' })
+      .getByRole('button', { name: phone });
+    await expect.poll(() => listed.count(), { timeout: 5000 }).toBe(1);
+    await listed.click();
+    const thread = page.locator('#thread .bubble');
+    await expect.poll(() => thread.last().textContent()).toContain('do you ship to Canada?');
+
+    await page.fill('#agent-name', 'ada');
+    await page.fill('#agent-message', 'Yes: 5 to 7 days to Canada.');
+    await page.click('#agent-send');
+    await expect
+      .poll(() => page.locator('.bubble[data-direction="to_phone"]').last().textContent(), { timeout: 5000 })
+      .toContain('Yes: 5 to 7 days to Canada.');
+    await expect.poll(() => thread.last().textContent()).toContain('ada');
+    expect((await runtime.outbox(phone)).at(-1)?.body).toContain('Yes: 5 to 7 days to Canada.');
+
+    // The page signs nothing: the runtime calls the IAM route for it, which refuses unsigned calls.
+    const unsigned = await runtime.post(`/v1/conversations/${encodeURIComponent(phone)}/replies`, {
+      body: 'unsigned',
+      idempotencyKey: 'unsigned-reply-1',
+    });
+    expect(unsigned.status).toBe(403);
+
+    // The local route checks what it passes on, naming the field.
+    const badPhone = await runtime.post<{ error: { field: string } }>('/_local/agent', {
+      phone: '555',
+      action: 'reply',
+    });
+    expect([badPhone.status, badPhone.body.error.field]).toEqual([400, 'phone']);
+    const badAction = await runtime.post<{ error: { field: string } }>('/_local/agent', {
+      phone,
+      action: 'x',
+    });
+    expect([badAction.status, badAction.body.error.field]).toEqual([400, 'action']);
+
+    await page.click('#close-conversation');
+    await expect.poll(() => page.textContent('#thread-title')).toContain('closed (agent)');
+    await expect.poll(() => listed.count()).toBe(0);
+  });
+
+  it('shows the agent a STOP inside a conversation, which closes it', async () => {
+    await page.fill('#message', 'one more question');
+    await page.click('#send');
+    const listed = page
+      .getByRole('list', { name: 'Open conversations' })
+      .getByRole('button', { name: phone });
+    await expect.poll(() => listed.count(), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => page.textContent('#thread-title')).toContain('open');
+
+    await page.getByRole('group', { name: 'Quick replies' }).getByRole('button', { name: 'STOP' }).click();
+    await expect
+      .poll(() => page.textContent('#thread-title'), { timeout: 5000 })
+      .toContain('closed (opt_out)');
+    expect(await page.locator('#thread .bubble').last().textContent()).toContain('STOP');
+    await expect.poll(() => listed.count()).toBe(0);
+    await expect.poll(() => badge().getAttribute('data-status')).toBe('opted_out');
   });
 
   it('tells the user when the number is malformed', async () => {
