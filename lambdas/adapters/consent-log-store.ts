@@ -11,6 +11,7 @@ import { chained, GENESIS_HASH, hashBefore, storedLinks } from '../domain/consen
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 import type { ConsentLogStore } from '../domain/stores/consent-log';
+import { parseConsentLogEntry } from '../domain/stores/consent-log-record';
 
 export class DynamoConsentLogStore implements ConsentLogStore {
   constructor(private readonly table: string) {}
@@ -48,7 +49,7 @@ export class DynamoConsentLogStore implements ConsentLogStore {
     const result = await dynamoClient().send(
       new GetCommand({ TableName: this.table, Key: { phone, eventKey }, ConsistentRead: true }),
     );
-    return result.Item as ConsentLogEntry | undefined;
+    return result.Item ? parseConsentLogEntry(result.Item) : undefined;
   }
 
   async list(phone: string): Promise<ConsentLogEntry[]> {
@@ -65,7 +66,7 @@ export class DynamoConsentLogStore implements ConsentLogStore {
           ConsistentRead: true,
         }),
       );
-      events.push(...((page.Items ?? []) as ConsentLogEntry[]));
+      events.push(...(page.Items ?? []).map(parseConsentLogEntry));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return events;

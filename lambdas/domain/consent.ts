@@ -22,29 +22,40 @@ export type ConsentClass = 'marketing' | 'transactional';
 export const REVOCATION_CHANNELS = ['email', 'phone_call', 'web', 'in_person', 'mail', 'other'] as const;
 export type RevocationChannel = (typeof REVOCATION_CHANNELS)[number];
 
-export type ConsentMethod =
-  'keyword' | 'form' | 'checkout' | 'api' | 'otp' | 'import' | 'preference_page' | RevocationChannel;
+export const CONSENT_METHODS = [
+  'keyword',
+  'form',
+  'checkout',
+  'api',
+  'otp',
+  'import',
+  'preference_page',
+  ...REVOCATION_CHANNELS,
+] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
-export type ConsentAction =
+export const CONSENT_ACTIONS = [
   /** JOIN or a form with double opt-in: marketing becomes pending, the confirmation request is sent. */
-  | 'opt_in_requested'
+  'opt_in_requested',
   /** YES to a pending request, a correct OTP, or a single opt-in: subscribed. */
-  | 'opt_in_confirmed'
+  'opt_in_confirmed',
   /** STOP, a per-se keyword or a natural-language revocation: every class unsubscribed. */
-  | 'opted_out'
+  'opted_out',
   /** START/UNSTOP after an opt-out. */
-  | 'resubscribed'
+  'resubscribed',
   /** A resubscription End User Messaging's opt-out list does not allow yet (one removal per 30 days). */
-  | 'resubscribe_deferred'
+  'resubscribe_deferred',
   /** A keyword such as PAUSE or RESUME set or cleared a profile property. */
-  | 'property_changed'
+  'property_changed',
   /** Transactional consent given (API, checkout). */
-  | 'transactional_consent_given'
+  'transactional_consent_given',
   /**
    * An import marked the number as not to be texted without saying the person opted out (an inactive
    * endpoint): every class unsubscribed, no opt-out time; a new opt-in by the person lifts it.
    */
-  | 'suppressed';
+  'suppressed',
+] as const;
+export type ConsentAction = (typeof CONSENT_ACTIONS)[number];
 
 /** The consent part of a profile: what the log projects. */
 export interface ConsentState {
@@ -161,7 +172,8 @@ export interface ConsentEvent {
 }
 
 /** A step of carrying out a change: its projection onto the profile, or one of its effects. */
-export type ConsentStep = 'projection' | 'opt_out_list' | 'reply' | 'events';
+export const CONSENT_STEPS = ['projection', 'opt_out_list', 'reply', 'events'] as const;
+export type ConsentStep = (typeof CONSENT_STEPS)[number];
 
 /**
  * An entry that says what became of an earlier change, appended after it (events are never

@@ -3,15 +3,17 @@
  * origin (keyword reply, flow step, campaign, API), is classified before `send()` decides.
  */
 
-export type MessageClass =
+export const MESSAGE_CLASSES = [
   /** Promotional: needs express written consent (marketing = subscribed), respects quiet hours. */
-  | 'marketing'
+  'marketing',
   /** Order updates, codes: needs express consent (transactional = subscribed). */
-  | 'transactional'
+  'transactional',
   /** A reply to an inbound message; needs only the message it answers. */
-  | 'conversational'
+  'conversational',
   /** STOP confirmation, HELP answer, opt-in request: required by carriers, sent whatever the state. */
-  | 'compliance';
+  'compliance',
+] as const;
+export type MessageClass = (typeof MESSAGE_CLASSES)[number];
 
 /** End User Messaging's message type for each class (promotional traffic is filtered differently). */
 export function messageTypeFor(messageClass: MessageClass): 'PROMOTIONAL' | 'TRANSACTIONAL' {

@@ -4,7 +4,7 @@
  */
 import { CONFIRMATION_METHODS, MARKETING_STATES, TRANSACTIONAL_STATES, type Profile } from '../profile';
 import * as z from '../zod';
-import { parseRecord } from './records';
+import { parseRecord, type EveryFieldNamed } from './records';
 
 const text = z.string();
 const optionalText = z.optional(text);
@@ -64,8 +64,7 @@ export const profileRecord = z.looseObject(profileFields);
 
 type ProfileRecord = z.output<typeof profileRecord>;
 /** Every field of Profile is in the schema, and what the schema gives is a Profile. */
-type Unnamed = Exclude<keyof Profile, keyof typeof profileFields>;
-const everyFieldNamed: [Unnamed] extends [never] ? true : Unnamed = true;
+const everyFieldNamed: EveryFieldNamed<Profile, typeof profileFields> = true;
 const givesProfile = (record: ProfileRecord): Profile => record;
 void everyFieldNamed;
 void givesProfile;

@@ -34,3 +34,12 @@ export function parseRecord<S extends z.ZodMiniType>(
     .join('; ');
   throw new CorruptRecordError(entity, key, issues);
 }
+
+/**
+ * Compile time: every field of the interface T is named in the schema's shape, so a field added to
+ * the interface without the schema fails the build, naming it. Use as
+ * `const named: EveryFieldNamed<Profile, typeof profileFields> = true`.
+ */
+export type EveryFieldNamed<T, Shape> = [Exclude<keyof T, keyof Shape>] extends [never]
+  ? true
+  : Exclude<keyof T, keyof Shape>;
