@@ -591,17 +591,21 @@ export interface LinksDomainRoute {
   readonly method: HttpRoute['method'];
   /** Resource path on the links domain (the function's handler answers this `METHOD /path` too). */
   readonly path: string;
+  /** A subscriber page (HTML, a browser's form post), as `HttpRoute.page`. */
+  readonly page?: true;
 }
 
 /**
- * Everything the links domain (`links.domain`) serves, all of it public: short links at the root.
- * Nothing else of the API is reachable there, `/v1` least of all (docs/decisions/0032-links-domain.md).
- * The stack gives these routes an API of their own behind the custom domain, and the local runtime
- * serves them beside the API's. A public page on the brand's domain is one more entry, e.g.
- * `{ functionId: 'preferencePages', method: 'GET', path: '/p/{token}' }`.
+ * Everything the links domain (`links.domain`) serves, all of it public: short links at the root and
+ * the preference pages (`/p/{token}`, whose links go out under the same origin). Nothing else of the
+ * API is reachable there, `/v1` least of all (docs/decisions/0032-links-domain.md). The stack gives
+ * these routes an API of their own behind the custom domain, and the local runtime serves them beside
+ * the API's (a path the API has already is served once).
  */
 export const linksDomainRoutes: readonly LinksDomainRoute[] = [
   { functionId: 'linkRedirect', method: 'GET', path: '/{code}' },
+  { functionId: 'preferencePage', method: 'GET', path: '/p/{token}', page: true },
+  { functionId: 'preferencePage', method: 'POST', path: '/p/{token}', page: true },
 ];
 
 /** Name of the custom EventBridge bus that carries domain events. */

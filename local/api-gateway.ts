@@ -46,13 +46,19 @@ export class ApiGateway {
     private readonly auth: LocalApiAuth = { requireIam: false, credentials: LOCAL_CREDENTIALS },
     private readonly integrationTimeoutMs = INTEGRATION_TIMEOUT_MS,
   ) {
-    // The links domain's routes (short links at the root) are served beside the API's, as the
-    // custom domain serves them in AWS; the API's own literal paths win, as there.
-    const linksDomain = linksDomainRoutes.map(({ functionId, method, path }) => ({
-      functionId,
-      route: { method, path, auth: 'public' } satisfies HttpRoute,
-    }));
-    for (const { functionId: id, route } of [...httpRoutes(), ...linksDomain]) {
+    // The links domain's routes (short links at the root, preference pages) are served beside the
+    // API's, as the custom domain serves them in AWS; the API's own literal paths win, as there, and
+    // a route the API has already (`/p/{token}`) is served once.
+    const apiRoutes = httpRoutes();
+    const linksDomain = linksDomainRoutes
+      .filter(
+        ({ method, path }) => !apiRoutes.some(({ route }) => route.method === method && route.path === path),
+      )
+      .map(({ functionId, method, path, page }) => ({
+        functionId,
+        route: { method, path, auth: 'public', ...(page ? { page } : {}) } satisfies HttpRoute,
+      }));
+    for (const { functionId: id, route } of [...apiRoutes, ...linksDomain]) {
       const params: string[] = [];
       const source = route.path
         .split('/')

@@ -46,8 +46,9 @@ export interface HttpApiProps {
 export class HttpApi extends Construct {
   public readonly api: apigateway.RestApi;
   /**
-   * The API the links domain maps (`linksDomainRoutes`: short links at the root), when there is a
-   * links domain: a REST API of its own, so the custom domain can reach nothing else (decision 0029).
+   * The API the links domain maps (`linksDomainRoutes`: short links at the root, preference pages),
+   * when there is a links domain: a REST API of its own, so the custom domain can reach nothing else
+   * (decision 0032).
    */
   public readonly linksApi?: apigateway.RestApi;
   public readonly webAcl: wafv2.CfnWebACL;
@@ -87,9 +88,9 @@ export class HttpApi extends Construct {
       addRoutes(
         this.linksApi,
         props.functions,
-        linksDomainRoutes.map(({ functionId, method, path }) => ({
+        linksDomainRoutes.map(({ functionId, method, path, page }) => ({
           functionId,
-          route: { method, path, auth: 'public' },
+          route: { method, path, auth: 'public', ...(page ? { page } : {}) },
         })),
       );
       stages.push(this.linksApi.deploymentStage);

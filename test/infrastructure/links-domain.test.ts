@@ -54,7 +54,7 @@ describe('links domain', () => {
     });
   });
 
-  it('maps the whole domain to an API of short links alone, never the main API', () => {
+  it('maps the whole domain to an API of short links and preference pages alone, never the main API', () => {
     const [[linksApiId] = [], ...others] = resourcesOfType(template, 'AWS::ApiGateway::RestApi').filter(
       ([, api]) => (api.Properties?.Description as string | undefined)?.includes('short links'),
     );
@@ -74,13 +74,41 @@ describe('links domain', () => {
           JSON.stringify(resource.Properties?.RestApiId) === JSON.stringify({ Ref: linksApiId }),
       )
       .map(([, resource]) => resource.Properties?.PathPart);
-    expect(paths).toEqual(['{code}']);
+    expect(paths.sort()).toEqual(['p', '{code}', '{token}'].sort());
     const methods = resourcesOfType(template, 'AWS::ApiGateway::Method').filter(
       ([, method]) => JSON.stringify(method.Properties?.RestApiId) === JSON.stringify({ Ref: linksApiId }),
     );
-    expect(methods.map(([, m]) => [m.Properties?.HttpMethod, m.Properties?.AuthorizationType])).toEqual([
+    expect(
+      methods.map(([, m]) => [m.Properties?.HttpMethod, m.Properties?.AuthorizationType]).sort(),
+    ).toEqual([
       ['GET', 'NONE'],
+      ['GET', 'NONE'],
+      ['POST', 'NONE'],
     ]);
+    // The page's form post is a browser's urlencoded form, not a JSON body.
+    const post = methods.find(([, m]) => m.Properties?.HttpMethod === 'POST');
+    expect(post?.[1].Properties?.RequestModels).toBeUndefined();
+  });
+
+  it('lets the links API invoke the redirect and the preference page, and nothing else', () => {
+    const [[linksApiId] = []] = resourcesOfType(template, 'AWS::ApiGateway::RestApi').filter(([, api]) =>
+      (api.Properties?.Description as string | undefined)?.includes('short links'),
+    );
+    const invoked = new Set(
+      resourcesOfType(template, 'AWS::Lambda::Permission')
+        .filter(([, permission]) =>
+          JSON.stringify(permission.Properties?.SourceArn).includes(`"${linksApiId}"`),
+        )
+        .map(([, permission]) => JSON.stringify(permission.Properties?.FunctionName)),
+    );
+    const functionOf = (prefix: string) =>
+      resourcesOfType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))?.[0];
+    expect([...invoked].sort()).toEqual(
+      [
+        JSON.stringify({ 'Fn::GetAtt': [functionOf('FunctionsLinkRedirect'), 'Arn'] }),
+        JSON.stringify({ 'Fn::GetAtt': [functionOf('FunctionsPreferencePage'), 'Arn'] }),
+      ].sort(),
+    );
   });
 
   it('puts the same web ACL in front of both stages and rate limits the domain per IP', () => {
