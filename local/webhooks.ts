@@ -16,7 +16,7 @@ import {
 } from '../lib/webhooks';
 import type { BusEvent, LocalRule } from './aws/eventbridge';
 
-/** A delivery that failed: retried when EventBridge would retry it (429, 5xx, no answer in time). */
+/** A delivery that failed: retried when EventBridge would retry it (RETRIED_STATUSES, no answer in time). */
 export class WebhookDeliveryError extends Error {
   override readonly name = 'WebhookDeliveryError';
   constructor(
@@ -37,6 +37,13 @@ export interface WebhookDelivery {
   lastError?: string;
   lastAttemptAt?: string;
 }
+
+/**
+ * The statuses EventBridge retries besides a 5xx: 401 (the connection's secret and the receiver's
+ * may just disagree during a rotation), 407, 409 and 429. Any other 4xx goes to the dead-letter
+ * queue at once (docs/conversations.md#webhooks).
+ */
+const RETRIED_STATUSES = new Set([401, 407, 409, 429]);
 
 /** Deliveries kept for `GET /_local/webhooks` (the oldest are dropped). */
 const KEPT = 500;
@@ -139,10 +146,9 @@ async function post(url: string, secret: string, payload: unknown): Promise<void
     throw new WebhookDeliveryError(`no answer: ${(error as Error).message}`, true);
   }
   if (response.ok) return;
-  // EventBridge retries throttling and server errors; another 4xx goes to the dead-letter queue.
   throw new WebhookDeliveryError(
     `HTTP ${response.status}`,
-    response.status === 429 || response.status >= 500,
+    RETRIED_STATUSES.has(response.status) || response.status >= 500,
   );
 }
 

@@ -50,7 +50,7 @@ export interface LocalRule {
   readonly retry?: {
     readonly maxAttempts: number;
     readonly maxEventAgeMs: number;
-    /** False for a failure EventBridge does not retry (an API destination's 4xx other than 429). */
+    /** False for a failure EventBridge does not retry (an API destination's 404, say). */
     readonly retryable?: (error: unknown) => boolean;
   };
   /** Called when the event goes to the target's dead-letter queue. */

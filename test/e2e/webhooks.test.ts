@@ -2,7 +2,8 @@
  * Webhooks on the local runtime, against a small HTTP receiver that checks the secret header as a
  * real one would: conversation messages arrive as help-desk tickets, a STOP as OptedOut and a close,
  * a receiver that is down gets the deliveries when it comes back (EventBridge's retries, on the
- * virtual clock), and one that refuses for good leaves the delivery failed at /_local/webhooks.
+ * virtual clock), a wrong secret (401) is retried as EventBridge retries it, and a delivery the
+ * receiver refuses for good (404) is failed at once at /_local/webhooks.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +41,10 @@ describe('webhooks through the local EventBridge', () => {
           res.writeHead(401).end();
           return;
         }
+        if (req.url === '/gone') {
+          res.writeHead(404).end();
+          return;
+        }
         if (answer === 200) received.push({ path: req.url ?? '', header, body: JSON.parse(text) });
         res.writeHead(answer).end();
       });
@@ -61,6 +66,7 @@ describe('webhooks through the local EventBridge', () => {
             events: ['OptedOut'],
             secretName: 'optline/other',
           },
+          { url: `http://127.0.0.1:${port}/gone`, events: ['OptedOut'], secretName: 'optline/desk' },
         ],
       },
       webhookSecrets: { 'optline/desk': SECRET, 'optline/other': 'not-the-receivers' },
@@ -165,13 +171,24 @@ describe('webhooks through the local EventBridge', () => {
     ).toBeDefined();
   });
 
-  it('lists a delivery the receiver refuses for good (401: a wrong secret) as failed, not retried', async () => {
-    const failed = await waitFor(
-      async () => (await deliveries()).failed.find((d) => d.rule.startsWith('webhook-1-')),
+  it('retries a delivery refused with 401 (a secret the receiver does not hold), as during a rotation', async () => {
+    const refused = await waitFor(
+      async () =>
+        (await deliveries()).deliveries.find((d) => d.rule.startsWith('webhook-1-') && d.attempts >= 1),
       10_000,
       'the refused delivery',
     );
-    expect(failed).toMatchObject({ detailType: 'OptedOut', lastError: 'HTTP 401' });
+    expect(refused).toMatchObject({ detailType: 'OptedOut', status: 'retrying', lastError: 'HTTP 401' });
+    expect((await deliveries()).failed.filter((d) => d.rule.startsWith('webhook-1-'))).toEqual([]);
+  });
+
+  it('lists a delivery the receiver refuses for good (404) as failed after one attempt', async () => {
+    const failed = await waitFor(
+      async () => (await deliveries()).failed.find((d) => d.rule.startsWith('webhook-2-')),
+      10_000,
+      'the failed delivery',
+    );
+    expect(failed).toMatchObject({ detailType: 'OptedOut', lastError: 'HTTP 404' });
     expect((await deliveries()).deliveries.find((d) => d.rule === failed.rule)?.attempts).toBe(1);
   });
 });
