@@ -9,6 +9,7 @@ import { dynamoClient } from './aws-clients';
 import { named, placeholder } from './dynamo-expression';
 import { batchGetAll } from './batch-get';
 import type { MessageStatus, MessageRecord, MessageStore } from '../domain/stores/message';
+import { parseMessage } from '../domain/stores/message-record';
 
 export class DynamoMessageStore implements MessageStore {
   constructor(private readonly table: string) {}
@@ -33,7 +34,7 @@ export class DynamoMessageStore implements MessageStore {
     const result = await dynamoClient().send(
       new GetCommand({ TableName: this.table, Key: { messageId }, ConsistentRead: true }),
     );
-    return result.Item as MessageRecord | undefined;
+    return result.Item ? parseMessage(result.Item) : undefined;
   }
 
   async update(messageId: string, changes: Partial<MessageRecord>): Promise<void> {
@@ -95,7 +96,7 @@ export class DynamoMessageStore implements MessageStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return result.Attributes as MessageRecord;
+      return parseMessage(result.Attributes);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
@@ -180,7 +181,7 @@ export class DynamoMessageStore implements MessageStore {
       this.table,
       shown.map(({ messageId }) => ({ messageId })),
     );
-    const found = new Map(items.map((item) => [item.messageId as string, item as unknown as MessageRecord]));
+    const found = new Map(items.map((item) => [String(item.messageId), parseMessage(item)]));
     const last = shown.at(-1);
     return {
       // A message that expired between the two reads is left out.

@@ -5,8 +5,16 @@
 import type { HistoryPosition } from '../message-history';
 import type { MessageClass } from '../messages';
 
-export type MessageStatus =
-  'sending' | 'sent' | 'skipped' | 'failed' | 'delivered' | 'received' | 'processed';
+export const MESSAGE_STATUSES = [
+  'sending',
+  'sent',
+  'skipped',
+  'failed',
+  'delivered',
+  'received',
+  'processed',
+] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export interface MessageRecord {
   readonly messageId: string;
