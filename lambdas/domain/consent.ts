@@ -45,6 +45,11 @@ export const CONSENT_ACTIONS = [
   'resubscribed',
   /** A resubscription End User Messaging's opt-out list does not allow yet (one removal per 30 days). */
   'resubscribe_deferred',
+  /**
+   * Marketing ended from the preference page (and transactional too when the person unticked it):
+   * not an opt-out, so no opt-out list entry, and the other class is kept.
+   */
+  'unsubscribed',
   /** A keyword such as PAUSE or RESUME set or cleared a profile property. */
   'property_changed',
   /** Transactional consent given (API, checkout). */
@@ -139,6 +144,7 @@ export interface ConsentEffects {
       | 'SubscriptionConfirmed'
       | 'OptedOut'
       | 'Resubscribed'
+      | 'Unsubscribed'
       | 'ProfilePropertyChanged';
     readonly detail: Record<string, unknown>;
   }[];

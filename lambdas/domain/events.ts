@@ -8,6 +8,7 @@ export const DOMAIN_EVENT_TYPES = [
   'SubscriptionConfirmed',
   'OptedOut',
   'Resubscribed',
+  'Unsubscribed',
   'ProfilePropertyChanged',
   'InboundMessageReceived',
   'ConversationMessage',

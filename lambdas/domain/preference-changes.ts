@@ -4,7 +4,7 @@
  * property event (`$pausedUntil`), as PAUSE sets `Paused`; ending it clears both. "Fewer texts" is a
  * property event too (`$maxMarketingPerWeek`), which send() enforces.
  */
-import type { ConsentState } from './consent';
+import type { ConsentClass, ConsentState } from './consent';
 import type { ConsentChange } from './consent-engine';
 import { GENERIC_PAUSE_PROPERTY, MAX_MARKETING_PER_WEEK_PROPERTY, PAUSED_UNTIL_PROPERTY } from './profile';
 
@@ -20,7 +20,9 @@ export type PreferenceChange =
   | { readonly kind: 'pause'; readonly days: PauseDays }
   | { readonly kind: 'resume' }
   /** `perWeek` null: every text again. */
-  | { readonly kind: 'frequency'; readonly perWeek: WeeklyCap | null };
+  | { readonly kind: 'frequency'; readonly perWeek: WeeklyCap | null }
+  /** Marketing ends; transactional too when `transactional` is true. */
+  | { readonly kind: 'unsubscribe'; readonly transactional: boolean };
 
 export interface PreferenceContext {
   readonly phone: string;
@@ -57,6 +59,8 @@ export function decidePreferenceChange(
       delete properties[GENERIC_PAUSE_PROPERTY];
       return propertyChange(state, ctx, properties, null);
     }
+    case 'unsubscribe':
+      return unsubscribe(state, change.transactional, ctx);
     case 'frequency': {
       if (!marketable) return { kind: 'refused', reason: 'not_subscribed' };
       const properties = { ...state.properties };
@@ -65,6 +69,45 @@ export function decidePreferenceChange(
       return propertyChange(state, ctx, properties, change.perWeek, MAX_MARKETING_PER_WEEK_PROPERTY);
     }
   }
+}
+
+/**
+ * Unsubscribe from marketing (a pending double opt-in ends too), and from transactional texts when the
+ * person unticked them as well. Not an opt-out: the number stays off the opt-out list, and a new
+ * subscription needs a new double opt-in or code as any other.
+ */
+function unsubscribe(
+  state: ConsentState,
+  transactional: boolean,
+  ctx: PreferenceContext,
+): ConsentChange | PreferenceRefusal {
+  const marketing = state.marketing === 'subscribed' || state.marketing === 'pending';
+  const endTransactional = transactional && state.transactional === 'subscribed';
+  if (state.optedOutAt !== undefined || (!marketing && !endTransactional))
+    return { kind: 'refused', reason: 'not_subscribed' };
+  const classes: ConsentClass[] = [
+    ...(marketing ? (['marketing'] as const) : []),
+    ...(endTransactional ? (['transactional'] as const) : []),
+  ];
+  const next: ConsentState = {
+    marketing: marketing ? 'unsubscribed' : state.marketing,
+    transactional: endTransactional ? 'unsubscribed' : state.transactional,
+    properties: state.properties,
+    ...(!marketing && state.marketingConfirmedBy ? { marketingConfirmedBy: state.marketingConfirmedBy } : {}),
+    ...(state.optOutList ? { optOutList: state.optOutList } : {}),
+    ...(state.beforeOptOut ? { beforeOptOut: state.beforeOptOut } : {}),
+  };
+  return {
+    kind: 'consent',
+    action: 'unsubscribed',
+    classes,
+    next,
+    applied: true,
+    effects: {
+      replies: [],
+      events: [{ type: 'Unsubscribed', detail: { phone: ctx.phone, classes, source: 'preference_page' } }],
+    },
+  };
 }
 
 function propertyChange(

@@ -102,6 +102,33 @@ export function preferencePageBody(view: PreferencePageView): Html {
         <button type="submit">Save</button>
       </form>`
     : undefined;
+  const marketingOn =
+    profile !== undefined &&
+    !isOptedOut(profile) &&
+    (profile.marketing === 'subscribed' || profile.marketing === 'pending');
+  const transactionalOn =
+    profile !== undefined && !isOptedOut(profile) && profile.transactional === 'subscribed';
+  const unsubscribe =
+    marketingOn || transactionalOn
+      ? html`<form method="post" class="section">
+          ${hidden}<input type="hidden" name="action" value="unsubscribe" />
+          <fieldset>
+            <legend>Unsubscribe</legend>
+            <p>
+              You will get no more marketing texts. To subscribe again you confirm by text, as the first time.
+            </p>
+            ${
+              transactionalOn
+                ? html`<label class="check"
+                    ><input type="checkbox" name="transactional" value="stop" /> Also stop order and account
+                    texts</label
+                  >`
+                : ''
+            }
+          </fieldset>
+          <button type="submit">Unsubscribe from marketing texts</button>
+        </form>`
+      : undefined;
   return html`<div class="card">
     <p class="brand">${view.brand}</p>
     <h1>Your text preferences</h1>
@@ -109,7 +136,7 @@ export function preferencePageBody(view: PreferencePageView): Html {
     ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
     ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''} ${state}
     ${cap !== undefined && subscribed ? html`<p>At most ${perWeekText(cap)}.</p>` : ''} ${resume} ${pause}
-    ${fewer}
+    ${fewer} ${unsubscribe}
   </div>`;
 }
 

@@ -114,6 +114,8 @@ function changeOf(body: unknown): PreferenceChange | undefined {
     }
     case 'resume':
       return { kind: 'resume' };
+    case 'unsubscribe':
+      return { kind: 'unsubscribe', transactional: field(body, 'transactional') === 'stop' };
     case 'frequency': {
       const perWeek = field(body, 'perWeek');
       if (perWeek === 'any') return { kind: 'frequency', perWeek: null };
@@ -181,6 +183,12 @@ export const handler = httpHandler(
               : 'Your texts are not paused.',
         });
       const after = { ...opened, profile: outcome.profile };
+      if (change.kind === 'unsubscribe')
+        return render(after, token, 200, {
+          notice: change.transactional
+            ? 'You are unsubscribed from all texts.'
+            : 'You are unsubscribed from marketing texts.',
+        });
       if (change.kind === 'frequency')
         return render(after, token, 200, {
           notice:

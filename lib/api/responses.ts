@@ -33,6 +33,7 @@ const CONSENT_ACTIONS = allOf<ConsentAction>()([
   'opted_out',
   'resubscribed',
   'resubscribe_deferred',
+  'unsubscribed',
   'property_changed',
   'transactional_consent_given',
   'suppressed',

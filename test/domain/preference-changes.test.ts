@@ -122,6 +122,72 @@ describe('fewer texts from the preference page', () => {
   });
 });
 
+describe('unsubscribing from the preference page', () => {
+  const both: Profile = { ...subscribed, transactional: 'subscribed', marketingConfirmedBy: 'double_opt_in' };
+
+  it('ends marketing and keeps transactional texts, without an opt-out or the opt-out list', () => {
+    const change = decidePreferenceChange(
+      consentStateOf(both),
+      { kind: 'unsubscribe', transactional: false },
+      { phone, now },
+    );
+    expect(change).toMatchObject({
+      kind: 'consent',
+      action: 'unsubscribed',
+      classes: ['marketing'],
+      next: { marketing: 'unsubscribed', transactional: 'subscribed' },
+      effects: {
+        replies: [],
+        events: [{ type: 'Unsubscribed', detail: { classes: ['marketing'], source: 'preference_page' } }],
+      },
+    });
+    if (change.kind !== 'consent') throw new Error('expected a consent change');
+    expect(change.next.optedOutAt).toBeUndefined();
+    expect(change.next.marketingConfirmedBy).toBeUndefined();
+    expect(change.effects.optOutList).toBeUndefined();
+  });
+
+  it('ends transactional texts too when the person unticks them, and a pending opt-in', () => {
+    expect(
+      decidePreferenceChange(
+        consentStateOf(both),
+        { kind: 'unsubscribe', transactional: true },
+        { phone, now },
+      ),
+    ).toMatchObject({
+      classes: ['marketing', 'transactional'],
+      next: { marketing: 'unsubscribed', transactional: 'unsubscribed' },
+    });
+    const pending: Profile = { ...subscribed, marketing: 'pending', pendingClasses: ['marketing'] };
+    const change = decidePreferenceChange(
+      consentStateOf(pending),
+      { kind: 'unsubscribe', transactional: false },
+      { phone, now },
+    );
+    expect(change).toMatchObject({ next: { marketing: 'unsubscribed' } });
+    expect(change.kind === 'consent' && change.next.pendingClasses).toBeUndefined();
+  });
+
+  it('refuses when there is nothing to end', () => {
+    for (const profile of [
+      newProfile(phone, now.toISOString()),
+      {
+        ...both,
+        marketing: 'unsubscribed' as const,
+        transactional: 'unsubscribed' as const,
+        optedOutAt: now.toISOString(),
+      },
+    ])
+      expect(
+        decidePreferenceChange(
+          consentStateOf(profile),
+          { kind: 'unsubscribe', transactional: true },
+          { phone, now },
+        ),
+      ).toEqual({ kind: 'refused', reason: 'not_subscribed' });
+  });
+});
+
 describe('a timed pause in the send policy', () => {
   const paused = pausedFor(subscribed, '2026-12-12T16:00:00.000Z');
 

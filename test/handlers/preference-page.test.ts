@@ -12,6 +12,9 @@ const START = new Date('2026-11-12T16:00:00Z');
 const DAY_MS = 86_400_000;
 
 interface Profile {
+  marketing: string;
+  transactional: string;
+  optedOut: boolean;
   pausedUntil: string | null;
   maxMarketingPerWeek: number | null;
   properties: Record<string, unknown>;
@@ -196,6 +199,48 @@ describe('the preference page', () => {
     expect((await profile(phone)).maxMarketingPerWeek).toBeNull();
     const bad = await post(url, { action: 'frequency', perWeek: '3', ...(await formFields(url)) });
     expect(bad.status).toBe(400);
+  });
+
+  it('unsubscribes from marketing with the page as evidence: campaigns no longer reach the number', async () => {
+    const phone = '+12125550188';
+    await subscribeByKeyword(runtime, phone);
+    const url = await linkOf(phone);
+    expect((await page(url)).text).toContain('Unsubscribe from marketing texts');
+    const fields = await formFields(url);
+    const answer = await post(url, { action: 'unsubscribe', ...fields });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('You are unsubscribed from marketing texts.');
+    expect(answer.text).toContain('You are not subscribed to marketing texts');
+    expect(await profile(phone)).toMatchObject({ marketing: 'unsubscribed', optedOut: false });
+    const change = (await consentLog(phone)).at(-1);
+    expect(change).toMatchObject({
+      action: 'unsubscribed',
+      evidence: { method: 'preference_page', pageUrl: '/p/{token}' },
+    });
+    expect(change?.evidence.ip).toBeTruthy();
+
+    // A campaign to this number and a subscribed one: only the subscribed one gets it.
+    const other = '+12125550189';
+    await subscribeByKeyword(runtime, other);
+    const created = await runtime.post('/v1/campaigns', {
+      name: 'After unsubscribing',
+      body: 'Fresh roast today',
+      segment: { phones: [phone, other] },
+      sendAt: runtime.clock.now().toISOString(),
+      smartSending: false,
+    });
+    expect(created.status).toBeLessThan(300);
+    runtime.clock.advance(2 * 60_000);
+    await waitFor(
+      async () => (await runtime.outbox(other)).some((m) => m.body.includes('Fresh roast today')),
+      10_000,
+      'the campaign at the subscribed number',
+    );
+    await runtime.settle();
+    expect((await runtime.outbox(phone)).some((m) => m.body.includes('Fresh roast today'))).toBe(false);
+    // The page offers nothing more; a new post of the old form changes nothing.
+    const again = await post(url, { ...fields, action: 'unsubscribe', submission: 'another-submission-1' });
+    expect(again.status).toBe(409);
   });
 
   it('refuses a post from another site, or without the page’s proof', async () => {

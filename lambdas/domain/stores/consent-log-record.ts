@@ -87,6 +87,7 @@ const effectsFields = {
           'SubscriptionConfirmed',
           'OptedOut',
           'Resubscribed',
+          'Unsubscribed',
           'ProfilePropertyChanged',
         ]),
         detail: z.record(z.string(), z.unknown()),
