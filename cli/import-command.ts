@@ -161,7 +161,9 @@ function sourceOf(from: string | undefined): ImportSource {
 /** A file, or every file of a directory (a Pinpoint export job writes several), in name order. */
 function inputFiles(input: string, io: CliIo): string[] {
   if (input.startsWith('s3://'))
-    throw new UsageError('s3:// input is imported inside the account: upload it through POST /v1/imports');
+    throw new UsageError(
+      's3:// input is not read by the command: copy the objects here (aws s3 cp --recursive) and import the directory',
+    );
   const path = resolve(io.cwd, input);
   let stats;
   try {

@@ -194,6 +194,12 @@ describe('optline import', () => {
       expect(again.stdout).toMatch(/rows read\s+8/);
       expect(again.stdout).toMatch(/not_sms\s+2\s+lines 4, 7/);
     });
+
+    it('refuses an s3:// argument with exit 2, saying how to import it', async () => {
+      const result = await run(['s3://exports/endpoints/', '--from', 'pinpoint']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/aws s3 cp --recursive/);
+    });
   });
 
   describe('CSV', () => {
