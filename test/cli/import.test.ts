@@ -5,6 +5,8 @@
  * subscribers.
  */
 import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -360,6 +362,85 @@ describe('optline import', () => {
           .map((m) => m.to)
           .sort(),
       ).toEqual(['+12065550106', '+12065550111', '+12065550131', '+12065550133']);
+    });
+  });
+
+  describe('an interrupted import', () => {
+    // 250 endpoints: three batches; every fifth one opted out.
+    const numbers = Array.from({ length: 250 }, (_, i) => `+1206555${String(3000 + i)}`);
+    let proxy: Server;
+    let proxyUrl: string;
+
+    beforeAll(async () => {
+      writeFileSync(
+        join(dir, 'interrupted.jsonl'),
+        numbers
+          .map((phone, i) =>
+            JSON.stringify({
+              ChannelType: 'SMS',
+              Address: phone,
+              EndpointStatus: 'ACTIVE',
+              OptOut: i % 5 === 4 ? 'ALL' : 'NONE',
+              EffectiveDate: '2025-06-01T12:00:00.000Z',
+            }),
+          )
+          .join('\n'),
+      );
+      // Passes batches 1 and 2 to the runtime and answers every later one 502, as a gateway that
+      // went away mid-import would.
+      proxy = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          void (async () => {
+            const body = Buffer.concat(chunks).toString('utf8');
+            const batch = body ? (JSON.parse(body) as { batch?: number }).batch : undefined;
+            if (batch !== undefined && batch > 2) {
+              res.writeHead(502, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ message: 'Bad Gateway' }));
+              return;
+            }
+            const answer = await fetch(`${runtime.url}${req.url}`, {
+              method: req.method,
+              headers: { 'content-type': 'application/json' },
+              ...(body ? { body } : {}),
+            });
+            res.writeHead(answer.status, { 'content-type': 'application/json' });
+            res.end(await answer.text());
+          })();
+        });
+      });
+      await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+      proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      await new Promise((r) => proxy.close(r));
+    });
+
+    it('stops with exit 1, then resumes where it stopped and ends as one uninterrupted run would', async () => {
+      const args = ['interrupted.jsonl', '--from', 'pinpoint', '--accept-undated-consent'];
+      const broken = await run([...args, '--api', proxyUrl]);
+      expect(broken.code).toBe(1);
+      expect(broken.stderr).toMatch(/run the same command again to resume/);
+      // Batch 1 was recorded; batch 3 was not.
+      expect((await consentLog(numbers[0]!)).length).toBe(1);
+      expect((await profile(numbers[249]!)).status).toBe(404);
+      const firstEntry = (await consentLog(numbers[0]!))[0];
+
+      const resumed = await importJson(args);
+      expect(resumed.files[0]).toMatchObject({ batches: 3, replayedBatches: 2 });
+      expect(resumed.report).toMatchObject({
+        rows: 250,
+        created: 200,
+        optedOut: 50,
+        alreadyImported: 0,
+        failed: { count: 0 },
+      });
+      expect(resumed.report.skipped).toEqual({});
+      expect(await consentLog(numbers[0]!)).toEqual([firstEntry]);
+      expect((await profile(numbers[249]!)).body.optedOut).toBe(true);
+      expect((await profile(numbers[248]!)).body.marketing).toBe('subscribed');
+      expect(runtime.sms.outbox.filter((m) => numbers.includes(m.to))).toEqual([]);
     });
   });
 });
