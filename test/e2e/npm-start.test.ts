@@ -232,3 +232,18 @@ describe('npm start (local runtime process)', () => {
     expect(output).toContain('stopping…');
   });
 });
+
+describe('npm start settings', () => {
+  it('refuses OPTLINE_WEBHOOK_SECRETS that is not an object of strings, with exit code 2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, OPTLINE_PORT: '0', OPTLINE_WEBHOOK_SECRETS: '{"optline/desk": 42}' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
+    expect(code).toBe(2);
+    expect(stderr).toContain('OPTLINE_WEBHOOK_SECRETS must be JSON such as {"<secretName>":"<value>"}');
+  });
+});
