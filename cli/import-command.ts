@@ -314,7 +314,7 @@ async function importFile(
   let replayedBatches = 0;
   const inFlight = new Set<Promise<void>>();
   const send = async (request: ImportBatchRequest) => {
-    const result = await client.importBatch(importId, request);
+    const result = await sendBatch(client, importId, request);
     report = mergeReports(report, result.report);
     if (result.replayed) replayedBatches += 1;
     progress.rows(report.rows);
@@ -349,6 +349,25 @@ async function importFile(
     progress.done();
   }
   return { file: input.name, importId, sha256, batches, replayedBatches, report };
+}
+
+/** Times a batch answered 504 (API Gateway stopped waiting, 29 s) is sent again. */
+const TIMEOUT_RETRIES = 3;
+
+/**
+ * Sends one batch. A 504 means API Gateway stopped waiting while the function may have gone on
+ * writing: the batch is sent again, which is safe because the route is idempotent (rows the first
+ * attempt recorded count as `alreadyImported`, found by their event ids).
+ */
+async function sendBatch(client: OptlineClient, importId: string, request: ImportBatchRequest) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.importBatch(importId, request);
+    } catch (error) {
+      if (!(error instanceof OptlineApiError) || error.status !== 504 || attempt >= TIMEOUT_RETRIES)
+        throw error;
+    }
+  }
 }
 
 /** A one-line progress bar on a terminal (bytes read of the file, rows reported); nothing elsewhere. */

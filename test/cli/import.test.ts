@@ -370,6 +370,9 @@ describe('optline import', () => {
     const numbers = Array.from({ length: 250 }, (_, i) => `+1206555${String(3000 + i)}`);
     let proxy: Server;
     let proxyUrl: string;
+    /** What the proxy does with a batch, by its number and how often it has seen it. */
+    let policy: (batch: number, seen: number) => 'forward' | 'refuse' | 'forward, then time out';
+    const seen = new Map<number, number>();
 
     beforeAll(async () => {
       writeFileSync(
@@ -386,16 +389,18 @@ describe('optline import', () => {
           )
           .join('\n'),
       );
-      // Passes batches 1 and 2 to the runtime and answers every later one 502, as a gateway that
-      // went away mid-import would.
+      // Between the command and the runtime: forwards a batch, refuses it with a 502 (a gateway gone
+      // mid-import), or forwards it and answers 504 (API Gateway giving up while the function wrote).
       proxy = createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
           void (async () => {
             const body = Buffer.concat(chunks).toString('utf8');
-            const batch = body ? (JSON.parse(body) as { batch?: number }).batch : undefined;
-            if (batch !== undefined && batch > 2) {
+            const batch = body ? ((JSON.parse(body) as { batch?: number }).batch ?? 0) : 0;
+            seen.set(batch, (seen.get(batch) ?? 0) + 1);
+            const action = policy(batch, seen.get(batch)!);
+            if (action === 'refuse') {
               res.writeHead(502, { 'content-type': 'application/json' });
               res.end(JSON.stringify({ message: 'Bad Gateway' }));
               return;
@@ -405,8 +410,14 @@ describe('optline import', () => {
               headers: { 'content-type': 'application/json' },
               ...(body ? { body } : {}),
             });
+            const text = await answer.text();
+            if (action === 'forward, then time out') {
+              res.writeHead(504, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ message: 'Endpoint request timed out' }));
+              return;
+            }
             res.writeHead(answer.status, { 'content-type': 'application/json' });
-            res.end(await answer.text());
+            res.end(text);
           })();
         });
       });
@@ -419,6 +430,7 @@ describe('optline import', () => {
 
     it('stops with exit 1, then resumes where it stopped and ends as one uninterrupted run would', async () => {
       const args = ['interrupted.jsonl', '--from', 'pinpoint', '--accept-undated-consent'];
+      policy = (batch) => (batch > 2 ? 'refuse' : 'forward');
       const broken = await run([...args, '--api', proxyUrl]);
       expect(broken.code).toBe(1);
       expect(broken.stderr).toMatch(/run the same command again to resume/);
@@ -441,6 +453,27 @@ describe('optline import', () => {
       expect((await profile(numbers[249]!)).body.optedOut).toBe(true);
       expect((await profile(numbers[248]!)).body.marketing).toBe('subscribed');
       expect(runtime.sms.outbox.filter((m) => numbers.includes(m.to))).toEqual([]);
+    });
+
+    it('sends a batch again when API Gateway stops waiting for it, and counts each row once', async () => {
+      const file = 'timed-out.jsonl';
+      const phones = Array.from({ length: 150 }, (_, i) => `+1206555${String(4000 + i)}`);
+      writeFileSync(
+        join(dir, file),
+        phones
+          .map((phone) =>
+            JSON.stringify({ ChannelType: 'SMS', Address: phone, EndpointStatus: 'ACTIVE', OptOut: 'ALL' }),
+          )
+          .join('\n'),
+      );
+      seen.clear();
+      policy = (batch, times) => (batch === 2 && times === 1 ? 'forward, then time out' : 'forward');
+      const result = await run([file, '--from', 'pinpoint', '--json', '--api', proxyUrl]);
+      expect(result.code).toBe(0);
+      expect(seen.get(2)).toBe(2);
+      const output = JSON.parse(result.stdout) as ImportOutput;
+      expect(output.report).toMatchObject({ rows: 150, optedOut: 150, failed: { count: 0 } });
+      expect((await consentLog(phones[149]!)).length).toBe(1);
     });
   });
 });
