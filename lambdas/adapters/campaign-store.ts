@@ -5,6 +5,7 @@ import type { Campaign, CampaignEstimate, CampaignSchedule, CampaignState } from
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 import type { CounterDelta, CampaignStore } from '../domain/stores/campaign';
+import { parseCampaign } from '../domain/stores/campaign-record';
 
 /** Counters kept as maps of numbers (by reason, by window): each entry is added under its own key. */
 const COUNTER_MAPS = ['skipped', 'targetedByWindow', 'settledByWindow'] as const;
@@ -54,7 +55,7 @@ export class DynamoCampaignStore implements CampaignStore {
     const result = await dynamoClient().send(
       new GetCommand({ TableName: this.table, Key: { campaignId }, ConsistentRead: true }),
     );
-    return result.Item as Campaign | undefined;
+    return result.Item ? parseCampaign(result.Item) : undefined;
   }
 
   async transition(

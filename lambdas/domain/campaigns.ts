@@ -20,7 +20,8 @@ import { zonedToInstant, type LocalDateTime } from './zoned-time';
  * `estimating` while the audience is still being counted (an audience too large to count within the
  * create call); the dispatcher finishes the count and creates the schedules, then `scheduled`.
  */
-export type CampaignState = 'estimating' | 'scheduled' | 'sending' | 'dispatched' | 'cancelled';
+export const CAMPAIGN_STATES = ['estimating', 'scheduled', 'sending', 'dispatched', 'cancelled'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
 export interface CampaignCounters {
   readonly targeted: number;
