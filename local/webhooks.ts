@@ -50,6 +50,8 @@ const KEPT = 500;
 
 export class LocalWebhooks {
   readonly deliveries: WebhookDelivery[] = [];
+  /** Per webhook, the real time (ms) its next delivery may start: the destination's rate limit. */
+  private readonly nextSlot = new Map<number, number>();
 
   constructor(
     readonly webhooks: readonly Webhook[],
@@ -94,6 +96,7 @@ export class LocalWebhooks {
             retryable: (error: unknown) => !(error instanceof WebhookDeliveryError) || error.retryable,
           },
           deliver: async (event: BusEvent) => {
+            await this.pace(index, webhook.rateLimitPerSecond);
             const delivery = deliveryOf(event);
             delivery.attempts += 1;
             delivery.lastAttemptAt = this.now().toISOString();
@@ -115,6 +118,17 @@ export class LocalWebhooks {
         };
       }),
     );
+  }
+
+  /**
+   * Waits for the webhook's next slot, as an API destination holds deliveries above its
+   * `rateLimitPerSecond` (in real seconds: it protects the receiver, whatever the virtual clock).
+   */
+  private async pace(index: number, perSecond: number): Promise<void> {
+    const now = Date.now();
+    const slot = Math.max(now, this.nextSlot.get(index) ?? 0);
+    this.nextSlot.set(index, slot + 1000 / perSecond);
+    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
   }
 
   private record(rule: string, url: string, event: BusEvent): WebhookDelivery {

@@ -26,12 +26,15 @@ describe('webhooks through the local EventBridge', () => {
   const received: Received[] = [];
   /** What the receiver answers to a delivery with the right secret (503 while "down"). */
   let answer = 200;
+  /** Every request to the rate-limited webhook: when it arrived (real ms) and its body. */
+  const paced: { at: number; body: string }[] = [];
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
       let text = '';
       req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
       req.on('end', () => {
+        if (req.url === '/paced') paced.push({ at: Date.now(), body: text });
         const header = req.headers['x-optline-webhook-secret'] as string | undefined;
         const valid =
           header !== undefined &&
@@ -67,6 +70,12 @@ describe('webhooks through the local EventBridge', () => {
             secretName: 'optline/other',
           },
           { url: `http://127.0.0.1:${port}/gone`, events: ['OptedOut'], secretName: 'optline/desk' },
+          {
+            url: `http://127.0.0.1:${port}/paced`,
+            events: ['ConversationMessage'],
+            secretName: 'optline/desk',
+            rateLimitPerSecond: 1,
+          },
         ],
       },
       webhookSecrets: { 'optline/desk': SECRET, 'optline/other': 'not-the-receivers' },
@@ -190,5 +199,18 @@ describe('webhooks through the local EventBridge', () => {
     );
     expect(failed).toMatchObject({ detailType: 'OptedOut', lastError: 'HTTP 404' });
     expect((await deliveries()).deliveries.find((d) => d.rule === failed.rule)?.attempts).toBe(1);
+  });
+
+  it('holds deliveries to the rate limit of their destination', async () => {
+    const phone = '+12065550404';
+    for (const text of ['first', 'second', 'third']) await runtime.text(phone, `question ${text}`);
+    await waitFor(
+      () => paced.filter((request) => request.body.includes(phone)).length >= 3,
+      15_000,
+      'three paced deliveries',
+    );
+    // One a second at most, across every request to that URL (a lower bound: load only widens it).
+    const gaps = paced.slice(1).map((request, i) => request.at - paced[i]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(900);
   });
 });
