@@ -21,6 +21,8 @@ export type PreferenceChange =
   | { readonly kind: 'resume' }
   /** `perWeek` null: every text again. */
   | { readonly kind: 'frequency'; readonly perWeek: WeeklyCap | null }
+  /** The configured topics, each on (true) or off (false). */
+  | { readonly kind: 'topics'; readonly choices: Readonly<Record<string, boolean>> }
   /** Marketing ends; transactional too when `transactional` is true. */
   | { readonly kind: 'unsubscribe'; readonly transactional: boolean };
 
@@ -32,7 +34,7 @@ export interface PreferenceContext {
 /** A change the page cannot make in this state (the page shows the state again). */
 export interface PreferenceRefusal {
   readonly kind: 'refused';
-  readonly reason: 'not_subscribed' | 'not_paused';
+  readonly reason: 'not_subscribed' | 'not_paused' | 'unchanged';
 }
 
 const DAY_MS = 86_400_000;
@@ -61,6 +63,8 @@ export function decidePreferenceChange(
     }
     case 'unsubscribe':
       return unsubscribe(state, change.transactional, ctx);
+    case 'topics':
+      return topics(state, change.choices, ctx, marketable);
     case 'frequency': {
       if (!marketable) return { kind: 'refused', reason: 'not_subscribed' };
       const properties = { ...state.properties };
@@ -106,6 +110,36 @@ function unsubscribe(
     effects: {
       replies: [],
       events: [{ type: 'Unsubscribed', detail: { phone: ctx.phone, classes, source: 'preference_page' } }],
+    },
+  };
+}
+
+/**
+ * Topics: each a boolean property, written as chosen; one event for the form, one
+ * `ProfilePropertyChanged` per topic that changed. A topic never set counts as on.
+ */
+function topics(
+  state: ConsentState,
+  choices: Readonly<Record<string, boolean>>,
+  ctx: PreferenceContext,
+  marketable: boolean,
+): ConsentChange | PreferenceRefusal {
+  if (!marketable) return { kind: 'refused', reason: 'not_subscribed' };
+  const changed = Object.entries(choices).filter(([name, on]) => (state.properties[name] !== false) !== on);
+  if (changed.length === 0) return { kind: 'refused', reason: 'unchanged' };
+  return {
+    kind: 'consent',
+    action: 'property_changed',
+    classes: ['marketing'],
+    next: { ...state, properties: { ...state.properties, ...Object.fromEntries(changed) } },
+    applied: true,
+    ...(changed.length === 1 ? { propertyChange: { name: changed[0]![0], value: changed[0]![1] } } : {}),
+    effects: {
+      replies: [],
+      events: changed.map(([name, value]) => ({
+        type: 'ProfilePropertyChanged' as const,
+        detail: { phone: ctx.phone, name, value, source: 'preference_page' },
+      })),
     },
   };
 }

@@ -19,6 +19,8 @@ export interface PreferencePageView {
   readonly phone: string;
   readonly profile: Profile | undefined;
   readonly now: Date;
+  /** The topics of config `preferences.topics`, offered as checkboxes. */
+  readonly topics: readonly { readonly property: string; readonly label: string }[];
   /** The recipient's zone, for dates. */
   readonly timeZone: string;
   /** Hidden values every form sends back. */
@@ -102,6 +104,28 @@ export function preferencePageBody(view: PreferencePageView): Html {
         <button type="submit">Save</button>
       </form>`
     : undefined;
+  const topics =
+    subscribed && view.topics.length > 0
+      ? html`<form method="post" class="section">
+          ${hidden}<input type="hidden" name="action" value="topics" />
+          <fieldset>
+            <legend>Topics</legend>
+            ${view.topics.map(
+              (topic) =>
+                html`<label class="check"
+                  ><input
+                    type="checkbox"
+                    name="topic:${topic.property}"
+                    value="on"
+                    ${profile?.properties[topic.property] === false ? '' : html`checked`}
+                  />
+                  ${topic.label}</label
+                >`,
+            )}
+          </fieldset>
+          <button type="submit">Save topics</button>
+        </form>`
+      : undefined;
   const marketingOn =
     profile !== undefined &&
     !isOptedOut(profile) &&
@@ -136,7 +160,7 @@ export function preferencePageBody(view: PreferencePageView): Html {
     ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
     ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''} ${state}
     ${cap !== undefined && subscribed ? html`<p>At most ${perWeekText(cap)}.</p>` : ''} ${resume} ${pause}
-    ${fewer} ${unsubscribe}
+    ${fewer} ${topics} ${unsubscribe}
   </div>`;
 }
 

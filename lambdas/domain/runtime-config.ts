@@ -571,8 +571,33 @@ export const RuntimeConfigSchema = z.pipe(
       z.strictObject({
         /** Days a preference-page link opens the page after it was made (rounded up to midnight UTC). */
         linkTtlDays: z._default(count(1, 365), 60),
+        /**
+         * Topics a subscriber can turn off on the page: boolean profile properties (`preferences.coffee`),
+         * `false` when unticked; a campaign about one excludes them (docs/preferences.md#topics).
+         */
+        topics: z._default(
+          z
+            .array(
+              z.strictObject({
+                property: z
+                  .string()
+                  .check(
+                    z.regex(
+                      /^preferences\.[a-z][a-z0-9_]{0,39}$/,
+                      'must be a property such as preferences.coffee',
+                    ),
+                  ),
+                label: z.string().check(z.minLength(1), z.maxLength(60)),
+              }),
+            )
+            .check(
+              z.maxLength(20),
+              z.refine((topics) => distinct(topics.map((t) => t.property)), 'must not repeat a property'),
+            ),
+          [],
+        ),
       }),
-      { linkTtlDays: 60 },
+      { linkTtlDays: 60, topics: [] },
     ),
     /** Signup forms served at `/f/<id>` (docs/pages.md#signup-forms). */
     forms: z._default(

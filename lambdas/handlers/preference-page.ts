@@ -75,6 +75,7 @@ async function render(
         profile: opened.profile,
         now,
         timeZone: recipientTimeZone(opened.profile?.timeZone, opened.phone, config.defaultTimeZone),
+        topics: config.preferences.topics,
         proof: formProof(await d.keys.current(), token),
         // A value of this rendering: the same form posted twice records one change.
         submission: randomBytes(12).toString('base64url'),
@@ -116,6 +117,17 @@ function changeOf(body: unknown): PreferenceChange | undefined {
       return { kind: 'resume' };
     case 'unsubscribe':
       return { kind: 'unsubscribe', transactional: field(body, 'transactional') === 'stop' };
+    case 'topics': {
+      // An unticked checkbox is not posted: every configured topic is on exactly when it is present.
+      const topics = runtimeConfig().preferences.topics;
+      if (topics.length === 0) return undefined;
+      return {
+        kind: 'topics',
+        choices: Object.fromEntries(
+          topics.map((t) => [t.property, field(body, `topic:${t.property}`) === 'on']),
+        ),
+      };
+    }
     case 'frequency': {
       const perWeek = field(body, 'perWeek');
       if (perWeek === 'any') return { kind: 'frequency', perWeek: null };
@@ -175,6 +187,9 @@ export const handler = httpHandler(
           pageUrl: request.path.replace(token, '{token}'),
         },
       });
+      // Topics saved as they were: nothing to record, and nothing wrong.
+      if (outcome.status === 'refused' && outcome.reason === 'unchanged')
+        return render(opened, token, 200, { notice: 'Saved your topics.' });
       if (outcome.status === 'refused')
         return render(opened, token, 409, {
           error:
@@ -183,6 +198,7 @@ export const handler = httpHandler(
               : 'Your texts are not paused.',
         });
       const after = { ...opened, profile: outcome.profile };
+      if (change.kind === 'topics') return render(after, token, 200, { notice: 'Saved your topics.' });
       if (change.kind === 'unsubscribe')
         return render(after, token, 200, {
           notice: change.transactional

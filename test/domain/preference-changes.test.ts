@@ -9,6 +9,7 @@ import {
   type Profile,
 } from '../../lambdas/domain/profile';
 import { campaignEligibility } from '../../lambdas/domain/segments';
+import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
 import { decideSend, type PolicyContext } from '../../lambdas/domain/send-policy';
 
 const now = new Date('2026-11-12T16:00:00.000Z');
@@ -119,6 +120,71 @@ describe('fewer texts from the preference page', () => {
         { phone, now },
       ),
     ).toEqual({ kind: 'refused', reason: 'not_subscribed' });
+  });
+});
+
+describe('topics on the preference page', () => {
+  it('writes the topics that changed as boolean properties, one event each', () => {
+    const state = consentStateOf({ ...subscribed, properties: { 'preferences.tea': false } });
+    const change = decidePreferenceChange(
+      state,
+      {
+        kind: 'topics',
+        choices: { 'preferences.coffee': false, 'preferences.tea': true, 'preferences.cocoa': true },
+      },
+      { phone, now },
+    );
+    expect(change).toMatchObject({
+      kind: 'consent',
+      action: 'property_changed',
+      next: { properties: { 'preferences.coffee': false, 'preferences.tea': true } },
+      effects: {
+        events: [
+          { type: 'ProfilePropertyChanged', detail: { name: 'preferences.coffee', value: false } },
+          { type: 'ProfilePropertyChanged', detail: { name: 'preferences.tea', value: true } },
+        ],
+      },
+    });
+    expect(change.kind === 'consent' && change.next.properties).not.toHaveProperty('preferences.cocoa');
+  });
+
+  it('records nothing when no topic changed, and nothing for a number without marketing', () => {
+    expect(
+      decidePreferenceChange(
+        consentStateOf(subscribed),
+        { kind: 'topics', choices: { 'preferences.coffee': true } },
+        { phone, now },
+      ),
+    ).toEqual({ kind: 'refused', reason: 'unchanged' });
+    expect(
+      decidePreferenceChange(
+        consentStateOf(newProfile(phone, now.toISOString())),
+        { kind: 'topics', choices: { 'preferences.coffee': false } },
+        { phone, now },
+      ),
+    ).toEqual({ kind: 'refused', reason: 'not_subscribed' });
+  });
+});
+
+describe('the topics config', () => {
+  const parse = (topics: unknown) =>
+    RuntimeConfigSchema.safeParse({ brand: 'Acme Coffee', preferences: { topics } });
+
+  it('takes boolean properties under preferences. with a label, none by default', () => {
+    expect(parse([{ property: 'preferences.coffee', label: 'Coffee' }]).success).toBe(true);
+    expect(RuntimeConfigSchema.parse({ brand: 'Acme Coffee' }).preferences.topics).toEqual([]);
+  });
+
+  it('refuses another property name, a missing label or a repeated property', () => {
+    for (const topics of [
+      [{ property: 'coffee', label: 'Coffee' }],
+      [{ property: 'preferences.coffee' }],
+      [
+        { property: 'preferences.coffee', label: 'Coffee' },
+        { property: 'preferences.coffee', label: 'More coffee' },
+      ],
+    ])
+      expect(parse(topics).success, JSON.stringify(topics)).toBe(false);
   });
 });
 

@@ -97,7 +97,18 @@ describe('the preference page', () => {
   };
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ clockStart: START, config: KEYWORDS_ONLY });
+    runtime = await startTestRuntime({
+      clockStart: START,
+      config: {
+        ...KEYWORDS_ONLY,
+        preferences: {
+          topics: [
+            { property: 'preferences.coffee', label: 'Coffee' },
+            { property: 'preferences.tea', label: 'Tea' },
+          ],
+        },
+      },
+    });
   });
   afterAll(async () => {
     await runtime.stop();
@@ -241,6 +252,48 @@ describe('the preference page', () => {
     // The page offers nothing more; a new post of the old form changes nothing.
     const again = await post(url, { ...fields, action: 'unsubscribe', submission: 'another-submission-1' });
     expect(again.status).toBe(409);
+  });
+
+  it('turns a topic off: a campaign about it, excluding those who turned it off, skips the number', async () => {
+    const [phone, other] = ['+12125550190', '+12125550191'];
+    await subscribeByKeyword(runtime, phone);
+    await subscribeByKeyword(runtime, other);
+    const url = await linkOf(phone);
+    const shown = (await page(url)).text;
+    expect(shown).toMatch(/name="topic:preferences.coffee"\s+value="on"\s+checked/);
+    // Coffee unticked (not posted), tea kept.
+    const answer = await post(url, {
+      action: 'topics',
+      'topic:preferences.tea': 'on',
+      ...(await formFields(url)),
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('Saved your topics.');
+    expect(answer.text).not.toMatch(/name="topic:preferences.coffee"\s+value="on"\s+checked/);
+    expect((await profile(phone)).properties).toMatchObject({ 'preferences.coffee': false });
+    expect((await profile(phone)).properties).not.toHaveProperty('preferences.tea');
+    expect((await consentLog(phone)).at(-1)).toMatchObject({
+      action: 'property_changed',
+      evidence: { method: 'preference_page' },
+      propertyChange: { name: 'preferences.coffee', value: false },
+    });
+
+    const created = await runtime.post('/v1/campaigns', {
+      name: 'Coffee news',
+      body: 'New single origin in',
+      segment: { all: true, exclude: [{ property: 'preferences.coffee', equals: false }] },
+      sendAt: runtime.clock.now().toISOString(),
+      smartSending: false,
+    });
+    expect(created.status).toBeLessThan(300);
+    runtime.clock.advance(2 * 60_000);
+    await waitFor(
+      async () => (await runtime.outbox(other)).some((m) => m.body.includes('New single origin in')),
+      10_000,
+      'the coffee campaign at the number that kept coffee',
+    );
+    await runtime.settle();
+    expect((await runtime.outbox(phone)).some((m) => m.body.includes('New single origin in'))).toBe(false);
   });
 
   it('refuses a post from another site, or without the page’s proof', async () => {
