@@ -7,6 +7,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { runCampaignCost, runCartCost, runInboundCost, runWelcomeCost } from './cost-cases';
+import { runImport } from './import-case';
 import { runAcceptance, runFaults, runThroughput } from './throughput';
 
 export type CaseSpec =
@@ -16,7 +17,8 @@ export type CaseSpec =
   | { kind: 'campaignCost'; recipients: number; mps: number }
   | { kind: 'welcomeCost'; subscribers: number }
   | { kind: 'cartCost'; carts: number }
-  | { kind: 'inboundCost'; perKeyword: number };
+  | { kind: 'inboundCost'; perKeyword: number }
+  | { kind: 'import'; endpoints: number };
 
 async function run(spec: CaseSpec): Promise<unknown> {
   switch (spec.kind) {
@@ -34,6 +36,8 @@ async function run(spec: CaseSpec): Promise<unknown> {
       return runCartCost(spec);
     case 'inboundCost':
       return runInboundCost(spec);
+    case 'import':
+      return runImport(spec);
   }
 }
 

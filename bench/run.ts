@@ -11,6 +11,8 @@
  *   npm run bench -- --acceptance                   the campaigns' acceptance run alone (printed only)
  *   npm run bench -- --profile                      also CPU-profile the throughput runs
  *   npm run bench -- --skip-bundles                 everything but the Lambda packages
+ *   npm run bench -- --import [N]                   the import row alone (N Pinpoint endpoints,
+ *                                                   100,000 by default), into the last full results
  *   npm run bench -- --print                        print the tables of the last full run again
  *
  * Defaults: 10,000 recipients per throughput run and for the fault run (about 4.5 minutes in all on a
@@ -20,7 +22,7 @@
  */
 import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   measureBundles,
@@ -31,6 +33,7 @@ import {
 } from './bundles';
 import type { CaseSpec } from './case';
 import type { CaseUsage, InboundUsage } from './cost-cases';
+import type { ImportResult } from './import-case';
 import { costLines, infrastructureUsd, messagingUsd, US_SMS_SEGMENT_USD } from './cost-model';
 import { bucketShares, summariseProfile, type ProfileShare } from './profile';
 import { kb, num, percent, section, seconds, table, usd } from './report';
@@ -52,6 +55,8 @@ const ACCEPTANCE = { subscribers: 2000, mps: 200, throttleRate: 0.05, targetRati
  */
 const ACCEPTANCE_RUNS = 3;
 const TARGET_INFRA_PER_1000 = 0.05;
+/** The import row: a Pinpoint export of this many endpoints. */
+const IMPORT_ENDPOINTS = 100_000;
 
 interface Options {
   recipients: number;
@@ -61,6 +66,8 @@ interface Options {
   profile: boolean;
   skipBundles: boolean;
   print: boolean;
+  /** The import row alone, with this many endpoints. */
+  importEndpoints?: number;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -86,6 +93,8 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--profile') options.profile = true;
     else if (arg === '--skip-bundles') options.skipBundles = true;
     else if (arg === '--print') options.print = true;
+    else if (arg === '--import')
+      options.importEndpoints = /^\d+$/.test(argv[i + 1] ?? '') ? Math.round(value()) : IMPORT_ENDPOINTS;
     else throw new Error(`unknown option ${arg}`);
   }
   return options;
@@ -491,6 +500,33 @@ function profileTable(all: Record<string, readonly ProfileShare[]>): string {
   );
 }
 
+/** The import case, with the machine's load when it started (the figure is this machine's). */
+async function importRun(endpoints: number): Promise<ImportResult & { loadAverage: number }> {
+  const loadAverage = loadavg()[0] ?? 0;
+  const result = await runCase<ImportResult>({ kind: 'import', endpoints });
+  return { ...result, loadAverage };
+}
+
+function importTitle(r: ImportResult): string {
+  return `7. Import: optline import of a gzipped Pinpoint export of ${num(r.endpoints)} endpoints into the local runtime`;
+}
+
+function importTable(r: ImportResult & { loadAverage?: number }): string {
+  const rows: [string, string][] = [
+    ['file (gzipped JSON Lines)', `${kb(r.fileBytes)} KB`],
+    ['rows read', num(r.report.rows)],
+    ['created / updated', `${num(r.report.created)} / ${num(r.report.updated)}`],
+    ['opted out / suppressed', `${num(r.report.optedOut)} / ${num(r.report.suppressed)}`],
+    ['already imported (a batch sent again)', num(r.report.alreadyImported)],
+    ['skipped / failed', `${num(r.report.skipped)} / ${num(r.report.failed)}`],
+    ['wall time', seconds(r.seconds)],
+    ['rows a second', num(r.rowsPerSecond, 0)],
+    ['peak RSS of the command', `${kb(r.peakRssBytes / 1024)} MB`],
+  ];
+  if (r.loadAverage !== undefined) rows.push(['load average when it started', r.loadAverage.toFixed(1)]);
+  return table(['import', 'value'], rows);
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (options.print) {
@@ -503,6 +539,19 @@ async function main(): Promise<void> {
   const host = machine();
   const out: string[] = [headerOf(new Date().toISOString(), host), ''];
   const started = Date.now();
+
+  if (options.importEndpoints !== undefined) {
+    // The import row alone, written into the last full run's results (the other figures unchanged).
+    const result = await importRun(options.importEndpoints);
+    out.push(section(importTitle(result), importTable(result)));
+    if (existsSync(RESULTS)) {
+      const last = JSON.parse(readFileSync(RESULTS, 'utf8')) as FullResults | { mode: 'quick' };
+      if (last.mode === 'full')
+        writeFileSync(RESULTS, `${JSON.stringify({ ...last, import: result }, null, 2)}\n`);
+    }
+    console.log(out.join('\n'));
+    return;
+  }
 
   if (options.acceptance) {
     const a = await acceptanceRuns();
@@ -568,6 +617,7 @@ async function main(): Promise<void> {
   const campaign = await runCase<CaseUsage>({ kind: 'campaignCost', recipients: 1000, mps: 100 });
   const faults = await runCase<FaultResult>({ kind: 'faults', recipients: options.recipients, mps: 1000 });
   const acceptance = await acceptanceRuns();
+  const imported = await importRun(IMPORT_ENDPOINTS);
   const throughput: ThroughputResult[] = [];
   const profiles: Record<string, ProfileShare[]> = {};
   for (const mps of RATES) {
@@ -597,6 +647,7 @@ async function main(): Promise<void> {
     bundles,
     bundleVariants: variants,
     scale: scaleScenarios(perMessage(campaign.usage, campaign.units)),
+    import: imported,
     ...(Object.keys(profiles).length > 0 ? { profiles } : {}),
   };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -620,6 +671,8 @@ interface FullResults {
   readonly bundles: readonly BundleResult[];
   readonly bundleVariants: readonly VariantResult[];
   readonly scale: readonly ScaleScenario[];
+  /** Absent from results written before it was measured. */
+  readonly import?: ImportResult & { readonly loadAverage?: number };
   readonly profiles?: Record<string, readonly ProfileShare[]>;
 }
 
@@ -689,6 +742,7 @@ function render(results: FullResults): string {
       scaleTable(r.scale),
     ),
   );
+  if (r.import) out.push(section(importTitle(r.import), importTable(r.import)));
   out.push(`Measured in ${seconds(r.durationSeconds)}; results in bench/results.json.`);
   return out.join('\n');
 }
