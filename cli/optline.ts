@@ -7,11 +7,21 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidPhoneNumberError } from '../lambdas/domain/errors';
+import {
+  DEFAULT_CODE_LENGTH,
+  findUrls,
+  SAMPLE_LINKS_DOMAIN,
+  sampleApiOrigin,
+  sampleShortLink,
+  shortLinkPrefix,
+  withSampleLinks,
+} from '../lambdas/domain/links';
 import { analyseMessage } from '../lambdas/domain/message-format';
 import { estimateCost, lintMessage, type CostEstimate } from '../lambdas/domain/message-lint';
 import { NumberChangeRequestSchema } from '../lambdas/domain/number-change';
 import { normalisePhone } from '../lambdas/domain/phone';
 import * as z from '../lambdas/domain/zod';
+import type { DeploymentConfig } from '../lib/config';
 import { loadLocalConfig } from '../local/load-config';
 import { apiFailure, campaigns, events, messages, profiles, subscriptions } from './api-commands';
 import { apiClient, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
@@ -31,16 +41,20 @@ const DEFAULT_COUNTRY = 'US';
 const preview: Command = {
   summary: 'Show encoding, segments, cost and warnings for a message body',
   usage: [
-    'Usage: optline preview "<body>" [--to <phone>] [--brand <brand>] [--media <url>]... [--require-opt-out] [--json]',
+    'Usage: optline preview "<body>" [--to <phone>] [--brand <brand>] [--media <url>]... [--link-domain <domain>]',
+    '                       [--require-opt-out] [--json]',
     '',
-    'Shows how a text will be encoded and billed, and what carriers may object to.',
+    'Shows how a text will be encoded and billed, and what carriers may object to. Its links are',
+    "counted as the short links they become: on links.domain in cdk.json, else on the API's",
+    "execute-api address in the stack's region (CDK_DEFAULT_REGION, AWS_REGION, else us-east-1).",
     '',
     'Options:',
     `  --to <phone>        Destination number; its country picks the price (default ${DEFAULT_COUNTRY})`,
     '  --brand <brand>     Brand for the prefix check (default: optline.brand in cdk.json)',
     '  --media <url>       Media to attach (repeatable): the estimate becomes an MMS',
+    '  --link-domain <domain>  Count the short links on this domain (default: links.domain in cdk.json)',
     '  --require-opt-out   Warn when the text has no "Reply STOP to opt out" language',
-    '  --json              Print { encoding, characters, segments, costEstimate, warnings }',
+    '  --json              Print { encoding, characters, segments, costEstimate, links, warnings }',
     '  -h, --help          Show this help',
     '',
     'A body that starts with "-" goes after "--": optline preview -- "-20% today only"',
@@ -158,6 +172,7 @@ function runPreview(args: readonly string[], io: CliIo): number {
     to: { type: 'string' },
     brand: { type: 'string' },
     media: { type: 'string', multiple: true },
+    'link-domain': { type: 'string' },
     'require-opt-out': { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -173,18 +188,27 @@ function runPreview(args: readonly string[], io: CliIo): number {
   if (body === undefined || body.trim() === '') throw new UsageError('missing message body');
 
   const country = values.to === undefined ? DEFAULT_COUNTRY : countryOf(values.to);
-  const brand = values.brand ?? brandFromConfig(io);
+  const config = configFromProject(io, values.brand === undefined);
+  const brand = values.brand ?? config?.program.brand ?? '';
   const mediaUrls = values.media ?? [];
+  const links = linksAsSent(values['link-domain'], config, io.env);
+  // The text as sent: each URL the short link it becomes, at its real length.
+  const sent = withSampleLinks(body, links.prefix, links.codeLength);
+  const hasLinks = findUrls(body).length > 0;
 
-  const analysis = analyseMessage(body);
+  const analysis = analyseMessage(sent);
   const mms = mediaUrls.some((url) => url.trim() !== '');
   const costEstimate = estimateCost(analysis, country, { mms }) ?? null;
-  const warnings = lintMessage(body, {
+  const warnings = lintMessage(sent, {
     brand,
     country,
     requireOptOutLanguage: values['require-opt-out'] ?? false,
     ...(values.media === undefined ? {} : { mediaUrls }),
+    ...(hasLinks && links.source === 'execute-api' && !mms
+      ? { onLinksDomain: withSampleLinks(body, `https://${SAMPLE_LINKS_DOMAIN}`, links.codeLength) }
+      : {}),
   }).map(({ code, message }) => ({ code, message }));
+  const linkSummary = { example: links.example, source: links.source };
 
   if (values.json) {
     const result = {
@@ -192,6 +216,7 @@ function runPreview(args: readonly string[], io: CliIo): number {
       characters: analysis.characters,
       segments: analysis.segments,
       costEstimate,
+      links: linkSummary,
       warnings,
     };
     io.out(JSON.stringify(result, null, 2));
@@ -204,6 +229,7 @@ function runPreview(args: readonly string[], io: CliIo): number {
     `Characters   ${analysis.characters}${analysis.units === analysis.characters ? '' : ` (${analysis.units} ${unitName})`}`,
     `Segments     ${analysis.segments} (${analysis.perSegment} characters per segment)`,
     `Cost         ${describeCost(costEstimate, country, mms)}`,
+    `Links        ${hasLinks ? 'counted as' : 'none; a link would be'} ${links.example} (${links.described})`,
   ];
   if (warnings.length === 0) {
     lines.push('Warnings     none');
@@ -227,20 +253,64 @@ function countryOf(to: string): string {
 }
 
 /**
- * The brand from the project's cdk.json (`optline.brand`). Without one the prefix check is skipped,
- * with a note on stderr so `--json` output stays clean.
+ * The project's deployment config (cdk.json `optline`): the brand, the links settings and the stage.
+ * Without one the brand check is skipped (when no --brand is given), with a note on stderr so `--json`
+ * output stays clean.
  */
-function brandFromConfig(io: CliIo): string {
+function configFromProject(io: CliIo, needBrand: boolean): DeploymentConfig | undefined {
   const root = findProjectRoot(io.cwd);
   try {
-    return loadLocalConfig(root).program.brand;
+    return loadLocalConfig(root);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    io.err(
-      `optline: no brand from ${join(root, 'cdk.json')} (${reason}); pass --brand. Skipping the brand check.`,
-    );
-    return '';
+    if (needBrand)
+      io.err(
+        `optline: no brand from ${join(root, 'cdk.json')} (${reason}); pass --brand. Skipping the brand check.`,
+      );
+    return undefined;
   }
+}
+
+/** Where the preview's links go: `--link-domain`, `links.domain`, or the API's execute-api address. */
+interface LinksAsSent {
+  readonly source: 'link-domain-option' | 'links.domain' | 'execute-api';
+  /** The short-link prefix (`https://go.acme.com`, `https://<id>.execute-api…/prod/r`). */
+  readonly prefix: string;
+  readonly codeLength: number;
+  /** A short link of the real length. */
+  readonly example: string;
+  readonly described: string;
+}
+
+const DOMAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+
+function linksAsSent(
+  option: string | undefined,
+  config: DeploymentConfig | undefined,
+  env: CliIo['env'],
+): LinksAsSent {
+  const codeLength = config?.program.links.codeLength ?? DEFAULT_CODE_LENGTH;
+  const onDomain = (domain: string, source: LinksAsSent['source'], described: string): LinksAsSent => {
+    const prefix = shortLinkPrefix(`https://${domain}`, { domain });
+    return { source, prefix, codeLength, example: sampleShortLink(prefix, codeLength), described };
+  };
+  if (option !== undefined) {
+    const domain = option.trim().toLowerCase();
+    if (!DOMAIN_NAME.test(domain))
+      throw new UsageError(`invalid --link-domain "${option}": expected a domain name such as go.acme.com`);
+    return onDomain(domain, 'link-domain-option', '--link-domain');
+  }
+  const domain = config?.program.links.domain;
+  if (domain !== undefined) return onDomain(domain, 'links.domain', 'links.domain in cdk.json');
+  const region = env.CDK_DEFAULT_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const prefix = shortLinkPrefix(sampleApiOrigin(region, config?.stage ?? 'prod'), {});
+  return {
+    source: 'execute-api',
+    prefix,
+    codeLength,
+    example: sampleShortLink(prefix, codeLength),
+    described: `the API's execute-api address in ${region}: no links.domain in cdk.json`,
+  };
 }
 
 /** The nearest directory from `start` up that has a cdk.json, else the project this CLI belongs to. */

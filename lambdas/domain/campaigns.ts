@@ -6,11 +6,11 @@
  */
 import type { AudienceOutlook } from './campaign-audience';
 import { pendingBreakdown } from './campaign-progress';
-import { analyseMessage } from './message-format';
+import { encodeForSending } from './message-format';
 import { lintMessage, type LintWarning } from './message-lint';
 import { campaignMessageClass } from './messages';
 import type { SendWindow } from './quiet-hours';
-import { preferencesPrefix, shortLinkPrefix, withSampleLinks } from './links';
+import { findUrls, preferencesPrefix, SAMPLE_LINKS_DOMAIN, shortLinkPrefix, withSampleLinks } from './links';
 import { PREFERENCE_TOKEN_LENGTH } from './preference-token';
 import type { Segment } from './segments';
 import type { CountryPrice } from './sms-prices';
@@ -214,12 +214,41 @@ export function previewBody(
   return preview.toLowerCase().startsWith(brand.toLowerCase()) ? preview : `${brand}: ${preview}`;
 }
 
-export function campaignWarnings(body: string, brand: string, mediaUrls?: readonly string[]): LintWarning[] {
-  return lintMessage(body, { brand, mediaUrls });
+/** The links settings a body is previewed with (`links` of the runtime config). */
+export interface LinksSettings {
+  readonly domain?: string;
+  readonly codeLength: number;
 }
 
-export function segmentsPerMessage(previewed: string, mms: boolean): number {
-  return mms ? 1 : Math.max(1, analyseMessage(previewed).segments);
+/**
+ * The warnings of a campaign body as it will be sent (`previewBody`); with its short links on the
+ * API's address, `long_links` says what a links domain (`links.domain`) would save.
+ */
+export function campaignWarnings(
+  body: string,
+  brand: string,
+  origin: string,
+  links: LinksSettings,
+  mediaUrls?: readonly string[],
+): LintWarning[] {
+  const mms = (mediaUrls?.length ?? 0) > 0;
+  const onLinksDomain =
+    links.domain === undefined && !mms && findUrls(body).length > 0
+      ? previewBody(body, brand, `https://${SAMPLE_LINKS_DOMAIN}`, { ...links, domain: SAMPLE_LINKS_DOMAIN })
+      : undefined;
+  return lintMessage(previewBody(body, brand, origin, links), {
+    brand,
+    ...(mediaUrls ? { mediaUrls } : {}),
+    ...(onLinksDomain === undefined ? {} : { onLinksDomain }),
+  });
+}
+
+/**
+ * What one text is billed: an MMS is one message; an SMS is the segments of the text as sent, after
+ * smart encoding (`sending.smartEncoding`, encodeForSending).
+ */
+export function segmentsPerMessage(previewed: string, mms: boolean, smartEncoding = false): number {
+  return mms ? 1 : Math.max(1, encodeForSending(previewed, smartEncoding).segments);
 }
 
 /** What the view needs besides the campaign: the time, and the program's sending window. */

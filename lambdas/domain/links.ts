@@ -124,6 +124,20 @@ export function withLinkCode(
   };
 }
 
+/** Characters of an API id in an execute-api host (`<id>.execute-api.<region>.amazonaws.com`). */
+export const API_ID_LENGTH = 10;
+
+/**
+ * The public origin of a deployment without a links domain, with a sample API id: what its links look
+ * like before (or without) a deployment to read the real id from.
+ */
+export function sampleApiOrigin(region: string, stage: string): string {
+  return `https://${'x'.repeat(API_ID_LENGTH)}.execute-api.${region}.amazonaws.com/${stage}`;
+}
+
+/** A links domain of typical length (`go.acme.com`), for what `links.domain` would save. */
+export const SAMPLE_LINKS_DOMAIN = 'go.acme.com';
+
 /** A short link as long as the real ones, for segment counts before codes exist. */
 export function sampleShortLink(prefix: string, codeLength: number): string {
   return `${prefix.replace(/\/+$/, '')}/${'x'.repeat(codeLength)}`;

@@ -21,6 +21,11 @@ export interface LintOptions {
   /** Destination country of the texts, for what a segment costs (default US). */
   readonly country?: string;
   readonly prices?: PriceTable;
+  /**
+   * The same text with its short links on a links domain (`links.domain`), when the text has short
+   * links on the API's address: `long_links` says what the domain would save.
+   */
+  readonly onLinksDomain?: string;
 }
 
 export const LINT_CODES = [
@@ -31,6 +36,7 @@ export const LINT_CODES = [
   'forces_ucs2',
   'too_many_segments',
   'mms_not_needed',
+  'long_links',
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 
@@ -147,6 +153,23 @@ export function lintMessage(body: string, options: LintOptions): LintWarning[] {
         `${MAX_RECOMMENDED_SEGMENTS} or fewer. Long concatenated texts are more often delivered out of ` +
         `order or in pieces.${tooLong}`,
     });
+  }
+
+  if (options.onLinksDomain !== undefined) {
+    const onDomain = analyseMessage(withBrandPrefix(options.onLinksDomain, options.brand)).segments;
+    const asSent = analyseMessage(withBrandPrefix(body, options.brand)).segments;
+    if (onDomain < asSent) {
+      const saved = asSent - onDomain;
+      const perThousand = segmentPrice
+        ? `: ${usdPerThousand(saved, segmentPrice)} per 1,000 texts to ${segmentPrice.country}`
+        : '';
+      warnings.push({
+        code: 'long_links',
+        message:
+          `The short links on the API's address make the text ${plural(asSent, 'segment')}. A domain in ` +
+          `\`links.domain\` would save ${plural(saved, 'segment')} per text${perThousand}.`,
+      });
+    }
   }
 
   if (options.mediaUrls !== undefined && !options.mediaUrls.some((url) => url.trim() !== '')) {
@@ -283,14 +306,18 @@ function pricePerSegment(options: LintOptions): SegmentPrice | undefined {
 /** ", $8.83 more per 1,000 texts to US" for `segments` more segments a text; empty without a price. */
 function extraCost(segments: number, price: SegmentPrice | undefined): string {
   if (!price || segments <= 0) return '';
+  return `, ${usdPerThousand(segments, price)} more per 1,000 texts to ${price.country}`;
+}
+
+/** "$8.83": what `segments` segments a text cost per 1,000 texts. */
+function usdPerThousand(segments: number, price: SegmentPrice): string {
   const usd = segments * price.usd * 1000;
-  const amount = usd.toLocaleString('en-US', {
+  return usd.toLocaleString('en-US', {
     style: 'currency',
     currency: 'USD',
     minimumFractionDigits: 2,
     maximumFractionDigits: usd < 1 ? 4 : 2,
   });
-  return `, ${amount} more per 1,000 texts to ${price.country}`;
 }
 
 function plural(n: number, word: string): string {

@@ -309,7 +309,10 @@ export async function storeCampaign(
 
   const mms = (request.mediaUrls?.length ?? 0) > 0;
   const previewed = previewBody(request.body, deps.config.brand, deps.linkBase, deps.config.links);
-  const message = { segments: segmentsPerMessage(previewed, mms), mms };
+  const message = {
+    segments: segmentsPerMessage(previewed, mms, deps.config.sending.smartEncoding),
+    mms,
+  };
   const estimate = campaignEstimate(
     audience.recipients,
     message,
@@ -417,9 +420,14 @@ function viewOf(deps: Pick<CampaignDeps, 'clock' | 'config'>, campaign: Campaign
  * with them too): the body's, and the audience's from its estimate, final once the count is.
  */
 function warningsOf(deps: Pick<CampaignDeps, 'config' | 'linkBase'>, campaign: Campaign) {
-  const previewed = previewBody(campaign.body, deps.config.brand, deps.linkBase, deps.config.links);
   return [
-    ...campaignWarnings(previewed, deps.config.brand, campaign.mediaUrls),
+    ...campaignWarnings(
+      campaign.body,
+      deps.config.brand,
+      deps.linkBase,
+      deps.config.links,
+      campaign.mediaUrls,
+    ),
     ...audienceWarnings(campaign.estimate),
   ];
 }

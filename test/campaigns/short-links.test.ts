@@ -8,6 +8,7 @@ import { DynamoCampaignStore } from '../../lambdas/adapters/campaign-store';
 import { DynamoLinkStore } from '../../lambdas/adapters/link-store';
 import { dependencies } from '../../lambdas/handlers/campaign-sender';
 import { linkCode } from '../../lambdas/domain/links';
+import { analyseMessage } from '../../lambdas/domain/message-format';
 import { sendCampaignBatch } from '../../lambdas/services/campaign-sender';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
@@ -75,6 +76,33 @@ describe('short links on a links domain', () => {
     for (const path of ['/NoSuchCode1', '/short', '/v1']) {
       expect((await fetch(`${runtime.url}${path}`, { redirect: 'manual' })).status).toBe(404);
     }
+  });
+
+  it('keeps a 152-character text with a link at 1 segment in the estimate and as sent', async () => {
+    const body =
+      'Acme Coffee: Spring beans are here! New single-origin Ethiopia and Colombia roasts, 20% off ' +
+      'this weekend only: https://acme.com/spring Reply STOP to end';
+    expect(body).toHaveLength(152);
+    const [phone] = phoneNumbers('206', 1, 7400);
+    await seedProfiles(runtime, [seedProfile(phone!, 'eligible', START)]);
+    const created = await runtime.post<{
+      campaignId: string;
+      estimate: { segmentsPerMessage: number };
+      warnings?: { code: string }[];
+    }>('/v1/campaigns', {
+      name: 'Spring 152',
+      body,
+      segment: { phones: [phone] },
+      sendAt: new Date(START.getTime() + 86_400_000).toISOString(),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.estimate.segmentsPerMessage).toBe(1);
+    expect((created.body.warnings ?? []).map((w) => w.code)).not.toContain('long_links');
+    const { campaignId } = created.body;
+    expect((await sendBatch(campaignId, [phone!])).failedMessageIds).toEqual([]);
+    const [text] = runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
+    expect(codeIn(text?.body)).toMatch(/^[0-9A-Za-z]{7}$/);
+    expect(analyseMessage(text?.body ?? '').segments).toBe(1);
   });
 
   it('moves a link whose code another link holds to its next candidate, the same on redelivery', async () => {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { analyseMessage } from '../../lambdas/domain/message-format';
@@ -8,6 +9,7 @@ import { estimateCost } from '../../lambdas/domain/message-lint';
 
 const ROOT = resolve(__dirname, '../..');
 const LAUNCHER = resolve(ROOT, 'bin/optline-cli.cjs');
+const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
 interface Run {
   readonly code: number;
@@ -34,7 +36,7 @@ function usd(body: string, country: string): number | undefined {
 }
 
 describe('optline preview --json', () => {
-  it('prints exactly encoding, characters, segments, costEstimate and warnings', async () => {
+  it('prints exactly encoding, characters, segments, costEstimate, links and warnings', async () => {
     const body = 'Acme Coffee: Your latte is ready!';
     const run = await optline(['preview', body, '--json']);
     expect(run.code).toBe(0);
@@ -49,12 +51,16 @@ describe('optline preview --json', () => {
         segments: 1,
         channel: 'SMS',
       },
+      links: {
+        example: 'https://xxxxxxxxxx.execute-api.us-east-1.amazonaws.com/prod/r/xxxxxxx',
+        source: 'execute-api',
+      },
       warnings: [],
     });
   });
 
   it('prices the country of --to and reports the warnings', async () => {
-    const body = `https://bit.ly/x ${'“deal” '.repeat(12)}`;
+    const body = `bit.ly/x ${'“deal” '.repeat(12)}`;
     const run = await optline(['preview', body, '--to', '+447400123456', '--json']);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
@@ -103,6 +109,105 @@ describe('optline preview --json', () => {
       '--json',
     ]);
     expect(JSON.parse(run.stdout)).toMatchObject({ costEstimate: { channel: 'MMS', segments: 1 } });
+  });
+});
+
+describe('optline preview: links as sent', () => {
+  // 152 characters with its link as written: 1 segment. Its link becomes a short link when sent.
+  const BODY =
+    'Acme Coffee: Spring beans are here! New single-origin Ethiopia and Colombia roasts, 20% off ' +
+    'this weekend only: https://acme.com/spring Reply STOP to end';
+  const env = {
+    ...process.env,
+    AWS_REGION: undefined,
+    AWS_DEFAULT_REGION: undefined,
+    CDK_DEFAULT_REGION: undefined,
+  };
+
+  async function run(args: string[], cwd = ROOT, extraEnv: Record<string, string> = {}) {
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, [LAUNCHER, 'preview', ...args], {
+        cwd,
+        env: { ...env, ...extraEnv, NO_COLOR: '1' },
+      });
+      return { code: 0, stdout };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: failed.code ?? -1, stdout: failed.stderr ?? '' };
+    }
+  }
+
+  it('counts the link on the API address without links.domain, and names the saving of a domain', async () => {
+    expect(BODY).toHaveLength(152);
+    expect(analyseMessage(BODY).segments).toBe(1);
+    const result = JSON.parse((await run([BODY, '--json'])).stdout) as {
+      segments: number;
+      characters: number;
+      links: { example: string; source: string };
+      warnings: { code: string; message: string }[];
+    };
+    expect(result.links).toEqual({
+      example: 'https://xxxxxxxxxx.execute-api.us-east-1.amazonaws.com/prod/r/xxxxxxx',
+      source: 'execute-api',
+    });
+    expect(result.characters).toBe(152 - 'https://acme.com/spring'.length + result.links.example.length);
+    expect(result.segments).toBe(2);
+    expect(result.warnings).toEqual([
+      {
+        code: 'long_links',
+        message:
+          "The short links on the API's address make the text 2 segments. A domain in `links.domain` " +
+          `would save 1 segment per text: $${(1000 * (usd('x', 'US') ?? 0)).toFixed(2)} per 1,000 texts to US.`,
+      },
+    ]);
+  });
+
+  it('takes the region of the stack from the environment', async () => {
+    const out = (await run([BODY], ROOT, { AWS_REGION: 'ap-southeast-2' })).stdout;
+    expect(out).toContain(
+      "Links        counted as https://xxxxxxxxxx.execute-api.ap-southeast-2.amazonaws.com/prod/r/xxxxxxx (the API's execute-api address in ap-southeast-2",
+    );
+    expect(out).toMatch(/Segments\s+2 /);
+  });
+
+  it('is 1 segment with links on --link-domain, and says so', async () => {
+    const out = (await run([BODY, '--link-domain', 'go.acme.com'])).stdout;
+    expect(out).toMatch(/Segments\s+1 /);
+    expect(out).toContain('Links        counted as https://go.acme.com/xxxxxxx (--link-domain)');
+    expect(out).toMatch(/Warnings\s+none/);
+  });
+
+  it('uses links.domain and links.codeLength from cdk.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'optline-preview-'));
+    const cdk = JSON.parse(readFileSync(resolve(ROOT, 'cdk.json'), 'utf8')) as {
+      context: { optline: Record<string, unknown> };
+    };
+    cdk.context.optline.links = {
+      domain: 'go.acme.co',
+      certificateArn: CERTIFICATE,
+      codeLength: 8,
+    };
+    writeFileSync(join(dir, 'cdk.json'), JSON.stringify(cdk));
+    const result = JSON.parse((await run([BODY, '--json'], dir)).stdout) as {
+      segments: number;
+      links: { example: string; source: string };
+    };
+    expect(result.links).toEqual({
+      example: 'https://go.acme.co/xxxxxxxx',
+      source: 'links.domain',
+    });
+    expect(result.segments).toBe(1);
+    // The option wins over the config.
+    expect(
+      (JSON.parse((await run([BODY, '--json', '--link-domain', 'a.co'], dir)).stdout) as { links: unknown })
+        .links,
+    ).toEqual({ example: 'https://a.co/xxxxxxxx', source: 'link-domain-option' });
+  });
+
+  it('refuses a --link-domain that is not a domain name', async () => {
+    const failed = await run([BODY, '--link-domain', 'https://go.acme.com/']);
+    expect(failed.code).toBe(2);
+    expect(failed.stdout).toContain('invalid --link-domain "https://go.acme.com/"');
   });
 });
 
