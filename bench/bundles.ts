@@ -189,6 +189,7 @@ function handlerEnv(): NodeJS.ProcessEnv {
     scheduleGroup: 'optline',
     schedulerDeadLetterQueue: 'arn:aws:sqs:us-east-1:000000000000:scheduler-dlq',
     preferenceKey: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:preference-key-abc123',
+    privacyKey: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:privacy-key-abc123',
   };
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

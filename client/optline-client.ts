@@ -41,6 +41,8 @@ import type {
   NumberChangeSchema,
   OptOutResultSchema,
   PreferencesLinkSchema,
+  ProfileExportSchema,
+  ErasureSchema,
   ProfileViewSchema,
   SubscriptionResultSchema,
   VerificationStartedSchema,
@@ -75,6 +77,8 @@ export type ConsentLog = z.output<typeof ConsentLogSchema>;
 export type MessageHistory = z.output<typeof MessageHistorySchema>;
 export type ClickToText = z.output<typeof ClickToTextSchema>;
 export type PreferencesLink = z.output<typeof PreferencesLinkSchema>;
+export type ProfileExport = z.output<typeof ProfileExportSchema>;
+export type Erasure = z.output<typeof ErasureSchema>;
 export type SubscriptionResult = z.output<typeof SubscriptionResultSchema>;
 export type VerificationStarted = z.output<typeof VerificationStartedSchema>;
 export type MessageResult = z.output<typeof MessageResultSchema>;
@@ -197,6 +201,16 @@ export class OptlineClient {
     return this.body('getMessages', { params: { phone }, query, ...options });
   }
   /** A fresh link to the number's preference page, for a support agent to send. */
+  /** Everything held about a number (a privacy request for access). */
+  exportProfile(phone: string, options: CallOptions = {}): Promise<ProfileExport> {
+    return this.body('exportProfile', { params: { phone }, ...options });
+  }
+
+  /** Erases a number, keeping its suppression record and consent log (docs/privacy.md). */
+  eraseProfile(phone: string, options: CallOptions = {}): Promise<Erasure> {
+    return this.body('eraseProfile', { params: { phone }, ...options });
+  }
+
   getPreferencesLink(phone: string, options: CallOptions = {}): Promise<PreferencesLink> {
     return this.body('getPreferencesLink', { params: { phone }, ...options });
   }

@@ -4,7 +4,7 @@
  * (lib/catalog.ts) and the route registry (lib/api/routes.ts).
  */
 export interface ClientRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly path: string;
   readonly auth: 'iam' | 'public';
   /** `header`: an Idempotency-Key header; `body`: the body's `idempotencyKey`. */
@@ -15,6 +15,8 @@ export const CLIENT_ROUTES = {
   getProfile: { method: 'GET', path: '/v1/profiles/{phone}', auth: 'iam' },
   getConsentLog: { method: 'GET', path: '/v1/profiles/{phone}/consent-log', auth: 'iam' },
   getMessages: { method: 'GET', path: '/v1/profiles/{phone}/messages', auth: 'iam' },
+  exportProfile: { method: 'GET', path: '/v1/profiles/{phone}/export', auth: 'iam' },
+  eraseProfile: { method: 'DELETE', path: '/v1/profiles/{phone}', auth: 'iam' },
   getPreferencesLink: { method: 'GET', path: '/v1/profiles/{phone}/preferences-link', auth: 'iam' },
   subscribe: { method: 'POST', path: '/v1/subscriptions', auth: 'public', idempotency: 'header' },
   startVerification: { method: 'POST', path: '/v1/verifications', auth: 'public', idempotency: 'header' },

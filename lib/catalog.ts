@@ -135,6 +135,15 @@ export const tables = {
     indexes: [],
     description: 'Imports of audiences: what was imported and the report of each batch',
   },
+  /**
+   * pk `phoneHash` = HMAC-SHA256 of the E.164 number under the privacy key: what is kept of an
+   * erased number (docs/privacy.md), its opt-out state without the number itself.
+   */
+  suppressions: {
+    partitionKey: { name: 'phoneHash', type: 'S' },
+    indexes: [],
+    description: 'Erased numbers, by keyed hash: the opt-out state kept after erasure',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableId = keyof typeof tables;
@@ -250,6 +259,8 @@ export interface FunctionDefinition {
    * or opens `/p/<token>` links (docs/preferences.md).
    */
   readonly preferenceLinks?: boolean;
+  /** Read the secret that keys the hash of erased numbers (Secrets Manager; docs/privacy.md). */
+  readonly privacyKey?: boolean;
   /** SendMessageBatch to these queues (their URLs arrive in the function's environment). */
   readonly sendsTo?: readonly QueueId[];
   /** Create and delete EventBridge Scheduler schedules that invoke these functions (function ids). */
@@ -573,6 +584,30 @@ export const functions = {
     timeoutSeconds: 60,
     memoryMb: 512,
   },
+  privacyApi: {
+    description: 'Privacy requests: export everything held about a number, or erase it',
+    entry: 'lambdas/handlers/privacy-api.ts',
+    trigger: {
+      kind: 'http',
+      routes: [
+        { method: 'GET', path: '/v1/profiles/{phone}/export', auth: 'iam' },
+        { method: 'DELETE', path: '/v1/profiles/{phone}', auth: 'iam' },
+      ],
+    },
+    tables: {
+      profiles: 'readwrite',
+      // The erasure is recorded in the consent log, which is kept (it is the evidence of an opt-out).
+      consentLog: 'append',
+      messages: 'readwrite',
+      activity: 'readwrite',
+      links: 'readwrite',
+      campaigns: 'read',
+      suppressions: 'readwrite',
+    },
+    privacyKey: true,
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
   apiDescription: {
     description: 'The OpenAPI description of the HTTP API (docs/openapi.json)',
     entry: 'lambdas/handlers/api-description.ts',
@@ -731,4 +766,5 @@ export const resourceIds = {
   scheduleGroup: 'schedule-group',
   schedulerRole: 'scheduler-role',
   preferenceKey: 'secret/preference-key',
+  privacyKey: 'secret/privacy-key',
 } as const;

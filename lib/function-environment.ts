@@ -39,6 +39,7 @@ const TABLE_VARIABLES = {
   activity: 'ACTIVITY_TABLE',
   ephemeral: 'EPHEMERAL_TABLE',
   imports: 'IMPORTS_TABLE',
+  suppressions: 'SUPPRESSIONS_TABLE',
 } as const satisfies Record<TableId, string>;
 
 /** The variable carrying each queue's URL into the functions that send to it. */
@@ -85,6 +86,8 @@ const SETTING_VARIABLES = {
   schedulerDeadLetterQueue: 'SCHEDULER_DLQ_ARN',
   /** The Secrets Manager secret that signs preference-page links (its ARN). */
   preferenceKey: 'PREFERENCE_KEY_SECRET_ARN',
+  /** The Secrets Manager secret that keys the hash of erased numbers (its ARN). */
+  privacyKey: 'PRIVACY_KEY_SECRET_ARN',
   /**
    * A debugging switch an operator may set on a deployed function (`true`: logs keep phone
    * numbers); nothing sets it by default.
@@ -212,6 +215,7 @@ export type EnvironmentKeyOf<Id extends FunctionId> =
   | (Definition<Id> extends { startsFlows: true } ? StateMachineKey : never)
   | (Definition<Id> extends { readsMedia: true } ? 'mediaBucket' | 'mms' : never)
   | (Definition<Id> extends { preferenceLinks: true } ? 'preferenceKey' : never)
+  | (Definition<Id> extends { privacyKey: true } ? 'privacyKey' : never)
   | (Definition<Id> extends { schedules: readonly (infer T extends string)[] }
       ? | 'schedulerRole'
         | 'scheduleGroup'
@@ -246,6 +250,7 @@ export function environmentKeys(id: FunctionId): EnvironmentKey[] {
     keys.add('mms');
   }
   if (definition.preferenceLinks) keys.add('preferenceKey');
+  if (definition.privacyKey) keys.add('privacyKey');
   if (definition.schedules?.length) {
     keys.add('schedulerRole');
     keys.add('scheduleGroup');

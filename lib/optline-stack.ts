@@ -43,6 +43,7 @@ import { LinksDomain } from './constructs/links-domain';
 import { Messaging } from './constructs/messaging';
 import { Monitoring } from './constructs/monitoring';
 import { preferenceKeySecret } from './constructs/preference-key';
+import { privacyKeySecret } from './constructs/privacy-key';
 import { Queues } from './constructs/queues';
 import { nameResources } from './constructs/resource-names';
 
@@ -85,6 +86,8 @@ export class Optline extends Construct {
   public readonly archive: ConsentArchive;
   /** The secret that signs preference-page links (docs/preferences.md). */
   public readonly preferenceKey: secretsmanager.Secret;
+  /** The secret that keys the hash of erased numbers (docs/privacy.md). */
+  public readonly privacyKey: secretsmanager.Secret;
   public readonly monitoring: Monitoring;
   /** Every dead-letter queue and on-failure destination, by name (each has a depth alarm). */
   public readonly deadLetterQueues: Record<string, sqs.Queue> = {};
@@ -155,9 +158,11 @@ export class Optline extends Construct {
       encryptionKey: this.key,
       retain: protect,
     });
+    this.privacyKey = privacyKeySecret(this, 'PrivacyKey', { encryptionKey: this.key });
     this.lambdas = new Functions(this, 'Functions', {
       config,
       preferenceKey: this.preferenceKey,
+      privacyKey: this.privacyKey,
       tables: this.data.tables,
       encryptionKey: this.key,
       bus: this.bus,
@@ -272,6 +277,7 @@ export class Optline extends Construct {
       scheduleGroup: this.scheduling.groupName,
       schedulerDeadLetterQueue: this.scheduling.deadLetterQueue.queueArn,
       preferenceKey: this.preferenceKey.secretArn,
+      privacyKey: this.privacyKey.secretArn,
     });
 
     nameResources({
@@ -286,6 +292,7 @@ export class Optline extends Construct {
       scheduleGroup: this.scheduling.group,
       schedulerRole: this.scheduling.role,
       preferenceKey: this.preferenceKey,
+      privacyKey: this.privacyKey,
     });
 
     this.archive = new ConsentArchive(this, 'ConsentArchive', {

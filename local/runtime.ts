@@ -286,10 +286,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
 
   const preferenceKeyName = `${prefix}-preference-key`;
+  const privacyKeyName = `${prefix}-privacy-key`;
   const secrets = new SecretsManagerEmulator({
     region: LOCAL_REGION,
     account: LOCAL_ACCOUNT,
-    names: [preferenceKeyName],
+    names: [preferenceKeyName, privacyKeyName],
     dataDir: options.dataDir,
   });
 
@@ -313,6 +314,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       },
       [resourceIds.schedulerRole]: { Ref: `${prefix}-scheduler`, Arn: schedulerRoleArn },
       [resourceIds.preferenceKey]: { Ref: secrets.arnOf(preferenceKeyName) },
+      [resourceIds.privacyKey]: { Ref: secrets.arnOf(privacyKeyName) },
     };
     for (const [id, name] of Object.entries(dynamo.tableNames) as [TableId, string][])
       named[resourceIds.table(id)] = { Ref: name, Arn: tableArn(LOCAL_REGION, LOCAL_ACCOUNT, name) };
@@ -405,6 +407,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     scheduleGroup,
     schedulerDeadLetterQueue: sqs.queueArn(`${prefix}-scheduler-dlq`),
     preferenceKey: secrets.arnOf(preferenceKeyName),
+    privacyKey: secrets.arnOf(privacyKeyName),
   });
   const setEnvironments = (linkBase: string) => {
     const values = deployment(linkBase);

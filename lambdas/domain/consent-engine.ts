@@ -311,14 +311,17 @@ function resubscribe(
   replyKey: string,
 ): ConsentChange {
   const before = state.beforeOptOut;
+  // No record of what the opt-out ended (an erasure drops it): nothing is restored, nothing reset.
   const cleared: ConsentState = {
-    marketing: before?.marketing ?? 'never_subscribed',
-    transactional: before?.transactional ?? 'never_subscribed',
+    marketing: before?.marketing ?? 'unsubscribed',
+    transactional: before?.transactional ?? 'unsubscribed',
     properties: state.properties,
     ...(before?.marketingConfirmedBy ? { marketingConfirmedBy: before.marketingConfirmedBy } : {}),
     optOutList: { listed: false, lastRemovedAt: ctx.now.toISOString() },
   };
-  if (intent.kind === 'opt_in' && cleared.marketing !== 'subscribed') {
+  // START with no record of what the opt-out ended (an erasure drops it, docs/privacy.md) is a new
+  // opt-in like JOIN: it never revives consent, and never says "resubscribed" to nothing.
+  if ((intent.kind === 'opt_in' && cleared.marketing !== 'subscribed') || before === undefined) {
     // JOIN after STOP: a new opt-in, with the opt-out lifted so the request can be delivered.
     const decision = optIn(cleared, ctx, program, replyKey, intent.keyword);
     return { ...decision, applied: true, effects: { ...decision.effects, optOutList: 'delete' } };

@@ -59,6 +59,8 @@ export const CONSENT_ACTIONS = [
    * endpoint): every class unsubscribed, no opt-out time; a new opt-in by the person lifts it.
    */
   'suppressed',
+  /** A privacy request erased the number's data: every subscription ends, the opt-out state stays. */
+  'profile_erased',
 ] as const;
 export type ConsentAction = (typeof CONSENT_ACTIONS)[number];
 

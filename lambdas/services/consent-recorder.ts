@@ -110,9 +110,12 @@ export async function recordConsent<D extends { kind: string }>(
     const changes = effectiveChanges(log);
 
     // Events a crashed writer appended but never projected: project them first, in order.
+    // An erasure closes what came before it: a profile made again after one (a JOIN from the
+    // number) starts from the erasure's state, never from the consent given before it.
     const unprojected = changes.filter((e) => e.seq > projected);
+    const erasure = unprojected.findLast((e) => e.action === 'profile_erased');
     if (unprojected.length > 0) {
-      await projectOrVoid(deps, input, unprojected[0]!, projected);
+      await projectOrVoid(deps, input, erasure ?? unprojected[0]!, projected);
       continue;
     }
 

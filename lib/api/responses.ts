@@ -37,6 +37,7 @@ const CONSENT_ACTIONS = allOf<ConsentAction>()([
   'property_changed',
   'transactional_consent_given',
   'suppressed',
+  'profile_erased',
 ]);
 const CONSENT_METHODS = allOf<ConsentMethod>()([
   'keyword',
@@ -188,6 +189,46 @@ const ConsentOutcomeSchema = z
       .meta({ description: 'SHA-256 of the entry (RFC 8785 canonical JSON, prevHash included)' }),
   })
   .meta({ description: 'What became of an earlier change' });
+
+/** `GET /v1/profiles/{phone}/export`: everything held about a number, in one document. */
+export const ProfileExportSchema = z.strictObject({
+  phone: e164,
+  exportedAt: instant,
+  profile: z
+    .nullable(z.looseObject({}))
+    .meta({ description: 'The profile as stored; null when there is none' }),
+  properties: z.record(z.string(), propertyValue),
+  consentLog: z.array(z.looseObject({})).meta({ description: 'Every entry, oldest first, as stored' }),
+  messages: z
+    .array(z.looseObject({}))
+    .meta({ description: 'Every message sent, skipped or received, newest first' }),
+  activity: z.array(z.looseObject({})).meta({ description: 'Carts, orders, views and clicks recorded' }),
+  clicks: z
+    .array(z.looseObject({}))
+    .meta({ description: 'Short links made for the number, with their clicks' }),
+});
+
+/** `DELETE /v1/profiles/{phone}`: what was erased and what is kept. */
+export const ErasureSchema = z.strictObject({
+  phoneHash: z.string().meta({ description: 'HMAC-SHA256 of the number: the suppression record’s key' }),
+  erasedAt: instant,
+  erased: z.strictObject({
+    profile: z.boolean(),
+    messages: z.number(),
+    activity: z.number(),
+    links: z.number(),
+  }),
+  kept: z.strictObject({
+    consentLogEntries: z
+      .number()
+      .meta({ description: 'The consent log, the evidence of consent and opt-out' }),
+    suppression: z.strictObject({
+      marketing: z.enum(MARKETING_STATES),
+      transactional: z.enum(TRANSACTIONAL_STATES),
+      optedOutAt: z.nullable(instant),
+    }),
+  }),
+});
 
 export const ConsentLogSchema = z.strictObject({
   phone: e164,

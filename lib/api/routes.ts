@@ -34,6 +34,8 @@ import {
   ConversationReplyResultSchema,
   ConversationSchema,
   ConversationThreadSchema,
+  ErasureSchema,
+  ProfileExportSchema,
   EventAcceptedSchema,
   EventBatchResultSchema,
   HistoryQuery,
@@ -184,6 +186,37 @@ export const routes = {
       200: { description: 'The link and when it expires', schema: PreferencesLinkSchema },
       400: invalid('phone number'),
       404: { description: 'No profile for the number (`not_found`)', schema: 'error' },
+    },
+  },
+  'GET /v1/profiles/{phone}/export': {
+    operationId: 'exportProfile',
+    tag: 'Profiles',
+    summary: 'Export everything held about a number',
+    description:
+      'A privacy request for access: the profile, its properties, the consent log, every message, activity and short-link clicks, as one JSON document (docs/privacy.md).',
+    params: { phone: PathParams.phone },
+    readOnly: true,
+    responses: {
+      200: { description: 'The export', schema: ProfileExportSchema },
+      400: invalid('phone number'),
+      404: { description: 'Nothing is held about the number (`not_found`)', schema: 'error' },
+      413: {
+        description: 'The export is larger than a response can carry (`export_too_large`)',
+        schema: 'error',
+      },
+    },
+  },
+  'DELETE /v1/profiles/{phone}': {
+    operationId: 'eraseProfile',
+    tag: 'Profiles',
+    summary: 'Erase a number',
+    description:
+      'A privacy request for erasure: the profile, messages, activity and short links go; a suppression record keyed by a keyed hash of the number keeps its opt-out state, and the consent log is kept as the evidence of consent and opt-out (docs/privacy.md). Every subscription ends: a later JOIN starts a new double opt-in. Repeating the request finishes it and changes nothing more.',
+    params: { phone: PathParams.phone },
+    responses: {
+      200: { description: 'What was erased and what is kept', schema: ErasureSchema },
+      400: invalid('phone number'),
+      404: { description: 'Nothing is held about the number (`not_found`)', schema: 'error' },
     },
   },
   'POST /v1/subscriptions': {

@@ -80,6 +80,8 @@ export interface FunctionsProps {
   readonly messaging: Messaging;
   /** The secret that signs preference-page links, read by the functions that make or open them. */
   readonly preferenceKey: secretsmanager.ISecret;
+  /** The secret that keys the hash of erased numbers, read by the privacy requests. */
+  readonly privacyKey: secretsmanager.ISecret;
   /**
    * Keep the on-failure queues (and the events in them) when the stack is deleted.
    * @default true
@@ -251,6 +253,7 @@ export class Functions extends Construct {
     if (definition.publishesEvents) props.bus.grantPutEventsTo(fn);
     // GetSecretValue (any version: links made before a rotation open until they expire) and Describe.
     if (definition.preferenceLinks) props.preferenceKey.grantRead(fn);
+    if (definition.privacyKey) props.privacyKey.grantRead(fn);
     if (definition.sms?.send) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({

@@ -26,6 +26,7 @@ export interface NamedResources {
   readonly scheduleGroup: IConstruct;
   readonly schedulerRole: IConstruct;
   readonly preferenceKey: IConstruct;
+  readonly privacyKey: IConstruct;
 }
 
 export function nameResources(resources: NamedResources): void {
@@ -45,6 +46,7 @@ export function nameResources(resources: NamedResources): void {
   nameResource(resources.scheduleGroup, resourceIds.scheduleGroup);
   nameResource(resources.schedulerRole, resourceIds.schedulerRole);
   nameResource(resources.preferenceKey, resourceIds.preferenceKey);
+  nameResource(resources.privacyKey, resourceIds.privacyKey);
 }
 
 function nameResource(construct: IConstruct, name: string): void {

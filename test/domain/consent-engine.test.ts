@@ -183,6 +183,18 @@ describe('consent engine', () => {
       expect(decideInbound(subscribed, start, ctx(), program).kind).toBe('conversational');
     });
 
+    it('starts a new double opt-in when nothing records what the opt-out ended (an erasure)', () => {
+      const { beforeOptOut: _dropped, ...optedOut } = change(
+        decideInbound(subscribed, stop, ctx(), program),
+      ).next;
+      const decision = change(decideInbound(optedOut, start, ctx({ inboundMessageId: 'in-2' }), program));
+      expect(decision.action).toBe('opt_in_requested');
+      expect(decision.next.marketing).toBe('pending');
+      expect(decision.next.optedOutAt).toBeUndefined();
+      expect(decision.effects.optOutList).toBe('delete');
+      expect(decision.effects.replies[0]?.body).not.toMatch(/resubscribed/i);
+    });
+
     it('lets JOIN after STOP start a new double opt-in with the opt-out lifted', () => {
       const optedOut = change(decideInbound(never, stop, ctx(), program)).next;
       const decision = change(decideInbound(optedOut, join, ctx({ inboundMessageId: 'in-3' }), program));

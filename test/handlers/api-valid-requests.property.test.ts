@@ -256,6 +256,28 @@ const routeCases: Record<string, RouteCase> = {
           phone,
         ),
       ),
+  'GET /v1/profiles/{phone}/export': (rt) =>
+    fc
+      .constantFrom('+12065559001', '+12065559003')
+      .map((phone) => get(rt, `/v1/profiles/${encodeURIComponent(phone)}/export`, phone)),
+  'DELETE /v1/profiles/{phone}': (rt) =>
+    // Fresh numbers, known or not: erasing the seeded ones would leave the other routes nobody to read.
+    fc.record({ phone: freshPhone(), known: fc.boolean() }).map(({ phone, known }) => async () => {
+      if (known) {
+        const subscribed = await post(rt, '/v1/subscriptions', {
+          phone,
+          source: 'checkout',
+          consent: { method: 'api', classes: ['transactional'], checkedByUser: true },
+        })();
+        expect(subscribed.status).toBe(200);
+      }
+      const response = await fetch(`${rt.url}/v1/profiles/${encodeURIComponent(phone)}`, {
+        method: 'DELETE',
+      });
+      if (known) expect(response.status).toBe(200);
+      // No phone to check: an erased number has a consent log and, by design, no profile.
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    }),
   'GET /v1/conversations': (rt) =>
     fc
       .option(fc.integer({ min: 1, max: 100 }), { nil: undefined })
