@@ -65,7 +65,7 @@ export async function runThroughput(options: {
   const { recipients, mps } = options;
   const runtime = await startBenchRuntime({ messagesPerSecond: mps, config: NO_WELCOME });
   try {
-    runtime.sms.faults.throttleRate = options.throttleRate ?? 0;
+    runtime.smsFaults.throttleRate = options.throttleRate ?? 0;
     const phones = phoneNumbers('206', recipients);
     const seedStarted = Date.now();
     await seedProfiles(
@@ -185,8 +185,8 @@ export async function runFaults(options: { recipients: number; mps: number }): P
     const campaignId = await createCampaign(runtime, { excludePausedProperty: 'Paused-BFCM2025' });
     const texts = () => runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
 
-    runtime.sms.faults.throttleRate = 0.05;
-    runtime.sms.faults.serverErrorRate = 0.01;
+    runtime.smsFaults.throttleRate = 0.05;
+    runtime.smsFaults.serverErrorRate = 0.01;
     const eligiblePhones = [...kinds].filter(([, k]) => k === 'eligible').map(([p]) => p);
     const started = Date.now();
     runtime.clock.advance(11 * 60_000);
@@ -402,7 +402,7 @@ export async function runAcceptance(options: {
       return textedEligible.size >= eligible.length;
     };
 
-    runtime.sms.faults.throttleRate = throttleRate;
+    runtime.smsFaults.throttleRate = throttleRate;
     const started = Date.now();
     runtime.clock.advance(11 * 60_000);
     await Promise.race([

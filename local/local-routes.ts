@@ -13,6 +13,7 @@ import { subscriptionStatus } from '../lambdas/domain/subscription-status';
 import { OptlineApiError, type OptlineClient } from '../client';
 import type { EventBridgeEmulator } from './aws/eventbridge';
 import type { SchedulerEmulator } from './aws/scheduler';
+import { FAULT_NAMES, type Faults } from './aws/fault-injection';
 import type { SmsVoiceEmulator } from './aws/sms-voice';
 import type { ExecutionRecord, Json, StepFunctionsEmulator } from './aws/stepfunctions';
 import type { SettleOptions, SettleResult } from './settle';
@@ -23,6 +24,7 @@ export interface LocalRouteDeps {
   readonly config: DeploymentConfig;
   readonly clock: VirtualClock;
   readonly sms: SmsVoiceEmulator;
+  readonly smsFaults: Faults;
   readonly bus: EventBridgeEmulator;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly scheduler: SchedulerEmulator;
@@ -228,12 +230,12 @@ export function localRoutes(deps: LocalRouteDeps) {
       case 'POST /_local/faults': {
         const input = parseJson(body);
         if (!input) return badRequest(res, 'body', 'must be a JSON object');
-        for (const field of ['throttleRate', 'serverErrorRate', 'lostAnswerRate'] as const) {
+        for (const field of FAULT_NAMES) {
           const value = input[field];
           if (value === undefined) continue;
           if (typeof value !== 'number' || value < 0 || value > 1)
             return badRequest(res, field, 'must be a number from 0 to 1');
-          deps.sms.faults[field] = value;
+          deps.smsFaults[field] = value;
         }
         if (input.messagesPerSecond !== undefined) {
           if (typeof input.messagesPerSecond !== 'number' || !(input.messagesPerSecond > 0)) {
@@ -241,7 +243,7 @@ export function localRoutes(deps: LocalRouteDeps) {
           }
           deps.sms.setMessagesPerSecond(input.messagesPerSecond);
         }
-        return json(res, 200, { faults: deps.sms.faults, messagesPerSecond: deps.sms.messagesPerSecond });
+        return json(res, 200, { faults: deps.smsFaults, messagesPerSecond: deps.sms.messagesPerSecond });
       }
       case 'POST /_local/settle': {
         const raw = url.searchParams.get('timeoutSeconds');

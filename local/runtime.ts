@@ -50,6 +50,7 @@ import { AwsError, readBody } from './aws/protocol';
 import { SchedulerEmulator } from './aws/scheduler';
 import { SecretsManagerEmulator } from './aws/secrets-manager';
 import { DeliveryReports } from './aws/delivery-reports';
+import { noFaults, withFaults, type Faults } from './aws/fault-injection';
 import { SmsVoiceEmulator } from './aws/sms-voice';
 import { SqsEmulator } from './aws/sqs';
 import { AsyncInvocations } from './aws/async-invocations';
@@ -123,6 +124,8 @@ export interface LocalRuntime {
   readonly originationNumber: string;
   readonly clock: VirtualClock;
   readonly sms: SmsVoiceEmulator;
+  /** Faults injected into End User Messaging's sends (POST /_local/faults). */
+  readonly smsFaults: Faults;
   readonly bus: EventBridgeEmulator;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly scheduler: SchedulerEmulator;
@@ -189,6 +192,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
   });
   const inboundInvocations = new AsyncInvocations();
+  const smsFaults = noFaults();
   const sms = new SmsVoiceEmulator({
     clock,
     numbers: [originationNumber],
@@ -368,7 +372,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
   await dynamo.enforce({ policies, region: LOCAL_REGION, ...guardOptions });
   const aws = await startAwsEndpoint(
-    [sms.service(), bus.service(), stepFunctions.service(), sqs.service(), secrets.service()],
+    [
+      withFaults(sms.service(), {
+        operations: ['SendTextMessage', 'SendMediaMessage'],
+        faults: smsFaults,
+        onRefusal: (reason) => sms.recordRefusal(reason),
+      }),
+      bus.service(),
+      stepFunctions.service(),
+      sqs.service(),
+      secrets.service(),
+    ],
     scheduler.routes(),
     new AccessGuard(policies, guardOptions),
   );
@@ -460,6 +474,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     readProfile: (phone) => profiles.get(phone),
     clock,
     sms,
+    smsFaults,
     bus,
     stepFunctions,
     scheduler,
@@ -537,6 +552,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     originationNumber,
     clock,
     sms,
+    smsFaults,
     bus,
     stepFunctions,
     scheduler,

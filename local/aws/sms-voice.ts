@@ -2,12 +2,13 @@
  * An End User Messaging SMS (pinpoint-sms-voice-v2) emulator: SendTextMessage / SendMediaMessage with
  * the opt-out list enforced the way AWS enforces it, the opt-out list operations (including the
  * once-per-30-days removal limit), a messages-per-second limit answered with ThrottlingException,
- * fault injection, and the two-way channel: inbound texts are published as the SNS event AWS sends.
+ * and the two-way channel: inbound texts are published as the SNS event AWS sends. Injected faults
+ * are laid over it by ./fault-injection.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
 import type { Clock } from '../../lambdas/domain/clock';
-import { AnswerLost, AwsError, JSON_DENIAL, requireString, type JsonService } from './protocol';
+import { AwsError, JSON_DENIAL, requireString, type JsonService } from './protocol';
 import { snsNotificationEvent } from './sns-notification';
 
 export interface OutboxMessage {
@@ -27,18 +28,6 @@ export interface InboxMessage {
   readonly to: string;
   readonly body: string;
   readonly at: string;
-}
-
-export interface Faults {
-  /** Share of sends answered with ThrottlingException, 0..1. */
-  throttleRate: number;
-  /** Share of sends answered with a 500 InternalServerException, 0..1. */
-  serverErrorRate: number;
-  /**
-   * Share of sends taken (sent, reported to the configuration set) whose answer never reaches the
-   * caller: the connection is reset instead, 0..1.
-   */
-  lostAnswerRate: number;
 }
 
 export interface SmsVoiceOptions {
@@ -69,7 +58,6 @@ const MAX_BODY = 1600;
 export class SmsVoiceEmulator {
   readonly outbox: OutboxMessage[] = [];
   readonly inbox: InboxMessage[] = [];
-  readonly faults: Faults = { throttleRate: 0, serverErrorRate: 0, lostAnswerRate: 0 };
   private readonly optOutList = new Map<string, OptedOutEntry>();
   private readonly lastRemoval = new Map<string, number>();
   private readonly numbers: string[];
@@ -215,7 +203,8 @@ export class SmsVoiceEmulator {
     return true;
   }
 
-  private refuse(reason: string): void {
+  /** Counts a refusal, the emulator's own or an injected fault's. */
+  recordRefusal(reason: string): void {
     this.refusals.set(reason, (this.refusals.get(reason) ?? 0) + 1);
   }
 
@@ -266,16 +255,12 @@ export class SmsVoiceEmulator {
         404,
       );
     }
-    if (Math.random() < this.faults.serverErrorRate) {
-      this.refuse('InternalServerException');
-      throw new AwsError('InternalServerException', 'injected fault', 500);
-    }
-    if (Math.random() < this.faults.throttleRate || !this.takeToken()) {
-      this.refuse('ThrottlingException');
+    if (!this.takeToken()) {
+      this.recordRefusal('ThrottlingException');
       throw new AwsError('ThrottlingException', 'rate exceeded for the origination identity', 400);
     }
     if (this.optOutList.has(to)) {
-      this.refuse('DESTINATION_PHONE_NUMBER_OPTED_OUT');
+      this.recordRefusal('DESTINATION_PHONE_NUMBER_OPTED_OUT');
       throw new AwsError('ConflictException', `${to} is on the opt-out list`, 400, {
         Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT',
         ResourceType: 'opt-out-list',
@@ -294,9 +279,6 @@ export class SmsVoiceEmulator {
     };
     this.outbox.push(message);
     this.options.onSent?.(message);
-    if (Math.random() < this.faults.lostAnswerRate) {
-      throw new AnswerLost(`the answer to ${message.messageId} was lost`);
-    }
     return { MessageId: message.messageId };
   }
 

@@ -386,7 +386,7 @@ describe('campaigns API', () => {
     // Los Angeles's window opens while End User Messaging refuses every text: queued, not waiting.
     const refused = () => runtime.sms.refusals.get('ThrottlingException') ?? 0;
     const before = refused();
-    runtime.sms.faults.throttleRate = 1;
+    runtime.smsFaults.throttleRate = 1;
     try {
       runtime.clock.set(new Date('2026-11-22T16:00:30Z')); // 08:00 in Los Angeles
       await waitFor(() => refused() > before, 10_000, 'the Los Angeles text tried');
@@ -396,7 +396,7 @@ describe('campaigns API', () => {
         nextSendAt: null,
       });
     } finally {
-      runtime.sms.faults.throttleRate = 0;
+      runtime.smsFaults.throttleRate = 0;
     }
     await waitFor(() => texts(result.body.campaignId).length === 2, 10_000, 'Los Angeles');
     await runtime.settle();

@@ -60,7 +60,7 @@ describe('campaign run', () => {
     }
     await seedProfiles(runtime, profiles);
     // 5% of sends throttled by End User Messaging: retried, never lost, never doubled.
-    runtime.sms.faults.throttleRate = 0.05;
+    runtime.smsFaults.throttleRate = 0.05;
     const response = await runtime.post<typeof created>('/v1/campaigns', {
       name: 'Holiday blend',
       body: 'Our Holiday Blend is here, {{ first_name | default: "friend" }}! Shop: https://acme-coffee.example/holiday',

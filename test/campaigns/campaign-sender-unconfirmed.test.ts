@@ -150,14 +150,14 @@ describe('campaign sender, claims a killed sender left', () => {
         .map((m) => m.to)
         .sort();
 
-    runtime.sms.faults.lostAnswerRate = 1;
+    runtime.smsFaults.lostAnswerRate = 1;
     let first: { failedMessageIds: string[] };
     try {
       first = await runtime.lambdas.withEnvironment('campaignSender', () =>
         sendCampaignBatch(dependencies(), batch),
       );
     } finally {
-      runtime.sms.faults.lostAnswerRate = 0;
+      runtime.smsFaults.lostAnswerRate = 0;
     }
     // No answer, so the queue message fails (SQS redelivers it); End User Messaging took all three.
     expect(first.failedMessageIds).toEqual(['m-2']);

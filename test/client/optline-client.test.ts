@@ -266,7 +266,7 @@ describe('OptlineClient with signatures required', () => {
         fetch: async (input, init) => {
           bodies.push(String(init?.body));
           // The first attempt meets End User Messaging failing; the second finds it back.
-          runtime.sms.faults.serverErrorRate = calls++ === 0 ? 1 : 0;
+          runtime.smsFaults.serverErrorRate = calls++ === 0 ? 1 : 0;
           return fetch(input, init);
         },
       });
@@ -291,14 +291,14 @@ describe('OptlineClient with signatures required', () => {
         maxRetries: 1,
         fetch: async (input, init) => {
           calls++;
-          runtime.sms.faults.serverErrorRate = 1;
+          runtime.smsFaults.serverErrorRate = 1;
           return fetch(input, init);
         },
       });
       const error = await failing
         .sendMessage({ phone: '+12065550302', body: 'Acme Coffee: more beans.' })
         .catch((e: unknown) => e);
-      runtime.sms.faults.serverErrorRate = 0;
+      runtime.smsFaults.serverErrorRate = 0;
       expect(error).toMatchObject({ status: 503, code: 'sms_unavailable', retryAfterSeconds: 1 });
       expect(calls).toBe(2);
     });

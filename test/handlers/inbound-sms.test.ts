@@ -260,9 +260,9 @@ describe('inbound SMS through the local runtime', () => {
       const phone = newPhone();
       await subscribe(phone);
       const stop = deliver(phone, 'STOP');
-      runtime.sms.faults.serverErrorRate = 1;
+      runtime.smsFaults.serverErrorRate = 1;
       await expect(stop.invoke()).rejects.toThrow();
-      runtime.sms.faults.serverErrorRate = 0;
+      runtime.smsFaults.serverErrorRate = 0;
       expect(await profile(phone)).toMatchObject({ optedOut: true });
 
       await stop.invoke();
@@ -275,9 +275,9 @@ describe('inbound SMS through the local runtime', () => {
       const phone = newPhone();
       await runtime.text(phone, 'JOIN');
       // End User Messaging refuses every attempt of the first invocation (the SDK's retries included).
-      runtime.sms.faults.serverErrorRate = 1;
+      runtime.smsFaults.serverErrorRate = 1;
       const replies = await runtime.text(phone, 'YES');
-      runtime.sms.faults.serverErrorRate = 0;
+      runtime.smsFaults.serverErrorRate = 0;
       expect(replies).toEqual([]);
       expect(await profile(phone)).toMatchObject({ marketing: 'subscribed' });
 

@@ -337,13 +337,13 @@ describe('opt-in API', () => {
         '/v1/subscriptions',
         formSubscription(phone, {}, { classes: ['transactional'], disclosure: undefined, method: 'api' }),
       );
-      runtime.sms.faults.serverErrorRate = 1;
+      runtime.smsFaults.serverErrorRate = 1;
       const errorsBefore = runtime.sms.refusals.get('InternalServerException') ?? 0;
       let refused: Awaited<ReturnType<typeof message>>;
       try {
         refused = await message(phone, 'order-1004-shipped');
       } finally {
-        runtime.sms.faults.serverErrorRate = 0;
+        runtime.smsFaults.serverErrorRate = 0;
       }
       expect(refused.status).toBe(503);
       // One attempt: the SDK does not resend a text decided on consent (the caller's retry decides again).
@@ -360,12 +360,12 @@ describe('opt-in API', () => {
         '/v1/subscriptions',
         formSubscription(phone, {}, { classes: ['transactional'], disclosure: undefined, method: 'api' }),
       );
-      runtime.sms.faults.lostAnswerRate = 1;
+      runtime.smsFaults.lostAnswerRate = 1;
       let unanswered: Awaited<ReturnType<typeof message>>;
       try {
         unanswered = await message(phone, 'order-1005-shipped');
       } finally {
-        runtime.sms.faults.lostAnswerRate = 0;
+        runtime.smsFaults.lostAnswerRate = 0;
       }
       expect(unanswered.status).toBe(504);
       expect(unanswered.body.error).toMatchObject({ code: 'sms_outcome_unknown' });
