@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: throughput against the number's MPS, the same campaign under faults, the
  * infrastructure cost per 1,000 messages, Lambda package sizes and init times, the inbound path's
- * requests, and a scale model for 1 and 10 million subscribers. Prints tables and writes
+ * requests, a scale model for 1 and 10 million subscribers, and what sample texts cost in SMS
+ * segments with each kind of short link. Prints tables and writes
  * bench/results.json. A measurement, not a test: it fails only when a case cannot run.
  *
  *   npm run bench                                   everything (about 4.5 minutes on 2 cores)
@@ -14,6 +15,8 @@
  *   npm run bench -- --import [N]                   the import row alone (N Pinpoint endpoints,
  *                                                   100,000 by default), into the last full results
  *   npm run bench -- --print                        print the tables of the last full run again
+ *   npm run bench -- --sms-cost                     the SMS cost table alone (computed), into the
+ *                                                   last full results
  *
  * Defaults: 10,000 recipients per throughput run and for the fault run (about 4.5 minutes in all on a
  * 2-CPU machine; `--recipients 5000` halves the throughput runs), 1,000 at 100 MPS for the campaign
@@ -36,6 +39,7 @@ import type { CaseUsage, InboundUsage } from './cost-cases';
 import type { ImportResult } from './import-case';
 import { costLines, infrastructureUsd, messagingUsd, US_SMS_SEGMENT_USD } from './cost-model';
 import { bucketShares, summariseProfile, type ProfileShare } from './profile';
+import { smsCostRows, type SmsCostRow } from './sms-cost';
 import { kb, num, percent, section, seconds, table, usd } from './report';
 import { ROOT } from './runtime';
 import { perMessage, scaleScenarios, type ScaleScenario } from './scale-model';
@@ -66,6 +70,8 @@ interface Options {
   profile: boolean;
   skipBundles: boolean;
   print: boolean;
+  /** The SMS cost table alone (computed), into the last full results. */
+  smsCost: boolean;
   /** The import row alone, with this many endpoints. */
   importEndpoints?: number;
 }
@@ -78,6 +84,7 @@ function parseArgs(argv: readonly string[]): Options {
     profile: false,
     skipBundles: false,
     print: false,
+    smsCost: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -93,6 +100,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--profile') options.profile = true;
     else if (arg === '--skip-bundles') options.skipBundles = true;
     else if (arg === '--print') options.print = true;
+    else if (arg === '--sms-cost') options.smsCost = true;
     else if (arg === '--import')
       options.importEndpoints = /^\d+$/.test(argv[i + 1] ?? '') ? Math.round(value()) : IMPORT_ENDPOINTS;
     else throw new Error(`unknown option ${arg}`);
@@ -354,6 +362,26 @@ function costTable(costs: readonly CostSummary[]): string {
   return table(['per 1,000 …', ...costs.flatMap((c) => [c.unitName, 'USD'])], rows);
 }
 
+/** Segments and SMS cost per 1,000 of each sample body per link variant (bench/sms-cost.ts). */
+function smsCostTable(rows: readonly SmsCostRow[], infrastructurePer1000Usd: number | null): string {
+  const variants = rows[0]?.variants.map((v) => v.variant) ?? [];
+  const body = table(
+    ['body', 'chars', ...variants.flatMap((v) => [`${v}: segs`, 'USD'])],
+    rows.map((row) => [
+      row.name,
+      num(row.characters),
+      ...row.variants.flatMap((v) => [num(v.segments), usd(v.per1000Usd)]),
+    ]),
+  );
+  const infrastructure = infrastructurePer1000Usd === null ? 'not measured' : usd(infrastructurePer1000Usd);
+  return (
+    `${body}
+Infrastructure per 1,000 campaign texts: ${infrastructure} (table 3). Chars: the body as written, ` +
+    `its link https://acme.com/spring (23 characters); the name is rendered for "Alexandra". Smart ` +
+    `encoding (sending.smartEncoding) sends GSM-7 look-alikes for the curly quote.`
+  );
+}
+
 function inboundTable(rows: readonly InboundUsage[]): string {
   return table(
     [
@@ -553,6 +581,24 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (options.smsCost) {
+    // The SMS cost table alone (computed, not measured), written into the last full run's results.
+    const rows = smsCostRows(US_SMS_SEGMENT_USD);
+    const last = existsSync(RESULTS)
+      ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as FullResults | { mode: 'quick' })
+      : undefined;
+    if (last?.mode === 'full')
+      writeFileSync(RESULTS, `${JSON.stringify({ ...last, smsCost: rows }, null, 2)}\n`);
+    out.push(
+      section(
+        'SMS cost per 1,000 texts of three sample campaign bodies (US)',
+        smsCostTable(rows, last?.mode === 'full' ? last.costPer1000Usd : null),
+      ),
+    );
+    console.log(out.join('\n'));
+    return;
+  }
+
   if (options.acceptance) {
     const a = await acceptanceRuns();
     out.push(section('Campaign acceptance', acceptanceTable(a)));
@@ -648,6 +694,7 @@ async function main(): Promise<void> {
     bundleVariants: variants,
     scale: scaleScenarios(perMessage(campaign.usage, campaign.units)),
     import: imported,
+    smsCost: smsCostRows(US_SMS_SEGMENT_USD),
     ...(Object.keys(profiles).length > 0 ? { profiles } : {}),
   };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -673,6 +720,8 @@ interface FullResults {
   readonly scale: readonly ScaleScenario[];
   /** Absent from results written before it was measured. */
   readonly import?: ImportResult & { readonly loadAverage?: number };
+  /** Absent from results written before it was computed. */
+  readonly smsCost?: readonly SmsCostRow[];
   readonly profiles?: Record<string, readonly ProfileShare[]>;
 }
 
@@ -743,6 +792,12 @@ function render(results: FullResults): string {
     ),
   );
   if (r.import) out.push(section(importTitle(r.import), importTable(r.import)));
+  out.push(
+    section(
+      '8. SMS cost per 1,000 texts of three sample campaign bodies (US), next to the infrastructure',
+      smsCostTable(smsCostRows(US_SMS_SEGMENT_USD), r.costPer1000Usd),
+    ),
+  );
   out.push(`Measured in ${seconds(r.durationSeconds)}; results in bench/results.json.`);
   return out.join('\n');
 }
