@@ -88,13 +88,15 @@ async function render(
 
 /**
  * A post another site made the browser send (cross-site request forgery): browsers say so in
- * `Sec-Fetch-Site`, older ones in `Origin`; a form the page did not render lacks its proof.
+ * `Sec-Fetch-Site`, older ones in `Origin`; a form the page did not render lacks its proof. The page's
+ * `no-referrer` policy makes browsers send `Origin: null` with its own forms, so only a named other
+ * origin counts against a post, and the proof decides.
  */
 function crossSite(request: HttpRequest): boolean {
   const site = request.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+  if (site !== undefined && site !== '') return site !== 'same-origin' && site !== 'none';
   const origin = request.headers.origin;
-  if (origin === undefined) return false;
+  if (origin === undefined || origin === 'null') return false;
   try {
     return new URL(origin).host !== request.headers.host;
   } catch {

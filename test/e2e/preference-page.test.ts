@@ -1,0 +1,119 @@
+/**
+ * The preference page and the signup form in Chromium against the local runtime: a person pauses
+ * for 30 days, chooses fewer texts and turns a topic off with the page's own forms, and axe-core
+ * finds no serious or critical accessibility violation on either page.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { KEYWORDS_ONLY } from '../support/fixtures';
+import { startTestRuntime, subscribeByKeyword, type TestRuntime } from '../support/local-runtime';
+
+const AXE_SOURCE = readFileSync(createRequire(__filename).resolve('axe-core/axe.min.js'), 'utf8');
+const DAY_MS = 86_400_000;
+
+interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly nodes: readonly { readonly target: readonly string[] }[];
+}
+
+interface Profile {
+  readonly pausedUntil: string | null;
+  readonly maxMarketingPerWeek: number | null;
+  readonly properties: Record<string, unknown>;
+}
+
+describe('the subscriber pages in a browser', () => {
+  let runtime: TestRuntime;
+  let browser: Browser;
+  /** axe is injected as a script, which the pages' policy forbids: this context alone bypasses it. */
+  let auditContext: BrowserContext;
+  let page: Page;
+  const phone = '+12125550195';
+
+  const profile = async () => (await runtime.get<Profile>(`/v1/profiles/${encodeURIComponent(phone)}`)).body;
+
+  /** Serious and critical violations of WCAG 2.1 A and AA on the page at `url`. */
+  const audit = async (url: string) => {
+    const auditPage = await auditContext.newPage();
+    await auditPage.goto(url);
+    await auditPage.addScriptTag({ content: AXE_SOURCE });
+    const violations = await auditPage.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: { run: (options: object) => Promise<{ violations: unknown; passes: unknown[] }> };
+        }
+      ).axe;
+      const result = await axe.run({
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      });
+      return { violations: result.violations as AxeViolation[], passes: result.passes.length };
+    });
+    // axe ran its rules on the page (a page it could not read would pass nothing).
+    expect(violations.passes).toBeGreaterThan(5);
+    await auditPage.close();
+    return violations.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  };
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      config: {
+        ...KEYWORDS_ONLY,
+        preferences: { topics: [{ property: 'preferences.coffee', label: 'Coffee' }] },
+      },
+    });
+    await subscribeByKeyword(runtime, phone);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.setDefaultTimeout(5_000);
+    auditContext = await browser.newContext({ bypassCSP: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.stop();
+  });
+
+  const link = async () =>
+    (await runtime.get<{ url: string }>(`/v1/profiles/${encodeURIComponent(phone)}/preferences-link`)).body
+      .url;
+
+  it('pauses for 30 days from the page', async () => {
+    await page.goto(await link());
+    await page.getByLabel('30 days').check();
+    await page.getByRole('button', { name: 'Pause texts' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Paused.');
+    const until = Date.parse((await profile()).pausedUntil ?? '');
+    expect(Math.abs(until - runtime.clock.now().getTime() - 30 * DAY_MS)).toBeLessThan(60_000);
+    await page.getByRole('button', { name: 'Resume texts now' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Your texts will resume.');
+    expect((await profile()).pausedUntil).toBeNull();
+  });
+
+  it('chooses fewer texts and turns a topic off', async () => {
+    await page.goto(await link());
+    await page.getByLabel('At most 2 texts a week').check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('at most 2 texts a week');
+    await page.getByLabel('Coffee').uncheck();
+    await page.getByRole('button', { name: 'Save topics' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Saved your topics.');
+    expect(await page.getByLabel('Coffee').isChecked()).toBe(false);
+    expect(await profile()).toMatchObject({
+      maxMarketingPerWeek: 2,
+      properties: { 'preferences.coffee': false },
+    });
+  });
+
+  it('has no serious or critical accessibility violations on the preference page', async () => {
+    expect(await audit(await link())).toEqual([]);
+  });
+
+  it('has no serious or critical accessibility violations on the signup form', async () => {
+    expect(await audit(`${runtime.url}/f/signup`)).toEqual([]);
+  });
+});
