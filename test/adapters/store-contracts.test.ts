@@ -1,22 +1,33 @@
 /**
- * The in-memory stores that service tests use behave as the DynamoDB stores do: each contract runs
- * the same assertions against the fake and against the DynamoDB store on dynalite.
+ * The in-memory stores and SMS gateway that service tests use behave as the real adapters do: each
+ * contract runs the same assertions against the fake and against the adapter on its local peer
+ * (dynalite, the End User Messaging emulator).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLinkStore } from '../../lambdas/adapters/link-store';
+import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
 import { DynamoNumberChangeStore } from '../../lambdas/adapters/number-change-store';
+import { EndUserMessagingGateway } from '../../lambdas/adapters/sms-gateway';
+import type { SmsGateway } from '../../lambdas/domain/ports/sms-gateway';
+import { OptedOutAtCarrierError } from '../../lambdas/domain/sms-errors';
+import type { MessageRecord, MessageStore } from '../../lambdas/domain/stores/message';
 import type { LinkRecord, LinkStore } from '../../lambdas/domain/stores/link';
 import type { NumberChange, NumberChangeStore } from '../../lambdas/domain/stores/number-change';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { InMemoryLinkStore } from '../support/fakes/link-store';
+import { InMemoryMessageStore } from '../support/fakes/message-store';
 import { InMemoryNumberChangeStore } from '../support/fakes/number-change-store';
+import { InMemorySmsGateway } from '../support/fakes/sms-gateway';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
 
 let runtime: TestRuntime | undefined;
 /** The DynamoDB tables, started once for every contract's DynamoDB half. */
-async function tables() {
+async function started(): Promise<TestRuntime> {
   runtime ??= await startTestRuntime({ config: KEYWORDS_ONLY });
-  return runtime.dynamo.tableNames;
+  return runtime;
+}
+async function tables() {
+  return (await started()).dynamo.tableNames;
 }
 afterAll(async () => {
   await runtime?.stop();
@@ -142,3 +153,122 @@ numberChangeStoreContract(
   'DynamoDB',
   async () => new DynamoNumberChangeStore((await tables()).numberChanges),
 );
+
+const claim = (messageId: string, phone: string, at: string): MessageRecord => ({
+  messageId,
+  phone,
+  at,
+  direction: 'outbound',
+  status: 'sending',
+  body: `text ${messageId}`,
+  messageClass: 'marketing',
+  expiresAt: 4_102_444_800,
+});
+
+function messageStoreContract(name: string, make: () => Promise<MessageStore>) {
+  describe(`message store: ${name}`, () => {
+    let store: MessageStore;
+    const phone = name === 'in memory' ? '+12065550201' : '+12065550202';
+    const at = (minute: number) => `2026-11-20T12:${String(minute).padStart(2, '0')}:00.000Z`;
+    beforeAll(async () => {
+      store = await make();
+    });
+
+    it('claims an id once, and finds nothing for an unknown one', async () => {
+      expect(await store.putIfAbsent(claim(`${phone}-1`, phone, at(1)))).toBe(true);
+      expect(await store.putIfAbsent({ ...claim(`${phone}-1`, phone, at(2)), body: 'other' })).toBe(false);
+      expect(await store.get(`${phone}-1`)).toEqual(claim(`${phone}-1`, phone, at(1)));
+      expect(await store.get(`${phone}-unknown`)).toBeUndefined();
+    });
+
+    it('marks a claim sent, but keeps a status a delivery event set first', async () => {
+      await store.putIfAbsent(claim(`${phone}-2`, phone, at(2)));
+      await store.markSent(`${phone}-2`, 'aws-2');
+      expect(await store.get(`${phone}-2`)).toMatchObject({ status: 'sent', awsMessageId: 'aws-2' });
+      await store.putIfAbsent(claim(`${phone}-3`, phone, at(3)));
+      expect(await store.transition(`${phone}-3`, ['sending', 'sent'], 'delivered')).toMatchObject({
+        status: 'delivered',
+      });
+      await store.markSent(`${phone}-3`, 'aws-3');
+      expect(await store.get(`${phone}-3`)).toMatchObject({ status: 'delivered', awsMessageId: 'aws-3' });
+    });
+
+    it('moves a status only from the ones given, and updates only what exists', async () => {
+      expect(await store.transition(`${phone}-3`, ['sending'], 'failed', 'late')).toBeUndefined();
+      expect(await store.transition(`${phone}-none`, ['sending'], 'failed')).toBeUndefined();
+      await expect(store.update(`${phone}-none`, { status: 'failed' })).rejects.toThrow();
+      expect(await store.get(`${phone}-none`)).toBeUndefined();
+      await store.update(`${phone}-3`, { segments: 2, encoding: 'UCS-2' });
+      expect(await store.get(`${phone}-3`)).toMatchObject({ segments: 2, encoding: 'UCS-2' });
+    });
+
+    it('releases and takes over only an unconfirmed claim', async () => {
+      await store.putIfAbsent(claim(`${phone}-4`, phone, at(4)));
+      expect(await store.reclaim(`${phone}-4`, at(9), at(20), 'again')).toBe(false);
+      expect(await store.reclaim(`${phone}-4`, at(4), at(20), 'again')).toBe(true);
+      expect(await store.reclaim(`${phone}-4`, at(4), at(21), 'twice')).toBe(false);
+      expect(await store.get(`${phone}-4`)).toMatchObject({ at: at(20), body: 'again', resends: 1 });
+      expect(await store.reclaim(`${phone}-2`, at(2), at(22), 'sent already')).toBe(false);
+      await store.releaseClaim(`${phone}-2`);
+      expect(await store.get(`${phone}-2`)).toBeDefined();
+      await store.releaseClaim(`${phone}-4`);
+      expect(await store.get(`${phone}-4`)).toBeUndefined();
+    });
+
+    it("pages a number's messages newest first, saying where a page ends only when more follow", async () => {
+      for (const minute of [30, 31, 32, 33, 34])
+        await store.putIfAbsent(claim(`${phone}-p${minute}`, phone, at(minute)));
+      const first = await store.pageByPhone(phone, { limit: 3 });
+      expect(first.messages.map((m) => m.at)).toEqual([at(34), at(33), at(32)]);
+      expect(first.next).toEqual({ at: at(32), messageId: `${phone}-p32` });
+      const rest = await store.pageByPhone(phone, { limit: 10, after: first.next });
+      expect(rest.messages.map((m) => m.messageId)).toEqual([
+        `${phone}-p31`,
+        `${phone}-p30`,
+        `${phone}-3`,
+        `${phone}-2`,
+        `${phone}-1`,
+      ]);
+      expect(rest.next).toBeUndefined();
+      expect((await store.listByPhone(phone, 2)).map((m) => m.at)).toEqual([at(34), at(33)]);
+    });
+  });
+}
+
+messageStoreContract('in memory', async () => new InMemoryMessageStore());
+messageStoreContract('DynamoDB', async () => new DynamoMessageStore((await tables()).messages));
+
+function smsGatewayContract(name: string, make: () => Promise<SmsGateway>) {
+  describe(`SMS gateway: ${name}`, () => {
+    let gateway: SmsGateway;
+    const phone = name === 'in memory' ? '+12065550301' : '+12065550302';
+    const text = { to: phone, body: 'Hi', messageType: 'TRANSACTIONAL' as const, context: {} };
+    beforeAll(async () => {
+      gateway = await make();
+    });
+
+    it('sends, refuses a number on the opt-out list, and sends again once it is removed', async () => {
+      expect((await gateway.send(text)).awsMessageId).toEqual(expect.any(String));
+      await gateway.putOptedOut(phone);
+      await expect(gateway.send(text)).rejects.toBeInstanceOf(OptedOutAtCarrierError);
+      expect(await gateway.deleteOptedOut(phone)).toBe('removed');
+      expect((await gateway.send(text)).awsMessageId).toEqual(expect.any(String));
+    });
+
+    it('removes a number once in 30 days, and says when a number was not listed', async () => {
+      await gateway.putOptedOut(phone);
+      expect(await gateway.deleteOptedOut(phone)).toBe('refused');
+      expect(await gateway.deleteOptedOut('+12065550399')).toBe('not_listed');
+    });
+  });
+}
+
+smsGatewayContract('in memory', async () => new InMemorySmsGateway());
+smsGatewayContract('End User Messaging', async () => {
+  const local = await started();
+  return new EndUserMessagingGateway({
+    originationIdentity: local.originationNumber,
+    configurationSetName: 'optline-local-config-set',
+    optOutListName: local.sms.optOutListArn(),
+  });
+});
