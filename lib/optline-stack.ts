@@ -3,7 +3,16 @@
  * the event bus, the HTTP API, the consent archive and monitoring. Thin: each concern lives in its own
  * construct under lib/constructs/. A team adds `Optline` to a stack of its own (docs/deploy.md).
  */
-import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+  type StackProps,
+} from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -30,7 +39,7 @@ import {
 } from './config';
 import { resourceValues } from './function-environment';
 import { complianceWarnings } from './compliance-warnings';
-import { flowTemplateWarnings } from './template-lint';
+import { flowTemplateWarnings, linkOrigin } from './template-lint';
 import { CampaignScheduling } from './constructs/campaign-scheduling';
 import { Webhooks } from './constructs/webhooks';
 import { ConsentArchive } from './constructs/consent-archive';
@@ -97,8 +106,13 @@ export class Optline extends Construct {
     const config = isValidatedConfig(props.config) ? props.config : configFromContext(props.config);
     this.config = config;
     const stack = Stack.of(this);
-    // The preview checks on every flow template, as synth warnings naming the config field.
-    for (const warning of flowTemplateWarnings(config.program)) {
+    // The preview checks on every flow template, as synth warnings naming the config field; links at
+    // their length as sent (an environment-agnostic stack is checked as in us-east-1).
+    const region = Token.isUnresolved(stack.region) ? 'us-east-1' : stack.region;
+    for (const warning of flowTemplateWarnings(
+      config.program,
+      linkOrigin(config.program, region, config.stage),
+    )) {
       Annotations.of(this).addWarningV2(
         `optline:template-${warning.code}`,
         `${warning.field}: ${warning.message}`,

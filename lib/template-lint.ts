@@ -1,17 +1,32 @@
 /**
  * The message checks of `optline preview` (encoding, segments, links, brand, opt-out language) run on
  * every flow template when the stack is synthesized, and come out as `cdk synth` warnings naming the
- * config field. Campaign bodies get the same checks from the API when a campaign is created.
+ * config field. Campaign bodies get the same checks from the API when a campaign is created. A
+ * template is checked as it will be sent: its preference-page link (`{{ preferences_url }}`) at its
+ * length on the deployment's public origin of links (flows send their other URLs as written).
  */
 import { lintMessage, type LintWarning } from '../lambdas/domain/message-lint';
 import { withBrandPrefix } from '../lambdas/domain/messages';
+import { sampleApiOrigin, withSamplePreferencesUrl } from '../lambdas/domain/links';
 import type { RuntimeConfig } from '../lambdas/domain/runtime-config';
 
 export interface TemplateWarning extends LintWarning {
   readonly field: string;
 }
 
-export function flowTemplateWarnings(program: RuntimeConfig): TemplateWarning[] {
+/**
+ * The public origin of links the templates are checked with: the links domain, else the API's
+ * execute-api address in `region` (a sample API id) with its `stage`.
+ */
+export function linkOrigin(program: RuntimeConfig, region: string, stage: string): string {
+  const domain = program.links.domain;
+  return domain === undefined ? sampleApiOrigin(region, stage) : `https://${domain}`;
+}
+
+export function flowTemplateWarnings(
+  program: RuntimeConfig,
+  origin = linkOrigin(program, 'us-east-1', 'prod'),
+): TemplateWarning[] {
   const templates: [string, string][] = [];
   program.flows.welcome.steps.forEach((step, i) => {
     templates.push([`flows.welcome.steps.${i}.body`, step.body]);
@@ -22,7 +37,9 @@ export function flowTemplateWarnings(program: RuntimeConfig): TemplateWarning[] 
     templates.push([`flows.${flow}.body`, program.flows[flow].body]);
   return templates.flatMap(([field, body]) =>
     // As sent: send() adds the brand prefix, so only what it cannot fix is reported.
-    lintMessage(withBrandPrefix(body, program.brand), { brand: program.brand }).map((w) => ({
+    lintMessage(withBrandPrefix(withSamplePreferencesUrl(body, origin), program.brand), {
+      brand: program.brand,
+    }).map((w) => ({
       ...w,
       field: `optline.${field}`,
     })),

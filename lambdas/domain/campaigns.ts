@@ -10,8 +10,13 @@ import { encodeForSending } from './message-format';
 import { lintMessage, type LintWarning } from './message-lint';
 import { campaignMessageClass } from './messages';
 import type { SendWindow } from './quiet-hours';
-import { findUrls, preferencesPrefix, SAMPLE_LINKS_DOMAIN, shortLinkPrefix, withSampleLinks } from './links';
-import { PREFERENCE_TOKEN_LENGTH } from './preference-token';
+import {
+  findUrls,
+  SAMPLE_LINKS_DOMAIN,
+  shortLinkPrefix,
+  withSampleLinks,
+  withSamplePreferencesUrl,
+} from './links';
 import type { Segment } from './segments';
 import type { CountryPrice } from './sms-prices';
 import { zonedToInstant, type LocalDateTime } from './zoned-time';
@@ -206,10 +211,10 @@ export function previewBody(
   origin: string,
   links: { readonly domain?: string; readonly codeLength: number },
 ): string {
-  const preview = withSampleLinks(body, shortLinkPrefix(origin, links), links.codeLength).replace(
-    // The preference-page link at its length: `<origin>/p/` and a 22-character token.
-    /\{\{-?\s*preferences_url\s*-?\}\}/g,
-    `${preferencesPrefix(origin)}${'x'.repeat(PREFERENCE_TOKEN_LENGTH)}`,
+  // The preference-page link at its length: `<origin>/p/` and a 22-character token.
+  const preview = withSamplePreferencesUrl(
+    withSampleLinks(body, shortLinkPrefix(origin, links), links.codeLength),
+    origin,
   );
   return preview.toLowerCase().startsWith(brand.toLowerCase()) ? preview : `${brand}: ${preview}`;
 }

@@ -9,6 +9,7 @@
  * redirect targets: no open redirect.
  */
 import { createHmac } from 'node:crypto';
+import { PREFERENCE_TOKEN_LENGTH } from './preference-token';
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/gi;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -74,6 +75,14 @@ export function usesPreferencesUrl(template: string): boolean {
 /** Where the preference pages of a deployment are (`<origin>/p/<token>`, docs/preferences.md). */
 export function preferencesPrefix(origin: string): string {
   return `${origin.replace(/\/+$/, '')}/p/`;
+}
+
+/** The preference-page link of a template (`{{ preferences_url }}`) at its length as sent. */
+export function withSamplePreferencesUrl(template: string, origin: string): string {
+  return template.replace(
+    /\{\{-?\s*preferences_url\s*-?\}\}/g,
+    `${preferencesPrefix(origin)}${'x'.repeat(PREFERENCE_TOKEN_LENGTH)}`,
+  );
 }
 
 /**

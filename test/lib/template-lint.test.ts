@@ -3,7 +3,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parseDeploymentConfig } from '../../lib/config';
 import { OptlineStack } from '../../lib/optline-stack';
-import { flowTemplateWarnings } from '../../lib/template-lint';
+import { flowTemplateWarnings, linkOrigin } from '../../lib/template-lint';
 
 describe('flow template checks at synth', () => {
   it('finds nothing to say about the default templates', () => {
@@ -25,6 +25,25 @@ describe('flow template checks at synth', () => {
         'optline.flows.backInStock.body link_shortener',
       ]),
     );
+  });
+
+  it('counts the preference link at its length as sent: on the API address, or on links.domain', () => {
+    const body = `${'x'.repeat(561)} {{ preferences_url }}`;
+    const onApi = parseDeploymentConfig({ brand: 'Acme', flows: { backInStock: { body } } });
+    expect(flowTemplateWarnings(onApi.program).map((w) => `${w.field} ${w.code}`)).toEqual([
+      'optline.flows.backInStock.body too_many_segments',
+    ]);
+    const onDomain = parseDeploymentConfig({
+      brand: 'Acme',
+      flows: { backInStock: { body } },
+      links: { domain: 'go.acme.com', hostedZoneId: 'Z0123456789ABC', hostedZoneName: 'acme.com' },
+    });
+    expect(flowTemplateWarnings(onDomain.program)).toEqual([]);
+    // The region of the stack makes the API address longer or shorter.
+    expect(linkOrigin(onApi.program, 'ap-southeast-2', 'prod')).toBe(
+      'https://xxxxxxxxxx.execute-api.ap-southeast-2.amazonaws.com/prod',
+    );
+    expect(linkOrigin(onDomain.program, 'ap-southeast-2', 'prod')).toBe('https://go.acme.com');
   });
 
   it('reports them as cdk synth warnings', () => {
