@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLinkStore } from '../../lambdas/adapters/link-store';
 import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
 import { DynamoNumberChangeStore } from '../../lambdas/adapters/number-change-store';
+import { DynamoProfileStore } from '../../lambdas/adapters/profile-store';
+import type { ConsentState } from '../../lambdas/domain/consent';
+import { marketingShardOf, type ProfileStore } from '../../lambdas/domain/stores/profile';
 import { EndUserMessagingGateway } from '../../lambdas/adapters/sms-gateway';
 import type { SmsGateway } from '../../lambdas/domain/ports/sms-gateway';
 import { OptedOutAtCarrierError } from '../../lambdas/domain/sms-errors';
@@ -17,6 +20,7 @@ import { KEYWORDS_ONLY } from '../support/fixtures';
 import { InMemoryLinkStore } from '../support/fakes/link-store';
 import { InMemoryMessageStore } from '../support/fakes/message-store';
 import { InMemoryNumberChangeStore } from '../support/fakes/number-change-store';
+import { InMemoryProfileStore } from '../support/fakes/profile-store';
 import { InMemorySmsGateway } from '../support/fakes/sms-gateway';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
 
@@ -272,3 +276,119 @@ smsGatewayContract('End User Messaging', async () => {
     optOutListName: local.sms.optOutListArn(),
   });
 });
+
+function profileStoreContract(name: string, make: () => Promise<ProfileStore>) {
+  describe(`profile store: ${name}`, () => {
+    let store: ProfileStore;
+    // Numbers of one shard, distinct per store, so the DynamoDB half's index holds only its own.
+    const prefix = name === 'in memory' ? '+1206555' : '+1312555';
+    const numbers = Array.from({ length: 400 }, (_, i) => `${prefix}${String(1000 + i)}`);
+    const shard = marketingShardOf(numbers[0]!);
+    const [a, b, c, d] = numbers.filter((n) => marketingShardOf(n) === shard);
+    const NOW = '2026-11-20T12:00:00.000Z';
+    const subscribed: ConsentState = {
+      marketing: 'subscribed',
+      transactional: 'never_subscribed',
+      marketingConfirmedBy: 'double_opt_in',
+      properties: { $source: 'keyword:JOIN' },
+    };
+    const project = (phone: string, expectedVersion: number, state: ConsentState) =>
+      store.applyConsent({
+        phone,
+        expectedVersion,
+        nextVersion: expectedVersion + 1,
+        eventId: `e-${phone}-${expectedVersion + 1}`,
+        consentUpdatedAt: NOW,
+        state,
+        now: NOW,
+      });
+    beforeAll(async () => {
+      store = await make();
+    });
+
+    it('projects consent once per version, and says stale to a writer that lost the race', async () => {
+      expect(await store.get(a!)).toBeUndefined();
+      expect(await project(a!, 0, subscribed)).toBe('applied');
+      expect(await project(a!, 0, { ...subscribed, marketing: 'pending' })).toBe('stale');
+      expect(await store.get(a!)).toMatchObject({ marketing: 'subscribed', consentVersion: 1 });
+    });
+
+    it('drops the consent fields the new state does not hold', async () => {
+      const out = {
+        ...subscribed,
+        marketing: 'unsubscribed' as const,
+        optedOutAt: NOW,
+        beforeOptOut: { marketing: 'subscribed' as const, transactional: 'never_subscribed' as const },
+      };
+      expect(await project(b!, 0, out)).toBe('applied');
+      expect(await project(b!, 1, { ...subscribed, marketingConfirmedBy: undefined })).toBe('applied');
+      const profile = await store.get(b!);
+      expect(profile).not.toHaveProperty('optedOutAt');
+      expect(profile).not.toHaveProperty('beforeOptOut');
+      expect(profile).not.toHaveProperty('marketingConfirmedBy');
+    });
+
+    it('lists only the shard’s subscribers who may get marketing', async () => {
+      await project(c!, 0, { ...subscribed, marketing: 'pending' });
+      await project(d!, 0, { ...subscribed, optedOutAt: NOW });
+      const { profiles } = await store.marketingSubscribers(shard);
+      expect(profiles.map((p) => p.phone).sort()).toEqual([a!, b!].sort());
+    });
+
+    it('creates a never-subscribed profile for activity from a new number', async () => {
+      const phone = numbers[399]!;
+      await store.recordActivity(phone, { lastInboundAt: NOW }, NOW);
+      expect(await store.get(phone)).toEqual({
+        phone,
+        marketing: 'never_subscribed',
+        transactional: 'never_subscribed',
+        properties: {},
+        consentVersion: 0,
+        createdAt: NOW,
+        updatedAt: NOW,
+        lastInboundAt: NOW,
+      });
+    });
+
+    it('keeps the latest engagement time and adds counters', async () => {
+      const phone = numbers[398]!;
+      await store.recordEngagement(
+        phone,
+        { latest: { lastOrderAt: '2026-11-20T12:05:00.000Z' }, add: { orderCount: 1, totalSpent: 20 } },
+        NOW,
+      );
+      await store.recordEngagement(
+        phone,
+        { latest: { lastOrderAt: '2026-11-20T11:00:00.000Z' }, add: { orderCount: 1, totalSpent: 5 } },
+        NOW,
+      );
+      expect(await store.get(phone)).toMatchObject({
+        lastOrderAt: '2026-11-20T12:05:00.000Z',
+        orderCount: 2,
+        totalSpent: 25,
+      });
+      expect((await store.getMany([phone, phone, numbers[397]!])).size).toBe(1);
+    });
+
+    it('records and clears a delivery error, leaving unknown numbers alone', async () => {
+      const error = { at: NOW, permanent: false, reason: 'TEXT_CARRIER_UNREACHABLE' };
+      await store.setDeliveryError(a!, error, NOW);
+      expect((await store.get(a!))?.deliveryError).toEqual(error);
+      await store.setDeliveryError(a!, undefined, NOW);
+      expect(await store.get(a!)).not.toHaveProperty('deliveryError');
+      await store.setDeliveryError(numbers[396]!, error, NOW);
+      expect(await store.get(numbers[396]!)).toBeUndefined();
+    });
+
+    it('reserves state-cap sends once per version', async () => {
+      const entries = [{ messageId: 'm-1', at: NOW }];
+      expect(await store.reserveStateCapSends(a!, { entries, expectedVersion: 0 })).toBe('reserved');
+      expect(await store.reserveStateCapSends(a!, { entries, expectedVersion: 0 })).toBe('stale');
+      expect(await store.reserveStateCapSends(numbers[395]!, { entries, expectedVersion: 0 })).toBe('stale');
+      expect(await store.get(a!)).toMatchObject({ stateCapSends: entries, stateCapVersion: 1 });
+    });
+  });
+}
+
+profileStoreContract('in memory', async () => new InMemoryProfileStore());
+profileStoreContract('DynamoDB', async () => new DynamoProfileStore((await tables()).profiles));
