@@ -190,6 +190,7 @@ function handlerEnv(): NodeJS.ProcessEnv {
     schedulerDeadLetterQueue: 'arn:aws:sqs:us-east-1:000000000000:scheduler-dlq',
     preferenceKey: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:preference-key-abc123',
     privacyKey: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:privacy-key-abc123',
+    certificateKey: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000',
   };
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

@@ -1,12 +1,16 @@
 /**
  * `optline consent`: the consent log as evidence. `verify` recomputes a number's hash chain from its
  * log as the API serves it (or every number's, from the table) and reports each break; `chain` adds
- * the chain to entries recorded before it. Exit code 0 when every chain is intact, 1 when one is
- * broken (or the API or AWS answered an error), 2 on bad usage.
+ * the chain to entries recorded before it; `check-certificate` checks a consent certificate's hash,
+ * signature and chain against the public key. Exit code 0 when every chain is intact (the
+ * certificate valid), 1 when one is broken (or the API or AWS answered an error), 2 on bad usage.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { ConsentLogEntry } from '../lambdas/domain/consent';
+import { checkCertificate } from '../lambdas/domain/consent-certificate';
 import { verifyChain, type ChainReport } from '../lambdas/domain/consent-chain';
 import { apiFailure } from './api-commands';
 import { apiClient, StackLookupError, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
@@ -19,16 +23,23 @@ const TABLE_USAGE = [
 ].join('\n');
 
 export const consent: Command = {
-  summary: 'Verify the consent log hash chain; chain entries recorded before it',
+  summary: 'Verify the consent log hash chain; chain entries recorded before it; check certificates',
   usage: [
     'Usage: optline consent verify <phone> [options]',
     '       optline consent verify --all [--table <name>] [options]',
     '       optline consent chain [--table <name>] [options]',
+    '       optline consent check-certificate <file.json> [--public-key <file.pem>] [options]',
     '',
     'verify  Recomputes the hash chain of the number (GET /v1/profiles/{phone}/consent-log), or of',
     '        every number in the table, and lists each break: the entry whose content no longer',
     '        gives its hash, or whose prevHash is not the hash of the entry before it. Exit 1 on a break.',
     'chain   Adds prevHash and hash to the entries recorded before the chain (idempotent).',
+    'check-certificate',
+    '        Checks a certificate saved from GET /v1/profiles/{phone}/consent-certificate: its hash',
+    "        is the SHA-256 of its canonical JSON, the signature is the key's, and its consent log",
+    '        chains up to its head. The key is --public-key, else GET /v1/consent-certificates/public-key',
+    '        (which must be the key that signed it). Exit 1 when any check fails.',
+    '  --public-key <file> The public key, PEM (no API call)',
     '',
     TARGET_USAGE,
     '',
@@ -44,20 +55,24 @@ async function runConsent(args: readonly string[], io: CliIo): Promise<number> {
     io.out(consent.usage);
     return EXIT_OK;
   }
-  if (action !== 'verify' && action !== 'chain')
+  if (action !== 'verify' && action !== 'chain' && action !== 'check-certificate')
     throw new UsageError(
-      action === undefined ? 'missing action: verify, chain' : `unknown action "${action}"`,
+      action === undefined
+        ? 'missing action: verify, chain, check-certificate'
+        : `unknown action "${action}"`,
     );
   const { values, positionals } = parse(rest, {
     ...TARGET_OPTIONS,
     all: { type: 'boolean' },
     table: { type: 'string' },
+    'public-key': { type: 'string' },
   });
   if (values.help) {
     io.out(consent.usage);
     return EXIT_OK;
   }
   try {
+    if (action === 'check-certificate') return await checkCertificateFile(positionals, values, io);
     if (action === 'chain') {
       if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
       const result = await chainExistingEntries(await tableTarget(values, io));
@@ -90,6 +105,54 @@ async function runConsent(args: readonly string[], io: CliIo): Promise<number> {
     }
     return apiFailure(`consent ${action}`, error, io);
   }
+}
+
+async function checkCertificateFile(
+  positionals: readonly string[],
+  values: Parameters<typeof apiClient>[0] & { 'public-key'?: string; json?: boolean },
+  io: CliIo,
+): Promise<number> {
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0 ? 'missing <file.json>' : `unexpected argument ${positionals[1]}`,
+    );
+  const read = (path: string, what: string) => {
+    try {
+      return readFileSync(resolve(io.cwd, path), 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${what} ${path}: ${(error as Error).message}`);
+    }
+  };
+  let document: unknown;
+  try {
+    document = JSON.parse(read(positionals[0]!, 'the certificate'));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${positionals[0]} is not JSON: ${(error as Error).message}`);
+  }
+  const problems: string[] = [];
+  let publicKey: string;
+  if (values['public-key']) publicKey = read(values['public-key'], 'the public key');
+  else {
+    const key = await (await apiClient(values, io.env)).getCertificatePublicKey();
+    publicKey = key.publicKey;
+    const keyId = (document as { keyId?: unknown } | null)?.keyId;
+    if (keyId !== key.keyId) problems.push(`signed by ${String(keyId)}, not by the API's key ${key.keyId}`);
+  }
+  const check = checkCertificate(document, publicKey);
+  const valid = check.valid && problems.length === 0;
+  const all = [...check.problems, ...problems];
+  const certificate = (document as { certificate?: { phone?: unknown; issuedAt?: unknown } }).certificate;
+  if (values.json) io.out(JSON.stringify({ ...check, valid, problems: all }, null, 2));
+  else {
+    io.out(
+      `${String(certificate?.phone)} issued ${String(certificate?.issuedAt)}: ${valid ? 'VALID' : 'NOT VALID'}` +
+        ` (hash ${check.hashMatches ? 'matches' : 'differs'}, signature ${check.signatureValid ? 'valid' : 'invalid'},` +
+        ` chain ${check.chainIntact ? 'intact' : 'broken'})`,
+    );
+    for (const problem of all) io.out(`  ${problem}`);
+  }
+  return valid ? EXIT_OK : EXIT_API_ERROR;
 }
 
 /** An entry as stored: the API adds each change's `status`, which the hash does not cover. */

@@ -43,6 +43,8 @@ import type {
   PreferencesLinkSchema,
   ProfileExportSchema,
   ErasureSchema,
+  CertificatePublicKeySchema,
+  SignedCertificateSchema,
   ProfileViewSchema,
   SubscriptionResultSchema,
   VerificationStartedSchema,
@@ -79,6 +81,8 @@ export type ClickToText = z.output<typeof ClickToTextSchema>;
 export type PreferencesLink = z.output<typeof PreferencesLinkSchema>;
 export type ProfileExport = z.output<typeof ProfileExportSchema>;
 export type Erasure = z.output<typeof ErasureSchema>;
+export type SignedCertificate = z.output<typeof SignedCertificateSchema>;
+export type CertificatePublicKey = z.output<typeof CertificatePublicKeySchema>;
 export type SubscriptionResult = z.output<typeof SubscriptionResultSchema>;
 export type VerificationStarted = z.output<typeof VerificationStartedSchema>;
 export type MessageResult = z.output<typeof MessageResultSchema>;
@@ -200,17 +204,23 @@ export class OptlineClient {
     if (page.cursor !== undefined) query.cursor = page.cursor;
     return this.body('getMessages', { params: { phone }, query, ...options });
   }
-  /** A fresh link to the number's preference page, for a support agent to send. */
   /** Everything held about a number (a privacy request for access). */
   exportProfile(phone: string, options: CallOptions = {}): Promise<ProfileExport> {
     return this.body('exportProfile', { params: { phone }, ...options });
   }
-
   /** Erases a number, keeping its suppression record and consent log (docs/privacy.md). */
   eraseProfile(phone: string, options: CallOptions = {}): Promise<Erasure> {
     return this.body('eraseProfile', { params: { phone }, ...options });
   }
-
+  /** The number's consent certificate, signed with the stack's KMS key (docs/consent-evidence.md). */
+  getConsentCertificate(phone: string, options: CallOptions = {}): Promise<SignedCertificate> {
+    return this.body('getConsentCertificate', { params: { phone }, ...options });
+  }
+  /** The public key that checks consent certificates. */
+  getCertificatePublicKey(options: CallOptions = {}): Promise<CertificatePublicKey> {
+    return this.body('getCertificatePublicKey', { ...options });
+  }
+  /** A fresh link to the number's preference page, for a support agent to send. */
   getPreferencesLink(phone: string, options: CallOptions = {}): Promise<PreferencesLink> {
     return this.body('getPreferencesLink', { params: { phone }, ...options });
   }

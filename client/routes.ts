@@ -17,6 +17,8 @@ export const CLIENT_ROUTES = {
   getMessages: { method: 'GET', path: '/v1/profiles/{phone}/messages', auth: 'iam' },
   exportProfile: { method: 'GET', path: '/v1/profiles/{phone}/export', auth: 'iam' },
   eraseProfile: { method: 'DELETE', path: '/v1/profiles/{phone}', auth: 'iam' },
+  getConsentCertificate: { method: 'GET', path: '/v1/profiles/{phone}/consent-certificate', auth: 'iam' },
+  getCertificatePublicKey: { method: 'GET', path: '/v1/consent-certificates/public-key', auth: 'public' },
   getPreferencesLink: { method: 'GET', path: '/v1/profiles/{phone}/preferences-link', auth: 'iam' },
   subscribe: { method: 'POST', path: '/v1/subscriptions', auth: 'public', idempotency: 'header' },
   startVerification: { method: 'POST', path: '/v1/verifications', auth: 'public', idempotency: 'header' },

@@ -261,6 +261,8 @@ export interface FunctionDefinition {
   readonly preferenceLinks?: boolean;
   /** Read the secret that keys the hash of erased numbers (Secrets Manager; docs/privacy.md). */
   readonly privacyKey?: boolean;
+  /** Sign with the consent-certificate key and read its public key (KMS; docs/consent-evidence.md). */
+  readonly signsCertificates?: boolean;
   /** SendMessageBatch to these queues (their URLs arrive in the function's environment). */
   readonly sendsTo?: readonly QueueId[];
   /** Create and delete EventBridge Scheduler schedules that invoke these functions (function ids). */
@@ -608,6 +610,23 @@ export const functions = {
     timeoutSeconds: 60,
     memoryMb: 512,
   },
+  consentCertificatesApi: {
+    description:
+      "Consent certificates: a number's consent history signed with the KMS key, and its public key",
+    entry: 'lambdas/handlers/consent-certificates-api.ts',
+    trigger: {
+      kind: 'http',
+      routes: [
+        { method: 'GET', path: '/v1/profiles/{phone}/consent-certificate', auth: 'iam' },
+        // A public key: whoever holds a certificate may fetch it to check the signature.
+        { method: 'GET', path: '/v1/consent-certificates/public-key', auth: 'public' },
+      ],
+    },
+    tables: { profiles: 'read', consentLog: 'read', messages: 'read' },
+    signsCertificates: true,
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+  },
   apiDescription: {
     description: 'The OpenAPI description of the HTTP API (docs/openapi.json)',
     entry: 'lambdas/handlers/api-description.ts',
@@ -767,4 +786,5 @@ export const resourceIds = {
   schedulerRole: 'scheduler-role',
   preferenceKey: 'secret/preference-key',
   privacyKey: 'secret/privacy-key',
+  certificateKey: 'key/certificate',
 } as const;

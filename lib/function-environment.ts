@@ -88,6 +88,8 @@ const SETTING_VARIABLES = {
   preferenceKey: 'PREFERENCE_KEY_SECRET_ARN',
   /** The Secrets Manager secret that keys the hash of erased numbers (its ARN). */
   privacyKey: 'PRIVACY_KEY_SECRET_ARN',
+  /** The KMS asymmetric key that signs consent certificates (its ARN). */
+  certificateKey: 'CERTIFICATE_KEY_ARN',
   /**
    * A debugging switch an operator may set on a deployed function (`true`: logs keep phone
    * numbers); nothing sets it by default.
@@ -216,6 +218,7 @@ export type EnvironmentKeyOf<Id extends FunctionId> =
   | (Definition<Id> extends { readsMedia: true } ? 'mediaBucket' | 'mms' : never)
   | (Definition<Id> extends { preferenceLinks: true } ? 'preferenceKey' : never)
   | (Definition<Id> extends { privacyKey: true } ? 'privacyKey' : never)
+  | (Definition<Id> extends { signsCertificates: true } ? 'certificateKey' : never)
   | (Definition<Id> extends { schedules: readonly (infer T extends string)[] }
       ? | 'schedulerRole'
         | 'scheduleGroup'
@@ -251,6 +254,7 @@ export function environmentKeys(id: FunctionId): EnvironmentKey[] {
   }
   if (definition.preferenceLinks) keys.add('preferenceKey');
   if (definition.privacyKey) keys.add('privacyKey');
+  if (definition.signsCertificates) keys.add('certificateKey');
   if (definition.schedules?.length) {
     keys.add('schedulerRole');
     keys.add('scheduleGroup');

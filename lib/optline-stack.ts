@@ -53,6 +53,7 @@ import { Messaging } from './constructs/messaging';
 import { Monitoring } from './constructs/monitoring';
 import { preferenceKeySecret } from './constructs/preference-key';
 import { privacyKeySecret } from './constructs/privacy-key';
+import { certificateSigningKey } from './constructs/certificate-key';
 import { Queues } from './constructs/queues';
 import { nameResources } from './constructs/resource-names';
 
@@ -97,6 +98,8 @@ export class Optline extends Construct {
   public readonly preferenceKey: secretsmanager.Secret;
   /** The secret that keys the hash of erased numbers (docs/privacy.md). */
   public readonly privacyKey: secretsmanager.Secret;
+  /** The KMS key that signs consent certificates (docs/consent-evidence.md). */
+  public readonly certificateKey: kms.Key;
   public readonly monitoring: Monitoring;
   /** Every dead-letter queue and on-failure destination, by name (each has a depth alarm). */
   public readonly deadLetterQueues: Record<string, sqs.Queue> = {};
@@ -173,10 +176,12 @@ export class Optline extends Construct {
       retain: protect,
     });
     this.privacyKey = privacyKeySecret(this, 'PrivacyKey', { encryptionKey: this.key });
+    this.certificateKey = certificateSigningKey(this, 'CertificateKey');
     this.lambdas = new Functions(this, 'Functions', {
       config,
       preferenceKey: this.preferenceKey,
       privacyKey: this.privacyKey,
+      certificateKey: this.certificateKey,
       tables: this.data.tables,
       encryptionKey: this.key,
       bus: this.bus,
@@ -292,6 +297,7 @@ export class Optline extends Construct {
       schedulerDeadLetterQueue: this.scheduling.deadLetterQueue.queueArn,
       preferenceKey: this.preferenceKey.secretArn,
       privacyKey: this.privacyKey.secretArn,
+      certificateKey: this.certificateKey.keyArn,
     });
 
     nameResources({
@@ -307,6 +313,7 @@ export class Optline extends Construct {
       schedulerRole: this.scheduling.role,
       preferenceKey: this.preferenceKey,
       privacyKey: this.privacyKey,
+      certificateKey: this.certificateKey,
     });
 
     this.archive = new ConsentArchive(this, 'ConsentArchive', {

@@ -49,6 +49,7 @@ import { EventBridgeEmulator, type LocalRule } from './aws/eventbridge';
 import { AwsError, readBody } from './aws/protocol';
 import { SchedulerEmulator } from './aws/scheduler';
 import { SecretsManagerEmulator } from './aws/secrets-manager';
+import { KmsEmulator } from './aws/kms';
 import { DeliveryReports } from './aws/delivery-reports';
 import { noFaults, withFaults, type Faults } from './aws/fault-injection';
 import { SmsVoiceEmulator } from './aws/sms-voice';
@@ -297,6 +298,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     names: [preferenceKeyName, privacyKeyName],
     dataDir: options.dataDir,
   });
+  const certificateKeyAlias = `${prefix}-certificate-key`;
+  const keyManagement = new KmsEmulator({
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    aliases: [certificateKeyAlias],
+    dataDir: options.dataDir,
+  });
 
   /** The local resource the template's metadata names, by the attributes `Ref` and `Fn::GetAtt` read. */
   const localResources = (): Record<string, LocalAttributes> => {
@@ -319,6 +327,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       [resourceIds.schedulerRole]: { Ref: `${prefix}-scheduler`, Arn: schedulerRoleArn },
       [resourceIds.preferenceKey]: { Ref: secrets.arnOf(preferenceKeyName) },
       [resourceIds.privacyKey]: { Ref: secrets.arnOf(privacyKeyName) },
+      [resourceIds.certificateKey]: {
+        Ref: keyManagement.arnOf(certificateKeyAlias).split('/').at(-1)!,
+        Arn: keyManagement.arnOf(certificateKeyAlias),
+      },
     };
     for (const [id, name] of Object.entries(dynamo.tableNames) as [TableId, string][])
       named[resourceIds.table(id)] = { Ref: name, Arn: tableArn(LOCAL_REGION, LOCAL_ACCOUNT, name) };
@@ -382,6 +394,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stepFunctions.service(),
       sqs.service(),
       secrets.service(),
+      keyManagement.service(),
     ],
     scheduler.routes(),
     new AccessGuard(policies, guardOptions),
@@ -422,6 +435,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     schedulerDeadLetterQueue: sqs.queueArn(`${prefix}-scheduler-dlq`),
     preferenceKey: secrets.arnOf(preferenceKeyName),
     privacyKey: secrets.arnOf(privacyKeyName),
+    certificateKey: keyManagement.arnOf(certificateKeyAlias),
   });
   const setEnvironments = (linkBase: string) => {
     const values = deployment(linkBase);

@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { CACHED_MIDDLEWARE, environmentClient, HTTP_HANDLER, setUpClient } from './client-setup';
@@ -63,6 +64,12 @@ export function sfnClient(): SFNClient {
 export function secretsClient(): SecretsManagerClient {
   return environmentClient('secrets', () =>
     setUpClient(new SecretsManagerClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER })),
+  );
+}
+
+export function kmsClient(): KMSClient {
+  return environmentClient('kms', () =>
+    setUpClient(new KMSClient({ ...CACHED_MIDDLEWARE, ...HTTP_HANDLER })),
   );
 }
 

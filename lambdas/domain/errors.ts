@@ -3,7 +3,7 @@
  * layer maps `status`, `code` and `field` to a 4xx answer.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 403 | 404 | 409 | 413 | 422 | 429;
+  abstract readonly status: 400 | 403 | 404 | 406 | 409 | 413 | 422 | 429;
   abstract readonly code: string;
   constructor(
     message: string,

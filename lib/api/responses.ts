@@ -230,6 +230,50 @@ export const ErasureSchema = z.strictObject({
   }),
 });
 
+/** `GET /v1/profiles/{phone}/consent-certificate` (JSON): the certificate, its hash and signature. */
+export const SignedCertificateSchema = z.strictObject({
+  certificate: z
+    .looseObject({
+      type: z.literal('optline-consent-certificate'),
+      version: z.literal(1),
+      phone: e164,
+      issuedAt: instant,
+      brand: z.string(),
+      programName: z.nullable(z.string()),
+      currentState: z.nullable(z.looseObject({ marketing: z.string(), transactional: z.string() })).meta({
+        description: 'The state now; null when no profile is held (never subscribed, or erased)',
+      }),
+      consentLog: z
+        .array(z.looseObject({ seq: z.number(), eventKey: z.string() }))
+        .meta({ description: 'Every consent log entry as stored, oldest first, with prevHash and hash' }),
+      messages: z
+        .array(
+          z.looseObject({
+            messageId: z.string(),
+            at: instant,
+            messageClass: z.nullable(z.string()),
+            status: z.string(),
+            body: z.string(),
+          }),
+        )
+        .meta({ description: 'Texts sent to the number and still kept, oldest first, with their classes' }),
+      chain: z.looseObject({ entries: z.number(), head: z.nullable(z.string()), intact: z.boolean() }),
+    })
+    .meta({ description: 'The signed document (docs/consent-evidence.md#certificates)' }),
+  hash: z.string().meta({ description: 'SHA-256 of the certificate’s RFC 8785 canonical JSON, hex' }),
+  signature: z.string().meta({ description: 'The KMS key’s signature of that digest, base64' }),
+  keyId: z.string().meta({ description: 'ARN of the KMS key that signed it' }),
+  algorithm: z.literal('RSASSA_PKCS1_V1_5_SHA_256'),
+});
+
+/** `GET /v1/consent-certificates/public-key`. */
+export const CertificatePublicKeySchema = z.strictObject({
+  keyId: z.string().meta({ description: 'ARN of the KMS key' }),
+  keySpec: z.string(),
+  algorithm: z.literal('RSASSA_PKCS1_V1_5_SHA_256'),
+  publicKey: z.string().meta({ description: 'SubjectPublicKeyInfo, PEM' }),
+});
+
 export const ConsentLogSchema = z.strictObject({
   phone: e164,
   events: z.array(z.union([ConsentChangeSchema, ConsentOutcomeSchema])).meta({

@@ -34,8 +34,10 @@ import {
   ConversationReplyResultSchema,
   ConversationSchema,
   ConversationThreadSchema,
+  CertificatePublicKeySchema,
   ErasureSchema,
   ProfileExportSchema,
+  SignedCertificateSchema,
   EventAcceptedSchema,
   EventBatchResultSchema,
   HistoryQuery,
@@ -217,6 +219,39 @@ export const routes = {
       200: { description: 'What was erased and what is kept', schema: ErasureSchema },
       400: invalid('phone number'),
       404: { description: 'Nothing is held about the number (`not_found`)', schema: 'error' },
+    },
+  },
+  'GET /v1/profiles/{phone}/consent-certificate': {
+    operationId: 'getConsentCertificate',
+    tag: 'Profiles',
+    summary: "Issue a number's consent certificate",
+    description:
+      'The full consent history (every consent log entry with its evidence and hashes), the texts sent with their classes, the current state and the hash chain’s head, signed with the stack’s KMS key over the SHA-256 of the certificate’s canonical JSON. Check it with the public key (`npx optline consent check-certificate`; docs/consent-evidence.md#certificates).',
+    params: { phone: PathParams.phone },
+    readOnly: true,
+    responses: {
+      200: { description: 'The signed certificate', schema: SignedCertificateSchema },
+      400: invalid('phone number'),
+      404: { description: 'No consent is recorded for the number (`not_found`)', schema: 'error' },
+      406: {
+        description: 'The `Accept` header asks for a type not served (`not_acceptable`)',
+        schema: 'error',
+      },
+      413: {
+        description: 'The certificate is larger than a response can carry (`certificate_too_large`)',
+        schema: 'error',
+      },
+    },
+  },
+  'GET /v1/consent-certificates/public-key': {
+    operationId: 'getCertificatePublicKey',
+    tag: 'Profiles',
+    summary: 'Read the public key that checks consent certificates',
+    description:
+      'The public half of the KMS key that signs consent certificates (PEM), for anyone holding a certificate to check its signature. Public: a public key is no secret.',
+    readOnly: true,
+    responses: {
+      200: { description: 'The public key', schema: CertificatePublicKeySchema },
     },
   },
   'POST /v1/subscriptions': {

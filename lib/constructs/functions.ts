@@ -82,6 +82,8 @@ export interface FunctionsProps {
   readonly preferenceKey: secretsmanager.ISecret;
   /** The secret that keys the hash of erased numbers, read by the privacy requests. */
   readonly privacyKey: secretsmanager.ISecret;
+  /** The KMS key that signs consent certificates. */
+  readonly certificateKey: kms.IKey;
   /**
    * Keep the on-failure queues (and the events in them) when the stack is deleted.
    * @default true
@@ -254,6 +256,7 @@ export class Functions extends Construct {
     // GetSecretValue (any version: links made before a rotation open until they expire) and Describe.
     if (definition.preferenceLinks) props.preferenceKey.grantRead(fn);
     if (definition.privacyKey) props.privacyKey.grantRead(fn);
+    if (definition.signsCertificates) props.certificateKey.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
     if (definition.sms?.send) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({

@@ -27,6 +27,7 @@ export interface NamedResources {
   readonly schedulerRole: IConstruct;
   readonly preferenceKey: IConstruct;
   readonly privacyKey: IConstruct;
+  readonly certificateKey: IConstruct;
 }
 
 export function nameResources(resources: NamedResources): void {
@@ -47,6 +48,7 @@ export function nameResources(resources: NamedResources): void {
   nameResource(resources.schedulerRole, resourceIds.schedulerRole);
   nameResource(resources.preferenceKey, resourceIds.preferenceKey);
   nameResource(resources.privacyKey, resourceIds.privacyKey);
+  nameResource(resources.certificateKey, resourceIds.certificateKey);
 }
 
 function nameResource(construct: IConstruct, name: string): void {

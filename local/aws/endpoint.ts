@@ -1,6 +1,6 @@
 /**
  * One local HTTP endpoint for every AWS service Optline calls except DynamoDB (dynalite has its own):
- * End User Messaging, EventBridge, Step Functions, Scheduler, SQS, Secrets Manager. Handlers reach it through the
+ * End User Messaging, EventBridge, Step Functions, Scheduler, SQS, Secrets Manager, KMS. Handlers reach it through the
  * SDK's endpoint setting. A function's request runs only if its policy allows it (../iam/access.ts);
  * otherwise it is answered AccessDeniedException the way the service answers it.
  */

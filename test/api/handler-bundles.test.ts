@@ -34,7 +34,8 @@ describe('API handler bundles', () => {
     expect(inputs).toContain('docs/openapi.json');
     // Neither the registry nor the schemas it reads (zod itself comes with the environment check).
     expect(inputs.filter((path) => /^lib\/api\/|-request\.ts$|commerce-events\.ts$/.test(path))).toEqual([]);
-    // 209 KB on 2026-12-02 before the environment check, the document about 78 KB of it.
-    expect(bytes).toBeLessThan(300_000);
+    // 209 KB on 2026-12-02 before the environment check, the document about 78 KB of it; 317 KB
+    // once the document described the privacy and certificate routes. It grows with the API.
+    expect(bytes).toBeLessThan(350_000);
   });
 });

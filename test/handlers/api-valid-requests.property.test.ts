@@ -260,6 +260,12 @@ const routeCases: Record<string, RouteCase> = {
     fc
       .constantFrom('+12065559001', '+12065559003')
       .map((phone) => get(rt, `/v1/profiles/${encodeURIComponent(phone)}/export`, phone)),
+  'GET /v1/profiles/{phone}/consent-certificate': (rt) =>
+    fc
+      .constantFrom('+12065559001', '+12065559003')
+      .map((phone) => get(rt, `/v1/profiles/${encodeURIComponent(phone)}/consent-certificate`, phone)),
+  'GET /v1/consent-certificates/public-key': (rt) =>
+    fc.constant(get(rt, '/v1/consent-certificates/public-key')),
   'DELETE /v1/profiles/{phone}': (rt) =>
     // Fresh numbers, known or not: erasing the seeded ones would leave the other routes nobody to read.
     fc.record({ phone: freshPhone(), known: fc.boolean() }).map(({ phone, known }) => async () => {

@@ -220,6 +220,7 @@ describe('Optline stack', () => {
         '/p/{token}',
         '/r/{code}',
         '/v1/click-to-text',
+        '/v1/consent-certificates/public-key',
         '/v1/openapi.json',
         '/v1/subscriptions',
         '/v1/verifications',

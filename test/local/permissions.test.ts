@@ -16,6 +16,7 @@ import { StepFunctionsFlowRunner } from '../../lambdas/adapters/flow-runner';
 import { DynamoProfileStore } from '../../lambdas/adapters/profile-store';
 import { SqsQueueSender } from '../../lambdas/adapters/queue-sender';
 import { SecretsManagerPreferenceKeys } from '../../lambdas/adapters/preference-keys';
+import { KmsCertificateSigner } from '../../lambdas/adapters/kms-certificate-signer';
 import { EventBridgeScheduler } from '../../lambdas/adapters/scheduler';
 import { EndUserMessagingGateway } from '../../lambdas/adapters/sms-gateway';
 import type { FunctionId } from '../../lib/catalog';
@@ -61,6 +62,7 @@ const TAKEN: [FunctionId, string][] = [
   ['messagesApi', 'sms-voice:SendTextMessage'],
   ['campaignsApi', 'scheduler:CreateSchedule'],
   ['profilesApi', 'secretsmanager:GetSecretValue'],
+  ['consentCertificatesApi', 'kms:Sign'],
 ];
 
 /** A request signed (in form only: the local endpoints read the key) with a function's access key. */
@@ -197,6 +199,17 @@ describe('a grant taken out of the template', () => {
     );
     expect(error.name).toBe('AccessDeniedException');
     expect(error.message).toContain(`secretsmanager:GetSecretValue on resource: ${preferenceKey}`);
+  });
+
+  it('refuses a KMS signature with AccessDeniedException (JSON 1.1), and still reads the public key', async () => {
+    const { certificateKey } = runtime.environmentOf('consentCertificatesApi');
+    const signer = new KmsCertificateSigner(certificateKey);
+    const error = await refusal('consentCertificatesApi', () => signer.signDigest(new Uint8Array(32)));
+    expect(error.name).toBe('AccessDeniedException');
+    expect(error.$metadata?.httpStatusCode).toBe(400);
+    expect(error.message).toContain(`kms:Sign on resource: ${certificateKey}`);
+    const key = await runtime.lambdas.withEnvironment('consentCertificatesApi', () => signer.publicKey());
+    expect(key).toMatchObject({ keyId: certificateKey, keySpec: 'RSA_2048' });
   });
 
   it('refuses a Step Functions call with AccessDeniedException', async () => {
