@@ -379,6 +379,8 @@ export const functions = {
       consentLog: 'append',
       messages: 'readwrite',
       numberChanges: 'read',
+      // The per-IP request limit.
+      ephemeral: 'readwrite',
     },
     // A resubscription texts its double opt-in request and may take the number off the opt-out list.
     sms: { send: true, optOutList: true },

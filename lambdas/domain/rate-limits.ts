@@ -13,7 +13,7 @@ export interface RateLimitBucket {
   /** When the window ends and the count starts again. */
   readonly windowEndsAt: Date;
   /** Which limit, for the error message. */
-  readonly scope: 'phone' | 'prefix' | 'ip' | 'global' | 'agent';
+  readonly scope: 'phone' | 'prefix' | 'ip' | 'global' | 'agent' | 'page';
 }
 
 const HOUR_MS = 3600 * 1000;
@@ -78,5 +78,20 @@ export function agentReplyBucket(agent: string, now: Date, perMinute: number): R
     expiresAt: new Date(windowStart + 2 * MINUTE_MS),
     windowEndsAt: new Date(windowStart + MINUTE_MS),
     scope: 'agent',
+  };
+}
+
+/**
+ * The hour's bucket of one address's requests to the preference pages (`/p/`): a token is a secret
+ * of 48 signed bits, and this keeps anyone from trying tokens faster than a person reads pages.
+ */
+export function pageRequestBucket(ip: string, now: Date, perHour: number): RateLimitBucket {
+  const windowStart = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  return {
+    key: `rl#page#${ip}#${new Date(windowStart).toISOString().slice(0, 13)}`,
+    limit: perHour,
+    expiresAt: new Date(windowStart + 2 * HOUR_MS),
+    windowEndsAt: new Date(windowStart + HOUR_MS),
+    scope: 'page',
   };
 }

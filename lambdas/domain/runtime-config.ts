@@ -571,6 +571,8 @@ export const RuntimeConfigSchema = z.pipe(
       z.strictObject({
         /** Days a preference-page link opens the page after it was made (rounded up to midnight UTC). */
         linkTtlDays: z._default(count(1, 365), 60),
+        /** Requests one IP address may make to the preference pages (`/p/…`) per hour. */
+        requestsPerIpPerHour: z._default(count(10, 10_000), 120),
         /**
          * Topics a subscriber can turn off on the page: boolean profile properties (`preferences.coffee`),
          * `false` when unticked; a campaign about one excludes them (docs/preferences.md#topics).
@@ -597,7 +599,7 @@ export const RuntimeConfigSchema = z.pipe(
           [],
         ),
       }),
-      { linkTtlDays: 60, topics: [] },
+      { linkTtlDays: 60, requestsPerIpPerHour: 120, topics: [] },
     ),
     /** Signup forms served at `/f/<id>` (docs/pages.md#signup-forms). */
     forms: z._default(

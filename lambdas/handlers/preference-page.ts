@@ -5,12 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
+import { DynamoEphemeralStore } from '../adapters/ephemeral-store';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { SecretsManagerPreferenceKeys } from '../adapters/preference-keys';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
 import { html } from '../domain/html';
+import { pageRequestBucket } from '../domain/rate-limits';
+import type { EphemeralStore } from '../domain/stores/ephemeral';
 import {
   PAUSE_DAYS,
   WEEKLY_CAPS,
@@ -36,8 +39,8 @@ import { smsGateway } from './shared/sms';
 
 const environment = environmentOf('preferencePage');
 
-let deps: PreferencePageDeps | undefined;
-function dependencies(): PreferencePageDeps {
+let deps: (PreferencePageDeps & { readonly ephemeral: EphemeralStore }) | undefined;
+function dependencies(): PreferencePageDeps & { readonly ephemeral: EphemeralStore } {
   const env = environment();
   deps ??= {
     clock: systemClock,
@@ -48,6 +51,7 @@ function dependencies(): PreferencePageDeps {
     gateway: smsGateway(env),
     events: new EventBridgePublisher(env.eventBus),
     keys: new SecretsManagerPreferenceKeys(env.preferenceKey, systemClock),
+    ephemeral: new DynamoEphemeralStore(env.ephemeralTable),
   };
   return deps;
 }
@@ -142,6 +146,28 @@ function changeOf(body: unknown): PreferenceChange | undefined {
   }
 }
 
+/** A 429 page once the address used up its hour (docs/preferences.md), else undefined. */
+async function overLimit(request: HttpRequest): Promise<HttpResponse | undefined> {
+  if (!request.sourceIp) return undefined;
+  const d = dependencies();
+  const now = d.clock.now();
+  const bucket = pageRequestBucket(request.sourceIp, now, runtimeConfig().preferences.requestsPerIpPerHour);
+  if (!(await d.ephemeral.consume([bucket]))) return undefined;
+  const retryAfter = Math.max(1, Math.ceil((bucket.windowEndsAt.getTime() - now.getTime()) / 1000));
+  return pageResponse(
+    429,
+    {
+      title: 'Too many requests',
+      accentColor: runtimeConfig().brandColor,
+      body: html`<div class="card">
+        <h1>Too many requests</h1>
+        <p>Please try again later.</p>
+      </div>`,
+    },
+    { ...PRIVATE, 'retry-after': String(retryAfter) },
+  );
+}
+
 function refusedPage(): HttpResponse {
   return pageResponse(
     403,
@@ -161,12 +187,16 @@ export const handler = httpHandler(
   environment,
   {
     'GET /p/{token}': async (request) => {
+      const limited = await overLimit(request);
+      if (limited) return limited;
       const token = request.pathParameters.token ?? '';
       const opened = await openPage(dependencies(), token);
       if (!opened) return notFoundPage(runtimeConfig().brandColor);
       return render(opened, token, 200);
     },
     'POST /p/{token}': async (request) => {
+      const limited = await overLimit(request);
+      if (limited) return limited;
       const token = request.pathParameters.token ?? '';
       const d = dependencies();
       const opened = await openPage(d, token);

@@ -345,4 +345,18 @@ describe('the preference page', () => {
     expect(opened.status).toBe(200);
     expect(opened.text).toContain('ending in 0186');
   });
+
+  it('limits the requests of one address per hour, with a 429 page and Retry-After', async () => {
+    // Last: it uses up this address's hour.
+    runtime.clock.advance(60 * 60_000);
+    const answers = [];
+    for (let i = 0; i < 121; i++) answers.push(await page(`${runtime.url}/p/not-a-token-${i}`));
+    expect(answers.slice(0, -1).every((a) => a.status === 404)).toBe(true);
+    const limited = answers.at(-1);
+    expect(limited?.status).toBe(429);
+    expect(limited?.text).toContain('Too many requests');
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+    runtime.clock.advance(60 * 60_000);
+    expect((await page(`${runtime.url}/p/not-a-token`)).status).toBe(404);
+  });
 });
