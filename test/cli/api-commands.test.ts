@@ -271,7 +271,7 @@ describe('optline API commands', () => {
     [['events', 'post', 'missing.json'], /cannot read missing.json: ENOENT/],
     [['profiles', 'get', PHONE, '--api', 'ftp://example.com'], /--api must be an http\(s\) URL/],
     [['profiles', 'get', PHONE, '--api', 'http://x', '--stack', 'y'], /give --api or --stack, not both/],
-    [['import', 'missing.csv', '--from', 'csv'], /cannot read missing.csv: ENOENT/],
+    [['import', 'missing.csv', '--from', 'csv', '--map', 'phone=Phone'], /cannot read missing.csv: ENOENT/],
     [['import', 'x.csv'], /missing --from/],
   ])('exits 2 on bad usage %j', async (args, message) => {
     const run = await optline(args);
