@@ -135,19 +135,24 @@ export interface PlannedReply {
   readonly messageClass: MessageClass;
 }
 
+/** The bus events a consent change publishes. */
+export const CONSENT_EVENT_TYPES = [
+  'SubscriptionRequested',
+  'SubscriptionConfirmed',
+  'OptedOut',
+  'Resubscribed',
+  'Unsubscribed',
+  'ProfilePropertyChanged',
+] as const;
+export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
+
 export interface ConsentEffects {
   readonly replies: readonly PlannedReply[];
   /** End User Messaging opt-out list change, done before the replies. */
   readonly optOutList?: 'put' | 'delete';
   /** Domain events to publish once the change is projected. */
   readonly events: readonly {
-    readonly type:
-      | 'SubscriptionRequested'
-      | 'SubscriptionConfirmed'
-      | 'OptedOut'
-      | 'Resubscribed'
-      | 'Unsubscribed'
-      | 'ProfilePropertyChanged';
+    readonly type: ConsentEventType;
     readonly detail: Record<string, unknown>;
   }[];
 }

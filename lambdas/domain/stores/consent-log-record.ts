@@ -5,6 +5,7 @@
  */
 import {
   CONSENT_ACTIONS,
+  CONSENT_EVENT_TYPES,
   CONSENT_METHODS,
   CONSENT_STEPS,
   type ConsentEffects,
@@ -82,14 +83,7 @@ const effectsFields = {
   events: z.readonly(
     z.array(
       z.looseObject({
-        type: z.enum([
-          'SubscriptionRequested',
-          'SubscriptionConfirmed',
-          'OptedOut',
-          'Resubscribed',
-          'Unsubscribed',
-          'ProfilePropertyChanged',
-        ]),
+        type: z.enum(CONSENT_EVENT_TYPES),
         detail: z.record(z.string(), z.unknown()),
       }),
     ),
