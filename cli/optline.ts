@@ -16,7 +16,7 @@ import {
   shortLinkPrefix,
   withSampleLinks,
 } from '../lambdas/domain/links';
-import { analyseMessage } from '../lambdas/domain/message-format';
+import { analyseMessage, encodeForSending } from '../lambdas/domain/message-format';
 import { estimateCost, lintMessage, type CostEstimate } from '../lambdas/domain/message-lint';
 import { NumberChangeRequestSchema } from '../lambdas/domain/number-change';
 import { normalisePhone } from '../lambdas/domain/phone';
@@ -54,7 +54,7 @@ const preview: Command = {
     '  --media <url>       Media to attach (repeatable): the estimate becomes an MMS',
     '  --link-domain <domain>  Count the short links on this domain (default: links.domain in cdk.json)',
     '  --require-opt-out   Warn when the text has no "Reply STOP to opt out" language',
-    '  --json              Print { encoding, characters, segments, costEstimate, links, warnings }',
+    '  --json              Print { encoding, smartEncoded, characters, segments, costEstimate, links, warnings }',
     '  -h, --help          Show this help',
     '',
     'A body that starts with "-" goes after "--": optline preview -- "-20% today only"',
@@ -196,10 +196,13 @@ function runPreview(args: readonly string[], io: CliIo): number {
   const sent = withSampleLinks(body, links.prefix, links.codeLength);
   const hasLinks = findUrls(body).length > 0;
 
-  const analysis = analyseMessage(sent);
+  // What End User Messaging gets: with sending.smartEncoding (on by default), look-alikes for the
+  // characters that would force UCS-2, as send() sends them.
+  const outbound = encodeForSending(sent, config?.program.sending.smartEncoding ?? true);
+  const analysis = analyseMessage(outbound.text);
   const mms = mediaUrls.some((url) => url.trim() !== '');
   const costEstimate = estimateCost(analysis, country, { mms }) ?? null;
-  const warnings = lintMessage(sent, {
+  const warnings = lintMessage(outbound.text, {
     brand,
     country,
     requireOptOutLanguage: values['require-opt-out'] ?? false,
@@ -213,6 +216,7 @@ function runPreview(args: readonly string[], io: CliIo): number {
   if (values.json) {
     const result = {
       encoding: analysis.encoding,
+      smartEncoded: outbound.smartEncoded,
       characters: analysis.characters,
       segments: analysis.segments,
       costEstimate,
@@ -225,7 +229,7 @@ function runPreview(args: readonly string[], io: CliIo): number {
 
   const unitName = analysis.encoding === 'GSM-7' ? 'septets' : 'UTF-16 code units';
   const lines = [
-    `Encoding     ${analysis.encoding}`,
+    `Encoding     ${analysis.encoding}${outbound.smartEncoded ? ' (smart encoding: look-alikes sent for the characters that would force UCS-2)' : ''}`,
     `Characters   ${analysis.characters}${analysis.units === analysis.characters ? '' : ` (${analysis.units} ${unitName})`}`,
     `Segments     ${analysis.segments} (${analysis.perSegment} characters per segment)`,
     `Cost         ${describeCost(costEstimate, country, mms)}`,

@@ -36,12 +36,13 @@ function usd(body: string, country: string): number | undefined {
 }
 
 describe('optline preview --json', () => {
-  it('prints exactly encoding, characters, segments, costEstimate, links and warnings', async () => {
+  it('prints exactly encoding, smartEncoded, characters, segments, costEstimate, links and warnings', async () => {
     const body = 'Acme Coffee: Your latte is ready!';
     const run = await optline(['preview', body, '--json']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       encoding: 'GSM-7',
+      smartEncoded: false,
       characters: 33,
       segments: 1,
       costEstimate: {
@@ -60,7 +61,7 @@ describe('optline preview --json', () => {
   });
 
   it('prices the country of --to and reports the warnings', async () => {
-    const body = `bit.ly/x ${'“deal” '.repeat(12)}`;
+    const body = `bit.ly/x ${'☕ deal '.repeat(12)}`; // ☕ has no GSM-7 look-alike: UCS-2 as sent
     const run = await optline(['preview', body, '--to', '+447400123456', '--json']);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
@@ -202,6 +203,27 @@ describe('optline preview: links as sent', () => {
       (JSON.parse((await run([BODY, '--json', '--link-domain', 'a.co'], dir)).stdout) as { links: unknown })
         .links,
     ).toEqual({ example: 'https://a.co/xxxxxxxx', source: 'link-domain-option' });
+  });
+
+  it('counts a body with curly quotes as the GSM-7 text smart encoding sends, unless it is off', async () => {
+    // 90 characters with curly quotes and a dash: 2 UCS-2 segments as written, 1 GSM-7 segment as sent.
+    const body =
+      'Acme Coffee: “Summer” blend is back — 20% off today only, while it lasts. Reply STOP to end';
+    const sent = JSON.parse((await optline(['preview', body, '--json'])).stdout) as Record<string, unknown>;
+    expect(sent).toMatchObject({ encoding: 'GSM-7', smartEncoded: true, segments: 1 });
+    // The lint reads the text as sent: the quotes cost nothing, so nothing warns about them.
+    expect((sent.warnings as { code: string }[]).map((w) => w.code)).not.toContain('forces_ucs2');
+    const dir = mkdtempSync(join(tmpdir(), 'optline-preview-'));
+    const cdk = JSON.parse(readFileSync(resolve(ROOT, 'cdk.json'), 'utf8')) as {
+      context: { optline: Record<string, unknown> };
+    };
+    cdk.context.optline.sending = { smartEncoding: false };
+    writeFileSync(join(dir, 'cdk.json'), JSON.stringify(cdk));
+    const written = JSON.parse((await optline(['preview', body, '--json'], dir)).stdout) as Record<
+      string,
+      unknown
+    >;
+    expect(written).toMatchObject({ encoding: 'UCS-2', smartEncoded: false, segments: 2 });
   });
 
   it('refuses a --link-domain that is not a domain name', async () => {
