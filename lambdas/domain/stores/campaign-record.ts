@@ -93,7 +93,5 @@ void givesCampaign;
 
 /** A campaign item read from the table. */
 export function parseCampaign(item: unknown): Campaign {
-  const id =
-    typeof item === 'object' && item !== null && 'campaignId' in item ? String(item.campaignId) : '?';
-  return parseRecord(campaignRecord, 'campaign', id, item);
+  return parseRecord(campaignRecord, 'campaign', ['campaignId'], item);
 }

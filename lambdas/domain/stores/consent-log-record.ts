@@ -13,35 +13,16 @@ import {
   type ConsentEvidence,
   type ConsentLogEntry,
   type ConsentOutcome,
-  type ConsentState,
   type ImportEvidence,
 } from '../consent';
 import { MESSAGE_CLASSES } from '../messages';
-import { CONFIRMATION_METHODS, MARKETING_STATES, TRANSACTIONAL_STATES } from '../profile';
 import * as z from '../zod';
+import { consentStateFields, propertyValue } from './profile-record';
 import { parseRecord, type EveryFieldNamed } from './records';
 
 const text = z.string();
 const optionalText = z.optional(text);
-const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 const consentClass = z.enum(['marketing', 'transactional']);
-const marketing = z.enum(MARKETING_STATES);
-const transactional = z.enum(TRANSACTIONAL_STATES);
-const confirmation = z.optional(z.enum(CONFIRMATION_METHODS));
-
-const stateFields = {
-  marketing,
-  transactional,
-  optedOutAt: optionalText,
-  marketingConfirmedBy: confirmation,
-  properties: z.record(z.string(), propertyValue),
-  optOutList: z.optional(
-    z.looseObject({ listed: z.boolean(), listedAt: optionalText, lastRemovedAt: optionalText }),
-  ),
-  pendingClasses: z.optional(z.readonly(z.array(consentClass))),
-  beforeOptOut: z.optional(z.looseObject({ marketing, transactional, marketingConfirmedBy: confirmation })),
-};
-
 const importFields = {
   system: text,
   importId: text,
@@ -105,8 +86,8 @@ const eventFields = {
   ...entryFields,
   action: z.enum(CONSENT_ACTIONS),
   classes: z.readonly(z.array(consentClass)),
-  previous: z.looseObject(stateFields),
-  next: z.looseObject(stateFields),
+  previous: z.looseObject(consentStateFields),
+  next: z.looseObject(consentStateFields),
   applied: z.boolean(),
   note: optionalText,
   propertyChange: z.optional(z.looseObject({ name: text, value: z.nullable(propertyValue) })),
@@ -134,7 +115,6 @@ const consentEventRecord = z.looseObject(eventFields);
 const consentOutcomeRecord = z.looseObject(outcomeFields);
 
 const named: readonly true[] = [
-  true satisfies EveryFieldNamed<ConsentState, typeof stateFields>,
   true satisfies EveryFieldNamed<ImportEvidence, typeof importFields>,
   true satisfies EveryFieldNamed<ConsentEvidence, typeof evidenceFields>,
   true satisfies EveryFieldNamed<ConsentEffects, typeof effectsFields>,
@@ -149,13 +129,9 @@ void givesOutcome;
 
 /** A consent log item read from the table: an outcome when it says `outcome`, else a change. */
 export function parseConsentLogEntry(item: unknown): ConsentLogEntry {
-  const key =
-    typeof item === 'object' && item !== null && 'phone' in item && 'eventKey' in item
-      ? `${String(item.phone)}/${String(item.eventKey)}`
-      : '?';
   const schema =
     typeof item === 'object' && item !== null && 'outcome' in item
       ? consentOutcomeRecord
       : consentEventRecord;
-  return parseRecord(schema, 'consent log entry', key, item);
+  return parseRecord(schema, 'consent log entry', ['phone', 'eventKey'], item);
 }

@@ -40,6 +40,5 @@ void givesMessage;
 
 /** A message item read from the table. */
 export function parseMessage(item: unknown): MessageRecord {
-  const id = typeof item === 'object' && item !== null && 'messageId' in item ? String(item.messageId) : '?';
-  return parseRecord(messageRecord, 'message', id, item);
+  return parseRecord(messageRecord, 'message', ['messageId'], item);
 }

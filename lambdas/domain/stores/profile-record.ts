@@ -2,34 +2,40 @@
  * The profile as the profiles table holds it (Profile in ../profile.ts), parsed on every read. The
  * type checks below hold the schema to the interface: a field added to Profile must be added here.
  */
+import type { ConsentState } from '../consent';
 import { CONFIRMATION_METHODS, MARKETING_STATES, TRANSACTIONAL_STATES, type Profile } from '../profile';
 import * as z from '../zod';
 import { parseRecord, type EveryFieldNamed } from './records';
 
 const text = z.string();
 const optionalText = z.optional(text);
-const confirmation = z.enum(CONFIRMATION_METHODS);
+const confirmation = z.optional(z.enum(CONFIRMATION_METHODS));
 const marketing = z.enum(MARKETING_STATES);
 const transactional = z.enum(TRANSACTIONAL_STATES);
+/** A profile property's value (also what a consent event's property change sets). */
+export const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 
-const profileFields = {
-  phone: text,
+/** The consent part of a profile, as the profile and each consent event's states hold it. */
+export const consentStateFields = {
   marketing,
   transactional,
   optedOutAt: optionalText,
-  marketingConfirmedBy: z.optional(confirmation),
-  properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-  timeZone: optionalText,
-  consentVersion: z.number(),
-  consentUpdatedAt: optionalText,
-  lastConsentEventId: optionalText,
+  marketingConfirmedBy: confirmation,
+  properties: z.record(z.string(), propertyValue),
   optOutList: z.optional(
     z.looseObject({ listed: z.boolean(), listedAt: optionalText, lastRemovedAt: optionalText }),
   ),
   pendingClasses: z.optional(z.readonly(z.array(z.enum(['marketing', 'transactional'])))),
-  beforeOptOut: z.optional(
-    z.looseObject({ marketing, transactional, marketingConfirmedBy: z.optional(confirmation) }),
-  ),
+  beforeOptOut: z.optional(z.looseObject({ marketing, transactional, marketingConfirmedBy: confirmation })),
+};
+
+const profileFields = {
+  ...consentStateFields,
+  phone: text,
+  timeZone: optionalText,
+  consentVersion: z.number(),
+  consentUpdatedAt: optionalText,
+  lastConsentEventId: optionalText,
   lastSmsAt: optionalText,
   stateCapSends: z.optional(z.readonly(z.array(z.looseObject({ messageId: text, at: text })))),
   stateCapVersion: z.optional(z.number()),
@@ -64,13 +70,15 @@ export const profileRecord = z.looseObject(profileFields);
 
 type ProfileRecord = z.output<typeof profileRecord>;
 /** Every field of Profile is in the schema, and what the schema gives is a Profile. */
-const everyFieldNamed: EveryFieldNamed<Profile, typeof profileFields> = true;
+const named: readonly true[] = [
+  true satisfies EveryFieldNamed<ConsentState, typeof consentStateFields>,
+  true satisfies EveryFieldNamed<Profile, typeof profileFields>,
+];
 const givesProfile = (record: ProfileRecord): Profile => record;
-void everyFieldNamed;
+void named;
 void givesProfile;
 
 /** A profile item read from the table, without the index attributes the adapter strips first. */
 export function parseProfile(item: unknown): Profile {
-  const phone = typeof item === 'object' && item !== null && 'phone' in item ? String(item.phone) : '?';
-  return parseRecord(profileRecord, 'profile', phone, item);
+  return parseRecord(profileRecord, 'profile', ['phone'], item);
 }

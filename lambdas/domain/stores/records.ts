@@ -20,15 +20,20 @@ export class CorruptRecordError extends Error {
   }
 }
 
-/** Parses one stored item; `key` names it in the error (a phone number, a message id). */
+/**
+ * Parses one stored item; the error names it by its key attributes (`phone`, `phone/eventKey`),
+ * read as far as the item has them.
+ */
 export function parseRecord<S extends z.ZodMiniType>(
   schema: S,
   entity: string,
-  key: string,
+  keyAttributes: readonly string[],
   item: unknown,
 ): z.output<S> {
   const result = z.safeParse(schema, item);
   if (result.success) return result.data;
+  const attributes = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
+  const key = keyAttributes.map((name) => String(attributes[name] ?? '?')).join('/');
   const issues = result.error.issues
     .map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`)
     .join('; ');
