@@ -20,13 +20,7 @@ export class InMemoryMessageStore implements MessageStore {
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     if (Object.keys(defined).length === 0) return;
     // As the conditional update does: a message that is not there is an error, never created.
-    this.set(
-      messageId,
-      (record) => ({ ...record, ...defined }),
-      () => {
-        throw new Error(`no message ${messageId}`);
-      },
-    );
+    this.records.set(messageId, { ...this.mustGet(messageId), ...defined });
   }
 
   async markSent(messageId: string, awsMessageId: string): Promise<void> {
@@ -95,12 +89,6 @@ export class InMemoryMessageStore implements MessageStore {
     const record = this.records.get(messageId);
     if (!record) throw new Error(`no message ${messageId}`);
     return record;
-  }
-
-  private set(messageId: string, change: (record: MessageRecord) => MessageRecord, missing: () => never) {
-    const record = this.records.get(messageId);
-    if (!record) missing();
-    this.records.set(messageId, change(record));
   }
 }
 

@@ -3,10 +3,9 @@
  * as End User Messaging does (a number on the opt-out list; one removal per 30 days). The End User
  * Messaging emulator (local/aws/sms-voice.ts) stays the peer for end-to-end tests.
  */
+import { OPT_OUT_REMOVAL_INTERVAL_MS } from '../../../lambdas/domain/opt-out-list';
 import { OptedOutAtCarrierError } from '../../../lambdas/domain/sms-errors';
 import type { OutboundSms, SmsGateway } from '../../../lambdas/domain/ports/sms-gateway';
-
-const REMOVAL_INTERVAL_MS = 30 * 24 * 3600 * 1000;
 
 export class InMemorySmsGateway implements SmsGateway {
   readonly sent: (OutboundSms & { awsMessageId: string })[] = [];
@@ -32,7 +31,7 @@ export class InMemorySmsGateway implements SmsGateway {
     if (!this.optedOut.has(phone)) return 'not_listed';
     const last = this.removedAt.get(phone);
     const now = this.now().getTime();
-    if (last !== undefined && now - last < REMOVAL_INTERVAL_MS) return 'refused';
+    if (last !== undefined && now - last < OPT_OUT_REMOVAL_INTERVAL_MS) return 'refused';
     this.optedOut.delete(phone);
     this.removedAt.set(phone, now);
     return 'removed';
