@@ -11,6 +11,9 @@ import { renderTemplate, templateContext } from '../domain/templates';
 import { usesPreferencesUrl } from '../domain/links';
 import type { FlowRunner } from '../domain/ports/flow-runner';
 import type { MessageStore } from '../domain/stores/message';
+import type { FlowDefinition } from '../domain/flow-definition';
+import type { FlowStepTask } from '../domain/flow-compiler';
+import { conditionHolds, splitBranch, stepById } from '../domain/flow-steps';
 import { send, type SendDeps, type SendResult } from './send';
 
 export type FlowId = 'welcome' | 'abandonedCart' | 'backInStock' | 'priceDrop';
@@ -214,6 +217,69 @@ export async function sendSingleMessage(
     profile: profile ?? null,
   });
   return toStepResult(result);
+}
+
+/** What a defined flow's task returns: a condition's answer, a split's branch, or a send's outcome. */
+export type DefinedStepResult = { readonly matched: boolean } | { readonly branch: number } | StepResult;
+
+/**
+ * Runs one step of a defined flow (flow-definition.ts) for its state machine: evaluates a condition
+ * or a split on the profile as it is now, or renders and sends a text through send(), whose
+ * idempotency key (execution and step) makes a retried task send nothing more.
+ */
+export async function runDefinedStep(
+  deps: StepDeps & { readonly definitions: readonly FlowDefinition[] },
+  task: FlowStepTask,
+): Promise<DefinedStepResult> {
+  const definition = deps.definitions.find((d) => d.id === task.flow);
+  const step = definition && stepById(definition, task.step);
+  if (!definition || !step) throw new Error(`flow ${task.flow} has no step ${task.step}`);
+  const profile = await deps.profiles.get(task.phone);
+  switch (step.kind) {
+    case 'condition':
+      return {
+        matched: conditionHolds(step.if, {
+          profile,
+          trigger: definition.trigger.event,
+          eventAt: task.eventAt,
+          now: deps.clock.now(),
+        }),
+      };
+    case 'split':
+      return { branch: splitBranch(step, { profile, executionName: task.executionName, stepId: task.step }) };
+    case 'send': {
+      const idempotencyKey = `flow#${task.executionName}#${task.step}`;
+      if (step.class === 'marketing' && !isMarketable(profile)) {
+        const reason = isOptedOut(profile) ? 'opted_out' : 'no_marketing_consent';
+        await recordSkip(deps, task.phone, idempotencyKey, definition.id, reason);
+        return { status: 'ended', until: null, reason };
+      }
+      const body = renderTemplate(
+        step.body,
+        templateContext(
+          deps.config,
+          profileView(profile, task.phone),
+          task.event,
+          await recipientLinks(deps, step.body, task.phone),
+        ),
+      );
+      const result = await send(deps, {
+        to: task.phone,
+        body,
+        messageClass: step.class,
+        idempotencyKey,
+        flowId: definition.id,
+        quietHours: step.quietHours,
+        smartSending: step.smartSending,
+        deadline: new Date(task.deadline),
+        ...(step.contactCard && deps.contactCardUrl ? { mediaUrls: [deps.contactCardUrl] } : {}),
+        profile: profile ?? null,
+      });
+      return toStepResult(result);
+    }
+    default:
+      throw new Error(`flow ${task.flow}: a ${step.kind} step is a state of its own, not a task`);
+  }
 }
 
 function profileView(profile: Profile | undefined, phone: string) {

@@ -1,0 +1,79 @@
+/**
+ * What a flow's condition and split steps decide, and when its waits end: pure functions of the
+ * definition, the profile, the trigger event and the time passed in.
+ */
+import { createHash } from 'node:crypto';
+import type { DatedEvent, FlowCondition, FlowDefinition, FlowStep } from './flow-definition';
+import { stepIds } from './flow-definition';
+import type { Profile } from './profile';
+import { matchesSegment, propertyValue } from './segments';
+
+const LAST_AT: Readonly<Record<DatedEvent, keyof Profile>> = {
+  CartAbandoned: 'lastCartAt',
+  OrderPlaced: 'lastOrderAt',
+  ProductViewed: 'lastViewedAt',
+};
+
+/**
+ * Whether the condition holds for the profile now. `noEventSince` reads the profile's last cart,
+ * order and view: an event at or after the trigger's time counts (the trigger itself excepted when
+ * it is of the same type: its own time is the profile's last one).
+ */
+export function conditionHolds(
+  condition: FlowCondition,
+  context: { profile: Profile | undefined; trigger: string; eventAt: string; now: Date },
+): boolean {
+  const { profile, trigger, eventAt, now } = context;
+  if (condition.segment && !(profile && matchesSegment(profile, condition.segment, now))) return false;
+  for (const event of condition.noEventSince ?? []) {
+    const at = profile?.[LAST_AT[event]];
+    if (typeof at !== 'string') continue;
+    if (event === trigger ? at > eventAt : at >= eventAt) return false;
+  }
+  return true;
+}
+
+/**
+ * The branch a split takes, by position: a random split's pick is fixed by the execution's name and
+ * the step (the same subscriber and trigger always take the same branch, a retry too); a property
+ * split takes its first matching case, else the one after the last case.
+ */
+export function splitBranch(
+  step: Extract<FlowStep, { kind: 'split' }>,
+  context: { profile: Profile | undefined; executionName: string; stepId: string },
+): number {
+  if (step.random) {
+    const total = step.random.reduce((sum, branch) => sum + branch.weight, 0);
+    const digest = createHash('sha256').update(`${context.executionName}#${context.stepId}`).digest();
+    let pick = digest.readUInt32BE(0) % total;
+    for (const [index, branch] of step.random.entries()) {
+      if (pick < branch.weight) return index;
+      pick -= branch.weight;
+    }
+    return step.random.length - 1;
+  }
+  const value = propertyValue(context.profile?.properties ?? {}, step.property ?? '');
+  const index = (step.cases ?? []).findIndex((c) => c.equals === value);
+  return index === -1 ? (step.cases ?? []).length : index;
+}
+
+/** The time each `until` wait ends, by step id: the event's field plus the wait's minutes. */
+export function waitTimes(
+  definition: Pick<FlowDefinition, 'steps'>,
+  event: Readonly<Record<string, unknown>>,
+): Record<string, string> {
+  const ids = stepIds(definition);
+  const times: Record<string, string> = {};
+  definition.steps.forEach((step, index) => {
+    if (step.kind !== 'wait' || step.until === undefined) return;
+    const base = Date.parse(String(event[step.until]));
+    if (Number.isNaN(base)) throw new RangeError(`event field ${step.until} is not a time`);
+    times[ids[index] ?? ''] = new Date(base + step.delayMinutes * 60_000).toISOString();
+  });
+  return times;
+}
+
+/** The step of a definition by its id. */
+export function stepById(definition: FlowDefinition, id: string): FlowStep | undefined {
+  return definition.steps[stepIds(definition).indexOf(id)];
+}

@@ -1,0 +1,358 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import validateAsl from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { compileFlow } from '../../lambdas/domain/flow-compiler';
+import {
+  FlowDefinitionShape,
+  type FlowDefinition,
+  type FlowDefinitionInput,
+} from '../../lambdas/domain/flow-definition';
+import { conditionHolds, splitBranch, waitTimes } from '../../lambdas/domain/flow-steps';
+import { flowDefinitionProblems, triggerVariables } from '../../lambdas/domain/flow-validation';
+import { newProfile } from '../../lambdas/domain/profile';
+import { ROOT } from '../support/local-runtime';
+
+const browse: FlowDefinitionInput = {
+  id: 'browseAbandonment',
+  trigger: { event: 'ProductViewed' },
+  exitOn: [{ event: 'OrderPlaced' }],
+  limits: { oncePer: { hours: 72 }, deadlineHours: 24 },
+  steps: [
+    { kind: 'wait', delayMinutes: 120 },
+    { kind: 'condition', id: 'noCartOrOrder', if: { noEventSince: ['CartAbandoned', 'OrderPlaced'] } },
+    { kind: 'send', id: 'browseText', body: 'Still thinking it over? {{ event.product_id }}' },
+  ],
+};
+
+const parse = (input: FlowDefinitionInput): FlowDefinition => FlowDefinitionShape.parse(input);
+const problemsOf = (input: FlowDefinitionInput) =>
+  flowDefinitionProblems(parse(input)).map((p) => `${p.path.join('.')}: ${p.message}`);
+
+describe('flow definitions', () => {
+  it('accepts the browse-abandonment definition as written', () => {
+    expect(problemsOf(browse)).toEqual([]);
+  });
+
+  it('accepts the example in docs/flows.md', () => {
+    const doc = readFileSync(resolve(ROOT, 'docs/flows.md'), 'utf8');
+    const example = /## Flow definitions[\s\S]*?```json\n([\s\S]*?)```/.exec(doc)?.[1];
+    const definition = FlowDefinitionShape.parse(JSON.parse(example ?? ''));
+    expect(flowDefinitionProblems(definition)).toEqual([]);
+    expect(Object.keys(compileFlow(definition).States)).toContain('BrowseTextWaitForQuietHoursEndWait');
+  });
+
+  it('refuses a step of an unknown kind, naming the field', () => {
+    const result = FlowDefinitionShape.safeParse({ ...browse, steps: [{ kind: 'email', body: 'x' }] });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['steps', 0, 'kind']);
+  });
+
+  it.each<[string, FlowDefinitionInput['steps'], string[]]>([
+    [
+      'a jump to a step that does not exist',
+      [{ kind: 'send', body: 'Hi', next: 'later' }],
+      ['steps.0.next: names no step: "later" is not a step id (send1) or "exit"'],
+    ],
+    [
+      'a jump backwards',
+      [
+        { kind: 'wait', id: 'pause', delayMinutes: 5 },
+        { kind: 'send', body: 'Hi', next: 'pause' },
+      ],
+      ['steps.1.next: must name a later step: "pause" comes before it, and flows only go forward'],
+    ],
+    [
+      'a step nothing leads to',
+      [
+        { kind: 'send', body: 'Hi', next: 'exit' },
+        { kind: 'send', id: 'orphan', body: 'Bye' },
+      ],
+      ['steps.1: is never reached: no step before "orphan" leads to it'],
+    ],
+    [
+      'a template printing a field the trigger does not always carry',
+      [{ kind: 'send', body: 'See {{ event.product_url }}' }],
+      [
+        'steps.0.body: {{ event.product_url }} may be missing: not every ProductViewed event carries it; add a default, e.g. {{ event.product_url | default: "…" }}',
+      ],
+    ],
+    [
+      'a marketing text without quiet hours',
+      [{ kind: 'send', body: 'Hi', quietHours: false }],
+      [
+        'steps.0.quietHours: must be true for a marketing text; only the first text of a SubscriptionConfirmed flow, before any wait, may skip quiet hours',
+      ],
+    ],
+    [
+      'a wait until a field that is not a time the trigger carries',
+      [
+        { kind: 'wait', until: 'productId' },
+        { kind: 'send', body: 'Hi' },
+      ],
+      ['steps.0.until: must be a time field every ProductViewed event carries (viewedAt)'],
+    ],
+    [
+      'a condition that asks nothing',
+      [
+        { kind: 'condition', if: {} },
+        { kind: 'send', body: 'Hi' },
+      ],
+      ['steps.0.if: must ask something: a segment, noEventSince or both'],
+    ],
+    [
+      'a split both random and by property',
+      [
+        {
+          kind: 'split',
+          property: '$source',
+          cases: [{ equals: 'x', next: 'exit' }],
+          random: [
+            { name: 'a', weight: 1, next: 'exit' },
+            { name: 'b', weight: 1, next: 'exit' },
+          ],
+        },
+      ],
+      ['steps.0: must split either at random (random) or by a property (property and cases)'],
+    ],
+    [
+      'a repeated step id',
+      [
+        { kind: 'send', id: 'text', body: 'Hi' },
+        { kind: 'send', id: 'text', body: 'Bye' },
+      ],
+      ['steps.1.id: repeats the step id "text"'],
+    ],
+  ])('refuses %s', (_case, steps, expected) => {
+    expect(problemsOf({ ...browse, steps })).toEqual(expected);
+  });
+
+  it('lets the first text of a welcome flow skip quiet hours, but not one after a wait', () => {
+    const welcome = (steps: FlowDefinitionInput['steps']) =>
+      problemsOf({ id: 'welcome', trigger: { event: 'SubscriptionConfirmed' }, steps });
+    expect(
+      welcome([
+        {
+          kind: 'split',
+          property: '$source',
+          cases: [{ equals: 'existing-email', next: 'emailCode' }],
+        },
+        { kind: 'send', id: 'code', body: 'Use WELCOME10', quietHours: false, next: 'card' },
+        { kind: 'send', id: 'emailCode', body: 'Use TEXTSHIP', quietHours: false },
+        { kind: 'wait', id: 'card', delayMinutes: 1440 },
+        { kind: 'send', body: 'Save our number', contactCard: true },
+      ]),
+    ).toEqual([]);
+    expect(
+      welcome([
+        { kind: 'wait', delayMinutes: 60 },
+        { kind: 'send', body: 'Hi', quietHours: false },
+      ]),
+    ).toEqual([
+      'steps.1.quietHours: must be true for a marketing text; only the first text of a SubscriptionConfirmed flow, before any wait, may skip quiet hours',
+    ]);
+  });
+
+  it('refuses once-per and exit fields the trigger does not carry', () => {
+    expect(
+      problemsOf({
+        ...browse,
+        limits: { oncePer: { fields: ['cartId'] } },
+        exitOn: [{ event: 'OrderPlaced', fields: ['productName'] }],
+      }),
+    ).toEqual([
+      'limits.oncePer.fields.0: must be a field every ProductViewed event carries (type, phone, productId, viewedAt)',
+      'exitOn.0.fields.0: must be a field every ProductViewed event carries (type, phone, productId, viewedAt)',
+    ]);
+  });
+
+  it('lists the variables a trigger always carries, items included', () => {
+    expect(triggerVariables('CartAbandoned')).toContain('event.items.*.name');
+    expect(triggerVariables('CartAbandoned')).toContain('event.cart_url');
+    expect(triggerVariables('ProductViewed')).not.toContain('event.product_url');
+  });
+});
+
+describe('compiled flows', () => {
+  it('names each state for its step and what it does, and calls the flow-step function', () => {
+    const asl = compileFlow(parse(browse));
+    expect(asl.StartAt).toBe('Wait1Wait');
+    expect(Object.keys(asl.States)).toEqual([
+      'Wait1Wait',
+      'NoCartOrOrderTask',
+      'NoCartOrOrderChoice',
+      'BrowseTextTask',
+      'BrowseTextOutcomeChoice',
+      'BrowseTextWaitForQuietHoursEndWait',
+      'FlowDoneSucceed',
+      'FlowExitedSucceed',
+      'ConsentEndedSucceed',
+      'FlowFailedFail',
+    ]);
+    expect(asl.States.Wait1Wait).toMatchObject({ Type: 'Wait', Seconds: 7200, Next: 'NoCartOrOrderTask' });
+    expect(asl.States.NoCartOrOrderChoice).toMatchObject({
+      Choices: [{ Variable: '$.last.matched', BooleanEquals: true, Next: 'BrowseTextTask' }],
+      Default: 'FlowExitedSucceed',
+    });
+    expect(asl.States.BrowseTextTask).toMatchObject({
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: '${FlowStepFunctionArn}',
+        Payload: { action: 'runStep', flow: 'browseAbandonment', step: 'browseText' },
+      },
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'FlowFailedFail' }],
+    });
+  });
+
+  it('compiles to ASL that asl-validator accepts, each state named by its type', () => {
+    const asl = compileFlow(
+      parse({
+        ...browse,
+        steps: [
+          ...(browse.steps ?? []),
+          { kind: 'split', property: '$source', cases: [{ equals: 'quiz', next: 'quizText' }], next: 'exit' },
+          { kind: 'send', id: 'quizText', body: 'Quiz' },
+          { kind: 'exit' },
+        ],
+      }),
+    );
+    const result = validateAsl(
+      JSON.parse(
+        JSON.stringify(asl).replaceAll(
+          '${FlowStepFunctionArn}',
+          'arn:aws:lambda:us-east-1:123456789012:function:f',
+        ),
+      ),
+      { checkArn: true, checkPaths: true },
+    );
+    expect(result.errorsText()).toBe('');
+    for (const [name, state] of Object.entries(asl.States))
+      expect(name.endsWith(String(state.Type))).toBe(true);
+  });
+
+  it('waits until a time from the event through the input the starter computes', () => {
+    const cart = parse({
+      id: 'cart',
+      trigger: { event: 'CartAbandoned' },
+      steps: [
+        { kind: 'wait', id: 'hourAfter', until: 'abandonedAt', delayMinutes: 60 },
+        { kind: 'send', body: '{{ event.cart_url }}' },
+      ],
+    });
+    expect(compileFlow(cart).States.HourAfterWait).toMatchObject({ TimestampPath: '$.waits.hourAfter' });
+    expect(waitTimes(cart, { abandonedAt: '2026-05-01T10:00:00Z' })).toEqual({
+      hourAfter: '2026-05-01T11:00:00.000Z',
+    });
+  });
+
+  it('routes a random split by branch number, the last branch by default', () => {
+    const ab = parse({
+      ...browse,
+      steps: [
+        {
+          kind: 'split',
+          id: 'copy',
+          random: [
+            { name: 'short', weight: 1, next: 'shortText' },
+            { name: 'long', weight: 1, next: 'longText' },
+          ],
+        },
+        { kind: 'send', id: 'shortText', body: 'Short', next: 'exit' },
+        { kind: 'send', id: 'longText', body: 'Long' },
+      ],
+    });
+    expect(compileFlow(ab).States.CopyChoice).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.last.branch', NumericEquals: 0, Next: 'ShortTextTask' }],
+      Default: 'LongTextTask',
+    });
+  });
+});
+
+describe('flow step decisions', () => {
+  const profile = (over: object = {}) => ({ ...newProfile('+12125550100', '2026-04-01T00:00:00Z'), ...over });
+  const at = '2026-05-01T10:00:00.000Z';
+  const now = new Date('2026-05-01T12:00:00Z');
+
+  it('holds "no order since" until an order at or after the trigger', () => {
+    const condition = { noEventSince: ['OrderPlaced' as const] };
+    const holds = (lastOrderAt?: string) =>
+      conditionHolds(condition, {
+        profile: profile({ lastOrderAt }),
+        trigger: 'ProductViewed',
+        eventAt: at,
+        now,
+      });
+    expect(holds(undefined)).toBe(true);
+    expect(holds('2026-05-01T09:59:59.000Z')).toBe(true);
+    expect(holds(at)).toBe(false);
+    expect(holds('2026-05-01T11:00:00.000Z')).toBe(false);
+  });
+
+  it('does not count the trigger itself as a later event of its type', () => {
+    const condition = { noEventSince: ['ProductViewed' as const] };
+    const holds = (lastViewedAt: string) =>
+      conditionHolds(condition, {
+        profile: profile({ lastViewedAt }),
+        trigger: 'ProductViewed',
+        eventAt: at,
+        now,
+      });
+    expect(holds(at)).toBe(true);
+    expect(holds('2026-05-01T10:30:00.000Z')).toBe(false);
+  });
+
+  it('asks the segment language about the profile', () => {
+    const condition = { segment: { property: 'vip', equals: true } };
+    const holds = (properties: object) =>
+      conditionHolds(condition, {
+        profile: profile({ properties }),
+        trigger: 'ProductViewed',
+        eventAt: at,
+        now,
+      });
+    expect(holds({ vip: true })).toBe(true);
+    expect(holds({})).toBe(false);
+  });
+
+  it('splits by property, and picks the same random branch for the same execution', () => {
+    const bySource = parse({
+      ...browse,
+      steps: [
+        { kind: 'split', property: '$source', cases: [{ equals: 'existing-email', next: 'exit' }] },
+        { kind: 'send', body: 'Hi' },
+      ],
+    }).steps[0] as Extract<FlowDefinition['steps'][number], { kind: 'split' }>;
+    const branch = (source?: string) =>
+      splitBranch(bySource, {
+        profile: profile({ properties: source ? { $source: source } : {} }),
+        executionName: 'x',
+        stepId: 'split1',
+      });
+    expect(branch('existing-email')).toBe(0);
+    expect(branch('form:spring')).toBe(1);
+    expect(branch()).toBe(1);
+
+    const random = parse({
+      ...browse,
+      steps: [
+        {
+          kind: 'split',
+          random: [
+            { name: 'a', weight: 1, next: 'exit' },
+            { name: 'b', weight: 3, next: 'exit' },
+          ],
+        },
+      ],
+    }).steps[0] as Extract<FlowDefinition['steps'][number], { kind: 'split' }>;
+    const picks = Array.from({ length: 400 }, (_, i) =>
+      splitBranch(random, { profile: undefined, executionName: `e-${i}`, stepId: 'split1' }),
+    );
+    expect(splitBranch(random, { profile: undefined, executionName: 'e-7', stepId: 'split1' })).toBe(
+      picks[7],
+    );
+    const share = picks.filter((p) => p === 1).length / picks.length;
+    expect(share).toBeGreaterThan(0.65);
+    expect(share).toBeLessThan(0.85);
+  });
+});

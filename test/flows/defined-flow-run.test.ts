@@ -1,0 +1,198 @@
+/**
+ * Compiled flow definitions on the local runtime's Step Functions (aws-local-stepfunctions, waits on
+ * the virtual clock), each task reaching the flow-step service over in-memory stores and gateway:
+ * the branches a definition has, as the interpreter runs them.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  FLOW_STEP_ARN_PLACEHOLDER,
+  compileFlow,
+  type FlowStepTask,
+} from '../../lambdas/domain/flow-compiler';
+import { FlowDefinitionShape, type FlowDefinitionInput } from '../../lambdas/domain/flow-definition';
+import { waitTimes } from '../../lambdas/domain/flow-steps';
+import { newProfile, type Profile } from '../../lambdas/domain/profile';
+import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
+import { runDefinedStep } from '../../lambdas/services/flows';
+import { StepFunctionsEmulator, type ExecutionRecord } from '../../local/aws/stepfunctions';
+import { settleWork } from '../../local/settle';
+import { VirtualClock } from '../../local/virtual-clock';
+import { InMemoryMessageStore } from '../support/fakes/message-store';
+import { InMemoryProfileStore } from '../support/fakes/profile-store';
+import { InMemorySmsGateway } from '../support/fakes/sms-gateway';
+
+const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:flowStep';
+const MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:browse';
+const PHONE = '+12125550100'; // New York
+const NOON_NEW_YORK = new Date('2026-05-05T16:00:00.000Z');
+const HOUR = 3600_000;
+
+const browse: FlowDefinitionInput = {
+  id: 'browseAbandonment',
+  trigger: { event: 'ProductViewed' },
+  limits: { deadlineHours: 24 },
+  steps: [
+    { kind: 'wait', id: 'twoHours', delayMinutes: 120 },
+    { kind: 'condition', id: 'noCartOrOrder', if: { noEventSince: ['CartAbandoned', 'OrderPlaced'] } },
+    {
+      kind: 'split',
+      id: 'copy',
+      random: [
+        { name: 'short', weight: 1, next: 'shortText' },
+        { name: 'long', weight: 1, next: 'longText' },
+      ],
+    },
+    { kind: 'send', id: 'shortText', body: 'Still looking at {{ event.product_id }}?', next: 'exit' },
+    { kind: 'send', id: 'longText', body: 'You looked at {{ event.product_id }}. It is still here.' },
+  ],
+};
+
+const config = RuntimeConfigSchema.parse({ brand: 'Acme Coffee', supportContact: 'help@acme.example' });
+
+function world() {
+  const clock = new VirtualClock(NOON_NEW_YORK, 1);
+  const definition = FlowDefinitionShape.parse(browse);
+  const profiles = new InMemoryProfileStore();
+  const messages = new InMemoryMessageStore();
+  const gateway = new InMemorySmsGateway(() => clock.now());
+  const deps = {
+    clock: { now: () => clock.now() },
+    config,
+    profiles,
+    messages,
+    gateway,
+    definitions: [definition],
+  };
+  const asl = JSON.parse(
+    JSON.stringify(compileFlow(definition)).replaceAll(`\${${FLOW_STEP_ARN_PLACEHOLDER}}`, FUNCTION_ARN),
+  );
+  const tasks: FlowStepTask[] = [];
+  const emulator = new StepFunctionsEmulator({
+    clock,
+    region: 'us-east-1',
+    account: '000000000000',
+    stateMachines: [{ arn: MACHINE_ARN, name: 'browse', definition: asl }],
+    invokeLambda: async (arn, payload) => {
+      expect(arn).toBe(FUNCTION_ARN);
+      tasks.push(payload as FlowStepTask);
+      return runDefinedStep(deps, payload as FlowStepTask);
+    },
+  });
+  const subscribe = (extra: Partial<Profile> = {}) =>
+    profiles.put({
+      ...newProfile(PHONE, '2026-04-01T00:00:00.000Z'),
+      marketing: 'subscribed',
+      marketingConfirmedBy: 'double_opt_in',
+      lastMarketingAt: '2026-04-01T00:00:00.000Z',
+      ...extra,
+    });
+  const view = (name: string, viewedAt = clock.now().toISOString()) => {
+    const event = { type: 'ProductViewed', phone: PHONE, productId: 'beans-1', viewedAt };
+    const input = {
+      flow: definition.id,
+      phone: PHONE,
+      event,
+      eventAt: viewedAt,
+      deadline: new Date(Date.parse(viewedAt) + 24 * HOUR).toISOString(),
+      waits: waitTimes(definition, event),
+    };
+    emulator
+      .service()
+      .operations.StartExecution?.({ stateMachineArn: MACHINE_ARN, name, input: JSON.stringify(input) });
+    return emulator.executions.get(
+      `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`,
+    ) as ExecutionRecord;
+  };
+  return { clock, emulator, profiles, gateway, tasks, subscribe, view };
+}
+
+describe('a compiled flow definition', () => {
+  let current: ReturnType<typeof world> | undefined;
+  afterEach(() => current?.emulator.stopAll());
+
+  it('waits two hours, checks, picks a branch and sends one text through send()', async () => {
+    const w = (current = world());
+    w.subscribe();
+    const execution = w.view('view-1');
+    await settleWork(w.emulator);
+    expect(execution.currentState).toBe('TwoHoursWait');
+    expect(w.gateway.sent).toEqual([]);
+
+    w.clock.advance(2 * HOUR);
+    await execution.done;
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(w.tasks.map((t) => t.step)).toEqual(['noCartOrOrder', 'copy', expect.stringMatching(/Text$/)]);
+    const [text] = w.gateway.to(PHONE);
+    expect(text).toMatch(
+      /^Acme Coffee: (Still looking at beans-1\?|You looked at beans-1\. It is still here\.)/,
+    );
+    expect(execution.tasks.map((t) => t.state)).toEqual([
+      'NoCartOrOrderTask',
+      'CopyTask',
+      expect.stringMatching(/TextTask$/),
+    ]);
+  });
+
+  it('exits without a text when an order came after the view', async () => {
+    const w = (current = world());
+    w.subscribe();
+    const execution = w.view('view-2');
+    await settleWork(w.emulator);
+    w.profiles.put({
+      ...(await w.profiles.get(PHONE))!,
+      lastOrderAt: new Date(w.clock.now().getTime() + HOUR).toISOString(),
+    });
+    w.clock.advance(2 * HOUR);
+    await execution.done;
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}')).toMatchObject({ last: { matched: false } });
+    expect(w.tasks.map((t) => t.step)).toEqual(['noCartOrOrder']);
+    expect(w.gateway.sent).toEqual([]);
+  });
+
+  it('ends, texting nothing, when the subscriber opted out during the wait', async () => {
+    const w = (current = world());
+    w.subscribe();
+    const execution = w.view('view-3');
+    await settleWork(w.emulator);
+    w.subscribe({ marketing: 'unsubscribed', optedOutAt: w.clock.now().toISOString() });
+    w.clock.advance(2 * HOUR);
+    await execution.done;
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}')).toMatchObject({
+      last: { status: 'ended', reason: 'opted_out' },
+    });
+    expect(w.gateway.sent).toEqual([]);
+  });
+
+  it('holds the text for quiet hours and sends it in the morning', async () => {
+    const w = (current = world());
+    w.clock.set(new Date('2026-05-06T00:30:00.000Z')); // 20:30 in New York
+    w.subscribe();
+    const execution = w.view('view-4');
+    w.clock.advance(2 * HOUR); // 22:30: quiet hours
+    await settleWork(w.emulator);
+    expect(execution.currentState).toMatch(/TextWaitForQuietHoursEndWait$/);
+    expect(w.gateway.sent).toEqual([]);
+
+    w.clock.set(new Date('2026-05-06T12:00:00.000Z')); // 08:00
+    await execution.done;
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(w.gateway.to(PHONE)).toHaveLength(1);
+  });
+
+  it('takes both branches of the random split across subscribers’ executions', async () => {
+    const w = (current = world());
+    w.subscribe();
+    const branches = new Set<string>();
+    for (let i = 0; i < 12 && branches.size < 2; i++) {
+      w.clock.set(new Date(NOON_NEW_YORK.getTime() + i * 24 * HOUR)); // each view at noon, a day apart
+      const execution = w.view(`split-${i}`);
+      await settleWork(w.emulator);
+      w.clock.advance(2 * HOUR);
+      await execution.done;
+      branches.add(execution.tasks.at(-1)?.state ?? '');
+    }
+    expect([...branches].sort()).toEqual(['LongTextTask', 'ShortTextTask']);
+  });
+});
