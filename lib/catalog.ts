@@ -204,7 +204,7 @@ export const queues = {
 export type QueueId = keyof typeof queues;
 
 export interface HttpRoute {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
   /** API Gateway resource path, e.g. `/v1/profiles/{phone}`. */
   readonly path: string;
   /** `iam`: SigV4-signed server-to-server calls; `public`: browser-facing, rate-limited. */
@@ -341,14 +341,19 @@ export const functions = {
     memoryMb: 512,
   },
   signupForms: {
-    description: 'Signup form pages: the hosted form and its post, with the opt-in rules of the API',
+    description:
+      'Signup form pages: the hosted form, its embed script and its post, with the opt-in rules of the API',
     entry: 'lambdas/handlers/signup-forms.ts',
     trigger: {
       kind: 'http',
       routes: [
         { method: 'GET', path: '/f/{formId}', auth: 'public', page: true },
         { method: 'POST', path: '/f/{formId}/submit', auth: 'public', page: true },
+        // The CORS preflight of the embed script's post, answered by the handler: the same code in
+        // AWS and locally decides which sites may post (the form's `allowedOrigins`).
+        { method: 'OPTIONS', path: '/f/{formId}/submit', auth: 'public', page: true },
         { method: 'GET', path: '/f/{formId}/qr.svg', auth: 'public', page: true },
+        { method: 'GET', path: '/f/{formId}/embed.js', auth: 'public', page: true },
       ],
     },
     tables: {

@@ -39,13 +39,19 @@ const LABELS: Readonly<Record<string, { label: string; type: string; autocomplet
   email: { label: 'Email', type: 'email', autocomplete: 'email' },
 };
 
-/** Formats a North American number as it is typed: (206) 555-0100. Other countries are left as typed. */
-export const PHONE_FORMAT_SCRIPT =
-  "(function(){var p=document.getElementById('optline-phone'),c=document.getElementById('optline-country');" +
+/**
+ * Formats a North American number as it is typed: (206) 555-0100. Other countries are left as typed.
+ * A function of the document or shadow root that holds the form (the embed script's is a shadow root).
+ */
+export const PHONE_FORMAT_FUNCTION =
+  "function(r){var p=r.getElementById('optline-phone'),c=r.getElementById('optline-country');" +
   "if(!p)return;p.addEventListener('input',function(e){if(e.inputType&&e.inputType.indexOf('delete')===0)return;" +
   "var o=c&&c.options?c.options[c.selectedIndex]:c;if(o&&o.getAttribute('data-code')!=='1')return;if(/^\\s*\\+/.test(p.value))return;" +
   "var d=p.value.replace(/\\D/g,'');if(d.length>10)return;" +
-  "p.value=d.length>6?'('+d.slice(0,3)+') '+d.slice(3,6)+'-'+d.slice(6):d.length>3?'('+d.slice(0,3)+') '+d.slice(3):d;});})();";
+  "p.value=d.length>6?'('+d.slice(0,3)+') '+d.slice(3,6)+'-'+d.slice(6):d.length>3?'('+d.slice(0,3)+') '+d.slice(3):d;});}";
+
+/** The hosted page's inline script: the formatter on the page's own form. */
+export const PHONE_FORMAT_SCRIPT = `(${PHONE_FORMAT_FUNCTION})(document);`;
 
 function disclosureMarkup(form: SignupForm, program: Program): Html {
   const parts = textWithLinks(formDisclosure(form, program).text).map((part) =>
@@ -190,7 +196,10 @@ export function codePage(form: SignupForm, program: Program, view: CodeView): Pa
     body: html`<div class="card">
       <p class="brand">${program.brand}</p>
       <h1>Enter the code we texted you</h1>
-      <p>We sent a 6-digit code to ${maskedNumber(view.phone)}. It is valid for 10 minutes.</p>
+      <p>
+        We sent a 6-digit code to ${view.phone ? maskedNumber(view.phone) : 'your phone'}. It is valid for 10
+        minutes.
+      </p>
       ${codeFormMarkup(view)}
     </div>`,
   };

@@ -1,14 +1,18 @@
 /**
- * API Gateway (public pages) → GET /f/{formId}: the hosted signup form; POST /f/{formId}/submit: a
- * form post (the page's, or the embed script's as JSON) → the same subscription as
- * `POST /v1/subscriptions`, with the disclosure taken from the form's config → a page (or JSON)
+ * API Gateway (public pages) → GET /f/{formId}: the hosted signup form; GET /f/{formId}/embed.js: the
+ * script that shows it on a shop's own site; POST /f/{formId}/submit: a form post (the page's, or the
+ * embed script's as JSON from an allowed origin, after its OPTIONS preflight) → the same subscription
+ * as `POST /v1/subscriptions`, with the disclosure taken from the form's config → a page (or JSON)
  * saying what happens next.
  */
 import { qrSvg } from '../domain/click-to-text';
 import { DomainError, RateLimitedError } from '../domain/errors';
+import { html } from '../domain/html';
+import { corsHeaders, judgeOrigin, type OriginVerdict } from '../domain/form-origins';
 import { normalisePhone } from '../domain/phone';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { findForm, formDisclosure, readFormEntry, type SignupForm } from '../domain/signup-form';
+import { embedScript } from '../domain/signup-form-embed';
 import {
   codePage,
   pendingPage,
@@ -26,7 +30,7 @@ import {
 } from '../services/subscriptions';
 import { environmentOf } from '../../lib/function-environment';
 import { httpHandler, type HttpRequest, type HttpResponse } from './shared/http';
-import { notFoundPage, PAGE_HEADERS, pageResponse } from './shared/page';
+import { notFoundPage, PAGE_HEADERS, pageResponse, pageStylesheet } from './shared/page';
 import { runtimeConfig } from './shared/runtime';
 import { requestContext, subscriptionDependencies } from './shared/subscription-deps';
 
@@ -38,10 +42,29 @@ function dependencies(): SubscriptionDeps {
   return deps;
 }
 
-/** The URL the browser sees for a path of this API (API Gateway sets X-Forwarded-Proto). */
-function absoluteUrl(request: HttpRequest, path: string): string {
+/** The origin the browser sent the request to (API Gateway sets X-Forwarded-Proto). */
+function ownOrigin(request: HttpRequest): string {
   const scheme = request.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  return `${scheme}://${request.headers.host ?? 'localhost'}${path}`;
+  return `${scheme}://${request.headers.host ?? 'localhost'}`;
+}
+
+/** The URL the browser sees for a path of this API. */
+function absoluteUrl(request: HttpRequest, path: string): string {
+  return `${ownOrigin(request)}${path}`;
+}
+
+/** Where a post to the form comes from: its own page, an allowed site, or another site. */
+function originOf(form: SignupForm, request: HttpRequest): OriginVerdict {
+  return judgeOrigin(
+    {
+      ownOrigin: ownOrigin(request),
+      ...(request.headers.origin !== undefined ? { origin: request.headers.origin } : {}),
+      ...(request.headers['sec-fetch-site'] !== undefined
+        ? { fetchSite: request.headers['sec-fetch-site'] }
+        : {}),
+    },
+    form.allowedOrigins,
+  );
 }
 
 /** The embed script asks for JSON; a browser's own form post gets a page. */
@@ -68,7 +91,21 @@ type Outcome =
   | { readonly kind: 'pending' | 'subscribed' }
   | { readonly kind: 'code_sent'; readonly phone: string; readonly carried: Record<string, string> };
 
-async function submitForm(form: SignupForm, request: HttpRequest, config: RuntimeConfig): Promise<Outcome> {
+/**
+ * The page the consent was given on, for the consent log: a post from an allowed site names a page
+ * of that site (its origin, when the page it names is elsewhere); the form's own page names its URL.
+ */
+function evidencePageUrl(pageUrl: string | undefined, origin: OriginVerdict): string | undefined {
+  if (origin.kind !== 'allowed') return pageUrl;
+  return pageUrl !== undefined && new URL(pageUrl).origin === origin.origin ? pageUrl : `${origin.origin}/`;
+}
+
+async function submitForm(
+  form: SignupForm,
+  request: HttpRequest,
+  config: RuntimeConfig,
+  origin: OriginVerdict,
+): Promise<Outcome> {
   const entry = readFormEntry(form, request.body);
   const d = dependencies();
   const allowed = d.phonePolicy.allowedCountries;
@@ -77,7 +114,8 @@ async function submitForm(form: SignupForm, request: HttpRequest, config: Runtim
     defaultCountry: country ?? d.phonePolicy.defaultCountry,
     allowedCountries: allowed,
   }).e164;
-  const pageUrl = entry.pageUrl ?? absoluteUrl(request, request.path.replace(/\/submit$/, ''));
+  const pageUrl =
+    evidencePageUrl(entry.pageUrl, origin) ?? absoluteUrl(request, request.path.replace(/\/submit$/, ''));
   const context = requestContext(request, d.clock.now());
   const payload: SubscriptionPayload = {
     phone,
@@ -171,6 +209,47 @@ export const handler = httpHandler(
         headers: { ...PAGE_HEADERS, 'content-type': 'image/svg+xml' },
       });
     },
+    'GET /f/{formId}/embed.js': (request) => {
+      const config = runtimeConfig();
+      const form = findForm(config, request.pathParameters.formId ?? '');
+      const headers = {
+        'content-type': 'text/javascript; charset=utf-8',
+        'x-content-type-options': 'nosniff',
+        // Loaded by other sites' pages (including those that isolate themselves with COEP).
+        'cross-origin-resource-policy': 'cross-origin',
+      };
+      if (!form)
+        return Promise.resolve({
+          status: 404,
+          text: '/* no such form */\n',
+          headers: { ...headers, 'cache-control': 'no-store' },
+        });
+      const accentColor = config.brandColor;
+      const script = embedScript(form, config, {
+        submitUrl: absoluteUrl(request, request.path.replace(/\/embed\.js$/, '/submit')),
+        stylesheet: pageStylesheet(accentColor),
+        accentColor,
+      });
+      // Every page view of the shop loads it: a few minutes in the browser's cache spare the function.
+      return Promise.resolve({
+        status: 200,
+        text: script,
+        headers: { ...headers, 'cache-control': 'public, max-age=300' },
+      });
+    },
+    'OPTIONS /f/{formId}/submit': (request) => {
+      const config = runtimeConfig();
+      const form = findForm(config, request.pathParameters.formId ?? '');
+      const origin = form ? originOf(form, request) : ({ kind: 'refused' } as const);
+      const method = request.headers['access-control-request-method'];
+      if (origin.kind !== 'allowed' || (method !== undefined && method !== 'POST'))
+        return Promise.resolve({
+          status: 403,
+          body: { error: { code: 'origin_not_allowed', message: 'this site may not post to this form' } },
+          headers: corsHeaders({ kind: 'refused' }),
+        });
+      return Promise.resolve({ status: 204, text: '', headers: corsHeaders(origin, true) });
+    },
     'POST /f/{formId}/submit': async (request) => {
       const config = runtimeConfig();
       const json = wantsJson(request);
@@ -180,16 +259,38 @@ export const handler = httpHandler(
           ? { status: 404, body: { error: { code: 'not_found', message: 'no such form', field: 'formId' } } }
           : notFoundPage(config.brandColor);
       }
+      const origin = originOf(form, request);
+      const cors = corsHeaders(origin);
+      if (origin.kind === 'refused') {
+        // Another site's post: nothing is recorded or texted (docs/pages.md#on-a-shops-own-site).
+        const message = 'this form takes posts from its own page and its allowed sites only';
+        if (json)
+          return { status: 403, body: { error: { code: 'origin_not_allowed', message } }, headers: cors };
+        const response = page(
+          403,
+          {
+            title: `Not sent | ${config.brand}`,
+            body: html`<div class="card">
+              <h1>Nothing was sent</h1>
+              <p>Sign up on ${config.brand}'s own page.</p>
+            </div>`,
+          },
+          config,
+        );
+        return { ...response, headers: { ...response.headers, ...cors } };
+      }
       try {
-        const outcome = await submitForm(form, request, config);
-        if (json) return { status: 200, body: outcomeJson(form, outcome) };
+        const outcome = await submitForm(form, request, config, origin);
+        if (json) return { status: 200, body: outcomeJson(form, outcome), headers: cors };
         return page(200, outcomePage(form, outcome, config, request.path), config);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        const headers: Record<string, string> =
-          error instanceof RateLimitedError && error.retryAfterSeconds !== undefined
+        const headers: Record<string, string> = {
+          ...(error instanceof RateLimitedError && error.retryAfterSeconds !== undefined
             ? { 'retry-after': String(error.retryAfterSeconds) }
-            : {};
+            : {}),
+          ...cors,
+        };
         if (json) {
           const problem = {
             code: error.code,

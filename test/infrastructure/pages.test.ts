@@ -45,10 +45,24 @@ describe('the page routes', () => {
       : [],
   );
 
-  it('has the signup form, its post and its QR code among them', () => {
+  it('has the signup form, its post and its preflight, its QR code and its embed script among them', () => {
     expect(pageRoutes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining(['GET /f/{formId}', 'POST /f/{formId}/submit', 'GET /f/{formId}/qr.svg']),
+      expect.arrayContaining([
+        'GET /f/{formId}',
+        'POST /f/{formId}/submit',
+        'OPTIONS /f/{formId}/submit',
+        'GET /f/{formId}/qr.svg',
+        'GET /f/{formId}/embed.js',
+      ]),
     );
+  });
+
+  it('sends the preflight to the form function, not to a mock integration: one CORS decision in AWS and locally', () => {
+    const preflight = methodOf({ method: 'OPTIONS', path: '/f/{formId}/submit', auth: 'public' });
+    expect(preflight?.Properties?.Integration).toMatchObject({
+      Type: 'AWS_PROXY',
+      IntegrationHttpMethod: 'POST',
+    });
   });
 
   it.each(pageRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))(

@@ -20,7 +20,8 @@ export interface Page {
 
 const DEFAULT_ACCENT = '#1f5f8b';
 
-function stylesheet(accent: string): string {
+/** The pages' stylesheet with the brand's accent colour (the embed script carries it too). */
+export function pageStylesheet(accent: string = DEFAULT_ACCENT): string {
   return [
     ':root{--accent:' + accent + ';color-scheme:light}',
     '*{box-sizing:border-box}',
@@ -71,7 +72,7 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
 
 /** A complete HTML page with its headers. */
 export function pageResponse(status: number, page: Page, headers: Record<string, string> = {}): HttpResponse {
-  const css = stylesheet(page.accentColor ?? DEFAULT_ACCENT);
+  const css = pageStylesheet(page.accentColor ?? DEFAULT_ACCENT);
   const scripts = page.scripts ?? [];
   // The style and scripts are put in as built: their bytes must match the hashes of the policy.
   const style = trustedHtml(`<style>${css}</style>`);
