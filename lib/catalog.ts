@@ -508,6 +508,8 @@ export const functions = {
     sendsTo: ['campaignSends'],
     // Finishing an estimate creates the campaign's dispatch schedules, which target this function.
     schedules: ['campaignDispatcher'],
+    // The estimate renders a sample of the recipients' texts, links at their length on this origin.
+    reads: ['linkBase'],
     timeoutSeconds: 900,
     memoryMb: 1024,
   },

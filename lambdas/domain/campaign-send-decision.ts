@@ -294,8 +294,8 @@ export function queueZone(
 }
 
 /** The campaign body rendered for the profile, each URL a short link for this recipient. */
-function campaignText(
-  campaign: Campaign,
+export function campaignText(
+  campaign: Pick<Campaign, 'body' | 'linkSalt'>,
   profile: Profile,
   phone: string,
   settings: CampaignSendSettings,

@@ -17,6 +17,7 @@ import {
   withSampleLinks,
   withSamplePreferencesUrl,
 } from './links';
+import type { SegmentDistribution } from './campaign-segments';
 import type { Segment } from './segments';
 import type { CountryPrice } from './sms-prices';
 import { zonedToInstant, type LocalDateTime } from './zoned-time';
@@ -151,7 +152,14 @@ export interface Campaign {
 export interface CampaignEstimate {
   /** Eligible recipients; while `complete` is false, those counted so far (a lower bound). */
   readonly recipients: number;
+  /** Segments of the body as written, variables at their template text (`previewBody`). */
   readonly segmentsPerMessage: number;
+  /**
+   * Segments of the text as each sampled recipient gets it (campaign-segments.ts); absent with no
+   * recipient, and on campaigns stored before it existed.
+   */
+  readonly segments?: SegmentDistribution;
+  /** The cost of the audience: per recipient, `segments.mean` (else `segmentsPerMessage`) at the price per segment. */
   readonly costUsd: number;
   /** False while the campaign is `estimating` (absent on campaigns stored before it existed: true). */
   readonly complete?: boolean;
@@ -162,8 +170,9 @@ export interface CampaignEstimate {
 }
 
 /**
- * What `recipients` copies of a message of `segments` parts (or one MMS) cost at a country's price (0
- * where none is known), to 1/100 of a cent.
+ * What `recipients` copies of a message cost at a country's price (0 where none is known), to 1/100
+ * of a cent: one MMS each, or each SMS at the sampled recipients' mean segments (`distribution`),
+ * else at the segments of the body as written.
  */
 export function campaignEstimate(
   recipients: number,
@@ -171,13 +180,15 @@ export function campaignEstimate(
   price: CountryPrice | undefined,
   complete: boolean,
   outlook?: AudienceOutlook,
+  distribution?: SegmentDistribution,
 ): CampaignEstimate {
   const perSms = price ? price.smsUsd + (price.smsCarrierFeeUsd ?? 0) : 0;
   const perMms = price?.mmsUsd !== undefined ? price.mmsUsd + (price.mmsCarrierFeeUsd ?? 0) : perSms;
-  const perMessage = message.mms ? perMms : perSms * message.segments;
+  const perMessage = message.mms ? perMms : perSms * (distribution?.mean ?? message.segments);
   return {
     recipients,
     segmentsPerMessage: message.segments,
+    ...(distribution ? { segments: distribution } : {}),
     costUsd: Math.round(recipients * perMessage * 10_000) / 10_000,
     complete,
     ...(outlook ?? {}),

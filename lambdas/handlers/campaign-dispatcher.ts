@@ -64,6 +64,7 @@ function estimateDependencies(functionArn: string): EstimateDeps {
     // This function's own ARN: its environment cannot name it (a template cannot refer to itself).
     dispatcherArn: functionArn,
     originationCountry: phonePolicy(config).defaultCountry,
+    linkBase: env.linkBase,
   };
 }
 

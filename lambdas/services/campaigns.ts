@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import { audienceTally, audienceWarnings, type AudienceOutlook } from '../domain/campaign-audience';
+import { recipientSegments, segmentSample, type SegmentDistribution } from '../domain/campaign-segments';
 import { sendWindowKey } from '../domain/campaign-progress';
 import {
   campaignEstimate,
@@ -106,6 +107,8 @@ interface Audience {
   readonly recipients: number;
   readonly zones: ReadonlySet<string>;
   readonly outlook?: AudienceOutlook;
+  /** Segments of the texts of a sample of the recipients. */
+  readonly segments?: SegmentDistribution;
   /** False when the count stopped at its deadline (`recipients` is then a lower bound). */
   readonly complete: boolean;
 }
@@ -114,10 +117,18 @@ interface Audience {
 export type AudienceOutlookTally = typeof audienceTally;
 
 async function countAudience(
-  deps: Pick<CampaignDeps, 'profiles' | 'config'>,
+  deps: Pick<CampaignDeps, 'profiles' | 'config' | 'linkBase'>,
   campaign: Pick<
     Campaign,
-    'segment' | 'excludePausedProperty' | 'sendAt' | 'sendAtLocalTime' | 'smartSending' | 'messageType'
+    | 'body'
+    | 'linkSalt'
+    | 'mediaUrls'
+    | 'segment'
+    | 'excludePausedProperty'
+    | 'sendAt'
+    | 'sendAtLocalTime'
+    | 'smartSending'
+    | 'messageType'
   >,
   now: Date,
   stopAt?: number,
@@ -130,6 +141,12 @@ async function countAudience(
     quietHours: deps.config.quietHours,
     smartSendingHours: deps.config.smartSendingHours,
   });
+  const settings = {
+    ...deps.config,
+    linkBase: deps.linkBase,
+    smartEncoding: deps.config.sending.smartEncoding,
+  };
+  const sample = segmentSample((profile) => recipientSegments(campaign, profile, settings));
   let recipients = 0;
   const complete = await forEachSubscriber(
     deps.profiles,
@@ -148,10 +165,11 @@ async function countAudience(
       const zone = recipientTimeZone(profile.timeZone, profile.phone, deps.config.defaultTimeZone);
       zones.add(zone);
       tally?.add(profile, zone);
+      sample.add(profile);
     },
     stopAt,
   );
-  return { recipients, zones, outlook: tally?.outlook(), complete };
+  return { recipients, zones, outlook: tally?.outlook(), segments: sample.distribution(), complete };
 }
 
 /**
@@ -286,12 +304,16 @@ export async function storeCampaign(
   }
   const pausedProperty = request.excludePausedProperty;
   const timing = { campaignId, sendAt: request.sendAt, sendAtLocalTime: request.sendAtLocalTime };
+  const linkSalt = randomBytes(16).toString('hex');
   // The audience now: its size for the estimate, and its time zones for local-time sending. An
   // audience too large to count within the call is counted by the dispatcher (`finishEstimate`).
   const budgetMs = (options.estimateSeconds ?? deps.config.campaignEstimateSeconds) * 1000;
   const audience = await countAudience(
     deps,
     {
+      body: request.body,
+      linkSalt,
+      ...(request.mediaUrls ? { mediaUrls: request.mediaUrls } : {}),
       segment: request.segment,
       excludePausedProperty: pausedProperty,
       sendAt: request.sendAt,
@@ -319,6 +341,7 @@ export async function storeCampaign(
     DEFAULT_PRICES[deps.originationCountry],
     audience.complete,
     audience.outlook,
+    audience.segments,
   );
 
   const campaign: Campaign = {
@@ -337,7 +360,7 @@ export async function storeCampaign(
     ...(options.numberChangeId ? { numberChangeId: options.numberChangeId } : {}),
     state: audience.complete ? 'scheduled' : 'estimating',
     schedules,
-    linkSalt: randomBytes(16).toString('hex'),
+    linkSalt,
     estimate,
     counters: EMPTY_COUNTERS,
     dispatched: {},
@@ -364,7 +387,14 @@ export async function storeCampaign(
 
 export type EstimateDeps = Pick<
   CampaignDeps,
-  'clock' | 'config' | 'campaigns' | 'profiles' | 'scheduler' | 'dispatcherArn' | 'originationCountry'
+  | 'clock'
+  | 'config'
+  | 'campaigns'
+  | 'profiles'
+  | 'scheduler'
+  | 'dispatcherArn'
+  | 'originationCountry'
+  | 'linkBase'
 >;
 
 /**
@@ -388,6 +418,7 @@ export async function finishEstimate(deps: EstimateDeps, campaignId: string) {
     DEFAULT_PRICES[deps.originationCountry],
     true,
     audience.outlook,
+    audience.segments,
   );
   if (!(await deps.campaigns.finishEstimate(campaignId, estimate, schedules))) {
     return ensureSchedules(deps, await deps.campaigns.get(campaignId));

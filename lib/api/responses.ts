@@ -370,7 +370,21 @@ const scheduleSchema = z.strictObject({
 });
 const estimateSchema = z.strictObject({
   recipients: z.number(),
-  segmentsPerMessage: z.number(),
+  segmentsPerMessage: z.number().meta({ description: 'Segments of the body as written' }),
+  segments: z.optional(
+    z
+      .strictObject({
+        min: z.number(),
+        p50: z.number(),
+        max: z.number(),
+        mean: z.number().meta({ description: 'The cost is the audience times this, per segment' }),
+        sampled: z.number().meta({ description: 'Recipients whose text was rendered' }),
+      })
+      .meta({
+        description:
+          'Segments of the text as each sampled recipient gets it (personalisation, links, opt-out language); absent with no recipient',
+      }),
+  ),
   costUsd: z.number(),
   complete: z.boolean().meta({ description: 'False while the audience is still being counted' }),
   quietHours: z.optional(

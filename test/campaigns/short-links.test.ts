@@ -87,7 +87,7 @@ describe('short links on a links domain', () => {
     await seedProfiles(runtime, [seedProfile(phone!, 'eligible', START)]);
     const created = await runtime.post<{
       campaignId: string;
-      estimate: { segmentsPerMessage: number };
+      estimate: { segmentsPerMessage: number; segments: unknown };
       warnings?: { code: string }[];
     }>('/v1/campaigns', {
       name: 'Spring 152',
@@ -97,12 +97,48 @@ describe('short links on a links domain', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body.estimate.segmentsPerMessage).toBe(1);
+    expect(created.body.estimate.segments).toEqual({ min: 1, p50: 1, max: 1, mean: 1, sampled: 1 });
     expect((created.body.warnings ?? []).map((w) => w.code)).not.toContain('long_links');
     const { campaignId } = created.body;
     expect((await sendBatch(campaignId, [phone!])).failedMessageIds).toEqual([]);
     const [text] = runtime.sms.outbox.filter((m) => m.context.campaignId === campaignId);
     expect(codeIn(text?.body)).toMatch(/^[0-9A-Za-z]{7}$/);
     expect(analyseMessage(text?.body ?? '').segments).toBe(1);
+  });
+
+  it('estimates each recipient’s segments as their text is sent', async () => {
+    const phones = phoneNumbers('206', 3, 7500);
+    const names = ['Ana', 'Maximiliana-Josefina', 'Bo'];
+    await seedProfiles(
+      runtime,
+      phones.map((phone, i) =>
+        seedProfile(phone, 'eligible', START, { properties: { first_name: names[i]! } }),
+      ),
+    );
+    // 152 characters as sent to Ana (the brand, her name, the link on this origin): 1 segment; the
+    // 20-character name takes it past 160, to 2.
+    const opening = 'Acme Coffee: Hi Ana! Our spring roasts are in: ';
+    const pad = 152 - opening.length - `${runtime.url}/xxxxxxx `.length;
+    const body = `Hi {{ first_name | default: "there" }}! Our spring roasts are in: ${TARGET} ${'x'.repeat(pad)}`;
+    const created = await runtime.post<{
+      campaignId: string;
+      estimate: { segmentsPerMessage: number; segments: unknown; costUsd: number };
+    }>('/v1/campaigns', {
+      name: 'Spring names',
+      body,
+      segment: { phones },
+      sendAt: new Date(START.getTime() + 86_400_000).toISOString(),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.estimate.segments).toEqual({ min: 1, p50: 1, max: 2, mean: 1.333, sampled: 3 });
+
+    const { campaignId } = created.body;
+    expect((await sendBatch(campaignId, phones)).failedMessageIds).toEqual([]);
+    const sent = runtime.sms.outbox
+      .filter((m) => m.context.campaignId === campaignId)
+      .map((m) => analyseMessage(m.body).segments)
+      .sort();
+    expect(sent).toEqual([1, 1, 2]);
   });
 
   it('moves a link whose code another link holds to its next candidate, the same on redelivery', async () => {

@@ -29,6 +29,7 @@ const outlookFields = {
 const estimateFields = {
   recipients: count,
   segmentsPerMessage: count,
+  segments: z.optional(z.looseObject({ min: count, p50: count, max: count, mean: count, sampled: count })),
   costUsd: count,
   complete: z.optional(z.boolean()),
   quietHours: z.optional(outlookFields.quietHours),
