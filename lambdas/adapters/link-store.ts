@@ -4,6 +4,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 import type { LinkRecord, LinkStore } from '../domain/stores/link';
+import { parseLink } from '../domain/stores/link-record';
 
 export class DynamoLinkStore implements LinkStore {
   constructor(private readonly table: string) {}
@@ -30,7 +31,7 @@ export class DynamoLinkStore implements LinkStore {
 
   async get(code: string): Promise<LinkRecord | undefined> {
     const result = await dynamoClient().send(new GetCommand({ TableName: this.table, Key: { code } }));
-    return result.Item as LinkRecord | undefined;
+    return result.Item && parseLink(result.Item);
   }
 
   async countClick(code: string, at: string): Promise<number> {

@@ -8,6 +8,7 @@ import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 import { systemClock } from './system-clock';
 import type { NumberChange, CurrentIdentity, NumberChangeStore } from '../domain/stores/number-change';
+import { parseCurrentIdentity, parseNumberChange } from '../domain/stores/number-change-record';
 
 const CURRENT = '@current';
 
@@ -29,7 +30,7 @@ export class DynamoNumberChangeStore implements NumberChangeStore {
     const result = await dynamoClient().send(
       new GetCommand({ TableName: this.table, Key: { changeId }, ConsistentRead: true }),
     );
-    return result.Item as NumberChange | undefined;
+    return result.Item && parseNumberChange(result.Item);
   }
 
   async markSwitched(changeId: string, at: string): Promise<void> {
@@ -50,7 +51,7 @@ export class DynamoNumberChangeStore implements NumberChangeStore {
     const result = await dynamoClient().send(
       new GetCommand({ TableName: this.table, Key: { changeId: CURRENT } }),
     );
-    return result.Item as CurrentIdentity | undefined;
+    return result.Item && parseCurrentIdentity(result.Item);
   }
 
   async setCurrent(current: CurrentIdentity): Promise<void> {
