@@ -11,6 +11,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { ConsentLogEntry } from '../lambdas/domain/consent';
 import { checkCertificate } from '../lambdas/domain/consent-certificate';
+import { attachedCertificate, CERTIFICATE_ATTACHMENT_NAME } from '../lambdas/domain/consent-certificate-pdf';
 import { verifyChain, type ChainReport } from '../lambdas/domain/consent-chain';
 import { apiFailure } from './api-commands';
 import { apiClient, StackLookupError, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
@@ -28,14 +29,15 @@ export const consent: Command = {
     'Usage: optline consent verify <phone> [options]',
     '       optline consent verify --all [--table <name>] [options]',
     '       optline consent chain [--table <name>] [options]',
-    '       optline consent check-certificate <file.json> [--public-key <file.pem>] [options]',
+    '       optline consent check-certificate <file.json|file.pdf> [--public-key <file.pem>] [options]',
     '',
     'verify  Recomputes the hash chain of the number (GET /v1/profiles/{phone}/consent-log), or of',
     '        every number in the table, and lists each break: the entry whose content no longer',
     '        gives its hash, or whose prevHash is not the hash of the entry before it. Exit 1 on a break.',
     'chain   Adds prevHash and hash to the entries recorded before the chain (idempotent).',
     'check-certificate',
-    '        Checks a certificate saved from GET /v1/profiles/{phone}/consent-certificate: its hash',
+    '        Checks a certificate saved from GET /v1/profiles/{phone}/consent-certificate (the JSON,',
+    '        or the PDF, whose attached consent-certificate.json is checked): its hash',
     "        is the SHA-256 of its canonical JSON, the signature is the key's, and its consent log",
     '        chains up to its head. The key is --public-key, else GET /v1/consent-certificates/public-key',
     '        (which must be the key that signed it). Exit 1 when any check fails.',
@@ -116,16 +118,19 @@ async function checkCertificateFile(
     throw new UsageError(
       positionals.length === 0 ? 'missing <file.json>' : `unexpected argument ${positionals[1]}`,
     );
-  const read = (path: string, what: string) => {
+  const readBytes = (path: string, what: string) => {
     try {
-      return readFileSync(resolve(io.cwd, path), 'utf8');
+      return readFileSync(resolve(io.cwd, path));
     } catch (error) {
       throw new UsageError(`cannot read ${what} ${path}: ${(error as Error).message}`);
     }
   };
+  const read = (path: string, what: string) => readBytes(path, what).toString('utf8');
   let document: unknown;
   try {
-    document = JSON.parse(read(positionals[0]!, 'the certificate'));
+    document = JSON.parse(
+      await certificateText(positionals[0]!, readBytes(positionals[0]!, 'the certificate')),
+    );
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${positionals[0]} is not JSON: ${(error as Error).message}`);
@@ -153,6 +158,19 @@ async function checkCertificateFile(
     for (const problem of all) io.out(`  ${problem}`);
   }
   return valid ? EXIT_OK : EXIT_API_ERROR;
+}
+
+/** The certificate's JSON: the file itself, or the one attached to a certificate PDF. */
+async function certificateText(path: string, bytes: Buffer): Promise<string> {
+  if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') return bytes.toString('utf8');
+  let attached: string | undefined;
+  try {
+    attached = await attachedCertificate(bytes);
+  } catch (error) {
+    throw new UsageError(`${path} cannot be read as a PDF: ${(error as Error).message}`);
+  }
+  if (attached === undefined) throw new UsageError(`${path} has no ${CERTIFICATE_ATTACHMENT_NAME} attached`);
+  return attached;
 }
 
 /** An entry as stored: the API adds each change's `status`, which the hash does not cover. */

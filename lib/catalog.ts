@@ -764,6 +764,14 @@ export function queuesFedBy(topic: NonNullable<QueueDefinition['subscribesTo']>)
     .map(([id]) => id);
 }
 
+/**
+ * The HTTP API's binary media types: a function's base64-encoded answer (`isBase64Encoded`) is sent
+ * as bytes when the request's first `Accept` type is one of these, and as the base64 text otherwise
+ * (API Gateway's rule for Lambda proxy integrations). The stack's REST API and the local API both
+ * read this list.
+ */
+export const BINARY_MEDIA_TYPES: readonly string[] = ['application/pdf'];
+
 /** Every route of the HTTP API with the function behind it. */
 export function httpRoutes(): { readonly functionId: FunctionId; readonly route: HttpRoute }[] {
   return (Object.entries(functions) as [FunctionId, FunctionDefinition][]).flatMap(

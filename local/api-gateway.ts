@@ -9,11 +9,21 @@
  * running), and an invocation that fails (the function threw, or its answer was too large) 502, in
  * the API's error format (its DEFAULT_5XX gateway response, lib/constructs/http-api.ts) with API
  * Gateway's own messages.
+ *
+ * A base64-encoded answer (`isBase64Encoded`) is answered as bytes when the request's first `Accept`
+ * type is a binary media type of the API (`BINARY_MEDIA_TYPES`), and as its base64 text otherwise,
+ * as API Gateway answers it.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { httpRoutes, linksDomainRoutes, type FunctionId, type HttpRoute } from '../lib/catalog';
+import {
+  BINARY_MEDIA_TYPES,
+  httpRoutes,
+  linksDomainRoutes,
+  type FunctionId,
+  type HttpRoute,
+} from '../lib/catalog';
 import { checkSignature, LOCAL_CREDENTIALS, type SigningCredentials } from './signature-check';
 
 export interface LocalApiAuth {
@@ -172,7 +182,7 @@ export class ApiGateway {
     });
     try {
       const result = await Promise.race([invocation, timedOut]);
-      if (result !== 'timed out') return result as APIGatewayProxyResult;
+      if (result !== 'timed out') return binaryOrText(result as APIGatewayProxyResult, headers.accept);
       invocation.catch(() => undefined);
       return gatewayError(504, 'INTEGRATION_TIMEOUT', 'Endpoint request timed out');
     } catch (error) {
@@ -184,6 +194,21 @@ export class ApiGateway {
       clearTimeout(timer);
     }
   }
+}
+
+/** The answer as API Gateway sends it: `isBase64Encoded` only where the body goes out as bytes. */
+function binaryOrText(result: APIGatewayProxyResult, accept: string | undefined): APIGatewayProxyResult {
+  if (!result.isBase64Encoded) return result;
+  const first = accept?.split(',')[0]?.split(';')[0]?.trim().toLowerCase() ?? '';
+  const binary = BINARY_MEDIA_TYPES.some((type) => mediaTypeMatches(type, first));
+  return binary ? result : { ...result, isBase64Encoded: false };
+}
+
+/** Whether a binary media type (its type or subtype may be the wildcard `*`) covers the type asked for. */
+function mediaTypeMatches(binaryType: string, asked: string): boolean {
+  const [type, subtype] = binaryType.split('/');
+  const [askedType, askedSubtype] = asked.split('/');
+  return (type === '*' || type === askedType) && (subtype === '*' || subtype === askedSubtype);
 }
 
 /** An error API Gateway answers itself, in the API's format (`{ error: { code, message } }`). */

@@ -518,7 +518,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         }
         const result = await api.handle(req, url, body);
         res.writeHead(result.statusCode, (result.headers ?? {}) as Record<string, string>);
-        res.end(result.body);
+        res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
       } catch (error) {
         if (error instanceof AwsError && error.status === 413) {
           res.writeHead(413, { 'content-type': 'application/json' });

@@ -1,11 +1,13 @@
 /**
  * API Gateway → GET /v1/profiles/{phone}/consent-certificate and GET /v1/consent-certificates/public-key
- * → the number's consent certificate signed with the KMS key, or the key's public half to check it
- * with (docs/consent-evidence.md#certificates).
+ * → the number's consent certificate signed with the KMS key, as JSON or (`Accept: application/pdf`)
+ * as a PDF carrying the same signed JSON, or the key's public half to check it with
+ * (docs/consent-evidence.md#certificates).
  */
 import { DomainError } from '../domain/errors';
 import { normalisePhone } from '../domain/phone';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
+import { certificatePdf } from '../domain/consent-certificate-pdf';
 import { KmsCertificateSigner } from '../adapters/kms-certificate-signer';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
@@ -47,26 +49,67 @@ function dependencies(): CertificateDeps {
   return deps;
 }
 
-/** The media type a request accepts: JSON unless it asks for something else. */
-function wantsJson(accept: string | undefined): boolean {
-  if (!accept) return true;
-  const types = accept.split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
-  return types.some((t) => t === 'application/json' || t === 'application/*' || t === '*/*');
+type CertificateFormat = 'json' | 'pdf';
+
+/**
+ * The format a request's `Accept` header asks for: the first of its types (highest `q` first, then
+ * in the order given) that is served. A PDF only when asked for by name: `application/*` and `*` + `/*`
+ * are answered JSON, and API Gateway sends a PDF as bytes only when `application/pdf` is the first
+ * type asked for. No header is JSON; nothing served is undefined.
+ */
+export function certificateFormat(accept: string | undefined): CertificateFormat | undefined {
+  if (!accept?.trim()) return 'json';
+  const asked = accept
+    .split(',')
+    .map((part, order) => {
+      const [type = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      return { type, order, q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter(({ q }) => q > 0)
+    .sort((a, b) => b.q - a.q || a.order - b.order);
+  for (const { type } of asked) {
+    if (type === 'application/pdf') return 'pdf';
+    if (type === 'application/json' || type === 'application/*' || type === '*/*') return 'json';
+  }
+  return undefined;
+}
+
+function tooLarge(bytes: number): CertificateTooLargeError {
+  return new CertificateTooLargeError(
+    `the certificate is ${bytes} bytes, more than a response carries (${MAX_RESPONSE_BYTES})`,
+    'phone',
+  );
 }
 
 export const handler = httpHandler(environment, {
   'GET /v1/profiles/{phone}/consent-certificate': async (request) => {
-    if (!wantsJson(request.headers.accept))
-      throw new NotAcceptableError('a certificate is served as application/json', 'Accept');
+    const format = certificateFormat(request.headers.accept);
+    if (!format)
+      throw new NotAcceptableError(
+        'a certificate is served as application/json or application/pdf',
+        'Accept',
+      );
     const phone = normalisePhone(request.pathParameters.phone, phonePolicy(runtimeConfig()), 'phone').e164;
     const signed = await issueCertificate(dependencies(), phone);
-    const bytes = Buffer.byteLength(JSON.stringify(signed));
-    if (bytes > MAX_RESPONSE_BYTES)
-      throw new CertificateTooLargeError(
-        `the certificate is ${bytes} bytes, more than a response carries (${MAX_RESPONSE_BYTES})`,
-        'phone',
-      );
-    return { status: 200, body: signed };
+    if (format === 'json') {
+      const bytes = Buffer.byteLength(JSON.stringify(signed));
+      if (bytes > MAX_RESPONSE_BYTES) throw tooLarge(bytes);
+      return { status: 200, body: signed };
+    }
+    const pdf = await certificatePdf(signed);
+    // The answer carries the PDF base64-encoded: a third larger than the file.
+    const bytes = Math.ceil(pdf.byteLength / 3) * 4;
+    if (bytes > MAX_RESPONSE_BYTES) throw tooLarge(bytes);
+    return {
+      status: 200,
+      binary: pdf,
+      headers: {
+        'content-type': 'application/pdf',
+        'content-disposition': `attachment; filename="consent-certificate-${phone.slice(1)}.pdf"`,
+        'cache-control': 'no-store',
+      },
+    };
   },
   'GET /v1/consent-certificates/public-key': async () => {
     const key = await dependencies().signer.publicKey();

@@ -74,6 +74,11 @@ function responseObject(response: ResponseDescription): JsonSchema {
   else if (response.schema === 'openapi')
     out.content = json({ type: 'object', description: 'An OpenAPI 3.1 document', required: ['openapi'] });
   else if (response.schema) out.content = json(jsonSchemaOf(response.schema, 'output'));
+  if (response.pdf)
+    out.content = {
+      ...(out.content as object | undefined),
+      'application/pdf': { schema: { type: 'string', format: 'binary', description: response.pdf } },
+    };
   return out;
 }
 

@@ -71,6 +71,8 @@ export interface ResponseDescription {
   /** The body (JSON); none for a redirect. `error` is the `{ error: { code, message, field? } }` shape. */
   readonly schema?: z.core.$ZodType | 'error' | 'openapi';
   readonly headers?: readonly Header[];
+  /** Also answered as `application/pdf` (a binary document) to a request that asks for it first. */
+  readonly pdf?: string;
 }
 
 export interface RouteDescription {
@@ -226,11 +228,15 @@ export const routes = {
     tag: 'Profiles',
     summary: "Issue a number's consent certificate",
     description:
-      'The full consent history (every consent log entry with its evidence and hashes), the texts sent with their classes, the current state and the hash chain’s head, signed with the stack’s KMS key over the SHA-256 of the certificate’s canonical JSON. Check it with the public key (`npx optline consent check-certificate`; docs/consent-evidence.md#certificates).',
+      'The full consent history (every consent log entry with its evidence and hashes), the texts sent with their classes, the current state and the hash chain’s head, signed with the stack’s KMS key over the SHA-256 of the certificate’s canonical JSON. Check it with the public key (`npx optline consent check-certificate`; docs/consent-evidence.md#certificates). `Accept: application/pdf` (as the first type) answers a PDF of the same certificate, with the signed JSON attached; no `Accept`, `application/json` or `*/*` answers JSON.',
     params: { phone: PathParams.phone },
     readOnly: true,
     responses: {
-      200: { description: 'The signed certificate', schema: SignedCertificateSchema },
+      200: {
+        description: 'The signed certificate (JSON), or its PDF (`Accept: application/pdf`)',
+        schema: SignedCertificateSchema,
+        pdf: 'The certificate for a reader, one consent log entry per row, with the signed JSON attached as `consent-certificate.json`',
+      },
       400: invalid('phone number'),
       404: { description: 'No consent is recorded for the number (`not_found`)', schema: 'error' },
       406: {

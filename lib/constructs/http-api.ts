@@ -14,7 +14,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { httpRoutes, linksDomainRoutes, type FunctionId, type HttpRoute } from '../catalog';
+import {
+  BINARY_MEDIA_TYPES,
+  httpRoutes,
+  linksDomainRoutes,
+  type FunctionId,
+  type HttpRoute,
+} from '../catalog';
 import { acknowledge, acknowledgeCdkOwnedRole } from './nag';
 
 export interface HttpApiProps {
@@ -57,6 +63,8 @@ export class HttpApi extends Construct {
     super(scope, id);
     this.api = restApi(this, props, {
       description: 'Optline HTTP API',
+      // A consent certificate's PDF: the function answers it base64-encoded, API Gateway sends the bytes.
+      binaryMediaTypes: [...BINARY_MEDIA_TYPES],
       // Execution logging needs the account's API Gateway CloudWatch role (AWS::ApiGateway::Account,
       // one per account and region). Kept when the stack goes, so other APIs keep logging.
       cloudWatchRole: true,
@@ -149,7 +157,11 @@ function restApi(
   props: HttpApiProps,
   options: Pick<
     apigateway.RestApiProps,
-    'description' | 'cloudWatchRole' | 'cloudWatchRoleRemovalPolicy' | 'disableExecuteApiEndpoint'
+    | 'description'
+    | 'cloudWatchRole'
+    | 'cloudWatchRoleRemovalPolicy'
+    | 'disableExecuteApiEndpoint'
+    | 'binaryMediaTypes'
   >,
 ): apigateway.RestApi {
   const accessLogs = new logs.LogGroup(scope, 'AccessLogs', {

@@ -1,7 +1,7 @@
 /** The API's edge: WAF in front, validation, logging and tracing, errors in the API's format. */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functions, type FunctionDefinition } from '../../lib/catalog';
+import { BINARY_MEDIA_TYPES, functions, type FunctionDefinition } from '../../lib/catalog';
 import { INTEGRATION_TIMEOUT_MS } from '../../local/api-gateway';
 import { resourcesOfType, sharedSynthesis } from '../support/template';
 
@@ -21,6 +21,14 @@ describe('HTTP API hardening', () => {
       const timeout = (method.Properties?.Integration as { TimeoutInMillis?: number }).TimeoutInMillis;
       expect(timeout ?? INTEGRATION_TIMEOUT_MS, id).toBe(INTEGRATION_TIMEOUT_MS);
     }
+  });
+
+  it('sends PDFs as bytes: application/pdf is a binary media type of the API, as locally', () => {
+    expect(BINARY_MEDIA_TYPES).toEqual(['application/pdf']);
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      Description: 'Optline HTTP API',
+      BinaryMediaTypes: ['application/pdf'],
+    });
   });
 
   it('puts a WAF web ACL in front of the stage', () => {

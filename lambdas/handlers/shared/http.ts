@@ -32,6 +32,12 @@ export interface HttpResponse {
   readonly body?: unknown;
   /** A body sent as it is (a page, a script, an image); its `content-type` goes in `headers`. */
   readonly text?: string;
+  /**
+   * A binary body (a PDF), answered base64-encoded (`isBase64Encoded`): API Gateway turns it back
+   * into bytes when the request's first `Accept` type is one of the API's binary media types
+   * (`BINARY_MEDIA_TYPES`, lib/catalog.ts). Its `content-type` goes in `headers`.
+   */
+  readonly binary?: Uint8Array;
   readonly headers?: Record<string, string>;
 }
 
@@ -132,6 +138,13 @@ export function httpHandler(
         userAgent: headers['user-agent'],
         path: event.requestContext?.path ?? event.path,
       });
+      if (response.binary !== undefined)
+        return {
+          statusCode: response.status,
+          headers: response.headers ?? {},
+          body: Buffer.from(response.binary).toString('base64'),
+          isBase64Encoded: true,
+        };
       if (response.text !== undefined)
         return { statusCode: response.status, headers: response.headers ?? {}, body: response.text };
       return json(response.status, response.body, response.headers);
