@@ -196,13 +196,17 @@ describe('Optline stack', () => {
     });
 
     it('requires IAM auth on server-to-server routes and leaves only browser-facing routes public', () => {
-      const methods = resourcesOfType(template, 'AWS::ApiGateway::Method').filter(
-        ([, m]) => m.Properties?.HttpMethod !== 'OPTIONS',
-      );
+      const methods = resourcesOfType(template, 'AWS::ApiGateway::Method');
       const routes = (Object.values(functions) as FunctionDefinition[]).flatMap((f) =>
         f.trigger.kind === 'http' ? [...f.trigger.routes] : [],
       );
       expect(methods).toHaveLength(routes.length);
+      // The one OPTIONS method is the embed script's preflight, answered by the form function.
+      expect(
+        methods
+          .filter(([, m]) => m.Properties?.HttpMethod === 'OPTIONS')
+          .map(([, m]) => m.Properties?.AuthorizationType),
+      ).toEqual(['NONE']);
       const byAuth = (auth: string) =>
         methods.filter(([, m]) => m.Properties?.AuthorizationType === auth).length;
       expect(byAuth('NONE')).toBe(routes.filter((r) => r.auth === 'public').length);
@@ -214,7 +218,9 @@ describe('Optline stack', () => {
           .sort(),
       ).toEqual([
         '/f/{formId}',
+        '/f/{formId}/embed.js',
         '/f/{formId}/qr.svg',
+        '/f/{formId}/submit',
         '/f/{formId}/submit',
         '/p/{token}',
         '/p/{token}',
