@@ -228,9 +228,8 @@ function decideWithProfile(
   const intent: CampaignSendIntent = {
     messageClass,
     smartSending: campaign.smartSending,
-    pausedProperties: campaign.excludePausedProperty
-      ? ['Paused', campaign.excludePausedProperty]
-      : ['Paused'],
+    // PAUSE's own property holds every marketing text (isPaused); only the campaign's is named.
+    pausedProperties: campaign.excludePausedProperty ? [campaign.excludePausedProperty] : [],
     ...(campaign.mediaUrls ? { mediaUrls: campaign.mediaUrls } : {}),
     ...(campaign.originationIdentity ? { from: campaign.originationIdentity } : {}),
   };

@@ -72,7 +72,7 @@ const textFor = (phone: string, name = 'Ana') => ({
 const intent = {
   messageClass: 'marketing',
   smartSending: true,
-  pausedProperties: ['Paused', 'Paused-BFCM2025'],
+  pausedProperties: ['Paused-BFCM2025'],
 };
 const read = (overrides: Partial<ReadFacts> = {}): ReadFacts => ({
   stage: 'read',
@@ -166,7 +166,7 @@ describe('campaign send decision, with the profile just read', () => {
     expect(decideCampaignSend(read({ campaign: numberChange }), settings)).toMatchObject({
       action: 'send',
       intent: {
-        pausedProperties: ['Paused'],
+        pausedProperties: [],
         from: 'phone-old',
         mediaUrls: ['https://acme.example/card.vcf'],
       },
