@@ -370,7 +370,7 @@ export const functions = {
   },
   preferencePage: {
     description:
-      "A subscriber's preference page (/p/{token}): pause, fewer texts, topics, unsubscribe from marketing",
+      "A subscriber's preference page (/p/{token}): pause, fewer texts, topics, unsubscribe, subscribe again",
     entry: 'lambdas/handlers/preference-page.ts',
     trigger: {
       kind: 'http',

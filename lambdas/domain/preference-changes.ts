@@ -2,11 +2,14 @@
  * What the preference page changes (docs/preferences.md), decided like a keyword: pure, from the
  * consent state, as a consent change the recorder appends to the log and projects. A pause is a
  * property event (`$pausedUntil`), as PAUSE sets `Paused`; ending it clears both. "Fewer texts" is a
- * property event too (`$maxMarketingPerWeek`), which send() enforces.
+ * property event too (`$maxMarketingPerWeek`), which send() enforces. Subscribing again is the
+ * subscription of the API with the page as its method, always by double opt-in.
  */
 import type { ConsentClass, ConsentState } from './consent';
 import type { ConsentChange } from './consent-engine';
 import { GENERIC_PAUSE_PROPERTY, MAX_MARKETING_PER_WEEK_PROPERTY, PAUSED_UNTIL_PROPERTY } from './profile';
+import type { RuntimeConfig } from './runtime-config';
+import { decideSubscription } from './subscription-engine';
 
 /** The pauses the page offers, in days. */
 export const PAUSE_DAYS = [7, 30, 90] as const;
@@ -24,18 +27,37 @@ export type PreferenceChange =
   /** The configured topics, each on (true) or off (false). */
   | { readonly kind: 'topics'; readonly choices: Readonly<Record<string, boolean>> }
   /** Marketing ends; transactional too when `transactional` is true. */
-  | { readonly kind: 'unsubscribe'; readonly transactional: boolean };
+  | { readonly kind: 'unsubscribe'; readonly transactional: boolean }
+  /** Marketing again, after an unsubscribe or an opt-out: a double opt-in starts. */
+  | { readonly kind: 'resubscribe' };
 
 export interface PreferenceContext {
   readonly phone: string;
   readonly now: Date;
+  /** The program whose texts a resubscription sends (its double opt-in request). */
+  readonly program: Pick<
+    RuntimeConfig,
+    'brand' | 'programName' | 'supportContact' | 'messageFrequency' | 'termsUrl' | 'privacyUrl'
+  >;
+  /** Idempotency key of the text a change sends (a resubscription's request to reply Y). */
+  readonly replyKey: string;
 }
 
 /** A change the page cannot make in this state (the page shows the state again). */
 export interface PreferenceRefusal {
   readonly kind: 'refused';
-  readonly reason: 'not_subscribed' | 'not_paused' | 'unchanged';
+  readonly reason:
+    | 'not_subscribed'
+    | 'not_paused'
+    | 'unchanged'
+    /** Resubscribing a number that gets marketing texts, or whose YES is awaited. */
+    | 'already_subscribed'
+    /** End User Messaging cannot take the number off its opt-out list yet (one removal per 30 days). */
+    | 'opt_out_list_locked';
 }
+
+/** The `$source` and consent-log source of a subscription made on the page. */
+export const PREFERENCE_PAGE_SOURCE = 'preference_page';
 
 const DAY_MS = 86_400_000;
 
@@ -63,6 +85,8 @@ export function decidePreferenceChange(
     }
     case 'unsubscribe':
       return unsubscribe(state, change.transactional, ctx);
+    case 'resubscribe':
+      return resubscribe(state, ctx);
     case 'topics':
       return topics(state, change.choices, ctx, marketable);
     case 'frequency': {
@@ -112,6 +136,40 @@ function unsubscribe(
       events: [{ type: 'Unsubscribed', detail: { phone: ctx.phone, classes, source: 'preference_page' } }],
     },
   };
+}
+
+/**
+ * Subscribe again: the API's subscription with method `preference_page` and double opt-in whatever
+ * the config says (a link proves who opened it no more than a form does): pending, and the request
+ * to reply Y is texted. An opted-out number is taken off End User Messaging's opt-out list for that
+ * text, unless the list's one removal per 30 days was used: then nothing changes and the page says
+ * when it can.
+ */
+function resubscribe(state: ConsentState, ctx: PreferenceContext): ConsentChange | PreferenceRefusal {
+  const optedOut = state.optedOutAt !== undefined;
+  if (!optedOut && (state.marketing === 'subscribed' || state.marketing === 'pending'))
+    return { kind: 'refused', reason: 'already_subscribed' };
+  const decision = decideSubscription(
+    state,
+    {
+      phone: ctx.phone,
+      source: PREFERENCE_PAGE_SOURCE,
+      classes: ['marketing'],
+      method: 'preference_page',
+      possessionProven: false,
+      requireDoubleOptIn: true,
+      replyKey: ctx.replyKey,
+      now: ctx.now,
+    },
+    ctx.program,
+  );
+  if (decision.kind === 'refused')
+    return {
+      kind: 'refused',
+      reason: decision.code === 'opt_out_list_locked' ? decision.code : 'not_subscribed',
+    };
+  if (decision.kind === 'unchanged') return { kind: 'refused', reason: 'already_subscribed' };
+  return decision;
 }
 
 /**

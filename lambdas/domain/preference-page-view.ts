@@ -3,8 +3,11 @@
  * change. Plain HTML forms that post back to the page's own URL, each carrying the token's form
  * proof and a one-time submission value; no script.
  */
+import { consentStateOf } from './consent';
 import { html, type Html } from './html';
 import { PAUSE_DAYS, WEEKLY_CAPS } from './preference-changes';
+import { textWithLinks } from './signup-form';
+import { optInBlockedUntil } from './subscription-engine';
 import {
   GENERIC_PAUSE_PROPERTY,
   isOptedOut,
@@ -26,6 +29,8 @@ export interface PreferencePageView {
   /** Hidden values every form sends back. */
   readonly proof: string;
   readonly submission: string;
+  /** The disclosure "Subscribe again" shows above its button (the signup forms' words for marketing). */
+  readonly disclosure: string;
   /** What the last post did, said at the top. */
   readonly notice?: string;
   readonly error?: string;
@@ -46,15 +51,18 @@ export function preferencePageBody(view: PreferencePageView): Html {
   const subscribed = profile !== undefined && !isOptedOut(profile) && profile.marketing === 'subscribed';
   const timedPause = profile && isPausedUntilLater(profile, view.now) ? pausedUntil(profile) : undefined;
   const keywordPause = profile?.properties[GENERIC_PAUSE_PROPERTY] !== undefined;
-  const state = !subscribed
-    ? html`<p>You are not subscribed to marketing texts from ${view.brand}.</p>`
-    : timedPause
-      ? html`<p>
-          Marketing texts are paused until <strong>${displayDate(timedPause, view.timeZone)}</strong>.
-        </p>`
-      : keywordPause
-        ? html`<p>Marketing texts are paused until you resume them.</p>`
-        : html`<p>You get marketing texts from ${view.brand}.</p>`;
+  const pending = profile !== undefined && !isOptedOut(profile) && profile.marketing === 'pending';
+  const state = pending
+    ? html`<p>Your subscription waits for your reply: answer Y to the text we sent to confirm it.</p>`
+    : !subscribed
+      ? html`<p>You are not subscribed to marketing texts from ${view.brand}.</p>`
+      : timedPause
+        ? html`<p>
+            Marketing texts are paused until <strong>${displayDate(timedPause, view.timeZone)}</strong>.
+          </p>`
+        : keywordPause
+          ? html`<p>Marketing texts are paused until you resume them.</p>`
+          : html`<p>You get marketing texts from ${view.brand}.</p>`;
   const resume =
     subscribed && (timedPause || keywordPause)
       ? html`<form method="post" class="section">
@@ -153,6 +161,8 @@ export function preferencePageBody(view: PreferencePageView): Html {
           <button type="submit">Unsubscribe from marketing texts</button>
         </form>`
       : undefined;
+  const resubscribe =
+    profile !== undefined && !subscribed && !pending ? resubscribeSection(view, profile, hidden) : undefined;
   return html`<div class="card">
     <p class="brand">${view.brand}</p>
     <h1>Your text preferences</h1>
@@ -160,8 +170,51 @@ export function preferencePageBody(view: PreferencePageView): Html {
     ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
     ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''} ${state}
     ${cap !== undefined && subscribed ? html`<p>At most ${perWeekText(cap)}.</p>` : ''} ${resume} ${pause}
-    ${fewer} ${topics} ${unsubscribe}
+    ${fewer} ${topics} ${unsubscribe} ${resubscribe}
   </div>`;
+}
+
+/** When End User Messaging lets the number back on the list (docs/preferences.md#subscribe-again). */
+export function resubscribeBlockedText(until: Date, timeZone: string): string {
+  return (
+    `You can subscribe again from ${displayDate(until, timeZone)}. ` +
+    'You opted out by text within 30 days of subscribing again, and our texting provider takes a number back only once in 30 days.'
+  );
+}
+
+/**
+ * "Subscribe again": the unticked box and the disclosure right above the button, as on the signup
+ * forms; or, while End User Messaging's 30 days hold, when it can be done.
+ */
+function resubscribeSection(view: PreferencePageView, profile: Profile, hidden: Html): Html {
+  const blockedUntil = optInBlockedUntil(consentStateOf(profile), view.now);
+  if (blockedUntil)
+    return html`<div class="section">
+      <h2>Subscribe again</h2>
+      <p>${resubscribeBlockedText(blockedUntil, view.timeZone)}</p>
+    </div>`;
+  const disclosure = textWithLinks(view.disclosure).map((part) =>
+    part.url ? html`<a href="${part.text}" target="_blank" rel="noopener">${part.text}</a>` : part.text,
+  );
+  return html`<form method="post" class="section">
+    ${hidden}<input type="hidden" name="action" value="resubscribe" />
+    <fieldset>
+      <legend>Subscribe again</legend>
+      <p>We text you to confirm: your subscription starts when you reply Y.</p>
+      <label class="check" for="optline-consent"
+        ><input
+          id="optline-consent"
+          name="consent"
+          type="checkbox"
+          value="yes"
+          aria-describedby="optline-disclosure"
+        />
+        Yes, text me offers from ${view.brand}.</label
+      >
+    </fieldset>
+    <p class="disclosure" id="optline-disclosure">${disclosure}</p>
+    <button type="submit">Subscribe again</button>
+  </form>`;
 }
 
 /** "1 text a week", "2 texts a week". */

@@ -6,15 +6,13 @@
 import { createHash } from 'node:crypto';
 import { PHONE_METADATA } from './data/phone-metadata';
 import { ValidationError } from './errors';
+import type { ConsentClass } from './consent';
 import type { PropertyValue } from './profile';
 import type { RuntimeConfig } from './runtime-config';
 
 export type SignupForm = RuntimeConfig['forms'][number];
 
-type Program = Pick<
-  RuntimeConfig,
-  'brand' | 'messageFrequency' | 'termsUrl' | 'privacyUrl' | 'allowedCountries' | 'forms'
->;
+type Program = Pick<RuntimeConfig, 'brand' | 'messageFrequency' | 'termsUrl' | 'privacyUrl'>;
 
 export function findForm(program: Pick<RuntimeConfig, 'forms'>, id: string): SignupForm | undefined {
   return program.forms.find((form) => form.id === id);
@@ -28,9 +26,13 @@ export interface Disclosure {
 
 /**
  * The words shown above the submit button: who texts, what, how often, that rates may apply, HELP
- * and STOP, terms and privacy (what lambdas/domain/disclosure.ts checks for).
+ * and STOP, terms and privacy (what lambdas/domain/disclosure.ts checks for). The preference page's
+ * "Subscribe again" shows the same words for marketing.
  */
-export function formDisclosure(form: SignupForm, program: Program): Disclosure {
+export function formDisclosure(
+  form: { readonly classes: readonly ConsentClass[] },
+  program: Program,
+): Disclosure {
   const what = form.classes.includes('marketing')
     ? form.classes.includes('transactional')
       ? 'recurring automated marketing and account text messages'

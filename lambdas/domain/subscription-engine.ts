@@ -45,6 +45,16 @@ type Program = Pick<
   'brand' | 'programName' | 'supportContact' | 'messageFrequency' | 'termsUrl' | 'privacyUrl'
 >;
 
+/**
+ * Until when a new opt-in of this number must wait: an opted-out number that End User Messaging's
+ * opt-out list holds and that was last taken off it less than 30 days ago cannot be taken off again
+ * before then (lambdas/domain/opt-out-list.ts). Undefined when an opt-in may proceed now.
+ */
+export function optInBlockedUntil(state: ConsentState, now: Date): Date | undefined {
+  if (state.optedOutAt === undefined || !state.optOutList?.listed) return undefined;
+  return optOutListRemovalBlockedUntil(state.optOutList.lastRemovedAt, now);
+}
+
 export function decideSubscription(
   state: ConsentState,
   request: SubscriptionRequest,
@@ -68,9 +78,7 @@ export function decideSubscription(
           'this number opted out; it must text START or JOIN, or confirm a one-time code, to receive texts again',
       };
     }
-    const blockedUntil = state.optOutList?.listed
-      ? optOutListRemovalBlockedUntil(state.optOutList.lastRemovedAt, request.now)
-      : undefined;
+    const blockedUntil = optInBlockedUntil(state, request.now);
     if (blockedUntil) {
       const until = blockedUntil.toISOString();
       return {

@@ -14,14 +14,26 @@ import { systemClock } from '../adapters/system-clock';
 import { html } from '../domain/html';
 import { pageRequestBucket } from '../domain/rate-limits';
 import type { EphemeralStore } from '../domain/stores/ephemeral';
+import { consentStateOf } from '../domain/consent';
+import { RateLimitedError } from '../domain/errors';
 import {
   PAUSE_DAYS,
+  PREFERENCE_PAGE_SOURCE,
   WEEKLY_CAPS,
   type PauseDays,
   type PreferenceChange,
+  type PreferenceRefusal,
   type WeeklyCap,
 } from '../domain/preference-changes';
-import { displayDate, perWeekText, preferencePageBody } from '../domain/preference-page-view';
+import { formDisclosure } from '../domain/signup-form';
+import { optInBlockedUntil } from '../domain/subscription-engine';
+import { enforceRateLimits } from '../services/subscriptions';
+import {
+  displayDate,
+  perWeekText,
+  preferencePageBody,
+  resubscribeBlockedText,
+} from '../domain/preference-page-view';
 import { formProof, isFormProof } from '../domain/preference-token';
 import { pausedUntil } from '../domain/profile';
 import { recipientTimeZone } from '../domain/quiet-hours';
@@ -56,6 +68,9 @@ function dependencies(): PreferencePageDeps & { readonly ephemeral: EphemeralSto
   return deps;
 }
 
+/** What "Subscribe again" asks for: marketing, with the signup forms' disclosure. */
+const MARKETING = { classes: ['marketing'] } as const;
+
 /** Search engines keep out; everything else comes with every page (shared/page.ts). */
 const PRIVATE = { 'x-robots-tag': 'noindex, nofollow' };
 
@@ -80,6 +95,7 @@ async function render(
         now,
         timeZone: recipientTimeZone(opened.profile?.timeZone, opened.phone, config.defaultTimeZone),
         topics: config.preferences.topics,
+        disclosure: formDisclosure(MARKETING, config).text,
         proof: formProof(await d.keys.current(), token),
         // A value of this rendering: the same form posted twice records one change.
         submission: randomBytes(12).toString('base64url'),
@@ -123,6 +139,8 @@ function changeOf(body: unknown): PreferenceChange | undefined {
       return { kind: 'resume' };
     case 'unsubscribe':
       return { kind: 'unsubscribe', transactional: field(body, 'transactional') === 'stop' };
+    case 'resubscribe':
+      return { kind: 'resubscribe' };
     case 'topics': {
       // An unticked checkbox is not posted: every configured topic is on exactly when it is present.
       const topics = runtimeConfig().preferences.topics;
@@ -183,6 +201,30 @@ function refusedPage(): HttpResponse {
   );
 }
 
+/** Why the page could not make a change, as the person reads it. */
+function refusalText(reason: PreferenceRefusal['reason'], opened: OpenedPage): string {
+  switch (reason) {
+    case 'not_subscribed':
+    case 'unchanged':
+      return 'You are not subscribed to marketing texts, so there is nothing to change.';
+    case 'not_paused':
+      return 'Your texts are not paused.';
+    case 'already_subscribed':
+      return opened.profile?.marketing === 'pending'
+        ? 'Your subscription waits for your reply: answer Y to the text we sent.'
+        : 'You are already subscribed to marketing texts.';
+    case 'opt_out_list_locked': {
+      const config = runtimeConfig();
+      const now = dependencies().clock.now();
+      const until = opened.profile && optInBlockedUntil(consentStateOf(opened.profile), now);
+      const zone = recipientTimeZone(opened.profile?.timeZone, opened.phone, config.defaultTimeZone);
+      return until
+        ? resubscribeBlockedText(until, zone)
+        : 'You cannot subscribe again yet. Please try again later.';
+    }
+  }
+}
+
 export const handler = httpHandler(
   environment,
   {
@@ -207,6 +249,21 @@ export const handler = httpHandler(
       const submission = field(request.body, 'submission') ?? '';
       if (!change || !/^[\w-]{16,64}$/.test(submission))
         return render(opened, token, 400, { error: 'Choose one of the options and try again.' });
+      const config = runtimeConfig();
+      if (change.kind === 'resubscribe') {
+        // Consent to marketing texts takes the person's own tick, as on the signup forms.
+        if (!['yes', 'on'].includes(field(request.body, 'consent') ?? ''))
+          return render(opened, token, 400, {
+            error: 'consent.checkedByUser: tick the box to agree to receive texts, then subscribe again.',
+          });
+        // It texts the number: the limits of every request that does (SMS pumping).
+        try {
+          await enforceRateLimits({ ...d, config }, opened.phone, request.sourceIp);
+        } catch (error) {
+          if (!(error instanceof RateLimitedError)) throw error;
+          return render(opened, token, 429, { error: 'Too many requests. Please try again later.' });
+        }
+      }
       const outcome = await changePreferences(d, {
         phone: opened.phone,
         change,
@@ -217,19 +274,27 @@ export const handler = httpHandler(
           ...(request.userAgent ? { userAgent: request.userAgent } : {}),
           // The link's token is a credential until it expires: the log keeps where, not the key.
           pageUrl: request.path.replace(token, '{token}'),
+          ...(change.kind === 'resubscribe'
+            ? {
+                source: PREFERENCE_PAGE_SOURCE,
+                disclosure: formDisclosure(MARKETING, config),
+                checkedByUser: true,
+                // The page renders the box unticked.
+                uncheckedByDefault: true,
+              }
+            : {}),
         },
       });
       // Topics saved as they were: nothing to record, and nothing wrong.
       if (outcome.status === 'refused' && outcome.reason === 'unchanged')
         return render(opened, token, 200, { notice: 'Saved your topics.' });
       if (outcome.status === 'refused')
-        return render(opened, token, 409, {
-          error:
-            outcome.reason === 'not_subscribed'
-              ? 'You are not subscribed to marketing texts, so there is nothing to change.'
-              : 'Your texts are not paused.',
-        });
+        return render(opened, token, 409, { error: refusalText(outcome.reason, opened) });
       const after = { ...opened, profile: outcome.profile };
+      if (change.kind === 'resubscribe')
+        return render(after, token, 200, {
+          notice: 'Check your phone: reply Y to the text we sent to confirm your subscription.',
+        });
       if (change.kind === 'topics') return render(after, token, 200, { notice: 'Saved your topics.' });
       if (change.kind === 'unsubscribe')
         return render(after, token, 200, {
@@ -244,7 +309,6 @@ export const handler = httpHandler(
               ? 'Saved. You will get every marketing text again.'
               : `Saved. You will get at most ${perWeekText(change.perWeek)}.`,
         });
-      const config = runtimeConfig();
       const until = outcome.profile && pausedUntil(outcome.profile);
       const zone = recipientTimeZone(outcome.profile?.timeZone, opened.phone, config.defaultTimeZone);
       return render(after, token, 200, {

@@ -58,7 +58,12 @@ export async function changePreferences(
     deps,
     { phone: request.phone, at: now.toISOString(), eventId, evidence: request.evidence },
     (profile) =>
-      decidePreferenceChange(consentStateOf(profile), request.change, { phone: request.phone, now }),
+      decidePreferenceChange(consentStateOf(profile), request.change, {
+        phone: request.phone,
+        now,
+        program: deps.config,
+        replyKey: `reply#${eventId}`,
+      }),
   );
   if (outcome.status === 'not_consent') return { status: 'refused', reason: outcome.decision.reason };
   return { status: 'changed', profile: await deps.profiles.get(request.phone) };

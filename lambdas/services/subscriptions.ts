@@ -88,8 +88,9 @@ export function checkConsentEvidence(
   }
 }
 
-async function enforceRateLimits(
-  deps: SubscriptionDeps,
+/** The rate limits of every request that may text a number (per number, number block, IP, overall). */
+export async function enforceRateLimits(
+  deps: Pick<SubscriptionDeps, 'clock' | 'ephemeral' | 'config'>,
   phone: string | undefined,
   ip: string | undefined,
 ): Promise<void> {

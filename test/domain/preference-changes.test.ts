@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { consentStateOf } from '../../lambdas/domain/consent';
 import { linkCode, preferencesPrefix, shortenLinks } from '../../lambdas/domain/links';
-import { decidePreferenceChange } from '../../lambdas/domain/preference-changes';
+import type { ConsentState } from '../../lambdas/domain/consent';
+import { decidePreferenceChange, PREFERENCE_PAGE_SOURCE } from '../../lambdas/domain/preference-changes';
+import { optInBlockedUntil } from '../../lambdas/domain/subscription-engine';
 import {
   MAX_MARKETING_PER_WEEK_PROPERTY,
   newProfile,
@@ -19,6 +21,8 @@ const subscribed: Profile = {
   marketing: 'subscribed',
   marketingSubscribedAt: '2026-11-01T00:00:00.000Z',
 };
+const program = RuntimeConfigSchema.parse({ brand: 'Acme Coffee', messageFrequency: 'Up to 6 msgs/mo' });
+const ctx = { phone, now, program, replyKey: 'reply#page-1' };
 const context = (at: Date): PolicyContext => ({
   now: at,
   phone,
@@ -33,11 +37,7 @@ const pausedFor = (profile: Profile, until: string): Profile => ({
 
 describe('preference-page changes', () => {
   it('pauses a subscriber for the chosen days as a property event', () => {
-    const change = decidePreferenceChange(
-      consentStateOf(subscribed),
-      { kind: 'pause', days: 30 },
-      { phone, now },
-    );
+    const change = decidePreferenceChange(consentStateOf(subscribed), { kind: 'pause', days: 30 }, ctx);
     expect(change).toMatchObject({
       kind: 'consent',
       action: 'property_changed',
@@ -52,9 +52,7 @@ describe('preference-page changes', () => {
       newProfile(phone, now.toISOString()),
       { ...subscribed, marketing: 'unsubscribed' as const, optedOutAt: now.toISOString() },
     ]) {
-      expect(
-        decidePreferenceChange(consentStateOf(profile), { kind: 'pause', days: 7 }, { phone, now }),
-      ).toEqual({
+      expect(decidePreferenceChange(consentStateOf(profile), { kind: 'pause', days: 7 }, ctx)).toEqual({
         kind: 'refused',
         reason: 'not_subscribed',
       });
@@ -70,9 +68,9 @@ describe('preference-page changes', () => {
         first_name: 'Ada',
       },
     };
-    const change = decidePreferenceChange(consentStateOf(paused), { kind: 'resume' }, { phone, now });
+    const change = decidePreferenceChange(consentStateOf(paused), { kind: 'resume' }, ctx);
     expect(change).toMatchObject({ kind: 'consent', next: { properties: { first_name: 'Ada' } } });
-    expect(decidePreferenceChange(consentStateOf(subscribed), { kind: 'resume' }, { phone, now })).toEqual({
+    expect(decidePreferenceChange(consentStateOf(subscribed), { kind: 'resume' }, ctx)).toEqual({
       kind: 'refused',
       reason: 'not_paused',
     });
@@ -81,11 +79,7 @@ describe('preference-page changes', () => {
 
 describe('fewer texts from the preference page', () => {
   it('sets the weekly cap as a property event, and clears it for every text again', () => {
-    const capped = decidePreferenceChange(
-      consentStateOf(subscribed),
-      { kind: 'frequency', perWeek: 2 },
-      { phone, now },
-    );
+    const capped = decidePreferenceChange(consentStateOf(subscribed), { kind: 'frequency', perWeek: 2 }, ctx);
     expect(capped).toMatchObject({
       kind: 'consent',
       action: 'property_changed',
@@ -105,7 +99,7 @@ describe('fewer texts from the preference page', () => {
       properties: { [MAX_MARKETING_PER_WEEK_PROPERTY]: 2, first_name: 'Ada' },
     };
     expect(
-      decidePreferenceChange(consentStateOf(withCap), { kind: 'frequency', perWeek: null }, { phone, now }),
+      decidePreferenceChange(consentStateOf(withCap), { kind: 'frequency', perWeek: null }, ctx),
     ).toMatchObject({
       propertyChange: { name: MAX_MARKETING_PER_WEEK_PROPERTY, value: null },
       next: { properties: { first_name: 'Ada' } },
@@ -117,7 +111,7 @@ describe('fewer texts from the preference page', () => {
       decidePreferenceChange(
         consentStateOf(newProfile(phone, now.toISOString())),
         { kind: 'frequency', perWeek: 1 },
-        { phone, now },
+        ctx,
       ),
     ).toEqual({ kind: 'refused', reason: 'not_subscribed' });
   });
@@ -132,7 +126,7 @@ describe('topics on the preference page', () => {
         kind: 'topics',
         choices: { 'preferences.coffee': false, 'preferences.tea': true, 'preferences.cocoa': true },
       },
-      { phone, now },
+      ctx,
     );
     expect(change).toMatchObject({
       kind: 'consent',
@@ -153,14 +147,14 @@ describe('topics on the preference page', () => {
       decidePreferenceChange(
         consentStateOf(subscribed),
         { kind: 'topics', choices: { 'preferences.coffee': true } },
-        { phone, now },
+        ctx,
       ),
     ).toEqual({ kind: 'refused', reason: 'unchanged' });
     expect(
       decidePreferenceChange(
         consentStateOf(newProfile(phone, now.toISOString())),
         { kind: 'topics', choices: { 'preferences.coffee': false } },
-        { phone, now },
+        ctx,
       ),
     ).toEqual({ kind: 'refused', reason: 'not_subscribed' });
   });
@@ -195,7 +189,7 @@ describe('unsubscribing from the preference page', () => {
     const change = decidePreferenceChange(
       consentStateOf(both),
       { kind: 'unsubscribe', transactional: false },
-      { phone, now },
+      ctx,
     );
     expect(change).toMatchObject({
       kind: 'consent',
@@ -215,11 +209,7 @@ describe('unsubscribing from the preference page', () => {
 
   it('ends transactional texts too when the person unticks them, and a pending opt-in', () => {
     expect(
-      decidePreferenceChange(
-        consentStateOf(both),
-        { kind: 'unsubscribe', transactional: true },
-        { phone, now },
-      ),
+      decidePreferenceChange(consentStateOf(both), { kind: 'unsubscribe', transactional: true }, ctx),
     ).toMatchObject({
       classes: ['marketing', 'transactional'],
       next: { marketing: 'unsubscribed', transactional: 'unsubscribed' },
@@ -228,7 +218,7 @@ describe('unsubscribing from the preference page', () => {
     const change = decidePreferenceChange(
       consentStateOf(pending),
       { kind: 'unsubscribe', transactional: false },
-      { phone, now },
+      ctx,
     );
     expect(change).toMatchObject({ next: { marketing: 'unsubscribed' } });
     expect(change.kind === 'consent' && change.next.pendingClasses).toBeUndefined();
@@ -245,11 +235,7 @@ describe('unsubscribing from the preference page', () => {
       },
     ])
       expect(
-        decidePreferenceChange(
-          consentStateOf(profile),
-          { kind: 'unsubscribe', transactional: true },
-          { phone, now },
-        ),
+        decidePreferenceChange(consentStateOf(profile), { kind: 'unsubscribe', transactional: true }, ctx),
       ).toEqual({ kind: 'refused', reason: 'not_subscribed' });
   });
 });
@@ -285,6 +271,73 @@ describe('a timed pause in the send policy', () => {
     expect(campaignEligibility(paused, audience, new Date('2026-12-13T00:00:00.000Z'))).toEqual({
       eligible: true,
     });
+  });
+});
+
+describe('subscribing again from the page', () => {
+  const unsubscribed: ConsentState = {
+    marketing: 'unsubscribed',
+    transactional: 'never_subscribed',
+    properties: {},
+  };
+  const optedOut = (lastRemovedAt?: string): ConsentState => ({
+    marketing: 'unsubscribed',
+    transactional: 'unsubscribed',
+    properties: {},
+    optedOutAt: '2026-11-01T00:00:00.000Z',
+    optOutList: { listed: true, ...(lastRemovedAt ? { lastRemovedAt } : {}) },
+  });
+
+  it('starts a double opt-in with the page as method and source, texting the request to reply Y', () => {
+    const change = decidePreferenceChange(unsubscribed, { kind: 'resubscribe' }, ctx);
+    expect(change).toMatchObject({
+      kind: 'consent',
+      action: 'opt_in_requested',
+      classes: ['marketing'],
+      next: { marketing: 'pending', properties: { $source: PREFERENCE_PAGE_SOURCE } },
+      effects: {
+        replies: [{ key: 'reply#page-1', body: expect.stringContaining('Reply Y to confirm') }],
+        events: [{ type: 'SubscriptionRequested', detail: { method: 'preference_page' } }],
+      },
+    });
+  });
+
+  it('never subscribes at once, even where the config asks no double opt-in', () => {
+    const single = { ...ctx, program: { ...program, doubleOptIn: false } };
+    expect(decidePreferenceChange(unsubscribed, { kind: 'resubscribe' }, single)).toMatchObject({
+      next: { marketing: 'pending' },
+    });
+  });
+
+  it('takes an opted-out number off the opt-out list for the request, counting the removal', () => {
+    const change = decidePreferenceChange(optedOut(), { kind: 'resubscribe' }, ctx);
+    expect(change).toMatchObject({
+      action: 'opt_in_requested',
+      next: { marketing: 'pending', optOutList: { listed: false, lastRemovedAt: now.toISOString() } },
+      effects: { optOutList: 'delete' },
+    });
+    expect(change.kind === 'consent' && change.next.optedOutAt).toBeUndefined();
+  });
+
+  it('waits out the opt-out list’s 30 days from the last removal, and then proceeds', () => {
+    const removed = '2026-10-20T16:00:00.000Z';
+    expect(decidePreferenceChange(optedOut(removed), { kind: 'resubscribe' }, ctx)).toEqual({
+      kind: 'refused',
+      reason: 'opt_out_list_locked',
+    });
+    expect(optInBlockedUntil(optedOut(removed), now)?.toISOString()).toBe('2026-11-19T16:00:00.000Z');
+    const later = { ...ctx, now: new Date('2026-11-19T16:00:00.000Z') };
+    expect(decidePreferenceChange(optedOut(removed), { kind: 'resubscribe' }, later)).toMatchObject({
+      action: 'opt_in_requested',
+    });
+  });
+
+  it('refuses a number that gets marketing texts or whose YES is awaited', () => {
+    for (const marketing of ['subscribed', 'pending'] as const)
+      expect(decidePreferenceChange({ ...unsubscribed, marketing }, { kind: 'resubscribe' }, ctx)).toEqual({
+        kind: 'refused',
+        reason: 'already_subscribed',
+      });
   });
 });
 

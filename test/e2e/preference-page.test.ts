@@ -1,7 +1,8 @@
 /**
  * The preference page and the signup form in Chromium against the local runtime: a person pauses
- * for 30 days, chooses fewer texts and turns a topic off with the page's own forms, and axe-core
- * finds no serious or critical accessibility violation on either page.
+ * for 30 days, chooses fewer texts and turns a topic off with the page's own forms, unsubscribes and
+ * subscribes again (a double opt-in), and axe-core finds no serious or critical accessibility
+ * violation on either page.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,6 +22,7 @@ interface AxeViolation {
 }
 
 interface Profile {
+  readonly marketing: string;
   readonly pausedUntil: string | null;
   readonly maxMarketingPerWeek: number | null;
   readonly properties: Record<string, unknown>;
@@ -115,5 +117,27 @@ describe('the subscriber pages in a browser', () => {
 
   it('has no serious or critical accessibility violations on the signup form', async () => {
     expect(await audit(`${runtime.url}/f/signup`)).toEqual([]);
+  });
+
+  it('unsubscribes, then subscribes again with the box ticked: a text to confirm, the number pending', async () => {
+    await page.goto(await link());
+    await page.getByRole('button', { name: 'Unsubscribe from marketing texts' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('You are unsubscribed');
+    expect(await audit(await link())).toEqual([]);
+
+    const box = page.getByLabel(/Yes, text me offers/);
+    expect(await box.isChecked()).toBe(false);
+    expect(
+      await page.evaluate(
+        () => document.getElementById('optline-disclosure')?.nextElementSibling?.textContent,
+      ),
+    ).toBe('Subscribe again');
+    await page.getByRole('button', { name: 'Subscribe again' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('consent.checkedByUser');
+    await page.getByLabel(/Yes, text me offers/).check();
+    await page.getByRole('button', { name: 'Subscribe again' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Check your phone: reply Y');
+    expect((await profile()).marketing).toBe('pending');
+    expect((await runtime.outbox(phone)).at(-1)?.body).toContain('Reply Y to confirm');
   });
 });

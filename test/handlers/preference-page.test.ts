@@ -22,7 +22,7 @@ interface Profile {
 interface ConsentLog {
   events: {
     action: string;
-    evidence: { method: string; ip?: string; pageUrl?: string };
+    evidence: { method: string; ip?: string; pageUrl?: string; [name: string]: unknown };
     propertyChange?: unknown;
   }[];
 }
@@ -344,6 +344,87 @@ describe('the preference page', () => {
     const opened = await page(link ?? '');
     expect(opened.status).toBe(200);
     expect(opened.text).toContain('ending in 0186');
+  });
+
+  it('subscribes again by double opt-in: the box, the disclosure and the page in the consent log', async () => {
+    const phone = '+12125550196';
+    await subscribeByKeyword(runtime, phone);
+    const url = await linkOf(phone);
+    await post(url, { action: 'unsubscribe', ...(await formFields(url)) });
+    const { text } = await page(url);
+    expect(text).toContain('Subscribe again');
+    expect(text).toMatch(/id="optline-disclosure">[^<]*Msg &amp; data rates may apply/);
+
+    const unticked = await post(url, { action: 'resubscribe', ...(await formFields(url)) });
+    expect(unticked.status).toBe(400);
+    expect(unticked.text).toContain('consent.checkedByUser');
+    expect((await profile(phone)).marketing).toBe('unsubscribed');
+
+    const textsBefore = (await runtime.outbox(phone)).length;
+    const answer = await post(url, { action: 'resubscribe', consent: 'yes', ...(await formFields(url)) });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('Check your phone: reply Y');
+    expect((await profile(phone)).marketing).toBe('pending');
+    const texts = (await runtime.outbox(phone)).slice(textsBefore);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]?.body).toContain('Reply Y to confirm');
+    expect((await consentLog(phone)).at(-1)).toMatchObject({
+      action: 'opt_in_requested',
+      evidence: {
+        method: 'preference_page',
+        source: 'preference_page',
+        pageUrl: '/p/{token}',
+        checkedByUser: true,
+        uncheckedByDefault: true,
+        disclosure: { text: expect.stringContaining('Reply HELP for help and STOP to cancel') },
+      },
+    });
+    // Pending: the page offers no second request.
+    expect((await page(url)).text).not.toContain('value="resubscribe"');
+
+    await runtime.text(phone, 'Y');
+    expect((await profile(phone)).marketing).toBe('subscribed');
+  });
+
+  it('after STOP takes the number off the opt-out list for its request; within 30 days of that, says until when', async () => {
+    const phone = '+12125550197';
+    await subscribeByKeyword(runtime, phone);
+    await runtime.text(phone, 'STOP');
+    const url = await linkOf(phone);
+    const { proof } = await formFields(url);
+    const first = await post(url, { action: 'resubscribe', consent: 'yes', ...(await formFields(url)) });
+    expect(first.status).toBe(200);
+    // Delivered: End User Messaging's list no longer holds the number.
+    expect((await runtime.outbox(phone)).at(-1)?.body).toContain('Reply Y to confirm');
+    await runtime.text(phone, 'Y');
+    expect(await profile(phone)).toMatchObject({ marketing: 'subscribed', optedOut: false });
+
+    // STOP again: the list took the number back 0 days ago, and lets it go once per 30 days.
+    await runtime.text(phone, 'STOP');
+    const until = new Date(runtime.clock.now().getTime() + 30 * DAY_MS);
+    const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'America/New_York' });
+    const locked = await page(url);
+    expect(locked.text).toContain(`You can subscribe again from ${day.format(until)}`);
+    expect(locked.text).not.toContain('value="resubscribe"');
+    const textsBefore = (await runtime.outbox(phone)).length;
+    // The page shows no form: a post of the earlier one is refused too.
+    const refused = await post(url, {
+      action: 'resubscribe',
+      consent: 'yes',
+      proof,
+      submission: 'a-later-submission-1',
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain(`You can subscribe again from ${day.format(until)}`);
+    expect(await profile(phone)).toMatchObject({ optedOut: true });
+    expect((await runtime.outbox(phone)).length).toBe(textsBefore);
+
+    runtime.clock.advance(30 * DAY_MS + 60_000);
+    const later = await linkOf(phone);
+    const after = await post(later, { action: 'resubscribe', consent: 'yes', ...(await formFields(later)) });
+    expect(after.status).toBe(200);
+    expect(await profile(phone)).toMatchObject({ marketing: 'pending', optedOut: false });
+    expect((await runtime.outbox(phone)).at(-1)?.body).toContain('Reply Y to confirm');
   });
 
   it('limits the requests of one address per hour, with a 429 page and Retry-After', async () => {
