@@ -17,8 +17,6 @@ import { AwsError, SQS_DENIAL, type JsonOperation, type JsonService } from './pr
 const MAX_MESSAGE_BYTES = 262_144;
 const MAX_BATCH_ENTRIES = 10;
 const MAX_DELAY_SECONDS = 900;
-const MAX_WAIT_SECONDS = 20;
-const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 const MAX_MESSAGE_ATTRIBUTES = 10;
 /** SQS's default, used for the dead-letter queues (the catalog configures only the source queues). */
 const DLQ_VISIBILITY_TIMEOUT_SECONDS = 30;
@@ -30,31 +28,6 @@ const LOCAL_SENDER_ID = 'AROALOCALOPTLINE0000:local';
 const INVALID_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
-const QUEUE_ATTRIBUTE_NAMES = new Set([
-  'All',
-  'ApproximateNumberOfMessages',
-  'ApproximateNumberOfMessagesDelayed',
-  'ApproximateNumberOfMessagesNotVisible',
-  'ContentBasedDeduplication',
-  'CreatedTimestamp',
-  'DeduplicationScope',
-  'DelaySeconds',
-  'FifoQueue',
-  'FifoThroughputLimit',
-  'KmsDataKeyReusePeriodSeconds',
-  'KmsMasterKeyId',
-  'LastModifiedTimestamp',
-  'MaximumMessageSize',
-  'MessageRetentionPeriod',
-  'Policy',
-  'QueueArn',
-  'ReceiveMessageWaitTimeSeconds',
-  'RedriveAllowPolicy',
-  'RedrivePolicy',
-  'SqsManagedSseEnabled',
-  'VisibilityTimeout',
-]);
-
 /**
  * Query-compatible codes and statuses of the errors the SDK models (its `awsQueryError` traits);
  * any other error name is its own code with status 400.
@@ -66,7 +39,6 @@ const QUERY_ERRORS: Readonly<Record<string, readonly [code: string, status: numb
   EmptyBatchRequest: ['AWS.SimpleQueueService.EmptyBatchRequest', 400],
   InvalidBatchEntryId: ['AWS.SimpleQueueService.InvalidBatchEntryId', 400],
   BatchRequestTooLong: ['AWS.SimpleQueueService.BatchRequestTooLong', 400],
-  ReceiptHandleIsInvalid: ['ReceiptHandleIsInvalid', 404],
   InvalidAddress: ['InvalidAddress', 404],
 };
 
@@ -184,6 +156,15 @@ export interface Timeline {
   onChange(listener: () => void): () => void;
 }
 
+/** A message as `messages` shows it. */
+export interface QueuedMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, WireAttribute>>;
+  readonly receiveCount: number;
+  readonly deadLetterQueueSourceArn?: string;
+}
+
 export interface QueueDepth {
   /** Receivable now (ApproximateNumberOfMessages). */
   readonly visible: number;
@@ -263,11 +244,6 @@ export class SqsEmulator {
     const operations: Record<string, JsonOperation> = {
       SendMessage: (input) => this.sendMessage(input),
       SendMessageBatch: (input) => this.sendMessageBatch(input),
-      GetQueueUrl: (input) => this.getQueueUrl(input),
-      GetQueueAttributes: (input) => this.getQueueAttributes(input),
-      ReceiveMessage: (input) => this.receiveMessage(input),
-      DeleteMessage: (input) => this.deleteMessage(input),
-      PurgeQueue: (input) => this.purgeQueue(input),
     };
     const counted: Record<string, JsonOperation> = {};
     for (const [name, operation] of Object.entries(operations)) {
@@ -283,10 +259,7 @@ export class SqsEmulator {
       access: (operation, input) => [
         {
           action: `sqs:${operation.replace(/Batch$/, '')}`,
-          resource:
-            operation === 'GetQueueUrl'
-              ? this.queueArn(String(input.QueueName ?? ''))
-              : this.queueArn(queueNameOf(input.QueueUrl)),
+          resource: this.queueArn(queueNameOf(input.QueueUrl)),
         },
       ],
       denial: SQS_DENIAL,
@@ -306,6 +279,26 @@ export class SqsEmulator {
     const queue = this.queues.get(name);
     if (!queue) throw new Error(`no local queue ${name}`);
     return this.depthOf(queue);
+  }
+
+  /**
+   * What a queue (or DLQ) holds, by name, oldest first: a dead-letter queue's messages with their
+   * receive counts and source, for tests and the local operator. The emulator serves only what the
+   * product calls (SendMessage, SendMessageBatch); receiving and deleting are the event source
+   * mapping's, inside it.
+   */
+  messages(name: string): QueuedMessage[] {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`no local queue ${name}`);
+    return [...queue.messages.values()].map((message) => ({
+      messageId: message.messageId,
+      body: message.body,
+      attributes: message.attributes,
+      receiveCount: message.receiveCount,
+      ...(message.deadLetterQueueSourceArn
+        ? { deadLetterQueueSourceArn: message.deadLetterQueueSourceArn }
+        : {}),
+    }));
   }
 
   /**
@@ -481,132 +474,6 @@ export class SqsEmulator {
       });
     }
     return { Successful, Failed };
-  }
-
-  private getQueueUrl(input: Record<string, unknown>) {
-    const name = input.QueueName;
-    if (typeof name !== 'string' || name === '') {
-      throw sqsError('MissingParameter', 'The request must contain the parameter QueueName.');
-    }
-    const owner = input.QueueOwnerAWSAccountId;
-    if (!this.queues.has(name) || (owner !== undefined && owner !== this.options.account)) {
-      throw sqsError('QueueDoesNotExist', 'The specified queue does not exist.');
-    }
-    return { QueueUrl: this.queueUrl(name) };
-  }
-
-  private getQueueAttributes(input: Record<string, unknown>) {
-    const queue = this.resolveQueue(input);
-    const requested = stringList(input.AttributeNames);
-    for (const name of requested) {
-      if (!QUEUE_ATTRIBUTE_NAMES.has(name))
-        throw sqsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
-    }
-    const depth = this.depthOf(queue);
-    const all: Record<string, string> = {
-      QueueArn: queue.arn,
-      ApproximateNumberOfMessages: String(depth.visible),
-      ApproximateNumberOfMessagesNotVisible: String(depth.notVisible),
-      ApproximateNumberOfMessagesDelayed: String(depth.delayed),
-      CreatedTimestamp: String(queue.createdTimestamp),
-      LastModifiedTimestamp: String(queue.createdTimestamp),
-      VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
-      DelaySeconds: '0',
-      MaximumMessageSize: String(MAX_MESSAGE_BYTES),
-      ReceiveMessageWaitTimeSeconds: '0',
-      SqsManagedSseEnabled: 'true',
-    };
-    if (queue.redrive) {
-      all.RedrivePolicy = JSON.stringify({
-        deadLetterTargetArn: queue.redrive.deadLetterQueue.arn,
-        maxReceiveCount: queue.redrive.maxReceiveCount,
-      });
-    }
-    const Attributes = requested.includes('All')
-      ? all
-      : Object.fromEntries(Object.entries(all).filter(([name]) => requested.includes(name)));
-    return Object.keys(Attributes).length > 0 ? { Attributes } : {};
-  }
-
-  private async receiveMessage(input: Record<string, unknown>) {
-    const queue = this.resolveQueue(input);
-    const max = integerParameter(input, 'MaxNumberOfMessages', 1, 10, 1);
-    const waitSeconds = integerParameter(input, 'WaitTimeSeconds', 0, MAX_WAIT_SECONDS, 0);
-    const visibilityTimeout = integerParameter(
-      input,
-      'VisibilityTimeout',
-      0,
-      MAX_VISIBILITY_TIMEOUT_SECONDS,
-      queue.visibilityTimeoutSeconds,
-    );
-    // `AttributeNames` is the deprecated spelling of `MessageSystemAttributeNames`; SDKs still send it.
-    const systemNames = [
-      ...stringList(input.MessageSystemAttributeNames),
-      ...stringList(input.AttributeNames),
-    ];
-    const attributeNames = stringList(input.MessageAttributeNames);
-
-    const deadline = Date.now() + waitSeconds * 1000;
-    let taken = this.take(queue, max);
-    while (taken.length === 0 && Date.now() < deadline) {
-      await this.waitForMessage(queue, deadline - Date.now());
-      taken = this.take(queue, max);
-    }
-    const now = Date.now();
-    for (const message of taken) {
-      message.held = false;
-      message.visibleAt = now + visibilityTimeout * 1000;
-    }
-    if (taken.length > 0) this.scheduleWake(queue, now + visibilityTimeout * 1000);
-    if (taken.length === 0) return {};
-    return {
-      Messages: taken.map((message) => {
-        const attributes = selectAttributes(message.attributes, attributeNames);
-        const md5 = md5OfAttributes(attributes);
-        const system = this.systemAttributes(message);
-        const wanted = systemNames.includes('All')
-          ? system
-          : Object.fromEntries(Object.entries(system).filter(([name]) => systemNames.includes(name)));
-        return {
-          MessageId: message.messageId,
-          ReceiptHandle: message.receipt,
-          MD5OfBody: message.md5OfBody,
-          Body: message.body,
-          ...(Object.keys(wanted).length > 0 ? { Attributes: wanted } : {}),
-          ...(md5 ? { MD5OfMessageAttributes: md5, MessageAttributes: attributes } : {}),
-        };
-      }),
-    };
-  }
-
-  private deleteMessage(input: Record<string, unknown>) {
-    const queue = this.resolveQueue(input);
-    const handle = input.ReceiptHandle;
-    if (typeof handle !== 'string' || handle === '') {
-      throw sqsError('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
-    }
-    const decoded = decodeReceipt(handle);
-    if (!decoded || decoded.queue !== queue.name) {
-      throw sqsError(
-        'ReceiptHandleIsInvalid',
-        `The input receipt handle "${handle}" is not a valid receipt handle.`,
-      );
-    }
-    // AWS accepts a handle of a message that is already gone, and only the latest receipt deletes it.
-    const message = queue.messages.get(decoded.messageId);
-    if (message && message.receipt === handle) {
-      queue.messages.delete(message.messageId);
-      this.signalChange();
-    }
-    return {};
-  }
-
-  private purgeQueue(input: Record<string, unknown>) {
-    const queue = this.resolveQueue(input);
-    // In-flight messages go too: an invocation that returns later finds nothing left to delete or retry.
-    queue.messages.clear();
-    this.signalChange();
-    return {};
   }
 
   // ---- Queue mechanics -----------------------------------------------------------------------------
@@ -1024,24 +891,6 @@ function parseAttributes(value: unknown): Record<string, WireAttribute> {
   return attributes;
 }
 
-/** Message attributes ReceiveMessage returns: `All`, `.*`, `prefix.*` or exact names. */
-function selectAttributes(
-  attributes: Readonly<Record<string, WireAttribute>>,
-  names: readonly string[],
-): Record<string, WireAttribute> {
-  return Object.fromEntries(
-    Object.entries(attributes).filter(([name]) =>
-      names.some(
-        (wanted) =>
-          wanted === 'All' ||
-          wanted === '.*' ||
-          wanted === name ||
-          (wanted.endsWith('.*') && name.startsWith(wanted.slice(0, -1))),
-      ),
-    ),
-  );
-}
-
 /**
  * MD5 of message attributes as SQS computes it: for each attribute in name order, the length-prefixed
  * (4 bytes, big-endian) name and data type, a transport byte (1 string, 2 binary), the length-prefixed value.
@@ -1074,21 +923,9 @@ function md5(text: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex');
 }
 
-/** Opaque to clients; names the queue and message so DeleteMessage can check it. */
+/** Opaque to the consumer; names the queue and message, as SQS's handles do not say. */
 function encodeReceipt(queue: string, messageId: string): string {
   return Buffer.from(JSON.stringify([queue, messageId, randomUUID()]), 'utf8').toString('base64');
-}
-
-function decodeReceipt(handle: string): { queue: string; messageId: string } | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(handle, 'base64').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
-    const [queue, messageId] = parsed as unknown[];
-    if (typeof queue !== 'string' || typeof messageId !== 'string') return undefined;
-    return { queue, messageId };
-  } catch {
-    return undefined;
-  }
 }
 
 function integerParameter(
@@ -1107,10 +944,6 @@ function integerParameter(
     );
   }
   return value;
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
