@@ -185,6 +185,8 @@ export const ProductViewedSchema = eventType('ProductViewed', {
   productId: id,
   productName: z.optional(text),
   productUrl: z.optional(url),
+  /** The price shown, for the browse-abandonment text. */
+  price: z.optional(money),
   viewedAt: timestamp,
 });
 
