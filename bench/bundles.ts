@@ -176,6 +176,7 @@ function handlerEnv(): NodeJS.ProcessEnv {
       (_machine, id) => `arn:aws:states:us-east-1:0:sm:${id}`,
     ),
     campaignDispatcherFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:dispatcher',
+    definedFlowArnPrefix: 'arn:aws:states:us-east-1:0:stateMachine:optline-dev-flow-',
     eventBus: 'optline',
     originationIdentity: 'arn:aws:sms-voice:us-east-1:000000000000:phone-number/phone-1',
     originationNumber: '+18885550100',

@@ -720,6 +720,16 @@ export const stateMachines = {
 } as const satisfies Record<string, StateMachineDefinition>;
 export type StateMachineId = keyof typeof stateMachines;
 
+/**
+ * The state machine of a flow written as data (`flows.definitions` in the config, docs/flows.md):
+ * compiled at synth, one per enabled definition, named `<prefix>-flow-<id>` so that the functions
+ * that start flows find each from one ARN prefix (`definedFlowArnPrefix`). The prefix is
+ * `optline-<stage>` in AWS, `optline-local` locally.
+ */
+export function definedFlowStateMachineName(prefix: string, id: string): string {
+  return `${prefix}-flow-${id}`;
+}
+
 /** Rules on the `optline` bus: matching detail types go to a function target. */
 export interface EventRuleDefinition {
   readonly description: string;
@@ -730,7 +740,15 @@ export interface EventRuleDefinition {
 export const eventRules = {
   flowTriggers: {
     description: 'Events that start (or, for orders, stop) flows',
-    detailTypes: ['SubscriptionConfirmed', 'CartAbandoned', 'OrderPlaced', 'BackInStock', 'PriceDropped'],
+    // Every event a flow definition may start from or exit on (lambdas/domain/flow-definition.ts).
+    detailTypes: [
+      'SubscriptionConfirmed',
+      'CartAbandoned',
+      'OrderPlaced',
+      'ProductViewed',
+      'BackInStock',
+      'PriceDropped',
+    ],
     target: 'flowStarter',
   },
 } as const satisfies Record<string, EventRuleDefinition>;
@@ -795,6 +813,7 @@ export const resourceIds = {
   table: (id: TableId) => `table/${id}`,
   queue: (id: QueueId) => `queue/${id}`,
   stateMachine: (id: StateMachineId) => `state-machine/${id}`,
+  definedFlow: (id: string) => `state-machine/flow/${id}`,
   eventBus: 'event-bus',
   originationIdentity: 'origination-identity',
   configurationSet: 'configuration-set',

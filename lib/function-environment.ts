@@ -90,6 +90,8 @@ const SETTING_VARIABLES = {
   privacyKey: 'PRIVACY_KEY_SECRET_ARN',
   /** The KMS asymmetric key that signs consent certificates (its ARN). */
   certificateKey: 'CERTIFICATE_KEY_ARN',
+  /** The ARN of the defined flows' state machines up to their id (lib/catalog.ts, definedFlowStateMachineName). */
+  definedFlowArnPrefix: 'DEFINED_FLOW_ARN_PREFIX',
   /**
    * A debugging switch an operator may set on a deployed function (`true`: logs keep phone
    * numbers); nothing sets it by default.
@@ -214,7 +216,7 @@ export type EnvironmentKeyOf<Id extends FunctionId> =
   | (Definition<Id> extends { publishesEvents: true } ? 'eventBus' : never)
   | (Definition<Id> extends { sms: { send: true } } ? 'originationIdentity' | 'configurationSet' : never)
   | (Definition<Id> extends { sms: { optOutList: true } } ? 'optOutList' : never)
-  | (Definition<Id> extends { startsFlows: true } ? StateMachineKey : never)
+  | (Definition<Id> extends { startsFlows: true } ? StateMachineKey | 'definedFlowArnPrefix' : never)
   | (Definition<Id> extends { readsMedia: true } ? 'mediaBucket' | 'mms' : never)
   | (Definition<Id> extends { preferenceLinks: true } ? 'preferenceKey' : never)
   | (Definition<Id> extends { privacyKey: true } ? 'privacyKey' : never)
@@ -245,9 +247,11 @@ export function environmentKeys(id: FunctionId): EnvironmentKey[] {
     keys.add('configurationSet');
   }
   if (definition.sms?.optOutList) keys.add('optOutList');
-  if (definition.startsFlows)
+  if (definition.startsFlows) {
     for (const machine of Object.keys(stateMachines) as StateMachineId[])
       keys.add(`${machine}StateMachineArn`);
+    keys.add('definedFlowArnPrefix');
+  }
   if (definition.readsMedia) {
     keys.add('mediaBucket');
     keys.add('mms');

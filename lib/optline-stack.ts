@@ -213,7 +213,10 @@ export class Optline extends Construct {
       accessLogsBucket: this.accessLogsBucket,
     });
     this.deadLetterQueues.FlowTriggersDlq = this.flows.deadLetterQueue;
-    this.lambdas.connectFlows(this.flows.stateMachines, this.flows.mediaBucket);
+    this.lambdas.connectFlows(
+      { ...this.flows.stateMachines, ...this.flows.definedFlows },
+      this.flows.mediaBucket,
+    );
 
     const links = config.program.links;
     this.http = new HttpApi(this, 'Http', {
@@ -283,6 +286,7 @@ export class Optline extends Construct {
       ...resourceValues(this.queues.queues, 'QueueUrl', (queue) => queue.queueUrl),
       ...resourceValues(this.flows.stateMachines, 'StateMachineArn', (machine) => machine.stateMachineArn),
       campaignDispatcherFunctionArn: this.lambdas.functions.campaignDispatcher.functionArn,
+      definedFlowArnPrefix: this.flows.definedFlowArnPrefix,
       eventBus: this.bus.eventBusName,
       originationIdentity: this.messaging.originationIdentityArn,
       originationNumber: this.messaging.phoneNumber,
@@ -305,6 +309,7 @@ export class Optline extends Construct {
       tables: this.data.tables,
       queues: this.queues.queues,
       stateMachines: this.flows.stateMachines,
+      definedFlows: this.flows.definedFlows,
       eventBus: this.bus,
       originationIdentity: this.messaging.resources.phoneNumber,
       configurationSet: this.messaging.resources.configurationSet,
@@ -328,7 +333,7 @@ export class Optline extends Construct {
       config,
       encryptionKey: this.key,
       functions: this.lambdas.functions,
-      stateMachines: this.flows.stateMachines,
+      stateMachines: { ...this.flows.stateMachines, ...this.flows.definedFlows },
       deadLetterQueues: this.deadLetterQueues,
       api: this.http.api,
     });

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import {
   consumerOf,
+  definedFlowStateMachineName,
   EVENT_BUS_BASE_NAME,
   EVENT_SOURCE,
   eventRules,
@@ -41,6 +42,7 @@ import {
   type FunctionEnvironment,
 } from '../lib/function-environment';
 import type { DeploymentConfig } from '../lib/config';
+import { compileFlow, FLOW_STEP_ARN_PLACEHOLDER } from '../lambdas/domain/flow-compiler';
 import { resetClients } from '../lambdas/adapters/aws-clients';
 import { DynamoProfileStore } from '../lambdas/adapters/profile-store';
 import { ApiGateway, type LocalApiAuth } from './api-gateway';
@@ -251,6 +253,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       definition: JSON.parse(text) as LocalStateMachine['definition'],
     };
   });
+  // The flows written as data, compiled from the config as CDK compiles them.
+  const definedFlows = config.program.flows.definitions.filter((definition) => definition.enabled);
+  for (const definition of definedFlows) {
+    const name = definedFlowStateMachineName(prefix, definition.id);
+    const text = JSON.stringify(compileFlow(definition))
+      .split(`\${${FLOW_STEP_ARN_PLACEHOLDER}}`)
+      .join(lambdas.arnOf('flowStep'));
+    machines.push({
+      arn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`,
+      name,
+      definition: JSON.parse(text) as LocalStateMachine['definition'],
+    });
+  }
   const invokeArn = async (arn: string, payload: unknown, type?: InvocationType) => {
     const id = lambdas.idOf(arn);
     if (!id) throw new Error(`no local function for ${arn}`);
@@ -342,6 +357,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const arn = stateMachineArn(prefix, id);
       named[resourceIds.stateMachine(id)] = { Ref: arn, Arn: arn, Name: `${prefix}-${id}` };
     }
+    for (const { id } of definedFlows) {
+      const name = definedFlowStateMachineName(prefix, id);
+      const arn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
+      named[resourceIds.definedFlow(id)] = { Ref: arn, Arn: arn, Name: name };
+    }
     for (const id of Object.keys(functions) as FunctionId[])
       named[resourceIds.function(id)] = { Ref: lambdas.functionName(id), Arn: lambdas.arnOf(id) };
     return named;
@@ -420,6 +440,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...resourceValues(queues, 'QueueUrl', (_queue, id) => sqs.queueUrl(`${prefix}-${id}`)),
     ...resourceValues(stateMachines, 'StateMachineArn', (_machine, id) => stateMachineArn(prefix, id)),
     campaignDispatcherFunctionArn: lambdas.arnOf('campaignDispatcher'),
+    definedFlowArnPrefix: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${definedFlowStateMachineName(prefix, '')}`,
     eventBus: busName,
     originationIdentity: sms.phoneNumberArn(originationNumber),
     originationNumber,

@@ -65,7 +65,10 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
     'Texts triggered per number prefix (all but the last four digits) per hour: pumping rings use number blocks',
   'rateLimits.perIpPerHour': 'Requests from one source IP per hour',
   'rateLimits.globalPerHour': 'Texts triggered through public routes per hour, all callers together',
-  flows: 'Welcome series, abandoned cart, back in stock and price drop',
+  flows:
+    'Welcome series, abandoned cart, back in stock and price drop, and the flows written as data (definitions)',
+  'flows.definitions':
+    'Flows written as data (docs/flows.md#flow-definitions), after the built-in browseAbandonment: a definition with a new id adds a flow, one with a built-in id replaces it, and { "id": "browseAbandonment", "enabled": false } switches it off',
   'flows.welcome': 'Welcome series, started by a confirmed subscription',
   'flows.welcome.enabled': 'Run the flow',
   'flows.welcome.steps': 'Up to 4 messages',

@@ -201,6 +201,7 @@ export function compileFlow(definition: FlowDefinition): AslStateMachine {
           Choices: [
             { Variable: '$.last.status', StringEquals: 'deferred', Next: `${name}WaitForQuietHoursEndWait` },
             { Variable: '$.last.status', StringEquals: 'ended', Next: CONSENT_ENDED },
+            { Variable: '$.last.status', StringEquals: 'exited', Next: EXITED },
           ],
           Default: next ?? DONE,
         };
@@ -219,7 +220,7 @@ export function compileFlow(definition: FlowDefinition): AslStateMachine {
   const used = JSON.stringify(states);
   const ends: Record<string, State> = {
     [DONE]: { Type: 'Succeed', Comment: 'Every step ran' },
-    [EXITED]: { Type: 'Succeed', Comment: 'A condition or a step sent the flow to exit' },
+    [EXITED]: { Type: 'Succeed', Comment: 'A condition, a step or an exitOn event sent the flow to exit' },
     [CONSENT_ENDED]: { Type: 'Succeed', Comment: 'Consent ended mid-flow: nothing more is sent' },
     [FAILED]: { Type: 'Fail', Error: 'FlowFailed', Cause: 'A flow step failed after its retries' },
   };

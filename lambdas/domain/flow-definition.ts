@@ -131,9 +131,20 @@ export const FlowDefinitionShape = z.strictObject({
   enabled: z._default(z.boolean(), true),
   trigger: z.strictObject({
     event: z.enum(FLOW_TRIGGER_EVENTS),
-    /** Fields the event must carry with these values (one of a list). */
-    filters: z.optional(
-      z.record(fieldName, z.union([filterValue, z.array(filterValue).check(z.minLength(1))])),
+    /**
+     * Fields the event must carry: with this value, one of a list, or (`{ "exists": true }`) any
+     * value, which lets the templates print the field without a default.
+     */
+    filters: z._default(
+      z.record(
+        fieldName,
+        z.union([
+          filterValue,
+          z.array(filterValue).check(z.minLength(1)),
+          z.strictObject({ exists: z.literal(true) }),
+        ]),
+      ),
+      {},
     ),
   }),
   /** Events that stop a running execution: the same subscriber's, matching the trigger on `fields`. */
@@ -168,6 +179,19 @@ export const FlowDefinitionShape = z.strictObject({
 });
 export type FlowDefinition = z.output<typeof FlowDefinitionShape>;
 export type FlowDefinitionInput = z.input<typeof FlowDefinitionShape>;
+
+/** Whether a trigger event passes the definition's filters. */
+export function passesFilters(
+  definition: Pick<FlowDefinition, 'trigger'>,
+  event: Readonly<Record<string, unknown>>,
+): boolean {
+  return Object.entries(definition.trigger.filters).every(([field, wanted]) => {
+    const value = event[field];
+    if (Array.isArray(wanted)) return wanted.some((w) => w === value);
+    if (typeof wanted === 'object') return value !== undefined && value !== null && value !== '';
+    return value === wanted;
+  });
+}
 
 /** Each step's id: its own, or `<kind><position>` (`wait1`, `send2`). */
 export function stepIds(definition: Pick<FlowDefinition, 'steps'>): string[] {

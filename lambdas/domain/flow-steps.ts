@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { DatedEvent, FlowCondition, FlowDefinition, FlowStep } from './flow-definition';
 import { stepIds } from './flow-definition';
 import type { Profile } from './profile';
+import type { MessageRecord } from './stores/message';
 import { matchesSegment, propertyValue } from './segments';
 
 const LAST_AT: Readonly<Record<DatedEvent, keyof Profile>> = {
@@ -76,4 +77,48 @@ export function waitTimes(
 /** The step of a definition by its id. */
 export function stepById(definition: FlowDefinition, id: string): FlowStep | undefined {
   return definition.steps[stepIds(definition).indexOf(id)];
+}
+
+/**
+ * Whether one of the flow's `exitOn` events that the profile dates (a cart, an order, a view) came
+ * from the subscriber since the trigger: the send step's own check, for an exit event whose stop
+ * could not reach the execution. Exit events matched on fields are left to the starter's stop.
+ */
+export function exitEventSince(
+  definition: Pick<FlowDefinition, 'exitOn' | 'trigger'>,
+  profile: Profile | undefined,
+  eventAt: string,
+): boolean {
+  return definition.exitOn.some((exit) => {
+    if (exit.fields.length > 0 || !isDated(exit.event)) return false;
+    const at = profile?.[LAST_AT[exit.event]];
+    if (typeof at !== 'string') return false;
+    return exit.event === definition.trigger.event ? at > eventAt : at >= eventAt;
+  });
+}
+
+function isDated(event: string): event is DatedEvent {
+  return Object.hasOwn(LAST_AT, event);
+}
+
+/**
+ * Whether the flow already texted the number within `hours` before now (a sliding window, whatever
+ * the order the trigger events came in): any of its messages but skips, failures and this step's own.
+ */
+export function flowLimitReached(
+  recent: readonly Pick<MessageRecord, 'messageId' | 'flowId' | 'status' | 'at'>[],
+  flowId: string,
+  hours: number,
+  now: Date,
+  ownMessageId: string,
+): boolean {
+  const since = new Date(now.getTime() - hours * 3_600_000).toISOString();
+  return recent.some(
+    (m) =>
+      m.flowId === flowId &&
+      m.status !== 'skipped' &&
+      m.status !== 'failed' &&
+      m.messageId !== ownMessageId &&
+      m.at > since,
+  );
 }

@@ -54,7 +54,11 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
   const problems: FlowProblem[] = [];
   const problem = (path: readonly (string | number)[], message: string) => problems.push({ path, message });
   const trigger = definition.trigger.event;
-  const carried = new Set(requiredFields(trigger));
+  // A field the filters require is there in every event the flow starts from.
+  const required = Object.entries(definition.trigger.filters)
+    .filter(([, wanted]) => !Array.isArray(wanted) || wanted.length > 0)
+    .map(([field]) => field);
+  const carried = new Set([...requiredFields(trigger), ...required]);
   const ids = stepIds(definition);
   const indexOf = new Map<string, number>();
   ids.forEach((id, index) => {
@@ -132,7 +136,10 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
   });
 
   // Sends: templates over what the trigger carries; marketing keeps quiet hours.
-  const variables = triggerVariables(trigger);
+  const variables = [
+    ...triggerVariables(trigger),
+    ...required.map((field) => `event.${variableName(field)}`),
+  ];
   definition.steps.forEach((step, index) => {
     if (step.kind !== 'send') return;
     for (const message of templateProblems(step.body, variables, trigger))

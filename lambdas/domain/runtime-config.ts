@@ -5,6 +5,7 @@
 import * as z from './zod';
 import { DEFAULT_OPT_OUT_KEYWORDS, isTimeZone } from './config-values';
 import { templateProblems } from './templates';
+import { flowDefinitions, FlowDefinitionsSchema } from './flow-definitions-config';
 
 export { DEFAULT_OPT_OUT_KEYWORDS, isTimeZone };
 
@@ -301,6 +302,8 @@ export const FlowsSchema = z.strictObject({
   abandonedCart: defaulted(AbandonedCartSchema),
   backInStock: defaulted(BackInStockSchema),
   priceDrop: defaulted(PriceDropSchema),
+  /** Flows written as data (docs/flows.md#flow-definitions), after the built-in ones. */
+  definitions: z._default(FlowDefinitionsSchema, []),
 });
 export type Flows = z.output<typeof FlowsSchema>;
 
@@ -507,7 +510,7 @@ export const RuntimeConfigSchema = z.pipe(
       }),
       { perPhonePerHour: 3, perPrefixPerHour: 20, perIpPerHour: 20, globalPerHour: 1000 },
     ),
-    /** Welcome series, abandoned cart, back in stock, price drop. */
+    /** Welcome series, abandoned cart, back in stock, price drop, and the flows written as data. */
     flows: defaulted(FlowsSchema),
     /** Opt-out language ("Reply STOP to opt out") on marketing texts: on the first one to a number, or on all. */
     optOutLanguage: z._default(z.enum(['first_message', 'always']), 'first_message'),
@@ -613,6 +616,7 @@ export const RuntimeConfigSchema = z.pipe(
   z.transform((c) => ({
     ...c,
     programName: c.programName ?? `${c.brand} Texts`,
+    flows: { ...c.flows, definitions: flowDefinitions(c.flows.definitions) },
     forms: c.forms.map((form) => ({ ...form, source: form.source ?? `form:${form.id}` })),
   })),
 );

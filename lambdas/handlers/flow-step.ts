@@ -1,9 +1,15 @@
-/** Step Functions task → a flow step: plan the welcome series, or send one step through send(). */
+/** Step Functions task → a flow step: plan the welcome series, send one step through send(), or run a defined flow's step. */
 import * as z from '../domain/zod';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
-import { planWelcome, sendSingleMessage, sendWelcomeStep, type StepDeps } from '../services/flows';
+import {
+  planWelcome,
+  runDefinedStep,
+  sendSingleMessage,
+  sendWelcomeStep,
+  type StepDeps,
+} from '../services/flows';
 import { environmentOf } from '../../lib/function-environment';
 import { preferencesUrlMaker } from './shared/preference-links';
 import { runtimeConfig } from './shared/runtime';
@@ -24,6 +30,16 @@ const TaskSchema = z.discriminatedUnion('action', [
     flow: z.enum(['abandonedCart', 'backInStock', 'priceDrop']),
     phone: z.string(),
     key: z.string(),
+    event: z.record(z.string(), z.unknown()),
+    eventAt: z.string(),
+    deadline: z.string(),
+    executionName: z.string(),
+  }),
+  z.object({
+    action: z.literal('runStep'),
+    flow: z.string(),
+    step: z.string(),
+    phone: z.string(),
     event: z.record(z.string(), z.unknown()),
     eventAt: z.string(),
     deadline: z.string(),
@@ -57,6 +73,11 @@ async function step(event: unknown) {
       return sendWelcomeStep(dependencies(), task);
     case 'singleMessage':
       return sendSingleMessage(dependencies(), task);
+    case 'runStep':
+      return runDefinedStep(
+        { ...dependencies(), definitions: dependencies().config.flows.definitions },
+        task,
+      );
   }
 }
 

@@ -13,7 +13,15 @@ import type { FlowRunner } from '../domain/ports/flow-runner';
 import type { MessageStore } from '../domain/stores/message';
 import type { FlowDefinition } from '../domain/flow-definition';
 import type { FlowStepTask } from '../domain/flow-compiler';
-import { conditionHolds, splitBranch, stepById } from '../domain/flow-steps';
+import {
+  conditionHolds,
+  exitEventSince,
+  flowLimitReached,
+  splitBranch,
+  stepById,
+  waitTimes,
+} from '../domain/flow-steps';
+import { definedFlowExecutionNames, definedFlowStarts } from '../domain/flow-starts';
 import { send, type SendDeps, type SendResult } from './send';
 
 export type FlowId = 'welcome' | 'abandonedCart' | 'backInStock' | 'priceDrop';
@@ -94,6 +102,49 @@ export async function startFlowFor(deps: StarterDeps, event: BusEventInput): Pro
   return { action: await deps.runner.start(deps.stateMachines[flow], name, input), flow, name };
 }
 
+export interface DefinedStarterDeps {
+  readonly clock: Clock;
+  readonly definitions: readonly FlowDefinition[];
+  readonly runner: FlowRunner;
+  /** The state machine ARN of a defined flow. */
+  readonly definedFlowArn: (id: string) => string;
+}
+
+export type DefinedStartOutcome = {
+  readonly action: 'started' | 'exists' | 'stopped' | 'not_found';
+  readonly flow: string;
+  readonly name: string;
+};
+
+/**
+ * Starts the defined flows an event triggers (deterministic names honour `limits.oncePer`) and stops
+ * the executions its `exitOn` names. Several flows can answer one event.
+ */
+export async function startDefinedFlows(
+  deps: DefinedStarterDeps,
+  event: BusEventInput,
+): Promise<DefinedStartOutcome[]> {
+  const phone = str(event.detail.phone);
+  if (!phone) return [];
+  const outcomes: DefinedStartOutcome[] = [];
+  for (const start of definedFlowStarts(deps.definitions, event['detail-type'], event.detail, event.time)) {
+    const input = { ...start.input, waits: waitTimes(start.definition, event.detail) };
+    const action = await deps.runner.start(deps.definedFlowArn(start.definition.id), start.name, input);
+    outcomes.push({ action, flow: start.definition.id, name: start.name });
+  }
+  for (const stop of definedFlowExecutionNames(
+    deps.definitions,
+    event['detail-type'],
+    event.detail,
+    event.time,
+  )) {
+    const arn = executionArn(deps.definedFlowArn(stop.flow), stop.name);
+    const action = await deps.runner.stop(arn, `${event['detail-type']} ${str(event.detail.eventId)}`);
+    outcomes.push({ action, flow: stop.flow, name: stop.name });
+  }
+  return outcomes;
+}
+
 export interface StepDeps extends SendDeps {
   readonly messages: MessageStore;
   /** `s3://…` of the contact card when the origination number can send MMS. */
@@ -111,7 +162,7 @@ async function recipientLinks(deps: StepDeps, template: string, phone: string) {
 
 /** What a flow task returns to its state machine (every key present: ResultSelector reads them). */
 export interface StepResult {
-  readonly status: 'sent' | 'skipped' | 'duplicate' | 'deferred' | 'ended';
+  readonly status: 'sent' | 'skipped' | 'duplicate' | 'deferred' | 'ended' | 'exited';
   readonly until: string | null;
   readonly reason: string | null;
 }
@@ -253,6 +304,19 @@ export async function runDefinedStep(
         const reason = isOptedOut(profile) ? 'opted_out' : 'no_marketing_consent';
         await recordSkip(deps, task.phone, idempotencyKey, definition.id, reason);
         return { status: 'ended', until: null, reason };
+      }
+      // An exit event the starter could not stop the execution for (it came first, or its stop failed).
+      if (exitEventSince(definition, profile, task.eventAt)) {
+        await recordSkip(deps, task.phone, idempotencyKey, definition.id, 'flow_exit_event');
+        return { status: 'exited', until: null, reason: 'flow_exit_event' };
+      }
+      const limit = definition.limits.oncePer;
+      if (limit?.hours !== undefined && limit.fields.length === 0) {
+        const recent = await deps.messages.listByPhone(task.phone, 50);
+        if (flowLimitReached(recent, definition.id, limit.hours, deps.clock.now(), idempotencyKey)) {
+          await recordSkip(deps, task.phone, idempotencyKey, definition.id, 'flow_limit');
+          return { status: 'skipped', until: null, reason: 'flow_limit' };
+        }
       }
       const body = renderTemplate(
         step.body,

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,7 +18,9 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { compileFlow, FLOW_STEP_ARN_PLACEHOLDER } from '../../lambdas/domain/flow-compiler';
 import {
+  definedFlowStateMachineName,
   EVENT_SOURCE,
   eventRules,
   stateMachines,
@@ -46,6 +48,10 @@ export interface FlowsProps {
 
 export class Flows extends Construct {
   public readonly stateMachines: Record<StateMachineId, sfn.StateMachine>;
+  /** The flows written as data (`flows.definitions`), compiled at synth: one per enabled definition. */
+  public readonly definedFlows: Record<string, sfn.StateMachine>;
+  /** Their ARNs up to the definition id (the flow starter adds the id). */
+  public readonly definedFlowArnPrefix: string;
   public readonly mediaBucket: s3.Bucket;
   /** Events the bus could not deliver to the flow starter after retries. */
   public readonly deadLetterQueue: sqs.Queue;
@@ -57,48 +63,31 @@ export class Flows extends Construct {
       StateMachineId,
       StateMachineDefinition,
     ][]) {
-      const substitutions = Object.fromEntries(
-        Object.entries(machine.functionArns).map(([placeholder, fn]) => [
-          placeholder,
-          props.functions[fn].functionArn,
-        ]),
-      );
-      const logGroup = new logs.LogGroup(this, `${pascal(machineId)}Logs`, {
-        retention: logs.RetentionDays.ONE_YEAR,
-        encryptionKey: props.encryptionKey,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      // Every state transition is logged (level ALL), without execution data: the log tells which step
-      // an execution reached and why it failed, and carries no phone numbers or message bodies.
-      const stateMachine = new sfn.StateMachine(this, pascal(machineId), {
-        // Inline (fromString) rather than an S3 asset, so the template carries the definition.
-        definitionBody: sfn.DefinitionBody.fromString(
-          readFileSync(resolve(PACKAGE_ROOT, machine.definitionFile), 'utf8'),
-        ),
-        definitionSubstitutions: substitutions,
-        stateMachineType: sfn.StateMachineType.STANDARD,
-        tracingEnabled: true,
-        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      built[machineId] = this.stateMachine(props, machineId, {
+        definition: readFileSync(resolve(PACKAGE_ROOT, machine.definitionFile), 'utf8'),
+        functionArns: machine.functionArns,
         comment: machine.description,
-        encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(props.encryptionKey),
       });
-      // The ASL invokes the unqualified function ARNs: no `:*` for versions and aliases.
-      stateMachine.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['lambda:InvokeFunction'],
-          resources: [...new Set(Object.values(machine.functionArns))].map(
-            (fn) => props.functions[fn].functionArn,
-          ),
-        }),
-      );
-      acknowledge(
-        stateMachine.role,
-        'AwsSolutions-IAM5[Resource::*]',
-        'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery, DescribeLogGroups…) do not support resource-level permissions.',
-      );
-      built[machineId] = stateMachine;
     }
     this.stateMachines = built;
+
+    const prefix = `optline-${props.config.stage}`;
+    this.definedFlowArnPrefix = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: definedFlowStateMachineName(prefix, ''),
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.definedFlows = {};
+    for (const definition of props.config.program.flows.definitions) {
+      if (!definition.enabled) continue;
+      this.definedFlows[definition.id] = this.stateMachine(props, `Flow${pascal(definition.id)}`, {
+        definition: JSON.stringify(compileFlow(definition), null, 2),
+        functionArns: { [FLOW_STEP_ARN_PLACEHOLDER]: 'flowStep' },
+        comment: `Flow ${definition.id} (flows.definitions): started by ${definition.trigger.event}`,
+        name: definedFlowStateMachineName(prefix, definition.id),
+      });
+    }
 
     this.deadLetterQueue = deadLetterQueue(this, 'FlowTriggersDlq', {
       encryptionKey: props.encryptionKey,
@@ -156,6 +145,58 @@ export class Flows extends Construct {
     acknowledgeCdkOwnedRole(contactCardDeployment.handlerRole, reason);
     const deploymentHandler = contactCardDeployment.handlerRole.node.scope;
     if (deploymentHandler) acknowledge(deploymentHandler, 'AwsSolutions-L1', reason);
+  }
+
+  /** A logged, traced, encrypted standard state machine that may invoke the functions it names. */
+  private stateMachine(
+    props: FlowsProps,
+    id: string,
+    machine: {
+      readonly definition: string;
+      readonly functionArns: Readonly<Record<string, FunctionId>>;
+      readonly comment: string;
+      readonly name?: string;
+    },
+  ): sfn.StateMachine {
+    const substitutions = Object.fromEntries(
+      Object.entries(machine.functionArns).map(([placeholder, fn]) => [
+        placeholder,
+        props.functions[fn].functionArn,
+      ]),
+    );
+    const logGroup = new logs.LogGroup(this, `${pascal(id)}Logs`, {
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Every state transition is logged (level ALL), without execution data: the log tells which step
+    // an execution reached and why it failed, and carries no phone numbers or message bodies.
+    const stateMachine = new sfn.StateMachine(this, pascal(id), {
+      ...(machine.name === undefined ? {} : { stateMachineName: machine.name }),
+      // Inline (fromString) rather than an S3 asset, so the template carries the definition.
+      definitionBody: sfn.DefinitionBody.fromString(machine.definition),
+      definitionSubstitutions: substitutions,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      comment: machine.comment,
+      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(props.encryptionKey),
+    });
+    // The ASL invokes the unqualified function ARNs: no `:*` for versions and aliases.
+    stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [...new Set(Object.values(machine.functionArns))].map(
+          (fn) => props.functions[fn].functionArn,
+        ),
+      }),
+    );
+    acknowledge(
+      stateMachine.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery, DescribeLogGroups…) do not support resource-level permissions.',
+    );
+    return stateMachine;
   }
 }
 

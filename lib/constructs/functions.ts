@@ -24,7 +24,6 @@ import {
   tables,
   type FunctionDefinition,
   type FunctionId,
-  type StateMachineId,
   type TableAccess,
   type TableId,
 } from '../catalog';
@@ -131,14 +130,11 @@ export class Functions extends Construct {
   }
 
   /** Gives flow starters their state machines and media readers the media bucket (built after the functions). */
-  connectFlows(stateMachines: Record<StateMachineId, sfn.StateMachine>, mediaBucket: s3.IBucket): void {
+  connectFlows(stateMachines: Readonly<Record<string, sfn.StateMachine>>, mediaBucket: s3.IBucket): void {
     for (const [functionId, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
       const fn = this.functions[functionId];
       if (definition.startsFlows) {
-        for (const [machineId, machine] of Object.entries(stateMachines) as [
-          StateMachineId,
-          sfn.StateMachine,
-        ][]) {
+        for (const [machineId, machine] of Object.entries(stateMachines)) {
           machine.grantStartExecution(fn);
           // Executions of this machine only: `execution:<machine name>:<execution name>`.
           const executions = Stack.of(this).formatArn({

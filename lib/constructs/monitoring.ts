@@ -21,7 +21,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { FunctionId, StateMachineId } from '../catalog';
+import type { FunctionId } from '../catalog';
 import type { DeploymentConfig } from '../config';
 import { pascal } from './data-tables';
 
@@ -36,7 +36,8 @@ export interface MonitoringProps {
   readonly config: DeploymentConfig;
   readonly encryptionKey: kms.IKey;
   readonly functions: Record<FunctionId, lambda.IFunction>;
-  readonly stateMachines: Record<StateMachineId, sfn.IStateMachine>;
+  /** The catalog's flows and the flows written as data, by id. */
+  readonly stateMachines: Readonly<Record<string, sfn.IStateMachine>>;
   /** Every dead-letter queue and on-failure destination, by a readable name. */
   readonly deadLetterQueues: Record<string, sqs.IQueue>;
   readonly api: apigateway.RestApi;
@@ -114,10 +115,7 @@ export class Monitoring extends Construct {
     }
 
     const executions: cloudwatch.IMetric[] = [];
-    for (const [machineId, machine] of Object.entries(props.stateMachines) as [
-      StateMachineId,
-      sfn.IStateMachine,
-    ][]) {
+    for (const [machineId, machine] of Object.entries(props.stateMachines)) {
       const failed = machine.metricFailed({ period: Duration.minutes(5) });
       executions.push(
         machine.metricStarted({ period: Duration.minutes(5), label: `${machineId} started` }),

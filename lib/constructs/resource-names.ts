@@ -19,6 +19,8 @@ export interface NamedResources {
   readonly tables: Readonly<Record<TableId, IConstruct>>;
   readonly queues: Readonly<Record<QueueId, IConstruct>>;
   readonly stateMachines: Readonly<Record<StateMachineId, IConstruct>>;
+  /** The flows written as data, by definition id. */
+  readonly definedFlows: Readonly<Record<string, IConstruct>>;
   readonly eventBus: IConstruct;
   readonly originationIdentity?: IConstruct;
   readonly configurationSet: IConstruct;
@@ -39,6 +41,7 @@ export function nameResources(resources: NamedResources): void {
   each(resources.tables, resourceIds.table);
   each(resources.queues, resourceIds.queue);
   each(resources.stateMachines, resourceIds.stateMachine);
+  each(resources.definedFlows, resourceIds.definedFlow);
   nameResource(resources.eventBus, resourceIds.eventBus);
   if (resources.originationIdentity)
     nameResource(resources.originationIdentity, resourceIds.originationIdentity);

@@ -8,7 +8,10 @@ import {
   type FlowDefinition,
   type FlowDefinitionInput,
 } from '../../lambdas/domain/flow-definition';
-import { conditionHolds, splitBranch, waitTimes } from '../../lambdas/domain/flow-steps';
+import { conditionHolds, flowLimitReached, splitBranch, waitTimes } from '../../lambdas/domain/flow-steps';
+import { definedFlowExecutionNames, definedFlowStarts } from '../../lambdas/domain/flow-starts';
+import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
+import { BROWSE_ABANDONMENT } from '../../lambdas/domain/flow-definitions-config';
 import { flowDefinitionProblems, triggerVariables } from '../../lambdas/domain/flow-validation';
 import { newProfile } from '../../lambdas/domain/profile';
 import { ROOT } from '../support/local-runtime';
@@ -34,11 +37,12 @@ describe('flow definitions', () => {
     expect(problemsOf(browse)).toEqual([]);
   });
 
-  it('accepts the example in docs/flows.md', () => {
+  it('accepts the example in docs/flows.md, the built-in browse abandonment', () => {
     const doc = readFileSync(resolve(ROOT, 'docs/flows.md'), 'utf8');
     const example = /## Flow definitions[\s\S]*?```json\n([\s\S]*?)```/.exec(doc)?.[1];
     const definition = FlowDefinitionShape.parse(JSON.parse(example ?? ''));
     expect(flowDefinitionProblems(definition)).toEqual([]);
+    expect(definition).toEqual(FlowDefinitionShape.parse(BROWSE_ABANDONMENT));
     expect(Object.keys(compileFlow(definition).States)).toContain('BrowseTextWaitForQuietHoursEndWait');
   });
 
@@ -354,5 +358,120 @@ describe('flow step decisions', () => {
     const share = picks.filter((p) => p === 1).length / picks.length;
     expect(share).toBeGreaterThan(0.65);
     expect(share).toBeLessThan(0.85);
+  });
+});
+
+describe('flows.definitions in the config', () => {
+  const program = { brand: 'Acme Coffee', supportContact: 'help@acme.example' };
+  const definitionsOf = (definitions: unknown[]) =>
+    RuntimeConfigSchema.parse({ ...program, flows: { definitions } }).flows.definitions;
+  const issuesOf = (definitions: unknown[]) =>
+    RuntimeConfigSchema.safeParse({ ...program, flows: { definitions } }).error?.issues.map(
+      (i) => `${i.path.join('.')}: ${i.message}`,
+    );
+
+  it('holds browse abandonment by default, which an entry with its id and enabled switches off', () => {
+    expect(definitionsOf([]).map((d) => [d.id, d.enabled])).toEqual([['browseAbandonment', true]]);
+    expect(
+      definitionsOf([{ id: 'browseAbandonment', enabled: false }]).map((d) => [d.id, d.enabled]),
+    ).toEqual([['browseAbandonment', false]]);
+  });
+
+  it('adds a deployer’s own definition after the built-in ones', () => {
+    const own = {
+      id: 'thanks',
+      trigger: { event: 'OrderPlaced' },
+      steps: [{ kind: 'send', body: 'Thanks!' }],
+    };
+    expect(definitionsOf([own]).map((d) => d.id)).toEqual(['browseAbandonment', 'thanks']);
+  });
+
+  it('names the field of a definition’s problem under flows.definitions', () => {
+    expect(
+      issuesOf([
+        {
+          id: 'views',
+          trigger: { event: 'ProductViewed' },
+          steps: [{ kind: 'send', body: 'Hi', next: 'x' }],
+        },
+      ]),
+    ).toEqual(['flows.definitions.0.steps.0.next: names no step: "x" is not a step id (send1) or "exit"']);
+    expect(
+      issuesOf([{ id: 'welcome', trigger: { event: 'SubscriptionConfirmed' }, steps: [{ kind: 'exit' }] }]),
+    ).toEqual([
+      'flows.definitions.0.id: "welcome" is a built-in flow with settings of its own (flows.welcome)',
+    ]);
+    expect(issuesOf([{ id: 'views', enabled: false }])?.[0]).toMatch(/^flows\.definitions\.0\.trigger: /);
+  });
+});
+
+describe('starting defined flows', () => {
+  const [browseDefinition] = RuntimeConfigSchema.parse({ brand: 'A', supportContact: 'x@y.z' }).flows
+    .definitions;
+  const definitions = [browseDefinition!];
+  const viewed = (viewedAt: string, productId = 'p-1') => ({
+    phone: '+12125550100',
+    productId,
+    productName: 'House Blend',
+    productUrl: 'https://acme.example/p',
+    viewedAt,
+  });
+
+  it('names executions by subscriber and 72-hour window, so a second view in the window starts nothing', () => {
+    const first = definedFlowStarts(definitions, 'ProductViewed', viewed('2026-05-01T10:00:00Z'), '');
+    const sameWindow = definedFlowStarts(
+      definitions,
+      'ProductViewed',
+      viewed('2026-05-01T12:00:00Z', 'p-2'),
+      '',
+    );
+    expect(first).toHaveLength(1);
+    expect(sameWindow[0]?.name).toBe(first[0]?.name);
+    expect(first[0]?.input).toMatchObject({
+      eventAt: '2026-05-01T10:00:00Z',
+      deadline: '2026-05-02T10:00:00.000Z',
+    });
+  });
+
+  it('starts nothing for a view that fails the filters', () => {
+    const { productUrl: _url, ...withoutUrl } = viewed('2026-05-01T10:00:00Z');
+    expect(definedFlowStarts(definitions, 'ProductViewed', withoutUrl, '')).toEqual([]);
+  });
+
+  it('stops, on an exit event, the executions of every window a running one can have started in', () => {
+    const started = definedFlowStarts(definitions, 'ProductViewed', viewed('2026-05-01T10:00:00Z'), '');
+    const stops = definedFlowExecutionNames(
+      definitions,
+      'OrderPlaced',
+      { phone: '+12125550100', orderId: 'o-1', placedAt: '2026-05-01T11:00:00Z' },
+      '',
+    );
+    expect(stops.map((s) => s.name)).toContain(started[0]?.name);
+  });
+
+  it('counts the flow’s own texts in a sliding window, whatever the window of the name', () => {
+    const now = new Date('2026-05-04T09:00:00Z');
+    const message = (at: string, status = 'sent' as const) => ({
+      messageId: `m-${at}`,
+      flowId: 'browseAbandonment',
+      status,
+      at,
+    });
+    expect(flowLimitReached([message('2026-05-01T10:00:00Z')], 'browseAbandonment', 72, now, 'own')).toBe(
+      true,
+    );
+    expect(flowLimitReached([message('2026-05-01T08:59:00Z')], 'browseAbandonment', 72, now, 'own')).toBe(
+      false,
+    );
+    expect(
+      flowLimitReached(
+        [{ ...message('2026-05-03T10:00:00Z'), status: 'skipped' }],
+        'browseAbandonment',
+        72,
+        now,
+        'own',
+      ),
+    ).toBe(false);
+    expect(flowLimitReached([message('2026-05-03T10:00:00Z')], 'other', 72, now, 'own')).toBe(false);
   });
 });

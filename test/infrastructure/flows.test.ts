@@ -3,10 +3,14 @@ import { resolve } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import validateAsl from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stateMachines } from '../../lib/catalog';
+import { eventRules, stateMachines } from '../../lib/catalog';
+import { parseDeploymentConfig } from '../../lib/config';
+import { FLOW_TRIGGER_EVENTS } from '../../lambdas/domain/flow-definition';
 import { contactCard } from '../../lib/constructs/flows';
 import { ROOT } from '../support/local-runtime';
-import { resourcesOfType, sharedSynthesis } from '../support/template';
+import { resourcesOfType, sharedSynthesis, TEST_CONFIG } from '../support/template';
+
+const TEST_DEFINITIONS = parseDeploymentConfig(TEST_CONFIG).program.flows.definitions;
 
 describe('flow definitions (ASL)', () => {
   const files = [...new Set(Object.values(stateMachines).map((m) => m.definitionFile))];
@@ -42,9 +46,11 @@ describe('flows in the stack', () => {
     ({ template } = await sharedSynthesis());
   }, 300_000);
 
-  it('deploys one state machine per catalog entry, logging every transition, traced and encrypted', () => {
+  it('deploys one state machine per catalog entry and per enabled flow definition, logging every transition, traced and encrypted', () => {
     const machines = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
-    expect(machines).toHaveLength(Object.keys(stateMachines).length);
+    const defined = TEST_DEFINITIONS.filter((d) => d.enabled);
+    expect(defined.map((d) => d.id)).toEqual(['browseAbandonment']);
+    expect(machines).toHaveLength(Object.keys(stateMachines).length + defined.length);
     for (const [, machine] of machines) {
       expect(machine.Properties?.TracingConfiguration).toEqual({ Enabled: true });
       expect(machine.Properties?.LoggingConfiguration).toMatchObject({
@@ -65,6 +71,27 @@ describe('flows in the stack', () => {
     });
   });
 
+  it('names a defined flow’s state machine for its id and inlines its compiled ASL', () => {
+    const machine = resourcesOfType(template, 'AWS::StepFunctions::StateMachine').find(
+      ([, m]) => m.Properties?.StateMachineName === 'optline-prod-flow-browseAbandonment',
+    )?.[1];
+    const definition = JSON.parse(String(machine?.Properties?.DefinitionString)) as {
+      StartAt: string;
+      States: Record<string, unknown>;
+    };
+    expect(definition.StartAt).toBe('TwoHoursWait');
+    expect(Object.keys(definition.States)).toEqual(
+      expect.arrayContaining(['NoCartOrOrderChoice', 'BrowseTextTask']),
+    );
+    expect(machine?.Properties?.DefinitionSubstitutions).toEqual({
+      FlowStepFunctionArn: { 'Fn::GetAtt': [expect.stringMatching(/FlowStep/), 'Arn'] },
+    });
+  });
+
+  it('routes every event a flow definition can start from to the flow starter', () => {
+    expect([...eventRules.flowTriggers.detailTypes].sort()).toEqual([...FLOW_TRIGGER_EVENTS].sort());
+  });
+
   it('routes flow triggers on the optline bus to the flow starter, with a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: Match.stringLikeRegexp('Bus') },
@@ -74,6 +101,7 @@ describe('flows in the stack', () => {
           'SubscriptionConfirmed',
           'CartAbandoned',
           'OrderPlaced',
+          'ProductViewed',
           'BackInStock',
           'PriceDropped',
         ],

@@ -87,14 +87,18 @@ describe('alarms', () => {
     }
   });
 
-  it('alarms on failed executions of every flow', () => {
-    for (const machineId of Object.keys(stateMachines)) {
+  it('alarms on failed executions of every flow, those written as data too', () => {
+    const logicalIds = [
+      ...Object.keys(stateMachines).map((id) => `Flows${pascal(id)}`),
+      'FlowsFlowBrowseAbandonment',
+    ];
+    for (const machineId of logicalIds) {
       const alarm = alarms.find(
         (a) =>
           a.Namespace === 'AWS/States' &&
           a.MetricName === 'ExecutionsFailed' &&
           ((dimension(a, 'StateMachineArn') as { Ref?: string } | undefined)?.Ref ?? '').startsWith(
-            `Flows${pascal(machineId)}`,
+            machineId,
           ),
       );
       expect(alarm, machineId).toMatchObject({ Threshold: 1 });

@@ -1,0 +1,112 @@
+/**
+ * `flows.definitions` in the config: the flows written as data (docs/flows.md#flow-definitions).
+ * The built-in ones (browse abandonment) are there unless switched off; a deployer's entry with a
+ * built-in id and only `enabled` switches it, one with a full definition replaces it, any other id
+ * adds a flow.
+ */
+import * as z from './zod';
+import { FlowDefinitionShape, type FlowDefinition, type FlowDefinitionInput } from './flow-definition';
+import { flowDefinitionProblems } from './flow-validation';
+
+/** The ids of the hand-written flows (statemachines/*.asl.json): a definition cannot take them. */
+export const HAND_WRITTEN_FLOW_IDS = ['welcome', 'abandonedCart', 'backInStock', 'priceDrop'] as const;
+
+/** Browse abandonment: a product viewed, two hours without a cart or an order, one text, once in 72 hours. */
+export const BROWSE_ABANDONMENT: FlowDefinitionInput = {
+  id: 'browseAbandonment',
+  trigger: {
+    event: 'ProductViewed',
+    filters: { productName: { exists: true }, productUrl: { exists: true } },
+  },
+  exitOn: [{ event: 'CartAbandoned' }, { event: 'OrderPlaced' }],
+  limits: { oncePer: { hours: 72 }, deadlineHours: 24 },
+  steps: [
+    { kind: 'wait', id: 'twoHours', delayMinutes: 120 },
+    { kind: 'condition', id: 'noCartOrOrder', if: { noEventSince: ['CartAbandoned', 'OrderPlaced'] } },
+    {
+      kind: 'send',
+      id: 'browseText',
+      body: '{{ first_name | default: "Hi" }}, still thinking about {{ event.product_name }}? Take another look: {{ event.product_url }}',
+    },
+  ],
+};
+
+export const BUILT_IN_FLOW_DEFINITIONS: readonly FlowDefinitionInput[] = [BROWSE_ABANDONMENT];
+const BUILT_IN_IDS = new Set(BUILT_IN_FLOW_DEFINITIONS.map((d) => d.id));
+
+type Entry = { readonly switch: { id: string; enabled: boolean } } | { readonly definition: FlowDefinition };
+
+/** A built-in's id with only `enabled`: switches it on or off. */
+function asSwitch(value: unknown): { id: string; enabled: boolean } | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { id, enabled, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || typeof id !== 'string' || !BUILT_IN_IDS.has(id)) return undefined;
+  return typeof enabled === 'boolean' ? { id, enabled } : undefined;
+}
+
+function entries(values: readonly unknown[], issue: (path: PropertyKey[], message: string) => void): Entry[] {
+  const out: Entry[] = [];
+  const seen = new Set<string>();
+  const count = (index: number, id: string) => {
+    if (seen.has(id)) issue([index, 'id'], `repeats the flow id "${id}"`);
+    seen.add(id);
+  };
+  values.forEach((value, index) => {
+    const toggle = asSwitch(value);
+    if (toggle) {
+      count(index, toggle.id);
+      out.push({ switch: toggle });
+      return;
+    }
+    const parsed = FlowDefinitionShape.safeParse(value);
+    if (!parsed.success) {
+      for (const problem of parsed.error.issues) issue([index, ...problem.path], problem.message);
+      return;
+    }
+    const definition = parsed.data;
+    count(index, definition.id);
+    if ((HAND_WRITTEN_FLOW_IDS as readonly string[]).includes(definition.id))
+      issue(
+        [index, 'id'],
+        `"${definition.id}" is a built-in flow with settings of its own (flows.${definition.id})`,
+      );
+    for (const problem of flowDefinitionProblems(definition))
+      issue([index, ...problem.path], problem.message);
+    out.push({ definition });
+  });
+  return out;
+}
+
+/** The flows that run: the built-ins as switched or replaced, then the deployer's own. */
+function merge(list: readonly Entry[]): FlowDefinition[] {
+  const byId = new Map<string, FlowDefinition>(
+    BUILT_IN_FLOW_DEFINITIONS.map((d) => [d.id, FlowDefinitionShape.parse(d)]),
+  );
+  for (const entry of list) {
+    if ('switch' in entry) {
+      const builtIn = byId.get(entry.switch.id);
+      if (builtIn) byId.set(entry.switch.id, { ...builtIn, enabled: entry.switch.enabled });
+    } else byId.set(entry.definition.id, entry.definition);
+  }
+  return [...byId.values()];
+}
+
+/**
+ * The entries as written; checked here, merged with the built-ins by `flowDefinitions` (the config's
+ * final transform: a transform at this depth would hide the `flows` defaults from the reference).
+ */
+export const FlowDefinitionsSchema = z.array(z.unknown()).check(
+  z.maxLength(20),
+  z.superRefine((values, ctx) => {
+    entries(values, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+  }),
+);
+
+/** The flows that run, from the checked entries of `flows.definitions`. */
+export function flowDefinitions(values: readonly unknown[]): FlowDefinition[] {
+  return merge(
+    entries(values, (path, message) => {
+      throw new Error(`flows.definitions.${path.join('.')}: ${message}`);
+    }),
+  );
+}
