@@ -7,6 +7,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 import type { ActivityRecord, ActivityStore } from '../domain/stores/activity';
+import { parseActivity } from '../domain/stores/activity-record';
 
 export class DynamoActivityStore implements ActivityStore {
   constructor(private readonly table: string) {}
@@ -30,7 +31,7 @@ export class DynamoActivityStore implements ActivityStore {
           ConsistentRead: true,
         }),
       );
-      return { created: false, record: existing.Item as ActivityRecord };
+      return { created: false, record: parseActivity(existing.Item) };
     }
   }
 
@@ -56,6 +57,6 @@ export class DynamoActivityStore implements ActivityStore {
         ExpressionAttributeValues: { ':phone': phone, ':prefix': prefix, ':since': sinceIso },
       }),
     );
-    return ((result.Items ?? []) as ActivityRecord[]).sort((a, b) => b.at.localeCompare(a.at));
+    return (result.Items ?? []).map(parseActivity).sort((a, b) => b.at.localeCompare(a.at));
   }
 }

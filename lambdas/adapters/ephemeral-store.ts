@@ -10,6 +10,7 @@ import type { Verification } from '../domain/verification';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 import type { EphemeralStore } from '../domain/stores/ephemeral';
+import { parseVerification } from '../domain/stores/verification-record';
 
 const epochSeconds = (date: Date | string) => Math.floor(new Date(date).getTime() / 1000);
 
@@ -64,9 +65,7 @@ export class DynamoEphemeralStore implements EphemeralStore {
     const result = await dynamoClient().send(
       new GetCommand({ TableName: this.table, Key: { key: `otp#${phone}` }, ConsistentRead: true }),
     );
-    if (!result.Item) return undefined;
-    const item = result.Item as Verification & { expiresAtIso: string };
-    return { ...item, expiresAt: item.expiresAtIso };
+    return result.Item && parseVerification(result.Item);
   }
 
   async countAttempt(phone: string, maxAttempts: number): Promise<boolean> {

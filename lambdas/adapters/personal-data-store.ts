@@ -18,6 +18,7 @@ import { linkCode } from '../domain/links';
 import type { SuppressionRecord } from '../domain/privacy';
 import type { Profile } from '../domain/profile';
 import type { PersonalDataStore, PersonalDataTable } from '../domain/stores/personal-data';
+import { parseSuppression } from '../domain/stores/suppression-record';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 import { DynamoCampaignStore } from './campaign-store';
@@ -125,7 +126,7 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     const { Item } = await dynamoClient().send(
       new GetCommand({ TableName: this.tables.suppressions, Key: { phoneHash }, ConsistentRead: true }),
     );
-    return Item as SuppressionRecord | undefined;
+    return Item && parseSuppression(Item);
   }
 
   async putSuppression(record: SuppressionRecord): Promise<void> {
