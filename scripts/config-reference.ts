@@ -71,6 +71,8 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
     'Flows written as data (docs/flows.md#flow-definitions), after the built-in browseAbandonment: a definition with a new id adds a flow, one with a built-in id replaces it, and { "id": "browseAbandonment", "enabled": false } switches it off',
   'flows.welcome': 'Welcome series, started by a confirmed subscription',
   'flows.welcome.enabled': 'Run the flow',
+  'flows.welcome.topic':
+    'The preference topic (one of preferences.topics) its texts are about: skipped as topic_off for a subscriber who turned it off; none: every subscriber',
   'flows.welcome.steps': 'Up to 4 messages',
   'flows.welcome.steps[].delayMinutes':
     'Wait after the previous step (the first step waits after confirmation)',
@@ -86,6 +88,8 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
   'flows.backInStock': 'Back in stock: one text per product and day',
   'flows.priceDrop': 'Price drop: one text per product and day',
   'flows.*.enabled': 'Run the flow',
+  'flows.*.topic':
+    'The preference topic (one of preferences.topics) its text is about: skipped as topic_off for a subscriber who turned it off; none: every subscriber',
   'flows.*.delayMinutes': 'Wait after the triggering event',
   'flows.*.deadlineHours':
     'The message is skipped when quiet hours and smart sending would push it past this many hours after the event',

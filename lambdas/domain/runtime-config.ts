@@ -220,6 +220,21 @@ const template = (provided: readonly string[], trigger: string) =>
 /** A whole number from min to max. */
 const count = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
+/** A preference topic's profile property (`preferences.topics`). */
+const topicProperty = z
+  .string()
+  .check(z.regex(/^preferences\.[a-z][a-z0-9_]{0,39}$/, 'must be a property such as preferences.coffee'));
+
+/**
+ * The preference topic a flow's texts are about: a subscriber who turned it off on the preference
+ * page gets none of them (`topic_off`). One of `preferences.topics`; none: the flow's texts go to
+ * every subscriber, whatever topics they turned off (docs/preferences.md#topics).
+ */
+const flowTopic = z.optional(topicProperty);
+
+/** The built-in flows, which may name a topic. */
+const TOPIC_FLOWS = ['welcome', 'abandonedCart', 'backInStock', 'priceDrop'] as const;
+
 const WelcomeStepSchema = z.strictObject({
   /** Wait after the previous step (the first step waits after confirmation). */
   delayMinutes: count(0, 60 * 24 * 30),
@@ -247,6 +262,7 @@ const SingleMessageFlowSchema = (
 ) =>
   z.strictObject({
     enabled: z._default(z.boolean(), true),
+    topic: flowTopic,
     delayMinutes: z._default(count(0, 60 * 24 * 7), defaults.delayMinutes),
     /** The message is skipped when quiet hours and smart sending would push it past this many hours after the event. */
     deadlineHours: z._default(z.number().check(z.gte(1), z.lte(24 * 14)), defaults.deadlineHours),
@@ -288,6 +304,7 @@ const PriceDropSchema = SingleMessageFlowSchema('priceDrop', {
 });
 const WelcomeSchema = z.strictObject({
   enabled: z._default(z.boolean(), true),
+  topic: flowTopic,
   steps: z._default(z.array(WelcomeStepSchema).check(z.minLength(1), z.maxLength(4)), () =>
     DEFAULT_WELCOME_STEPS.map((step) => WelcomeStepSchema.parse(step)),
   ),
@@ -584,14 +601,7 @@ export const RuntimeConfigSchema = z.pipe(
           z
             .array(
               z.strictObject({
-                property: z
-                  .string()
-                  .check(
-                    z.regex(
-                      /^preferences\.[a-z][a-z0-9_]{0,39}$/,
-                      'must be a property such as preferences.coffee',
-                    ),
-                  ),
+                property: topicProperty,
                 label: z.string().check(z.minLength(1), z.maxLength(60)),
               }),
             )
@@ -613,12 +623,26 @@ export const RuntimeConfigSchema = z.pipe(
       () => DEFAULT_FORMS.map((form) => SignupFormSchema.parse(form)),
     ),
   }),
-  z.transform((c) => ({
-    ...c,
-    programName: c.programName ?? `${c.brand} Texts`,
-    flows: { ...c.flows, definitions: flowDefinitions(c.flows.definitions) },
-    forms: c.forms.map((form) => ({ ...form, source: form.source ?? `form:${form.id}` })),
-  })),
+  z.transform((c, ctx) => {
+    // A flow's topic is one the preference page offers, or nobody could turn it off.
+    const offered = new Set(c.preferences.topics.map((t) => t.property));
+    for (const flow of TOPIC_FLOWS) {
+      const topic = c.flows[flow].topic;
+      if (topic !== undefined && !offered.has(topic))
+        ctx.issues.push({
+          code: 'custom',
+          input: topic,
+          path: ['flows', flow, 'topic'],
+          message: `must be one of preferences.topics (${[...offered].join(', ') || 'none configured'})`,
+        });
+    }
+    return {
+      ...c,
+      programName: c.programName ?? `${c.brand} Texts`,
+      flows: { ...c.flows, definitions: flowDefinitions(c.flows.definitions) },
+      forms: c.forms.map((form) => ({ ...form, source: form.source ?? `form:${form.id}` })),
+    };
+  }),
 );
 
 export type RuntimeConfig = z.output<typeof RuntimeConfigSchema>;

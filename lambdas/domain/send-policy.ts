@@ -39,6 +39,7 @@ export type SkipReason =
   | 'no_transactional_consent'
   | 'not_a_reply'
   | 'paused'
+  | 'topic_off'
   | 'conversation_open'
   | 'quiet_hours_deadline'
   | 'state_frequency_cap'
@@ -57,6 +58,7 @@ export type DeferReason = 'quiet_hours' | 'state_frequency_cap';
 export const SEND_STEPS = [
   'consent',
   'pause',
+  'topic',
   'open_conversation',
   'send_window',
   'state_cap',
@@ -76,6 +78,11 @@ export interface SendIntent {
   readonly conversationReply?: boolean;
   /** Profile property that, when truthy, pauses this message (e.g. `Paused`, `Paused-BFCM2025`). */
   readonly pausedProperties?: readonly string[];
+  /**
+   * Marketing only: the preference topic the text is about (a `preferences.topics` property, e.g.
+   * `preferences.coffee`); a recipient who turned it off (`false`) is skipped as `topic_off`.
+   */
+  readonly topic?: string;
   /** A transactional text the recipient asked for just now (a one-time code): no standing consent needed. */
   readonly requestedByRecipient?: boolean;
   /** Marketing only: respect quiet hours (default true). */
@@ -131,6 +138,15 @@ export const MARKETING_CHECKS: readonly SendCheck[] = [
     check: (profile, intent, context) =>
       isPaused(profile, context?.now, intent.pausedProperties)
         ? { send: false, reason: 'paused' }
+        : undefined,
+  },
+  {
+    step: 'topic',
+    reasons: ['topic_off'],
+    // A topic turned off on the preference page; one never chosen counts as on (docs/preferences.md#topics).
+    check: (profile, intent) =>
+      intent.topic !== undefined && profile.properties[intent.topic] === false
+        ? { send: false, reason: 'topic_off' }
         : undefined,
   },
   {

@@ -213,6 +213,7 @@ export async function sendWelcomeStep(
     messageClass: 'marketing',
     idempotencyKey: `flow#${input.executionName}#${input.stepIndex}`,
     flowId: 'welcome',
+    ...(deps.config.flows.welcome.topic ? { topic: deps.config.flows.welcome.topic } : {}),
     quietHours: step.quietHours,
     smartSending: step.smartSending,
     ...(step.contactCard && deps.contactCardUrl ? { mediaUrls: [deps.contactCardUrl] } : {}),
@@ -264,6 +265,7 @@ export async function sendSingleMessage(
     messageClass: 'marketing',
     idempotencyKey,
     flowId: input.flow,
+    ...(settings.topic ? { topic: settings.topic } : {}),
     deadline: new Date(input.deadline),
     profile: profile ?? null,
   });

@@ -51,6 +51,8 @@ export interface SendRequest {
   readonly campaignId?: string;
   readonly flowId?: string;
   readonly pausedProperties?: readonly string[];
+  /** Marketing: the preference topic the text is about (skipped as `topic_off` when turned off). */
+  readonly topic?: string;
   /** A transactional text the recipient asked for just now (one-time code). */
   readonly requestedByRecipient?: boolean;
   /** Marketing: respect quiet hours (default true). */
@@ -148,6 +150,7 @@ export async function send(deps: SendDeps, request: SendRequest, attempt = 1): P
       inReplyTo: request.inReplyTo,
       conversationReply: request.conversationReply,
       pausedProperties: request.pausedProperties,
+      ...(request.topic !== undefined ? { topic: request.topic } : {}),
       requestedByRecipient: request.requestedByRecipient,
       quietHours: request.quietHours,
       smartSending: request.smartSending,

@@ -454,6 +454,31 @@ describe('send policy: a subscriber’s own weekly cap', () => {
   });
 });
 
+describe('send policy: a topic turned off', () => {
+  const coffee = { ...marketing, topic: 'preferences.coffee' };
+  const withTopic = (value: unknown): Profile => ({
+    ...subscriber,
+    properties: { ...subscriber.properties, 'preferences.coffee': value as boolean },
+  });
+
+  it('skips a text about a topic the subscriber turned off', () => {
+    expect(decideSend(withTopic(false), coffee, context())).toEqual({ send: false, reason: 'topic_off' });
+  });
+
+  it('sends when the topic is on or was never chosen, or the text names no topic', () => {
+    expect(decideSend(withTopic(true), coffee, context())).toMatchObject({ send: true });
+    expect(decideSend(subscriber, coffee, context())).toMatchObject({ send: true });
+    expect(decideSend(withTopic(false), marketing, context())).toMatchObject({ send: true });
+  });
+
+  it('comes after the pause and before quiet hours', () => {
+    const pausedToo = { ...withTopic(false), properties: { ...withTopic(false).properties, Paused: true } };
+    expect(decideSend(pausedToo, coffee, context())).toEqual({ send: false, reason: 'paused' });
+    const night = context({ now: new Date('2026-04-14T06:00:00.000Z') });
+    expect(decideSend(withTopic(false), coffee, night)).toEqual({ send: false, reason: 'topic_off' });
+  });
+});
+
 describe('send policy documentation', () => {
   it('lists the checks of a marketing text in the order they run', () => {
     const doc = readFileSync(resolve(__dirname, '../../docs/send-policy.md'), 'utf8');
