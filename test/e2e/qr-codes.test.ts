@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qr } from '../../cli/qr';
 import { launchChromium } from '../support/browser';
+import { decodeQrSvg } from '../support/qr';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
 
@@ -33,26 +33,7 @@ describe('click-to-text and QR codes', () => {
     await runtime?.stop();
   });
 
-  /** Draws the SVG in Chromium at 400 px and reads the QR code in the pixels. */
-  async function decode(svg: string): Promise<string | undefined> {
-    const page = await browser.newPage();
-    try {
-      const pixels = await page.evaluate(async (source) => {
-        const image = new Image();
-        image.src = `data:image/svg+xml;base64,${btoa(source)}`;
-        await image.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = 400;
-        canvas.height = 400;
-        const context = canvas.getContext('2d')!;
-        context.drawImage(image, 0, 0, 400, 400);
-        return Array.from(context.getImageData(0, 0, 400, 400).data);
-      }, svg);
-      return jsQR(Uint8ClampedArray.from(pixels), 400, 400)?.data;
-    } finally {
-      await page.close();
-    }
-  }
+  const decode = (svg: string) => decodeQrSvg(browser, svg);
 
   const fetchText = async (path: string) => {
     const response = await fetch(`${runtime.url}${path}`);
