@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { functions, queues, stateMachines, tables, type FunctionId } from '../lib/catalog';
+import { buckets, functions, queues, stateMachines, tables, type FunctionId } from '../lib/catalog';
 import {
   environmentFor,
   PLATFORM_VARIABLES,
@@ -169,6 +169,7 @@ function initTime(file: string, runs: number): number {
 function handlerEnv(): NodeJS.ProcessEnv {
   const values: DeploymentValues = {
     ...resourceValues(tables, 'Table', (_table, id) => `optline-${id}`),
+    ...resourceValues(buckets, 'Bucket', (_bucket, id) => `optline-${id}-bucket`),
     ...resourceValues(queues, 'QueueUrl', (_queue, id) => `https://sqs.us-east-1.amazonaws.com/0/${id}`),
     ...resourceValues(
       stateMachines,

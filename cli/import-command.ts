@@ -17,13 +17,10 @@ import {
 } from '../lambdas/domain/import-request';
 import { emptyReport, mergeReports, type ImportReport } from '../lambdas/domain/import-report';
 import { IMPORT_SKIP_REASONS } from '../lambdas/domain/import-rules';
+import { ImportOptionsError, mappingOf } from '../lambdas/domain/import-options';
 import {
-  DEFAULT_CONSENT_VALUES,
   IMPORT_SOURCES,
-  mappingSpecOf,
   MappingError,
-  PRESETS,
-  type ConsentValues,
   type ImportSource,
   type MappingSpec,
   type ReadLine,
@@ -117,7 +114,7 @@ async function runImport(args: readonly string[], io: CliIo): Promise<number> {
         positionals.length ? `unexpected argument ${positionals[1]}` : 'missing <file|directory>',
       );
   }
-  const spec = source === 'pinpoint' || source === 'eum-opt-outs' ? undefined : mappingOf(source, values);
+  const spec = mappingFor(source, values);
   const client = await apiClient(values, io.env);
 
   const results: FileResult[] = [];
@@ -181,33 +178,18 @@ function inputFiles(input: string, io: CliIo): string[] {
   return files;
 }
 
-function listOf(value: string | undefined, fallback: readonly string[]): readonly string[] {
-  return value === undefined ? fallback : value.split(',').map((v) => v.trim().toLowerCase());
-}
-
-function mappingOf(source: Exclude<ImportSource, 'pinpoint' | 'eum-opt-outs'>, values: Values): MappingSpec {
-  const pairs: Record<string, string> = {};
-  for (const pair of values.map ?? []) {
-    const match = /^([^=]+)=(.+)$/.exec(pair);
-    if (!match) throw new UsageError(`--map ${pair}: expected <target>=<column>`);
-    pairs[match[1]!.trim()] = match[2]!.trim();
+function mappingFor(source: ImportSource, values: Values): MappingSpec | undefined {
+  try {
+    return mappingOf(source, {
+      ...(values.map ? { map: values.map } : {}),
+      ...(values['consent-values'] !== undefined ? { consentValues: values['consent-values'] } : {}),
+      ...(values['no-consent-values'] !== undefined ? { noConsentValues: values['no-consent-values'] } : {}),
+      ...(values['opt-out-values'] !== undefined ? { optOutValues: values['opt-out-values'] } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ImportOptionsError) throw new UsageError(error.message);
+    throw error;
   }
-  const preset = source === 'csv' ? undefined : PRESETS[source];
-  if (!preset && pairs.phone === undefined) throw new UsageError('--from csv needs --map phone=<column>');
-  const base = preset?.values ?? DEFAULT_CONSENT_VALUES;
-  const consentValues: ConsentValues = {
-    consent: listOf(values['consent-values'], base.consent),
-    noConsent: listOf(values['no-consent-values'], base.noConsent),
-    optedOut: listOf(values['opt-out-values'], base.optedOut),
-  };
-  const mapped = mappingSpecOf(pairs, consentValues);
-  if (!preset) return mapped;
-  // The user's --map overrides a preset's target; the preset tries its spellings for the rest.
-  return {
-    fields: { ...preset.fields, ...mapped.fields },
-    properties: { ...preset.properties, ...mapped.properties },
-    values: consentValues,
-  };
 }
 
 /** The import id: the same file, source and options are the same import (and resume it). */

@@ -13,7 +13,7 @@ import type * as z from 'zod';
 import type { CampaignRequestSchema } from '../lambdas/domain/campaign-request';
 import type { CommerceEventSchema } from '../lambdas/domain/commerce-events';
 import type { ConversationReplySchema } from '../lambdas/domain/conversation-request';
-import type { ImportBatchSchema } from '../lambdas/domain/import-request';
+import type { ImportBatchSchema, ImportUploadSchema } from '../lambdas/domain/import-request';
 import type { MessageRequestSchema } from '../lambdas/domain/message-request';
 import type { NumberChangeRequestSchema } from '../lambdas/domain/number-change';
 import type { OptOutRequestSchema } from '../lambdas/domain/opt-out-request';
@@ -35,6 +35,7 @@ import type {
   EventBatchResultSchema,
   ImportBatchResultSchema,
   ImportStatusSchema,
+  ImportUploadAnswerSchema,
   MessageHistorySchema,
   MessageResultSchema,
   NumberChangeProgressSchema,
@@ -73,6 +74,7 @@ export type NumberChangeRequest = z.input<typeof NumberChangeRequestSchema>;
 export type OptOutRequest = z.input<typeof OptOutRequestSchema>;
 export type OptOutResult = z.output<typeof OptOutResultSchema>;
 export type ImportBatchRequest = z.input<typeof ImportBatchSchema>;
+export type ImportUploadRequest = z.input<typeof ImportUploadSchema>;
 
 export type Profile = z.output<typeof ProfileViewSchema>;
 export type ConsentLog = z.output<typeof ConsentLogSchema>;
@@ -96,6 +98,7 @@ export type NumberChange = z.output<typeof NumberChangeSchema>;
 export type NumberChangeProgress = z.output<typeof NumberChangeProgressSchema>;
 export type ImportBatchResult = z.output<typeof ImportBatchResultSchema>;
 export type ImportStatus = z.output<typeof ImportStatusSchema>;
+export type ImportUpload = z.output<typeof ImportUploadAnswerSchema>;
 
 export interface OptlineClientOptions {
   /** The API's base URL: the stack output `ApiUrl`, or `http://127.0.0.1:3000` locally. */
@@ -305,6 +308,14 @@ export class OptlineClient {
   }
   getNumberChange(changeId: string, options: CallOptions = {}): Promise<NumberChangeProgress> {
     return this.body('getNumberChange', { params: { changeId }, ...options });
+  }
+
+  /**
+   * An import by upload: its id and the presigned POST of the file into the import bucket. Pass the
+   * same `idempotencyKey` to get the same import again (with a fresh form).
+   */
+  createImportUpload(request: ImportUploadRequest, options: CallOptions = {}): Promise<ImportUpload> {
+    return this.body('createImportUpload', { body: request, ...options });
   }
 
   /** One batch of an import (`npx optline import` streams a file through this). */

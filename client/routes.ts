@@ -47,6 +47,7 @@ export const CLIENT_ROUTES = {
   followLink: { method: 'GET', path: '/r/{code}', auth: 'public' },
   createNumberChange: { method: 'POST', path: '/v1/number-changes', auth: 'iam', idempotency: 'header' },
   getNumberChange: { method: 'GET', path: '/v1/number-changes/{changeId}', auth: 'iam' },
+  createImportUpload: { method: 'POST', path: '/v1/imports', auth: 'iam', idempotency: 'header' },
   importBatch: { method: 'POST', path: '/v1/imports/{importId}/batches', auth: 'iam' },
   getImport: { method: 'GET', path: '/v1/imports/{importId}', auth: 'iam' },
   getApiDescription: { method: 'GET', path: '/v1/openapi.json', auth: 'public' },

@@ -125,8 +125,9 @@ export const tables = {
       "Rate-limit counters, verification codes and campaign senders' throughput leases, expired by TTL",
   },
   /**
-   * pk `importId` (`imp-` + 20 hex: the input's SHA-256, source and options), sk `itemKey`: `#import`
-   * (what is imported: source system, file name and hash) and `batch#0000000001`… (each batch's
+   * pk `importId` (`imp-` + 20 hex: the input's SHA-256, source and options, or an upload's
+   * Idempotency-Key), sk `itemKey`: `#import` (what is imported: source system, file name and hash),
+   * `#upload` (an upload's source and options, before its file arrives) and `batch#0000000001`… (each batch's
    * report, written once when the batch is done: a resumed import finds the batches already done).
    */
   imports: {
@@ -147,6 +148,33 @@ export const tables = {
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableId = keyof typeof tables;
+
+/** An S3 bucket the functions use (CDK builds it; the local runtime serves it from its S3 emulator). */
+export interface BucketDefinition {
+  readonly description: string;
+}
+
+export const buckets = {
+  /**
+   * Keys `uploads/<importId>`: files uploaded for an import through `POST /v1/imports` (a presigned
+   * POST), kept for `imports.retentionDays`: the consent evidence of each imported row cites its file.
+   */
+  imports: {
+    description: 'Audience files uploaded for import, kept as the evidence their consent events cite',
+  },
+} as const satisfies Record<string, BucketDefinition>;
+
+export type BucketId = keyof typeof buckets;
+
+/**
+ * What a function may do with a bucket:
+ * - `upload`: PutObject under `uploads/` only, so the presigned POSTs it signs can write there (the
+ *   uploader acts with the signer's permissions).
+ */
+export type BucketAccess = 'upload';
+
+/** The key prefix uploads land under (`uploads/<importId>`). */
+export const UPLOAD_PREFIX = 'uploads/';
 
 /**
  * What a function may do with a table:
@@ -241,6 +269,8 @@ export interface FunctionDefinition {
   readonly entry: string;
   readonly trigger: Trigger;
   readonly tables: Partial<Record<TableId, TableAccess>>;
+  /** S3 buckets it uses (see `buckets`). */
+  readonly buckets?: Partial<Record<BucketId, BucketAccess>>;
   /** End User Messaging permissions. */
   readonly sms?: {
     /** SendTextMessage / SendMediaMessage through the configuration set. */
@@ -581,17 +611,20 @@ export const functions = {
     memoryMb: 256,
   },
   importsApi: {
-    description: 'Imports a batch of rows of an audience (CLI and Distributed Map) and reports an import',
+    description: 'Imports: upload URLs, batches of rows (CLI and uploads) and the report of an import',
     entry: 'lambdas/handlers/imports-api.ts',
     trigger: {
       kind: 'http',
       routes: [
+        { method: 'POST', path: '/v1/imports', auth: 'iam' },
         { method: 'POST', path: '/v1/imports/{importId}/batches', auth: 'iam' },
         { method: 'GET', path: '/v1/imports/{importId}', auth: 'iam' },
       ],
     },
     // No sending, no opt-out list, no bus: an import never texts anyone.
     tables: { profiles: 'readwrite', consentLog: 'append', imports: 'readwrite' },
+    // Signs the upload URLs of `POST /v1/imports`.
+    buckets: { imports: 'upload' },
     timeoutSeconds: 60,
     memoryMb: 512,
   },
@@ -811,6 +844,7 @@ export const RESOURCE_METADATA_KEY = 'optline:resource';
 export const resourceIds = {
   function: (id: FunctionId) => `function/${id}`,
   table: (id: TableId) => `table/${id}`,
+  bucket: (id: BucketId) => `bucket/${id}`,
   queue: (id: QueueId) => `queue/${id}`,
   stateMachine: (id: StateMachineId) => `state-machine/${id}`,
   definedFlow: (id: string) => `state-machine/flow/${id}`,

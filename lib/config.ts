@@ -232,6 +232,21 @@ export const DeploymentConfigSchema = z
       .describe(
         'Days each daily consent-log export stays locked in the archive bucket (S3 Object Lock, COMPLIANCE: nobody can delete it sooner); 5 years by default',
       ),
+    /** The import bucket (`POST /v1/imports`, docs/import.md). */
+    imports: z
+      .object({
+        retentionDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(36_500)
+          .default(400)
+          .describe(
+            'Days an uploaded import file is kept in the import bucket before it expires: the consent events imported from it cite the file (name and SHA-256)',
+          ),
+      })
+      .strict()
+      .default({ retentionDays: 400 }),
     /** Legal registrations and limits that depend on where the program texts. */
     compliance: ComplianceSchema.default({ optOutRecordingLimitMinutes: 60 }),
   })
@@ -293,6 +308,7 @@ function flattenProgram(raw: unknown): unknown {
     stage,
     monthlySpendLimitUsd,
     consentArchiveRetentionDays,
+    imports,
     compliance,
     webhooks,
     ...program
@@ -302,6 +318,7 @@ function flattenProgram(raw: unknown): unknown {
     stage,
     monthlySpendLimitUsd,
     consentArchiveRetentionDays,
+    imports,
     compliance,
     webhooks,
     program,

@@ -21,6 +21,7 @@ import * as z from 'zod/mini';
 import {
   functions,
   stateMachines,
+  type BucketId,
   type FunctionDefinition,
   type FunctionId,
   type QueueId,
@@ -41,6 +42,11 @@ const TABLE_VARIABLES = {
   imports: 'IMPORTS_TABLE',
   suppressions: 'SUPPRESSIONS_TABLE',
 } as const satisfies Record<TableId, string>;
+
+/** The variable carrying each bucket's name into the functions that use it. */
+const BUCKET_VARIABLES = {
+  imports: 'IMPORT_BUCKET',
+} as const satisfies Record<BucketId, string>;
 
 /** The variable carrying each queue's URL into the functions that send to it. */
 const QUEUE_VARIABLES = {
@@ -101,11 +107,13 @@ const SETTING_VARIABLES = {
 
 export type SettingKey = keyof typeof SETTING_VARIABLES;
 type TableKey = `${TableId}Table`;
+type BucketKey = `${BucketId}Bucket`;
 type QueueKey = `${QueueId}QueueUrl`;
 type StateMachineKey = `${StateMachineId}StateMachineArn`;
 type ScheduleTargetKey = `${ScheduleTargetId}FunctionArn`;
 /** Every value a function can find in its environment, by key. */
-export type EnvironmentKey = TableKey | QueueKey | StateMachineKey | ScheduleTargetKey | SettingKey;
+export type EnvironmentKey =
+  TableKey | BucketKey | QueueKey | StateMachineKey | ScheduleTargetKey | SettingKey;
 
 /** Settings an operator may set; the deployment does not (absent means false). */
 const OPERATOR_SETTINGS = new Set<EnvironmentKey>(['logPii']);
@@ -141,6 +149,9 @@ export const VARIABLE_NAMES: Readonly<Record<EnvironmentKey, string>> = {
     string
   >),
   ...(Object.fromEntries(
+    Object.entries(BUCKET_VARIABLES).map(([id, name]) => [`${id}Bucket`, name]),
+  ) as Record<BucketKey, string>),
+  ...(Object.fromEntries(
     Object.entries(QUEUE_VARIABLES).map(([id, name]) => [`${id}QueueUrl`, name]),
   ) as Record<QueueKey, string>),
   ...(Object.fromEntries(
@@ -170,6 +181,7 @@ export const PLATFORM_VARIABLES = {
   /** The SDK's endpoint settings: unset in AWS, the local peers locally. */
   endpointUrl: 'AWS_ENDPOINT_URL',
   dynamoDbEndpointUrl: 'AWS_ENDPOINT_URL_DYNAMODB',
+  s3EndpointUrl: 'AWS_ENDPOINT_URL_S3',
   /** The X-Ray SDK's mode (lambdas/adapters/tracing-mode.ts). */
   xrayManualMode: 'AWS_XRAY_MANUAL_MODE',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
@@ -212,6 +224,7 @@ type Definition<Id extends FunctionId> = Functions[Id];
 /** The keys a function's catalog entry gives it (the type-level twin of `environmentKeys`). */
 export type EnvironmentKeyOf<Id extends FunctionId> =
   | `${keyof Definition<Id>['tables'] & TableId}Table`
+  | (Definition<Id> extends { buckets: infer B } ? `${keyof B & BucketId}Bucket` : never)
   | (Definition<Id> extends { sendsTo: readonly (infer Q extends QueueId)[] } ? `${Q}QueueUrl` : never)
   | (Definition<Id> extends { publishesEvents: true } ? 'eventBus' : never)
   | (Definition<Id> extends { sms: { send: true } } ? 'originationIdentity' | 'configurationSet' : never)
@@ -240,6 +253,7 @@ export function environmentKeys(id: FunctionId): EnvironmentKey[] {
   const definition: FunctionDefinition = functions[id];
   const keys = new Set<EnvironmentKey>();
   for (const table of Object.keys(definition.tables) as TableId[]) keys.add(`${table}Table`);
+  for (const bucket of Object.keys(definition.buckets ?? {}) as BucketId[]) keys.add(`${bucket}Bucket`);
   for (const queue of definition.sendsTo ?? []) keys.add(`${queue}QueueUrl`);
   if (definition.publishesEvents) keys.add('eventBus');
   if (definition.sms?.send) {
@@ -281,7 +295,11 @@ export type DeploymentValues = Readonly<Record<DeployedKey, string>>;
  * The deployment values of one kind of resource, one key each: `{ profilesTable: …, … }` from the
  * tables, `campaignSendsQueueUrl` from the queues, `welcomeStateMachineArn` from the flows.
  */
-export function resourceValues<Id extends string, R, S extends 'Table' | 'QueueUrl' | 'StateMachineArn'>(
+export function resourceValues<
+  Id extends string,
+  R,
+  S extends 'Table' | 'Bucket' | 'QueueUrl' | 'StateMachineArn',
+>(
   resources: Readonly<Record<Id, R>>,
   suffix: S,
   value: (resource: R, id: Id) => string,

@@ -48,6 +48,7 @@ import { deadLetterQueue } from './constructs/dead-letter-queue';
 import { Flows } from './constructs/flows';
 import { Functions } from './constructs/functions';
 import { HttpApi } from './constructs/http-api';
+import { ImportBucket } from './constructs/import-bucket';
 import { LinksDomain } from './constructs/links-domain';
 import { Messaging } from './constructs/messaging';
 import { Monitoring } from './constructs/monitoring';
@@ -94,6 +95,8 @@ export class Optline extends Construct {
   public readonly queues: Queues;
   public readonly scheduling: CampaignScheduling;
   public readonly archive: ConsentArchive;
+  /** Files uploaded for import (`POST /v1/imports`, docs/import.md). */
+  public readonly importBucket: ImportBucket;
   /** The secret that signs preference-page links (docs/preferences.md). */
   public readonly preferenceKey: secretsmanager.Secret;
   /** The secret that keys the hash of erased numbers (docs/privacy.md). */
@@ -217,6 +220,12 @@ export class Optline extends Construct {
       { ...this.flows.stateMachines, ...this.flows.definedFlows },
       this.flows.mediaBucket,
     );
+    this.importBucket = new ImportBucket(this, 'Imports', {
+      encryptionKey: this.key,
+      retentionDays: config.imports.retentionDays,
+      accessLogsBucket: this.accessLogsBucket,
+    });
+    this.lambdas.connectBuckets({ imports: this.importBucket.bucket });
 
     const links = config.program.links;
     this.http = new HttpApi(this, 'Http', {
@@ -283,6 +292,7 @@ export class Optline extends Construct {
     }
     this.lambdas.setEnvironments({
       ...resourceValues(this.data.tables, 'Table', (table) => table.tableName),
+      ...resourceValues({ imports: this.importBucket.bucket }, 'Bucket', (bucket) => bucket.bucketName),
       ...resourceValues(this.queues.queues, 'QueueUrl', (queue) => queue.queueUrl),
       ...resourceValues(this.flows.stateMachines, 'StateMachineArn', (machine) => machine.stateMachineArn),
       campaignDispatcherFunctionArn: this.lambdas.functions.campaignDispatcher.functionArn,
@@ -307,6 +317,7 @@ export class Optline extends Construct {
     nameResources({
       functions: this.lambdas.functions,
       tables: this.data.tables,
+      buckets: { imports: this.importBucket.bucket },
       queues: this.queues.queues,
       stateMachines: this.flows.stateMachines,
       definedFlows: this.flows.definedFlows,
@@ -362,6 +373,10 @@ export class Optline extends Construct {
     new CfnOutput(this, 'ConsentLogTableName', {
       value: this.data.tables.consentLog.tableName,
       description: 'The consent log: npx optline consent verify --all and consent chain read it',
+    });
+    new CfnOutput(this, 'ImportBucketName', {
+      value: this.importBucket.bucket.bucketName,
+      description: 'Files uploaded for import (POST /v1/imports), kept for imports.retentionDays',
     });
     new CfnOutput(this, 'ConsentArchiveBucketName', {
       value: this.archive.bucket.bucketName,

@@ -125,6 +125,7 @@ async function main(): Promise<void> {
   console.log(
     `  DynamoDB         ${runtime.dynamo.endpoint} (consent log table ${runtime.dynamo.tableNames.consentLog})`,
   );
+  console.log(`  S3               ${runtime.s3.url} (import bucket ${runtime.bucketNames.imports})`);
   console.log('Press Ctrl-C to stop.');
 
   let stopping = false;

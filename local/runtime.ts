@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import {
+  buckets,
   consumerOf,
   definedFlowStateMachineName,
   EVENT_BUS_BASE_NAME,
@@ -23,6 +24,7 @@ import {
   resourceIds,
   scheduleGroupName,
   stateMachines,
+  type BucketId,
   type EventRuleDefinition,
   type FunctionId,
   type QueueDefinition,
@@ -52,6 +54,7 @@ import { AwsError, readBody } from './aws/protocol';
 import { SchedulerEmulator } from './aws/scheduler';
 import { SecretsManagerEmulator } from './aws/secrets-manager';
 import { KmsEmulator } from './aws/kms';
+import { startLocalS3, type LocalS3 } from './aws/s3';
 import { DeliveryReports } from './aws/delivery-reports';
 import { noFaults, withFaults, type Faults } from './aws/fault-injection';
 import { SmsVoiceEmulator } from './aws/sms-voice';
@@ -140,6 +143,10 @@ export interface LocalRuntime {
   readonly deliveries: DeliveryReports;
   readonly lambdas: LambdaHost;
   readonly aws: LocalAwsEndpoint;
+  /** S3 (s3rver behind the IAM and presigned-POST checks): the stack's buckets. */
+  readonly s3: LocalS3;
+  /** The local name of each catalog bucket. */
+  readonly bucketNames: Readonly<Record<BucketId, string>>;
   readonly dynamo: LocalDynamo;
   readonly sweeper: TtlSweeper;
   /** The configured webhooks, their secrets and their deliveries. */
@@ -182,6 +189,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     (origination.kind === 'existing' ? origination.optOutListName : undefined) ?? `${prefix}-opt-outs`;
   const configurationSetName = `${prefix}-config-set`;
   const scheduleGroup = scheduleGroupName(config.stage);
+  const bucketName = (id: BucketId) => `${prefix}-${id.toLowerCase()}`;
   const schedulerRoleArn = `arn:aws:iam::${LOCAL_ACCOUNT}:role/${prefix}-scheduler`;
 
   const dynamo = await startDynamo({ dataDir: options.dataDir, prefix });
@@ -349,6 +357,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     for (const [id, name] of Object.entries(dynamo.tableNames) as [TableId, string][])
       named[resourceIds.table(id)] = { Ref: name, Arn: tableArn(LOCAL_REGION, LOCAL_ACCOUNT, name) };
+    for (const id of Object.keys(buckets) as BucketId[])
+      named[resourceIds.bucket(id)] = { Ref: bucketName(id), Arn: `arn:aws:s3:::${bucketName(id)}` };
     for (const id of Object.keys(queues) as QueueId[]) {
       const name = `${prefix}-${id}`;
       named[resourceIds.queue(id)] = { QueueName: name, Arn: sqs.queueArn(name) };
@@ -403,6 +413,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     throw error;
   }
   await dynamo.enforce({ policies, region: LOCAL_REGION, ...guardOptions });
+  const s3 = await startLocalS3({
+    buckets: (Object.keys(buckets) as BucketId[]).map(bucketName),
+    dataDir: options.dataDir,
+    region: LOCAL_REGION,
+    guard: new AccessGuard(policies, guardOptions),
+  });
   const aws = await startAwsEndpoint(
     [
       withFaults(sms.service(), {
@@ -429,6 +445,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     [PLATFORM_VARIABLES.secretAccessKey]: 'local',
     [PLATFORM_VARIABLES.endpointUrl]: aws.url,
     [PLATFORM_VARIABLES.dynamoDbEndpointUrl]: dynamo.endpoint,
+    [PLATFORM_VARIABLES.s3EndpointUrl]: s3.url,
   });
   resetClients();
   lambdas.environments.install();
@@ -437,6 +454,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // known once it listens.
   const deployment = (linkBase: string): DeploymentValues => ({
     ...resourceValues(dynamo.tableNames, 'Table', (name) => name),
+    ...resourceValues(buckets, 'Bucket', (_bucket, id) => bucketName(id)),
     ...resourceValues(queues, 'QueueUrl', (_queue, id) => sqs.queueUrl(`${prefix}-${id}`)),
     ...resourceValues(stateMachines, 'StateMachineArn', (_machine, id) => stateMachineArn(prefix, id)),
     campaignDispatcherFunctionArn: lambdas.arnOf('campaignDispatcher'),
@@ -471,6 +489,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         [PLATFORM_VARIABLES.functionMemory]: String(functions[id].memoryMb),
         [PLATFORM_VARIABLES.endpointUrl]: aws.url,
         [PLATFORM_VARIABLES.dynamoDbEndpointUrl]: dynamo.endpoint,
+        [PLATFORM_VARIABLES.s3EndpointUrl]: s3.url,
         ...powertoolsSettings(id, options.logLevel ?? 'WARN'),
         [PLATFORM_VARIABLES.traceEnabled]: 'false',
         [PLATFORM_VARIABLES.metricsDisabled]: 'true',
@@ -596,6 +615,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     inboundInvocations,
     lambdas,
     aws,
+    s3,
+    bucketNames: resourceValuesById(buckets, bucketName),
     dynamo,
     sweeper,
     webhooks,
@@ -613,12 +634,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await aws.stop();
+      await s3.stop();
       resetClients();
       lambdas.environments.uninstall();
       clock.uninstall();
       await dynamo.stop();
     },
   };
+}
+
+function resourceValuesById<Id extends string>(
+  resources: Readonly<Record<Id, unknown>>,
+  value: (id: Id) => string,
+): Record<Id, string> {
+  return Object.fromEntries((Object.keys(resources) as Id[]).map((id) => [id, value(id)])) as Record<
+    Id,
+    string
+  >;
 }
 
 function stateMachineArn(prefix: string, id: string): string {

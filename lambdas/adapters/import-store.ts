@@ -1,6 +1,7 @@
 /**
- * Imports in DynamoDB (pk `importId`, sk `itemKey`): the import's description (`#import`) and one
- * report per finished batch (`batch#0000000001`…). A batch's report is put once (conditional on its
+ * Imports in DynamoDB (pk `importId`, sk `itemKey`): the import's description (`#import`), for an
+ * import by upload what the upload is (`#upload`), and one report per finished batch
+ * (`batch#0000000001`…). A batch's report is put once (conditional on its
  * key), after every row of the batch is recorded: its presence is what "this batch is done" means to
  * a resumed import.
  */
@@ -8,13 +9,25 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-import type { BatchRecord, ImportDescription, ImportStore } from '../domain/stores/imports';
+import type { BatchRecord, ImportDescription, ImportStore, UploadRecord } from '../domain/stores/imports';
+import { parseUpload } from '../domain/stores/upload-record';
 
 const DESCRIPTION_KEY = '#import';
+const UPLOAD_KEY = '#upload';
 const batchKey = (batch: number) => `batch#${String(batch).padStart(10, '0')}`;
 
 export class DynamoImportStore implements ImportStore {
   constructor(private readonly table: string) {}
+
+  async registerUpload(upload: UploadRecord): Promise<UploadRecord> {
+    const stored = await this.putOnce({ ...upload, itemKey: UPLOAD_KEY });
+    return stored ? parseUpload(stored) : upload;
+  }
+
+  async getUpload(importId: string): Promise<UploadRecord | undefined> {
+    const item = await this.get(importId, UPLOAD_KEY);
+    return item ? parseUpload(item) : undefined;
+  }
 
   async describe(description: ImportDescription): Promise<ImportDescription> {
     const stored = await this.putOnce({ ...description, itemKey: DESCRIPTION_KEY });

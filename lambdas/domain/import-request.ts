@@ -1,7 +1,8 @@
 /**
- * `POST /v1/imports/{importId}/batches`: one batch of an import, as the CLI and the Distributed Map
- * send it (rows already read from the source, numbers as written). Validated by the handler,
- * described by the API description.
+ * The import routes' requests: `POST /v1/imports/{importId}/batches`, one batch of an import (rows
+ * already read from the source, numbers as written) as the CLI sends it; `POST /v1/imports`, an
+ * upload of a file to import inside the account. Validated by the handler, described by the API
+ * description.
  */
 import { IMPORT_SOURCES } from './import-sources';
 import { printable, storableNumber } from './input-fields';
@@ -64,3 +65,36 @@ export const ImportBatchSchema = z.strictObject({
 });
 
 export type ImportBatchRequest = z.output<typeof ImportBatchSchema>;
+
+/** What a file uploaded through `POST /v1/imports` may be: an opt-out list is read from its service. */
+export const UPLOAD_SOURCES = ['pinpoint', 'klaviyo', 'attentive', 'postscript', 'csv'] as const;
+
+/**
+ * The largest file an upload may be: 1 GiB, about two million Pinpoint endpoints or ten million
+ * CSV rows. The presigned POST's `content-length-range` makes S3 refuse a larger one (a presigned
+ * POST could allow up to 5 GB); larger exports are split, or imported with the command.
+ */
+export const IMPORT_UPLOAD_MAX_BYTES = 1024 ** 3;
+/** Seconds an upload's presigned POST stays valid. */
+export const IMPORT_UPLOAD_SECONDS = 3600;
+
+/**
+ * `POST /v1/imports`: the source and the options of an import, as `npx optline import` takes them
+ * (`--from`, `--map target=column`…, read by ./import-options.ts); answered with an upload URL.
+ */
+export const ImportUploadSchema = z.strictObject({
+  from: z.enum(UPLOAD_SOURCES),
+  /** The file's name, as the consent evidence records it. */
+  fileName: printable(255),
+  map: z.optional(
+    z
+      .array(z.string().check(z.regex(/^[^=\p{Cc}]{1,64}=[^\p{Cc}]{1,200}$/u, 'must be target=column')))
+      .check(z.maxLength(100)),
+  ),
+  consentValues: z.optional(printable(1000)),
+  noConsentValues: z.optional(printable(1000)),
+  optOutValues: z.optional(printable(1000)),
+  acceptUndatedConsent: z.optional(z.boolean()),
+});
+
+export type ImportUploadRequest = z.output<typeof ImportUploadSchema>;

@@ -1,13 +1,17 @@
 /**
- * API Gateway (IAM) → POST /v1/imports/{importId}/batches → one batch of an import recorded (or, with
- * `dryRun`, decided) and its report; GET /v1/imports/{importId} → the import and its report so far.
+ * API Gateway (IAM) → POST /v1/imports → an import id and the presigned upload of its file;
+ * POST /v1/imports/{importId}/batches → one batch of an import recorded (or, with `dryRun`, decided)
+ * and its report; GET /v1/imports/{importId} → the import and its report so far.
  */
-import { ImportBatchSchema } from '../domain/import-request';
+import { ValidationError } from '../domain/errors';
+import { ImportBatchSchema, ImportUploadSchema } from '../domain/import-request';
 import { parseInput } from '../domain/validation';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoImportStore } from '../adapters/import-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
+import { S3UploadPresigner } from '../adapters/upload-presigner';
+import { requestUpload, type ImportUploadDeps } from '../services/import-uploads';
 import {
   checkImportId,
   importBatch,
@@ -20,6 +24,17 @@ import { environmentOf } from '../../lib/function-environment';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
 
 const environment = environmentOf('importsApi');
+
+let uploadDeps: ImportUploadDeps | undefined;
+function uploadDependencies(): ImportUploadDeps {
+  const env = environment();
+  uploadDeps ??= {
+    clock: systemClock,
+    imports: new DynamoImportStore(env.importsTable),
+    presigner: new S3UploadPresigner(env.importsBucket),
+  };
+  return uploadDeps;
+}
 
 let deps: ImportDeps | undefined;
 function dependencies(): ImportDeps {
@@ -40,6 +55,18 @@ function dependencies(): ImportDeps {
 export const handler = httpHandler(
   environment,
   {
+    'POST /v1/imports': async (request) => {
+      // Required: the key is the upload (its import id), so a retried call uploads nothing twice.
+      const key = request.headers['idempotency-key'];
+      if (key === undefined || !/^[\w-]{8,100}$/.test(key))
+        throw new ValidationError(
+          'Idempotency-Key: required, 8-100 letters, digits, _ or -',
+          'Idempotency-Key',
+        );
+      const body = parseInput(ImportUploadSchema, request.body);
+      const { created, upload } = await requestUpload(uploadDependencies(), key, body);
+      return { status: created ? 201 : 200, body: upload };
+    },
     'POST /v1/imports/{importId}/batches': async (request) => {
       const importId = checkImportId(request.pathParameters.importId);
       const batch = parseInput(ImportBatchSchema, request.body);

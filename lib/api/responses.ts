@@ -578,6 +578,22 @@ export const ImportBatchResultSchema = z.strictObject({
   report: ImportReportSchema,
 });
 
+/** An import by upload (`POST /v1/imports`): its id and the presigned POST of its file. */
+export const ImportUploadAnswerSchema = z.strictObject({
+  importId: z.string().regex(/^imp-[0-9a-f]{20}$/),
+  from: z.string(),
+  fileName: z.string(),
+  upload: z.strictObject({
+    method: z.literal('POST'),
+    url: z.string().meta({ description: "The import bucket's URL: POST the form there" }),
+    fields: z.record(z.string(), z.string()).meta({
+      description: 'Form fields to send as they are, before the file (in the field `file`, last)',
+    }),
+    maxBytes: z.int().meta({ description: 'The largest file S3 accepts with this form' }),
+    expiresAt: instant.meta({ description: 'The form is refused after this time' }),
+  }),
+});
+
 export const ImportStatusSchema = z.strictObject({
   importId: z.string(),
   source: z.strictObject({ system: z.string(), fileName: z.string(), sha256: z.string() }),

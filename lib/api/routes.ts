@@ -12,7 +12,7 @@ import * as z from 'zod';
 import { CampaignRequestSchema } from '../../lambdas/domain/campaign-request';
 import { CommerceEventBatchSchema, CommerceEventSchema } from '../../lambdas/domain/commerce-events';
 import { ConversationCloseSchema, ConversationReplySchema } from '../../lambdas/domain/conversation-request';
-import { ImportBatchSchema } from '../../lambdas/domain/import-request';
+import { ImportBatchSchema, ImportUploadSchema } from '../../lambdas/domain/import-request';
 import { MessageRequestSchema } from '../../lambdas/domain/message-request';
 import { NumberChangeRequestSchema } from '../../lambdas/domain/number-change';
 import { OptOutRequestSchema } from '../../lambdas/domain/opt-out-request';
@@ -43,6 +43,7 @@ import {
   HistoryQuery,
   ImportBatchResultSchema,
   ImportStatusSchema,
+  ImportUploadAnswerSchema,
   MessageHistorySchema,
   MessageResultSchema,
   NumberChangeProgressSchema,
@@ -633,6 +634,35 @@ export const routes = {
       200: { description: 'The change and its messages', schema: NumberChangeProgressSchema },
       400: invalid('change id'),
       404: { description: 'No such number change', schema: 'error' },
+    },
+  },
+  'POST /v1/imports': {
+    operationId: 'createImportUpload',
+    tag: 'Imports',
+    summary: 'Start an import by upload',
+    description:
+      "Names the source and the options as `npx optline import` takes them (`from`, `map` as `target=column` pairs, the value lists, `acceptUndatedConsent`) and answers the import's id and a presigned POST of the file into the stack's import bucket (KMS-encrypted, TLS only, up to `maxBytes`, valid for an hour). The file is kept for `imports.retentionDays`: the consent evidence cites it. The `Idempotency-Key` (required) is the upload: the same key answers the same import id with a fresh form; with another body it is a conflict.",
+    request: {
+      schema: ImportUploadSchema,
+      example: {
+        from: 'klaviyo',
+        fileName: 'klaviyo-profiles.csv',
+        map: ['first_name=First Name'],
+        acceptUndatedConsent: false,
+      },
+    },
+    idempotency: 'header',
+    responses: {
+      200: {
+        description: 'Made before with the same `Idempotency-Key`: the same import, a fresh form',
+        schema: ImportUploadAnswerSchema,
+      },
+      201: { description: 'The import and its upload form', schema: ImportUploadAnswerSchema },
+      400: invalid('request, options (`map`: a pair or a missing phone column) or `Idempotency-Key`'),
+      409: {
+        description: '`import_conflict`: the `Idempotency-Key` was used for another source or options',
+        schema: 'error',
+      },
     },
   },
   'POST /v1/imports/{importId}/batches': {

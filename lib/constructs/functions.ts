@@ -22,6 +22,9 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   functions,
   tables,
+  UPLOAD_PREFIX,
+  type BucketAccess,
+  type BucketId,
   type FunctionDefinition,
   type FunctionId,
   type TableAccess,
@@ -169,6 +172,30 @@ export class Functions extends Construct {
           fn.role ?? fn,
           wildcardResourceFinding(fn, media),
           'Read-only on the media/ prefix of the MMS media bucket; media object names are chosen when campaigns are written.',
+        );
+      }
+    }
+  }
+
+  /** Gives each function the buckets its catalog entry names (built after the functions). */
+  connectBuckets(buckets: Readonly<Record<BucketId, s3.IBucket>>): void {
+    for (const [functionId, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
+      const fn = this.functions[functionId];
+      for (const [bucketId, access] of Object.entries(definition.buckets ?? {}) as [
+        BucketId,
+        BucketAccess,
+      ][]) {
+        const bucket = buckets[bucketId];
+        if (access !== 'upload') continue;
+        // A presigned POST uploads as its signer: PutObject on the upload prefix, and a data key
+        // from the bucket's KMS key to encrypt the file with. Nothing else: no read, list or delete.
+        const uploads = bucket.arnForObjects(`${UPLOAD_PREFIX}*`);
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [uploads] }));
+        bucket.encryptionKey?.grant(fn, 'kms:GenerateDataKey');
+        acknowledge(
+          fn.role ?? fn,
+          wildcardResourceFinding(fn, uploads),
+          `PutObject under the ${UPLOAD_PREFIX} prefix of the ${bucketId} bucket only, for the presigned uploads it signs; object keys are import ids chosen at run time.`,
         );
       }
     }

@@ -8,6 +8,7 @@ import type { IConstruct } from 'constructs';
 import {
   RESOURCE_METADATA_KEY,
   resourceIds,
+  type BucketId,
   type FunctionId,
   type QueueId,
   type StateMachineId,
@@ -17,6 +18,7 @@ import {
 export interface NamedResources {
   readonly functions: Readonly<Record<FunctionId, IConstruct>>;
   readonly tables: Readonly<Record<TableId, IConstruct>>;
+  readonly buckets: Readonly<Record<BucketId, IConstruct>>;
   readonly queues: Readonly<Record<QueueId, IConstruct>>;
   readonly stateMachines: Readonly<Record<StateMachineId, IConstruct>>;
   /** The flows written as data, by definition id. */
@@ -39,6 +41,7 @@ export function nameResources(resources: NamedResources): void {
   };
   each(resources.functions, resourceIds.function);
   each(resources.tables, resourceIds.table);
+  each(resources.buckets, resourceIds.bucket);
   each(resources.queues, resourceIds.queue);
   each(resources.stateMachines, resourceIds.stateMachine);
   each(resources.definedFlows, resourceIds.definedFlow);

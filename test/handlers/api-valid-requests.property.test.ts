@@ -21,7 +21,7 @@ import {
 import { changeStatus, effectiveChanges, readConsentLog } from '../../lambdas/domain/consent';
 import { ConversationCloseSchema, ConversationReplySchema } from '../../lambdas/domain/conversation-request';
 import { MessageRequestSchema } from '../../lambdas/domain/message-request';
-import { ImportBatchSchema } from '../../lambdas/domain/import-request';
+import { ImportBatchSchema, ImportUploadSchema } from '../../lambdas/domain/import-request';
 import { NumberChangeRequestSchema } from '../../lambdas/domain/number-change';
 import { OptOutRequestSchema } from '../../lambdas/domain/opt-out-request';
 import {
@@ -209,6 +209,12 @@ const routeCases: Record<string, RouteCase> = {
       const changeId = id === 'known' ? await knownNumberChange(rt) : id;
       return get(rt, `/v1/number-changes/${changeId}`)();
     }),
+  'POST /v1/imports': (rt) =>
+    arbitraryOf(ImportUploadSchema, {
+      map: fc.option(fc.constantFrom(['phone=Phone'], ['phone=Phone', 'first_name=First Name']), {
+        nil: undefined,
+      }),
+    }).map((body) => post(rt, '/v1/imports', body, { 'Idempotency-Key': crypto.randomUUID() })),
   'POST /v1/imports/{importId}/batches': (rt) =>
     fc
       .record({

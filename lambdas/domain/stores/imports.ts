@@ -3,6 +3,7 @@
  * Implemented by lambdas/adapters/import-store.ts.
  */
 import type { ImportReport } from '../import-report';
+import type { ImportUploadRequest } from '../import-request';
 
 export interface ImportDescription {
   readonly importId: string;
@@ -22,7 +23,21 @@ export interface BatchRecord {
   readonly doneAt: string;
 }
 
+/** An import by upload (`POST /v1/imports`): what the file is and how to read it, before it arrives. */
+export interface UploadRecord {
+  readonly importId: string;
+  /** SHA-256 of the request's `Idempotency-Key`: the same key is the same upload. */
+  readonly keyHash: string;
+  readonly request: ImportUploadRequest;
+  /** The object the file is uploaded to. */
+  readonly objectKey: string;
+  readonly createdAt: string;
+}
+
 export interface ImportStore {
+  /** Stores the upload unless one with its import id exists; answers the stored one. */
+  registerUpload(upload: UploadRecord): Promise<UploadRecord>;
+  getUpload(importId: string): Promise<UploadRecord | undefined>;
   /** Stores the description unless one exists; answers the stored one. */
   describe(description: ImportDescription): Promise<ImportDescription>;
   getDescription(importId: string): Promise<ImportDescription | undefined>;
