@@ -142,9 +142,12 @@ describe('phone simulator page', () => {
     });
     expect([badAction.status, badAction.body.error.field]).toEqual([400, 'action']);
 
+    expect(await page.isEnabled('#close-conversation')).toBe(true);
     await page.click('#close-conversation');
     await expect.poll(() => page.textContent('#thread-title')).toContain('closed (agent)');
     await expect.poll(() => listed.count()).toBe(0);
+    // A closed conversation cannot be closed again.
+    await expect.poll(() => page.isDisabled('#close-conversation')).toBe(true);
   });
 
   it('shows the agent a STOP inside a conversation, which closes it', async () => {
@@ -160,6 +163,7 @@ describe('phone simulator page', () => {
     await expect
       .poll(() => page.textContent('#thread-title'), { timeout: 5000 })
       .toContain('closed (opt_out)');
+    await expect.poll(() => page.isDisabled('#close-conversation')).toBe(true);
     expect(await page.locator('#thread .bubble').last().textContent()).toContain('STOP');
     await expect.poll(() => listed.count()).toBe(0);
     await expect.poll(() => badge().getAttribute('data-status')).toBe('opted_out');
