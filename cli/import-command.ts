@@ -1,7 +1,7 @@
 /**
  * `optline import`: streams a Pinpoint export, an End User Messaging opt-out list or a CSV into
- * Optline in batches of 100 through `POST /v1/imports/{importId}/batches`, the route the Distributed
- * Map calls in AWS (docs/decisions: one import path). Each file is its own import: its id comes from
+ * Optline in batches of 100 through `POST /v1/imports/{importId}/batches`, whose code the import of an
+ * uploaded file is to share in AWS (docs/decisions: one import path). Each file is its own import: its id comes from
  * the file's SHA-256, the source and the options, so running the same command again resumes it
  * (batches already done are answered from their stored reports and write nothing).
  */

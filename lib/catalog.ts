@@ -611,7 +611,7 @@ export const functions = {
     memoryMb: 256,
   },
   importsApi: {
-    description: 'Imports: upload URLs, batches of rows (CLI and uploads) and the report of an import',
+    description: 'Imports: upload URLs, batches of rows from the CLI, and the report of an import',
     entry: 'lambdas/handlers/imports-api.ts',
     trigger: {
       kind: 'http',
