@@ -3,9 +3,10 @@
  * takes seconds, so the part of the template the check reads is kept in
  * `node_modules/.cache/optline/`, under a hash of what the policies are made from: lib/, cdk.json,
  * package-lock.json (the CDK version), and the deployment settings that change resources (the
- * origination and the stage). The program (brand, keywords, flows…) changes no policy, so a
- * template synthesized for one program serves every program; test/local/permissions.test.ts checks
- * that it does. A missing entry is synthesized in a child process (the CDK stays out of the
+ * origination, the stage, and the flows written as data that are on: each is a state machine the
+ * flow starter is granted). The rest of the program (brand, keywords, the built-in flows' settings…)
+ * changes no policy, so a template synthesized for one program serves every program with the same
+ * flow definitions on; test/local/permissions.test.ts checks that it does. A missing entry is synthesized in a child process (the CDK stays out of the
  * runtime's memory), one process at a time: parallel test files wait for the first.
  */
 import { execFile } from 'node:child_process';
@@ -142,7 +143,10 @@ function isAlive(pid: number): boolean {
 
 /** Hash of what the policies are made from (see the file comment). */
 function inputsHash(root: string, config: DeploymentConfig): string {
-  const hash = createHash('sha256').update(JSON.stringify({ o: config.origination, s: config.stage }));
+  const definedFlows = config.program.flows.definitions.filter((d) => d.enabled).map((d) => d.id);
+  const hash = createHash('sha256').update(
+    JSON.stringify({ o: config.origination, s: config.stage, f: definedFlows }),
+  );
   const files = [
     ...filesUnder(root, 'lib'),
     'cdk.json',

@@ -282,7 +282,7 @@ describe('a queue consumer whose role may not read its queue', () => {
 });
 
 describe('the cached template', () => {
-  it('holds the policies of any program: the program changes no policy', async () => {
+  it('holds the policies of any program with the same flow definitions on', async () => {
     const config = loadLocalConfig(ROOT);
     const other = parseDeploymentConfig({
       ...config.program,
