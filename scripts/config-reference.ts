@@ -68,7 +68,7 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
   flows:
     'Welcome series, abandoned cart, back in stock and price drop, and the flows written as data (definitions)',
   'flows.definitions':
-    'Flows written as data (docs/flows.md#flow-definitions), after the built-in browseAbandonment: a definition with a new id adds a flow, one with a built-in id replaces it, and { "id": "browseAbandonment", "enabled": false } switches it off',
+    'Flows written as data (docs/flows.md#flow-definitions), after the built-in browseAbandonment and postPurchase: a definition with a new id adds a flow, one with a built-in id replaces it, and { "id": "browseAbandonment", "enabled": false } switches one off',
   'flows.welcome': 'Welcome series, started by a confirmed subscription',
   'flows.welcome.enabled': 'Run the flow',
   'flows.welcome.topic':

@@ -31,7 +31,22 @@ export const BROWSE_ABANDONMENT: FlowDefinitionInput = {
   ],
 };
 
-export const BUILT_IN_FLOW_DEFINITIONS: readonly FlowDefinitionInput[] = [BROWSE_ABANDONMENT];
+/** Post-purchase thank-you: one text three days after each order. */
+export const POST_PURCHASE: FlowDefinitionInput = {
+  id: 'postPurchase',
+  trigger: { event: 'OrderPlaced' },
+  limits: { oncePer: { fields: ['orderId'] }, deadlineHours: 96 },
+  steps: [
+    { kind: 'wait', id: 'threeDays', until: 'placedAt', delayMinutes: 3 * 24 * 60 },
+    {
+      kind: 'send',
+      id: 'thanksText',
+      body: 'Thanks again for your order, {{ first_name | default: "friend" }}! We hope you are enjoying it.',
+    },
+  ],
+};
+
+export const BUILT_IN_FLOW_DEFINITIONS: readonly FlowDefinitionInput[] = [BROWSE_ABANDONMENT, POST_PURCHASE];
 const BUILT_IN_IDS = new Set(BUILT_IN_FLOW_DEFINITIONS.map((d) => d.id));
 
 type Entry = { readonly switch: { id: string; enabled: boolean } } | { readonly definition: FlowDefinition };

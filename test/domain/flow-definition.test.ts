@@ -370,11 +370,17 @@ describe('flows.definitions in the config', () => {
       (i) => `${i.path.join('.')}: ${i.message}`,
     );
 
-  it('holds browse abandonment by default, which an entry with its id and enabled switches off', () => {
-    expect(definitionsOf([]).map((d) => [d.id, d.enabled])).toEqual([['browseAbandonment', true]]);
+  it('holds browse abandonment and the post-purchase text by default, each switched off by its id', () => {
+    expect(definitionsOf([]).map((d) => [d.id, d.enabled])).toEqual([
+      ['browseAbandonment', true],
+      ['postPurchase', true],
+    ]);
     expect(
       definitionsOf([{ id: 'browseAbandonment', enabled: false }]).map((d) => [d.id, d.enabled]),
-    ).toEqual([['browseAbandonment', false]]);
+    ).toEqual([
+      ['browseAbandonment', false],
+      ['postPurchase', true],
+    ]);
   });
 
   it('adds a deployer’s own definition after the built-in ones', () => {
@@ -383,7 +389,7 @@ describe('flows.definitions in the config', () => {
       trigger: { event: 'OrderPlaced' },
       steps: [{ kind: 'send', body: 'Thanks!' }],
     };
-    expect(definitionsOf([own]).map((d) => d.id)).toEqual(['browseAbandonment', 'thanks']);
+    expect(definitionsOf([own]).map((d) => d.id)).toEqual(['browseAbandonment', 'postPurchase', 'thanks']);
   });
 
   it('names the field of a definition’s problem under flows.definitions', () => {

@@ -49,7 +49,7 @@ describe('flows in the stack', () => {
   it('deploys one state machine per catalog entry and per enabled flow definition, logging every transition, traced and encrypted', () => {
     const machines = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
     const defined = TEST_DEFINITIONS.filter((d) => d.enabled);
-    expect(defined.map((d) => d.id)).toEqual(['browseAbandonment']);
+    expect(defined.map((d) => d.id)).toEqual(['browseAbandonment', 'postPurchase']);
     expect(machines).toHaveLength(Object.keys(stateMachines).length + defined.length);
     for (const [, machine] of machines) {
       expect(machine.Properties?.TracingConfiguration).toEqual({ Enabled: true });
