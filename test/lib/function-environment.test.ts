@@ -41,6 +41,8 @@ describe('a function’s environment', () => {
 
   it('gives the flow starter the flows’ state machines and nothing to send with', () => {
     expect(environmentFor('flowStarter', values)).toEqual({
+      // The defined flows' machines, by their ARN up to the flow's id.
+      DEFINED_FLOW_ARN_PREFIX: 'v-definedFlowArnPrefix',
       STATE_MACHINE_ARN_WELCOME: 'v-welcomeStateMachineArn',
       STATE_MACHINE_ARN_ABANDONED_CART: 'v-abandonedCartStateMachineArn',
       STATE_MACHINE_ARN_BACK_IN_STOCK: 'v-backInStockStateMachineArn',
