@@ -8,6 +8,7 @@
  * another step by id, or to `exit`. Jumps only go forward, so every flow ends.
  */
 import * as z from './zod';
+import { TopicPropertySchema } from './preference-topics';
 import { COMMERCE_EVENT_TYPES, type CommerceEventType } from './commerce-events';
 import { SegmentSchema } from './segment-schema';
 
@@ -175,6 +176,11 @@ export const FlowDefinitionShape = z.strictObject({
     }),
     { deadlineHours: 48 },
   ),
+  /**
+   * The preference topic its texts are about (one of `preferences.topics`): a subscriber who turned
+   * it off gets none of its marketing texts (`topic_off`); none: every subscriber.
+   */
+  topic: z.optional(TopicPropertySchema),
   steps: z.array(FlowStepSchema).check(z.minLength(1), z.maxLength(30)),
 });
 export type FlowDefinition = z.output<typeof FlowDefinitionShape>;

@@ -6,6 +6,7 @@ import * as z from './zod';
 import { DEFAULT_OPT_OUT_KEYWORDS, isTimeZone } from './config-values';
 import { templateProblems } from './templates';
 import { flowDefinitions, FlowDefinitionsSchema } from './flow-definitions-config';
+import { TopicPropertySchema } from './preference-topics';
 
 export { DEFAULT_OPT_OUT_KEYWORDS, isTimeZone };
 
@@ -220,10 +221,7 @@ const template = (provided: readonly string[], trigger: string) =>
 /** A whole number from min to max. */
 const count = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
-/** A preference topic's profile property (`preferences.topics`). */
-const topicProperty = z
-  .string()
-  .check(z.regex(/^preferences\.[a-z][a-z0-9_]{0,39}$/, 'must be a property such as preferences.coffee'));
+const topicProperty = TopicPropertySchema;
 
 /**
  * The preference topic a flow's texts are about: a subscriber who turned it off on the preference
@@ -626,16 +624,21 @@ export const RuntimeConfigSchema = z.pipe(
   z.transform((c, ctx) => {
     // A flow's topic is one the preference page offers, or nobody could turn it off.
     const offered = new Set(c.preferences.topics.map((t) => t.property));
+    const refuse = (path: PropertyKey[], topic: string) =>
+      ctx.issues.push({
+        code: 'custom',
+        input: topic,
+        path: ['flows', ...path, 'topic'],
+        message: `must be one of preferences.topics (${[...offered].join(', ') || 'none configured'})`,
+      });
     for (const flow of TOPIC_FLOWS) {
       const topic = c.flows[flow].topic;
-      if (topic !== undefined && !offered.has(topic))
-        ctx.issues.push({
-          code: 'custom',
-          input: topic,
-          path: ['flows', flow, 'topic'],
-          message: `must be one of preferences.topics (${[...offered].join(', ') || 'none configured'})`,
-        });
+      if (topic !== undefined && !offered.has(topic)) refuse([flow], topic);
     }
+    c.flows.definitions.forEach((entry, index) => {
+      const topic = (entry as { topic?: unknown }).topic;
+      if (typeof topic === 'string' && !offered.has(topic)) refuse(['definitions', index], topic);
+    });
     return {
       ...c,
       programName: c.programName ?? `${c.brand} Texts`,

@@ -335,6 +335,7 @@ export async function runDefinedStep(
         messageClass: step.class,
         idempotencyKey,
         flowId: definition.id,
+        ...(definition.topic ? { topic: definition.topic } : {}),
         quietHours: step.quietHours,
         smartSending: step.smartSending,
         deadline: new Date(task.deadline),

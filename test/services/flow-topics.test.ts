@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../lambdas/domain/clock';
 import { newProfile, type Profile } from '../../lambdas/domain/profile';
 import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
-import { sendSingleMessage, sendWelcomeStep } from '../../lambdas/services/flows';
+import { runDefinedStep, sendSingleMessage, sendWelcomeStep } from '../../lambdas/services/flows';
 import { InMemoryMessageStore } from '../support/fakes/message-store';
 import { InMemoryProfileStore } from '../support/fakes/profile-store';
 import { InMemorySmsGateway } from '../support/fakes/sms-gateway';
@@ -39,7 +39,21 @@ function world(flows: Record<string, unknown>, properties: Profile['properties']
     });
   const welcome = () =>
     sendWelcomeStep(deps, { phone: PHONE, source: null, stepIndex: 0, executionName: 'welcome-1' });
-  return { messages, gateway, backInStock, welcome };
+  const defined = () =>
+    runDefinedStep(
+      { ...deps, definitions: config.flows.definitions },
+      {
+        action: 'runStep',
+        flow: 'coffeeNews',
+        step: 'news',
+        phone: PHONE,
+        event: {},
+        eventAt: NOW,
+        deadline: '2026-04-15T16:00:00.000Z',
+        executionName: 'coffee-1',
+      },
+    );
+  return { messages, gateway, backInStock, welcome, defined };
 }
 
 describe('flows and preference topics', () => {
@@ -66,6 +80,20 @@ describe('flows and preference topics', () => {
     expect(gateway.to(PHONE)).toEqual([]);
   });
 
+  it('skips a flow definition’s texts about a topic turned off, and sends them with it on', async () => {
+    const coffeeNews = {
+      id: 'coffeeNews',
+      topic: 'preferences.coffee',
+      trigger: { event: 'OrderPlaced' },
+      steps: [{ kind: 'send', id: 'news', body: 'Acme Coffee: new beans are in' }],
+    };
+    const off = world({ definitions: [coffeeNews] }, { 'preferences.coffee': false });
+    expect(await off.defined()).toMatchObject({ status: 'skipped', reason: 'topic_off' });
+    expect(off.gateway.to(PHONE)).toEqual([]);
+    const on = world({ definitions: [coffeeNews] }, { 'preferences.coffee': true });
+    expect(await on.defined()).toMatchObject({ status: 'sent' });
+  });
+
   it('texts a subscriber with the topic on or never chosen', async () => {
     for (const properties of [{ 'preferences.coffee': true }, {}] as Profile['properties'][]) {
       const { gateway, backInStock } = world({ backInStock: { topic: 'preferences.coffee' } }, properties);
@@ -88,5 +116,20 @@ describe('flows and preference topics', () => {
     });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['flows.priceDrop.topic']);
+    const definition = RuntimeConfigSchema.safeParse({
+      brand: 'Acme Coffee',
+      preferences: TOPICS,
+      flows: {
+        definitions: [
+          {
+            id: 'teaNews',
+            topic: 'preferences.tea',
+            trigger: { event: 'OrderPlaced' },
+            steps: [{ kind: 'send', body: 'Acme Coffee: new tea' }],
+          },
+        ],
+      },
+    });
+    expect(definition.error?.issues.map((i) => i.path.join('.'))).toEqual(['flows.definitions.0.topic']);
   });
 });
