@@ -120,19 +120,39 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
   // index order is a topological order).
   const reached = definition.steps.map((_, index) => index === 0);
   const afterWaitOrText = definition.steps.map(() => false);
+  // The fewest minutes after the trigger each step can run (an `until` wait counts from the event's time).
+  const earliest = definition.steps.map((_, index) => (index === 0 ? 0 : Infinity));
   definition.steps.forEach((step, index) => {
     if (!reached[index]) return;
     const following = ids[index + 1];
     const carries = afterWaitOrText[index] || step.kind === 'wait' || step.kind === 'send';
+    const at = earliest[index] ?? 0;
+    const after =
+      step.kind !== 'wait'
+        ? at
+        : step.until === undefined
+          ? at + step.delayMinutes
+          : Math.max(at, step.delayMinutes);
     for (const target of stepTargets(step, following)) {
       const to = indexOf.get(target);
       if (to === undefined || to <= index) continue;
       reached[to] = true;
       afterWaitOrText[to] ||= carries;
+      earliest[to] = Math.min(earliest[to] ?? Infinity, after);
     }
   });
   reached.forEach((isReached, index) => {
     if (!isReached) problem(['steps', index], `is never reached: no step before "${ids[index]}" leads to it`);
+  });
+
+  // A text the waits always bring past the deadline would always be skipped.
+  definition.steps.forEach((step, index) => {
+    const at = earliest[index] ?? 0;
+    if (step.kind === 'send' && reached[index] && at > definition.limits.deadlineHours * 60)
+      problem(
+        ['limits', 'deadlineHours'],
+        `is ${definition.limits.deadlineHours} hours, but "${ids[index]}" comes at least ${at} minutes after the trigger: its text would always be skipped`,
+      );
   });
 
   // Sends: templates over what the trigger carries; marketing keeps quiet hours.

@@ -11,7 +11,7 @@ import {
 import { conditionHolds, flowLimitReached, splitBranch, waitTimes } from '../../lambdas/domain/flow-steps';
 import { definedFlowExecutionNames, definedFlowStarts } from '../../lambdas/domain/flow-starts';
 import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
-import { BROWSE_ABANDONMENT } from '../../lambdas/domain/flow-definitions-config';
+import { BROWSE_ABANDONMENT, BUILT_IN_FLOW_DEFINITIONS } from '../../lambdas/domain/flow-definitions-config';
 import { flowDefinitionProblems, triggerVariables } from '../../lambdas/domain/flow-validation';
 import { newProfile } from '../../lambdas/domain/profile';
 import { ROOT } from '../support/local-runtime';
@@ -118,6 +118,18 @@ describe('flow definitions', () => {
         },
       ],
       ['steps.0: must split either at random (random) or by a property (property and cases)'],
+    ],
+    [
+      'a text the waits always bring past the deadline',
+      [
+        { kind: 'wait', delayMinutes: 20 * 60 },
+        { kind: 'wait', until: 'viewedAt', delayMinutes: 60 },
+        { kind: 'wait', delayMinutes: 5 * 60 },
+        { kind: 'send', body: 'Hi' },
+      ],
+      [
+        'limits.deadlineHours: is 24 hours, but "send4" comes at least 1500 minutes after the trigger: its text would always be skipped',
+      ],
     ],
     [
       'a repeated step id',
@@ -381,6 +393,10 @@ describe('flows.definitions in the config', () => {
       ['browseAbandonment', false],
       ['postPurchase', true],
     ]);
+  });
+
+  it('holds built-in definitions the validator finds nothing wrong with', () => {
+    for (const builtIn of BUILT_IN_FLOW_DEFINITIONS) expect(problemsOf(builtIn), builtIn.id).toEqual([]);
   });
 
   it('adds a deployer’s own definition after the built-in ones', () => {
