@@ -4,22 +4,14 @@
  * subscribes again (a double opt-in), and axe-core finds no serious or critical accessibility
  * violation on either page.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, subscribeByKeyword, type TestRuntime } from '../support/local-runtime';
 
-const AXE_SOURCE = readFileSync(createRequire(__filename).resolve('axe-core/axe.min.js'), 'utf8');
 const DAY_MS = 86_400_000;
-
-interface AxeViolation {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly nodes: readonly { readonly target: readonly string[] }[];
-}
 
 interface Profile {
   readonly marketing: string;
@@ -38,29 +30,7 @@ describe('the subscriber pages in a browser', () => {
 
   const profile = async () => (await runtime.get<Profile>(`/v1/profiles/${encodeURIComponent(phone)}`)).body;
 
-  /** Serious and critical violations of WCAG 2.1 A and AA on the page at `url`. */
-  const audit = async (url: string) => {
-    const auditPage = await auditContext.newPage();
-    await auditPage.goto(url);
-    await auditPage.addScriptTag({ content: AXE_SOURCE });
-    const violations = await auditPage.evaluate(async () => {
-      const axe = (
-        window as unknown as {
-          axe: { run: (options: object) => Promise<{ violations: unknown; passes: unknown[] }> };
-        }
-      ).axe;
-      const result = await axe.run({
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      });
-      return { violations: result.violations as AxeViolation[], passes: result.passes.length };
-    });
-    // axe ran its rules on the page (a page it could not read would pass nothing).
-    expect(violations.passes).toBeGreaterThan(5);
-    await auditPage.close();
-    return violations.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  };
+  const audit = (url: string) => seriousViolations(auditContext, url);
 
   beforeAll(async () => {
     runtime = await startTestRuntime({

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
@@ -236,6 +237,21 @@ describe('the signup form embedded on a shop’s site', () => {
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(await script.text()).toContain(`"submitUrl":"${runtime.url}/f/signup/submit"`);
     expect((await fetch(`${runtime.url}/f/no-such-form/embed.js`)).status).toBe(404);
+  });
+
+  it('has no serious or critical accessibility violations, inline or in its dialog', async () => {
+    // The shop's policy forbids the injected axe script: this context alone bypasses it.
+    const context = await browser.newContext({ bypassCSP: true });
+    const inline = await seriousViolations(context, `${allowedShop.origin}/signup`, (page) =>
+      page.locator('#optline-phone').waitFor(),
+    );
+    expect(inline).toEqual([]);
+    const dialog = await seriousViolations(context, `${allowedShop.origin}/vip?mode=popup`, async (page) => {
+      await page.click('.optline-teaser');
+      await page.locator('dialog #optline-phone').waitFor();
+    });
+    expect(dialog).toEqual([]);
+    await context.close();
   });
 
   it('made no request to a third host', () => {
