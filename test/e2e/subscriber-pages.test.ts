@@ -3,8 +3,8 @@
  * config (what `npm start` runs on a fresh clone): the hosted form makes a number pending, YES from
  * the phone simulator subscribes it with the form's source and the disclosure the page showed in
  * its consent log; the support agent's preference link opens the page where "Pause 30 days" sets
- * `pausedUntil`, and a campaign then skips the number; the click-to-text QR code reads back as the
- * `sms:` link.
+ * `pausedUntil`, a campaign then skips the number, and the next one, 31 days on, reaches it; the
+ * click-to-text QR code reads back as the `sms:` link.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,28 @@ describe('subscriber pages: the form, YES, the preference page’s pause and a c
     await runtime.settle();
     expect((await counters()).sent).toBe(0);
     expect((await runtime.outbox(phone)).some((m) => m.body.includes('winter blend'))).toBe(false);
+  });
+
+  it('reaches the number with the next campaign once the 30 days are over, and the page says so', async () => {
+    runtime.clock.advance(31 * DAY_MS);
+    const link = await runtime.get<{ url: string }>(`/v1/profiles/${encoded}/preferences-link`);
+    await page.goto(link.body.url);
+    await expect.poll(() => page.locator('body').textContent()).not.toContain('paused until');
+
+    const created = await runtime.post<{ campaignId: string }>('/v1/campaigns', {
+      name: 'Spring blend',
+      body: 'Acme Coffee: our spring blend is here',
+      segment: { phones: [phone] },
+      sendAt: runtime.clock.now().toISOString(),
+      smartSending: false,
+    });
+    expect(created.status).toBeLessThan(300);
+    runtime.clock.advance(2 * 60_000);
+    await waitFor(
+      async () => (await runtime.outbox(phone)).some((m) => m.body.includes('spring blend')),
+      15_000,
+      'the spring campaign',
+    );
   });
 
   it('draws the click-to-text QR code, which reads back as the sms: link', async () => {
