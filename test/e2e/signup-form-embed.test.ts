@@ -19,12 +19,16 @@ interface ConsentEvent {
   readonly evidence: Record<string, unknown>;
 }
 
-/** A shop's site on a port of its own: `/<formId>?mode=…` holds the form's script tag. */
+/**
+ * A shop's site on a port of its own: `/<formId>?mode=…` holds the form's script tag (`&form=…`: a
+ * `data-form` that names another form).
+ */
 async function startShop(runtimeUrl: () => string): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://shop');
     const formId = url.pathname.slice(1) || 'signup';
     const mode = url.searchParams.get('mode') ?? 'inline';
+    const named = url.searchParams.get('form') ?? formId;
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       // A shop with a strict policy of its own: the form's script and posts allowed, no inline style.
@@ -32,7 +36,7 @@ async function startShop(runtimeUrl: () => string): Promise<{ server: Server; or
     });
     res.end(`<!doctype html><html lang="en"><head><title>Acme Coffee shop</title></head><body>
       <h1>Our coffee</h1>
-      <script src="${runtimeUrl()}/f/${formId}/embed.js" data-mode="${mode}"></script>
+      <script src="${runtimeUrl()}/f/${formId}/embed.js" data-form="${named}" data-mode="${mode}"></script>
       <footer>Shop footer</footer>
     </body></html>`);
   });
@@ -112,6 +116,18 @@ describe('the signup form embedded on a shop’s site', () => {
     ).toBe('rgb(139, 58, 31)');
     // The shop's own styles and the form's do not meet: the form is in a shadow root.
     expect(await page.evaluate(() => document.querySelectorAll('form').length)).toBe(0);
+    await page.close();
+  });
+
+  it('shows nothing, and says why in the console, when data-form names another form than the script', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto(`${allowedShop.origin}/signup?form=vip`);
+    await expect.poll(() => errors).toEqual(['Optline: data-form="vip" but this script is form "signup"']);
+    expect(await page.locator('[data-optline-form]').count()).toBe(0);
     await page.close();
   });
 
