@@ -7,9 +7,8 @@
 import { campaignText, type CampaignSendSettings } from './campaign-send-decision';
 import type { Campaign } from './campaigns';
 import { segmentsPerMessage } from './campaigns';
-import { preferencesPrefix } from './links';
+import { samplePreferencesUrl } from './links';
 import { campaignMessageClass, outboundBody } from './messages';
-import { PREFERENCE_TOKEN_LENGTH } from './preference-token';
 import type { Profile } from './profile';
 import { TemplateError } from './templates';
 
@@ -42,14 +41,13 @@ export function recipientSegments(
   settings: RecipientTextSettings,
 ): number | undefined {
   if ((campaign.mediaUrls?.length ?? 0) > 0) return 1;
-  const sampleToken = 'x'.repeat(PREFERENCE_TOKEN_LENGTH);
   try {
     const text = campaignText(
       campaign,
       profile,
       profile.phone,
       settings,
-      `${preferencesPrefix(settings.linkBase)}${sampleToken}`,
+      samplePreferencesUrl(settings.linkBase),
     );
     const sent = outboundBody(text.body, campaignMessageClass(campaign), profile, settings);
     return segmentsPerMessage(sent, false, settings.smartEncoding);

@@ -77,12 +77,14 @@ export function preferencesPrefix(origin: string): string {
   return `${origin.replace(/\/+$/, '')}/p/`;
 }
 
+/** A preference-page link at its length as sent, for counting (its token is placeholder text). */
+export function samplePreferencesUrl(origin: string): string {
+  return `${preferencesPrefix(origin)}${'x'.repeat(PREFERENCE_TOKEN_LENGTH)}`;
+}
+
 /** The preference-page link of a template (`{{ preferences_url }}`) at its length as sent. */
 export function withSamplePreferencesUrl(template: string, origin: string): string {
-  return template.replace(
-    /\{\{-?\s*preferences_url\s*-?\}\}/g,
-    `${preferencesPrefix(origin)}${'x'.repeat(PREFERENCE_TOKEN_LENGTH)}`,
-  );
+  return template.replace(/\{\{-?\s*preferences_url\s*-?\}\}/g, samplePreferencesUrl(origin));
 }
 
 /**

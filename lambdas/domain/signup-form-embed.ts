@@ -56,8 +56,9 @@ const EMBED_RUNTIME = `function (d) {
   var script = document.currentScript;
   var attr = function (name) { return script ? script.getAttribute(name) : null; };
   // data-form names the form in the tag for whoever reads the shop's page; the script is that form's.
-  if (attr('data-form') && attr('data-form') !== d.form) {
-    console.error('Optline: data-form="' + attr('data-form') + '" but this script is form "' + d.form + '"');
+  var named = attr('data-form');
+  if (named && named !== d.form) {
+    console.error('Optline: data-form="' + named + '" but this script is form "' + d.form + '"');
     return;
   }
   var mode = attr('data-mode') === 'popup' ? 'popup' : 'inline';
