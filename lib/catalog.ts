@@ -162,6 +162,14 @@ export const buckets = {
   imports: {
     description: 'Audience files uploaded for import, kept as the evidence their consent events cite',
   },
+  /**
+   * Keys `<prefix><random id>.<pdf|json>`: a consent certificate or privacy export too large for an
+   * API response, served through a presigned GET that expires in minutes; each object expires after
+   * a day. No key names a phone number.
+   */
+  downloads: {
+    description: 'Certificates and exports too large for an API response, behind short-lived links',
+  },
 } as const satisfies Record<string, BucketDefinition>;
 
 export type BucketId = keyof typeof buckets;
@@ -170,8 +178,15 @@ export type BucketId = keyof typeof buckets;
  * What a function may do with a bucket:
  * - `upload`: PutObject under `uploads/` only, so the presigned POSTs it signs can write there (the
  *   uploader acts with the signer's permissions).
+ * - `{ serve: prefix }`: PutObject and GetObject under that prefix only: it writes a document there
+ *   and signs the presigned GET that downloads it (the downloader acts with the signer's
+ *   permissions, so the signer needs GetObject and the key's Decrypt).
  */
-export type BucketAccess = 'upload';
+export type BucketAccess = 'upload' | { readonly serve: DownloadPrefix };
+
+/** The key prefixes of the downloads bucket: one per function that serves documents through it. */
+export const DOWNLOAD_PREFIXES = ['certificates/', 'exports/'] as const;
+export type DownloadPrefix = (typeof DOWNLOAD_PREFIXES)[number];
 
 /** The key prefix uploads land under (`uploads/<importId>`). */
 export const UPLOAD_PREFIX = 'uploads/';
@@ -649,6 +664,8 @@ export const functions = {
       suppressions: 'readwrite',
     },
     privacyKey: true,
+    // An export too large for a response is written here and answered with a presigned GET.
+    buckets: { downloads: { serve: 'exports/' } },
     timeoutSeconds: 60,
     memoryMb: 512,
   },
@@ -666,6 +683,8 @@ export const functions = {
     },
     tables: { profiles: 'read', consentLog: 'read', messages: 'read' },
     signsCertificates: true,
+    // A certificate too large for a response is written here and answered with a presigned GET.
+    buckets: { downloads: { serve: 'certificates/' } },
     timeoutSeconds: 30,
     memoryMb: 1024,
   },

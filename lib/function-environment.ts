@@ -46,6 +46,7 @@ const TABLE_VARIABLES = {
 /** The variable carrying each bucket's name into the functions that use it. */
 const BUCKET_VARIABLES = {
   imports: 'IMPORT_BUCKET',
+  downloads: 'DOWNLOAD_BUCKET',
 } as const satisfies Record<BucketId, string>;
 
 /** The variable carrying each queue's URL into the functions that send to it. */

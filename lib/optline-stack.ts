@@ -48,6 +48,7 @@ import { deadLetterQueue } from './constructs/dead-letter-queue';
 import { Flows } from './constructs/flows';
 import { Functions } from './constructs/functions';
 import { HttpApi } from './constructs/http-api';
+import { DownloadBucket } from './constructs/download-bucket';
 import { ImportBucket } from './constructs/import-bucket';
 import { LinksDomain } from './constructs/links-domain';
 import { Messaging } from './constructs/messaging';
@@ -97,6 +98,7 @@ export class Optline extends Construct {
   public readonly archive: ConsentArchive;
   /** Files uploaded for import (`POST /v1/imports`, docs/import.md). */
   public readonly importBucket: ImportBucket;
+  public readonly downloadBucket: DownloadBucket;
   /** The secret that signs preference-page links (docs/preferences.md). */
   public readonly preferenceKey: secretsmanager.Secret;
   /** The secret that keys the hash of erased numbers (docs/privacy.md). */
@@ -225,7 +227,9 @@ export class Optline extends Construct {
       retentionDays: config.imports.retentionDays,
       accessLogsBucket: this.accessLogsBucket,
     });
-    this.lambdas.connectBuckets({ imports: this.importBucket.bucket });
+    this.downloadBucket = new DownloadBucket(this, 'Downloads', { accessLogsBucket: this.accessLogsBucket });
+    const buckets = { imports: this.importBucket.bucket, downloads: this.downloadBucket.bucket };
+    this.lambdas.connectBuckets(buckets);
 
     const links = config.program.links;
     this.http = new HttpApi(this, 'Http', {
@@ -292,7 +296,7 @@ export class Optline extends Construct {
     }
     this.lambdas.setEnvironments({
       ...resourceValues(this.data.tables, 'Table', (table) => table.tableName),
-      ...resourceValues({ imports: this.importBucket.bucket }, 'Bucket', (bucket) => bucket.bucketName),
+      ...resourceValues(buckets, 'Bucket', (bucket) => bucket.bucketName),
       ...resourceValues(this.queues.queues, 'QueueUrl', (queue) => queue.queueUrl),
       ...resourceValues(this.flows.stateMachines, 'StateMachineArn', (machine) => machine.stateMachineArn),
       campaignDispatcherFunctionArn: this.lambdas.functions.campaignDispatcher.functionArn,
@@ -317,7 +321,7 @@ export class Optline extends Construct {
     nameResources({
       functions: this.lambdas.functions,
       tables: this.data.tables,
-      buckets: { imports: this.importBucket.bucket },
+      buckets,
       queues: this.queues.queues,
       stateMachines: this.flows.stateMachines,
       definedFlows: this.flows.definedFlows,

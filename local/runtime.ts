@@ -418,6 +418,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     dataDir: options.dataDir,
     region: LOCAL_REGION,
     guard: new AccessGuard(policies, guardOptions),
+    // Download links are dated by the handlers' clock, so they expire by it.
+    now: () => clock.now().getTime(),
   });
   const aws = await startAwsEndpoint(
     [

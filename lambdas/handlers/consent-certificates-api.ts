@@ -2,25 +2,25 @@
  * API Gateway → GET /v1/profiles/{phone}/consent-certificate and GET /v1/consent-certificates/public-key
  * → the number's consent certificate signed with the KMS key, as JSON or (`Accept: application/pdf`)
  * as a PDF carrying the same signed JSON, or the key's public half to check it with
- * (docs/consent-evidence.md#certificates).
+ * (docs/consent-evidence.md#certificates). A certificate larger than a response carries is answered
+ * with a short-lived download link (./shared/download-response.ts).
  */
 import { DomainError } from '../domain/errors';
 import { normalisePhone } from '../domain/phone';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { certificatePdf } from '../domain/consent-certificate-pdf';
+import { S3DownloadLinks } from '../adapters/download-links';
 import { KmsCertificateSigner } from '../adapters/kms-certificate-signer';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
 import { issueCertificate, type CertificateDeps } from '../services/consent-certificates';
+import { downloadResponse, MAX_RESPONSE_BYTES, responseBytes } from './shared/download-response';
 import { httpHandler } from './shared/http';
 import { environmentOf } from '../../lib/function-environment';
 import { phonePolicy, runtimeConfig } from './shared/runtime';
 
 const environment = environmentOf('consentCertificatesApi');
-
-/** A Lambda response carries at most 6 MB; a certificate above this is refused rather than cut. */
-const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 class NotAcceptableError extends DomainError {
   override readonly name = 'NotAcceptableError';
@@ -28,14 +28,8 @@ class NotAcceptableError extends DomainError {
   readonly code = 'not_acceptable';
 }
 
-class CertificateTooLargeError extends DomainError {
-  override readonly name = 'CertificateTooLargeError';
-  readonly status = 413;
-  readonly code = 'certificate_too_large';
-}
-
-let deps: CertificateDeps | undefined;
-function dependencies(): CertificateDeps {
+let deps: (CertificateDeps & { downloads: S3DownloadLinks }) | undefined;
+function dependencies(): CertificateDeps & { downloads: S3DownloadLinks } {
   const env = environment();
   const program = runtimeConfig();
   deps ??= {
@@ -45,6 +39,7 @@ function dependencies(): CertificateDeps {
     messages: new DynamoMessageStore(env.messagesTable),
     signer: new KmsCertificateSigner(env.certificateKey),
     program: { brand: program.brand, ...(program.programName ? { programName: program.programName } : {}) },
+    downloads: new S3DownloadLinks(env.downloadsBucket, 'certificates/', systemClock),
   };
   return deps;
 }
@@ -75,13 +70,6 @@ export function certificateFormat(accept: string | undefined): CertificateFormat
   return undefined;
 }
 
-function tooLarge(bytes: number): CertificateTooLargeError {
-  return new CertificateTooLargeError(
-    `the certificate is ${bytes} bytes, more than a response carries (${MAX_RESPONSE_BYTES})`,
-    'phone',
-  );
-}
-
 export const handler = httpHandler(environment, {
   'GET /v1/profiles/{phone}/consent-certificate': async (request) => {
     const format = certificateFormat(request.headers.accept);
@@ -92,21 +80,29 @@ export const handler = httpHandler(environment, {
       );
     const phone = normalisePhone(request.pathParameters.phone, phonePolicy(runtimeConfig()), 'phone').e164;
     const signed = await issueCertificate(dependencies(), phone);
+    const fileName = `consent-certificate-${phone.slice(1)}.${format}`;
     if (format === 'json') {
-      const bytes = Buffer.byteLength(JSON.stringify(signed));
-      if (bytes > MAX_RESPONSE_BYTES) throw tooLarge(bytes);
-      return { status: 200, body: signed };
+      const json = Buffer.from(JSON.stringify(signed));
+      if (responseBytes(json, false) <= MAX_RESPONSE_BYTES) return { status: 200, body: signed };
+      return downloadResponse(dependencies().downloads, {
+        body: json,
+        contentType: 'application/json',
+        fileName,
+      });
     }
     const pdf = await certificatePdf(signed);
-    // The answer carries the PDF base64-encoded: a third larger than the file.
-    const bytes = Math.ceil(pdf.byteLength / 3) * 4;
-    if (bytes > MAX_RESPONSE_BYTES) throw tooLarge(bytes);
+    if (responseBytes(pdf, true) > MAX_RESPONSE_BYTES)
+      return downloadResponse(dependencies().downloads, {
+        body: pdf,
+        contentType: 'application/pdf',
+        fileName,
+      });
     return {
       status: 200,
       binary: pdf,
       headers: {
         'content-type': 'application/pdf',
-        'content-disposition': `attachment; filename="consent-certificate-${phone.slice(1)}.pdf"`,
+        'content-disposition': `attachment; filename="${fileName}"`,
         'cache-control': 'no-store',
       },
     };

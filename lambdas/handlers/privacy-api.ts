@@ -1,40 +1,27 @@
 /**
  * API Gateway → GET /v1/profiles/{phone}/export and DELETE /v1/profiles/{phone} → everything held
  * about a number as one document, or its erasure (docs/privacy.md). The erasure is logged with the
- * number's keyed hash, never the number.
+ * number's keyed hash, never the number. An export larger than a response carries is answered with a
+ * short-lived download link (./shared/download-response.ts).
  */
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { DomainError } from '../domain/errors';
 import { normalisePhone } from '../domain/phone';
 import type { EventPublisher } from '../domain/ports/event-publisher';
 import type { SmsGateway } from '../domain/ports/sms-gateway';
 import { secretsClient } from '../adapters/aws-clients';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
+import { S3DownloadLinks } from '../adapters/download-links';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoPersonalDataStore } from '../adapters/personal-data-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
 import { eraseProfile, exportProfile, type PrivacyDeps } from '../services/privacy';
+import { downloadResponse, MAX_RESPONSE_BYTES, responseBytes } from './shared/download-response';
 import { httpHandler } from './shared/http';
 import { environmentOf } from '../../lib/function-environment';
 import { logger, phonePolicy, runtimeConfig } from './shared/runtime';
 
 const environment = environmentOf('privacyApi');
-
-/** A Lambda response carries at most 6 MB; an export above this is refused rather than cut. */
-const MAX_EXPORT_BYTES = 5 * 1024 * 1024;
-
-class ExportTooLargeError extends DomainError {
-  override readonly name = 'ExportTooLargeError';
-  readonly status = 413;
-  readonly code = 'export_too_large';
-  constructor(bytes: number) {
-    super(
-      `the export is ${bytes} bytes, more than a response carries (${MAX_EXPORT_BYTES}); see docs/privacy.md`,
-      'phone',
-    );
-  }
-}
 
 /** An erasure sends nothing and publishes nothing: a call to either is a bug. */
 const noEffects = new Proxy(
@@ -47,6 +34,7 @@ const noEffects = new Proxy(
 ) as SmsGateway & EventPublisher;
 
 let deps: PrivacyDeps | undefined;
+let downloads: S3DownloadLinks | undefined;
 function dependencies(): PrivacyDeps {
   const env = environment();
   let key: Promise<string> | undefined;
@@ -90,10 +78,16 @@ function phoneParam(raw: string | undefined): string {
 
 export const handler = httpHandler(environment, {
   'GET /v1/profiles/{phone}/export': async (request) => {
-    const body = await exportProfile(dependencies(), phoneParam(request.pathParameters.phone));
-    const bytes = Buffer.byteLength(JSON.stringify(body));
-    if (bytes > MAX_EXPORT_BYTES) throw new ExportTooLargeError(bytes);
-    return { status: 200, body };
+    const phone = phoneParam(request.pathParameters.phone);
+    const body = await exportProfile(dependencies(), phone);
+    const json = Buffer.from(JSON.stringify(body));
+    if (responseBytes(json, false) <= MAX_RESPONSE_BYTES) return { status: 200, body };
+    downloads ??= new S3DownloadLinks(environment().downloadsBucket, 'exports/', systemClock);
+    return downloadResponse(downloads, {
+      body: json,
+      contentType: 'application/json',
+      fileName: `export-${phone.slice(1)}.json`,
+    });
   },
   'DELETE /v1/profiles/{phone}': async (request) => {
     const result = await eraseProfile(dependencies(), phoneParam(request.pathParameters.phone));

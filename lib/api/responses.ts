@@ -190,6 +190,25 @@ const ConsentOutcomeSchema = z
   })
   .meta({ description: 'What became of an earlier change' });
 
+/**
+ * A document too large for a response (a certificate, an export), answered as a short-lived link to
+ * it instead (decision 0038).
+ */
+export const DownloadLinkSchema = z.strictObject({
+  download: z
+    .strictObject({
+      url: z.string().meta({
+        description: 'A presigned S3 GET: fetch it without credentials before `expiresAt`',
+      }),
+      expiresAt: instant.meta({ description: 'When the link stops working (15 minutes after it is made)' }),
+      contentType: z.enum(['application/json', 'application/pdf']).meta({
+        description: 'What the link downloads: the type the request asked for',
+      }),
+      bytes: z.number().meta({ description: 'The size of the document' }),
+    })
+    .meta({ description: 'Where to download the document; the file itself expires a day after it is made' }),
+});
+
 /** `GET /v1/profiles/{phone}/export`: everything held about a number, in one document. */
 export const ProfileExportSchema = z.strictObject({
   phone: e164,

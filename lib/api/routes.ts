@@ -36,6 +36,7 @@ import {
   ConversationThreadSchema,
   CertificatePublicKeySchema,
   ErasureSchema,
+  DownloadLinkSchema,
   ProfileExportSchema,
   SignedCertificateSchema,
   EventAcceptedSchema,
@@ -202,13 +203,13 @@ export const routes = {
     params: { phone: PathParams.phone },
     readOnly: true,
     responses: {
-      200: { description: 'The export', schema: ProfileExportSchema },
+      200: {
+        description:
+          'The export; or, when it is larger than a response carries (5 MB), a link to download it that works for 15 minutes',
+        schema: z.union([ProfileExportSchema, DownloadLinkSchema]),
+      },
       400: invalid('phone number'),
       404: { description: 'Nothing is held about the number (`not_found`)', schema: 'error' },
-      413: {
-        description: 'The export is larger than a response can carry (`export_too_large`)',
-        schema: 'error',
-      },
     },
   },
   'DELETE /v1/profiles/{phone}': {
@@ -234,18 +235,15 @@ export const routes = {
     readOnly: true,
     responses: {
       200: {
-        description: 'The signed certificate (JSON), or its PDF (`Accept: application/pdf`)',
-        schema: SignedCertificateSchema,
+        description:
+          'The signed certificate (JSON), or its PDF (`Accept: application/pdf`); or, when the one asked for is larger than a response carries (5 MB), a JSON link to download it that works for 15 minutes',
+        schema: z.union([SignedCertificateSchema, DownloadLinkSchema]),
         pdf: 'The certificate for a reader, one consent log entry per row, with the signed JSON attached as `consent-certificate.json`',
       },
       400: invalid('phone number'),
       404: { description: 'No consent is recorded for the number (`not_found`)', schema: 'error' },
       406: {
         description: 'The `Accept` header asks for a type not served (`not_acceptable`)',
-        schema: 'error',
-      },
-      413: {
-        description: 'The certificate is larger than a response can carry (`certificate_too_large`)',
         schema: 'error',
       },
     },

@@ -186,16 +186,31 @@ export class Functions extends Construct {
         BucketAccess,
       ][]) {
         const bucket = buckets[bucketId];
-        if (access !== 'upload') continue;
-        // A presigned POST uploads as its signer: PutObject on the upload prefix, and a data key
-        // from the bucket's KMS key to encrypt the file with. Nothing else: no read, list or delete.
-        const uploads = bucket.arnForObjects(`${UPLOAD_PREFIX}*`);
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [uploads] }));
-        bucket.encryptionKey?.grant(fn, 'kms:GenerateDataKey');
+        if (access === 'upload') {
+          // A presigned POST uploads as its signer: PutObject on the upload prefix, and a data key
+          // from the bucket's KMS key to encrypt the file with. Nothing else: no read, list or delete.
+          const uploads = bucket.arnForObjects(`${UPLOAD_PREFIX}*`);
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [uploads] }));
+          bucket.encryptionKey?.grant(fn, 'kms:GenerateDataKey');
+          acknowledge(
+            fn.role ?? fn,
+            wildcardResourceFinding(fn, uploads),
+            `PutObject under the ${UPLOAD_PREFIX} prefix of the ${bucketId} bucket only, for the presigned uploads it signs; object keys are import ids chosen at run time.`,
+          );
+          continue;
+        }
+        // It writes a document under its prefix and signs the presigned GET that reads it back: a
+        // presigned GET downloads as its signer, so GetObject there and Decrypt with the bucket's key.
+        // No list or delete: the documents expire by the bucket's lifecycle rule.
+        const documents = bucket.arnForObjects(`${access.serve}*`);
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [documents] }),
+        );
+        bucket.encryptionKey?.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
         acknowledge(
           fn.role ?? fn,
-          wildcardResourceFinding(fn, uploads),
-          `PutObject under the ${UPLOAD_PREFIX} prefix of the ${bucketId} bucket only, for the presigned uploads it signs; object keys are import ids chosen at run time.`,
+          wildcardResourceFinding(fn, documents),
+          `PutObject and GetObject under the ${access.serve} prefix of the ${bucketId} bucket only, for the download links it signs; object keys are random ids chosen at run time.`,
         );
       }
     }

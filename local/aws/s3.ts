@@ -6,11 +6,16 @@
  * What the front adds:
  * - Signatures: a header-signed request's SigV4 signature is recomputed with the SDK's signer
  *   (every local key's secret is `local`) and a mismatch answered `SignatureDoesNotMatch`; s3rver
- *   checks only that the key exists. Query-signed URLs (presigned GET and PUT, which no function
- *   makes) are not checked.
- * - IAM: a function's request (signed with its own key, ../iam/access.ts) runs only if its policy
- *   in the synthesized template allows the action on the object or bucket; otherwise it is answered
- *   `AccessDenied`, as S3 answers.
+ *   checks only that the key exists. A query-signed URL (a presigned GET, as the download links are)
+ *   is checked as S3 checks it (SigV4 "Authenticating Requests: Using Query Parameters"): its
+ *   signature over the method, path, query and signed headers with an unsigned payload, and its
+ *   expiry (`X-Amz-Date` + `X-Amz-Expires`, at most 7 days) against the clock of the runtime (`now`;
+ *   the signer dates the URL by the same clock), answered `AccessDenied` "Request has expired".
+ *   s3rver, which would check the expiry again by the real clock, gets the checked request without
+ *   its query authentication.
+ * - IAM: a function's request (signed with its own key, ../iam/access.ts), header- or query-signed,
+ *   runs only if its policy in the synthesized template allows the action on the object or bucket;
+ *   otherwise it is answered `AccessDenied`, as S3 answers. A presigned URL acts as its signer.
  * - Presigned POST uploads (S3 API Reference, "Browser-Based Uploads Using POST"), which s3rver
  *   stores without reading the policy: the front checks the policy's signature, its expiration, each
  *   condition (`bucket`, `key`, `eq`, `starts-with`, `content-length-range` against the file's size)
@@ -22,7 +27,7 @@
  * policies (the `aws:SecureTransport` deny: the local endpoint is plain HTTP), lifecycle expiry.
  * Form uploads are read into memory before they are checked (the local files are small).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,6 +56,8 @@ export interface LocalS3Options {
   readonly dataDir?: string;
   readonly region: string;
   readonly guard?: AccessGuard;
+  /** The time presigned URLs are checked against (ms since the epoch); the real clock when unset. */
+  readonly now?: () => number;
 }
 
 export interface LocalS3 {
@@ -116,7 +123,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
         }
         const accessKey = accessKeyOf(req, url);
         register(accessKey);
-        if (req.headers.authorization && !(await headerSignatureMatches(req, url)))
+        const querySigned = url.searchParams.has('X-Amz-Signature');
+        if (querySigned) {
+          const problem = querySignatureProblem(req, url, options.region, options.now?.() ?? Date.now());
+          if (problem) return sendError(res, problem.status, problem.code, problem.message);
+        } else if (req.headers.authorization && !(await headerSignatureMatches(req, url)))
           return sendError(
             res,
             403,
@@ -128,7 +139,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
           const refusal = options.guard!.check(caller, accessOf(req.method ?? 'GET', url, bucket, key));
           if (refusal) return sendError(res, 403, 'AccessDenied', refusal.message);
         }
-        forward(req, res, inner);
+        // s3rver would check a presigned URL's expiry again by the real clock: it gets the request
+        // the front has checked without its query authentication.
+        forward(req, res, inner, undefined, querySigned ? withoutQueryAuthentication(url) : undefined);
       } catch (error) {
         sendError(res, 500, 'InternalError', error instanceof Error ? error.message : String(error));
       }
@@ -219,6 +232,88 @@ async function headerSignatureMatches(req: IncomingMessage, url: URL): Promise<b
   );
   const recomputed = /Signature=([0-9a-f]{64})/.exec(String(expected.headers.authorization))?.[1] ?? '';
   return timingSafeEqual(Buffer.from(recomputed.padEnd(64, '0')), Buffer.from(signature.padEnd(64, '0')));
+}
+
+/** The longest a presigned URL may be valid (S3: 7 days). */
+const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
+
+/**
+ * S3's checks of a query-signed (presigned) request: the SigV4 signature its key's secret makes over
+ * the canonical request (payload `UNSIGNED-PAYLOAD`), and that it has not expired at `nowMs`.
+ */
+function querySignatureProblem(
+  req: IncomingMessage,
+  url: URL,
+  region: string,
+  nowMs: number,
+): Problem | undefined {
+  const param = (name: string) => url.searchParams.get(name) ?? '';
+  const denied = (message: string): Problem => ({ status: 403, code: 'AccessDenied', message });
+  const credential = /^([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request$/.exec(param('X-Amz-Credential'));
+  const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(param('X-Amz-Date'));
+  const expires = Number(param('X-Amz-Expires'));
+  const signedList = param('X-Amz-SignedHeaders');
+  if (
+    param('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' ||
+    !credential ||
+    !date ||
+    !signedList ||
+    !Number.isInteger(expires) ||
+    expires < 1 ||
+    expires > MAX_PRESIGNED_SECONDS
+  )
+    return {
+      status: 400,
+      code: 'AuthorizationQueryParametersError',
+      message:
+        'X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders and X-Amz-Expires (1 to 604800 seconds) are required.',
+    };
+  const [, , day = '', scopeRegion = ''] = credential;
+  if (scopeRegion !== region) return denied(`the region '${scopeRegion}' is wrong; expecting '${region}'`);
+  const amzDate = param('X-Amz-Date');
+  if (!amzDate.startsWith(day)) return denied('The credential date does not match X-Amz-Date.');
+  const [, y, mo, d, h, mi, sec] = date.map(Number) as number[];
+  const signedAt = Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!);
+  if (nowMs > signedAt + expires * 1000) return denied('Request has expired');
+
+  const encode = (text: string) =>
+    encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const query = [...url.searchParams]
+    .filter(([name]) => name !== 'X-Amz-Signature')
+    .map(([name, value]) => [encode(name), encode(value)] as const)
+    .sort(([a, x], [b, y2]) => (a < b ? -1 : a > b ? 1 : x < y2 ? -1 : x > y2 ? 1 : 0))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+  const names = signedList.split(';');
+  const headers = names
+    .map((name) => {
+      const value = req.headers[name];
+      const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+      return `${name}:${text.trim().replace(/\s+/g, ' ')}\n`;
+    })
+    .join('');
+  const payload = url.searchParams.get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD';
+  const canonical = [req.method ?? 'GET', url.pathname, query, headers, signedList, payload].join('\n');
+  const scope = `${day}/${scopeRegion}/s3/aws4_request`;
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    amzDate,
+    scope,
+    createHash('sha256').update(canonical).digest('hex'),
+  ].join('\n');
+  let key: Buffer = Buffer.from(`AWS4${LOCAL_SECRET}`);
+  for (const part of [day, scopeRegion, 's3', 'aws4_request'])
+    key = createHmac('sha256', key).update(part).digest();
+  const expected = createHmac('sha256', key).update(stringToSign).digest();
+  const given = Buffer.from(param('X-Amz-Signature'), 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return {
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    };
+  return undefined;
 }
 
 /** What IAM checks for a REST request (the operations the platform makes). */
@@ -374,19 +469,27 @@ function readAll(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Hands the request to s3rver as it came (the Host header kept: it is signed). */
+/** The path and query of a presigned request without its SigV4 parameters. */
+function withoutQueryAuthentication(url: URL): string {
+  const query = new URLSearchParams([...url.searchParams].filter(([name]) => !/^X-Amz-/i.test(name)));
+  const text = query.toString();
+  return text ? `${url.pathname}?${text}` : url.pathname;
+}
+
+/** Hands the request to s3rver as it came (the Host header kept: it is signed), or at `path`. */
 function forward(
   req: IncomingMessage,
   res: import('node:http').ServerResponse,
   inner: AddressInfo,
   body?: Buffer,
+  path: string | undefined = req.url,
 ): void {
   const upstream = httpRequest(
     {
       host: inner.address,
       port: inner.port,
       method: req.method,
-      path: req.url,
+      path,
       headers: req.headers,
     },
     (answer) => {

@@ -50,7 +50,7 @@ describe('data at rest', () => {
 
   it('encrypts, closes and keeps every bucket, and logs access to the ones with data', () => {
     const buckets = resourcesOfType(template, 'AWS::S3::Bucket');
-    expect(buckets).toHaveLength(4);
+    expect(buckets).toHaveLength(5);
     for (const [id, bucket] of buckets) {
       expect(bucket.Properties?.BucketEncryption, id).toBeDefined();
       expect(bucket.Properties?.PublicAccessBlockConfiguration, id).toEqual({

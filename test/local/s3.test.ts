@@ -1,10 +1,12 @@
 /**
  * The local S3: s3rver behind the checks S3 makes and s3rver leaves out. Presigned POST forms are
  * held to their policy (signature, expiration, key, size range) and to the signer's IAM policy;
- * header-signed requests to the caller's policy; objects written are announced.
+ * presigned GETs to their signature, their expiry (by the clock the front is given) and the signer's
+ * policy; header-signed requests to the caller's policy; objects written are announced.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3, type ObjectCreated } from '../../local/aws/s3';
 import { AccessGuard } from '../../local/iam/access';
@@ -15,6 +17,8 @@ const REGION = 'us-east-1';
 describe('local S3', () => {
   let s3: LocalS3;
   const created: ObjectCreated[] = [];
+  /** The front's clock: presigned GETs expire by it. */
+  let nowMs = Date.parse('2026-11-12T16:00:00Z');
   const client = (accessKeyId: string) =>
     new S3Client({
       endpoint: s3.url,
@@ -40,9 +44,17 @@ describe('local S3', () => {
             { effect: 'Allow', actions: ['s3:PutObject'], resources: [`arn:aws:s3:::${BUCKET}/uploads/*`] },
           ],
           bystander: [],
+          server: [
+            {
+              effect: 'Allow',
+              actions: ['s3:PutObject', 's3:GetObject'],
+              resources: [`arn:aws:s3:::${BUCKET}/documents/*`],
+            },
+          ],
         },
         { account: '000000000000', functionNamePrefix: 'optline-test' },
       ),
+      now: () => nowMs,
     });
     s3.onObjectCreated((object) => created.push(object));
   });
@@ -132,5 +144,68 @@ describe('local S3', () => {
     await expect(
       forged.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/imp-8', Body: 'phone\n' })),
     ).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+  });
+
+  describe('presigned GET', () => {
+    const KEY = 'documents/3f1c.json';
+    const link = (signer: string, key = KEY, expiresIn = 900) =>
+      getSignedUrl(client(signer), new GetObjectCommand({ Bucket: BUCKET, Key: key }), {
+        expiresIn,
+        signingDate: new Date(nowMs),
+      });
+    beforeAll(async () => {
+      await client('local-server').send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: '{"a":1}', ContentType: 'application/json' }),
+      );
+    });
+
+    it('serves the object to a plain GET of a URL its signer may read, until it expires', async () => {
+      const url = await link('local-server');
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(await response.text()).toBe('{"a":1}');
+
+      nowMs += 899_000;
+      expect((await fetch(url)).status).toBe(200);
+      nowMs += 2_000;
+      const expired = await fetch(url);
+      expect(expired.status).toBe(403);
+      expect(await expired.text()).toMatch(/<Code>AccessDenied<\/Code><Message>Request has expired/);
+    });
+
+    it('refuses a URL whose key, expiry or signature was changed', async () => {
+      const url = new URL(await link('local-server'));
+      const changes: [string, (u: URL) => void][] = [
+        ['key', (u) => (u.pathname = u.pathname.replace('3f1c', '3f1d'))],
+        ['expiry', (u) => u.searchParams.set('X-Amz-Expires', '604800')],
+        ['signature', (u) => u.searchParams.set('X-Amz-Signature', '0'.repeat(64))],
+        ['added parameter', (u) => u.searchParams.set('response-content-type', 'text/html')],
+      ];
+      for (const [what, change] of changes) {
+        const tampered = new URL(url);
+        change(tampered);
+        const response = await fetch(tampered);
+        expect(response.status, what).toBe(403);
+        expect(await response.text(), what).toContain('<Code>SignatureDoesNotMatch</Code>');
+      }
+      expect((await fetch(url)).status).toBe(200);
+    });
+
+    it('refuses a URL signed by a function whose policy does not allow GetObject there', async () => {
+      const uploader = await fetch(await link('local-uploader'));
+      expect(uploader.status).toBe(403);
+      expect(await uploader.text()).toContain(
+        `is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::${BUCKET}/${KEY}`,
+      );
+    });
+
+    it('refuses a URL valid for more than 7 days', async () => {
+      const url = new URL(await link('local-server'));
+      url.searchParams.set('X-Amz-Expires', '604801');
+      const response = await fetch(url);
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('<Code>AuthorizationQueryParametersError</Code>');
+    });
   });
 });

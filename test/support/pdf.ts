@@ -17,18 +17,24 @@ export interface ReadPdf {
   readonly attachments: ReadonlyMap<string, Buffer>;
 }
 
-export function readPdf(bytes: Uint8Array): ReadPdf {
+/** `renderPages`: render only the first pages (a long PDF's text and attachments are still read whole). */
+export function readPdf(bytes: Uint8Array, options: { renderPages?: number } = {}): ReadPdf {
   const dir = mkdtempSync(join(tmpdir(), 'optline-pdf-'));
   try {
     const file = join(dir, 'document.pdf');
     writeFileSync(file, bytes);
     // Low resolution: the test asks whether the pages render, not how they look.
-    execFileSync('pdftoppm', ['-r', '30', '-png', file, join(dir, 'page')], { stdio: 'pipe' });
+    const last = options.renderPages === undefined ? [] : ['-l', String(options.renderPages)];
+    execFileSync('pdftoppm', ['-r', '30', ...last, '-png', file, join(dir, 'page')], { stdio: 'pipe' });
     const pages = readdirSync(dir)
       .filter((name) => name.startsWith('page') && name.endsWith('.png'))
       .sort()
       .map((name) => statSync(join(dir, name)).size);
-    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    // A certificate of thousands of entries has megabytes of text.
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
     const saved = join(dir, 'attachments');
     mkdirSync(saved);
     execFileSync('pdfdetach', ['-saveall', '-o', saved, file], { stdio: 'pipe' });
