@@ -12,10 +12,9 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { compileFlow, FLOW_STEP_ARN_PLACEHOLDER } from '../../lambdas/domain/flow-compiler';
@@ -33,6 +32,7 @@ import type { DeploymentConfig } from '../config';
 import { pascal } from './data-tables';
 import { deadLetterQueue } from './dead-letter-queue';
 import { acknowledge, acknowledgeCdkOwnedRole } from './nag';
+import { loggedStateMachine } from './state-machine';
 import { PACKAGE_ROOT } from '../package-root';
 
 export interface FlowsProps {
@@ -158,45 +158,11 @@ export class Flows extends Construct {
       readonly name?: string;
     },
   ): sfn.StateMachine {
-    const substitutions = Object.fromEntries(
-      Object.entries(machine.functionArns).map(([placeholder, fn]) => [
-        placeholder,
-        props.functions[fn].functionArn,
-      ]),
-    );
-    const logGroup = new logs.LogGroup(this, `${pascal(id)}Logs`, {
-      retention: logs.RetentionDays.ONE_YEAR,
+    return loggedStateMachine(this, id, {
+      ...machine,
+      functions: props.functions,
       encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
-    // Every state transition is logged (level ALL), without execution data: the log tells which step
-    // an execution reached and why it failed, and carries no phone numbers or message bodies.
-    const stateMachine = new sfn.StateMachine(this, pascal(id), {
-      ...(machine.name === undefined ? {} : { stateMachineName: machine.name }),
-      // Inline (fromString) rather than an S3 asset, so the template carries the definition.
-      definitionBody: sfn.DefinitionBody.fromString(machine.definition),
-      definitionSubstitutions: substitutions,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      tracingEnabled: true,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      comment: machine.comment,
-      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(props.encryptionKey),
-    });
-    // The ASL invokes the unqualified function ARNs: no `:*` for versions and aliases.
-    stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [...new Set(Object.values(machine.functionArns))].map(
-          (fn) => props.functions[fn].functionArn,
-        ),
-      }),
-    );
-    acknowledge(
-      stateMachine.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery, DescribeLogGroups…) do not support resource-level permissions.',
-    );
-    return stateMachine;
   }
 }
 
