@@ -3,8 +3,20 @@
  * real ASL files, executed by aws-local-stepfunctions. Lambda tasks run the local handlers; Wait
  * states are timed by the virtual clock (each Wait is run as a task that sleeps until the virtual
  * time it names, so `OPTLINE_TIME_SCALE` and `/_local/clock` move flows along).
+ *
+ * A Distributed Map (a Map with an `ItemReader`), which the interpreter does not run, is run here as
+ * a task: the object is read from the local S3 (`CSV` with the header first, or `JSONL`), each item
+ * shaped by `ItemSelector` (`$$.Map.Item.Index`, `$$.Map.Item.Value`, paths of the state's input),
+ * grouped by `ItemBatcher` (`MaxItemsPerBatch`, `BatchInput`), and each batch run through the
+ * `ItemProcessor` by the interpreter, one batch after the other in the items' order (AWS runs up to
+ * `MaxConcurrency` at once). More failed batches than `ToleratedFailureCount` fail the state with
+ * `States.ExceedToleratedFailureThreshold`; `ResultWriter` writes the batches' results and a
+ * manifest under its prefix and answers `ResultWriterDetails`, as AWS does. The reads and writes are
+ * the runtime's own (AWS checks them against the machine's role, which the local runtime does not
+ * enforce).
  */
 import '../polyfills';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { PendingWork } from '../settle';
 import type { VirtualClock } from '../virtual-clock';
@@ -66,9 +78,31 @@ export interface StepFunctionsOptions {
   readonly stateMachines: readonly LocalStateMachine[];
   /** Invokes a Lambda function by ARN with a payload (the local Lambda host). */
   readonly invokeLambda: (arn: string, payload: unknown) => Promise<unknown>;
+  /** Reads an S3 object (a Distributed Map's `ItemReader`); absent: Distributed Maps fail. */
+  readonly readObject?: (bucket: string, key: string) => Promise<Buffer>;
+  /** Writes an S3 object (a Distributed Map's `ResultWriter`). */
+  readonly writeObject?: (bucket: string, key: string, body: string) => Promise<void>;
 }
 
 const LOCAL_WAIT_RESOURCE = 'arn:aws:lambda:us-east-1:000000000000:function:optline-local-wait';
+const LOCAL_DISTRIBUTED_MAP_RESOURCE =
+  'arn:aws:lambda:us-east-1:000000000000:function:optline-local-distributed-map';
+/** The fields of a Map state a Task state may not have. */
+const MAP_FIELDS = [
+  'ItemReader',
+  'ItemSelector',
+  'ItemBatcher',
+  'ItemProcessor',
+  'Iterator',
+  'ItemsPath',
+  'Parameters',
+  'MaxConcurrency',
+  'MaxConcurrencyPath',
+  'ToleratedFailureCount',
+  'ToleratedFailurePercentage',
+  'ResultWriter',
+  'Label',
+];
 /**
  * Step Functions' limit on an execution's input and a task's result: 256 KiB as UTF-8
  * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). A larger input is
@@ -309,6 +343,13 @@ export class StepFunctionsEmulator {
           };
         } else if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
           for (const branch of state.Branches as unknown as AslDefinition[]) visit(branch.States);
+        } else if (state.Type === 'Map' && state.ItemReader) {
+          const map = { ...state };
+          for (const key of MAP_FIELDS) delete state[key];
+          state.Type = 'Task';
+          state.Resource = LOCAL_DISTRIBUTED_MAP_RESOURCE;
+          state.TimeoutSeconds = FOREVER_SECONDS;
+          handlers[name] = (input) => this.runDistributedMap(map, input, record);
         } else if (state.Type === 'Map') {
           const processor = (state.ItemProcessor ?? state.Iterator) as unknown as AslDefinition | undefined;
           if (processor) visit(processor.States);
@@ -317,6 +358,104 @@ export class StepFunctionsEmulator {
     };
     visit(definition.States);
     return { definition, handlers };
+  }
+
+  /** A Distributed Map, run as the class comment says. */
+  private async runDistributedMap(map: AslState, input: Json, record: ExecutionRecord): Promise<Json> {
+    const reader = map.ItemReader as { Parameters?: Json; ReaderConfig?: Record<string, Json> };
+    const location = resolveTemplate(reader.Parameters ?? {}, input) as { Bucket?: Json; Key?: Json };
+    if (!this.options.readObject)
+      throw statesError('States.ItemReaderFailed', 'no local S3 to read items from');
+    let body: Buffer;
+    try {
+      body = await this.options.readObject(String(location.Bucket), String(location.Key));
+    } catch (error) {
+      throw statesError('States.ItemReaderFailed', `cannot read ${String(location.Key)}: ${String(error)}`);
+    }
+    const values = readItems(body, reader.ReaderConfig ?? {});
+    const selector = map.ItemSelector as Json | undefined;
+    const items = values.map((value, index) =>
+      selector === undefined ? value : resolveTemplate(selector, input, { Index: index, Value: value }),
+    );
+    const batcher = map.ItemBatcher as { MaxItemsPerBatch?: number; BatchInput?: Json } | undefined;
+    const size = batcher?.MaxItemsPerBatch ?? 1;
+    const batches: Json[] = [];
+    for (let i = 0; i < items.length; i += size) {
+      const slice = items.slice(i, i + size);
+      batches.push(
+        batcher
+          ? {
+              Items: slice,
+              ...(batcher.BatchInput === undefined
+                ? {}
+                : { BatchInput: resolveTemplate(batcher.BatchInput, input) }),
+            }
+          : slice[0]!,
+      );
+    }
+    const processor = { ...(map.ItemProcessor as unknown as AslDefinition) };
+    delete processor.ProcessorConfig;
+    const tolerated = typeof map.ToleratedFailureCount === 'number' ? map.ToleratedFailureCount : 0;
+    const results: { Input: Json; Output?: Json; Error?: string; Cause?: string; Status: string }[] = [];
+    let failures = 0;
+    let validated = false;
+    for (const batch of batches) {
+      const abort = new AbortController();
+      const { definition, handlers } = this.prepare(processor, abort.signal, record);
+      // The processor is validated once (some 200 ms a time), as whole machines are.
+      const child = new StateMachine(definition as never, {
+        validationOptions: { checkArn: false, noValidate: validated },
+      });
+      validated = true;
+      try {
+        const output = (await child.run(batch as never, {
+          overrides: { taskResourceLocalHandlers: handlers as never },
+        }).result) as Json;
+        results.push({ Input: batch, Output: output, Status: 'SUCCEEDED' });
+      } catch (error) {
+        const failure = error as Error & { cause?: { name?: string; message?: string } };
+        failures += 1;
+        results.push({
+          Input: batch,
+          Error: failure.cause?.name ?? failure.name,
+          Cause: failure.cause?.message ?? failure.message,
+          Status: 'FAILED',
+        });
+        if (failures > tolerated)
+          throw statesError(
+            'States.ExceedToleratedFailureThreshold',
+            `The specified tolerated failure threshold was exceeded: ${failures} of ${batches.length} batches failed (${failure.cause?.name ?? failure.name}: ${failure.cause?.message ?? failure.message})`,
+          );
+      }
+    }
+    const writer = map.ResultWriter as { Parameters?: Json } | undefined;
+    if (!writer) return results.map((r) => r.Output ?? null);
+    const target = resolveTemplate(writer.Parameters ?? {}, input) as { Bucket?: Json; Prefix?: Json };
+    const bucket = String(target.Bucket);
+    const prefix = `${String(target.Prefix ?? '')}/${crypto.randomUUID()}`;
+    const succeeded = results.filter((r) => r.Status === 'SUCCEEDED');
+    const failed = results.filter((r) => r.Status === 'FAILED');
+    const files = [
+      ...(succeeded.length ? [{ key: `${prefix}/SUCCEEDED_0.json`, results: succeeded }] : []),
+      ...(failed.length ? [{ key: `${prefix}/FAILED_0.json`, results: failed }] : []),
+    ];
+    for (const file of files)
+      await this.options.writeObject?.(bucket, file.key, JSON.stringify(file.results));
+    const manifest = `${prefix}/manifest.json`;
+    await this.options.writeObject?.(
+      bucket,
+      manifest,
+      JSON.stringify({
+        DestinationBucket: bucket,
+        MapRunArn: `${record.executionArn}/map-run`,
+        ResultFiles: {
+          SUCCEEDED: succeeded.length ? [{ Key: `${prefix}/SUCCEEDED_0.json`, Size: 0 }] : [],
+          FAILED: failed.length ? [{ Key: `${prefix}/FAILED_0.json`, Size: 0 }] : [],
+          PENDING: [],
+        },
+      }),
+    );
+    return { ResultWriterDetails: { Bucket: bucket, Key: manifest } };
   }
 
   private async invokeTask(state: AslState, input: Json, record: ExecutionRecord): Promise<Json> {
@@ -377,6 +516,62 @@ function statesError(name: string, message: string): Error {
   const error = new Error(message);
   error.name = name;
   return error;
+}
+
+/** The items of an object as an `ItemReader` reads it: CSV records by the first row's names, or JSON Lines. */
+function readItems(body: Buffer, config: Record<string, Json>): Json[] {
+  const text = body.toString('utf8');
+  if (config.InputType === 'CSV') {
+    if (config.CSVHeaderLocation !== 'FIRST_ROW')
+      throw statesError('States.ItemReaderFailed', 'only CSVHeaderLocation FIRST_ROW is emulated');
+    try {
+      return parseCsv(text, {
+        columns: true,
+        bom: true,
+        skip_empty_lines: true,
+        relax_column_count: true,
+      }) as Json[];
+    } catch (error) {
+      throw statesError('States.ItemReaderFailed', `CSV: ${(error as Error).message}`);
+    }
+  }
+  if (config.InputType === 'JSONL') {
+    return text
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '')
+      .map((line, index) => {
+        try {
+          return JSON.parse(line) as Json;
+        } catch {
+          throw statesError('States.ItemReaderFailed', `JSONL: line ${index + 1} is not JSON`);
+        }
+      });
+  }
+  throw statesError('States.ItemReaderFailed', `InputType ${String(config.InputType)} is not emulated`);
+}
+
+/**
+ * A payload template (`Parameters`, `ItemSelector`, `BatchInput`): fields ending in `.$` take the
+ * value of a path of the input, or of `$$.Map.Item.Index` / `$$.Map.Item.Value` for an item.
+ */
+function resolveTemplate(template: Json, input: Json, item?: { Index: number; Value: Json }): Json {
+  if (template === null || typeof template !== 'object' || Array.isArray(template)) return template;
+  const resolved: Record<string, Json> = {};
+  for (const [key, value] of Object.entries(template)) {
+    if (!key.endsWith('.$')) {
+      resolved[key] = resolveTemplate(value, input, item);
+      continue;
+    }
+    const path = String(value);
+    let found: Json | undefined;
+    if (path === '$$.Map.Item.Index') found = item?.Index ?? null;
+    else if (path.startsWith('$$.Map.Item.Value'))
+      found = readPath(item?.Value ?? null, `$${path.slice('$$.Map.Item.Value'.length)}`);
+    else found = readPath(input, path);
+    if (found === undefined) throw statesError('States.Runtime', `path ${path} not found in the input`);
+    resolved[key.slice(0, -2)] = found;
+  }
+  return resolved;
 }
 
 /** Reads a simple reference path (`$.a.b[0].c`), the only form Wait states accept. */
