@@ -178,18 +178,27 @@ export type BucketId = keyof typeof buckets;
  * What a function may do with a bucket:
  * - `upload`: PutObject under `uploads/` only, so the presigned POSTs it signs can write there (the
  *   uploader acts with the signer's permissions).
+ * - `prepare`: GetObject under `uploads/` and PutObject (with AbortMultipartUpload) under `expanded/`:
+ *   read an uploaded file, and write the gunzipped copy the import's item reader reads.
  * - `{ serve: prefix }`: PutObject and GetObject under that prefix only: it writes a document there
  *   and signs the presigned GET that downloads it (the downloader acts with the signer's
  *   permissions, so the signer needs GetObject and the key's Decrypt).
  */
-export type BucketAccess = 'upload' | { readonly serve: DownloadPrefix };
+export type BucketAccess = 'upload' | 'prepare' | { readonly serve: DownloadPrefix };
 
 /** The key prefixes of the downloads bucket: one per function that serves documents through it. */
 export const DOWNLOAD_PREFIXES = ['certificates/', 'exports/'] as const;
 export type DownloadPrefix = (typeof DOWNLOAD_PREFIXES)[number];
 
-/** The key prefix uploads land under (`uploads/<importId>`). */
+/** The key prefix uploads land under (`uploads/<importId>`): an object created here starts its import. */
 export const UPLOAD_PREFIX = 'uploads/';
+/**
+ * Gunzipped copies of gzipped uploads (`expanded/<importId>`): the Distributed Map's item
+ * reader reads an object as it is stored, so a gzipped Pinpoint export is expanded first.
+ */
+export const EXPANDED_PREFIX = 'expanded/';
+/** Where the import's Distributed Map writes its results (`results/<importId>/<map run id>/…`). */
+export const RESULTS_PREFIX = 'results/';
 
 /**
  * What a function may do with a table:
@@ -273,8 +282,10 @@ export type Trigger =
   | { readonly kind: 'queue'; readonly queue: QueueId }
   /** Target of rules on the `optline` bus (see `eventRules`). */
   | { readonly kind: 'event-rule' }
-  /** Invoked by Step Functions tasks (see `stateMachines`). */
+  /** Invoked by Step Functions tasks (see `stateMachines` and `importStateMachine`). */
   | { readonly kind: 'state-machine-task' }
+  /** Target of the rule on the import bucket's Object Created events under `uploads/` (default bus). */
+  | { readonly kind: 'import-upload' }
   /** Routes of the HTTP API. */
   | { readonly kind: 'http'; readonly routes: readonly HttpRoute[] };
 
@@ -297,6 +308,8 @@ export interface FunctionDefinition {
   readonly publishesEvents?: boolean;
   /** StartExecution / StopExecution / DescribeExecution on the flows. */
   readonly startsFlows?: boolean;
+  /** StartExecution on the import state machine (`importStateMachine`). */
+  readonly startsImports?: boolean;
   /** Read the MMS media bucket (SendMediaMessage reads media as the caller). */
   readonly readsMedia?: boolean;
   /**
@@ -643,6 +656,36 @@ export const functions = {
     timeoutSeconds: 60,
     memoryMb: 512,
   },
+  importStarter: {
+    description:
+      'Starts the import of an uploaded file: one execution of the import state machine, named by its import id',
+    entry: 'lambdas/handlers/import-starter.ts',
+    trigger: { kind: 'import-upload' },
+    tables: {},
+    startsImports: true,
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  importSteps: {
+    description:
+      "The import state machine's steps: an upload's hash and reader (gunzipped first if need be), its state and report",
+    entry: 'lambdas/handlers/import-steps.ts',
+    trigger: { kind: 'state-machine-task' },
+    tables: { imports: 'readwrite' },
+    buckets: { imports: 'prepare' },
+    // Hashes (and may gunzip) a file of up to 1 GiB in one pass.
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  importBatches: {
+    description: "The import's Distributed Map batches: 100 items of an uploaded file, read and imported",
+    entry: 'lambdas/handlers/import-batch.ts',
+    trigger: { kind: 'state-machine-task' },
+    // The batch route's writes, and nothing else: no sending, no opt-out list, no bus.
+    tables: { profiles: 'readwrite', consentLog: 'append', imports: 'readwrite' },
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
   privacyApi: {
     description: 'Privacy requests: export everything held about a number, or erase it',
     entry: 'lambdas/handlers/privacy-api.ts',
@@ -773,6 +816,22 @@ export const stateMachines = {
 export type StateMachineId = keyof typeof stateMachines;
 
 /**
+ * The import of an uploaded file (docs/import.md#uploading-into-the-stack): started by
+ * `importStarter` under the import id, it reads the upload's head, runs a Distributed Map over its
+ * items in batches of 100 and records the report. Not a flow: no flow starter may start it.
+ */
+export const importStateMachine = {
+  description: 'Import of an uploaded file: a Distributed Map over its items, 100 to a batch',
+  definitionFile: 'statemachines/import.asl.json',
+  functionArns: { ImportStepsFunctionArn: 'importSteps', ImportBatchesFunctionArn: 'importBatches' },
+} as const satisfies StateMachineDefinition;
+
+/** The import state machine's name: `<prefix>-import` (`optline-<stage>` in AWS, `optline-local` locally). */
+export function importStateMachineName(prefix: string): string {
+  return `${prefix}-import`;
+}
+
+/**
  * The state machine of a flow written as data (`flows.definitions` in the config, docs/flows.md):
  * compiled at synth, one per enabled definition, named `<prefix>-flow-<id>` so that the functions
  * that start flows find each from one ARN prefix (`definedFlowArnPrefix`). The prefix is
@@ -867,6 +926,7 @@ export const resourceIds = {
   queue: (id: QueueId) => `queue/${id}`,
   stateMachine: (id: StateMachineId) => `state-machine/${id}`,
   definedFlow: (id: string) => `state-machine/flow/${id}`,
+  importStateMachine: 'state-machine/import',
   eventBus: 'event-bus',
   originationIdentity: 'origination-identity',
   configurationSet: 'configuration-set',

@@ -99,6 +99,8 @@ const SETTING_VARIABLES = {
   certificateKey: 'CERTIFICATE_KEY_ARN',
   /** The ARN of the defined flows' state machines up to their id (lib/catalog.ts, definedFlowStateMachineName). */
   definedFlowArnPrefix: 'DEFINED_FLOW_ARN_PREFIX',
+  /** The import state machine's ARN (lib/catalog.ts, importStateMachine). */
+  importStateMachine: 'IMPORT_STATE_MACHINE_ARN',
   /**
    * A debugging switch an operator may set on a deployed function (`true`: logs keep phone
    * numbers); nothing sets it by default.
@@ -231,6 +233,7 @@ export type EnvironmentKeyOf<Id extends FunctionId> =
   | (Definition<Id> extends { sms: { send: true } } ? 'originationIdentity' | 'configurationSet' : never)
   | (Definition<Id> extends { sms: { optOutList: true } } ? 'optOutList' : never)
   | (Definition<Id> extends { startsFlows: true } ? StateMachineKey | 'definedFlowArnPrefix' : never)
+  | (Definition<Id> extends { startsImports: true } ? 'importStateMachine' : never)
   | (Definition<Id> extends { readsMedia: true } ? 'mediaBucket' | 'mms' : never)
   | (Definition<Id> extends { preferenceLinks: true } ? 'preferenceKey' : never)
   | (Definition<Id> extends { privacyKey: true } ? 'privacyKey' : never)
@@ -267,6 +270,7 @@ export function environmentKeys(id: FunctionId): EnvironmentKey[] {
       keys.add(`${machine}StateMachineArn`);
     keys.add('definedFlowArnPrefix');
   }
+  if (definition.startsImports) keys.add('importStateMachine');
   if (definition.readsMedia) {
     keys.add('mediaBucket');
     keys.add('mms');

@@ -50,6 +50,7 @@ import { Functions } from './constructs/functions';
 import { HttpApi } from './constructs/http-api';
 import { DownloadBucket } from './constructs/download-bucket';
 import { ImportBucket } from './constructs/import-bucket';
+import { ImportRun } from './constructs/import-run';
 import { LinksDomain } from './constructs/links-domain';
 import { Messaging } from './constructs/messaging';
 import { Monitoring } from './constructs/monitoring';
@@ -99,6 +100,8 @@ export class Optline extends Construct {
   /** Files uploaded for import (`POST /v1/imports`, docs/import.md). */
   public readonly importBucket: ImportBucket;
   public readonly downloadBucket: DownloadBucket;
+  /** The import of uploaded files: the upload rule and the Distributed Map state machine. */
+  public readonly importRun: ImportRun;
   /** The secret that signs preference-page links (docs/preferences.md). */
   public readonly preferenceKey: secretsmanager.Secret;
   /** The secret that keys the hash of erased numbers (docs/privacy.md). */
@@ -230,6 +233,15 @@ export class Optline extends Construct {
     this.downloadBucket = new DownloadBucket(this, 'Downloads', { accessLogsBucket: this.accessLogsBucket });
     const buckets = { imports: this.importBucket.bucket, downloads: this.downloadBucket.bucket };
     this.lambdas.connectBuckets(buckets);
+    this.importRun = new ImportRun(this, 'ImportRun', {
+      namePrefix: `optline-${config.stage}`,
+      functions: this.lambdas.functions,
+      bucket: this.importBucket.bucket,
+      encryptionKey: this.key,
+      retain: protect,
+    });
+    this.lambdas.connectImports(this.importRun.stateMachine);
+    this.deadLetterQueues.ImportUploadEventsDlq = this.importRun.deadLetterQueue;
 
     const links = config.program.links;
     this.http = new HttpApi(this, 'Http', {
@@ -301,6 +313,7 @@ export class Optline extends Construct {
       ...resourceValues(this.flows.stateMachines, 'StateMachineArn', (machine) => machine.stateMachineArn),
       campaignDispatcherFunctionArn: this.lambdas.functions.campaignDispatcher.functionArn,
       definedFlowArnPrefix: this.flows.definedFlowArnPrefix,
+      importStateMachine: this.importRun.stateMachine.stateMachineArn,
       eventBus: this.bus.eventBusName,
       originationIdentity: this.messaging.originationIdentityArn,
       originationNumber: this.messaging.phoneNumber,
@@ -325,6 +338,7 @@ export class Optline extends Construct {
       queues: this.queues.queues,
       stateMachines: this.flows.stateMachines,
       definedFlows: this.flows.definedFlows,
+      importStateMachine: this.importRun.stateMachine,
       eventBus: this.bus,
       originationIdentity: this.messaging.resources.phoneNumber,
       configurationSet: this.messaging.resources.configurationSet,
@@ -348,7 +362,11 @@ export class Optline extends Construct {
       config,
       encryptionKey: this.key,
       functions: this.lambdas.functions,
-      stateMachines: { ...this.flows.stateMachines, ...this.flows.definedFlows },
+      stateMachines: {
+        ...this.flows.stateMachines,
+        ...this.flows.definedFlows,
+        import: this.importRun.stateMachine,
+      },
       deadLetterQueues: this.deadLetterQueues,
       api: this.http.api,
     });

@@ -18,6 +18,8 @@ import {
   eventRules,
   functions,
   functionsTriggeredBy,
+  importStateMachine,
+  importStateMachineName,
   queues,
   queuesFedBy,
   recurringExpression,
@@ -32,6 +34,7 @@ import {
   type StateMachineDefinition,
   type StateMachineId,
   type TableId,
+  UPLOAD_PREFIX,
 } from '../lib/catalog';
 import {
   environmentFor,
@@ -45,6 +48,7 @@ import {
 } from '../lib/function-environment';
 import type { DeploymentConfig } from '../lib/config';
 import { compileFlow, FLOW_STEP_ARN_PLACEHOLDER } from '../lambdas/domain/flow-compiler';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { resetClients } from '../lambdas/adapters/aws-clients';
 import { DynamoProfileStore } from '../lambdas/adapters/profile-store';
 import { ApiGateway, type LocalApiAuth } from './api-gateway';
@@ -203,6 +207,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
   });
   const inboundInvocations = new AsyncInvocations();
+  const uploadInvocations = new AsyncInvocations();
   const smsFaults = noFaults();
   const sms = new SmsVoiceEmulator({
     clock,
@@ -274,6 +279,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       definition: JSON.parse(text) as LocalStateMachine['definition'],
     });
   }
+  // The import of an uploaded file: its Distributed Map is run by the emulator (local/aws/stepfunctions.ts).
+  const importMachineName = importStateMachineName(prefix);
+  const importMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${importMachineName}`;
+  {
+    let text = readFileSync(resolve(root, importStateMachine.definitionFile), 'utf8');
+    for (const [placeholder, functionId] of Object.entries(importStateMachine.functionArns))
+      text = text.split(`\${${placeholder}}`).join(lambdas.arnOf(functionId));
+    machines.push({
+      arn: importMachineArn,
+      name: importMachineName,
+      definition: JSON.parse(text) as LocalStateMachine['definition'],
+    });
+  }
+  // The state machine's own S3 access (its item reader and result writer), as the operator.
+  let operatorS3: S3Client | undefined;
+  const s3AsOperator = () =>
+    (operatorS3 ??= new S3Client({
+      endpoint: s3.url,
+      forcePathStyle: true,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }));
   const invokeArn = async (arn: string, payload: unknown, type?: InvocationType) => {
     const id = lambdas.idOf(arn);
     if (!id) throw new Error(`no local function for ${arn}`);
@@ -285,6 +312,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     account: LOCAL_ACCOUNT,
     stateMachines: machines,
     invokeLambda: invokeArn,
+    readObject: async (bucket, key) => {
+      const object = await s3AsOperator().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return Buffer.from(await object.Body!.transformToByteArray());
+    },
+    writeObject: async (bucket, key, body) => {
+      await s3AsOperator().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    },
   });
   const scheduler = new SchedulerEmulator({
     clock,
@@ -367,6 +401,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const arn = stateMachineArn(prefix, id);
       named[resourceIds.stateMachine(id)] = { Ref: arn, Arn: arn, Name: `${prefix}-${id}` };
     }
+    named[resourceIds.importStateMachine] = {
+      Ref: importMachineArn,
+      Arn: importMachineArn,
+      Name: importMachineName,
+    };
     for (const { id } of definedFlows) {
       const name = definedFlowStateMachineName(prefix, id);
       const arn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
@@ -421,6 +460,34 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Download links are dated by the handlers' clock, so they expire by it.
     now: () => clock.now().getTime(),
   });
+  // S3 → EventBridge → the import starter: each object created under uploads/ of the import bucket
+  // is delivered to the functions the rule targets, asynchronously, as EventBridge invokes them.
+  const uploadDeliveries = new Set<Promise<unknown>>();
+  s3.onObjectCreated((object) => {
+    if (object.bucket !== bucketName('imports') || !object.key.startsWith(UPLOAD_PREFIX)) return;
+    const event = {
+      version: '0',
+      id: crypto.randomUUID(),
+      'detail-type': 'Object Created',
+      source: 'aws.s3',
+      account: LOCAL_ACCOUNT,
+      time: clock.now().toISOString(),
+      region: LOCAL_REGION,
+      resources: [`arn:aws:s3:::${object.bucket}`],
+      detail: {
+        version: '0',
+        bucket: { name: object.bucket },
+        object: { key: object.key, size: object.size },
+        reason: 'PutObject',
+      },
+    };
+    for (const id of functionsTriggeredBy('import-upload')) {
+      const delivery = uploadInvocations
+        .invoke(() => lambdas.invoke(id, event, 'Event'))
+        .finally(() => uploadDeliveries.delete(delivery));
+      uploadDeliveries.add(delivery);
+    }
+  });
   const aws = await startAwsEndpoint(
     [
       withFaults(sms.service(), {
@@ -460,6 +527,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...resourceValues(queues, 'QueueUrl', (_queue, id) => sqs.queueUrl(`${prefix}-${id}`)),
     ...resourceValues(stateMachines, 'StateMachineArn', (_machine, id) => stateMachineArn(prefix, id)),
     campaignDispatcherFunctionArn: lambdas.arnOf('campaignDispatcher'),
+    importStateMachine: importMachineArn,
     definedFlowArnPrefix: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${definedFlowStateMachineName(prefix, '')}`,
     eventBus: busName,
     originationIdentity: sms.phoneNumberArn(originationNumber),
@@ -508,6 +576,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     pending: () => [
       ...scheduler.pending(),
       ...inboundInvocations.pending('inbound-sms'),
+      ...uploadInvocations.pending('import-upload'),
+      ...(uploadDeliveries.size
+        ? [
+            {
+              kind: 'event-delivery' as const,
+              name: 'import-upload',
+              state: 'running' as const,
+              count: uploadDeliveries.size,
+            },
+          ]
+        : []),
       ...deliveries.pending(),
       ...sqs.pending(),
       ...bus.pending(),
@@ -628,6 +707,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     environmentOf: (id) => lambdas.withEnvironment(id, () => readEnvironment(id)),
     stop: async () => {
       await inboundInvocations.settle();
+      await Promise.allSettled([...uploadDeliveries]);
+      await uploadInvocations.settle();
       await sqs.stop();
       stepFunctions.stopAll();
       await scheduler.stop();
@@ -636,6 +717,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await aws.stop();
+      operatorS3?.destroy();
       await s3.stop();
       resetClients();
       lambdas.environments.uninstall();

@@ -1,7 +1,8 @@
 /**
  * Imports in DynamoDB (pk `importId`, sk `itemKey`): the import's description (`#import`), for an
  * import by upload what the upload is (`#upload`), and one report per finished batch
- * (`batch#0000000001`…). A batch's report is put once (conditional on its
+ * (`batch#0000000001`…), and for an import by upload its run (`#run`: the
+ * state its state machine's steps reached). A batch's report is put once (conditional on its
  * key), after every row of the batch is recorded: its presence is what "this batch is done" means to
  * a resumed import.
  */
@@ -9,11 +10,18 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
-import type { BatchRecord, ImportDescription, ImportStore, UploadRecord } from '../domain/stores/imports';
+import type {
+  BatchRecord,
+  ImportDescription,
+  ImportStore,
+  RunRecord,
+  UploadRecord,
+} from '../domain/stores/imports';
 import { parseUpload } from '../domain/stores/upload-record';
 
 const DESCRIPTION_KEY = '#import';
 const UPLOAD_KEY = '#upload';
+const RUN_KEY = '#run';
 const batchKey = (batch: number) => `batch#${String(batch).padStart(10, '0')}`;
 
 export class DynamoImportStore implements ImportStore {
@@ -64,6 +72,17 @@ export class DynamoImportStore implements ImportStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return records;
+  }
+
+  async putRun(run: RunRecord): Promise<void> {
+    await dynamoClient().send(new PutCommand({ TableName: this.table, Item: { ...run, itemKey: RUN_KEY } }));
+  }
+
+  async getRun(importId: string): Promise<RunRecord | undefined> {
+    const item = await this.get(importId, RUN_KEY);
+    if (!item) return undefined;
+    const { itemKey: _key, ...run } = item;
+    return run as unknown as RunRecord;
   }
 
   private async get(importId: string, itemKey: string): Promise<Record<string, unknown> | undefined> {

@@ -1,6 +1,7 @@
 /**
  * The items of an uploaded file, read into one batch of the import: what the import of an uploaded
- * file hands the batch code for each group of items its reader parsed (docs/import.md#limits). An
+ * file hands the batch code for each group of items its Distributed Map's reader parsed
+ * (docs/import.md#uploading-into-the-stack, lambdas/services/import-runs.ts). An
  * item is a CSV record keyed by the header (a reader that takes the first row as the header, as the
  * Distributed Map's CSV item reader does) or one JSON Lines value (a Pinpoint endpoint), with its
  * position among the file's items, from 0. Each is read by the same functions as the command's

@@ -8,7 +8,10 @@ import { IMPORT_SOURCES } from './import-sources';
 import { printable, storableNumber } from './input-fields';
 import * as z from './zod';
 
-/** Rows per batch: the CLI's (and the batch size the import of an uploaded file is to use). */
+/**
+ * Rows per batch: the CLI's, and the Distributed Map's `MaxItemsPerBatch` in the import of an
+ * uploaded file (statemachines/import.asl.json).
+ */
 export const IMPORT_BATCH_ROWS = 100;
 /** Lines the reader dropped (not SMS, unreadable) reported with one batch. */
 export const MAX_DROPPED_LINES = 1000;

@@ -1,8 +1,8 @@
 /**
  * What an import reads: one line (a Pinpoint endpoint, a CSV record, an opt-out list entry) turned
  * into an `ImportRow`, the source-neutral shape the import rules decide on (import-rules.ts). Pure:
- * the CLI streams files through these functions; the import of an uploaded file (not built yet,
- * docs/import.md#limits) is to hand them the items its reader parsed, so both read a line alike.
+ * the CLI streams files through these functions, and the import of an uploaded file hands them the
+ * items its Distributed Map's reader parsed (./import-items.ts), so both read a line alike.
  *
  * Each source's format, and the version of its export a preset follows, is in docs/import.md.
  */

@@ -1,7 +1,7 @@
 /**
  * Imports a batch of rows: the one import code path, behind `POST /v1/imports/{importId}/batches`,
- * which the CLI calls as it streams a file (the import of an uploaded object, not built yet, is to
- * call it for each of its batches: docs/import.md#limits). Each row's change goes through the consent recorder (the append stays conditional
+ * which the CLI calls as it streams a file, and called by the import of an uploaded file for each
+ * batch of its Distributed Map (./import-runs.ts). Each row's change goes through the consent recorder (the append stays conditional
  * on its event id, the projection on the profile's version); rows are recorded a few at a time so an
  * import does not take the table's throughput from live traffic.
  *

@@ -22,6 +22,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   functions,
   tables,
+  EXPANDED_PREFIX,
   UPLOAD_PREFIX,
   type BucketAccess,
   type BucketId,
@@ -72,6 +73,7 @@ export const ASYNC_TRIGGERS: ReadonlySet<FunctionDefinition['trigger']['kind']> 
   'event-rule',
   'schedule',
   'recurring',
+  'import-upload',
 ]);
 
 export interface FunctionsProps {
@@ -177,6 +179,13 @@ export class Functions extends Construct {
     }
   }
 
+  /** Lets the functions that start imports start the import state machine (built after the functions). */
+  connectImports(stateMachine: sfn.StateMachine): void {
+    for (const [functionId, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
+      if (definition.startsImports) stateMachine.grantStartExecution(this.functions[functionId]);
+    }
+  }
+
   /** Gives each function the buckets its catalog entry names (built after the functions). */
   connectBuckets(buckets: Readonly<Record<BucketId, s3.IBucket>>): void {
     for (const [functionId, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
@@ -197,6 +206,26 @@ export class Functions extends Construct {
             wildcardResourceFinding(fn, uploads),
             `PutObject under the ${UPLOAD_PREFIX} prefix of the ${bucketId} bucket only, for the presigned uploads it signs; object keys are import ids chosen at run time.`,
           );
+          continue;
+        }
+        if (access === 'prepare') {
+          // Reads an upload, and writes its gunzipped copy for the item reader (in parts when large).
+          const uploads = bucket.arnForObjects(`${UPLOAD_PREFIX}*`);
+          const expanded = bucket.arnForObjects(`${EXPANDED_PREFIX}*`);
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [uploads] }));
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['s3:AbortMultipartUpload', 's3:PutObject'],
+              resources: [expanded],
+            }),
+          );
+          bucket.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+          for (const resource of [uploads, expanded])
+            acknowledge(
+              fn.role ?? fn,
+              wildcardResourceFinding(fn, resource),
+              `The ${bucketId} bucket's uploads (read) and their gunzipped copies (written) only; object keys are import ids chosen at run time.`,
+            );
           continue;
         }
         // It writes a document under its prefix and signs the presigned GET that reads it back: a

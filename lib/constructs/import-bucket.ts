@@ -4,7 +4,8 @@
  * access, server access logs to the stack's log bucket. Each object expires `retentionDays` after it
  * is written (400 by default): the consent events imported from a file cite it by name and SHA-256,
  * so the file stays as long as that evidence may be asked for. Uploads that never completed are
- * aborted after a day.
+ * aborted after a day. Its events go to EventBridge (the default bus): an object created under
+ * `uploads/` starts its import (./import-run.ts).
  *
  * The size limit is not the bucket's: each presigned POST carries it (`content-length-range`,
  * lambdas/domain/import-request.ts), and S3 refuses a larger file.
@@ -47,5 +48,10 @@ export class ImportBucket extends Construct {
         },
       ],
     });
+    // On the bucket itself (CloudFormation's NotificationConfiguration), not through the custom
+    // resource `eventBridgeEnabled` adds: no extra function to deploy for one setting.
+    (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
   }
 }

@@ -23,6 +23,7 @@ export interface NamedResources {
   readonly stateMachines: Readonly<Record<StateMachineId, IConstruct>>;
   /** The flows written as data, by definition id. */
   readonly definedFlows: Readonly<Record<string, IConstruct>>;
+  readonly importStateMachine: IConstruct;
   readonly eventBus: IConstruct;
   readonly originationIdentity?: IConstruct;
   readonly configurationSet: IConstruct;
@@ -45,6 +46,7 @@ export function nameResources(resources: NamedResources): void {
   each(resources.queues, resourceIds.queue);
   each(resources.stateMachines, resourceIds.stateMachine);
   each(resources.definedFlows, resourceIds.definedFlow);
+  nameResource(resources.importStateMachine, resourceIds.importStateMachine);
   nameResource(resources.eventBus, resourceIds.eventBus);
   if (resources.originationIdentity)
     nameResource(resources.originationIdentity, resourceIds.originationIdentity);

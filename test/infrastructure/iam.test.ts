@@ -66,6 +66,8 @@ const SCOPED_SERVICES = ['dynamodb', 'sns', 'sqs', 'states', 'scheduler', 'sms-v
  */
 const ONE_RESOURCE_PATTERNS = [
   /:execution:<[A-Za-z0-9]+\.Name>:\*$/,
+  // The import machine's own executions and its Distributed Map's child executions, by its name.
+  /:execution:optline-[a-z0-9-]+-import[/:]\*$/,
   /:schedule\/[a-z][a-z0-9-]*\/\*$/,
   /^<[A-Za-z0-9]+\.Arn>\/index\/\*$/,
 ];

@@ -34,6 +34,28 @@ export interface UploadRecord {
   readonly createdAt: string;
 }
 
+/** Where an import by upload stands: its file not yet read, being imported, done, or stopped by an error. */
+export type ImportState = 'uploaded' | 'running' | 'succeeded' | 'failed';
+
+/**
+ * The run of an import by upload (its state machine's steps write it): the file's SHA-256, how its
+ * items are read, and the state it reached. Absent until the upload's file arrives.
+ */
+export interface RunRecord {
+  readonly importId: string;
+  readonly state: Exclude<ImportState, 'uploaded'>;
+  /** Absent when the run failed before the file was read. */
+  readonly sha256?: string;
+  /** The item reader: CSV records (header first) or JSON Lines. */
+  readonly reader?: 'csv' | 'jsonl';
+  /** The object the items are read from: the upload, or its gunzipped copy. */
+  readonly itemsKey?: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  /** Why it failed: the Step Functions error name and its cause. */
+  readonly error?: { readonly error: string; readonly cause: string };
+}
+
 export interface ImportStore {
   /** Stores the upload unless one with its import id exists; answers the stored one. */
   registerUpload(upload: UploadRecord): Promise<UploadRecord>;
@@ -46,4 +68,7 @@ export interface ImportStore {
   putBatch(record: BatchRecord): Promise<BatchRecord>;
   /** Every finished batch of the import, in order. */
   listBatches(importId: string): Promise<BatchRecord[]>;
+  /** Stores the run's state (each step replaces the one before). */
+  putRun(run: RunRecord): Promise<void>;
+  getRun(importId: string): Promise<RunRecord | undefined>;
 }
