@@ -8,7 +8,7 @@ import type { CounterDelta, CampaignStore } from '../domain/stores/campaign';
 import { parseCampaign } from '../domain/stores/campaign-record';
 
 /** Counters kept as maps of numbers (by reason, by window): each entry is added under its own key. */
-const COUNTER_MAPS = ['skipped', 'targetedByWindow', 'settledByWindow'] as const;
+const COUNTER_MAPS = ['skipped', 'targetedByWindow', 'settledByWindow', 'variantCounts'] as const;
 
 function counterUpdate(delta: CounterDelta) {
   const parts: string[] = [];

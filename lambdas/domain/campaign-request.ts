@@ -8,18 +8,44 @@ import { SegmentSchema } from './segment-schema';
 import { templateProblems } from './templates';
 import * as z from './zod';
 
+/** Liquid over the profile (`{{ first_name | default: "there" }}`); links become short links. */
+const body = () =>
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(1500),
+    z.superRefine((source, ctx) => {
+      for (const problem of templateProblems(source)) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  );
+
+/** The most variants a campaign splits its audience into. */
+export const MAX_VARIANTS = 5;
+
+export const CampaignVariantSchema = z.strictObject({
+  name: z.string().check(z.regex(/^[\w-]{1,40}$/, 'must be 1 to 40 letters, digits, _ or -')),
+  body: body(),
+  /** Relative share of the audience, a whole number (3 and 1: three in four get the first). */
+  weight: z._default(z.int().check(z.gte(1), z.lte(1000)), 1),
+});
+
 export const CampaignRequestSchema = z
   .strictObject({
     name: z
       .string()
       .check(z.minLength(1), z.maxLength(100), z.regex(/^[^\p{Cc}]*$/u, 'must be printable text')),
-    /** Liquid over the profile (`{{ first_name | default: "there" }}`); links become short links. */
-    body: z.string().check(
-      z.minLength(1),
-      z.maxLength(1500),
-      z.superRefine((source, ctx) => {
-        for (const problem of templateProblems(source)) ctx.addIssue({ code: 'custom', message: problem });
-      }),
+    body: z.optional(body()),
+    /** A/B variants instead of `body`: each recipient gets one, by a weighted hash of their number. */
+    variants: z.optional(
+      z.array(CampaignVariantSchema).check(
+        z.minLength(2),
+        z.maxLength(MAX_VARIANTS),
+        z.superRefine((variants, ctx) => {
+          const names = variants.map((v) => v.name);
+          const repeated = names.find((name, i) => names.indexOf(name) !== i);
+          if (repeated !== undefined)
+            ctx.addIssue({ code: 'custom', message: `names a variant twice (${repeated})` });
+        }),
+      ),
     ),
     mediaUrls: mediaUrls(),
     segment: SegmentSchema,
@@ -42,6 +68,13 @@ export const CampaignRequestSchema = z
   })
   .check(
     z.superRefine((c, ctx) => {
+      if ((c.body === undefined) === (c.variants === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [c.body === undefined ? 'body' : 'variants'],
+          message: 'give exactly one of body and variants',
+        });
+      }
       if ((c.sendAt === undefined) === (c.sendAtLocalTime === undefined)) {
         ctx.addIssue({
           code: 'custom',

@@ -36,7 +36,8 @@ export type RecipientTextSettings = CampaignSendSettings & { readonly smartEncod
  * the body does not render for this profile (the sender skips it).
  */
 export function recipientSegments(
-  campaign: Pick<Campaign, 'body' | 'linkSalt' | 'messageType' | 'mediaUrls'>,
+  campaign: Pick<Campaign, 'body' | 'linkSalt' | 'messageType' | 'mediaUrls'> &
+    Partial<Pick<Campaign, 'campaignId' | 'variants'>>,
   profile: Profile,
   settings: RecipientTextSettings,
 ): number | undefined {

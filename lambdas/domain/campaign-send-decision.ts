@@ -23,6 +23,7 @@
  */
 import type { Recipient } from './campaign-queue';
 import type { Campaign } from './campaigns';
+import { variantFor } from './campaign-variants';
 import type { ConversationSettings } from './conversations';
 import { linkCode, preferencesPrefix, shortenLinks, shortLinkPrefix, type ShortLink } from './links';
 import { campaignMessageClass, claimVerdict, outboundBody, type MessageClass } from './messages';
@@ -71,6 +72,8 @@ export interface CampaignText {
    * code (a collision gives it the next: withLinkCode in links.ts).
    */
   readonly links: readonly ShortLink[];
+  /** The variant of an A/B campaign the text is (campaign-variants.ts). */
+  readonly variant?: string;
 }
 
 /** A claim found under the message id, as read back. */
@@ -294,20 +297,26 @@ export function queueZone(
 
 /** The campaign body rendered for the profile, each URL a short link for this recipient. */
 export function campaignText(
-  campaign: Pick<Campaign, 'body' | 'linkSalt'>,
+  campaign: Pick<Campaign, 'body' | 'linkSalt'> & Partial<Pick<Campaign, 'campaignId' | 'variants'>>,
   profile: Profile,
   phone: string,
   settings: CampaignSendSettings,
   preferencesUrl: string | undefined,
 ): CampaignText {
+  // An A/B campaign's recipient gets their variant's body (campaign-variants.ts).
+  const variant =
+    campaign.variants && campaign.campaignId !== undefined
+      ? variantFor(campaign.campaignId, phone, campaign.variants)
+      : undefined;
   const rendered = renderTemplate(
-    campaign.body,
+    variant?.body ?? campaign.body,
     templateContext(settings, profile, undefined, preferencesUrl ? { preferencesUrl } : {}),
   );
-  return shortenLinks(
+  const text = shortenLinks(
     rendered,
     shortLinkPrefix(settings.linkBase, settings.links),
     (index) => linkCode(campaign.linkSalt, phone, index, 0, settings.links.codeLength),
     preferencesPrefix(settings.linkBase),
   );
+  return variant ? { ...text, variant: variant.name } : text;
 }

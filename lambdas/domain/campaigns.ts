@@ -5,6 +5,7 @@
  * later).
  */
 import type { AudienceOutlook } from './campaign-audience';
+import { variantsView, type CampaignVariant } from './campaign-variants';
 import { pendingBreakdown } from './campaign-progress';
 import { encodeForSending } from './message-format';
 import { lintMessage, type LintWarning } from './message-lint';
@@ -54,6 +55,11 @@ export interface CampaignCounters {
   readonly optOuts: number;
   readonly orders: number;
   readonly revenue: number;
+  /**
+   * Per variant of an A/B campaign, `<variant>:<metric>` (campaign-variants.ts): sent, delivered,
+   * clicks, orders, revenue. Absent on campaigns without variants.
+   */
+  readonly variantCounts?: Readonly<Record<string, number>>;
 }
 
 export interface CampaignSchedule {
@@ -124,7 +130,10 @@ export function dispatchZoneOf(
 export interface Campaign {
   readonly campaignId: string;
   readonly name: string;
+  /** The text; with `variants`, the first variant's (what estimates and skip records fall back on). */
   readonly body: string;
+  /** A/B variants: each recipient gets one (campaign-variants.ts). */
+  readonly variants?: readonly CampaignVariant[];
   readonly mediaUrls?: readonly string[];
   readonly segment: Segment;
   readonly sendAt?: string;
@@ -279,6 +288,7 @@ export function campaignView(campaign: Campaign, context: ViewContext) {
     name: campaign.name,
     state: campaign.state,
     body: campaign.body,
+    variants: campaign.variants ? variantsView(campaign.variants, campaign.counters.variantCounts) : null,
     segment: campaign.segment,
     sendAt: campaign.sendAt ?? null,
     sendAtLocalTime: campaign.sendAtLocalTime ?? null,
@@ -301,7 +311,13 @@ export function campaignView(campaign: Campaign, context: ViewContext) {
  * waiting text may go (campaign-progress.ts). The per-window counts behind the split stay internal.
  */
 function countersView(campaign: Campaign, context: ViewContext) {
-  const { settled: _settled, targetedByWindow: _t, settledByWindow: _s, ...shown } = campaign.counters;
+  const {
+    settled: _settled,
+    targetedByWindow: _t,
+    settledByWindow: _s,
+    variantCounts: _v,
+    ...shown
+  } = campaign.counters;
   const progress = pendingBreakdown(campaign.counters, {
     now: context.now,
     quietHours: context.quietHours,

@@ -29,6 +29,7 @@ import {
   type SendDecision,
 } from '../domain/campaign-send-decision';
 import type { Campaign } from '../domain/campaigns';
+import { variantCountKey } from '../domain/campaign-variants';
 import { usesPreferencesUrl } from '../domain/links';
 import type { CampaignStore } from '../domain/stores/campaign';
 import type { LinkStore } from '../domain/stores/link';
@@ -83,7 +84,13 @@ interface WorkItem extends Recipient {
 /** How a recipient's turn in this batch ends. */
 type Ending =
   /** Settled: sent (with its SMS segments), or skipped for `outcome` (a reason, `cancelled`, `rejected`). */
-  | { readonly kind: 'counted'; readonly outcome: string; readonly segments?: number }
+  | {
+      readonly kind: 'counted';
+      readonly outcome: string;
+      readonly segments?: number;
+      /** The A/B variant sent, counted under it. */
+      readonly variant?: string;
+    }
   | { readonly kind: 'held'; readonly until: Date; readonly zone: string }
   /** Out of time: back on the queue now. */
   | { readonly kind: 'requeued' }
@@ -127,6 +134,8 @@ class BatchRun {
       settled: number;
       skipped: Record<string, number>;
       settledByWindow: Record<string, number>;
+      /** Texts sent by A/B variant (`<variant>:sent`). */
+      variantCounts: Record<string, number>;
     }
   >();
   private readonly deferred = new Map<
@@ -225,7 +234,11 @@ class BatchRun {
   ): Promise<Map<string, string>> {
     const make = this.deps.preferencesUrl;
     const phones = toRead
-      .filter(({ campaign }) => campaign && usesPreferencesUrl(campaign.body))
+      .filter(
+        ({ campaign }) =>
+          campaign &&
+          (campaign.variants?.some((v) => usesPreferencesUrl(v.body)) ?? usesPreferencesUrl(campaign.body)),
+      )
       .map(({ item }) => item.phone);
     if (!make || phones.length === 0) return new Map();
     return new Map(await Promise.all(phones.map(async (phone) => [phone, await make(phone)] as const)));
@@ -249,6 +262,7 @@ class BatchRun {
             body: decision.text.body,
             idempotencyKey: messageId,
             campaignId: item.message.campaignId,
+            ...(decision.text.variant ? { variant: decision.text.variant } : {}),
             ...decision.intent,
             profile: facts.profile ?? null,
             reportClaim: true,
@@ -282,9 +296,12 @@ class BatchRun {
         }
         const profile = facts.profile;
         const zone = () => queueZone(item, profile, this.deps.config.defaultTimeZone);
+        const ending = endingOfSend(result, zone);
         return this.finish(
           item,
-          endingOfSend(result, zone),
+          ending.kind === 'counted' && ending.outcome === 'sent' && decision.text.variant
+            ? { ...ending, variant: decision.text.variant }
+            : ending,
           calledEndUserMessaging(result) ? 'used' : 'unused',
         );
       }
@@ -329,7 +346,7 @@ class BatchRun {
     if (slot === 'unused') this.deps.pacer.giveBack(1);
     switch (ending.kind) {
       case 'counted':
-        return this.count(item, ending.outcome, ending.segments);
+        return this.count(item, ending.outcome, ending.segments, ending.variant);
       case 'held':
         return this.hold(item, ending.until, ending.zone);
       case 'requeued':
@@ -350,7 +367,7 @@ class BatchRun {
    * recipient under (its zone travels with it on the queue), so the campaign can tell what quiet
    * hours hold (campaign-progress.ts).
    */
-  private count(item: WorkItem, outcome: string, segments = 0): void {
+  private count(item: WorkItem, outcome: string, segments = 0, variant?: string): void {
     const campaignId = item.message.campaignId;
     const entry = this.counts.get(campaignId) ?? {
       sent: 0,
@@ -358,12 +375,16 @@ class BatchRun {
       settled: 0,
       skipped: {},
       settledByWindow: {},
+      variantCounts: {},
     };
     this.counts.set(campaignId, entry);
     entry.settled += 1;
     entry.segments += segments;
     if (outcome === 'sent') entry.sent += 1;
-    else entry.skipped[outcome] = (entry.skipped[outcome] ?? 0) + 1;
+    if (outcome === 'sent' && variant !== undefined) {
+      const key = variantCountKey(variant, 'sent');
+      entry.variantCounts[key] = (entry.variantCounts[key] ?? 0) + 1;
+    } else entry.skipped[outcome] = (entry.skipped[outcome] ?? 0) + 1;
     if (item.zone) {
       const window = sendWindowKey(item.zone, item.phone);
       entry.settledByWindow[window] = (entry.settledByWindow[window] ?? 0) + 1;

@@ -120,7 +120,9 @@ async function countAudience(
   deps: Pick<CampaignDeps, 'profiles' | 'config' | 'linkBase'>,
   campaign: Pick<
     Campaign,
+    | 'campaignId'
     | 'body'
+    | 'variants'
     | 'linkSalt'
     | 'mediaUrls'
     | 'segment'
@@ -305,13 +307,18 @@ export async function storeCampaign(
   const pausedProperty = request.excludePausedProperty;
   const timing = { campaignId, sendAt: request.sendAt, sendAtLocalTime: request.sendAtLocalTime };
   const linkSalt = randomBytes(16).toString('hex');
+  // An A/B campaign keeps its first variant's body as `body`, which estimates and skips fall back on.
+  const variants = request.variants;
+  const body = variants?.[0]?.body ?? request.body ?? '';
   // The audience now: its size for the estimate, and its time zones for local-time sending. An
   // audience too large to count within the call is counted by the dispatcher (`finishEstimate`).
   const budgetMs = (options.estimateSeconds ?? deps.config.campaignEstimateSeconds) * 1000;
   const audience = await countAudience(
     deps,
     {
-      body: request.body,
+      campaignId,
+      body,
+      ...(variants ? { variants } : {}),
       linkSalt,
       ...(request.mediaUrls ? { mediaUrls: request.mediaUrls } : {}),
       segment: request.segment,
@@ -330,9 +337,17 @@ export async function storeCampaign(
     : [];
 
   const mms = (request.mediaUrls?.length ?? 0) > 0;
-  const previewed = previewBody(request.body, deps.config.brand, deps.linkBase, deps.config.links);
+  // Segments of the body as written: the longest variant's, so the estimate never reads low.
   const message = {
-    segments: segmentsPerMessage(previewed, mms, deps.config.sending.smartEncoding),
+    segments: Math.max(
+      ...(variants?.map((v) => v.body) ?? [body]).map((text) =>
+        segmentsPerMessage(
+          previewBody(text, deps.config.brand, deps.linkBase, deps.config.links),
+          mms,
+          deps.config.sending.smartEncoding,
+        ),
+      ),
+    ),
     mms,
   };
   const estimate = campaignEstimate(
@@ -347,7 +362,8 @@ export async function storeCampaign(
   const campaign: Campaign = {
     campaignId,
     name: request.name,
-    body: request.body,
+    body,
+    ...(variants ? { variants } : {}),
     ...(request.mediaUrls ? { mediaUrls: request.mediaUrls } : {}),
     segment: request.segment,
     ...(request.sendAt ? { sendAt: request.sendAt } : {}),
@@ -362,7 +378,8 @@ export async function storeCampaign(
     schedules,
     linkSalt,
     estimate,
-    counters: EMPTY_COUNTERS,
+    // The variant counters' map exists from the start: the counter adds write into it.
+    counters: variants ? { ...EMPTY_COUNTERS, variantCounts: {} } : EMPTY_COUNTERS,
     dispatched: {},
     createdAt: now.toISOString(),
   };
@@ -451,14 +468,15 @@ function viewOf(deps: Pick<CampaignDeps, 'clock' | 'config'>, campaign: Campaign
  * with them too): the body's, and the audience's from its estimate, final once the count is.
  */
 function warningsOf(deps: Pick<CampaignDeps, 'config' | 'linkBase'>, campaign: Campaign) {
+  const bodyWarnings = (body: string) =>
+    campaignWarnings(body, deps.config.brand, deps.linkBase, deps.config.links, campaign.mediaUrls);
   return [
-    ...campaignWarnings(
-      campaign.body,
-      deps.config.brand,
-      deps.linkBase,
-      deps.config.links,
-      campaign.mediaUrls,
-    ),
+    // Each variant's, its message naming it.
+    ...(campaign.variants
+      ? campaign.variants.flatMap((variant) =>
+          bodyWarnings(variant.body).map((w) => ({ ...w, message: `variant ${variant.name}: ${w.message}` })),
+        )
+      : bodyWarnings(campaign.body)),
     ...audienceWarnings(campaign.estimate),
   ];
 }

@@ -11,6 +11,7 @@ import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import type { ActivityStore } from '../domain/stores/activity';
 import type { EventPublisher } from '../domain/ports/event-publisher';
+import { variantDelta, variantNameFor } from '../domain/campaign-variants';
 import type { CampaignStore } from '../domain/stores/campaign';
 import type { EngagementUpdate, ProfileStore } from '../domain/stores/profile';
 
@@ -138,7 +139,16 @@ async function attributeOrder(deps: CommerceDeps, phone: string, placedAt: strin
   if (!click) return undefined;
   const gap = Date.parse(placedAt) - Date.parse(click.at);
   if (gap < 0 || gap > ATTRIBUTION_WINDOW_MS) return undefined;
-  if (click.campaignId) await deps.campaigns.addCounters(click.campaignId, { orders: 1, revenue: total });
+  if (click.campaignId) {
+    // An A/B campaign's order counts under the clicker's variant too.
+    const campaign = await deps.campaigns.get(click.campaignId);
+    const variant = campaign && variantNameFor(campaign, phone);
+    await deps.campaigns.addCounters(click.campaignId, {
+      orders: 1,
+      revenue: total,
+      ...variantDelta(variant, { orders: 1, revenue: total }),
+    });
+  }
   return {
     messageId: click.messageId,
     ...(click.campaignId ? { campaignId: click.campaignId } : {}),

@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock';
 import { CODE_PATTERN } from '../domain/links';
 import { classifyDeliveryEvent, type DeliveryEvent } from '../domain/delivery-events';
 import type { DomainEvent } from '../domain/events';
+import { variantCountKey, variantDelta, variantNameFor } from '../domain/campaign-variants';
 import type { CampaignStore } from '../domain/stores/campaign';
 import { countMetric } from '../domain/metric-counts';
 import type { EventPublisher } from '../domain/ports/event-publisher';
@@ -45,8 +46,12 @@ export async function followLink(deps: ClickDeps, code: string): Promise<string 
     },
     at,
   );
-  // Clicks count people: a recipient's first click on a link.
-  if (before === 0 && link.campaignId) await deps.campaigns.addCounters(link.campaignId, { clicks: 1 });
+  // Clicks count people: a recipient's first click on a link; an A/B campaign's under its variant too.
+  if (before === 0 && link.campaignId) {
+    const campaign = await deps.campaigns.get(link.campaignId);
+    const variant = campaign && variantNameFor(campaign, link.phone);
+    await deps.campaigns.addCounters(link.campaignId, { clicks: 1, ...variantDelta(variant, { clicks: 1 }) });
+  }
   const event: DomainEvent = {
     type: 'LinkClicked',
     at,
@@ -92,15 +97,22 @@ export async function recordDeliveryEvents(
   deps: DeliveryDeps,
   batch: readonly QueuedDeliveryEvent[],
 ): Promise<{ failedIds: string[]; uncounted: string[]; unpublished: number }> {
-  const counters = new Map<string, { delivered: number; failed: number }>();
+  const counters = new Map<
+    string,
+    { delivered: number; failed: number; variantCounts: Record<string, number> }
+  >();
   const published: DomainEvent[] = [];
   const failedIds: string[] = [];
   await forEachLimited(batch, PARALLEL_EVENTS, async ({ id, event }) => {
     try {
       const recorded = await recordStatus(deps, event);
       if (recorded.campaignId && recorded.counter) {
-        const entry = counters.get(recorded.campaignId) ?? { delivered: 0, failed: 0 };
+        const entry = counters.get(recorded.campaignId) ?? { delivered: 0, failed: 0, variantCounts: {} };
         entry[recorded.counter] += 1;
+        if (recorded.variant !== undefined && recorded.counter === 'delivered') {
+          const key = variantCountKey(recorded.variant, 'delivered');
+          entry.variantCounts[key] = (entry.variantCounts[key] ?? 0) + 1;
+        }
         counters.set(recorded.campaignId, entry);
       }
       if (recorded.event) published.push(recorded.event);
@@ -130,6 +142,7 @@ async function recordStatus(
   event: DeliveryEvent,
 ): Promise<{
   campaignId?: string;
+  variant?: string;
   counter?: 'delivered' | 'failed';
   event?: DomainEvent;
 }> {
@@ -151,7 +164,9 @@ async function recordStatus(
         );
   if (!record) return {};
   countMetric(verdict.kind === 'delivered' ? 'MessagesDelivered' : 'MessagesFailed');
-  const campaign = record.campaignId ? { campaignId: record.campaignId } : {};
+  const campaign = record.campaignId
+    ? { campaignId: record.campaignId, ...(record.variant ? { variant: record.variant } : {}) }
+    : {};
   if (verdict.kind === 'delivered') {
     return {
       ...campaign,

@@ -49,6 +49,8 @@ export interface SendRequest {
   /** A reply written in a conversation, held by quiet hours outside the reply window. */
   readonly conversationReply?: boolean;
   readonly campaignId?: string;
+  /** The A/B variant of the campaign the text is (recorded on its message). */
+  readonly variant?: string;
   readonly flowId?: string;
   readonly pausedProperties?: readonly string[];
   /** Marketing: the preference topic the text is about (skipped as `topic_off` when turned off). */
@@ -137,6 +139,7 @@ export async function send(deps: SendDeps, request: SendRequest, attempt = 1): P
     ...(mms ? {} : { segments: outbound.segments, encoding: outbound.encoding }),
     messageClass: request.messageClass,
     campaignId: request.campaignId,
+    ...(request.variant ? { variant: request.variant } : {}),
     flowId: request.flowId,
     inReplyTo: request.inReplyTo,
     ...(request.agent ? { agent: request.agent } : {}),

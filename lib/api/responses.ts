@@ -442,7 +442,27 @@ export const CampaignSchema = z.strictObject({
   campaignId: z.string(),
   name: z.string(),
   state: z.enum(CAMPAIGN_STATES),
-  body: z.string(),
+  body: z.string().meta({ description: 'The text; with variants, the first variant’s' }),
+  variants: z
+    .nullable(
+      z.array(
+        z.strictObject({
+          name: z.string(),
+          body: z.string(),
+          weight: z.number(),
+          counters: z
+            .strictObject({
+              sent: z.number(),
+              delivered: z.number(),
+              clicks: z.number(),
+              orders: z.number(),
+              revenue: z.number(),
+            })
+            .meta({ description: 'This variant’s share of the campaign counters of the same names' }),
+        }),
+      ),
+    )
+    .meta({ description: 'The A/B variants with their counters; null for a campaign with one body' }),
   segment: z.unknown().meta({ $ref: '#/components/schemas/Segment' }),
   sendAt: z.nullable(instant),
   sendAtLocalTime: z.nullable(z.string()),

@@ -181,6 +181,7 @@ const routeCases: Record<string, RouteCase> = {
   'POST /v1/campaigns': (rt) =>
     arbitraryOf(CampaignRequestSchema, {
       body: campaignBodies,
+      'variants.body': campaignBodies,
       segment: segments,
       sendAt: futureIso(rt, 1, 48),
       sendAtLocalTime: fc.constantFrom('2030-01-15T10:00', '2030-03-02T14:30'),

@@ -50,6 +50,7 @@ const counterFields = {
   optOuts: count,
   orders: count,
   revenue: count,
+  variantCounts: z.optional(counts),
 };
 
 const scheduleFields = { name: text, timeZone: optionalText, at: text };
@@ -58,6 +59,7 @@ const campaignFields = {
   campaignId: text,
   name: text,
   body: text,
+  variants: z.optional(z.readonly(z.array(z.looseObject({ name: text, body: text, weight: count })))),
   mediaUrls: z.optional(z.readonly(z.array(text))),
   segment: SegmentSchema,
   sendAt: optionalText,

@@ -23,6 +23,8 @@ export interface CounterDelta {
   readonly targetedByWindow?: Readonly<Record<string, number>>;
   /** Recipients the sender finished with, by send window. */
   readonly settledByWindow?: Readonly<Record<string, number>>;
+  /** Per variant of an A/B campaign, by `<variant>:<metric>` (campaign-variants.ts). */
+  readonly variantCounts?: Readonly<Record<string, number>>;
 }
 
 export interface CampaignStore {

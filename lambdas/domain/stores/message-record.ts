@@ -21,6 +21,7 @@ const messageFields = {
   reason: optionalText,
   awsMessageId: optionalText,
   campaignId: optionalText,
+  variant: optionalText,
   flowId: optionalText,
   inReplyTo: optionalText,
   agent: optionalText,

@@ -27,6 +27,8 @@ export interface MessageRecord {
   readonly reason?: string;
   readonly awsMessageId?: string;
   readonly campaignId?: string;
+  /** The A/B variant of the campaign this text was (campaign-variants.ts). */
+  readonly variant?: string;
   readonly flowId?: string;
   readonly inReplyTo?: string;
   /** Who wrote a conversational reply (the agent named in the request). */
