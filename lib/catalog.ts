@@ -310,6 +310,8 @@ export interface FunctionDefinition {
   readonly startsFlows?: boolean;
   /** StartExecution on the import state machine (`importStateMachine`). */
   readonly startsImports?: boolean;
+  /** DescribeExecution on the import state machine's executions (an import's state). */
+  readonly watchesImports?: boolean;
   /** Read the MMS media bucket (SendMediaMessage reads media as the caller). */
   readonly readsMedia?: boolean;
   /**
@@ -653,6 +655,8 @@ export const functions = {
     tables: { profiles: 'readwrite', consentLog: 'append', imports: 'readwrite' },
     // Signs the upload URLs of `POST /v1/imports`.
     buckets: { imports: 'upload' },
+    // The state of an import by upload: its execution's, when its record lags behind.
+    watchesImports: true,
     timeoutSeconds: 60,
     memoryMb: 512,
   },

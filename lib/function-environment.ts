@@ -234,6 +234,7 @@ export type EnvironmentKeyOf<Id extends FunctionId> =
   | (Definition<Id> extends { sms: { optOutList: true } } ? 'optOutList' : never)
   | (Definition<Id> extends { startsFlows: true } ? StateMachineKey | 'definedFlowArnPrefix' : never)
   | (Definition<Id> extends { startsImports: true } ? 'importStateMachine' : never)
+  | (Definition<Id> extends { watchesImports: true } ? 'importStateMachine' : never)
   | (Definition<Id> extends { readsMedia: true } ? 'mediaBucket' | 'mms' : never)
   | (Definition<Id> extends { preferenceLinks: true } ? 'preferenceKey' : never)
   | (Definition<Id> extends { privacyKey: true } ? 'privacyKey' : never)
@@ -270,7 +271,7 @@ export function environmentKeys(id: FunctionId): EnvironmentKey[] {
       keys.add(`${machine}StateMachineArn`);
     keys.add('definedFlowArnPrefix');
   }
-  if (definition.startsImports) keys.add('importStateMachine');
+  if (definition.startsImports || definition.watchesImports) keys.add('importStateMachine');
   if (definition.readsMedia) {
     keys.add('mediaBucket');
     keys.add('mms');

@@ -1,12 +1,13 @@
 /**
  * API Gateway (IAM) → POST /v1/imports → an import id and the presigned upload of its file;
  * POST /v1/imports/{importId}/batches → one batch of an import recorded (or, with `dryRun`, decided)
- * and its report; GET /v1/imports/{importId} → the import and its report so far.
+ * and its report; GET /v1/imports/{importId} → the import, its state (an upload's) and its report so far.
  */
 import { ValidationError } from '../domain/errors';
 import { ImportBatchSchema, ImportUploadSchema } from '../domain/import-request';
 import { parseInput } from '../domain/validation';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
+import { StepFunctionsImportExecutions } from '../adapters/import-executions';
 import { DynamoImportStore } from '../adapters/import-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
@@ -37,6 +38,7 @@ function uploadDependencies(): ImportUploadDeps {
 }
 
 let deps: ImportDeps | undefined;
+let executions: StepFunctionsImportExecutions | undefined;
 function dependencies(): ImportDeps {
   const config = runtimeConfig();
   const env = environment();
@@ -74,7 +76,8 @@ export const handler = httpHandler(
     },
     'GET /v1/imports/{importId}': async (request) => {
       const importId = checkImportId(request.pathParameters.importId);
-      return { status: 200, body: await importStatus(dependencies(), importId) };
+      executions ??= new StepFunctionsImportExecutions(environment().importStateMachine);
+      return { status: 200, body: await importStatus({ ...dependencies(), executions }, importId) };
     },
   },
   // A batch of 100 rows, each with up to 50 properties.

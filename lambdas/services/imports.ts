@@ -36,7 +36,7 @@ import {
 } from '../domain/import-rules';
 import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import type { Profile } from '../domain/profile';
-import type { ImportStore } from '../domain/stores/imports';
+import type { ImportExecutions, ImportState, ImportStore } from '../domain/stores/imports';
 import { recordConsent, type ConsentRecorderDeps } from './consent-recorder';
 
 export interface ImportDeps extends ConsentRecorderDeps {
@@ -213,28 +213,73 @@ function outcomeOf(action: string, before: Profile | undefined): RowOutcome {
 
 export interface ImportStatus {
   readonly importId: string;
-  readonly source: { readonly system: string; readonly fileName: string; readonly sha256: string };
+  /** Through the command's batches, or by an upload the account imports. */
+  readonly via: 'command' | 'upload';
+  /**
+   * An import by upload: `uploaded` (its file not read yet), `running`, `succeeded` or `failed`.
+   * The command's imports have none (the command reports its own progress).
+   */
+  readonly state?: ImportState;
+  /** Why an import by upload failed. */
+  readonly error?: { readonly error: string; readonly cause: string };
+  /** `sha256` is null until the uploaded file is read. */
+  readonly source: { readonly system: string; readonly fileName: string; readonly sha256: string | null };
   readonly acceptUndatedConsent: boolean;
   readonly createdAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
   /** Batches done, and the last line they reached. */
   readonly batches: number;
   readonly lastLine: number;
   readonly report: ImportReport;
 }
 
-/** An import's description and the sum of its finished batches' reports. */
-export async function importStatus(
-  deps: Pick<ImportDeps, 'imports'>,
-  importId: string,
-): Promise<ImportStatus> {
-  const description = await deps.imports.getDescription(importId);
-  if (!description) throw new NotFoundError(`no import ${importId}`, 'importId');
+export interface ImportStatusDeps {
+  readonly imports: ImportStore;
+  /** The import state machine's executions; without it, the state is the record's alone. */
+  readonly executions?: ImportExecutions;
+}
+
+/**
+ * An import's description, its state when it is an import by upload, and the sum of its finished
+ * batches' reports. The state is the one its steps recorded; while that says the file is not read
+ * yet or is running, the execution (when there is one) says whether it stopped without recording it
+ * (a step that could not record its failure, an execution stopped by hand).
+ */
+export async function importStatus(deps: ImportStatusDeps, importId: string): Promise<ImportStatus> {
+  const [description, upload, run] = await Promise.all([
+    deps.imports.getDescription(importId),
+    deps.imports.getUpload(importId),
+    deps.imports.getRun(importId),
+  ]);
+  if (!description && !upload) throw new NotFoundError(`no import ${importId}`, 'importId');
   const batches = await deps.imports.listBatches(importId);
+  const source = description
+    ? { system: description.system, fileName: description.fileName, sha256: description.sha256 }
+    : { system: upload!.request.from, fileName: upload!.request.fileName, sha256: null };
+  let state: ImportState | undefined;
+  let error = run?.error;
+  if (upload) {
+    state = run?.state ?? 'uploaded';
+    if (state === 'uploaded' || state === 'running') {
+      const execution = await deps.executions?.describe(importId);
+      if (execution?.status === 'RUNNING') state = 'running';
+      else if (execution && execution.status !== 'SUCCEEDED') {
+        state = 'failed';
+        error = { error: execution.error ?? execution.status, cause: execution.cause ?? '' };
+      }
+    }
+  }
   return {
     importId,
-    source: { system: description.system, fileName: description.fileName, sha256: description.sha256 },
-    acceptUndatedConsent: description.acceptUndatedConsent,
-    createdAt: description.createdAt,
+    via: upload ? 'upload' : 'command',
+    ...(state ? { state } : {}),
+    ...(state === 'failed' && error ? { error } : {}),
+    source,
+    acceptUndatedConsent: description?.acceptUndatedConsent ?? upload?.request.acceptUndatedConsent ?? false,
+    createdAt: upload?.createdAt ?? description!.createdAt,
+    ...(run?.startedAt ? { startedAt: run.startedAt } : {}),
+    ...(run?.finishedAt ? { finishedAt: run.finishedAt } : {}),
     batches: batches.length,
     lastLine: Math.max(0, ...batches.map((b) => b.lastLine)),
     report: batches.reduce((total, b) => mergeReports(total, b.report), emptyReport()),

@@ -635,9 +635,32 @@ export const ImportUploadAnswerSchema = z.strictObject({
 
 export const ImportStatusSchema = z.strictObject({
   importId: z.string(),
-  source: z.strictObject({ system: z.string(), fileName: z.string(), sha256: z.string() }),
+  via: z.enum(['command', 'upload']).meta({
+    description:
+      "`command`: batches sent by `npx optline import`; `upload`: a file uploaded with `POST /v1/imports`, imported by the account's state machine",
+  }),
+  state: z.optional(
+    z.enum(['uploaded', 'running', 'succeeded', 'failed']).meta({
+      description:
+        'An import by upload: `uploaded` until its file is read (or while no file arrived), `running`, `succeeded` or `failed`',
+    }),
+  ),
+  error: z.optional(
+    z
+      .strictObject({ error: z.string(), cause: z.string() })
+      .meta({ description: 'Why an import by upload failed: the error name and its cause' }),
+  ),
+  source: z.strictObject({
+    system: z.string(),
+    fileName: z.string(),
+    sha256: z
+      .nullable(z.string())
+      .meta({ description: "The file's SHA-256; null until an uploaded file is read" }),
+  }),
   acceptUndatedConsent: z.boolean(),
   createdAt: instant,
+  startedAt: z.optional(instant.meta({ description: 'When the import of an uploaded file began' })),
+  finishedAt: z.optional(instant.meta({ description: 'When it succeeded or failed' })),
   batches: z.int().meta({ description: 'Batches done' }),
   lastLine: z.int().meta({ description: 'The last line the batches done reached' }),
   report: ImportReportSchema,

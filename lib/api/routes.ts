@@ -710,7 +710,7 @@ export const routes = {
     tag: 'Imports',
     summary: 'Read an import and its report',
     description:
-      'What was imported (source system, file name, SHA-256) and the report of the batches done so far.',
+      'What is imported (source system, file name, SHA-256), for an import by upload its state (`uploaded`, `running`, `succeeded`, `failed`, with the error), and the report of the batches done so far: counts by outcome, skipped rows by reason with their first lines. An upload answers as soon as `POST /v1/imports` made it, before its file arrives.',
     params: { importId: PathParams.importId },
     readOnly: true,
     responses: {

@@ -179,10 +179,30 @@ export class Functions extends Construct {
     }
   }
 
-  /** Lets the functions that start imports start the import state machine (built after the functions). */
+  /**
+   * Lets the functions that start imports start the import state machine, and those that watch
+   * them describe its executions (built after the functions).
+   */
   connectImports(stateMachine: sfn.StateMachine): void {
     for (const [functionId, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
-      if (definition.startsImports) stateMachine.grantStartExecution(this.functions[functionId]);
+      const fn = this.functions[functionId];
+      if (definition.startsImports) stateMachine.grantStartExecution(fn);
+      if (definition.watchesImports) {
+        const executions = Stack.of(this).formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${stateMachine.stateMachineName}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }),
+        );
+        acknowledge(
+          fn.role ?? fn,
+          wildcardResourceFinding(fn, executions),
+          "DescribeExecution on the import machine's executions only; execution names are import ids chosen at run time.",
+        );
+      }
     }
   }
 

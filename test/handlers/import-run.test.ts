@@ -2,7 +2,8 @@
  * The import of an uploaded file on the local runtime: a file uploaded with the form of
  * `POST /v1/imports` starts the import state machine (S3 → the import starter → an execution named
  * by the import id), whose Distributed Map the local Step Functions runs batch by batch through the
- * same handlers as in AWS. The outcome is the command's: the same report, profiles and evidence.
+ * same handlers as in AWS. The outcome is the command's: the same report, profiles and evidence;
+ * `GET /v1/imports/{importId}` follows the import from uploaded to succeeded (or failed).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,8 +25,13 @@ interface UploadAnswer {
   upload: { url: string; fields: Record<string, string> };
 }
 interface StatusView {
+  via: string;
+  state?: string;
+  error?: { error: string; cause: string };
+  startedAt?: string;
+  finishedAt?: string;
   report: ImportReport;
-  source: { system: string; fileName: string; sha256: string };
+  source: { system: string; fileName: string; sha256: string | null };
 }
 
 describe('the import of an uploaded file', () => {
@@ -77,9 +83,22 @@ describe('the import of an uploaded file', () => {
     const file = readFileSync(join(FIXTURES, 'klaviyo-profiles.csv'));
     let answer: UploadAnswer;
 
+    let beforeFile: { status: number; body: StatusView };
+
     beforeAll(async () => {
       answer = await requestUpload({ from: 'klaviyo', fileName: 'klaviyo-profiles.csv' }, 'run-klaviyo-0001');
+      beforeFile = await runtime.get<StatusView>(`/v1/imports/${answer.importId}`);
       await upload(answer, file);
+    });
+
+    it('answers the import as uploaded before its file arrives', () => {
+      expect(beforeFile.status).toBe(200);
+      expect(beforeFile.body).toMatchObject({
+        via: 'upload',
+        state: 'uploaded',
+        source: { system: 'klaviyo', fileName: 'klaviyo-profiles.csv', sha256: null },
+        report: { rows: 0 },
+      });
     });
 
     it('runs one execution, named by the import id, to success', async () => {
@@ -101,6 +120,12 @@ describe('the import of an uploaded file', () => {
     it('reports what the command reports for the same file, and imports as its rules say', async () => {
       const { status, body } = await runtime.get<StatusView>(`/v1/imports/${answer.importId}`);
       expect(status).toBe(200);
+      expect(body).toMatchObject({
+        via: 'upload',
+        state: 'succeeded',
+        source: { sha256: createHash('sha256').update(file).digest('hex') },
+      });
+      expect(Date.parse(body.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(body.startedAt!));
       expect(body.report).toMatchObject({ rows: 4, created: 1, optedOut: 1, failed: { count: 0 } });
       expect(body.report.skipped).toEqual({
         no_consent: { count: 1, lines: [4] },
@@ -214,10 +239,16 @@ describe('the import of an uploaded file', () => {
         error: { error: 'States.ExceedToleratedFailureThreshold' },
       });
       expect(failed?.error?.cause).toMatch(/Mobile/);
+      const { body } = await runtime.get<StatusView>(`/v1/imports/${answer.importId}`);
+      expect(body).toMatchObject({
+        state: 'failed',
+        error: { error: 'States.ExceedToleratedFailureThreshold' },
+      });
+      expect(body.report.rows).toBe(0);
     });
   });
 
-  it('never texts anyone', () => {
+  it('the imports texted no one', () => {
     expect(runtime.sms.outbox).toEqual([]);
   });
 });

@@ -56,6 +56,18 @@ export interface RunRecord {
   readonly error?: { readonly error: string; readonly cause: string };
 }
 
+/** An import's execution as Step Functions reports it. */
+export interface ImportExecution {
+  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** The executions of the import state machine, by import id (the execution's name). */
+export interface ImportExecutions {
+  describe(importId: string): Promise<ImportExecution | undefined>;
+}
+
 export interface ImportStore {
   /** Stores the upload unless one with its import id exists; answers the stored one. */
   registerUpload(upload: UploadRecord): Promise<UploadRecord>;
