@@ -3,7 +3,8 @@
  * `POST /v1/imports` starts the import state machine (S3 → the import starter → an execution named
  * by the import id), whose Distributed Map the local Step Functions runs batch by batch through the
  * same handlers as in AWS. The outcome is the command's: the same report, profiles and evidence;
- * `GET /v1/imports/{importId}` follows the import from uploaded to succeeded (or failed).
+ * `GET /v1/imports/{importId}` follows the import from uploaded to succeeded (or failed); and a
+ * campaign then reaches exactly the subscribers the files consented.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoImportStore } from '../../lambdas/adapters/import-store';
 import type { ImportReport } from '../../lambdas/domain/import-report';
 import { KEYWORDS_ONLY } from '../support/fixtures';
-import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
 
 const START = new Date('2026-11-10T23:00:00Z');
 const FIXTURES = join(__dirname, '../fixtures/import');
@@ -250,5 +251,28 @@ describe('the import of an uploaded file', () => {
 
   it('the imports texted no one', () => {
     expect(runtime.sms.outbox).toEqual([]);
+  });
+
+  it('a campaign to every subscriber reaches exactly the imported subscribers', async () => {
+    const created = await runtime.post<{ campaignId: string }>('/v1/campaigns', {
+      name: 'Imported',
+      body: 'Acme: the winter roast is in',
+      segment: { all: true },
+      sendAt: runtime.clock.now().toISOString(),
+      smartSending: false,
+    });
+    expect(created.status).toBe(201);
+    runtime.clock.advance(2 * 60_000);
+    await waitFor(
+      async () =>
+        (await runtime.get<{ state: string }>(`/v1/campaigns/${created.body.campaignId}`)).body.state ===
+        'dispatched',
+      20_000,
+      'the campaign dispatched',
+    );
+    await runtime.settle();
+    // Klaviyo's dated consent and Pinpoint's undated one (accepted); every opt-out, suppression,
+    // undated or missing consent of either file is left out.
+    expect(runtime.sms.outbox.map((m) => m.to).sort()).toEqual(['+12065550106', '+12065550111']);
   });
 });
