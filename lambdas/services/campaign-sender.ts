@@ -381,10 +381,11 @@ class BatchRun {
     entry.settled += 1;
     entry.segments += segments;
     if (outcome === 'sent') entry.sent += 1;
+    else entry.skipped[outcome] = (entry.skipped[outcome] ?? 0) + 1;
     if (outcome === 'sent' && variant !== undefined) {
       const key = variantCountKey(variant, 'sent');
       entry.variantCounts[key] = (entry.variantCounts[key] ?? 0) + 1;
-    } else entry.skipped[outcome] = (entry.skipped[outcome] ?? 0) + 1;
+    }
     if (item.zone) {
       const window = sendWindowKey(item.zone, item.phone);
       entry.settledByWindow[window] = (entry.settledByWindow[window] ?? 0) + 1;

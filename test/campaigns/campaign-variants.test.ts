@@ -21,7 +21,14 @@ interface CampaignView {
   state: string;
   body: string;
   variants: VariantView[] | null;
-  counters: { sent: number; delivered: number; clicks: number; orders: number; revenue: number };
+  counters: {
+    sent: number;
+    delivered: number;
+    clicks: number;
+    orders: number;
+    revenue: number;
+    skipped: Record<string, number>;
+  };
 }
 
 // 15:00 in Seattle (206): inside the sending window.
@@ -119,6 +126,8 @@ describe('A/B campaign variants', () => {
       expect(byName[name]!.counters.delivered, name).toBe(count(name));
     }
     expect(counters).toMatchObject({ sent: 40, delivered: 40 });
+    // Sent is not a skip reason.
+    expect(counters.skipped).toEqual({});
   });
 
   it('counts a click and an attributed order under the clicker’s variant', async () => {
