@@ -179,6 +179,7 @@ function handlerEnv(): NodeJS.ProcessEnv {
     campaignDispatcherFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:dispatcher',
     definedFlowArnPrefix: 'arn:aws:states:us-east-1:0:stateMachine:optline-dev-flow-',
     importStateMachine: 'arn:aws:states:us-east-1:0:stateMachine:optline-dev-import',
+    importRowsPerSecond: '200',
     eventBus: 'optline',
     originationIdentity: 'arn:aws:sms-voice:us-east-1:000000000000:phone-number/phone-1',
     originationNumber: '+18885550100',

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { OptlineApiError, type OptlineClient } from '../client';
 import {
+  IMPORT_BATCHES_AT_ONCE,
   IMPORT_BATCH_ROWS,
   MAX_DROPPED_LINES,
   type ImportBatchRequest,
@@ -37,7 +38,7 @@ import {
 } from './opt-out-list';
 
 /** Batches in flight at once: enough to keep the API busy, few enough to leave it to live traffic. */
-const BATCHES_IN_FLIGHT = 4;
+const BATCHES_IN_FLIGHT = IMPORT_BATCHES_AT_ONCE;
 
 export const importCommand: Command = {
   summary: 'Import subscribers, their consent and opt-outs (Pinpoint, opt-out lists, CSV)',

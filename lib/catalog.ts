@@ -657,6 +657,8 @@ export const functions = {
     buckets: { imports: 'upload' },
     // The state of an import by upload: its execution's, when its record lags behind.
     watchesImports: true,
+    // The pace of the batches it records.
+    reads: ['importRowsPerSecond'],
     timeoutSeconds: 60,
     memoryMb: 512,
   },
@@ -687,6 +689,7 @@ export const functions = {
     trigger: { kind: 'state-machine-task' },
     // The batch route's writes, and nothing else: no sending, no opt-out list, no bus.
     tables: { profiles: 'readwrite', consentLog: 'append', imports: 'readwrite' },
+    reads: ['importRowsPerSecond'],
     timeoutSeconds: 120,
     memoryMb: 512,
   },

@@ -244,9 +244,18 @@ export const DeploymentConfigSchema = z
           .describe(
             'Days an uploaded import file is kept in the import bucket before it expires: the consent events imported from it cite the file (name and SHA-256)',
           ),
+        rowsPerSecond: z
+          .number()
+          .int()
+          .min(20)
+          .max(5000)
+          .default(200)
+          .describe(
+            "Rows an import writes per second at most, over all its batches in flight (the command's and an upload's alike): each row is a consent event and a profile write, so 200 rows a second is about 400 write units a second, leaving the tables' throughput to live traffic (docs/import.md#pacing)",
+          ),
       })
       .strict()
-      .default({ retentionDays: 400 }),
+      .default({ retentionDays: 400, rowsPerSecond: 200 }),
     /** Legal registrations and limits that depend on where the program texts. */
     compliance: ComplianceSchema.default({ optOutRecordingLimitMinutes: 60 }),
   })

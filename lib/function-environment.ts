@@ -99,6 +99,8 @@ const SETTING_VARIABLES = {
   certificateKey: 'CERTIFICATE_KEY_ARN',
   /** The ARN of the defined flows' state machines up to their id (lib/catalog.ts, definedFlowStateMachineName). */
   definedFlowArnPrefix: 'DEFINED_FLOW_ARN_PREFIX',
+  /** Rows an import writes per second at most (`imports.rowsPerSecond`, docs/import.md#pacing). */
+  importRowsPerSecond: 'IMPORT_ROWS_PER_SECOND',
   /** The import state machine's ARN (lib/catalog.ts, importStateMachine). */
   importStateMachine: 'IMPORT_STATE_MACHINE_ARN',
   /**
@@ -128,6 +130,7 @@ const text = z.string().check(z.minLength(1));
 const flag = z.enum(['true', 'false']);
 const SCHEMAS: Partial<Record<EnvironmentKey, z.ZodMiniType>> = {
   messagesPerSecond: z.string().check(z.regex(/^(?!0+(\.0*)?$)\d+(\.\d+)?$/, 'must be a positive number')),
+  importRowsPerSecond: z.string().check(z.regex(/^[1-9]\d*$/, 'must be a positive whole number')),
   mms: flag,
   linkBase: z.string().check(z.regex(/^https?:\/\/[^\s/]+/, 'must be an http(s) URL')),
   logPii: z.optional(flag),
@@ -135,11 +138,12 @@ const SCHEMAS: Partial<Record<EnvironmentKey, z.ZodMiniType>> = {
 /** Values that are not text, converted once valid. */
 const CONVERT: Partial<Record<EnvironmentKey, (value: string | undefined) => unknown>> = {
   messagesPerSecond: Number,
+  importRowsPerSecond: Number,
   mms: (value) => value === 'true',
   logPii: (value) => value === 'true',
 };
 
-type ValueOf<K extends EnvironmentKey> = K extends 'messagesPerSecond'
+type ValueOf<K extends EnvironmentKey> = K extends 'messagesPerSecond' | 'importRowsPerSecond'
   ? number
   : K extends 'mms' | 'logPii'
     ? boolean

@@ -320,6 +320,7 @@ export class Optline extends Construct {
       configurationSet: this.messaging.configurationSetName,
       optOutList: this.messaging.optOutListName,
       messagesPerSecond: String(config.origination.messagesPerSecond),
+      importRowsPerSecond: String(config.imports.rowsPerSecond),
       mediaBucket: this.flows.mediaBucket.bucketName,
       mms: String(config.origination.mms),
       linkBase,

@@ -535,6 +535,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     configurationSet: configurationSetName,
     optOutList: optOutListName,
     messagesPerSecond: String(options.messagesPerSecond ?? config.origination.messagesPerSecond),
+    importRowsPerSecond: String(config.imports.rowsPerSecond),
     mediaBucket: `${prefix}-media`,
     mms: String(config.origination.mms),
     linkBase,

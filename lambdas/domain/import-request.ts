@@ -13,6 +13,12 @@ import * as z from './zod';
  * uploaded file (statemachines/import.asl.json).
  */
 export const IMPORT_BATCH_ROWS = 100;
+/**
+ * Batches of one import in flight at once: the command's, and the Distributed Map's
+ * `MaxConcurrency` (statemachines/import.asl.json). The pace (./import-pace.ts) shares the import's
+ * rate among them.
+ */
+export const IMPORT_BATCHES_AT_ONCE = 4;
 /** Lines the reader dropped (not SMS, unreadable) reported with one batch. */
 export const MAX_DROPPED_LINES = 1000;
 

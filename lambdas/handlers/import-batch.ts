@@ -6,6 +6,7 @@ import { environmentOf } from '../../lib/function-environment';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoImportStore } from '../adapters/import-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
+import { realTimePace } from '../adapters/real-time-pace';
 import { systemClock } from '../adapters/system-clock';
 import { importItems, type RunBatchInput } from '../services/import-runs';
 import { refusedEffects, type ImportDeps } from '../services/imports';
@@ -26,6 +27,7 @@ function dependencies(): ImportDeps {
     profiles: new DynamoProfileStore(env.profilesTable),
     consentLog: new DynamoConsentLogStore(env.consentLogTable),
     imports: new DynamoImportStore(env.importsTable),
+    pace: realTimePace(env.importRowsPerSecond),
     ...refusedEffects(),
   };
   return deps;

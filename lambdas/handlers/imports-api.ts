@@ -10,6 +10,7 @@ import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { StepFunctionsImportExecutions } from '../adapters/import-executions';
 import { DynamoImportStore } from '../adapters/import-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
+import { realTimePace } from '../adapters/real-time-pace';
 import { systemClock } from '../adapters/system-clock';
 import { S3UploadPresigner } from '../adapters/upload-presigner';
 import { requestUpload, type ImportUploadDeps } from '../services/import-uploads';
@@ -49,6 +50,7 @@ function dependencies(): ImportDeps {
     profiles: new DynamoProfileStore(env.profilesTable),
     consentLog: new DynamoConsentLogStore(env.consentLogTable),
     imports: new DynamoImportStore(env.importsTable),
+    pace: realTimePace(env.importRowsPerSecond),
     ...refusedEffects(),
   };
   return deps;

@@ -2,8 +2,9 @@
  * Imports a batch of rows: the one import code path, behind `POST /v1/imports/{importId}/batches`,
  * which the CLI calls as it streams a file, and called by the import of an uploaded file for each
  * batch of its Distributed Map (./import-runs.ts). Each row's change goes through the consent recorder (the append stays conditional
- * on its event id, the projection on the profile's version); rows are recorded a few at a time so an
- * import does not take the table's throughput from live traffic.
+ * on its event id, the projection on the profile's version); rows are recorded a few at a time, and
+ * each batch is held to its share of `imports.rowsPerSecond` (../domain/import-pace.ts), so an
+ * import does not take the tables' throughput from live traffic.
  *
  * A batch is done when its report is stored: a batch sent again (a retry, a resumed import) is
  * answered from that report and writes nothing. A batch with a failed row stores no report, so a
@@ -34,6 +35,7 @@ import {
   type ImportContext,
   type NormalisedImportRow,
 } from '../domain/import-rules';
+import { paceDelayMs } from '../domain/import-pace';
 import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import type { Profile } from '../domain/profile';
 import type { ImportExecutions, ImportState, ImportStore } from '../domain/stores/imports';
@@ -42,6 +44,16 @@ import { recordConsent, type ConsentRecorderDeps } from './consent-recorder';
 export interface ImportDeps extends ConsentRecorderDeps {
   readonly imports: ImportStore;
   readonly phonePolicy: PhonePolicy;
+  /** Holds each batch to its share of the import's rate; without it, batches run unpaced. */
+  readonly pace?: ImportPace;
+}
+
+/** The import's rate (`imports.rowsPerSecond`) and the real time it is kept in. */
+export interface ImportPace {
+  readonly rowsPerSecond: number;
+  /** Real milliseconds from a fixed point (monotonic). */
+  now(): number;
+  wait(ms: number): Promise<void>;
 }
 
 /** Rows recorded at once within a batch. */
@@ -68,6 +80,7 @@ export async function importBatch(
   request: ImportBatchRequest,
 ): Promise<BatchResult> {
   const dryRun = request.dryRun ?? false;
+  const startedMs = deps.pace?.now() ?? 0;
   const lines = [...request.rows.map((r) => r.line), ...(request.dropped ?? []).map((d) => d.line)];
   const firstLine = lines.length ? Math.min(...lines) : 0;
   const lastLine = lines.length ? Math.max(...lines) : 0;
@@ -140,6 +153,11 @@ export async function importBatch(
 
   if (dryRun || report.failed.count > 0)
     return { importId, batch: request.batch, replayed: false, dryRun, report };
+  // Every row that reached the recorder wrote (or tried to): the batch takes its share of the pace.
+  if (deps.pace && kept.length > 0) {
+    const delay = paceDelayMs(kept.length, deps.pace.now() - startedMs, deps.pace.rowsPerSecond);
+    if (delay > 0) await deps.pace.wait(delay);
+  }
   const stored = await deps.imports.putBatch({
     importId,
     batch: request.batch,

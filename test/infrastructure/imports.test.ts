@@ -9,6 +9,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import validateAsl from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importStateMachine, RESOURCE_METADATA_KEY } from '../../lib/catalog';
+import { IMPORT_BATCHES_AT_ONCE } from '../../lambdas/domain/import-request';
 import { ROOT } from '../support/local-runtime';
 import { parseDeploymentConfig } from '../../lib/config';
 import { VARIABLE_NAMES } from '../../lib/function-environment';
@@ -98,6 +99,24 @@ describe('import bucket', () => {
       },
     });
   }, 120_000);
+
+  it.each([0, 19, 5001, 1.5])('refuses imports.rowsPerSecond %j', (rate) => {
+    expect(() => parseDeploymentConfig({ brand: 'Acme', imports: { rowsPerSecond: rate } })).toThrow(
+      /optline\.imports\.rowsPerSecond/,
+    );
+  });
+
+  it.each(['function/importsApi', 'function/importBatches'])(
+    'gives %s the import pace, 200 rows a second by default',
+    (name) => {
+      template.hasResource('AWS::Lambda::Function', {
+        Metadata: { [RESOURCE_METADATA_KEY]: name },
+        Properties: {
+          Environment: { Variables: Match.objectLike({ [VARIABLE_NAMES.importRowsPerSecond]: '200' }) },
+        },
+      });
+    },
+  );
 
   it.each([0, 36_501, 1.5])('refuses imports.retentionDays %j', (days) => {
     expect(() => parseDeploymentConfig({ brand: 'Acme', imports: { retentionDays: days } })).toThrow(
@@ -237,6 +256,11 @@ describe('import bucket', () => {
         });
       },
     );
+
+    it('runs as many batches at once as the command keeps in flight, which the pace shares', () => {
+      expect(definition.States.ImportCsvMap.MaxConcurrency).toBe(IMPORT_BATCHES_AT_ONCE);
+      expect(definition.States.ImportJsonLinesMap.MaxConcurrency).toBe(IMPORT_BATCHES_AT_ONCE);
+    });
 
     it('reads CSV with its header first, and JSON Lines', () => {
       expect(definition.States.ImportCsvMap.ItemReader.ReaderConfig).toEqual({
