@@ -2,6 +2,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, CampaignEstimate, CampaignSchedule, CampaignState } from '../domain/campaigns';
+import type { WinnerDecision } from '../domain/campaign-variants';
 import { dynamoClient } from './aws-clients';
 import { named } from './dynamo-expression';
 import type { CounterDelta, CampaignStore } from '../domain/stores/campaign';
@@ -131,6 +132,26 @@ export class DynamoCampaignStore implements CampaignStore {
         ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  async decideWinner(campaignId: string, decision: WinnerDecision): Promise<boolean> {
+    try {
+      await dynamoClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { campaignId },
+          ...named({
+            UpdateExpression: 'SET #winnerDecision = :decision',
+            ConditionExpression: 'attribute_exists(#campaignId) AND attribute_not_exists(#winnerDecision)',
+          }),
+          ExpressionAttributeValues: { ':decision': decision },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async recordDispatch(

@@ -47,6 +47,17 @@ export const CampaignRequestSchema = z
         }),
       ),
     ),
+    /**
+     * With variants: `testFraction` of the audience gets the variants at the send time, the rest the
+     * variant with the most `metric` `decideAfterHours` later (ties keep the first).
+     */
+    winner: z.optional(
+      z.strictObject({
+        metric: z.enum(['clicks', 'orders', 'revenue']),
+        testFraction: z.number().check(z.gte(0.01), z.lte(0.99)),
+        decideAfterHours: z.int().check(z.gte(1), z.lte(168)),
+      }),
+    ),
     mediaUrls: mediaUrls(),
     segment: SegmentSchema,
     sendAt: z.optional(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with offset' })),
@@ -73,6 +84,16 @@ export const CampaignRequestSchema = z
           code: 'custom',
           path: [c.body === undefined ? 'body' : 'variants'],
           message: 'give exactly one of body and variants',
+        });
+      }
+      if (c.winner && c.variants === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['winner'], message: 'needs variants to choose from' });
+      }
+      if (c.winner && c.sendAtLocalTime !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['winner'],
+          message: 'needs sendAt: a local-time campaign has no one time to decide after',
         });
       }
       if ((c.sendAt === undefined) === (c.sendAtLocalTime === undefined)) {

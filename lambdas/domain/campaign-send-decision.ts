@@ -23,7 +23,7 @@
  */
 import type { Recipient } from './campaign-queue';
 import type { Campaign } from './campaigns';
-import { variantFor } from './campaign-variants';
+import { recipientVariant } from './campaign-variants';
 import type { ConversationSettings } from './conversations';
 import { linkCode, preferencesPrefix, shortenLinks, shortLinkPrefix, type ShortLink } from './links';
 import { campaignMessageClass, claimVerdict, outboundBody, type MessageClass } from './messages';
@@ -297,7 +297,8 @@ export function queueZone(
 
 /** The campaign body rendered for the profile, each URL a short link for this recipient. */
 export function campaignText(
-  campaign: Pick<Campaign, 'body' | 'linkSalt'> & Partial<Pick<Campaign, 'campaignId' | 'variants'>>,
+  campaign: Pick<Campaign, 'body' | 'linkSalt'> &
+    Partial<Pick<Campaign, 'campaignId' | 'variants' | 'winner' | 'winnerDecision'>>,
   profile: Profile,
   phone: string,
   settings: CampaignSendSettings,
@@ -305,8 +306,8 @@ export function campaignText(
 ): CampaignText {
   // An A/B campaign's recipient gets their variant's body (campaign-variants.ts).
   const variant =
-    campaign.variants && campaign.campaignId !== undefined
-      ? variantFor(campaign.campaignId, phone, campaign.variants)
+    campaign.campaignId !== undefined
+      ? recipientVariant({ ...campaign, campaignId: campaign.campaignId }, phone)
       : undefined;
   const rendered = renderTemplate(
     variant?.body ?? campaign.body,

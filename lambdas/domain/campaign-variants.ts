@@ -14,6 +14,44 @@ export interface CampaignVariant {
   readonly weight: number;
 }
 
+/**
+ * A campaign that picks a winner: `testFraction` of the audience (by a hash of the number, apart from
+ * the variant's) gets the variants at the send time; `decideAfterHours` later the variant with the
+ * most `metric` (ties keep the first listed) goes to the rest.
+ */
+export interface WinnerSettings {
+  readonly metric: 'clicks' | 'orders' | 'revenue';
+  readonly testFraction: number;
+  readonly decideAfterHours: number;
+}
+
+/** The winner as decided: the variant, when, and each variant's metric then. */
+export interface WinnerDecision {
+  readonly variant: string;
+  readonly decidedAt: string;
+  readonly scores: Readonly<Record<string, number>>;
+}
+
+/** Whether a number is in a winner campaign's test group: a hash apart from the variant's. */
+export function inTestGroup(campaignId: string, phone: string, testFraction: number): boolean {
+  return assignmentPoint(`${campaignId}#test`, phone) < testFraction;
+}
+
+/** The variant with the most of the metric; ties keep the first listed. */
+export function decideWinner(
+  variants: readonly CampaignVariant[],
+  metric: WinnerSettings['metric'],
+  counts: Readonly<Record<string, number>> | undefined,
+  decidedAt: string,
+): WinnerDecision {
+  const scores = Object.fromEntries(
+    variants.map((v) => [v.name, counts?.[variantCountKey(v.name, metric)] ?? 0]),
+  );
+  let best = variants[0]!;
+  for (const variant of variants) if (scores[variant.name]! > scores[best.name]!) best = variant;
+  return { variant: best.name, decidedAt, scores };
+}
+
 /** What each variant counts, as `GET /v1/campaigns/{id}` shows it. */
 export const VARIANT_METRICS = ['sent', 'delivered', 'clicks', 'orders', 'revenue'] as const;
 export type VariantMetric = (typeof VARIANT_METRICS)[number];
@@ -44,12 +82,29 @@ export function variantFor<V extends CampaignVariant>(
   return variants.at(-1);
 }
 
+/** What choosing a recipient's variant reads of a campaign. */
+export interface VariantCampaign {
+  readonly campaignId: string;
+  readonly variants?: readonly CampaignVariant[];
+  readonly winner?: WinnerSettings;
+  readonly winnerDecision?: WinnerDecision;
+}
+
+/**
+ * A recipient's variant: their own by the weights; in a winner campaign, outside the test group, the
+ * winner once decided (before that they are not texted: the dispatcher holds them).
+ */
+export function recipientVariant(campaign: VariantCampaign, phone: string): CampaignVariant | undefined {
+  const { campaignId, variants, winner, winnerDecision } = campaign;
+  if (!variants) return undefined;
+  if (winner && winnerDecision && !inTestGroup(campaignId, phone, winner.testFraction))
+    return variants.find((v) => v.name === winnerDecision.variant) ?? variantFor(campaignId, phone, variants);
+  return variantFor(campaignId, phone, variants);
+}
+
 /** The name of a recipient's variant, for a campaign with variants; undefined for one without. */
-export function variantNameFor(
-  campaign: { readonly campaignId: string; readonly variants?: readonly CampaignVariant[] },
-  phone: string,
-): string | undefined {
-  return campaign.variants ? variantFor(campaign.campaignId, phone, campaign.variants)?.name : undefined;
+export function variantNameFor(campaign: VariantCampaign, phone: string): string | undefined {
+  return recipientVariant(campaign, phone)?.name;
 }
 
 /** The key of a variant's metric in the campaign's `variantCounts` counter map. */

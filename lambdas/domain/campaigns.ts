@@ -5,7 +5,12 @@
  * later).
  */
 import type { AudienceOutlook } from './campaign-audience';
-import { variantsView, type CampaignVariant } from './campaign-variants';
+import {
+  variantsView,
+  type CampaignVariant,
+  type WinnerDecision,
+  type WinnerSettings,
+} from './campaign-variants';
 import { pendingBreakdown } from './campaign-progress';
 import { encodeForSending } from './message-format';
 import { lintMessage, type LintWarning } from './message-lint';
@@ -134,6 +139,10 @@ export interface Campaign {
   readonly body: string;
   /** A/B variants: each recipient gets one (campaign-variants.ts). */
   readonly variants?: readonly CampaignVariant[];
+  /** Variants to a test group first, then the best one to the rest (campaign-variants.ts). */
+  readonly winner?: WinnerSettings;
+  /** The winner, once decided. */
+  readonly winnerDecision?: WinnerDecision;
   readonly mediaUrls?: readonly string[];
   readonly segment: Segment;
   readonly sendAt?: string;
@@ -220,6 +229,13 @@ export const EMPTY_COUNTERS: CampaignCounters = {
   revenue: 0,
 };
 
+/** When a winner campaign's winner is decided: `decideAfterHours` after its send time. */
+export function winnerDecisionTime(campaign: Pick<Campaign, 'winner' | 'schedules'>): Date | undefined {
+  const sendAt = campaign.schedules[0]?.at;
+  if (!campaign.winner || sendAt === undefined) return undefined;
+  return new Date(Date.parse(sendAt) + campaign.winner.decideAfterHours * 3_600_000);
+}
+
 /**
  * The body as it will look on a phone, for segment counts and warnings: brand prefix, links at
  * their length as sent (`shortLinkPrefix` of the public origin, and a code of `links.codeLength`) and
@@ -289,6 +305,15 @@ export function campaignView(campaign: Campaign, context: ViewContext) {
     state: campaign.state,
     body: campaign.body,
     variants: campaign.variants ? variantsView(campaign.variants, campaign.counters.variantCounts) : null,
+    winner: campaign.winner
+      ? {
+          ...campaign.winner,
+          decideAt: winnerDecisionTime(campaign)?.toISOString() ?? null,
+          variant: campaign.winnerDecision?.variant ?? null,
+          decidedAt: campaign.winnerDecision?.decidedAt ?? null,
+          scores: campaign.winnerDecision?.scores ?? null,
+        }
+      : null,
     segment: campaign.segment,
     sendAt: campaign.sendAt ?? null,
     sendAtLocalTime: campaign.sendAtLocalTime ?? null,

@@ -1,7 +1,8 @@
 /**
  * EventBridge Scheduler targets: `{ campaignId, timeZone? }` → eligible recipients enqueued for the
  * paced sender; `{ action: 'estimate', campaignId }` → the audience count a create call ran out of time
- * for, then the campaign's dispatch schedules (which target this function); `{ action: 'switchNumber' }`.
+ * for, then the campaign's dispatch schedules (which target this function); `{ action: 'decideWinner',
+ * campaignId }` → an A/B campaign's winner decided and sent to the rest; `{ action: 'switchNumber' }`.
  */
 import type { Context } from 'aws-lambda';
 import * as z from '../domain/zod';
@@ -11,6 +12,7 @@ import { SqsQueueSender } from '../adapters/queue-sender';
 import { EventBridgeScheduler } from '../adapters/scheduler';
 import { systemClock } from '../adapters/system-clock';
 import {
+  decideWinnerAndSendRest,
   dispatchCampaign,
   finishEstimate,
   type DispatchDeps,
@@ -25,6 +27,7 @@ import { eventHandler } from './shared/event-handler';
 const InputSchema = z.union([
   z.object({ action: z.literal('switchNumber'), changeId: z.string().check(z.minLength(1)) }),
   z.object({ action: z.literal('estimate'), campaignId: z.string().check(z.minLength(1)) }),
+  z.object({ action: z.literal('decideWinner'), campaignId: z.string().check(z.minLength(1)) }),
   z.object({ campaignId: z.string().check(z.minLength(1)), timeZone: z.optional(z.string()) }),
 ]);
 
@@ -73,6 +76,11 @@ async function dispatch(event: unknown, context: Context) {
   if ('action' in input && input.action === 'estimate') {
     const result = await finishEstimate(estimateDependencies(context.invokedFunctionArn), input.campaignId);
     logger.info('Campaign estimate finished', { ...input, ...result });
+    return result;
+  }
+  if ('action' in input && input.action === 'decideWinner') {
+    const result = await decideWinnerAndSendRest(dependencies(), input.campaignId);
+    logger.info('Campaign winner decided', { ...input, ...result });
     return result;
   }
   if ('action' in input) {

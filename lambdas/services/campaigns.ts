@@ -20,9 +20,11 @@ import {
   previewBody,
   SCHEDULE_LEAD_MS,
   segmentsPerMessage,
+  winnerDecisionTime,
   type Campaign,
   type CampaignSchedule,
 } from '../domain/campaigns';
+import { decideWinner, inTestGroup } from '../domain/campaign-variants';
 import type { CampaignRequest } from '../domain/campaign-request';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { Profile } from '../domain/profile';
@@ -364,6 +366,7 @@ export async function storeCampaign(
     name: request.name,
     body,
     ...(variants ? { variants } : {}),
+    ...(request.winner ? { winner: request.winner } : {}),
     ...(request.mediaUrls ? { mediaUrls: request.mediaUrls } : {}),
     segment: request.segment,
     ...(request.sendAt ? { sendAt: request.sendAt } : {}),
@@ -399,7 +402,22 @@ export async function storeCampaign(
     return { stored: 'estimating', campaignId, campaign };
   }
   await createSchedules(deps, campaignId, schedules);
+  await scheduleWinner(deps, campaign);
   return { stored: 'created', campaignId, campaign };
+}
+
+/** The schedule that decides a winner campaign's winner and sends it to the rest. */
+function winnerScheduleName(campaignId: string): string {
+  return `${campaignId}-winner`;
+}
+
+async function scheduleWinner(deps: Pick<CampaignDeps, 'scheduler' | 'dispatcherArn'>, campaign: Campaign) {
+  const at = winnerDecisionTime(campaign);
+  if (!at) return;
+  await scheduleDispatcher(deps, winnerScheduleName(campaign.campaignId), at, {
+    action: 'decideWinner',
+    campaignId: campaign.campaignId,
+  });
 }
 
 export type EstimateDeps = Pick<
@@ -441,6 +459,7 @@ export async function finishEstimate(deps: EstimateDeps, campaignId: string) {
     return ensureSchedules(deps, await deps.campaigns.get(campaignId));
   }
   await createSchedules(deps, campaignId, schedules);
+  await scheduleWinner(deps, { ...campaign, schedules });
   return { finished: true, recipients: estimate.recipients, schedules: schedules.length };
 }
 
@@ -503,12 +522,16 @@ export async function cancelCampaign(deps: CampaignDeps, campaignId: string) {
     // The schedules stored now; any the estimate creates later find the campaign cancelled.
     for (const schedule of campaign.schedules) await deps.scheduler.delete(schedule.name);
     if (campaign.state === 'estimating') await deps.scheduler.delete(estimateScheduleName(campaignId));
+    if (campaign.winner) await deps.scheduler.delete(winnerScheduleName(campaignId));
   }
   return getCampaign(deps, campaignId);
 }
 
 /** Scheduler target: enqueue this campaign's (or this time zone's) eligible recipients. */
-export async function dispatchCampaign(deps: DispatchDeps, input: { campaignId: string; timeZone?: string }) {
+export async function dispatchCampaign(
+  deps: DispatchDeps,
+  input: { campaignId: string; timeZone?: string; rest?: boolean },
+) {
   const campaign = await deps.campaigns.get(input.campaignId);
   if (!campaign) return { dispatched: 0, reason: 'unknown campaign' };
   if (campaign.state === 'cancelled') return { dispatched: 0, reason: 'cancelled' };
@@ -543,6 +566,12 @@ export async function dispatchCampaign(deps: DispatchDeps, input: { campaignId: 
       },
       now,
     );
+    // A winner campaign texts its test group at the send time, the rest once the winner is decided.
+    if (
+      campaign.winner &&
+      inTestGroup(campaign.campaignId, profile.phone, campaign.winner.testFraction) === Boolean(input.rest)
+    )
+      return;
     if (verdict.eligible) {
       targeted += 1;
       // The zone goes with the recipient: the sender holds a text its quiet hours forbid without a read.
@@ -561,13 +590,43 @@ export async function dispatchCampaign(deps: DispatchDeps, input: { campaignId: 
   const delta: CounterDelta = { targeted, skipped, ...byWindow };
   const recorded = await deps.campaigns.recordDispatch(
     campaign.campaignId,
-    input.timeZone ?? 'all',
+    input.rest ? WINNER_DISPATCH : (input.timeZone ?? 'all'),
     delta,
     now.toISOString(),
   );
   const after = await deps.campaigns.get(campaign.campaignId);
-  const done = after && campaign.schedules.every((s) => after.dispatched[s.timeZone ?? 'all']);
+  const done =
+    after &&
+    campaign.schedules.every((s) => after.dispatched[s.timeZone ?? 'all']) &&
+    (!campaign.winner || after.dispatched[WINNER_DISPATCH]);
   if (done)
     await deps.campaigns.transition(campaign.campaignId, ['sending'], 'dispatched', now.toISOString());
   return { dispatched: targeted, recorded };
+}
+
+/** The dispatch key of a winner campaign's second dispatch: the rest of the audience. */
+const WINNER_DISPATCH = 'rest';
+
+/**
+ * Scheduler target `decideAfterHours` after a winner campaign's send time: decides the winner from
+ * the variants' counters (once: a redelivery finds it decided and keeps it), then dispatches the rest
+ * of the audience, who get it. The rest are read as they are now: whoever opted out, paused or left
+ * the segment since the test is not texted, and the sender checks each again before it sends. The
+ * test group is never dispatched again, and a text already sent under the campaign's message id is
+ * never sent twice.
+ */
+export async function decideWinnerAndSendRest(deps: DispatchDeps, campaignId: string) {
+  const campaign = await deps.campaigns.get(campaignId);
+  if (!campaign?.winner || !campaign.variants) return { decided: false, reason: 'not a winner campaign' };
+  if (campaign.state === 'cancelled') return { decided: false, reason: 'cancelled' };
+  const decision = decideWinner(
+    campaign.variants,
+    campaign.winner.metric,
+    campaign.counters.variantCounts,
+    deps.clock.now().toISOString(),
+  );
+  await deps.campaigns.decideWinner(campaignId, decision);
+  const rest = await dispatchCampaign(deps, { campaignId, rest: true });
+  const decided = await deps.campaigns.get(campaignId);
+  return { decided: true, winner: decided?.winnerDecision?.variant, ...rest };
 }

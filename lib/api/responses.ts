@@ -463,6 +463,23 @@ export const CampaignSchema = z.strictObject({
       ),
     )
     .meta({ description: 'The A/B variants with their counters; null for a campaign with one body' }),
+  winner: z
+    .nullable(
+      z.strictObject({
+        metric: z.enum(['clicks', 'orders', 'revenue']),
+        testFraction: z.number(),
+        decideAfterHours: z.number(),
+        decideAt: z
+          .nullable(instant)
+          .meta({ description: 'When the winner is decided and sent to the rest' }),
+        variant: z.nullable(z.string()).meta({ description: 'The winner; null until decided' }),
+        decidedAt: z.nullable(instant),
+        scores: z
+          .nullable(z.record(z.string(), z.number()))
+          .meta({ description: 'Each variant’s metric when the winner was decided' }),
+      }),
+    )
+    .meta({ description: 'A test group gets the variants, the rest the winner; null without' }),
   segment: z.unknown().meta({ $ref: '#/components/schemas/Segment' }),
   sendAt: z.nullable(instant),
   sendAtLocalTime: z.nullable(z.string()),

@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   assignmentPoint,
+  decideWinner,
+  inTestGroup,
+  recipientVariant,
   variantDelta,
   variantFor,
   variantNameFor,
@@ -78,6 +81,44 @@ describe('campaign variants', () => {
   });
 });
 
+describe('campaign winner', () => {
+  const winner = { metric: 'clicks', testFraction: 0.2, decideAfterHours: 4 } as const;
+
+  it('takes a test group of testFraction of the audience, apart from the variant split', () => {
+    const test = phones.filter((phone) => inTestGroup('cmp_1', phone, 0.2));
+    expect(test.length / phones.length).toBeGreaterThan(0.17);
+    expect(test.length / phones.length).toBeLessThan(0.23);
+    // Not the same hash as the variant's: the test group holds both variants about evenly.
+    const inA = test.filter((phone) => variantFor('cmp_1', phone, [A, B])!.name === 'A').length;
+    expect(inA / test.length).toBeGreaterThan(0.42);
+    expect(inA / test.length).toBeLessThan(0.58);
+  });
+
+  it('picks the variant with the most of the metric, the first listed on a tie', () => {
+    expect(decideWinner([A, B], 'clicks', { 'A:clicks': 2, 'B:clicks': 3 }, 'T')).toEqual({
+      variant: 'B',
+      decidedAt: 'T',
+      scores: { A: 2, B: 3 },
+    });
+    expect(decideWinner([A, B], 'clicks', { 'A:clicks': 3, 'B:clicks': 3 }, 'T').variant).toBe('A');
+    expect(decideWinner([A, B], 'revenue', { 'A:clicks': 9, 'B:revenue': 12.5 }, 'T').variant).toBe('B');
+    expect(decideWinner([A, B], 'orders', undefined, 'T')).toMatchObject({
+      variant: 'A',
+      scores: { A: 0, B: 0 },
+    });
+  });
+
+  it('gives the test group its own variant and, once decided, the rest the winner', () => {
+    const campaign = { campaignId: 'cmp_1', variants: [A, B], winner };
+    const decided = { ...campaign, winnerDecision: { variant: 'B', decidedAt: 'T', scores: {} } };
+    for (const phone of phones.slice(0, 200)) {
+      const own = variantFor('cmp_1', phone, [A, B]);
+      expect(recipientVariant(campaign, phone)).toBe(own);
+      expect(recipientVariant(decided, phone)).toBe(inTestGroup('cmp_1', phone, 0.2) ? own : B);
+    }
+  });
+});
+
 describe('campaign request with variants', () => {
   const base = { name: 'Spring', segment: { all: true }, sendAt: '2026-11-12T16:00:00Z' };
   const problems = (request: object) => {
@@ -105,6 +146,31 @@ describe('campaign request with variants', () => {
     ['a zero weight', { variants: [A, { ...B, weight: 0 }] }, 'variants.1.weight:'],
     ['a fractional weight', { variants: [A, { ...B, weight: 0.5 }] }, 'variants.1.weight:'],
     ['a bad template', { variants: [A, { ...B, body: 'Hi {{ first_name ' }] }, 'variants.1.body:'],
+    [
+      'a winner without variants',
+      { body: 'x', winner: { metric: 'clicks', testFraction: 0.2, decideAfterHours: 4 } },
+      'winner: needs variants to choose from',
+    ],
+    [
+      'a winner of a local-time campaign',
+      {
+        variants: [A, B],
+        sendAt: undefined,
+        sendAtLocalTime: '2026-11-27T10:00',
+        winner: { metric: 'clicks', testFraction: 0.2, decideAfterHours: 4 },
+      },
+      'winner: needs sendAt',
+    ],
+    [
+      'a test fraction of 1',
+      { variants: [A, B], winner: { metric: 'clicks', testFraction: 1, decideAfterHours: 4 } },
+      'winner.testFraction:',
+    ],
+    [
+      'an unknown metric',
+      { variants: [A, B], winner: { metric: 'views', testFraction: 0.2, decideAfterHours: 4 } },
+      'winner.metric:',
+    ],
   ])('refuses %s, naming the field', (_, fields, problem) => {
     expect(problems({ ...base, ...fields }).join('\n')).toContain(problem);
   });

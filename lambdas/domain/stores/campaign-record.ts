@@ -60,6 +60,14 @@ const campaignFields = {
   name: text,
   body: text,
   variants: z.optional(z.readonly(z.array(z.looseObject({ name: text, body: text, weight: count })))),
+  winner: z.optional(
+    z.looseObject({
+      metric: z.enum(['clicks', 'orders', 'revenue']),
+      testFraction: count,
+      decideAfterHours: count,
+    }),
+  ),
+  winnerDecision: z.optional(z.looseObject({ variant: text, decidedAt: text, scores: counts })),
   mediaUrls: z.optional(z.readonly(z.array(text))),
   segment: SegmentSchema,
   sendAt: optionalText,

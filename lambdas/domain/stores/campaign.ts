@@ -3,6 +3,7 @@
  * Implemented by lambdas/adapters/campaign-store.ts.
  */
 import type { Campaign, CampaignEstimate, CampaignSchedule, CampaignState } from '../campaigns';
+import type { WinnerDecision } from '../campaign-variants';
 
 /** Numbers to add to a campaign's counters; `skipped` by reason. */
 export interface CounterDelta {
@@ -47,6 +48,8 @@ export interface CampaignStore {
     schedules: readonly CampaignSchedule[],
   ): Promise<boolean>;
   addCounters(campaignId: string, delta: CounterDelta): Promise<void>;
+  /** Stores the winner unless one is stored already (the first decision stands); false then. */
+  decideWinner(campaignId: string, decision: WinnerDecision): Promise<boolean>;
   /** Records one dispatch (all recipients or one time zone) once, with its counts; false if already recorded. */
   recordDispatch(campaignId: string, dispatchKey: string, delta: CounterDelta, at: string): Promise<boolean>;
 }
