@@ -41,6 +41,22 @@ export function renderCampaign(campaign: Campaign): string {
       `  clicks     ${c.clicks}   opt-outs ${c.optOuts} (${percent(c.optOuts, c.sent)})   orders ${c.orders}   revenue ${c.revenue.toFixed(2)}`,
     );
   }
+  const width = Math.max(0, ...(campaign.variants ?? []).map((v) => v.name.length));
+  for (const { name, counters: v } of campaign.variants ?? [])
+    lines.push(
+      `  variant    ${name.padEnd(width)}  sent ${v.sent}   delivered ${v.delivered}   clicks ${v.clicks}   orders ${v.orders}   revenue ${v.revenue.toFixed(2)}`,
+    );
+  const winner = campaign.winner;
+  if (winner) {
+    const test = `test group ${Math.round(winner.testFraction * 100)}%`;
+    lines.push(
+      winner.variant === null
+        ? `  winner     by ${winner.metric}, decided at ${winner.decideAt ?? 'the send time + ' + winner.decideAfterHours + ' h'} (${test})`
+        : `  winner     ${winner.variant} by ${winner.metric} (${Object.entries(winner.scores ?? {})
+            .map(([name, n]) => `${name} ${n}`)
+            .join(', ')}), decided ${winner.decidedAt} (${test})`,
+    );
+  }
   if (campaign.cancelledAt) lines.push(`  cancelled  ${campaign.cancelledAt}`);
   return lines.join('\n');
 }
