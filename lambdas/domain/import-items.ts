@@ -8,10 +8,14 @@
  * (./import-sources.ts), so both paths read a line alike.
  *
  * Lines: a CSV record's line counts the header as line 1 (index + 2), a JSON Lines value's is
- * index + 1: the command's numbering for files without blank lines. Batches hold consecutive items,
- * `IMPORT_BATCH_ROWS` each, so an item's batch is its position's (index / 100, from 1).
+ * index + 1: the command's numbering for files without blank lines.
+ *
+ * Batches hold consecutive items, up to `IMPORT_BATCH_ROWS`, but Step Functions makes a batch smaller
+ * to keep it under 256 KiB (`MaxInputBytesPerBatch`), so a batch is numbered by the position of its
+ * first item, from 1 (items 0-99: batch 1; items 100-149: batch 101): the numbers stay unique
+ * whatever the sizes, and a batch run again has its number.
  */
-import { IMPORT_BATCH_ROWS, type ImportBatchRequest } from './import-request';
+import type { ImportBatchRequest } from './import-request';
 import {
   readCsvRecord,
   readPinpointEndpoint,
@@ -59,7 +63,7 @@ export function batchOfItems(
     else dropped.push({ line: read.line, reason: read.reason });
   }
   return {
-    batch: Math.floor((Number.isFinite(first) ? first : 0) / IMPORT_BATCH_ROWS) + 1,
+    batch: (Number.isFinite(first) ? first : 0) + 1,
     rows,
     ...(dropped.length ? { dropped } : {}),
   };

@@ -7,7 +7,7 @@
  * A Distributed Map (a Map with an `ItemReader`), which the interpreter does not run, is run here as
  * a task: the object is read from the local S3 (`CSV` with the header first, or `JSONL`), each item
  * shaped by `ItemSelector` (`$$.Map.Item.Index`, `$$.Map.Item.Value`, paths of the state's input),
- * grouped by `ItemBatcher` (`MaxItemsPerBatch`, `BatchInput`), and each batch run through the
+ * grouped by `ItemBatcher` (`MaxItemsPerBatch`, `MaxInputBytesPerBatch`, `BatchInput`), and each batch run through the
  * `ItemProcessor` by the interpreter, one batch after the other in the items' order (AWS runs up to
  * `MaxConcurrency` at once). More failed batches than `ToleratedFailureCount` fail the state with
  * `States.ExceedToleratedFailureThreshold`; `ResultWriter` writes the batches' results and a
@@ -377,21 +377,31 @@ export class StepFunctionsEmulator {
     const items = values.map((value, index) =>
       selector === undefined ? value : resolveTemplate(selector, input, { Index: index, Value: value }),
     );
-    const batcher = map.ItemBatcher as { MaxItemsPerBatch?: number; BatchInput?: Json } | undefined;
-    const size = batcher?.MaxItemsPerBatch ?? 1;
+    const batcher = map.ItemBatcher as
+      { MaxItemsPerBatch?: number; MaxInputBytesPerBatch?: number; BatchInput?: Json } | undefined;
     const batches: Json[] = [];
-    for (let i = 0; i < items.length; i += size) {
-      const slice = items.slice(i, i + size);
-      batches.push(
-        batcher
-          ? {
-              Items: slice,
-              ...(batcher.BatchInput === undefined
-                ? {}
-                : { BatchInput: resolveTemplate(batcher.BatchInput, input) }),
-            }
-          : slice[0]!,
-      );
+    if (!batcher) batches.push(...items);
+    else {
+      const size = batcher.MaxItemsPerBatch ?? items.length;
+      const maxBytes = batcher.MaxInputBytesPerBatch ?? MAX_PAYLOAD_BYTES;
+      const batchInput: Record<string, Json> =
+        batcher.BatchInput === undefined ? {} : { BatchInput: resolveTemplate(batcher.BatchInput, input) };
+      const bytes = (value: Json) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+      // As Step Functions does: a batch takes items while it stays within both limits.
+      const emptyBytes = bytes({ Items: [], ...batchInput });
+      let current: Json[] = [];
+      let currentBytes = emptyBytes;
+      for (const item of items) {
+        const itemBytes = bytes(item) + (current.length ? 1 : 0);
+        if (current.length && (current.length >= size || currentBytes + itemBytes > maxBytes)) {
+          batches.push({ Items: current, ...batchInput });
+          current = [];
+          currentBytes = emptyBytes;
+        }
+        current.push(item);
+        currentBytes += bytes(item) + (current.length > 1 ? 1 : 0);
+      }
+      if (current.length) batches.push({ Items: current, ...batchInput });
     }
     const processor = { ...(map.ItemProcessor as unknown as AslDefinition) };
     delete processor.ProcessorConfig;

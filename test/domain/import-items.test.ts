@@ -62,8 +62,19 @@ describe('batchOfItems', () => {
       value: { Phone: `+1206555${String(index).padStart(4, '0')}`, Consent: 'yes' },
     }));
     const batch = batchOfItems('csv', mappingOf('csv', { map: ['phone=Phone', 'consent=Consent'] }), items);
-    expect(batch.batch).toBe(2);
+    expect(batch.batch).toBe(101);
     expect(batch.rows.map((row) => row.line)).toEqual([102, 152, 201]);
+  });
+
+  it('numbers a batch Step Functions made smaller apart from the rest of its hundred', () => {
+    const spec = mappingOf('csv', { map: ['phone=Phone'] });
+    const item = (index: number) => ({
+      index,
+      value: { Phone: `+1206555${String(index).padStart(4, '0')}` },
+    });
+    const first = batchOfItems('csv', spec, [0, 1, 2].map(item));
+    const second = batchOfItems('csv', spec, [3, 4].map(item));
+    expect([first.batch, second.batch]).toEqual([1, 4]);
   });
 
   it('drops an item that is not a record as unreadable, on its line', () => {

@@ -275,4 +275,40 @@ describe('the import of an uploaded file', () => {
     // undated or missing consent of either file is left out.
     expect(runtime.sms.outbox.map((m) => m.to).sort()).toEqual(['+12065550106', '+12065550111']);
   });
+
+  describe('a CSV too wide for 100 rows to a batch', () => {
+    const columns = Array.from({ length: 20 }, (_, i) => `note${i}`);
+    const rows = Array.from({ length: 150 }, (_, i) =>
+      [
+        `+1206555${9000 + i}`,
+        'yes',
+        '2025-04-02T10:00:00Z',
+        ...columns.map((c) => `${c}-${'x'.repeat(180)}`),
+      ].join(','),
+    );
+    const file = Buffer.from([['Phone', 'Consent', 'At', ...columns].join(','), ...rows, ''].join('\n'));
+    let answer: UploadAnswer;
+
+    beforeAll(async () => {
+      answer = await requestUpload(
+        {
+          from: 'csv',
+          fileName: 'wide.csv',
+          map: ['phone=Phone', 'consent=Consent', 'consentAt=At', ...columns.map((c) => `${c}=${c}`)],
+        },
+        'run-wide-0001',
+      );
+      await upload(answer, file);
+    });
+
+    it('imports every row once, in the smaller batches Step Functions makes under 256 KiB', async () => {
+      const { body } = await runtime.get<StatusView & { batches: number }>(`/v1/imports/${answer.importId}`);
+      expect(body).toMatchObject({ state: 'succeeded', report: { rows: 150, created: 150 } });
+      expect(body.batches).toBeGreaterThan(2);
+      const batchTasks = executionsOf(answer.importId)[0]!.tasks.filter(
+        (t) => t.state === 'ImportCsvBatchTask',
+      );
+      expect(batchTasks).toHaveLength(body.batches);
+    });
+  });
 });

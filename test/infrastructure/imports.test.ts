@@ -249,7 +249,8 @@ describe('import bucket', () => {
         expect(definition.States[state]).toMatchObject({
           Type: 'Map',
           ItemReader: { Resource: 'arn:aws:states:::s3:getObject' },
-          ItemBatcher: { MaxItemsPerBatch: 100 },
+          // Smaller batches for wide files, rather than a batch over Step Functions' 256 KiB.
+          ItemBatcher: { MaxItemsPerBatch: 100, MaxInputBytesPerBatch: 240 * 1024 },
           ToleratedFailureCount: 0,
           ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } },
           ResultWriter: { Resource: 'arn:aws:states:::s3:putObject' },
