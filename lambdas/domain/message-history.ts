@@ -67,6 +67,7 @@ export function messageHistoryView(record: {
   readonly messageClass?: string;
   readonly reason?: string;
   readonly campaignId?: string;
+  readonly variant?: string;
   readonly flowId?: string;
   readonly inReplyTo?: string;
   readonly awsMessageId?: string;
@@ -80,6 +81,7 @@ export function messageHistoryView(record: {
     reason: record.reason ?? null,
     messageClass: record.messageClass ?? null,
     campaignId: record.campaignId ?? null,
+    variant: record.variant ?? null,
     flowId: record.flowId ?? null,
     inReplyTo: record.inReplyTo ?? null,
     body: record.body,

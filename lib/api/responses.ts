@@ -316,6 +316,7 @@ export const MessageHistorySchema = z.strictObject({
         .meta({ description: 'Why it was skipped or failed (`smart_sending`, `opted_out`…)' }),
       messageClass: z.nullable(z.string()),
       campaignId: z.nullable(z.string()),
+      variant: z.nullable(z.string()).meta({ description: 'The A/B variant of the campaign this text was' }),
       flowId: z.nullable(z.string()),
       inReplyTo: z.nullable(z.string()),
       body: z.string(),

@@ -112,6 +112,11 @@ describe('A/B campaign variants', () => {
       const record = await store.get(campaignMessageId(campaignId, phone));
       expect(record?.variant, phone).toBe(got.get(phone));
     }
+    // And the message history shows it.
+    const history = await runtime.get<{ messages: { campaignId: string | null; variant: string | null }[] }>(
+      `/v1/profiles/${encodeURIComponent(phones[0]!)}/messages`,
+    );
+    expect(history.body.messages.find((m) => m.campaignId === campaignId)?.variant).toBe(got.get(phones[0]!));
   });
 
   it('reports sent and delivered per variant, adding up to the campaign counters', async () => {
