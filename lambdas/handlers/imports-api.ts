@@ -6,24 +6,15 @@
 import { ValidationError } from '../domain/errors';
 import { ImportBatchSchema, ImportUploadSchema } from '../domain/import-request';
 import { parseInput } from '../domain/validation';
-import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { StepFunctionsImportExecutions } from '../adapters/import-executions';
 import { DynamoImportStore } from '../adapters/import-store';
-import { DynamoProfileStore } from '../adapters/profile-store';
-import { realTimePace } from '../adapters/real-time-pace';
 import { systemClock } from '../adapters/system-clock';
 import { S3UploadPresigner } from '../adapters/upload-presigner';
 import { requestUpload, type ImportUploadDeps } from '../services/import-uploads';
-import {
-  checkImportId,
-  importBatch,
-  importStatus,
-  refusedEffects,
-  type ImportDeps,
-} from '../services/imports';
+import { checkImportId, importBatch, importStatus, type ImportDeps } from '../services/imports';
 import { httpHandler } from './shared/http';
+import { importDependencies } from './shared/import-deps';
 import { environmentOf } from '../../lib/function-environment';
-import { phonePolicy, runtimeConfig } from './shared/runtime';
 
 const environment = environmentOf('importsApi');
 
@@ -40,21 +31,7 @@ function uploadDependencies(): ImportUploadDeps {
 
 let deps: ImportDeps | undefined;
 let executions: StepFunctionsImportExecutions | undefined;
-function dependencies(): ImportDeps {
-  const config = runtimeConfig();
-  const env = environment();
-  deps ??= {
-    clock: systemClock,
-    config,
-    phonePolicy: phonePolicy(config),
-    profiles: new DynamoProfileStore(env.profilesTable),
-    consentLog: new DynamoConsentLogStore(env.consentLogTable),
-    imports: new DynamoImportStore(env.importsTable),
-    pace: realTimePace(env.importRowsPerSecond),
-    ...refusedEffects(),
-  };
-  return deps;
-}
+const dependencies = () => (deps ??= importDependencies(environment()));
 
 export const handler = httpHandler(
   environment,
