@@ -127,8 +127,9 @@ export const tables = {
   /**
    * pk `importId` (`imp-` + 20 hex: the input's SHA-256, source and options, or an upload's
    * Idempotency-Key), sk `itemKey`: `#import` (what is imported: source system, file name and hash),
-   * `#upload` (an upload's source and options, before its file arrives) and `batch#0000000001`… (each batch's
-   * report, written once when the batch is done: a resumed import finds the batches already done).
+   * `#upload` (an upload's source and options, before its file arrives), `#run` (an upload's import:
+   * the state its state machine's steps reached) and `batch#0000000001`… (each batch's report,
+   * written once when the batch is done: a resumed import finds the batches already done).
    */
   imports: {
     partitionKey: { name: 'importId', type: 'S' },

@@ -4,7 +4,7 @@
  * 1. `prepareImport`: the file's SHA-256 (the evidence cites it), its reader (JSON Lines for a
  *    Pinpoint export, CSV otherwise), a gunzipped copy when it is gzip (the Distributed Map's item
  *    reader reads objects as stored), the import's description, and the run recorded as running;
- * 2. `importItems`, for each batch of 100 items the Distributed Map hands over: read into rows by
+ * 2. `importItems`, for each batch (up to 100 items) the Distributed Map hands over: read into rows by
  *    the command's own readers (`batchOfItems`) and imported by the batch route's code
  *    (`importBatch`), so both paths apply the same rules and resume alike;
  * 3. `finishImport` records the run as succeeded with the sum of the batches' reports, or

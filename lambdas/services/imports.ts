@@ -1,10 +1,10 @@
 /**
  * Imports a batch of rows: the one import code path, behind `POST /v1/imports/{importId}/batches`,
  * which the CLI calls as it streams a file, and called by the import of an uploaded file for each
- * batch of its Distributed Map (./import-runs.ts). Each row's change goes through the consent recorder (the append stays conditional
- * on its event id, the projection on the profile's version); rows are recorded a few at a time, and
- * each batch is held to its share of `imports.rowsPerSecond` (../domain/import-pace.ts), so an
- * import does not take the tables' throughput from live traffic.
+ * batch of its Distributed Map (./import-runs.ts). Each row's change goes through the consent
+ * recorder (the append stays conditional on its event id, the projection on the profile's version);
+ * rows are recorded a few at a time, and each batch is held to its share of `imports.rowsPerSecond`
+ * (../domain/import-pace.ts), so an import does not take the tables' throughput from live traffic.
  *
  * A batch is done when its report is stored: a batch sent again (a retry, a resumed import) is
  * answered from that report and writes nothing. A batch with a failed row stores no report, so a
