@@ -12,6 +12,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { privateBucketProps } from './private-bucket';
 
 /** Days a document is kept after it is written (its link expires long before). */
 export const DOWNLOAD_RETENTION_DAYS = 1;
@@ -34,24 +35,16 @@ export class DownloadBucket extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // Objects live a day at most; a bucket left behind holds nothing after that.
-      removalPolicy: RemovalPolicy.RETAIN,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: 'downloads/',
-      lifecycleRules: [
-        {
-          id: 'ExpireDownloads',
-          expiration: Duration.days(DOWNLOAD_RETENTION_DAYS),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-    });
+    this.bucket = new s3.Bucket(
+      this,
+      'Bucket',
+      privateBucketProps({
+        encryptionKey: this.key,
+        accessLogsBucket: props.accessLogsBucket,
+        accessLogsPrefix: 'downloads/',
+        expiryRuleId: 'ExpireDownloads',
+        expiryDays: DOWNLOAD_RETENTION_DAYS,
+      }),
+    );
   }
 }

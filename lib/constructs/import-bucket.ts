@@ -10,10 +10,10 @@
  * The size limit is not the bucket's: each presigned POST carries it (`content-length-range`,
  * lambdas/domain/import-request.ts), and S3 refuses a larger file.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { privateBucketProps } from './private-bucket';
 
 export interface ImportBucketProps {
   /** Key that encrypts the uploaded files. */
@@ -29,25 +29,18 @@ export class ImportBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: ImportBucketProps) {
     super(scope, id);
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // The files are consent evidence: the bucket outlives the stack, and its objects expire by rule.
-      removalPolicy: RemovalPolicy.RETAIN,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: 'imports/',
-      lifecycleRules: [
-        {
-          id: 'ExpireImportFiles',
-          expiration: Duration.days(props.retentionDays),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-    });
+    // The files are consent evidence: their objects expire by rule, `retentionDays` after upload.
+    this.bucket = new s3.Bucket(
+      this,
+      'Bucket',
+      privateBucketProps({
+        encryptionKey: props.encryptionKey,
+        accessLogsBucket: props.accessLogsBucket,
+        accessLogsPrefix: 'imports/',
+        expiryRuleId: 'ExpireImportFiles',
+        expiryDays: props.retentionDays,
+      }),
+    );
     // On the bucket itself (CloudFormation's NotificationConfiguration), not through the custom
     // resource `eventBridgeEnabled` adds: no extra function to deploy for one setting.
     (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
