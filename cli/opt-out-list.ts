@@ -84,6 +84,9 @@ export async function snapshotOptOutList(
       target.credentials ?? fromNodeProviderChain(target.profile ? { profile: target.profile } : {}),
   });
   const out = createWriteStream(path);
+  // Opened before the first page: a list that cannot be read destroys the stream, and a file still
+  // opening then would fail later, after the caller removed its directory.
+  await once(out, 'open');
   let numbers = 0;
   try {
     for await (const page of paginateDescribeOptedOutNumbers({ client }, { OptOutListName: list })) {
