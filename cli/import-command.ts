@@ -1,9 +1,10 @@
 /**
- * `optline import`: streams a Pinpoint export, an End User Messaging opt-out list or a CSV into
- * Optline in batches of 100 through `POST /v1/imports/{importId}/batches`, whose code the import of an
- * uploaded file is to share in AWS (docs/decisions: one import path). Each file is its own import: its id comes from
- * the file's SHA-256, the source and the options, so running the same command again resumes it
- * (batches already done are answered from their stored reports and write nothing).
+ * `optline import`: streams a Pinpoint export (a file, a directory or an S3 prefix), an End User
+ * Messaging opt-out list or a CSV into Optline in batches of 100 through
+ * `POST /v1/imports/{importId}/batches`, the code an uploaded file's import shares in AWS (one import
+ * path). Each file is its own import: its id comes from the file's SHA-256, the source and the
+ * options, so running the same command again resumes it (batches already done are answered from
+ * their stored reports and write nothing).
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -30,12 +31,9 @@ import { apiFailure } from './api-commands';
 import { apiClient, LOCAL_API, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
 import { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, parse, UsageError, type CliIo, type Command } from './command';
 import { readCsvFile, readPinpointFile, sha256Of } from './import-input';
-import {
-  OptOutListError,
-  optOutListTarget,
-  readOptOutListSnapshot,
-  snapshotOptOutList,
-} from './opt-out-list';
+import { AwsTargetError, awsTarget } from './aws-target';
+import { OptOutListError, readOptOutListSnapshot, snapshotOptOutList } from './opt-out-list';
+import { download, isS3Url, objectsUnder, parseS3Url, s3Client, S3InputError, urlOf } from './s3-input';
 
 /** Batches in flight at once: enough to keep the API busy, few enough to leave it to live traffic. */
 const BATCHES_IN_FLIGHT = IMPORT_BATCHES_AT_ONCE;
@@ -43,11 +41,12 @@ const BATCHES_IN_FLIGHT = IMPORT_BATCHES_AT_ONCE;
 export const importCommand: Command = {
   summary: 'Import subscribers, their consent and opt-outs (Pinpoint, opt-out lists, CSV)',
   usage: [
-    'Usage: optline import <file|directory> --from <source> [options]',
+    'Usage: optline import <file|directory|s3://bucket/prefix> --from <source> [options]',
     '       optline import --from eum-opt-outs --list <name> [options]',
     '',
     'Imports an audience with its consent evidence; nobody is texted. Sources:',
-    '  pinpoint      a Pinpoint export (JSON Lines, gzipped or not; a directory: every file in it)',
+    '  pinpoint      a Pinpoint export (JSON Lines, gzipped or not; a directory or an S3 prefix:',
+    '                every file in it)',
     '  eum-opt-outs  every number of an End User Messaging opt-out list, as opted out',
     '  klaviyo, attentive, postscript',
     '                a CSV export of those tools (column presets, docs/import.md)',
@@ -112,7 +111,7 @@ async function runImport(args: readonly string[], io: CliIo): Promise<number> {
     if (values.list !== undefined) throw new UsageError('--list is for --from eum-opt-outs');
     if (positionals.length !== 1)
       throw new UsageError(
-        positionals.length ? `unexpected argument ${positionals[1]}` : 'missing <file|directory>',
+        positionals.length ? `unexpected argument ${positionals[1]}` : 'missing <file|directory|s3://…>',
       );
   }
   const spec = mappingFor(source, values);
@@ -121,14 +120,20 @@ async function runImport(args: readonly string[], io: CliIo): Promise<number> {
   const results: FileResult[] = [];
   try {
     if (source === 'eum-opt-outs') results.push(await importOptOutList(client, values.list!, values, io));
+    else if (isS3Url(positionals[0]!))
+      results.push(...(await importS3Objects(client, positionals[0]!, source, spec, values, io)));
     else
       for (const file of inputFiles(positionals[0]!, io))
-        results.push(await importFile(client, fileInput(file, source, spec), source, spec, values, io));
+        results.push(
+          await importFile(client, fileInput(file, basename(file), source, spec), source, spec, values, io),
+        );
   } catch (error) {
     if (
       error instanceof MappingError ||
       error instanceof UnreadableInputError ||
-      error instanceof OptOutListError
+      error instanceof OptOutListError ||
+      error instanceof AwsTargetError ||
+      error instanceof S3InputError
     ) {
       io.err(`optline import: ${error.message}`);
       return EXIT_USAGE;
@@ -158,10 +163,6 @@ function sourceOf(from: string | undefined): ImportSource {
 
 /** A file, or every file of a directory (a Pinpoint export job writes several), in name order. */
 function inputFiles(input: string, io: CliIo): string[] {
-  if (input.startsWith('s3://'))
-    throw new UsageError(
-      's3:// input is not read by the command: copy the objects here (aws s3 cp --recursive) and import the directory',
-    );
   const path = resolve(io.cwd, input);
   let stats;
   try {
@@ -218,12 +219,13 @@ interface ImportInput {
 
 function fileInput(
   file: string,
+  name: string,
   source: Exclude<ImportSource, 'eum-opt-outs'>,
   spec: MappingSpec | undefined,
 ): ImportInput {
   return {
     path: file,
-    name: basename(file),
+    name,
     lines: (onBytes) =>
       source === 'pinpoint'
         ? readPinpointFile(file, onBytes)
@@ -241,8 +243,7 @@ async function importOptOutList(
   values: Values,
   io: CliIo,
 ): Promise<FileResult> {
-  const apiUrl = values.stack ? undefined : values.api || io.env.OPTLINE_API_URL || LOCAL_API;
-  const target = await optOutListTarget(apiUrl, values, io.env);
+  const target = await awsTarget('smsVoice', apiUrlOf(values, io), values, io.env);
   const dir = mkdtempSync(join(tmpdir(), 'optline-opt-out-list-'));
   try {
     const path = join(dir, 'opt-out-list.jsonl');
@@ -262,6 +263,50 @@ async function importOptOutList(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Every object under an S3 prefix, one at a time: copied to a temporary file (./s3-input.ts) and
+ * imported as a file whose evidence names it by its `s3://` URL.
+ */
+async function importS3Objects(
+  client: OptlineClient,
+  input: string,
+  source: Exclude<ImportSource, 'eum-opt-outs'>,
+  spec: MappingSpec | undefined,
+  values: Values,
+  io: CliIo,
+): Promise<FileResult[]> {
+  const location = parseS3Url(input);
+  const s3 = s3Client(await awsTarget('s3', apiUrlOf(values, io), values, io.env));
+  const dir = mkdtempSync(join(tmpdir(), 'optline-import-s3-'));
+  const results: FileResult[] = [];
+  try {
+    for await (const key of objectsUnder(s3, location)) {
+      const path = join(dir, 'object');
+      await download(s3, location.bucket, key, path);
+      results.push(
+        await importFile(
+          client,
+          fileInput(path, urlOf(location, key), source, spec),
+          source,
+          spec,
+          values,
+          io,
+        ),
+      );
+      rmSync(path, { force: true });
+    }
+  } finally {
+    s3.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+/** The API's URL when the command was pointed at one (not at a stack by name). */
+function apiUrlOf(values: Values, io: CliIo): string | undefined {
+  return values.stack ? undefined : values.api || io.env.OPTLINE_API_URL || LOCAL_API;
 }
 
 async function importFile(

@@ -4,9 +4,7 @@
  * line) as it arrives, so memory stays flat; the import then streams the snapshot like a file, and
  * the snapshot's SHA-256 names the list's content in the evidence the way a file's does.
  *
- * Where the list is read: `--profile`/`--region` and the SDK's credential chain, as the AWS CLI;
- * `AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2` or `AWS_ENDPOINT_URL` when set; against the local runtime,
- * its local AWS endpoint (`GET /_local/aws`).
+ * The list is read where `awsTarget('smsVoice', …)` points (./aws-target.ts).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -15,74 +13,15 @@ import {
   paginateDescribeOptedOutNumbers,
   PinpointSMSVoiceV2Client,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { readOptedOutNumber, type ReadLine } from '../lambdas/domain/import-sources';
-import { parseLocalCredentials } from '../local/signature-check';
-
-/** Where and as whom the list is read. */
-export interface OptOutListTarget {
-  readonly endpoint?: string;
-  readonly region: string;
-  readonly profile?: string;
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
-}
+import { clientSettings, type AwsTarget } from './aws-target';
 
 /** The list could not be read (no such list, no permission, no network): exit code 2. */
 export class OptOutListError extends Error {}
 
-/**
- * The target for the list: an endpoint set in the environment wins; against the local runtime
- * (`apiUrl` on this machine, no `--profile`), the local AWS endpoint it names; else AWS.
- */
-export async function optOutListTarget(
-  apiUrl: string | undefined,
-  values: { readonly profile?: string; readonly region?: string },
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<OptOutListTarget> {
-  const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const endpoint = env.AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2 ?? env.AWS_ENDPOINT_URL;
-  const base = { region, ...(values.profile ? { profile: values.profile } : {}) };
-  if (endpoint) return { ...base, endpoint };
-  const local =
-    apiUrl !== undefined &&
-    !values.profile &&
-    ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(apiUrl).hostname);
-  if (!local) return base;
-  let answer: Response;
-  try {
-    answer = await fetch(new URL('/_local/aws', apiUrl));
-  } catch (error) {
-    throw new OptOutListError(`cannot reach the local runtime at ${apiUrl}: ${(error as Error).message}`);
-  }
-  if (!answer.ok)
-    throw new OptOutListError(`${apiUrl} is not the local runtime (GET /_local/aws: ${answer.status})`);
-  const { endpointUrl, region: localRegion } = (await answer.json()) as {
-    endpointUrl: string;
-    region: string;
-  };
-  const credentials =
-    env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE
-      ? undefined
-      : parseLocalCredentials(env.OPTLINE_LOCAL_CREDENTIALS, 'OPTLINE_LOCAL_CREDENTIALS');
-  return {
-    endpoint: endpointUrl,
-    region: localRegion,
-    ...(credentials ? { credentials } : {}),
-  };
-}
-
 /** Writes every number of the list to `path`, page by page; returns how many it wrote. */
-export async function snapshotOptOutList(
-  target: OptOutListTarget,
-  list: string,
-  path: string,
-): Promise<number> {
-  const client = new PinpointSMSVoiceV2Client({
-    region: target.region,
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    credentials:
-      target.credentials ?? fromNodeProviderChain(target.profile ? { profile: target.profile } : {}),
-  });
+export async function snapshotOptOutList(target: AwsTarget, list: string, path: string): Promise<number> {
+  const client = new PinpointSMSVoiceV2Client(clientSettings(target));
   const out = createWriteStream(path);
   // Opened before the first page: a list that cannot be read destroys the stream, and a file still
   // opening then would fail later, after the caller removed its directory.

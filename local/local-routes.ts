@@ -32,7 +32,13 @@ export interface LocalRouteDeps {
   readonly root: string;
   readonly webhooks: LocalWebhooks;
   /** The local AWS endpoint and its Region, for commands that call AWS themselves. */
-  readonly aws: { readonly endpointUrl: string; readonly region: string; readonly optOutList: string };
+  readonly aws: {
+    readonly endpointUrl: string;
+    /** The local S3 (path-style addressing). */
+    readonly s3EndpointUrl: string;
+    readonly region: string;
+    readonly optOutList: string;
+  };
   /** The API, signed as the local operator: the agent pane's calls, whatever OPTLINE_LOCAL_AUTH says. */
   api(): OptlineClient;
   readProfile(phone: string): Promise<Profile | undefined>;

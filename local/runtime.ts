@@ -617,7 +617,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     originationNumber,
     settle,
     root,
-    aws: { endpointUrl: aws.url, region: LOCAL_REGION, optOutList: optOutListName },
+    aws: { endpointUrl: aws.url, s3EndpointUrl: s3.url, region: LOCAL_REGION, optOutList: optOutListName },
   });
 
   // The server listens before the functions' environments exist (short links need its port):

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PinpointSMSVoiceV2Client, PutOptedOutNumberCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../cli/optline';
 import type { ImportReport } from '../../lambdas/domain/import-report';
@@ -195,12 +196,6 @@ describe('optline import', () => {
       expect(again.stdout).toMatch(/resumed: 1 of 1 batches were done by an earlier run/);
       expect(again.stdout).toMatch(/rows read\s+8/);
       expect(again.stdout).toMatch(/not_sms\s+2\s+lines 4, 7/);
-    });
-
-    it('refuses an s3:// argument with exit 2, saying how to import it', async () => {
-      const result = await run(['s3://exports/endpoints/', '--from', 'pinpoint']);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/aws s3 cp --recursive/);
     });
   });
 
@@ -474,6 +469,83 @@ describe('optline import', () => {
       const output = JSON.parse(result.stdout) as ImportOutput;
       expect(output.report).toMatchObject({ rows: 150, optedOut: 150, failed: { count: 0 } });
       expect((await consentLog(phones[149]!)).length).toBe(1);
+    });
+  });
+
+  describe('an export in S3', () => {
+    // A Pinpoint export job writes several gzipped files under one prefix.
+    const endpoint = (phone: string, optOut: 'NONE' | 'ALL') =>
+      JSON.stringify({ ChannelType: 'SMS', Address: phone, EndpointStatus: 'ACTIVE', OptOut: optOut });
+    const parts = {
+      'exports/job-7/part-00000.gz': [endpoint('+12065550701', 'ALL'), endpoint('+12065550702', 'NONE')],
+      'exports/job-7/part-00001.gz': [endpoint('+12065550703', 'ALL')],
+      // Another job's file, whose key starts like the first job's prefix without its slash.
+      'exports/job-70/part-00000.gz': [endpoint('+12065550770', 'ALL')],
+    };
+    let s3: S3Client;
+    let bucket: string;
+    const s3Import = (url: string, ...more: string[]) =>
+      run([url, '--from', 'pinpoint', '--accept-undated-consent', '--json', ...more]);
+
+    beforeAll(async () => {
+      bucket = runtime.bucketNames.imports;
+      s3 = new S3Client({
+        endpoint: runtime.s3.url,
+        forcePathStyle: true,
+        region: 'us-east-1',
+        credentials: LOCAL_CREDENTIALS,
+      });
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'exports/job-7/', Body: Buffer.alloc(0) }));
+      for (const [key, lines] of Object.entries(parts))
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(lines.join('\n')) }));
+    });
+    afterAll(() => s3.destroy());
+
+    it('imports every object under the prefix in key order, each cited by its s3:// URL', async () => {
+      const result = await s3Import(`s3://${bucket}/exports/job-7/`);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const output = JSON.parse(result.stdout) as ImportOutput;
+      expect(output.files.map((f) => f.file)).toEqual([
+        `s3://${bucket}/exports/job-7/part-00000.gz`,
+        `s3://${bucket}/exports/job-7/part-00001.gz`,
+      ]);
+      expect(output.files[1]!.sha256).toBe(
+        createHash('sha256')
+          .update(gzipSync(parts['exports/job-7/part-00001.gz'].join('\n')))
+          .digest('hex'),
+      );
+      expect(output.report).toMatchObject({ rows: 3, created: 1, optedOut: 2, failed: { count: 0 } });
+      expect((await profile('+12065550702')).body).toMatchObject({ marketing: 'subscribed' });
+      expect((await profile('+12065550703')).body).toMatchObject({ optedOut: true });
+      expect((await profile('+12065550770')).status).toBe(404);
+      expect((await consentLog('+12065550703'))[0]?.evidence).toMatchObject({
+        method: 'import',
+        import: { system: 'pinpoint', fileName: `s3://${bucket}/exports/job-7/part-00001.gz`, line: 1 },
+      });
+      expect(runtime.sms.outbox.filter((m) => m.to.startsWith('+120655507'))).toEqual([]);
+    });
+
+    it("reads one object when the prefix is an object's whole key, and changes nothing again", async () => {
+      const logBefore = await consentLog('+12065550703');
+      const result = await s3Import(`s3://${bucket}/exports/job-7/part-00001.gz`);
+      expect(result.code).toBe(0);
+      const output = JSON.parse(result.stdout) as ImportOutput;
+      expect(output.files).toHaveLength(1);
+      expect(output.files[0]).toMatchObject({ batches: 1, replayedBatches: 1 });
+      expect(await consentLog('+12065550703')).toEqual(logBefore);
+    });
+
+    it('exits 2 naming an empty prefix, a missing bucket or a malformed URL', async () => {
+      const empty = await s3Import(`s3://${bucket}/exports/job-8/`);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toMatch(/exports\/job-8\/ has no objects/);
+      const missing = await s3Import('s3://no-such-bucket/exports/');
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/cannot list s3:\/\/no-such-bucket\/exports\/: NoSuchBucket/);
+      const malformed = await s3Import('s3://');
+      expect(malformed.code).toBe(2);
+      expect(malformed.stderr).toMatch(/s3:\/\/ is not s3:\/\/<bucket>\/<prefix>/);
     });
   });
 });
