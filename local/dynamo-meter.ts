@@ -34,6 +34,12 @@ export interface DynamoUsage {
   writeUnits: number;
   /** The global secondary indexes' share of `writeUnits` (they have their own throughput limits). */
   indexWriteUnits: number;
+  /**
+   * Items written without a condition: a PutItem, UpdateItem or DeleteItem with no
+   * `ConditionExpression`, and each put or delete of a BatchWriteItem (which takes none). The writes
+   * that could have gone in batches.
+   */
+  unconditionalWrites: number;
 }
 
 /** A global secondary index as the meter needs it: its key attributes, and whether it holds only keys. */
@@ -84,6 +90,7 @@ export class DynamoMeter {
       sum.readUnits += value.readUnits;
       sum.writeUnits += value.writeUnits;
       sum.indexWriteUnits += value.indexWriteUnits;
+      sum.unconditionalWrites += value.unconditionalWrites;
     }
     return sum;
   }
@@ -100,6 +107,7 @@ export class DynamoMeter {
         readUnits: value.readUnits - old.readUnits,
         writeUnits: value.writeUnits - old.writeUnits,
         indexWriteUnits: value.indexWriteUnits - old.indexWriteUnits,
+        unconditionalWrites: value.unconditionalWrites - old.unconditionalWrites,
       };
       if (delta.requests !== 0) result.set(key, delta);
     }
@@ -181,6 +189,7 @@ export class DynamoMeter {
       const usage = this.usage.get(key) ?? emptyUsage();
       this.usage.set(key, usage);
       if (i === 0) usage.requests += 1;
+      usage.unconditionalWrites += unconditionalItems(operation, input, table);
       if (status !== 200) {
         if (i === 0) usage.errors += 1;
         if (failedCondition && i === 0) {
@@ -272,7 +281,16 @@ function emptyUsage(): DynamoUsage {
     readUnits: 0,
     writeUnits: 0,
     indexWriteUnits: 0,
+    unconditionalWrites: 0,
   };
+}
+
+/** The items a request writes to `table` without a condition (see `DynamoUsage`). */
+function unconditionalItems(operation: string, input: Record<string, unknown>, table: string): number {
+  if (operation === 'BatchWriteItem')
+    return ((input.RequestItems as Record<string, unknown[]> | undefined)?.[table] ?? []).length;
+  if (!WRITES.has(operation)) return 0;
+  return input.ConditionExpression === undefined && input.Expected === undefined ? 1 : 0;
 }
 
 function tablesOf(operation: string, input: Record<string, unknown>): string[] {

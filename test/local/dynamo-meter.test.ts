@@ -1,6 +1,8 @@
 /** The DynamoDB meter of the local runtime: requests and estimated capacity units, invisible to callers. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -60,6 +62,7 @@ describe('DynamoDB meter', () => {
       readUnits: 0,
       writeUnits: 3,
       indexWriteUnits: 1,
+      unconditionalWrites: 1,
     });
     // Not a marketing subscriber: no marketingShard, so not in the sparse index.
     await client.send(new PutCommand({ TableName: profiles(), Item: { phone: '+12065550100', a: 'b' } }));
@@ -148,6 +151,33 @@ describe('DynamoDB meter', () => {
     });
   });
 
+  it('counts the items written without a condition: single writes without one, every batched item', async () => {
+    await client.send(
+      new PutCommand({
+        TableName: messages(),
+        Item: message('m-5', 10),
+        ConditionExpression: 'attribute_not_exists(#messageId)',
+        ExpressionAttributeNames: { '#messageId': 'messageId' },
+      }),
+    );
+    expect(await usage('PutItem', messages())).toMatchObject({ requests: 1, unconditionalWrites: 0 });
+    await client.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [messages()]: [
+            { PutRequest: { Item: message('m-6', 10) } },
+            { DeleteRequest: { Key: { messageId: 'm-5' } } },
+          ],
+          [profiles()]: [{ PutRequest: { Item: { phone: '+12065550102' } } }],
+        },
+      }),
+    );
+    expect(await usage('BatchWriteItem', messages())).toMatchObject({ requests: 1, unconditionalWrites: 2 });
+    expect(await usage('BatchWriteItem', profiles())).toMatchObject({ unconditionalWrites: 1 });
+    await client.send(new DeleteCommand({ TableName: messages(), Key: { messageId: 'm-6' } }));
+    expect(await usage('DeleteItem', messages())).toMatchObject({ unconditionalWrites: 1 });
+  });
+
   it('sums and subtracts usage', () => {
     const before = new Map([['GetItem t', { ...zero(), requests: 1, readUnits: 1 }]]);
     const after = new Map([
@@ -169,5 +199,6 @@ function zero() {
     readUnits: 0,
     writeUnits: 0,
     indexWriteUnits: 0,
+    unconditionalWrites: 0,
   };
 }
