@@ -16,6 +16,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../cli/optline';
 import type { ImportReport } from '../../lambdas/domain/import-report';
+import type { DynamoUsage } from '../../local/dynamo-meter';
 import { LOCAL_CREDENTIALS } from '../../local/signature-check';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
@@ -98,8 +99,14 @@ describe('optline import', () => {
   describe('a Pinpoint export', () => {
     let first: ImportOutput;
 
+    let writes: Map<string, DynamoUsage>;
+
     beforeAll(async () => {
+      await runtime.dynamo.meter.setEnabled(true);
+      await runtime.dynamo.meter.reset();
       first = await importJson(['export.jsonl.gz', '--from', 'pinpoint', '--accept-undated-consent']);
+      writes = await runtime.dynamo.meter.snapshot();
+      await runtime.dynamo.meter.setEnabled(false);
     });
 
     it('counts every row once, under the outcome the rules give it', () => {
@@ -171,6 +178,14 @@ describe('optline import', () => {
         transactional: 'unsubscribed',
       });
       expect((await consentLog('+12065550103'))[0]?.action).toBe('suppressed');
+    });
+
+    it('writes every item on a condition: none of its writes could go in a BatchWriteItem', () => {
+      const written = [...writes].filter(([key]) =>
+        /^(PutItem|UpdateItem|DeleteItem|BatchWriteItem) /.test(key),
+      );
+      expect(written.length).toBeGreaterThan(0);
+      expect(written.filter(([, usage]) => usage.unconditionalWrites > 0)).toEqual([]);
     });
 
     it('never texts anyone', () => {
