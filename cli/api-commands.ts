@@ -9,6 +9,7 @@ import { OptlineApiError, type Campaign, type OptlineClient } from '../client';
 import { apiClient, StackLookupError, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
 import { isSettled, renderCampaign } from './campaign-progress';
 import { EXIT_API_ERROR, EXIT_OK, parse, UsageError, type CliIo, type Command } from './command';
+import { COMMAND_SUMMARIES, type CommandName } from './command-summaries';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -27,13 +28,13 @@ interface Action {
 }
 
 /** A command made of actions (`optline campaigns create …`). */
-function apiCommand(name: string, summary: string, actions: Record<string, Action>): Command {
+function apiCommand(name: CommandName, actions: Record<string, Action>): Command {
   const usage = [
     ...Object.entries(actions).map(
       ([action, a], i) => `${i === 0 ? 'Usage:' : '      '} optline ${name} ${action} ${a.args} [options]`,
     ),
     '',
-    summary,
+    COMMAND_SUMMARIES[name],
     '',
     'Actions:',
     ...Object.entries(actions).map(([action, a]) => `  ${action.padEnd(12)}  ${a.summary}`),
@@ -45,7 +46,6 @@ function apiCommand(name: string, summary: string, actions: Record<string, Actio
     '  -h, --help          Show this help',
   ].join('\n');
   return {
-    summary,
     usage,
     run: async (args, io) => {
       const [actionName, ...rest] = args;
@@ -134,7 +134,7 @@ const idempotencyUsage =
 const keyOf = (values: Values) =>
   typeof values['idempotency-key'] === 'string' ? { idempotencyKey: values['idempotency-key'] } : {};
 
-export const profiles = apiCommand('profiles', "Read a subscriber's profile and consent log", {
+export const profiles = apiCommand('profiles', {
   get: {
     args: '<phone>',
     summary: 'Consent per class, properties, time zone and engagement',
@@ -199,34 +199,30 @@ export const profiles = apiCommand('profiles', "Read a subscriber's profile and 
   },
 });
 
-export const subscriptions = apiCommand(
-  'subscriptions',
-  'Record consent, or subscribe with a one-time code',
-  {
-    create: {
-      args: '<file.json>',
-      summary: 'POST /v1/subscriptions with the body in the file (- reads standard input)',
-      positionals: 1,
-      options: idempotencyOption,
-      optionUsage: [idempotencyUsage],
-      run: (client, [file], values, io) => client.subscribe(readJson(file!, io) as never, keyOf(values)),
-    },
-    verify: {
-      args: '<phone>',
-      summary: 'Text a one-time code to the number',
-      positionals: 1,
-      run: (client, [phone]) => client.startVerification({ phone: phone! }),
-    },
-    check: {
-      args: '<file.json>',
-      summary: 'POST /v1/verifications/check: subscribe with the code',
-      positionals: 1,
-      run: (client, [file], _values, io) => client.checkVerification(readJson(file!, io) as never),
-    },
+export const subscriptions = apiCommand('subscriptions', {
+  create: {
+    args: '<file.json>',
+    summary: 'POST /v1/subscriptions with the body in the file (- reads standard input)',
+    positionals: 1,
+    options: idempotencyOption,
+    optionUsage: [idempotencyUsage],
+    run: (client, [file], values, io) => client.subscribe(readJson(file!, io) as never, keyOf(values)),
   },
-);
+  verify: {
+    args: '<phone>',
+    summary: 'Text a one-time code to the number',
+    positionals: 1,
+    run: (client, [phone]) => client.startVerification({ phone: phone! }),
+  },
+  check: {
+    args: '<file.json>',
+    summary: 'POST /v1/verifications/check: subscribe with the code',
+    positionals: 1,
+    run: (client, [file], _values, io) => client.checkVerification(readJson(file!, io) as never),
+  },
+});
 
-export const messages = apiCommand('messages', 'Send one transactional text', {
+export const messages = apiCommand('messages', {
   send: {
     args: '<phone> <body>',
     summary: 'Through send(): needs transactional consent; a key never texts twice',
@@ -243,53 +239,49 @@ export const messages = apiCommand('messages', 'Send one transactional text', {
   },
 });
 
-export const events = apiCommand(
-  'events',
-  'Post commerce events (carts, orders, views, stock and price changes)',
-  {
-    post: {
-      args: '<file.json>',
-      summary: 'One event, or a JSON array of events (sent in batches of 100, one result each)',
-      positionals: 1,
-      run: async (client, [file], _values, io) => {
-        const body = readJson(file!, io);
-        if (!Array.isArray(body)) return client.postEvent(body as never);
-        const results = [];
-        for (let i = 0; i < body.length; i += BATCH) {
-          const batch = await client.postEvents(body.slice(i, i + BATCH) as never[]);
-          results.push(...batch.results.map((r) => ({ ...r, index: r.index + i })));
-        }
-        return { results };
-      },
-      failed: (result) =>
-        ((result as { results?: { status: number }[] }).results ?? []).some((r) => r.status !== 202),
-      show: (result, io) => {
-        const batch = result as {
-          results?: {
-            index: number;
-            status: number;
-            eventId?: string;
-            error?: { code: string; message: string };
-          }[];
-        };
-        if (!batch.results) {
-          const one = result as { eventId: string; type: string };
-          io.out(`${one.type} ${one.eventId}: accepted`);
-          return;
-        }
-        const refused = batch.results.filter((r) => r.status !== 202);
-        io.out(`${batch.results.length - refused.length} of ${batch.results.length} events accepted`);
-        for (const r of refused)
-          io.out(`  event ${r.index}: HTTP ${r.status} ${r.error?.code}: ${r.error?.message}`);
-      },
+export const events = apiCommand('events', {
+  post: {
+    args: '<file.json>',
+    summary: 'One event, or a JSON array of events (sent in batches of 100, one result each)',
+    positionals: 1,
+    run: async (client, [file], _values, io) => {
+      const body = readJson(file!, io);
+      if (!Array.isArray(body)) return client.postEvent(body as never);
+      const results = [];
+      for (let i = 0; i < body.length; i += BATCH) {
+        const batch = await client.postEvents(body.slice(i, i + BATCH) as never[]);
+        results.push(...batch.results.map((r) => ({ ...r, index: r.index + i })));
+      }
+      return { results };
+    },
+    failed: (result) =>
+      ((result as { results?: { status: number }[] }).results ?? []).some((r) => r.status !== 202),
+    show: (result, io) => {
+      const batch = result as {
+        results?: {
+          index: number;
+          status: number;
+          eventId?: string;
+          error?: { code: string; message: string };
+        }[];
+      };
+      if (!batch.results) {
+        const one = result as { eventId: string; type: string };
+        io.out(`${one.type} ${one.eventId}: accepted`);
+        return;
+      }
+      const refused = batch.results.filter((r) => r.status !== 202);
+      io.out(`${batch.results.length - refused.length} of ${batch.results.length} events accepted`);
+      for (const r of refused)
+        io.out(`  event ${r.index}: HTTP ${r.status} ${r.error?.code}: ${r.error?.message}`);
     },
   },
-);
+});
 
 /** Events per request: the route's batch limit. */
 const BATCH = 100;
 
-export const campaigns = apiCommand('campaigns', 'Create campaigns, follow them and cancel them', {
+export const campaigns = apiCommand('campaigns', {
   create: {
     args: '<file.json>',
     summary: 'POST /v1/campaigns with the definition in the file',

@@ -5,8 +5,6 @@
  * the local runtime without AWS credentials in the environment, it signs with the local key pair
  * (OPTLINE_LOCAL_CREDENTIALS, or local/local).
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { OptlineClient } from '../client';
 import { parseLocalCredentials } from '../local/signature-check';
 import { UsageError } from './command';
@@ -70,6 +68,9 @@ export async function apiClient(values: TargetValues, env: Readonly<Record<strin
 }
 
 async function stackApiUrl(stackName: string, region: string | undefined, profile: string | undefined) {
+  // Loaded only for --stack: a call to a given URL needs neither CloudFormation nor the SDK's chain.
+  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   const cloudFormation = new CloudFormationClient({
     ...(region ? { region } : {}),
     credentials: fromNodeProviderChain(profile ? { profile } : {}),

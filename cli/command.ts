@@ -1,4 +1,7 @@
-/** What every `optline` subcommand is: a summary, a usage text and a run function. */
+/**
+ * What every `optline` subcommand is: a usage text and a run function; its summary is in
+ * command-summaries.ts, so listing the commands loads none of them.
+ */
 import { parseArgs } from 'node:util';
 
 export interface CliIo {
@@ -12,7 +15,6 @@ export interface CliIo {
 }
 
 export interface Command {
-  readonly summary: string;
   readonly usage: string;
   run(args: readonly string[], io: CliIo): number | Promise<number>;
 }

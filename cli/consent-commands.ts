@@ -24,7 +24,6 @@ const TABLE_USAGE = [
 ].join('\n');
 
 export const consent: Command = {
-  summary: 'Verify the consent log hash chain; chain entries recorded before it; check certificates',
   usage: [
     'Usage: optline consent verify <phone> [options]',
     '       optline consent verify --all [--table <name>] [options]',

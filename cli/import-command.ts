@@ -39,7 +39,6 @@ import { download, isS3Url, objectsUnder, parseS3Url, s3Client, S3InputError, ur
 const BATCHES_IN_FLIGHT = IMPORT_BATCHES_AT_ONCE;
 
 export const importCommand: Command = {
-  summary: 'Import subscribers, their consent and opt-outs (Pinpoint, opt-out lists, CSV)',
   usage: [
     'Usage: optline import <file|directory|s3://bucket/prefix> --from <source> [options]',
     '       optline import --from eum-opt-outs --list <name> [options]',

@@ -1,93 +1,33 @@
 /**
  * `optline`: commands for an Optline project and its API. `npx optline …` runs this file through
  * bin/optline-cli.cjs (or its compiled copy in dist/); `npx tsx cli/optline.ts …` works too. Every
- * subcommand is one entry of COMMANDS, with its own usage text and argument parsing; usage errors
- * exit 2, API errors 1. The API commands call the API through OptlineClient (signed requests).
+ * subcommand is one entry of COMMANDS, a module of its own with its usage text and argument parsing,
+ * loaded when it runs; usage errors exit 2, API errors 1. The API commands call the API through OptlineClient (signed requests).
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { InvalidPhoneNumberError } from '../lambdas/domain/errors';
-import {
-  DEFAULT_CODE_LENGTH,
-  findUrls,
-  SAMPLE_LINKS_DOMAIN,
-  sampleApiOrigin,
-  sampleShortLink,
-  shortLinkPrefix,
-  withSampleLinks,
-} from '../lambdas/domain/links';
-import { analyseMessage, encodeForSending } from '../lambdas/domain/message-format';
-import { estimateCost, lintMessage, type CostEstimate } from '../lambdas/domain/message-lint';
-import { NumberChangeRequestSchema } from '../lambdas/domain/number-change';
-import { normalisePhone } from '../lambdas/domain/phone';
-import * as z from '../lambdas/domain/zod';
-import type { DeploymentConfig } from '../lib/config';
-import { loadLocalConfig } from '../local/load-config';
-import { apiFailure, campaigns, events, messages, profiles, subscriptions } from './api-commands';
-import { apiClient, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
-import { consent } from './consent-commands';
-import { qr } from './qr';
-import { EXIT_OK, EXIT_USAGE, parse, UsageError, type CliIo, type Command } from './command';
-import { importCommand } from './import-command';
+import type { Command, CliIo } from './command';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './command';
+import { COMMAND_SUMMARIES, type CommandName } from './command-summaries';
 
 export type { CliIo } from './command';
 
 // The SDK warns on stderr that Node 20 support ends in 2027: noise in a command's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** The preview country when `--to` is not given: most Optline programs text US numbers. */
-const DEFAULT_COUNTRY = 'US';
-
-const preview: Command = {
-  summary: 'Show encoding, segments, cost and warnings for a message body',
-  usage: [
-    'Usage: optline preview "<body>" [--to <phone>] [--brand <brand>] [--media <url>]... [--link-domain <domain>]',
-    '                       [--require-opt-out] [--json]',
-    '',
-    'Shows how a text will be encoded and billed, and what carriers may object to. Its links are',
-    "counted as the short links they become: on links.domain in cdk.json, else on the API's",
-    "execute-api address in the stack's region (CDK_DEFAULT_REGION, AWS_REGION, else us-east-1).",
-    '',
-    'Options:',
-    `  --to <phone>        Destination number; its country picks the price (default ${DEFAULT_COUNTRY})`,
-    '  --brand <brand>     Brand for the prefix check (default: optline.brand in cdk.json)',
-    '  --media <url>       Media to attach (repeatable): the estimate becomes an MMS',
-    '  --link-domain <domain>  Count the short links on this domain (default: links.domain in cdk.json)',
-    '  --require-opt-out   Warn when the text has no "Reply STOP to opt out" language',
-    '  --json              Print { encoding, smartEncoded, characters, segments, costEstimate, links, warnings }',
-    '  -h, --help          Show this help',
-    '',
-    'A body that starts with "-" goes after "--": optline preview -- "-20% today only"',
-  ].join('\n'),
-  run: runPreview,
-};
-
-const numberChange: Command = {
-  summary: 'Schedule a change of sending number, or show its progress',
-  usage: [
-    'Usage: optline number-change --new-number <+1…> --switch-at <ISO time> [--new-identity <arn|+1…>]',
-    '                             [--final-message "<template>"] [--first-message "<template>"] [options]',
-    '       optline number-change status <changeId> [options]',
-    '',
-    'Schedules the final message from the old number about a week before --switch-at, the switch,',
-    'and the first message from the new number (POST /v1/number-changes).',
-    '',
-    TARGET_USAGE,
-  ].join('\n'),
-  run: runNumberChange,
-};
-
-const COMMANDS: Readonly<Record<string, Command>> = {
-  preview,
-  profiles,
-  subscriptions,
-  messages,
-  events,
-  campaigns,
-  'number-change': numberChange,
-  consent,
-  import: importCommand,
-  qr,
+/**
+ * Each command's module, loaded only when the command runs: a preview or a `--help` does not load
+ * the AWS SDK clients, pdf-lib and csv-parse that other commands need, which would triple its start.
+ */
+const COMMANDS: Readonly<Record<CommandName, () => Promise<Command>>> = {
+  preview: async () => (await import('./preview-command.js')).preview,
+  profiles: async () => (await import('./api-commands.js')).profiles,
+  subscriptions: async () => (await import('./api-commands.js')).subscriptions,
+  messages: async () => (await import('./api-commands.js')).messages,
+  events: async () => (await import('./api-commands.js')).events,
+  campaigns: async () => (await import('./api-commands.js')).campaigns,
+  'number-change': async () => (await import('./number-change-command.js')).numberChange,
+  consent: async () => (await import('./consent-commands.js')).consent,
+  import: async () => (await import('./import-command.js')).importCommand,
+  qr: async () => (await import('./qr.js')).qr,
 };
 
 /** Options of the API commands that may also stand before the command (`optline --stack prod …`). */
@@ -128,11 +68,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return EXIT_USAGE;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
-    const topic = rest[0] === undefined ? undefined : findCommand(rest[0]);
+    const topic = rest[0] === undefined ? undefined : await findCommand(rest[0]);
     io.out(topic ? topic.usage : usage());
     return EXIT_OK;
   }
-  const command = findCommand(name);
+  const command = await findCommand(name);
   if (!command) {
     io.err(`optline: unknown command "${name}"\n\n${usage()}`);
     return EXIT_USAGE;
@@ -149,8 +89,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  const width = Math.max(...Object.keys(COMMAND_SUMMARIES).map((name) => name.length));
+  const lines = Object.entries(COMMAND_SUMMARIES).map(
+    ([name, summary]) => `  ${name.padEnd(width)}  ${summary}`,
+  );
   return [
     'Usage: optline <command> [options]',
     '       optline [--stack <name>] [--profile <p>] [--region <r>] [--api <url>] <command> [options]',
@@ -163,181 +105,8 @@ function usage(): string {
   ].join('\n');
 }
 
-function findCommand(name: string): Command | undefined {
-  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-}
-
-function runPreview(args: readonly string[], io: CliIo): number {
-  const { values, positionals } = parse(args, {
-    to: { type: 'string' },
-    brand: { type: 'string' },
-    media: { type: 'string', multiple: true },
-    'link-domain': { type: 'string' },
-    'require-opt-out': { type: 'boolean' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    io.out(preview.usage);
-    return EXIT_OK;
-  }
-  if (positionals.length > 1) {
-    throw new UsageError(`expected one message body, got ${positionals.length} arguments (quote the body)`);
-  }
-  const body = positionals[0];
-  if (body === undefined || body.trim() === '') throw new UsageError('missing message body');
-
-  const country = values.to === undefined ? DEFAULT_COUNTRY : countryOf(values.to);
-  const config = configFromProject(io, values.brand === undefined);
-  const brand = values.brand ?? config?.program.brand ?? '';
-  const mediaUrls = values.media ?? [];
-  const links = linksAsSent(values['link-domain'], config, io.env);
-  // The text as sent: each URL the short link it becomes, at its real length.
-  const sent = withSampleLinks(body, links.prefix, links.codeLength);
-  const hasLinks = findUrls(body).length > 0;
-
-  // What End User Messaging gets: with sending.smartEncoding (on by default), look-alikes for the
-  // characters that would force UCS-2, as send() sends them.
-  const outbound = encodeForSending(sent, config?.program.sending.smartEncoding ?? true);
-  const analysis = analyseMessage(outbound.text);
-  const mms = mediaUrls.some((url) => url.trim() !== '');
-  const costEstimate = estimateCost(analysis, country, { mms }) ?? null;
-  const warnings = lintMessage(outbound.text, {
-    brand,
-    country,
-    requireOptOutLanguage: values['require-opt-out'] ?? false,
-    ...(values.media === undefined ? {} : { mediaUrls }),
-    ...(hasLinks && links.source === 'execute-api' && !mms
-      ? { onLinksDomain: withSampleLinks(body, `https://${SAMPLE_LINKS_DOMAIN}`, links.codeLength) }
-      : {}),
-  }).map(({ code, message }) => ({ code, message }));
-  const linkSummary = { example: links.example, source: links.source };
-
-  if (values.json) {
-    const result = {
-      encoding: analysis.encoding,
-      smartEncoded: outbound.smartEncoded,
-      characters: analysis.characters,
-      segments: analysis.segments,
-      costEstimate,
-      links: linkSummary,
-      warnings,
-    };
-    io.out(JSON.stringify(result, null, 2));
-    return EXIT_OK;
-  }
-
-  const unitName = analysis.encoding === 'GSM-7' ? 'septets' : 'UTF-16 code units';
-  const lines = [
-    `Encoding     ${analysis.encoding}${outbound.smartEncoded ? ' (smart encoding: look-alikes sent for the characters that would force UCS-2)' : ''}`,
-    `Characters   ${analysis.characters}${analysis.units === analysis.characters ? '' : ` (${analysis.units} ${unitName})`}`,
-    `Segments     ${analysis.segments} (${analysis.perSegment} characters per segment)`,
-    `Cost         ${describeCost(costEstimate, country, mms)}`,
-    `Links        ${hasLinks ? 'counted as' : 'none; a link would be'} ${links.example} (${links.described})`,
-  ];
-  if (warnings.length === 0) {
-    lines.push('Warnings     none');
-  } else {
-    lines.push(`Warnings     ${warnings.length}`);
-    for (const warning of warnings) lines.push(`  ${warning.code}: ${warning.message}`);
-  }
-  io.out(lines.join('\n'));
-  return EXIT_OK;
-}
-
-function countryOf(to: string): string {
-  try {
-    return normalisePhone(to, { defaultCountry: DEFAULT_COUNTRY, allowedCountries: ['*'] }, '--to').country;
-  } catch (error) {
-    if (error instanceof InvalidPhoneNumberError) {
-      throw new UsageError(`invalid --to "${to}": ${error.message}`);
-    }
-    throw error;
-  }
-}
-
-/**
- * The project's deployment config (cdk.json `optline`): the brand, the links settings and the stage.
- * Without one the brand check is skipped (when no --brand is given), with a note on stderr so `--json`
- * output stays clean.
- */
-function configFromProject(io: CliIo, needBrand: boolean): DeploymentConfig | undefined {
-  const root = findProjectRoot(io.cwd);
-  try {
-    return loadLocalConfig(root);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (needBrand)
-      io.err(
-        `optline: no brand from ${join(root, 'cdk.json')} (${reason}); pass --brand. Skipping the brand check.`,
-      );
-    return undefined;
-  }
-}
-
-/** Where the preview's links go: `--link-domain`, `links.domain`, or the API's execute-api address. */
-interface LinksAsSent {
-  readonly source: 'link-domain-option' | 'links.domain' | 'execute-api';
-  /** The short-link prefix (`https://go.acme.com`, `https://<id>.execute-api…/prod/r`). */
-  readonly prefix: string;
-  readonly codeLength: number;
-  /** A short link of the real length. */
-  readonly example: string;
-  readonly described: string;
-}
-
-const DOMAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
-
-function linksAsSent(
-  option: string | undefined,
-  config: DeploymentConfig | undefined,
-  env: CliIo['env'],
-): LinksAsSent {
-  const codeLength = config?.program.links.codeLength ?? DEFAULT_CODE_LENGTH;
-  const onDomain = (domain: string, source: LinksAsSent['source'], described: string): LinksAsSent => {
-    const prefix = shortLinkPrefix(`https://${domain}`, { domain });
-    return { source, prefix, codeLength, example: sampleShortLink(prefix, codeLength), described };
-  };
-  if (option !== undefined) {
-    const domain = option.trim().toLowerCase();
-    if (!DOMAIN_NAME.test(domain))
-      throw new UsageError(`invalid --link-domain "${option}": expected a domain name such as go.acme.com`);
-    return onDomain(domain, 'link-domain-option', '--link-domain');
-  }
-  const domain = config?.program.links.domain;
-  if (domain !== undefined) return onDomain(domain, 'links.domain', 'links.domain in cdk.json');
-  const region = env.CDK_DEFAULT_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const prefix = shortLinkPrefix(sampleApiOrigin(region, config?.stage ?? 'prod'), {});
-  return {
-    source: 'execute-api',
-    prefix,
-    codeLength,
-    example: sampleShortLink(prefix, codeLength),
-    described: `the API's execute-api address in ${region}: no links.domain in cdk.json`,
-  };
-}
-
-/** The nearest directory from `start` up that has a cdk.json, else the project this CLI belongs to. */
-function findProjectRoot(start: string): string {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(join(dir, 'cdk.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(__dirname, '..');
-    dir = parent;
-  }
-}
-
-function describeCost(cost: CostEstimate | null, country: string, mms: boolean): string {
-  if (!cost) return `no ${mms ? 'MMS' : 'SMS'} price for ${country} in the built-in table`;
-  const units =
-    cost.channel === 'MMS' ? '1 MMS' : `${cost.segments} SMS segment${cost.segments === 1 ? '' : 's'}`;
-  return `${formatUsd(cost.perMessageUsd)} per message to ${cost.country} (${units}; approximate 2025 list price)`;
-}
-
-function formatUsd(value: number): string {
-  const [whole, fraction = ''] = value.toFixed(5).split('.');
-  return `$${whole}.${fraction.replace(/0+$/, '').padEnd(2, '0')}`;
+async function findCommand(name: string): Promise<Command | undefined> {
+  return Object.hasOwn(COMMANDS, name) ? await COMMANDS[name as CommandName]() : undefined;
 }
 
 function processIo(): CliIo {
@@ -355,87 +124,4 @@ if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
-}
-
-async function runNumberChange(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {
-    'new-number': { type: 'string' },
-    'new-identity': { type: 'string' },
-    'switch-at': { type: 'string' },
-    'final-message': { type: 'string' },
-    'first-message': { type: 'string' },
-    ...TARGET_OPTIONS,
-  });
-  if (values.help) {
-    io.out(numberChange.usage);
-    return EXIT_OK;
-  }
-  let call: (client: Awaited<ReturnType<typeof apiClient>>) => Promise<Record<string, unknown>>;
-  if (positionals[0] === 'status') {
-    const changeId = positionals[1];
-    if (!changeId) throw new UsageError('missing changeId');
-    call = (client) => client.getNumberChange(changeId);
-  } else {
-    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-    const newNumber = values['new-number'];
-    const switchAt = values['switch-at'];
-    if (!newNumber) throw new UsageError('missing --new-number');
-    if (!switchAt) throw new UsageError('missing --switch-at');
-    const body = {
-      newPhoneNumber: newNumber,
-      newOriginationIdentity: values['new-identity'] ?? newNumber,
-      switchAt,
-      ...(values['final-message'] ? { finalMessage: values['final-message'] } : {}),
-      ...(values['first-message'] ? { firstMessage: values['first-message'] } : {}),
-    };
-    // The request's own schema: a malformed option is bad usage, told before anything is sent.
-    const checked = z.safeParse(NumberChangeRequestSchema, body);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      const option: Record<string, string> = {
-        newPhoneNumber: '--new-number',
-        newOriginationIdentity: '--new-identity',
-        switchAt: '--switch-at',
-        finalMessage: '--final-message',
-        firstMessage: '--first-message',
-      };
-      throw new UsageError(
-        `${option[String(issue?.path[0])] ?? 'invalid option'}: ${issue?.message ?? 'invalid'}`,
-      );
-    }
-    call = (client) => client.createNumberChange(body);
-  }
-  let result: Record<string, unknown>;
-  try {
-    result = await call(await apiClient(values, io.env));
-  } catch (error) {
-    return apiFailure('number-change', error, io);
-  }
-  if (values.json) {
-    io.out(JSON.stringify(result, null, 2));
-    return EXIT_OK;
-  }
-  const progress =
-    (result.messages as
-      | {
-          kind: string;
-          from: string;
-          sendAt: string;
-          sent: number;
-          optOutRate: number | null;
-          baselineOptOutRate: number;
-        }[]
-      | undefined) ?? [];
-  io.out(
-    `Number change ${String(result.changeId)}: ${String(result.oldPhoneNumber)} → ${String(result.newPhoneNumber)} at ${String(result.switchAt)}`,
-  );
-  io.out(`  final message from the old number: ${String(result.finalAt)}`);
-  if (result.stage) io.out(`  stage: ${String(result.stage)}`);
-  for (const m of progress) {
-    const rate = m.optOutRate === null ? 'n/a' : `${(m.optOutRate * 100).toFixed(1)}%`;
-    io.out(
-      `  ${m.kind.padEnd(5)} from ${m.from} at ${m.sendAt}: ${m.sent} sent, opt-out rate ${rate} (baseline ${(m.baselineOptOutRate * 100).toFixed(1)}%)`,
-    );
-  }
-  return EXIT_OK;
 }

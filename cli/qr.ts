@@ -11,7 +11,6 @@ import { apiClient, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
 import { EXIT_OK, parse, UsageError, type CliIo, type Command } from './command';
 
 export const qr: Command = {
-  summary: 'Write the click-to-text QR code of an opt-in keyword as SVG, for print',
   usage: [
     'Usage: optline qr --keyword <KEYWORD> [--out <file.svg>] [options]',
     '',
