@@ -30,10 +30,10 @@ import {
 } from '../domain/campaign-send-decision';
 import type { Campaign } from '../domain/campaigns';
 import { variantCountKey } from '../domain/campaign-variants';
-import { usesPreferencesUrl } from '../domain/links';
 import type { CampaignStore } from '../domain/stores/campaign';
 import type { LinkStore } from '../domain/stores/link';
-import { linkCode, MAX_CODE_ATTEMPTS, shortLinkPrefix, withLinkCode } from '../domain/links';
+import { linkCode, shortLinkPrefix, usesPreferencesUrl } from '../domain/links';
+import { claimShortLinks, LINK_RETENTION_SECONDS } from './short-links';
 import type { QueueSender } from '../domain/ports/queue-sender';
 import { SmsOutcomeUnknownError, SmsRetryableError } from '../domain/sms-errors';
 import { forEachLimited, Pacer } from './pacer';
@@ -66,7 +66,6 @@ export interface QueuedRecipients {
 }
 
 const THROTTLE_RETRIES = 6; // attempts after a refusal (throttling or a server error)
-const LINK_RETENTION_SECONDS = 180 * 86_400;
 /** How often a long batch re-reads the campaign, so a cancel stops it within a quarter second. */
 const STATE_REFRESH_MS = 250;
 /**
@@ -498,28 +497,16 @@ async function claimLinks(
 ): Promise<ReadDecision> {
   if (decision.action !== 'send' || decision.text.links.length === 0 || !facts.campaign) return decision;
   const salt = facts.campaign.linkSalt;
-  const messageId = campaignMessageId(item.message.campaignId, item.phone);
-  let text = decision.text;
-  for (const [index, link] of text.links.entries()) {
-    for (let attempt = 0; ; attempt++) {
-      if (attempt >= MAX_CODE_ATTEMPTS) throw new Error(`no free short-link code in ${attempt} attempts`);
-      const code =
-        attempt === 0 ? link.code : linkCode(salt, item.phone, index, attempt, settings.links.codeLength);
-      const claimed = await deps.links.claim({
-        code,
-        url: link.url,
-        phone: item.phone,
-        messageId,
-        campaignId: item.message.campaignId,
-        createdAt: now.toISOString(),
-        expiresAt: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
-      });
-      if (claimed) {
-        if (code !== link.code)
-          text = withLinkCode(text, shortLinkPrefix(settings.linkBase, settings.links), index, code);
-        break;
-      }
-    }
-  }
-  return { ...decision, text };
+  const claimed = await claimShortLinks(deps.links, decision.text, {
+    prefix: shortLinkPrefix(settings.linkBase, settings.links),
+    codeOf: (index, attempt) => linkCode(salt, item.phone, index, attempt, settings.links.codeLength),
+    owner: {
+      phone: item.phone,
+      messageId: campaignMessageId(item.message.campaignId, item.phone),
+      campaignId: item.message.campaignId,
+      createdAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
+    },
+  });
+  return { ...decision, text: { ...decision.text, ...claimed } };
 }
