@@ -533,7 +533,8 @@ export const functions = {
     description: 'Flow steps: re-checks consent and sends through send() at the moment of sending',
     entry: 'lambdas/handlers/flow-step.ts',
     trigger: { kind: 'state-machine-task' },
-    tables: { profiles: 'readwrite', messages: 'readwrite', numberChanges: 'read' },
+    // Links in a defined flow's texts become short links, claimed in `links`.
+    tables: { profiles: 'readwrite', messages: 'readwrite', numberChanges: 'read', links: 'readwrite' },
     sms: { send: true },
     readsMedia: true,
     // `{{ preferences_url }}` in flow templates: a signed link per recipient.

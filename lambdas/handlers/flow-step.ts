@@ -1,5 +1,6 @@
 /** Step Functions task → a flow step: plan the welcome series, send one step through send(), or run a defined flow's step. */
 import * as z from '../domain/zod';
+import { DynamoLinkStore } from '../adapters/link-store';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
@@ -60,6 +61,7 @@ function dependencies(): StepDeps {
     gateway: smsGateway(env),
     ...(env.mms ? { contactCardUrl: `s3://${env.mediaBucket}/contact-card.vcf` } : {}),
     preferencesUrl: preferencesUrlMaker(env),
+    shortLinks: { store: new DynamoLinkStore(env.linksTable), linkBase: env.linkBase },
   };
   return deps;
 }

@@ -3,12 +3,20 @@
  * nothing), and the steps the state machines call. Every step re-checks consent at the moment it
  * sends, through `send()`; nothing is trusted from the flow's start.
  */
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import { executionArn, flowExecutionName } from '../domain/flow-names';
 import { isMarketable, isOptedOut, type Profile } from '../domain/profile';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { renderTemplate, templateContext } from '../domain/templates';
-import { usesPreferencesUrl } from '../domain/links';
+import {
+  linkCode,
+  preferencesPrefix,
+  shortenLinks,
+  shortLinkPrefix,
+  usesPreferencesUrl,
+} from '../domain/links';
+import type { LinkStore } from '../domain/stores/link';
 import type { FlowRunner } from '../domain/ports/flow-runner';
 import type { MessageStore } from '../domain/stores/message';
 import type { FlowDefinition } from '../domain/flow-definition';
@@ -23,6 +31,7 @@ import {
 } from '../domain/flow-steps';
 import { definedFlowExecutionNames, definedFlowStarts } from '../domain/flow-starts';
 import { send, type SendDeps, type SendResult } from './send';
+import { claimShortLinks, LINK_RETENTION_SECONDS } from './short-links';
 
 export type FlowId = 'welcome' | 'abandonedCart' | 'backInStock' | 'priceDrop';
 export type SingleMessageFlow = Exclude<FlowId, 'welcome'>;
@@ -151,6 +160,40 @@ export interface StepDeps extends SendDeps {
   readonly contactCardUrl?: string;
   /** The recipient's preference-page link, for templates that print `{{ preferences_url }}`. */
   readonly preferencesUrl?: (phone: string) => Promise<string>;
+  /** Where a defined flow's links become tracked short links; without it they go as written. */
+  readonly shortLinks?: { readonly store: LinkStore; readonly linkBase: string };
+}
+
+/**
+ * A defined flow's text with each URL replaced by a short link of its own, claimed for this
+ * recipient and flow as a campaign's are, so clicks and the orders after them count for the flow.
+ * The codes come from a random salt: a task run again (a deferred text, a retry) claims new ones,
+ * and only the text that goes out is ever clicked; the others expire with their TTL.
+ */
+async function withTrackedLinks(
+  deps: StepDeps,
+  body: string,
+  owner: { readonly phone: string; readonly messageId: string; readonly flowId: string },
+): Promise<string> {
+  if (!deps.shortLinks) return body;
+  const { store, linkBase } = deps.shortLinks;
+  const salt = randomBytes(16).toString('hex');
+  const length = deps.config.links.codeLength;
+  const prefix = shortLinkPrefix(linkBase, deps.config.links);
+  const codeOf = (index: number, attempt: number) => linkCode(salt, owner.phone, index, attempt, length);
+  const text = shortenLinks(body, prefix, (index) => codeOf(index, 0), preferencesPrefix(linkBase));
+  if (text.links.length === 0) return body;
+  const now = deps.clock.now();
+  const claimed = await claimShortLinks(store, text, {
+    prefix,
+    codeOf,
+    owner: {
+      ...owner,
+      createdAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
+    },
+  });
+  return claimed.body;
 }
 
 /** The links a template prints that are made per recipient. */
@@ -320,7 +363,7 @@ export async function runDefinedStep(
           return { status: 'skipped', until: null, reason: 'flow_limit' };
         }
       }
-      const body = renderTemplate(
+      const rendered = renderTemplate(
         step.body,
         templateContext(
           deps.config,
@@ -329,6 +372,11 @@ export async function runDefinedStep(
           await recipientLinks(deps, step.body, task.phone),
         ),
       );
+      const body = await withTrackedLinks(deps, rendered, {
+        phone: task.phone,
+        messageId: idempotencyKey,
+        flowId: definition.id,
+      });
       const result = await send(deps, {
         to: task.phone,
         body,

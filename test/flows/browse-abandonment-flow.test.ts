@@ -63,9 +63,43 @@ describe('browse abandonment flow', () => {
 
     runtime.clock.advance(2 * HOUR);
     expect((await finished(phone)).status).toBe('SUCCEEDED');
-    expect(await marketingTo(phone)).toEqual([
-      'Acme Coffee: Hi, still thinking about House Blend? Take another look: https://acme-coffee.example/p/beans-1\nReply STOP to opt out.',
-    ]);
+    const texts = await marketingTo(phone);
+    expect(texts).toHaveLength(1);
+    const shortLink = `${runtime.url}/r/`.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    expect(texts[0]).toMatch(
+      new RegExp(
+        `^Acme Coffee: Hi, still thinking about House Blend\\? Take another look: ${shortLink}[0-9A-Za-z]{7}\\nReply STOP to opt out\\.$`,
+      ),
+    );
+  });
+
+  it("links the product through a short link of the recipient's own, and credits the flow with the order after a click", async () => {
+    const phone = await subscriber();
+    await view(phone, 'beans-4');
+    await waiting(phone);
+    runtime.clock.advance(2 * HOUR);
+    await finished(phone);
+    const [text] = await marketingTo(phone);
+    const link = /(http\S+\/r\/[0-9A-Za-z]{7})/.exec(text ?? '')?.[1];
+    expect(link).toBeDefined();
+    const redirect = await fetch(link!, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toBe('https://acme-coffee.example/p/beans-4');
+
+    const order = await runtime.post('/v1/events', {
+      type: 'OrderPlaced',
+      phone,
+      orderId: `A${phone.slice(1)}`,
+      total: 29,
+      currency: 'USD',
+      placedAt: runtime.clock.now().toISOString(),
+    });
+    expect(order.status).toBe(202);
+    await runtime.settle();
+    const placed = runtime.bus.events.find(
+      (e) => e['detail-type'] === 'OrderPlaced' && (e.detail as { phone?: string }).phone === phone,
+    );
+    expect(placed?.detail.attributedTo).toMatchObject({ flowId: 'browseAbandonment' });
   });
 
   it('sends no second browse text within 72 hours, whatever the product', async () => {
