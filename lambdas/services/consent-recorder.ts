@@ -328,3 +328,19 @@ async function finish<D>(
   if (failed.length > 0) await appendOutcome(deps, event, 'effects_incomplete', failed);
   return { status: 'recorded', event, replies, replayed, incomplete: failed };
 }
+
+/** An object whose every method rejects with `message`: a means the caller must never use. */
+export function refused(message: string): never {
+  return new Proxy(
+    {},
+    { get: (_target, name) => () => Promise.reject(new Error(`${message} (${String(name)})`)) },
+  ) as never;
+}
+
+/**
+ * The recorder's means of texting, for a caller whose changes text nobody (an import, an order's
+ * consent at checkout): any call is a bug, refused here (and in AWS the function has no permission).
+ */
+export function refusedTexts(who: string): Pick<ConsentRecorderDeps, 'gateway' | 'messages'> {
+  return { gateway: refused(`${who} never texts`), messages: refused(`${who} never texts`) };
+}

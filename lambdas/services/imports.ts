@@ -39,7 +39,7 @@ import { paceDelayMs } from '../domain/import-pace';
 import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import type { Profile } from '../domain/profile';
 import type { ImportExecutions, ImportState, ImportStore } from '../domain/stores/imports';
-import { recordConsent, type ConsentRecorderDeps } from './consent-recorder';
+import { recordConsent, refused, refusedTexts, type ConsentRecorderDeps } from './consent-recorder';
 
 export interface ImportDeps extends ConsentRecorderDeps {
   readonly imports: ImportStore;
@@ -309,12 +309,5 @@ export async function importStatus(deps: ImportStatusDeps, importId: string): Pr
  * events, so any call is a bug, refused here (and in AWS the function has no permission for either).
  */
 export function refusedEffects(): Pick<ConsentRecorderDeps, 'gateway' | 'messages' | 'events'> {
-  const refusing = (what: string) =>
-    new Proxy(
-      {},
-      {
-        get: (_target, name) => () => Promise.reject(new Error(`an import never ${what} (${String(name)})`)),
-      },
-    ) as never;
-  return { gateway: refusing('texts'), messages: refusing('texts'), events: refusing('publishes events') };
+  return { ...refusedTexts('an import'), events: refused('an import never publishes events') };
 }
