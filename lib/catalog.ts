@@ -511,10 +511,17 @@ export const functions = {
     memoryMb: 256,
   },
   eventsApi: {
-    description: 'Commerce events from the store: carts, orders, views, stock and price changes',
+    description:
+      'Commerce events from the store: carts, orders, shipments, deliveries, views, stock and price changes',
     entry: 'lambdas/handlers/events-api.ts',
     trigger: { kind: 'http', routes: [{ method: 'POST', path: '/v1/events', auth: 'iam' }] },
-    tables: { profiles: 'readwrite', activity: 'readwrite', campaigns: 'readwrite' },
+    tables: {
+      profiles: 'readwrite',
+      activity: 'readwrite',
+      campaigns: 'readwrite',
+      // An order's consent to its updates (the checkout's tick); it texts nobody.
+      consentLog: 'append',
+    },
     publishesEvents: true,
     timeoutSeconds: 10,
     memoryMb: 256,
@@ -533,8 +540,15 @@ export const functions = {
     description: 'Flow steps: re-checks consent and sends through send() at the moment of sending',
     entry: 'lambdas/handlers/flow-step.ts',
     trigger: { kind: 'state-machine-task' },
-    // Links in a defined flow's texts become short links, claimed in `links`.
-    tables: { profiles: 'readwrite', messages: 'readwrite', numberChanges: 'read', links: 'readwrite' },
+    // Links in a defined flow's texts become short links, claimed in `links`; the consent log: an
+    // order update checks that order's consent (lambdas/domain/order-consent.ts).
+    tables: {
+      profiles: 'readwrite',
+      messages: 'readwrite',
+      numberChanges: 'read',
+      links: 'readwrite',
+      consentLog: 'read',
+    },
     sms: { send: true },
     readsMedia: true,
     // `{{ preferences_url }}` in flow templates: a signed link per recipient.
@@ -865,6 +879,8 @@ export const eventRules = {
       'SubscriptionConfirmed',
       'CartAbandoned',
       'OrderPlaced',
+      'OrderShipped',
+      'OrderDelivered',
       'ProductViewed',
       'BackInStock',
       'PriceDropped',

@@ -89,6 +89,13 @@ const currency = z._default(
   'USD',
 );
 const quantity = z.int().check(z.gte(1), z.lte(10_000), z.describe('count: a whole number from 1 to 10,000'));
+const yesNo = z.boolean().check(z.describe('yes/no: true or false'));
+const ip = z
+  .union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' })
+  .check(z.describe("IP address: the customer's, IPv4 or IPv6"));
+const userAgent = printable(500).check(
+  z.describe("user agent: the customer's browser, up to 500 characters"),
+);
 
 const ITEM_SHAPE = {
   productId: z.optional(id),
@@ -178,6 +185,33 @@ export const OrderPlacedSchema = eventType('OrderPlaced', {
   total: money,
   currency,
   placedAt: timestamp,
+  /**
+   * The checkout's "text me about this order" tick: express consent to this order's updates only,
+   * recorded in the consent log with the evidence below (lambdas/domain/order-consent.ts).
+   */
+  transactionalConsent: z.optional(yesNo),
+  /** Evidence of the tick: the customer's IP address, browser and the checkout page. */
+  ip: z.optional(ip),
+  userAgent: z.optional(userAgent),
+  pageUrl: z.optional(url),
+});
+
+/** The fields of an order that are consent evidence: kept in the consent log, not on the bus. */
+export const ORDER_CONSENT_EVIDENCE_FIELDS = ['ip', 'userAgent', 'pageUrl'] as const;
+
+export const OrderShippedSchema = eventType('OrderShipped', {
+  phone,
+  orderId: id,
+  /** The carrier's name as the customer knows it (UPS, USPS, DHL). */
+  carrier: text,
+  trackingUrl: url,
+  shippedAt: timestamp,
+});
+
+export const OrderDeliveredSchema = eventType('OrderDelivered', {
+  phone,
+  orderId: id,
+  deliveredAt: timestamp,
 });
 
 export const ProductViewedSchema = eventType('ProductViewed', {
@@ -212,6 +246,8 @@ export const PriceDroppedSchema = eventType('PriceDropped', {
 export const COMMERCE_EVENT_TYPES = {
   CartAbandoned: CartAbandonedSchema,
   OrderPlaced: OrderPlacedSchema,
+  OrderShipped: OrderShippedSchema,
+  OrderDelivered: OrderDeliveredSchema,
   ProductViewed: ProductViewedSchema,
   BackInStock: BackInStockSchema,
   PriceDropped: PriceDroppedSchema,
@@ -228,6 +264,13 @@ export const EVENT_FIELD_ALIASES: Readonly<
     total: ['total_price'],
   },
   OrderPlaced: { items: ['line_items'], total: ['total_price'] },
+  // Shopify's fulfillment (`tracking_company`), WooCommerce Shipment Tracking (`tracking_provider`,
+  // `tracking_link`), BigCommerce's shipment (`shipping_provider`).
+  OrderShipped: {
+    carrier: ['tracking_company', 'tracking_provider', 'shipping_provider'],
+    trackingUrl: ['tracking_link'],
+  },
+  OrderDelivered: {},
   ProductViewed: {},
   BackInStock: {},
   PriceDropped: {},
@@ -293,6 +336,8 @@ const normalised = z.transform((input: unknown, ctx) => {
 export const CommerceEventSchema = z.discriminatedUnion('type', [
   CartAbandonedSchema,
   OrderPlacedSchema,
+  OrderShippedSchema,
+  OrderDeliveredSchema,
   ProductViewedSchema,
   BackInStockSchema,
   PriceDroppedSchema,
@@ -416,6 +461,10 @@ export function occurredAt(event: CommerceEvent): string {
       return event.abandonedAt;
     case 'OrderPlaced':
       return event.placedAt;
+    case 'OrderShipped':
+      return event.shippedAt;
+    case 'OrderDelivered':
+      return event.deliveredAt;
     case 'ProductViewed':
       return event.viewedAt;
     case 'BackInStock':
@@ -424,13 +473,20 @@ export function occurredAt(event: CommerceEvent): string {
   }
 }
 
-/** The activity record's key: one per cart, order, product view, or product change per day. */
+/**
+ * The activity record's key: one per cart, order, order's shipment and delivery, product view, or
+ * product change per day.
+ */
 export function activityKey(event: CommerceEvent): string {
   switch (event.type) {
     case 'CartAbandoned':
       return `cart#${event.cartId}`;
     case 'OrderPlaced':
       return `order#${event.orderId}`;
+    case 'OrderShipped':
+      return `shipped#${event.orderId}`;
+    case 'OrderDelivered':
+      return `delivered#${event.orderId}`;
     case 'ProductViewed':
       return `view#${event.productId}#${event.viewedAt}`;
     case 'BackInStock':

@@ -55,6 +55,12 @@ export const CONSENT_ACTIONS = [
   /** Transactional consent given (API, checkout). */
   'transactional_consent_given',
   /**
+   * The checkout's "text me about this order": express consent to one order's updates
+   * (`evidence.orderId`), and nothing else; the profile's subscriptions do not change
+   * (order-consent.ts).
+   */
+  'order_updates_consent_given',
+  /**
    * An import marked the number as not to be texted without saying the person opted out (an inactive
    * endpoint): every class unsubscribed, no opt-out time; a new opt-in by the person lifts it.
    */
@@ -105,6 +111,8 @@ export interface ConsentEvidence {
   readonly receivedAt?: string;
   readonly agent?: string;
   readonly note?: string;
+  /** The order a consent is limited to (`order_updates_consent_given`). */
+  readonly orderId?: string;
 }
 
 /** The source of an imported consent change: the file and line, and what the source system said. */

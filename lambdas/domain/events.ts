@@ -20,6 +20,8 @@ export const DOMAIN_EVENT_TYPES = [
   'LinkClicked',
   'CartAbandoned',
   'OrderPlaced',
+  'OrderShipped',
+  'OrderDelivered',
   'ProductViewed',
   'BackInStock',
   'PriceDropped',

@@ -185,7 +185,8 @@ export function compileFlow(definition: FlowDefinition): AslStateMachine {
         const details = [
           step.class,
           step.quietHours ? 'quiet hours' : 'at once',
-          ...(step.smartSending ? ['smart sending'] : []),
+          // Smart sending holds back marketing texts only.
+          ...(step.smartSending && step.class === 'marketing' ? ['smart sending'] : []),
           ...(step.contactCard ? ['contact card'] : []),
         ];
         states[`${name}Task`] = {

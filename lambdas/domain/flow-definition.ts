@@ -19,6 +19,13 @@ export const FLOW_TRIGGER_EVENTS = ['SubscriptionConfirmed', ...Object.keys(COMM
 ];
 export type FlowTriggerEvent = 'SubscriptionConfirmed' | CommerceEventType;
 
+/**
+ * Events about the customer's own order: the only triggers a `transactional` text may come from, so
+ * that a text sent without marketing consent is always an answer to the person's own purchase, never
+ * a view, a cart, a stock or price change or a new subscription (decision 0041).
+ */
+export const TRANSACTIONAL_TRIGGERS = ['OrderPlaced', 'OrderShipped', 'OrderDelivered'] as const;
+
 /** Events a condition can ask about ("no OrderPlaced since the trigger"): those the profile dates. */
 export const DATED_EVENTS = ['CartAbandoned', 'OrderPlaced', 'ProductViewed'] as const;
 export type DatedEvent = (typeof DATED_EVENTS)[number];
@@ -98,11 +105,14 @@ export const SendStepSchema = z.strictObject({
   ...common,
   /** A Liquid template (docs/flows.md#templates). */
   body: z.string().check(z.minLength(1), z.maxLength(1500)),
-  /** `marketing` needs marketing consent; `transactional` (order updates) transactional consent. */
+  /**
+   * `marketing` needs marketing consent; `transactional` (order updates, from an order event only)
+   * transactional consent, standing or given at checkout for the trigger's order.
+   */
   class: z._default(z.enum(['marketing', 'transactional']), 'marketing'),
-  /** Hold the text for quiet hours and state calling hours. */
+  /** Hold the text for quiet hours and state calling hours (a transactional text too, unless false). */
   quietHours: z._default(z.boolean(), true),
-  /** Skip the text when the number got one within the smart-sending window. */
+  /** Marketing: skip the text when the number got one within the smart-sending window. */
   smartSending: z._default(z.boolean(), true),
   /** Send the contact card (vCard) as MMS when the number can, text otherwise. */
   contactCard: z._default(z.boolean(), false),

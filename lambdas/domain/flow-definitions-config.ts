@@ -46,7 +46,52 @@ export const POST_PURCHASE: FlowDefinitionInput = {
   ],
 };
 
-export const BUILT_IN_FLOW_DEFINITIONS: readonly FlowDefinitionInput[] = [BROWSE_ABANDONMENT, POST_PURCHASE];
+/**
+ * Order updates (transactional): one text when an order ships, with its carrier and tracking link,
+ * once per order. It goes to a number with transactional consent, standing or given at checkout for
+ * this order (order-consent.ts), marketing subscriber or not; never after an opt-out. At once, at
+ * any hour: state calling-hours laws govern solicitations, and a shipping notice is not one
+ * (decision 0041).
+ */
+export const ORDER_SHIPPED: FlowDefinitionInput = {
+  id: 'orderShipped',
+  trigger: { event: 'OrderShipped' },
+  limits: { oncePer: { fields: ['orderId'] }, deadlineHours: 24 },
+  steps: [
+    {
+      kind: 'send',
+      id: 'shippedText',
+      class: 'transactional',
+      quietHours: false,
+      smartSending: false,
+      body: 'Your order {{ event.order_id }} has shipped with {{ event.carrier }}. Track it: {{ event.tracking_url }}',
+    },
+  ],
+};
+
+/** Order updates (transactional): one text when an order is delivered, once per order. */
+export const ORDER_DELIVERED: FlowDefinitionInput = {
+  id: 'orderDelivered',
+  trigger: { event: 'OrderDelivered' },
+  limits: { oncePer: { fields: ['orderId'] }, deadlineHours: 24 },
+  steps: [
+    {
+      kind: 'send',
+      id: 'deliveredText',
+      class: 'transactional',
+      quietHours: false,
+      smartSending: false,
+      body: 'Your order {{ event.order_id }} has been delivered. Questions about it? {{ support_contact }}',
+    },
+  ],
+};
+
+export const BUILT_IN_FLOW_DEFINITIONS: readonly FlowDefinitionInput[] = [
+  BROWSE_ABANDONMENT,
+  POST_PURCHASE,
+  ORDER_SHIPPED,
+  ORDER_DELIVERED,
+];
 const BUILT_IN_IDS = new Set(BUILT_IN_FLOW_DEFINITIONS.map((d) => d.id));
 
 type Entry = { readonly switch: { id: string; enabled: boolean } } | { readonly definition: FlowDefinition };

@@ -14,9 +14,13 @@ function str(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
+/** The time fields of the events flows start from (commerce-events.ts, `occurredAt`). */
+const TIME_FIELDS = ['abandonedAt', 'placedAt', 'shippedAt', 'deliveredAt', 'viewedAt', 'at'] as const;
+
 /** When the event happened: its own time field, else the bus event's time. */
 export function eventTime(detail: Readonly<Record<string, unknown>>, busTime: string): string {
-  return str(detail.abandonedAt) || str(detail.placedAt) || str(detail.viewedAt) || str(detail.at) || busTime;
+  for (const field of TIME_FIELDS) if (str(detail[field])) return str(detail[field]);
+  return busTime;
 }
 
 function executionName(definition: FlowDefinition, phone: string, values: readonly string[], bucket: string) {

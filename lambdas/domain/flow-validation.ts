@@ -5,7 +5,14 @@
  * where to look. The rules are in docs/flows.md#flow-definitions.
  */
 import { COMMERCE_EVENT_TYPES } from './commerce-events';
-import { EXIT, stepIds, stepTargets, type FlowDefinition, type FlowTriggerEvent } from './flow-definition';
+import {
+  EXIT,
+  stepIds,
+  stepTargets,
+  TRANSACTIONAL_TRIGGERS,
+  type FlowDefinition,
+  type FlowTriggerEvent,
+} from './flow-definition';
 import { templateProblems } from './templates';
 import { variableName } from './variable-names';
 
@@ -155,7 +162,8 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
       );
   });
 
-  // Sends: templates over what the trigger carries; marketing keeps quiet hours.
+  // Sends: templates over what the trigger carries; marketing keeps quiet hours; a transactional text
+  // answers the customer's own order.
   const variables = [
     ...triggerVariables(trigger),
     ...required.map((field) => `event.${variableName(field)}`),
@@ -172,6 +180,11 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
           'must be true for a marketing text; only the first text of a SubscriptionConfirmed flow, before any wait, may skip quiet hours',
         );
     }
+    if (step.class === 'transactional' && !(TRANSACTIONAL_TRIGGERS as readonly string[]).includes(trigger))
+      problem(
+        ['steps', index, 'class'],
+        `must be marketing in a flow started by ${trigger}: a transactional text answers the customer's own order (${TRANSACTIONAL_TRIGGERS.join(', ')})`,
+      );
   });
 
   // Fields that name executions and stop them: every trigger event must carry them.

@@ -85,7 +85,15 @@ export interface SendIntent {
   readonly topic?: string;
   /** A transactional text the recipient asked for just now (a one-time code): no standing consent needed. */
   readonly requestedByRecipient?: boolean;
-  /** Marketing only: respect quiet hours (default true). */
+  /**
+   * A transactional text about an order whose updates the recipient asked for at checkout
+   * (order-consent.ts): that consent stands in for a standing transactional one.
+   */
+  readonly orderConsent?: boolean;
+  /**
+   * Respect quiet hours: marketing unless false; transactional only when true (an order update
+   * goes at once: state calling-hours laws govern solicitations, docs/send-policy.md).
+   */
   readonly quietHours?: boolean;
   /** Marketing only: respect smart sending (default true). */
   readonly smartSending?: boolean;
@@ -223,9 +231,11 @@ export function decideSend(
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };
       // An invalid or deactivated number (End User Messaging said so) gets nothing more.
       if (profile?.deliveryError?.permanent) return { send: false, reason: 'undeliverable' };
-      if (!intent.requestedByRecipient && !canReceiveTransactional(profile))
+      if (!intent.requestedByRecipient && !intent.orderConsent && !canReceiveTransactional(profile))
         return { send: false, reason: 'no_transactional_consent' };
-      return { send: true };
+      return intent.quietHours === true && context
+        ? transactionalWindow(profile, intent, context)
+        : { send: true };
     case 'marketing': {
       // Step `consent`: first, and without a context, so an opt-out always wins.
       if (isOptedOut(profile)) return { send: false, reason: 'opted_out' };
@@ -264,6 +274,26 @@ function conversationalWindow(
   });
   if (quiet.action === 'defer') return { send: false, deferUntil: quiet.until, reason: 'quiet_hours' };
   if (quiet.action === 'skip') return { send: false, reason: 'quiet_hours_deadline' };
+  return { send: true };
+}
+
+/**
+ * A transactional text its sender asked to hold for quiet hours (`quietHours: true`): held like a
+ * marketing text, and skipped when the hold would pass its deadline.
+ */
+function transactionalWindow(
+  profile: Profile | undefined,
+  intent: SendIntent,
+  context: PolicyContext,
+): SendDecision {
+  const quiet = quietHoursDecision({
+    now: context.now,
+    timeZone: recipientTimeZone(profile?.timeZone, context.phone, context.defaultTimeZone),
+    window: sendWindowFor(context.phone, context.quietHours),
+    deadline: intent.deadline,
+  });
+  if (quiet.action === 'skip') return { send: false, reason: 'quiet_hours_deadline' };
+  if (quiet.action === 'defer') return { send: false, deferUntil: quiet.until, reason: 'quiet_hours' };
   return { send: true };
 }
 

@@ -1,6 +1,6 @@
 /**
  * API Gateway (IAM) → POST /v1/events → one commerce event (202) or a batch of up to 100 (207, one
- * result each): stored, counted once, published on the bus.
+ * result each): stored, counted once, an order's consent to its updates recorded, published on the bus.
  */
 import {
   commerceEventsRequest,
@@ -11,6 +11,7 @@ import {
 } from '../domain/commerce-events';
 import { DynamoActivityStore } from '../adapters/activity-store';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
+import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
@@ -38,6 +39,7 @@ function dependencies(): CommerceDeps {
     activity: new DynamoActivityStore(env.activityTable),
     events: new EventBridgePublisher(env.eventBus),
     campaigns: new DynamoCampaignStore(env.campaignsTable),
+    consentLog: new DynamoConsentLogStore(env.consentLogTable),
   };
   return deps;
 }

@@ -1,6 +1,7 @@
 /** Step Functions task → a flow step: plan the welcome series, send one step through send(), or run a defined flow's step. */
 import * as z from '../domain/zod';
 import { DynamoLinkStore } from '../adapters/link-store';
+import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
@@ -62,6 +63,7 @@ function dependencies(): StepDeps {
     ...(env.mms ? { contactCardUrl: `s3://${env.mediaBucket}/contact-card.vcf` } : {}),
     preferencesUrl: preferencesUrlMaker(env),
     shortLinks: { store: new DynamoLinkStore(env.linksTable), linkBase: env.linkBase },
+    consentLog: new DynamoConsentLogStore(env.consentLogTable),
   };
   return deps;
 }

@@ -1,11 +1,23 @@
 /**
  * `POST /v1/events`: a commerce event is stored once as activity, counted once in the profile's
  * engagement, and published on the bus (where CartAbandoned starts the cart flow and OrderPlaced
- * stops it). A retried request changes nothing twice. A batch is its events, one after the other.
+ * stops it). An order with `transactionalConsent` records consent to its updates in the consent log
+ * first (order-consent.ts), its evidence kept there and not on the bus. A retried request changes
+ * nothing twice. A batch is its events, one after the other.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock';
-import { activityKey, occurredAt, type BatchEntry, type CommerceEvent } from '../domain/commerce-events';
+import {
+  activityKey,
+  occurredAt,
+  ORDER_CONSENT_EVIDENCE_FIELDS,
+  type BatchEntry,
+  type CommerceEvent,
+} from '../domain/commerce-events';
+import { consentStateOf } from '../domain/consent';
+import { decideOrderConsent, orderConsentEventId } from '../domain/order-consent';
+import type { ConsentLogStore } from '../domain/stores/consent-log';
+import { recordConsent, refusedTexts } from './consent-recorder';
 import { DomainError } from '../domain/errors';
 import { normalisePhone, type PhonePolicy } from '../domain/phone';
 import type { RuntimeConfig } from '../domain/runtime-config';
@@ -23,6 +35,8 @@ export interface CommerceDeps {
   readonly activity: ActivityStore;
   readonly events: EventPublisher;
   readonly campaigns: CampaignStore;
+  /** Where an order's consent to its updates is recorded. */
+  readonly consentLog: ConsentLogStore;
 }
 
 /** Activity is kept two years: long enough for VIP and engagement segments. */
@@ -44,7 +58,7 @@ function engagementOf(event: CommerceEvent): EngagementUpdate {
 /** Records one event; `root` names its place in a batch (`events.3`) in errors. */
 export async function recordCommerceEvent(deps: CommerceDeps, input: CommerceEvent, root = '') {
   const phone = normalisePhone(input.phone, deps.phonePolicy, root ? `${root}.phone` : 'phone').e164;
-  const event = { ...input, phone };
+  const event = withoutConsentEvidence({ ...input, phone });
   const key = activityKey(event);
   const at = occurredAt(event);
   const eventId = createHash('sha256').update(`${phone}#${key}`).digest('hex').slice(0, 32);
@@ -65,11 +79,50 @@ export async function recordCommerceEvent(deps: CommerceDeps, input: CommerceEve
     await deps.profiles.recordEngagement(phone, engagementOf(event), now.toISOString());
     await deps.activity.markAggregated(phone, key);
   }
+  // Before the order is published: its updates' flows find the consent in place.
+  if (input.type === 'OrderPlaced' && input.transactionalConsent === true)
+    await recordOrderConsent(deps, { ...input, phone });
   // Published on every attempt: flows start with deterministic names, so a repeat starts nothing.
   await deps.events.publish([
     { type: event.type, at, detail: { ...event, eventId, ...(attributedTo ? { attributedTo } : {}) } },
   ]);
   return { eventId, type: event.type, phone };
+}
+
+/** The event as stored and published: an order's consent evidence stays in the consent log. */
+function withoutConsentEvidence(event: CommerceEvent): CommerceEvent {
+  if (event.type !== 'OrderPlaced') return event;
+  const kept: Record<string, unknown> = { ...event };
+  for (const field of ORDER_CONSENT_EVIDENCE_FIELDS) delete kept[field];
+  return kept as CommerceEvent;
+}
+
+/**
+ * The checkout's "text me about this order": express consent to that order's updates, appended to
+ * the consent log (hash-chained like every entry) once per number and order, never for a number
+ * that opted out. Nothing is texted or published: the recorder's means of doing so are refused.
+ */
+async function recordOrderConsent(
+  deps: CommerceDeps,
+  order: Extract<CommerceEvent, { type: 'OrderPlaced' }>,
+): Promise<void> {
+  await recordConsent(
+    { ...deps, ...refusedTexts('an order event') },
+    {
+      phone: order.phone,
+      at: order.placedAt,
+      eventId: orderConsentEventId(order.orderId),
+      evidence: {
+        method: 'checkout',
+        orderId: order.orderId,
+        checkedByUser: true,
+        ...(order.ip ? { ip: order.ip } : {}),
+        ...(order.userAgent ? { userAgent: order.userAgent } : {}),
+        ...(order.pageUrl ? { pageUrl: order.pageUrl } : {}),
+      },
+    },
+    (profile) => decideOrderConsent(consentStateOf(profile), order.orderId),
+  );
 }
 
 /** Phones whose events a batch records at once (each phone's events one after the other). */

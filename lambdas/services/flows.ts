@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import { executionArn, flowExecutionName } from '../domain/flow-names';
-import { isMarketable, isOptedOut, type Profile } from '../domain/profile';
+import { canReceiveTransactional, isMarketable, isOptedOut, type Profile } from '../domain/profile';
+import { hasOrderConsent } from '../domain/order-consent';
+import type { ConsentLogStore } from '../domain/stores/consent-log';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { renderTemplate, templateContext } from '../domain/templates';
 import {
@@ -162,6 +164,8 @@ export interface StepDeps extends SendDeps {
   readonly preferencesUrl?: (phone: string) => Promise<string>;
   /** Where a defined flow's links become tracked short links; without it they go as written. */
   readonly shortLinks?: { readonly store: LinkStore; readonly linkBase: string };
+  /** The consent log, read for an order update's consent to that order (order-consent.ts). */
+  readonly consentLog?: Pick<ConsentLogStore, 'list'>;
 }
 
 /**
@@ -194,6 +198,18 @@ async function withTrackedLinks(
     },
   });
   return claimed.body;
+}
+
+/**
+ * Whether a transactional text of a flow is about an order the recipient asked, at checkout, to hear
+ * about: the trigger's `orderId` has an order consent in the log. Not read when a standing
+ * transactional consent already allows the text, or an opt-out forbids it.
+ */
+async function orderConsentFor(deps: StepDeps, task: FlowStepTask, profile: Profile | undefined) {
+  const orderId = task.event.orderId;
+  if (typeof orderId !== 'string' || !deps.consentLog) return false;
+  if (isOptedOut(profile) || canReceiveTransactional(profile)) return false;
+  return hasOrderConsent(await deps.consentLog.list(task.phone), orderId);
 }
 
 /** The links a template prints that are made per recipient. */
@@ -352,14 +368,14 @@ export async function runDefinedStep(
       }
       // An exit event the starter could not stop the execution for (it came first, or its stop failed).
       if (exitEventSince(definition, profile, task.eventAt)) {
-        await recordSkip(deps, task.phone, idempotencyKey, definition.id, 'flow_exit_event');
+        await recordSkip(deps, task.phone, idempotencyKey, definition.id, 'flow_exit_event', step.class);
         return { status: 'exited', until: null, reason: 'flow_exit_event' };
       }
       const limit = definition.limits.oncePer;
       if (limit?.hours !== undefined && limit.fields.length === 0) {
         const recent = await deps.messages.listByPhone(task.phone, 50);
         if (flowLimitReached(recent, definition.id, limit.hours, deps.clock.now(), idempotencyKey)) {
-          await recordSkip(deps, task.phone, idempotencyKey, definition.id, 'flow_limit');
+          await recordSkip(deps, task.phone, idempotencyKey, definition.id, 'flow_limit', step.class);
           return { status: 'skipped', until: null, reason: 'flow_limit' };
         }
       }
@@ -377,12 +393,14 @@ export async function runDefinedStep(
         messageId: idempotencyKey,
         flowId: definition.id,
       });
+      const orderConsent = step.class === 'transactional' && (await orderConsentFor(deps, task, profile));
       const result = await send(deps, {
         to: task.phone,
         body,
         messageClass: step.class,
         idempotencyKey,
         flowId: definition.id,
+        ...(orderConsent ? { orderConsent } : {}),
         ...(definition.topic ? { topic: definition.topic } : {}),
         quietHours: step.quietHours,
         smartSending: step.smartSending,
@@ -410,6 +428,7 @@ async function recordSkip(
   messageId: string,
   flowId: string,
   reason: string,
+  messageClass: 'marketing' | 'transactional' = 'marketing',
 ): Promise<StepResult> {
   const now = deps.clock.now();
   await deps.messages.putIfAbsent({
@@ -420,7 +439,7 @@ async function recordSkip(
     status: 'skipped',
     reason,
     body: '',
-    messageClass: 'marketing',
+    messageClass,
     flowId,
     expiresAt: Math.floor(now.getTime() / 1000) + deps.config.messageRetentionDays * DAY_SECONDS,
   });

@@ -57,7 +57,9 @@ export interface SendRequest {
   readonly topic?: string;
   /** A transactional text the recipient asked for just now (one-time code). */
   readonly requestedByRecipient?: boolean;
-  /** Marketing: respect quiet hours (default true). */
+  /** A transactional text about an order whose updates the recipient asked for at checkout. */
+  readonly orderConsent?: boolean;
+  /** Respect quiet hours: marketing unless false, transactional only when true. */
   readonly quietHours?: boolean;
   /** Origination identity (a number or ARN) other than the default: replies from the number texted. */
   readonly from?: string;
@@ -155,6 +157,7 @@ export async function send(deps: SendDeps, request: SendRequest, attempt = 1): P
       pausedProperties: request.pausedProperties,
       ...(request.topic !== undefined ? { topic: request.topic } : {}),
       requestedByRecipient: request.requestedByRecipient,
+      orderConsent: request.orderConsent,
       quietHours: request.quietHours,
       smartSending: request.smartSending,
       deadline: request.deadline,

@@ -36,6 +36,7 @@ const CONSENT_ACTIONS = allOf<ConsentAction>()([
   'unsubscribed',
   'property_changed',
   'transactional_consent_given',
+  'order_updates_consent_given',
   'suppressed',
   'profile_erased',
 ]);

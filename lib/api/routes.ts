@@ -10,7 +10,11 @@
  */
 import * as z from 'zod';
 import { CampaignRequestSchema } from '../../lambdas/domain/campaign-request';
-import { CommerceEventBatchSchema, CommerceEventSchema } from '../../lambdas/domain/commerce-events';
+import {
+  COMMERCE_EVENT_TYPES,
+  CommerceEventBatchSchema,
+  CommerceEventSchema,
+} from '../../lambdas/domain/commerce-events';
 import { ConversationCloseSchema, ConversationReplySchema } from '../../lambdas/domain/conversation-request';
 import { ImportBatchSchema, ImportUploadSchema } from '../../lambdas/domain/import-request';
 import { MessageRequestSchema } from '../../lambdas/domain/message-request';
@@ -505,7 +509,7 @@ export const routes = {
     tag: 'Events',
     summary: 'Post commerce events',
     description:
-      'Carts, orders, product views, stock and price changes, one event or `{ "events": [ … ] }` (up to 100, each validated on its own): stored once as profile activity and published on the bus, where they start or stop flows. A repeat of the same cart, order or change is stored once and gets the same `eventId`. Fields besides the known ones are kept with the event; common shop-platform spellings of the known ones (`product_id`, `qty`, `line_items`…) are accepted (docs/api.md, Commerce events).',
+      'Carts, orders and their shipments and deliveries, product views, stock and price changes, one event or `{ "events": [ … ] }` (up to 100, each validated on its own): stored once as profile activity and published on the bus, where they start or stop flows. A repeat of the same cart, order or change is stored once and gets the same `eventId`. Fields besides the known ones are kept with the event; common shop-platform spellings of the known ones (`product_id`, `qty`, `line_items`…) are accepted (docs/api.md, Commerce events).',
     request: {
       schema: z.union([CommerceEventSchema, CommerceEventBatchSchema]),
       example: {
@@ -519,7 +523,8 @@ export const routes = {
         abandonedAt: '2026-11-23T14:00:00Z',
       },
     },
-    publishes: ['CartAbandoned', 'OrderPlaced', 'ProductViewed', 'BackInStock', 'PriceDropped'],
+    // Every commerce event, as posted.
+    publishes: Object.keys(COMMERCE_EVENT_TYPES),
     responses: {
       202: { description: 'One event, recorded and published', schema: EventAcceptedSchema },
       207: {

@@ -118,6 +118,64 @@ describe('commerce event schema: known fields', () => {
   });
 });
 
+describe('commerce event schema: order updates', () => {
+  const order = {
+    type: 'OrderPlaced',
+    phone: '+12065550100',
+    orderId: 'A-1',
+    total: 29,
+    placedAt: '2026-10-06T17:00:00Z',
+  };
+
+  it('takes the checkout’s consent to an order’s updates with its evidence, each field checked', () => {
+    const evidence = {
+      transactionalConsent: true,
+      ip: '2001:db8::7',
+      userAgent: 'Mozilla/5.0',
+      pageUrl: 'https://acme.example/checkout',
+    };
+    expect(parseCommerceEvent({ ...order, ...evidence })).toMatchObject(evidence);
+    expect(parseCommerceEvent({ ...order, transactional_consent: true, user_agent: 'UA' })).toMatchObject({
+      transactionalConsent: true,
+      userAgent: 'UA',
+    });
+    expect(refusal({ ...order, transactionalConsent: 'yes' }).field).toBe('transactionalConsent');
+    expect(refusal({ ...order, ip: '300.1.1.1' })).toEqual({
+      field: 'ip',
+      message: 'ip: must be an IPv4 or IPv6 address',
+    });
+    expect(refusal({ ...order, page_url: 'javascript:alert(1)' }).field).toBe('page_url');
+  });
+
+  it('takes a shipment under the names Shopify, WooCommerce and BigCommerce give its fields', () => {
+    const shipped = {
+      type: 'OrderShipped',
+      phone: '+12065550100',
+      order_id: 1001,
+      shippedAt: '2026-10-07T09:00:00Z',
+    };
+    const expected = { orderId: '1001', carrier: 'UPS', trackingUrl: 'https://track.example/1' };
+    expect(
+      parseCommerceEvent({ ...shipped, tracking_company: 'UPS', tracking_url: 'https://track.example/1' }),
+    ).toMatchObject(expected);
+    expect(
+      parseCommerceEvent({ ...shipped, tracking_provider: 'UPS', tracking_link: 'https://track.example/1' }),
+    ).toMatchObject(expected);
+    expect(
+      parseCommerceEvent({ ...shipped, shipping_provider: 'UPS', trackingUrl: 'https://track.example/1' }),
+    ).toMatchObject(expected);
+    expect(refusal({ ...shipped, carrier: 'UPS' }).field).toBe('trackingUrl');
+  });
+
+  it('takes a delivery, and refuses one without its time', () => {
+    const delivered = { type: 'OrderDelivered', phone: '+12065550100', orderId: 'A-1' };
+    expect(parseCommerceEvent({ ...delivered, deliveredAt: '2026-10-08T15:00:00Z' })).toMatchObject({
+      orderId: 'A-1',
+    });
+    expect(refusal(delivered).field).toBe('deliveredAt');
+  });
+});
+
 describe('commerce event schema: other names of the known fields', () => {
   const itemCases = Object.entries(ITEM_FIELD_ALIASES).flatMap(([field, aliases]) =>
     [variableName(field), ...aliases]

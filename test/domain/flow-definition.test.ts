@@ -11,7 +11,12 @@ import {
 import { conditionHolds, flowLimitReached, splitBranch, waitTimes } from '../../lambdas/domain/flow-steps';
 import { definedFlowExecutionNames, definedFlowStarts } from '../../lambdas/domain/flow-starts';
 import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
-import { BROWSE_ABANDONMENT, BUILT_IN_FLOW_DEFINITIONS } from '../../lambdas/domain/flow-definitions-config';
+import {
+  BROWSE_ABANDONMENT,
+  BUILT_IN_FLOW_DEFINITIONS,
+  ORDER_DELIVERED,
+  ORDER_SHIPPED,
+} from '../../lambdas/domain/flow-definitions-config';
 import { flowDefinitionProblems, triggerVariables } from '../../lambdas/domain/flow-validation';
 import { newProfile } from '../../lambdas/domain/profile';
 import { ROOT } from '../support/local-runtime';
@@ -167,6 +172,50 @@ describe('flow definitions', () => {
     ).toEqual([
       'steps.1.quietHours: must be true for a marketing text; only the first text of a SubscriptionConfirmed flow, before any wait, may skip quiet hours',
     ]);
+  });
+
+  it.each([
+    'ProductViewed',
+    'CartAbandoned',
+    'BackInStock',
+    'PriceDropped',
+    'SubscriptionConfirmed',
+  ] as const)(
+    'refuses a transactional text in a flow started by %s, which is not about an order',
+    (event) => {
+      expect(
+        problemsOf({
+          id: 'notAnOrder',
+          trigger: { event },
+          steps: [{ kind: 'send', class: 'transactional', quietHours: false, body: 'Hi' }],
+        }),
+      ).toEqual([
+        `steps.0.class: must be marketing in a flow started by ${event}: a transactional text answers the customer's own order (OrderPlaced, OrderShipped, OrderDelivered)`,
+      ]);
+    },
+  );
+
+  it.each(['OrderPlaced', 'OrderShipped', 'OrderDelivered'] as const)(
+    'lets a flow started by %s send a transactional text, at once or in quiet hours',
+    (event) => {
+      for (const quietHours of [false, true])
+        expect(
+          problemsOf({
+            id: 'orderText',
+            trigger: { event },
+            steps: [{ kind: 'send', class: 'transactional', quietHours, body: 'Order {{ event.order_id }}' }],
+          }),
+        ).toEqual([]);
+    },
+  );
+
+  it('compiles the order updates to one transactional text sent at once', () => {
+    const shipped = compileFlow(parse(ORDER_SHIPPED));
+    expect(shipped.StartAt).toBe('ShippedTextTask');
+    expect(shipped.States.ShippedTextTask?.Comment).toBe(
+      'Send a text (transactional, at once) through send()',
+    );
+    expect(compileFlow(parse(ORDER_DELIVERED)).StartAt).toBe('DeliveredTextTask');
   });
 
   it('refuses once-per and exit fields the trigger does not carry', () => {
@@ -382,16 +431,23 @@ describe('flows.definitions in the config', () => {
       (i) => `${i.path.join('.')}: ${i.message}`,
     );
 
-  it('holds browse abandonment and the post-purchase text by default, each switched off by its id', () => {
+  it('holds browse abandonment, the post-purchase text and the order updates by default, each switched off by its id', () => {
     expect(definitionsOf([]).map((d) => [d.id, d.enabled])).toEqual([
       ['browseAbandonment', true],
       ['postPurchase', true],
+      ['orderShipped', true],
+      ['orderDelivered', true],
     ]);
     expect(
-      definitionsOf([{ id: 'browseAbandonment', enabled: false }]).map((d) => [d.id, d.enabled]),
+      definitionsOf([
+        { id: 'browseAbandonment', enabled: false },
+        { id: 'orderDelivered', enabled: false },
+      ]).map((d) => [d.id, d.enabled]),
     ).toEqual([
       ['browseAbandonment', false],
       ['postPurchase', true],
+      ['orderShipped', true],
+      ['orderDelivered', false],
     ]);
   });
 
@@ -405,7 +461,13 @@ describe('flows.definitions in the config', () => {
       trigger: { event: 'OrderPlaced' },
       steps: [{ kind: 'send', body: 'Thanks!' }],
     };
-    expect(definitionsOf([own]).map((d) => d.id)).toEqual(['browseAbandonment', 'postPurchase', 'thanks']);
+    expect(definitionsOf([own]).map((d) => d.id)).toEqual([
+      'browseAbandonment',
+      'postPurchase',
+      'orderShipped',
+      'orderDelivered',
+      'thanks',
+    ]);
   });
 
   it('names the field of a definition’s problem under flows.definitions', () => {

@@ -123,6 +123,52 @@ describe('send policy', () => {
     ).toEqual({ send: true });
   });
 
+  it('holds a transactional text for quiet hours only when its sender asks, skipping it past its deadline', () => {
+    const night = context({ now: new Date('2026-04-15T03:30:00Z') }); // 23:30 in New York
+    const held = decideSend(subscriber, { messageClass: 'transactional', quietHours: true }, night);
+    expect(held).toEqual({
+      send: false,
+      deferUntil: new Date('2026-04-15T12:00:00Z'),
+      reason: 'quiet_hours',
+    });
+    expect(
+      decideSend(
+        subscriber,
+        { messageClass: 'transactional', quietHours: true, deadline: new Date('2026-04-15T06:00:00Z') },
+        night,
+      ),
+    ).toEqual({ send: false, reason: 'quiet_hours_deadline' });
+    expect(decideSend(subscriber, { messageClass: 'transactional', quietHours: false }, night)).toEqual({
+      send: true,
+    });
+  });
+
+  it('sends an order update on that order’s consent to a number with no other consent, never after an opt-out', () => {
+    const customer: Profile = {
+      ...subscriber,
+      marketing: 'never_subscribed',
+      transactional: 'never_subscribed',
+    };
+    const update = { messageClass: 'transactional' as const, orderConsent: true };
+    expect(decideSend(customer, { messageClass: 'transactional' }, context())).toEqual({
+      send: false,
+      reason: 'no_transactional_consent',
+    });
+    expect(decideSend(customer, update, context())).toEqual({ send: true });
+    expect(decideSend(undefined, update, context())).toEqual({ send: true });
+    expect(decideSend({ ...customer, optedOutAt: '2026-04-01T00:00:00Z' }, update, context())).toEqual({
+      send: false,
+      reason: 'opted_out',
+    });
+    expect(
+      decideSend(
+        { ...customer, deliveryError: { at: '2026-04-01T00:00:00Z', permanent: true, reason: 'x' } },
+        update,
+        context(),
+      ),
+    ).toEqual({ send: false, reason: 'undeliverable' });
+  });
+
   it('answers a conversational reply only with the inbound it answers, and never after an opt-out', () => {
     expect(decideSend(subscriber, { messageClass: 'conversational' }, context())).toEqual({
       send: false,

@@ -473,6 +473,8 @@ describe('valid requests to every route', () => {
         'ConversationClosed',
         'CartAbandoned',
         'OrderPlaced',
+        'OrderShipped',
+        'OrderDelivered',
         'ProductViewed',
         'BackInStock',
         'PriceDropped',

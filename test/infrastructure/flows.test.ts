@@ -49,7 +49,12 @@ describe('flows in the stack', () => {
   it('deploys one state machine per catalog entry and per enabled flow definition, logging every transition, traced and encrypted', () => {
     const machines = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
     const defined = TEST_DEFINITIONS.filter((d) => d.enabled);
-    expect(defined.map((d) => d.id)).toEqual(['browseAbandonment', 'postPurchase']);
+    expect(defined.map((d) => d.id)).toEqual([
+      'browseAbandonment',
+      'postPurchase',
+      'orderShipped',
+      'orderDelivered',
+    ]);
     // And the import of uploaded files, built alike (imports.test.ts).
     expect(machines).toHaveLength(Object.keys(stateMachines).length + defined.length + 1);
     for (const [, machine] of machines) {
@@ -102,6 +107,8 @@ describe('flows in the stack', () => {
           'SubscriptionConfirmed',
           'CartAbandoned',
           'OrderPlaced',
+          'OrderShipped',
+          'OrderDelivered',
           'ProductViewed',
           'BackInStock',
           'PriceDropped',

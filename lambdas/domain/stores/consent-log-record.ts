@@ -54,6 +54,7 @@ const evidenceFields = {
   receivedAt: optionalText,
   agent: optionalText,
   note: optionalText,
+  orderId: optionalText,
 };
 
 const effectsFields = {
