@@ -19,7 +19,7 @@ import {
 } from '../../lambdas/domain/flow-definitions-config';
 import { flowDefinitionProblems, triggerVariables } from '../../lambdas/domain/flow-validation';
 import { newProfile } from '../../lambdas/domain/profile';
-import { ROOT } from '../support/local-runtime';
+import { ROOT } from '../support/root';
 
 const browse: FlowDefinitionInput = {
   id: 'browseAbandonment',

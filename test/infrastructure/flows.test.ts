@@ -7,7 +7,7 @@ import { eventRules, stateMachines } from '../../lib/catalog';
 import { parseDeploymentConfig } from '../../lib/config';
 import { FLOW_TRIGGER_EVENTS } from '../../lambdas/domain/flow-definition';
 import { contactCard } from '../../lib/constructs/flows';
-import { ROOT } from '../support/local-runtime';
+import { ROOT } from '../support/root';
 import { resourcesOfType, sharedSynthesis, TEST_CONFIG } from '../support/template';
 
 const TEST_DEFINITIONS = parseDeploymentConfig(TEST_CONFIG).program.flows.definitions;

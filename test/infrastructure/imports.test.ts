@@ -10,7 +10,7 @@ import validateAsl from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importStateMachine, RESOURCE_METADATA_KEY } from '../../lib/catalog';
 import { IMPORT_BATCHES_AT_ONCE } from '../../lambdas/domain/import-request';
-import { ROOT } from '../support/local-runtime';
+import { ROOT } from '../support/root';
 import { parseDeploymentConfig } from '../../lib/config';
 import { VARIABLE_NAMES } from '../../lib/function-environment';
 import { resourcesOfType, sharedSynthesis, synthesize, TEST_CONFIG } from '../support/template';

@@ -2,14 +2,14 @@
  * Starts the real local runtime on a free port for a test file, with helpers to call it. One runtime
  * per process at a time: handlers read their settings from process.env, as they do in Lambda.
  */
-import { resolve } from 'node:path';
 import { parseDeploymentConfig, type DeploymentConfig } from '../../lib/config';
 import type { LocalApiAuth } from '../../local/api-gateway';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import type { CfnTemplate } from '../../local/iam/policies';
 import { loadLocalConfig } from '../../local/load-config';
+import { ROOT } from './root';
 
-export const ROOT = resolve(__dirname, '..', '..');
+export { ROOT };
 
 export interface TestRuntime extends LocalRuntime {
   get<T = Record<string, unknown>>(path: string): Promise<{ status: number; body: T }>;

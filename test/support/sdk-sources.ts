@@ -1,9 +1,10 @@
 /** The installed AWS SDK's code, for tests that check what the bundling may leave out. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { ROOT } from './root';
 
-export const ROOT = resolve(__dirname, '../..');
+export { ROOT };
 const require = createRequire(join(ROOT, 'package.json'));
 
 /** Files under `dir` (at any depth) whose name ends with `extension`. */
