@@ -1,0 +1,64 @@
+/**
+ * How vitest.config.mts splits the suite: every test file runs once, in one project; the files of
+ * the `shared` project run without isolation (one process per worker for all of them), so none of
+ * them may leave state behind for the next: no local runtime, no writes to process.env, no module
+ * mocks or stubbed globals, no change of directory.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './support/root';
+
+interface Listed {
+  readonly file: string;
+  readonly projectName: string;
+}
+
+/** What a file does that would reach the next file of the same process. */
+const LEAVES_STATE = [
+  /support\/local-runtime|startTestRuntime/,
+  /process\.env(\.\w+|\[[^\]]+\])?\s*=(?!=)/,
+  /delete process\.env/,
+  /vi\.(mock|doMock|stubEnv|stubGlobal)\(/,
+  /process\.chdir\(/,
+];
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [relative(ROOT, path)] : [];
+  });
+}
+
+describe('the test projects', () => {
+  let listed: Listed[];
+
+  beforeAll(async () => {
+    // vitest's own answer (the files it would run and their project), from a clean environment.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'list', '--filesOnly', '--json'],
+      { cwd: ROOT, env, maxBuffer: 1 << 24 },
+    );
+    listed = JSON.parse(stdout) as Listed[];
+  });
+
+  it('run every test file once', () => {
+    const files = listed.map((entry) => relative(ROOT, entry.file));
+    expect(files.toSorted()).toEqual(testFiles(join(ROOT, 'test')).toSorted());
+    expect(new Set(listed.map((entry) => entry.projectName))).toEqual(new Set(['shared', 'isolated']));
+  });
+
+  it('share a process only between files that leave no state behind', () => {
+    const shared = listed.filter((entry) => entry.projectName === 'shared');
+    expect(shared.length).toBeGreaterThan(0);
+    for (const { file } of shared) {
+      const source = readFileSync(file, 'utf8');
+      for (const pattern of LEAVES_STATE) expect(source, relative(ROOT, file)).not.toMatch(pattern);
+    }
+  });
+});
