@@ -9,6 +9,9 @@
  *
  * Each is authorized on the key's ARN (`kms:Sign`, `kms:GetPublicKey`). With a data directory the
  * keys are kept in `kms.json`, so certificates signed before a restart still check.
+ *
+ * A key's ARN exists from the start (the functions' settings name it); its key pair is generated at
+ * its first use, as most runs sign nothing and RSA 2048 generation costs about 0.1 s of CPU.
  */
 import {
   constants,
@@ -27,8 +30,8 @@ interface StoredKey {
   readonly alias: string;
   readonly keyId: string;
   readonly arn: string;
-  /** PKCS#8 PEM. */
-  readonly privateKey: string;
+  /** PKCS#8 PEM; absent until the key is first used. */
+  readonly privateKey?: string;
 }
 
 export interface KmsOptions {
@@ -55,14 +58,8 @@ export class KmsEmulator {
     for (const alias of options.aliases) {
       if (this.byAlias(alias)) continue;
       const keyId = randomUUID();
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const arn = `arn:aws:kms:${options.region}:${options.account}:key/${keyId}`;
-      this.keys.set(arn, {
-        alias,
-        keyId,
-        arn,
-        privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      });
+      this.keys.set(arn, { alias, keyId, arn });
     }
     this.save();
   }
@@ -121,7 +118,7 @@ export class KmsEmulator {
     }
     // PKCS#1 v1.5 over the digest as given, exactly as KMS signs a DIGEST.
     const signature = privateEncrypt(
-      { key: createPrivateKey(key.privateKey), padding: constants.RSA_PKCS1_PADDING },
+      { key: createPrivateKey(this.privateKeyOf(key)), padding: constants.RSA_PKCS1_PADDING },
       Buffer.concat([SHA256_DIGEST_INFO, digest]),
     );
     return { KeyId: key.arn, Signature: signature.toString('base64'), SigningAlgorithm: ALGORITHM };
@@ -129,7 +126,7 @@ export class KmsEmulator {
 
   private getPublicKey(input: Record<string, unknown>) {
     const key = this.require(input);
-    const der = createPublicKey(key.privateKey).export({ type: 'spki', format: 'der' });
+    const der = createPublicKey(this.privateKeyOf(key)).export({ type: 'spki', format: 'der' });
     return {
       KeyId: key.arn,
       PublicKey: der.toString('base64'),
@@ -145,6 +142,16 @@ export class KmsEmulator {
     const key = this.find(id);
     if (!key) throw new AwsError('NotFoundException', `Key '${id}' does not exist`);
     return key;
+  }
+
+  /** The key's private key, generated (and kept) at its first use. */
+  private privateKeyOf(key: StoredKey): string {
+    if (key.privateKey !== undefined) return key.privateKey;
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    this.keys.set(key.arn, { ...key, privateKey: pem });
+    this.save();
+    return pem;
   }
 
   /** By ARN, key id or `alias/<name>`, as KMS accepts them. */
