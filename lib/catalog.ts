@@ -541,13 +541,15 @@ export const functions = {
     entry: 'lambdas/handlers/flow-step.ts',
     trigger: { kind: 'state-machine-task' },
     // Links in a defined flow's texts become short links, claimed in `links`; the consent log: an
-    // order update checks that order's consent (lambdas/domain/order-consent.ts).
+    // order update checks that order's consent (lambdas/domain/order-consent.ts); the activity: a
+    // replenishment checks the orders since (`notReordered`).
     tables: {
       profiles: 'readwrite',
       messages: 'readwrite',
       numberChanges: 'read',
       links: 'readwrite',
       consentLog: 'read',
+      activity: 'read',
     },
     sms: { send: true },
     readsMedia: true,

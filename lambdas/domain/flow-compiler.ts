@@ -241,6 +241,7 @@ function describeCondition(step: Extract<FlowStep, { kind: 'condition' }>): stri
   const parts = [
     ...(step.if.segment ? ['the profile is in the segment'] : []),
     ...(step.if.noEventSince ? [`no ${step.if.noEventSince.join(' or ')} since the trigger`] : []),
+    ...(step.if.notReordered ? ["no order of the trigger's product since"] : []),
   ];
   return parts.join(' and ');
 }

@@ -67,6 +67,11 @@ export const FlowConditionSchema = z.strictObject({
   segment: z.optional(SegmentSchema),
   /** None of these events from the subscriber since the trigger event (the profile's last order, cart, view). */
   noEventSince: z.optional(z.array(z.enum(DATED_EVENTS)).check(z.minLength(1))),
+  /**
+   * No order from the subscriber since the trigger with an item of the trigger's `productId` (the
+   * orders recorded as activity; the trigger's own order does not count).
+   */
+  notReordered: z.optional(z.literal(true)),
 });
 export type FlowCondition = z.output<typeof FlowConditionSchema>;
 
@@ -185,6 +190,19 @@ export const FlowDefinitionShape = z.strictObject({
       deadlineHours: z._default(z.number().check(z.gte(1), z.lte(24 * 90)), 48),
     }),
     { deadlineHours: 48 },
+  ),
+  /**
+   * Days after an order each product runs out (`{ "beans-1": 30 }`), for an `OrderPlaced` flow:
+   * each item of the order whose `productId` is listed starts an execution of its own, whose event
+   * is the order plus the item's `productId`, `productName`, `productUrl` (when the item has one)
+   * and `replenishAt` (the order's time plus the product's days). `limits.deadlineHours` then counts
+   * from `replenishAt`.
+   */
+  replenishDays: z.optional(
+    z.record(
+      z.string().check(z.regex(/^[\w.:/-]{1,100}$/, 'must be a product id as the shop sends it')),
+      z.int().check(z.gte(1), z.lte(365)),
+    ),
   ),
   /**
    * The preference topic its texts are about (one of `preferences.topics`): a subscriber who turned

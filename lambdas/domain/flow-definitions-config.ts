@@ -1,8 +1,8 @@
 /**
  * `flows.definitions` in the config: the flows written as data (docs/flows.md#flow-definitions).
- * The built-in ones (browse abandonment) are there unless switched off; a deployer's entry with a
- * built-in id and only `enabled` switches it, one with a full definition replaces it, any other id
- * adds a flow.
+ * The built-in ones (browse abandonment…) are there unless switched off; a deployer's entry with a
+ * built-in id and only `enabled` switches it (and `replenishDays` gives a replenishment its
+ * products), one with a full definition replaces it, any other id adds a flow.
  */
 import * as z from './zod';
 import { FlowDefinitionShape, type FlowDefinition, type FlowDefinitionInput } from './flow-definition';
@@ -86,22 +86,60 @@ export const ORDER_DELIVERED: FlowDefinitionInput = {
   ],
 };
 
+/**
+ * Replenishment: when a product ordered runs out (`replenishDays` after the order, per product id),
+ * one text to order it again, unless the customer did since. Marketing, in the day's hours. Starts
+ * nothing until the deployer lists products: `{ "id": "replenishment", "replenishDays": { … } }`.
+ */
+export const REPLENISHMENT: FlowDefinitionInput = {
+  id: 'replenishment',
+  trigger: { event: 'OrderPlaced' },
+  replenishDays: {},
+  limits: { oncePer: { fields: ['orderId', 'productId'] }, deadlineHours: 72 },
+  steps: [
+    { kind: 'wait', id: 'untilRunningLow', until: 'replenishAt' },
+    { kind: 'condition', id: 'notReordered', if: { notReordered: true } },
+    {
+      kind: 'send',
+      id: 'replenishText',
+      body: '{{ first_name | default: "Hi" }}, running low on {{ event.product_name }}? Time to stock up.{% if event.product_url %} Order again: {{ event.product_url | default: "" }}{% endif %}',
+    },
+  ],
+};
+
 export const BUILT_IN_FLOW_DEFINITIONS: readonly FlowDefinitionInput[] = [
   BROWSE_ABANDONMENT,
   POST_PURCHASE,
   ORDER_SHIPPED,
   ORDER_DELIVERED,
+  REPLENISHMENT,
 ];
 const BUILT_IN_IDS = new Set(BUILT_IN_FLOW_DEFINITIONS.map((d) => d.id));
 
-type Entry = { readonly switch: { id: string; enabled: boolean } } | { readonly definition: FlowDefinition };
+/** A built-in switched on or off, or given its products' days (a replenishment's). */
+interface Switch {
+  readonly id: string;
+  readonly enabled?: boolean;
+  readonly replenishDays?: Readonly<Record<string, number>>;
+}
+type Entry = { readonly switch: Switch } | { readonly definition: FlowDefinition };
 
-/** A built-in's id with only `enabled`: switches it on or off. */
-function asSwitch(value: unknown): { id: string; enabled: boolean } | undefined {
+const ReplenishDaysSchema = FlowDefinitionShape.shape.replenishDays;
+
+/**
+ * A built-in's id with only `enabled` and, for one with `replenishDays`, its days; the problems of
+ * such an entry's days; or undefined when the entry is something else (a whole definition).
+ */
+function asSwitch(value: unknown): Switch | { problems: z.core.$ZodIssue[] } | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { id, enabled, ...rest } = value as Record<string, unknown>;
+  const { id, enabled, replenishDays, ...rest } = value as Record<string, unknown>;
   if (Object.keys(rest).length > 0 || typeof id !== 'string' || !BUILT_IN_IDS.has(id)) return undefined;
-  return typeof enabled === 'boolean' ? { id, enabled } : undefined;
+  if (enabled !== undefined && typeof enabled !== 'boolean') return undefined;
+  if (replenishDays === undefined) return typeof enabled === 'boolean' ? { id, enabled } : undefined;
+  if (!BUILT_IN_FLOW_DEFINITIONS.find((d) => d.id === id)?.replenishDays) return undefined;
+  const days = ReplenishDaysSchema.safeParse(replenishDays);
+  if (!days.success) return { problems: days.error.issues };
+  return { id, ...(enabled === undefined ? {} : { enabled }), replenishDays: days.data ?? {} };
 }
 
 function entries(values: readonly unknown[], issue: (path: PropertyKey[], message: string) => void): Entry[] {
@@ -113,6 +151,11 @@ function entries(values: readonly unknown[], issue: (path: PropertyKey[], messag
   };
   values.forEach((value, index) => {
     const toggle = asSwitch(value);
+    if (toggle && 'problems' in toggle) {
+      for (const problem of toggle.problems)
+        issue([index, 'replenishDays', ...problem.path], problem.message);
+      return;
+    }
     if (toggle) {
       count(index, toggle.id);
       out.push({ switch: toggle });
@@ -145,7 +188,8 @@ function merge(list: readonly Entry[]): FlowDefinition[] {
   for (const entry of list) {
     if ('switch' in entry) {
       const builtIn = byId.get(entry.switch.id);
-      if (builtIn) byId.set(entry.switch.id, { ...builtIn, enabled: entry.switch.enabled });
+      const { id, ...changes } = entry.switch;
+      if (builtIn) byId.set(id, { ...builtIn, ...changes });
     } else byId.set(entry.definition.id, entry.definition);
   }
   return [...byId.values()];

@@ -33,6 +33,33 @@ export interface DefinedFlowStart {
   readonly input: Omit<FlowExecutionInput, 'waits'>;
 }
 
+/**
+ * The events a replenishment flow (`replenishDays`) runs on for one order: one per product of the
+ * order with days listed (the first item of each), the order plus the item's `productId`,
+ * `productName`, `productUrl` and the `replenishAt` the product runs out.
+ */
+export function replenishEvents(
+  replenishDays: Readonly<Record<string, number>>,
+  order: Readonly<Record<string, unknown>>,
+): Record<string, unknown>[] {
+  const placedAt = Date.parse(str(order.placedAt));
+  if (Number.isNaN(placedAt) || !Array.isArray(order.items)) return [];
+  const events = new Map<string, Record<string, unknown>>();
+  for (const item of order.items as readonly Record<string, unknown>[]) {
+    const productId = str(item.productId);
+    const days = Object.hasOwn(replenishDays, productId) ? replenishDays[productId] : undefined;
+    if (!productId || days === undefined || events.has(productId)) continue;
+    events.set(productId, {
+      ...order,
+      productId,
+      productName: str(item.name),
+      ...(str(item.url) ? { productUrl: str(item.url) } : {}),
+      replenishAt: new Date(placedAt + days * 24 * HOUR_MS).toISOString(),
+    });
+  }
+  return [...events.values()];
+}
+
 export function definedFlowStarts(
   definitions: readonly FlowDefinition[],
   type: string,
@@ -44,13 +71,18 @@ export function definedFlowStarts(
   const eventAt = eventTime(detail, busTime);
   return definitions
     .filter((d) => d.enabled && d.trigger.event === type && passesFilters(d, detail))
-    .map((definition) => {
+    .flatMap((definition) =>
+      definition.replenishDays
+        ? replenishEvents(definition.replenishDays, detail).map((event) => ({ definition, event }))
+        : [{ definition, event: detail }],
+    )
+    .map(({ definition, event }) => {
       const limit = definition.limits.oncePer;
       const name = limit
         ? executionName(
             definition,
             phone,
-            limit.fields.map((field) => str(detail[field])),
+            limit.fields.map((field) => str(event[field])),
             limit.hours === undefined
               ? ''
               : String(Math.floor(Date.parse(eventAt) / (limit.hours * HOUR_MS))),
@@ -59,12 +91,17 @@ export function definedFlowStarts(
             definition,
             phone,
             [],
-            str(detail.eventId) || str(detail.consentEventKey) || JSON.stringify(detail),
+            [
+              str(detail.eventId) || str(detail.consentEventKey) || JSON.stringify(detail),
+              str(event.productId),
+            ]
+              .filter(Boolean)
+              .join('#'),
           );
-      const deadline = new Date(
-        Date.parse(eventAt) + definition.limits.deadlineHours * HOUR_MS,
-      ).toISOString();
-      return { definition, name, input: { flow: definition.id, phone, event: detail, eventAt, deadline } };
+      // A replenishment's deadline counts from the day the product runs out.
+      const from = str(event.replenishAt) || eventAt;
+      const deadline = new Date(Date.parse(from) + definition.limits.deadlineHours * HOUR_MS).toISOString();
+      return { definition, name, input: { flow: definition.id, phone, event, eventAt, deadline } };
     });
 }
 

@@ -22,16 +22,50 @@ const LAST_AT: Readonly<Record<DatedEvent, keyof Profile>> = {
  */
 export function conditionHolds(
   condition: FlowCondition,
-  context: { profile: Profile | undefined; trigger: string; eventAt: string; now: Date },
+  context: {
+    profile: Profile | undefined;
+    trigger: string;
+    eventAt: string;
+    now: Date;
+    /** The trigger event (`notReordered` reads its `productId` and `orderId`). */
+    event?: Readonly<Record<string, unknown>>;
+    /** For `notReordered`: the subscriber's orders at or after the trigger's time, as posted. */
+    laterOrders?: readonly Readonly<Record<string, unknown>>[];
+  },
 ): boolean {
   const { profile, trigger, eventAt, now } = context;
   if (condition.segment && !(profile && matchesSegment(profile, condition.segment, now))) return false;
+  if (condition.notReordered) {
+    // Without the orders to read, the condition errs on sending less.
+    if (!context.event || !context.laterOrders) return false;
+    if (reordered(context.laterOrders, context.event)) return false;
+  }
   for (const event of condition.noEventSince ?? []) {
     const at = profile?.[LAST_AT[event]];
     if (typeof at !== 'string') continue;
     if (event === trigger ? at > eventAt : at >= eventAt) return false;
   }
   return true;
+}
+
+/**
+ * Whether one of the orders (other than the trigger's own) has an item of the trigger's product: the
+ * customer ordered it again, so a reminder to reorder it would come too late.
+ */
+export function reordered(
+  orders: readonly Readonly<Record<string, unknown>>[],
+  trigger: Readonly<Record<string, unknown>>,
+): boolean {
+  const productId = trigger.productId;
+  if (typeof productId !== 'string' || productId === '') return false;
+  return orders.some(
+    (order) =>
+      order.orderId !== trigger.orderId &&
+      Array.isArray(order.items) &&
+      (order.items as readonly Readonly<Record<string, unknown>>[]).some(
+        (item) => item.productId === productId,
+      ),
+  );
 }
 
 /**

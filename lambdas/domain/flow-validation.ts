@@ -65,7 +65,10 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
   const required = Object.entries(definition.trigger.filters)
     .filter(([, wanted]) => !Array.isArray(wanted) || wanted.length > 0)
     .map(([field]) => field);
-  const carried = new Set([...requiredFields(trigger), ...required]);
+  // A replenishment's events carry their item's product and the time it runs out.
+  const replenish = definition.replenishDays ? REPLENISH_FIELDS : [];
+  const carried = new Set([...requiredFields(trigger), ...required, ...replenish]);
+  const times = [...timeFields(trigger), ...(definition.replenishDays ? ['replenishAt'] : [])];
   const ids = stepIds(definition);
   const indexOf = new Map<string, number>();
   ids.forEach((id, index) => {
@@ -89,8 +92,8 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
     if (step.next !== undefined) checkTarget(['steps', index, 'next'], step.next, index);
     if (step.kind === 'condition') {
       checkTarget(['steps', index, 'else'], step.else, index);
-      if (!step.if.segment && !step.if.noEventSince)
-        problem(['steps', index, 'if'], 'must ask something: a segment, noEventSince or both');
+      if (!step.if.segment && !step.if.noEventSince && !step.if.notReordered)
+        problem(['steps', index, 'if'], 'must ask something: a segment, noEventSince, notReordered');
     }
     if (step.kind === 'split') {
       const kinds = [step.random, step.property].filter((v) => v !== undefined).length;
@@ -115,12 +118,17 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
       if (new Set(names).size !== names.length)
         problem(['steps', index, 'random'], 'must not repeat a branch name');
     }
-    if (step.kind === 'wait' && step.until !== undefined && !timeFields(trigger).includes(step.until)) {
+    if (step.kind === 'wait' && step.until !== undefined && !times.includes(step.until)) {
       problem(
         ['steps', index, 'until'],
-        `must be a time field every ${trigger} event carries (${timeFields(trigger).join(', ') || 'it has none'})`,
+        `must be a time field every ${trigger} event carries (${times.join(', ') || 'it has none'})`,
       );
     }
+    if (step.kind === 'condition' && step.if.notReordered && !carried.has('productId'))
+      problem(
+        ['steps', index, 'if', 'notReordered'],
+        `needs a productId, which not every ${trigger} event carries (a replenishment's do: replenishDays)`,
+      );
   });
 
   // Reachability, and whether a wait or a text may come before each step (jumps go forward, so
@@ -166,8 +174,10 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
   // answers the customer's own order.
   const variables = [
     ...triggerVariables(trigger),
-    ...required.map((field) => `event.${variableName(field)}`),
+    ...[...required, ...replenish].map((field) => `event.${variableName(field)}`),
   ];
+  if (definition.replenishDays && trigger !== 'OrderPlaced')
+    problem(['replenishDays'], `counts from an order: the trigger must be OrderPlaced, not ${trigger}`);
   definition.steps.forEach((step, index) => {
     if (step.kind !== 'send') return;
     for (const message of templateProblems(step.body, variables, trigger))
@@ -209,6 +219,9 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
   });
   return problems;
 }
+
+/** The fields a replenishment adds to the order it starts from (flow-starts.ts, `replenishEvents`). */
+const REPLENISH_FIELDS = ['productId', 'productName', 'replenishAt'];
 
 function isOptionalField(event: FlowTriggerEvent, field: string): boolean {
   if (event === 'SubscriptionConfirmed') return false;

@@ -1,6 +1,7 @@
 /** Step Functions task → a flow step: plan the welcome series, send one step through send(), or run a defined flow's step. */
 import * as z from '../domain/zod';
 import { DynamoLinkStore } from '../adapters/link-store';
+import { DynamoActivityStore } from '../adapters/activity-store';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
@@ -64,6 +65,7 @@ function dependencies(): StepDeps {
     preferencesUrl: preferencesUrlMaker(env),
     shortLinks: { store: new DynamoLinkStore(env.linksTable), linkBase: env.linkBase },
     consentLog: new DynamoConsentLogStore(env.consentLogTable),
+    activity: new DynamoActivityStore(env.activityTable),
   };
   return deps;
 }

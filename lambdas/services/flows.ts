@@ -9,6 +9,7 @@ import { executionArn, flowExecutionName } from '../domain/flow-names';
 import { canReceiveTransactional, isMarketable, isOptedOut, type Profile } from '../domain/profile';
 import { hasOrderConsent } from '../domain/order-consent';
 import type { ConsentLogStore } from '../domain/stores/consent-log';
+import type { ActivityStore } from '../domain/stores/activity';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import { renderTemplate, templateContext } from '../domain/templates';
 import {
@@ -139,7 +140,7 @@ export async function startDefinedFlows(
   if (!phone) return [];
   const outcomes: DefinedStartOutcome[] = [];
   for (const start of definedFlowStarts(deps.definitions, event['detail-type'], event.detail, event.time)) {
-    const input = { ...start.input, waits: waitTimes(start.definition, event.detail) };
+    const input = { ...start.input, waits: waitTimes(start.definition, start.input.event) };
     const action = await deps.runner.start(deps.definedFlowArn(start.definition.id), start.name, input);
     outcomes.push({ action, flow: start.definition.id, name: start.name });
   }
@@ -166,6 +167,8 @@ export interface StepDeps extends SendDeps {
   readonly shortLinks?: { readonly store: LinkStore; readonly linkBase: string };
   /** The consent log, read for an order update's consent to that order (order-consent.ts). */
   readonly consentLog?: Pick<ConsentLogStore, 'list'>;
+  /** The orders recorded as activity, read by a `notReordered` condition. */
+  readonly activity?: Pick<ActivityStore, 'listSince'>;
 }
 
 /**
@@ -355,6 +358,14 @@ export async function runDefinedStep(
           trigger: definition.trigger.event,
           eventAt: task.eventAt,
           now: deps.clock.now(),
+          event: task.event,
+          ...(step.if.notReordered && deps.activity
+            ? {
+                laterOrders: (await deps.activity.listSince(task.phone, 'order#', task.eventAt)).map(
+                  (order) => order.detail,
+                ),
+              }
+            : {}),
         }),
       };
     case 'split':

@@ -16,6 +16,7 @@ import {
   BUILT_IN_FLOW_DEFINITIONS,
   ORDER_DELIVERED,
   ORDER_SHIPPED,
+  REPLENISHMENT,
 } from '../../lambdas/domain/flow-definitions-config';
 import { flowDefinitionProblems, triggerVariables } from '../../lambdas/domain/flow-validation';
 import { newProfile } from '../../lambdas/domain/profile';
@@ -107,7 +108,7 @@ describe('flow definitions', () => {
         { kind: 'condition', if: {} },
         { kind: 'send', body: 'Hi' },
       ],
-      ['steps.0.if: must ask something: a segment, noEventSince or both'],
+      ['steps.0.if: must ask something: a segment, noEventSince, notReordered'],
     ],
     [
       'a split both random and by property',
@@ -437,6 +438,7 @@ describe('flows.definitions in the config', () => {
       ['postPurchase', true],
       ['orderShipped', true],
       ['orderDelivered', true],
+      ['replenishment', true],
     ]);
     expect(
       definitionsOf([
@@ -448,6 +450,7 @@ describe('flows.definitions in the config', () => {
       ['postPurchase', true],
       ['orderShipped', true],
       ['orderDelivered', false],
+      ['replenishment', true],
     ]);
   });
 
@@ -466,6 +469,7 @@ describe('flows.definitions in the config', () => {
       'postPurchase',
       'orderShipped',
       'orderDelivered',
+      'replenishment',
       'thanks',
     ]);
   });
@@ -486,6 +490,126 @@ describe('flows.definitions in the config', () => {
       'flows.definitions.0.id: "welcome" is a built-in flow with settings of its own (flows.welcome)',
     ]);
     expect(issuesOf([{ id: 'views', enabled: false }])?.[0]).toMatch(/^flows\.definitions\.0\.trigger: /);
+  });
+});
+
+describe('replenishment', () => {
+  const order = {
+    type: 'OrderPlaced',
+    phone: '+12065550100',
+    orderId: 'A-1',
+    total: 40,
+    placedAt: '2026-10-01T15:00:00.000Z',
+    items: [
+      { productId: 'beans-1', name: 'House Blend', quantity: 1, price: 14, url: 'https://acme.example/p/b1' },
+      { productId: 'mug', name: 'Mug', quantity: 1, price: 12 },
+      { productId: 'filters', name: 'Filters', quantity: 2, price: 7 },
+      { productId: 'beans-1', name: 'House Blend', quantity: 1, price: 14 },
+    ],
+  };
+  const configured = (replenishDays: Record<string, number>) =>
+    RuntimeConfigSchema.parse({
+      brand: 'Acme Coffee',
+      supportContact: 'help@acme.example',
+      flows: { definitions: [{ id: 'replenishment', replenishDays }] },
+    }).flows.definitions.find((d) => d.id === 'replenishment')!;
+
+  it('starts nothing until the deployer lists products, then one execution per listed product of an order', () => {
+    expect(definedFlowStarts([parse(REPLENISHMENT)], 'OrderPlaced', order, order.placedAt)).toEqual([]);
+    const replenishment = configured({ 'beans-1': 30, filters: 60 });
+    const starts = definedFlowStarts([replenishment], 'OrderPlaced', order, order.placedAt);
+    expect(starts.map((s) => s.input.event)).toEqual([
+      expect.objectContaining({
+        orderId: 'A-1',
+        productId: 'beans-1',
+        productName: 'House Blend',
+        productUrl: 'https://acme.example/p/b1',
+        replenishAt: '2026-10-31T15:00:00.000Z',
+      }),
+      expect.objectContaining({ productId: 'filters', replenishAt: '2026-11-30T15:00:00.000Z' }),
+    ]);
+    expect(starts[1]?.input.event).not.toHaveProperty('productUrl');
+    // Named per order and product: the same order posted again starts nothing new.
+    expect(new Set(starts.map((s) => s.name)).size).toBe(2);
+    expect(
+      definedFlowStarts([replenishment], 'OrderPlaced', order, order.placedAt).map((s) => s.name),
+    ).toEqual(starts.map((s) => s.name));
+    // The deadline counts from the day the product runs out; the wait ends then.
+    expect(starts[0]?.input.deadline).toBe('2026-11-03T15:00:00.000Z');
+    expect(waitTimes(replenishment, starts[0]!.input.event)).toEqual({
+      untilRunningLow: '2026-10-31T15:00:00.000Z',
+    });
+  });
+
+  it('is not reordered by the trigger’s own order, or by an order of other products', () => {
+    const trigger = { orderId: 'A-1', productId: 'beans-1' };
+    const mugOrder = { orderId: 'A-2', items: [{ productId: 'mug' }] };
+    const beansOrder = { orderId: 'A-3', items: [{ productId: 'mug' }, { productId: 'beans-1' }] };
+    const holds = (laterOrders: Record<string, unknown>[]) =>
+      conditionHolds(
+        { notReordered: true },
+        {
+          profile: undefined,
+          trigger: 'OrderPlaced',
+          eventAt: '',
+          now: new Date(),
+          event: trigger,
+          laterOrders,
+        },
+      );
+    expect(holds([{ orderId: 'A-1', items: [{ productId: 'beans-1' }] }, mugOrder])).toBe(true);
+    expect(holds([mugOrder, beansOrder])).toBe(false);
+    // Without the orders to read, it errs on sending less.
+    expect(
+      conditionHolds(
+        { notReordered: true },
+        { profile: undefined, trigger: 'OrderPlaced', eventAt: '', now: new Date(), event: trigger },
+      ),
+    ).toBe(false);
+  });
+
+  it('takes its products’ days from the config, naming a wrong one', () => {
+    expect(configured({ 'beans-1': 30 }).replenishDays).toEqual({ 'beans-1': 30 });
+    expect(
+      RuntimeConfigSchema.safeParse({
+        brand: 'Acme Coffee',
+        supportContact: 'help@acme.example',
+        flows: { definitions: [{ id: 'replenishment', replenishDays: { 'beans-1': 0 } }] },
+      }).error?.issues.map((i) => i.path.join('.')),
+    ).toEqual(['flows.definitions.0.replenishDays.beans-1']);
+  });
+
+  it('is written over an order only, its events carrying the product and the time it runs out', () => {
+    expect(problemsOf(REPLENISHMENT)).toEqual([]);
+    expect(problemsOf({ ...REPLENISHMENT, trigger: { event: 'CartAbandoned' } })).toContain(
+      'replenishDays: counts from an order: the trigger must be OrderPlaced, not CartAbandoned',
+    );
+    const { replenishDays: _days, ...plainOrderFlow } = REPLENISHMENT;
+    expect(problemsOf({ ...plainOrderFlow, limits: { deadlineHours: 72 } })).toEqual([
+      'steps.0.until: must be a time field every OrderPlaced event carries (placedAt)',
+      "steps.1.if.notReordered: needs a productId, which not every OrderPlaced event carries (a replenishment's do: replenishDays)",
+      'steps.2.body: {{ event.product_name }} may be missing: not every OrderPlaced event carries it; add a default, e.g. {{ event.product_name | default: "…" }}',
+    ]);
+  });
+
+  it('compiles to a wait until the product runs out, the reorder check and one marketing text', () => {
+    const asl = compileFlow(parse(REPLENISHMENT));
+    expect(Object.keys(asl.States)).toEqual([
+      'UntilRunningLowWait',
+      'NotReorderedTask',
+      'NotReorderedChoice',
+      'ReplenishTextTask',
+      'ReplenishTextOutcomeChoice',
+      'ReplenishTextWaitForQuietHoursEndWait',
+      'FlowDoneSucceed',
+      'FlowExitedSucceed',
+      'ConsentEndedSucceed',
+      'FlowFailedFail',
+    ]);
+    expect(asl.States.UntilRunningLowWait).toMatchObject({ TimestampPath: '$.waits.untilRunningLow' });
+    expect(asl.States.ReplenishTextTask?.Comment).toBe(
+      'Send a text (marketing, quiet hours, smart sending) through send()',
+    );
   });
 });
 

@@ -54,6 +54,7 @@ describe('flows in the stack', () => {
       'postPurchase',
       'orderShipped',
       'orderDelivered',
+      'replenishment',
     ]);
     // And the import of uploaded files, built alike (imports.test.ts).
     expect(machines).toHaveLength(Object.keys(stateMachines).length + defined.length + 1);

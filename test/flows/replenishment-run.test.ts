@@ -1,0 +1,170 @@
+/**
+ * The built-in replenishment flow as compiled, given a product's days, on the local runtime's Step
+ * Functions interpreter (aws-local-stepfunctions, waits on the virtual clock), each task reaching
+ * the flow-step service over in-memory stores: its wait, its reorder check and its marketing text.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  FLOW_STEP_ARN_PLACEHOLDER,
+  compileFlow,
+  type FlowStepTask,
+} from '../../lambdas/domain/flow-compiler';
+import { FlowDefinitionShape } from '../../lambdas/domain/flow-definition';
+import { REPLENISHMENT } from '../../lambdas/domain/flow-definitions-config';
+import { definedFlowStarts } from '../../lambdas/domain/flow-starts';
+import { waitTimes } from '../../lambdas/domain/flow-steps';
+import { newProfile, type Profile } from '../../lambdas/domain/profile';
+import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
+import type { ActivityRecord } from '../../lambdas/domain/stores/activity';
+import { runDefinedStep } from '../../lambdas/services/flows';
+import { StepFunctionsEmulator, type ExecutionRecord } from '../../local/aws/stepfunctions';
+import { settleWork } from '../../local/settle';
+import { VirtualClock } from '../../local/virtual-clock';
+import { InMemoryMessageStore } from '../support/fakes/message-store';
+import { InMemoryProfileStore } from '../support/fakes/profile-store';
+import { InMemorySmsGateway } from '../support/fakes/sms-gateway';
+
+const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:flowStep';
+const MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:replenishment';
+const PHONE = '+12125550100'; // New York
+const NOON_NEW_YORK = new Date('2026-05-05T16:00:00.000Z');
+const DAY = 24 * 3600_000;
+
+const config = RuntimeConfigSchema.parse({ brand: 'Acme Coffee', supportContact: 'help@acme.example' });
+
+function world() {
+  const clock = new VirtualClock(NOON_NEW_YORK, 1);
+  const definition = FlowDefinitionShape.parse({ ...REPLENISHMENT, replenishDays: { 'beans-1': 30 } });
+  const profiles = new InMemoryProfileStore();
+  const messages = new InMemoryMessageStore();
+  const gateway = new InMemorySmsGateway(() => clock.now());
+  const orders: ActivityRecord[] = [];
+  const deps = {
+    clock: { now: () => clock.now() },
+    config,
+    profiles,
+    messages,
+    gateway,
+    activity: {
+      listSince: async (phone: string, prefix: string, since: string) =>
+        orders.filter((o) => o.phone === phone && o.activityKey.startsWith(prefix) && o.at >= since),
+    },
+    definitions: [definition],
+  };
+  const asl = JSON.parse(
+    JSON.stringify(compileFlow(definition)).replaceAll(`\${${FLOW_STEP_ARN_PLACEHOLDER}}`, FUNCTION_ARN),
+  );
+  const emulator = new StepFunctionsEmulator({
+    clock,
+    region: 'us-east-1',
+    account: '000000000000',
+    stateMachines: [{ arn: MACHINE_ARN, name: 'replenishment', definition: asl }],
+    invokeLambda: async (_arn, payload) => runDefinedStep(deps, payload as FlowStepTask),
+  });
+  const subscribe = (extra: Partial<Profile> = {}) =>
+    profiles.put({
+      ...newProfile(PHONE, '2026-04-01T00:00:00.000Z'),
+      marketing: 'subscribed',
+      marketingConfirmedBy: 'double_opt_in',
+      lastMarketingAt: '2026-04-01T00:00:00.000Z',
+      ...extra,
+    });
+  /** An order as the events API records it, and the executions the flow starter starts for it. */
+  const order = (orderId: string, productIds: string[]) => {
+    const placedAt = clock.now().toISOString();
+    const detail = {
+      type: 'OrderPlaced',
+      phone: PHONE,
+      orderId,
+      total: 14,
+      placedAt,
+      items: productIds.map((productId) => ({ productId, name: 'House Blend', quantity: 1, price: 14 })),
+    };
+    orders.push({
+      phone: PHONE,
+      activityKey: `order#${orderId}`,
+      type: 'OrderPlaced',
+      at: placedAt,
+      detail,
+      aggregated: true,
+      expiresAt: 0,
+    });
+    return definedFlowStarts([definition], 'OrderPlaced', detail, placedAt).map((start) => {
+      emulator.service().operations.StartExecution?.({
+        stateMachineArn: MACHINE_ARN,
+        name: start.name,
+        input: JSON.stringify({ ...start.input, waits: waitTimes(definition, start.input.event) }),
+      });
+      return emulator.executions.get(
+        `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${start.name}`,
+      ) as ExecutionRecord;
+    });
+  };
+  return { clock, emulator, gateway, subscribe, order };
+}
+
+describe('the compiled replenishment flow', () => {
+  let current: ReturnType<typeof world> | undefined;
+  afterEach(() => current?.emulator.stopAll());
+
+  it('texts once, 30 days after the order, for the listed product only', async () => {
+    const w = (current = world());
+    w.subscribe();
+    const executions = w.order('A-1', ['beans-1', 'mug']);
+    expect(executions).toHaveLength(1);
+    const [execution] = executions;
+    await settleWork(w.emulator);
+    expect(execution?.currentState).toBe('UntilRunningLowWait');
+    // 30 days after the order (placed a few virtual milliseconds after noon).
+    const waited = (execution?.waitingUntil?.getTime() ?? 0) - NOON_NEW_YORK.getTime();
+    expect(waited).toBeGreaterThanOrEqual(30 * DAY);
+    expect(waited).toBeLessThan(30 * DAY + 1000);
+    w.clock.advance(30 * DAY);
+    await execution?.done;
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(w.gateway.to(PHONE)).toEqual(['Acme Coffee: Hi, running low on House Blend? Time to stock up.']);
+  });
+
+  it('sends nothing for an order whose product was ordered again since', async () => {
+    const w = (current = world());
+    w.subscribe();
+    const [first] = w.order('A-2', ['beans-1']);
+    await settleWork(w.emulator);
+    w.clock.advance(10 * DAY);
+    const [second] = w.order('A-3', ['beans-1']);
+    w.clock.advance(20 * DAY);
+    await first?.done;
+    expect(first?.tasks.map((t) => t.state)).toEqual(['NotReorderedTask']);
+    expect(first?.currentState).toBe('FlowExitedSucceed');
+    expect(w.gateway.sent).toEqual([]);
+
+    // The reorder's own reminder comes 30 days after it.
+    w.clock.advance(10 * DAY);
+    await second?.done;
+    expect(w.gateway.to(PHONE)).toHaveLength(1);
+  });
+
+  it('holds the text for quiet hours when the day comes at night', async () => {
+    const w = (current = world());
+    w.clock.set(new Date('2026-05-06T03:00:00.000Z')); // 23:00 in New York
+    w.subscribe();
+    const [execution] = w.order('A-4', ['beans-1']);
+    w.clock.advance(30 * DAY);
+    await settleWork(w.emulator);
+    expect(execution?.currentState).toBe('ReplenishTextWaitForQuietHoursEndWait');
+    expect(w.gateway.sent).toEqual([]);
+    w.clock.set(new Date('2026-06-05T12:00:00.000Z')); // 08:00
+    await execution?.done;
+    expect(w.gateway.to(PHONE)).toHaveLength(1);
+  });
+
+  it('ends without a text for a customer who is not a marketing subscriber', async () => {
+    const w = (current = world());
+    w.subscribe({ marketing: 'never_subscribed', transactional: 'subscribed' });
+    const [execution] = w.order('A-5', ['beans-1']);
+    w.clock.advance(30 * DAY);
+    await execution?.done;
+    expect(execution?.currentState).toBe('ConsentEndedSucceed');
+    expect(w.gateway.sent).toEqual([]);
+  });
+});
