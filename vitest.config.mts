@@ -10,7 +10,38 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 const SHARED_PROCESS_FOLDERS = ['test/domain', 'test/lib', 'test/infrastructure', 'test/docs'];
 
-const sharedProcess = SHARED_PROCESS_FOLDERS.map((folder) => `${folder}/**/*.test.ts`);
+/**
+ * Files of other folders that need no runtime either: services on the in-memory fakes, emulators and
+ * helpers tested alone. A new file runs isolated until it is listed here.
+ */
+const SHARED_PROCESS_FILES = [
+  'test/adapters/current-identity-cache.test.ts',
+  'test/adapters/sms-retries.test.ts',
+  'test/api/api-docs.test.ts',
+  'test/bench/sms-cost.test.ts',
+  'test/campaigns/pacer.test.ts',
+  'test/cli/campaign-progress.test.ts',
+  'test/client/routes.test.ts',
+  'test/flows/defined-flow-run.test.ts',
+  'test/flows/order-updates-run.test.ts',
+  'test/handlers/http-pages.test.ts',
+  'test/handlers/page.test.ts',
+  'test/local/async-invocations.test.ts',
+  'test/local/dynamo-meter.test.ts',
+  'test/local/fault-injection.test.ts',
+  'test/local/iam-policies.test.ts',
+  'test/local/kms.test.ts',
+  'test/local/s3.test.ts',
+  'test/services/flow-topics.test.ts',
+  'test/services/import-status.test.ts',
+  'test/services/send.test.ts',
+  'test/services/short-links.test.ts',
+];
+
+const sharedProcess = [
+  ...SHARED_PROCESS_FOLDERS.map((folder) => `${folder}/**/*.test.ts`),
+  ...SHARED_PROCESS_FILES,
+];
 
 const common = {
   pool: 'forks',
@@ -28,7 +59,7 @@ export default defineConfig({
     // much of their time waiting on its timers and sockets, so a second file uses that time. On an
     // idle 2-core machine the suite took 620 s one file at a time and 442 s two at a time.
     maxWorkers: availableParallelism(),
-    // Each file is in exactly one project: `shared` includes the folders above, `isolated` the rest.
+    // Each file is in exactly one project: `shared` includes the files above, `isolated` the rest.
     projects: [
       { test: { ...common, name: 'shared', include: sharedProcess, isolate: false } },
       {
