@@ -6,7 +6,7 @@
  * through.
  */
 import * as z from 'zod';
-import { CommerceEventSchema } from '../../lambdas/domain/commerce-events';
+import { CommerceEventSchema, ORDER_CONSENT_EVIDENCE_FIELDS } from '../../lambdas/domain/commerce-events';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/);
 const eventId = z.string().meta({
@@ -19,12 +19,18 @@ const consentEventKey = z.string().meta({ description: 'The consent log entry be
 type CommerceOption = (typeof CommerceEventSchema.def.options)[number];
 type CommerceType = CommerceOption['def']['shape']['type']['def']['values'][number];
 
+/** An event's fields as published: an order's consent evidence stays in the consent log. */
+function publishedShape(option: CommerceOption): Record<string, z.core.$ZodType> {
+  const evidence: readonly string[] = ORDER_CONSENT_EVIDENCE_FIELDS;
+  return Object.fromEntries(Object.entries(option.def.shape).filter(([field]) => !evidence.includes(field)));
+}
+
 const commerce: Record<string, z.core.$ZodType> = Object.fromEntries(
   CommerceEventSchema.def.options.map((option: CommerceOption) => [
     typeOf(option),
     z
       .looseObject({
-        ...option.def.shape,
+        ...publishedShape(option),
         phone: e164,
         eventId,
         attributedTo: z.optional(
