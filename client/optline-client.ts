@@ -35,6 +35,7 @@ import type {
   EventBatchResultSchema,
   ImportBatchResultSchema,
   ImportStatusSchema,
+  FlowStatsSchema,
   ImportUploadAnswerSchema,
   MessageHistorySchema,
   MessageResultSchema,
@@ -98,6 +99,7 @@ export type NumberChange = z.output<typeof NumberChangeSchema>;
 export type NumberChangeProgress = z.output<typeof NumberChangeProgressSchema>;
 export type ImportBatchResult = z.output<typeof ImportBatchResultSchema>;
 export type ImportStatus = z.output<typeof ImportStatusSchema>;
+export type FlowStats = z.output<typeof FlowStatsSchema>;
 export type ImportUpload = z.output<typeof ImportUploadAnswerSchema>;
 
 export interface OptlineClientOptions {
@@ -329,6 +331,12 @@ export class OptlineClient {
 
   getImport(importId: string, options: CallOptions = {}): Promise<ImportStatus> {
     return this.body('getImport', { params: { importId }, ...options });
+  }
+
+  // Flows
+  /** A flow's counters, per split branch too (a flow's A/B test). */
+  getFlowStats(flowId: string, options: CallOptions = {}): Promise<FlowStats> {
+    return this.body('getFlowStats', { params: { flowId }, ...options });
   }
 
   // Links and the description

@@ -50,6 +50,7 @@ export const CLIENT_ROUTES = {
   createImportUpload: { method: 'POST', path: '/v1/imports', auth: 'iam', idempotency: 'header' },
   importBatch: { method: 'POST', path: '/v1/imports/{importId}/batches', auth: 'iam' },
   getImport: { method: 'GET', path: '/v1/imports/{importId}', auth: 'iam' },
+  getFlowStats: { method: 'GET', path: '/v1/flows/{flowId}/stats', auth: 'iam' },
   getApiDescription: { method: 'GET', path: '/v1/openapi.json', auth: 'public' },
 } as const satisfies Record<string, ClientRoute>;
 

@@ -138,6 +138,18 @@ export const tables = {
     description: 'Imports of audiences: what was imported and the report of each batch',
   },
   /**
+   * pk `flowId`, sk `statKey`: `#counters` (texts sent, clicks, orders, revenue, and per split branch
+   * the executions that entered it: docs/flows.md#ab-tests-of-flows) and `claim#…` items that make a
+   * count happen once, expired by TTL.
+   */
+  flowStats: {
+    partitionKey: { name: 'flowId', type: 'S' },
+    sortKey: { name: 'statKey', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    indexes: [],
+    description: "Flows' counters: texts, clicks, orders and revenue, per split branch too",
+  },
+  /**
    * pk `phoneHash` = HMAC-SHA256 of the E.164 number under the privacy key: what is kept of an
    * erased number (docs/privacy.md), its opt-out state without the number itself.
    */
@@ -521,6 +533,7 @@ export const functions = {
       campaigns: 'readwrite',
       // An order's consent to its updates (the checkout's tick); it texts nobody.
       consentLog: 'append',
+      flowStats: 'readwrite',
     },
     publishesEvents: true,
     timeoutSeconds: 10,
@@ -542,7 +555,8 @@ export const functions = {
     trigger: { kind: 'state-machine-task' },
     // Links in a defined flow's texts become short links, claimed in `links`; the consent log: an
     // order update checks that order's consent (lambdas/domain/order-consent.ts); the activity: a
-    // replenishment checks the orders since (`notReordered`).
+    // replenishment checks the orders since (`notReordered`); `flowStats`: the flows' counters
+    // (lambdas/domain/flow-stats.ts).
     tables: {
       profiles: 'readwrite',
       messages: 'readwrite',
@@ -550,6 +564,7 @@ export const functions = {
       links: 'readwrite',
       consentLog: 'read',
       activity: 'read',
+      flowStats: 'readwrite',
     },
     sms: { send: true },
     readsMedia: true,
@@ -617,7 +632,13 @@ export const functions = {
     description: 'Short-link redirect: 302 to the original URL, click recorded',
     entry: 'lambdas/handlers/link-redirect.ts',
     trigger: { kind: 'http', routes: [{ method: 'GET', path: '/r/{code}', auth: 'public' }] },
-    tables: { links: 'readwrite', profiles: 'readwrite', activity: 'readwrite', campaigns: 'readwrite' },
+    tables: {
+      links: 'readwrite',
+      profiles: 'readwrite',
+      activity: 'readwrite',
+      campaigns: 'readwrite',
+      flowStats: 'readwrite',
+    },
     publishesEvents: true,
     timeoutSeconds: 10,
     memoryMb: 256,
@@ -656,6 +677,17 @@ export const functions = {
     tables: { profiles: 'readwrite' },
     publishesEvents: true,
     timeoutSeconds: 300,
+    memoryMb: 256,
+  },
+  flowsApi: {
+    description: "A flow's counters: texts, clicks, orders and revenue, per split branch too",
+    entry: 'lambdas/handlers/flows-api.ts',
+    trigger: {
+      kind: 'http',
+      routes: [{ method: 'GET', path: '/v1/flows/{flowId}/stats', auth: 'iam' }],
+    },
+    tables: { flowStats: 'read' },
+    timeoutSeconds: 10,
     memoryMb: 256,
   },
   importsApi: {

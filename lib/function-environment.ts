@@ -40,6 +40,7 @@ const TABLE_VARIABLES = {
   activity: 'ACTIVITY_TABLE',
   ephemeral: 'EPHEMERAL_TABLE',
   imports: 'IMPORTS_TABLE',
+  flowStats: 'FLOW_STATS_TABLE',
   suppressions: 'SUPPRESSIONS_TABLE',
 } as const satisfies Record<TableId, string>;
 

@@ -5,7 +5,10 @@
  * `BrowseTextWaitForQuietHoursEndWait`); conditions, splits and sends call the flow-step function
  * (`${FlowStepFunctionArn}`, replaced by CDK and by the local runtime), which re-checks consent and
  * sends through send() at that moment. Waits are Wait states: `delayMinutes` a fixed number of
- * seconds, `until` a time the flow starter computed from the event (`$.waits.<stepId>`).
+ * seconds, `until` a time the flow starter computed from the event (`$.waits.<stepId>`). A flow
+ * with splits records the branch each split took under `$.branches.<stepId>` (`{ branch, name }`,
+ * from `NoBranchTakenYetPass` on) and hands them to every task, which counts under them
+ * (flow-stats.ts).
  *
  * The execution's input is `FlowExecutionInput`; the format of definitions is in docs/flows.md.
  */
@@ -38,6 +41,8 @@ export interface FlowStepTask {
   readonly eventAt: string;
   readonly deadline: string;
   readonly executionName: string;
+  /** The branches taken so far, by split step id (flows with splits only). */
+  readonly branches?: Readonly<Record<string, { readonly branch: number; readonly name: string }>>;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -52,6 +57,7 @@ const DONE = 'FlowDoneSucceed';
 const EXITED = 'FlowExitedSucceed';
 const CONSENT_ENDED = 'ConsentEndedSucceed';
 const FAILED = 'FlowFailedFail';
+const NO_BRANCH_YET = 'NoBranchTakenYetPass';
 
 /** Errors worth retrying: Lambda's own, and the SMS gateway's throttling and outages. */
 const RETRY: Json = [
@@ -95,11 +101,16 @@ function entryState(step: FlowStep, id: string): string {
   }
 }
 
+function hasSplits(definition: Pick<FlowDefinition, 'steps'>): boolean {
+  return definition.steps.some((step) => step.kind === 'split');
+}
+
 function task(
   definition: FlowDefinition,
   id: string,
   comment: string,
   resultSelector: Record<string, string>,
+  resultPath = '$.last',
 ): State {
   return {
     Type: 'Task',
@@ -116,10 +127,11 @@ function task(
         'eventAt.$': '$.eventAt',
         'deadline.$': '$.deadline',
         'executionName.$': '$$.Execution.Name',
+        ...(hasSplits(definition) ? { 'branches.$': '$.branches' } : {}),
       },
     },
     ResultSelector: Object.fromEntries(Object.entries(resultSelector).map(([k, v]) => [`${k}.$`, v])),
-    ResultPath: '$.last',
+    ResultPath: resultPath,
     Retry: RETRY,
     Catch: CATCH,
   };
@@ -166,11 +178,17 @@ export function compileFlow(definition: FlowDefinition): AslStateMachine {
           ? `Pick a branch at random: ${step.random.map((b) => `${b.name} (${b.weight})`).join(', ')}`
           : `Branch on the profile's ${step.property ?? ''}`;
         states[`${name}Task`] = {
-          ...task(definition, id, comment, { branch: '$.Payload.branch' }),
+          ...task(
+            definition,
+            id,
+            comment,
+            { branch: '$.Payload.branch', name: '$.Payload.name' },
+            `$.branches.${id}`,
+          ),
           Next: `${name}Choice`,
         };
         const choices = branches.map((target, branch) => ({
-          Variable: '$.last.branch',
+          Variable: `$.branches.${id}.branch`,
           NumericEquals: branch,
           Next: stateOf(target),
         }));
@@ -228,12 +246,24 @@ export function compileFlow(definition: FlowDefinition): AslStateMachine {
   for (const [stateName, state] of Object.entries(ends))
     if (used.includes(`"${stateName}"`) || (stateName === DONE && ids.length === 0))
       states[stateName] = state;
+  const first = entries[ids[0] ?? ''] ?? DONE;
+  const start: Record<string, State> = hasSplits(definition)
+    ? {
+        [NO_BRANCH_YET]: {
+          Type: 'Pass',
+          Comment: 'The branches this execution takes are recorded under $.branches, counted by every task',
+          Result: {},
+          ResultPath: '$.branches',
+          Next: first,
+        },
+      }
+    : {};
   return {
     Comment: `Flow ${definition.id}: started by ${definition.trigger.event}${
       definition.exitOn.length ? `, stopped by ${definition.exitOn.map((e) => e.event).join(', ')}` : ''
     }. Compiled from its definition (docs/flows.md#flow-definitions).`,
-    StartAt: entries[ids[0] ?? ''] ?? DONE,
-    States: states,
+    StartAt: hasSplits(definition) ? NO_BRANCH_YET : first,
+    States: { ...start, ...states },
   };
 }
 

@@ -76,6 +76,8 @@ export interface Profile {
     readonly messageId: string;
     readonly campaignId?: string;
     readonly flowId?: string;
+    /** The branches of the flow's execution that sent the text (flow-stats.ts). */
+    readonly flowBranches?: Readonly<Record<string, string>>;
   };
   readonly orderCount?: number;
   readonly totalSpent?: number;

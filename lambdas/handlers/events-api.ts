@@ -12,6 +12,7 @@ import {
 import { DynamoActivityStore } from '../adapters/activity-store';
 import { DynamoCampaignStore } from '../adapters/campaign-store';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
+import { DynamoFlowStatsStore } from '../adapters/flow-stats-store';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
@@ -40,6 +41,7 @@ function dependencies(): CommerceDeps {
     events: new EventBridgePublisher(env.eventBus),
     campaigns: new DynamoCampaignStore(env.campaignsTable),
     consentLog: new DynamoConsentLogStore(env.consentLogTable),
+    flowStats: new DynamoFlowStatsStore(env.flowStatsTable),
   };
   return deps;
 }

@@ -1,5 +1,6 @@
 /** Step Functions task → a flow step: plan the welcome series, send one step through send(), or run a defined flow's step. */
 import * as z from '../domain/zod';
+import { DynamoFlowStatsStore } from '../adapters/flow-stats-store';
 import { DynamoLinkStore } from '../adapters/link-store';
 import { DynamoActivityStore } from '../adapters/activity-store';
 import { DynamoConsentLogStore } from '../adapters/consent-log-store';
@@ -47,6 +48,9 @@ const TaskSchema = z.discriminatedUnion('action', [
     eventAt: z.string(),
     deadline: z.string(),
     executionName: z.string(),
+    branches: z.optional(
+      z.record(z.string(), z.object({ branch: z.int().check(z.gte(0)), name: z.string() })),
+    ),
   }),
 ]);
 
@@ -66,6 +70,7 @@ function dependencies(): StepDeps {
     shortLinks: { store: new DynamoLinkStore(env.linksTable), linkBase: env.linkBase },
     consentLog: new DynamoConsentLogStore(env.consentLogTable),
     activity: new DynamoActivityStore(env.activityTable),
+    flowStats: new DynamoFlowStatsStore(env.flowStatsTable),
   };
   return deps;
 }

@@ -3,6 +3,7 @@
  * the original URL (click recorded), or 404.
  */
 import { DynamoCampaignStore } from '../adapters/campaign-store';
+import { DynamoFlowStatsStore } from '../adapters/flow-stats-store';
 import { EventBridgePublisher } from '../adapters/event-publisher';
 import { DynamoLinkStore } from '../adapters/link-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
@@ -22,6 +23,7 @@ function dependencies(): ClickDeps {
     links: new DynamoLinkStore(env.linksTable),
     profiles: new DynamoProfileStore(env.profilesTable),
     campaigns: new DynamoCampaignStore(env.campaignsTable),
+    flowStats: new DynamoFlowStatsStore(env.flowStatsTable),
     events: new EventBridgePublisher(env.eventBus),
   };
   return deps;

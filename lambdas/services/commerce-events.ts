@@ -25,6 +25,8 @@ import type { ActivityStore } from '../domain/stores/activity';
 import type { EventPublisher } from '../domain/ports/event-publisher';
 import { variantDelta, variantNameFor } from '../domain/campaign-variants';
 import type { CampaignStore } from '../domain/stores/campaign';
+import type { FlowStatsStore } from '../domain/stores/flow-stats';
+import { flowCounterDelta } from '../domain/flow-stats';
 import type { EngagementUpdate, ProfileStore } from '../domain/stores/profile';
 
 export interface CommerceDeps {
@@ -37,6 +39,7 @@ export interface CommerceDeps {
   readonly campaigns: CampaignStore;
   /** Where an order's consent to its updates is recorded. */
   readonly consentLog: ConsentLogStore;
+  readonly flowStats: FlowStatsStore;
 }
 
 /** Activity is kept two years: long enough for VIP and engagement segments. */
@@ -200,6 +203,12 @@ async function attributeOrder(deps: CommerceDeps, phone: string, placedAt: strin
       orders: 1,
       revenue: total,
       ...variantDelta(variant, { orders: 1, revenue: total }),
+    });
+  }
+  if (click.flowId) {
+    await deps.flowStats.add(click.flowId, {
+      ...flowCounterDelta('orders', 1, click.flowBranches),
+      ...flowCounterDelta('revenue', total, click.flowBranches),
     });
   }
   return {

@@ -8,6 +8,8 @@ import { classifyDeliveryEvent, type DeliveryEvent } from '../domain/delivery-ev
 import type { DomainEvent } from '../domain/events';
 import { variantCountKey, variantDelta, variantNameFor } from '../domain/campaign-variants';
 import type { CampaignStore } from '../domain/stores/campaign';
+import type { FlowStatsStore } from '../domain/stores/flow-stats';
+import { flowCounterDelta } from '../domain/flow-stats';
 import { countMetric } from '../domain/metric-counts';
 import type { EventPublisher } from '../domain/ports/event-publisher';
 import type { LinkStore } from '../domain/stores/link';
@@ -20,6 +22,7 @@ export interface ClickDeps {
   readonly links: LinkStore;
   readonly profiles: ProfileStore;
   readonly campaigns: CampaignStore;
+  readonly flowStats: FlowStatsStore;
   readonly events: EventPublisher;
 }
 
@@ -42,6 +45,7 @@ export async function followLink(deps: ClickDeps, code: string): Promise<string 
         messageId: link.messageId,
         ...(link.campaignId ? { campaignId: link.campaignId } : {}),
         ...(link.flowId ? { flowId: link.flowId } : {}),
+        ...(link.flowBranches ? { flowBranches: link.flowBranches } : {}),
       },
     },
     at,
@@ -52,6 +56,9 @@ export async function followLink(deps: ClickDeps, code: string): Promise<string 
     const variant = campaign && variantNameFor(campaign, link.phone);
     await deps.campaigns.addCounters(link.campaignId, { clicks: 1, ...variantDelta(variant, { clicks: 1 }) });
   }
+  // A flow's, under the branches of the execution that sent the text.
+  if (before === 0 && link.flowId)
+    await deps.flowStats.add(link.flowId, flowCounterDelta('clicks', 1, link.flowBranches));
   const event: DomainEvent = {
     type: 'LinkClicked',
     at,

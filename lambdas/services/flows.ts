@@ -20,6 +20,17 @@ import {
   usesPreferencesUrl,
 } from '../domain/links';
 import type { LinkStore } from '../domain/stores/link';
+import type { FlowStatsStore } from '../domain/stores/flow-stats';
+import {
+  branchNames,
+  enteredDelta,
+  flowCounterDelta,
+  flowStatsOf,
+  type FlowStats,
+  type TakenBranches,
+} from '../domain/flow-stats';
+import { HAND_WRITTEN_FLOW_IDS } from '../domain/flow-definitions-config';
+import { NotFoundError, ValidationError } from '../domain/errors';
 import type { FlowRunner } from '../domain/ports/flow-runner';
 import type { MessageStore } from '../domain/stores/message';
 import type { FlowDefinition } from '../domain/flow-definition';
@@ -169,6 +180,21 @@ export interface StepDeps extends SendDeps {
   readonly consentLog?: Pick<ConsentLogStore, 'list'>;
   /** The orders recorded as activity, read by a `notReordered` condition. */
   readonly activity?: Pick<ActivityStore, 'listSince'>;
+  /** The flows' counters (flow-stats.ts); nothing is counted without it. */
+  readonly flowStats?: FlowStatsStore;
+}
+
+/** How long the claim that counts an execution's entry into a branch is kept: longer than any flow runs. */
+const ENTRY_CLAIM_SECONDS = 30 * 86_400;
+
+/** Counts a text sent by a flow, under the branches its execution took. */
+async function countSent(deps: StepDeps, flowId: string, result: SendResult, branches?: TakenBranches) {
+  if (result.status === 'sent') await deps.flowStats?.add(flowId, flowCounterDelta('sent', 1, branches));
+}
+
+/** The branch names an execution took, by split step id. */
+function takenBranches(task: FlowStepTask): TakenBranches {
+  return Object.fromEntries(Object.entries(task.branches ?? {}).map(([split, taken]) => [split, taken.name]));
 }
 
 /**
@@ -180,7 +206,12 @@ export interface StepDeps extends SendDeps {
 async function withTrackedLinks(
   deps: StepDeps,
   body: string,
-  owner: { readonly phone: string; readonly messageId: string; readonly flowId: string },
+  owner: {
+    readonly phone: string;
+    readonly messageId: string;
+    readonly flowId: string;
+    readonly flowBranches?: TakenBranches;
+  },
 ): Promise<string> {
   if (!deps.shortLinks) return body;
   const { store, linkBase } = deps.shortLinks;
@@ -281,6 +312,7 @@ export async function sendWelcomeStep(
     ...(step.contactCard && deps.contactCardUrl ? { mediaUrls: [deps.contactCardUrl] } : {}),
     profile: profile ?? null,
   });
+  await countSent(deps, 'welcome', result);
   return toStepResult(result);
 }
 
@@ -331,11 +363,13 @@ export async function sendSingleMessage(
     deadline: new Date(input.deadline),
     profile: profile ?? null,
   });
+  await countSent(deps, input.flow, result);
   return toStepResult(result);
 }
 
 /** What a defined flow's task returns: a condition's answer, a split's branch, or a send's outcome. */
-export type DefinedStepResult = { readonly matched: boolean } | { readonly branch: number } | StepResult;
+export type DefinedStepResult =
+  { readonly matched: boolean } | { readonly branch: number; readonly name: string } | StepResult;
 
 /**
  * Runs one step of a defined flow (flow-definition.ts) for its state machine: evaluates a condition
@@ -368,8 +402,15 @@ export async function runDefinedStep(
             : {}),
         }),
       };
-    case 'split':
-      return { branch: splitBranch(step, { profile, executionName: task.executionName, stepId: task.step }) };
+    case 'split': {
+      const branch = splitBranch(step, { profile, executionName: task.executionName, stepId: task.step });
+      const name = branchNames(step)[branch] ?? String(branch);
+      // Counted once per execution, however often the task runs.
+      const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + ENTRY_CLAIM_SECONDS;
+      if (await deps.flowStats?.claim(definition.id, `entered#${task.executionName}#${task.step}`, expiresAt))
+        await deps.flowStats?.add(definition.id, enteredDelta(task.step, name));
+      return { branch, name };
+    }
     case 'send': {
       const idempotencyKey = `flow#${task.executionName}#${task.step}`;
       if (step.class === 'marketing' && !isMarketable(profile)) {
@@ -399,10 +440,12 @@ export async function runDefinedStep(
           await recipientLinks(deps, step.body, task.phone),
         ),
       );
+      const branches = takenBranches(task);
       const body = await withTrackedLinks(deps, rendered, {
         phone: task.phone,
         messageId: idempotencyKey,
         flowId: definition.id,
+        ...(Object.keys(branches).length ? { flowBranches: branches } : {}),
       });
       const orderConsent = step.class === 'transactional' && (await orderConsentFor(deps, task, profile));
       const result = await send(deps, {
@@ -419,6 +462,7 @@ export async function runDefinedStep(
         ...(step.contactCard && deps.contactCardUrl ? { mediaUrls: [deps.contactCardUrl] } : {}),
         profile: profile ?? null,
       });
+      await countSent(deps, definition.id, result, branches);
       return toStepResult(result);
     }
     default:
@@ -455,4 +499,26 @@ async function recordSkip(
     expiresAt: Math.floor(now.getTime() / 1000) + deps.config.messageRetentionDays * DAY_SECONDS,
   });
   return { status: 'skipped', until: null, reason };
+}
+
+/** What `GET /v1/flows/{flowId}/stats` needs. */
+export interface FlowStatsDeps {
+  readonly config: RuntimeConfig;
+  readonly flowStats: FlowStatsStore;
+}
+
+const FLOW_ID = /^[a-z][A-Za-z0-9]{0,39}$/;
+
+/**
+ * A flow's counters, its splits' branches named from its definition. Any flow of the deployment
+ * has stats (the hand-written ones count texts only: they have no splits and send links as
+ * written); an id that names no flow is not found.
+ */
+export async function flowStats(deps: FlowStatsDeps, flowId: string | undefined): Promise<FlowStats> {
+  if (!flowId || !FLOW_ID.test(flowId))
+    throw new ValidationError('flowId: must be a flow id such as browseAbandonment', 'flowId');
+  const definition = deps.config.flows.definitions.find((d) => d.id === flowId);
+  if (!definition && !(HAND_WRITTEN_FLOW_IDS as readonly string[]).includes(flowId))
+    throw new NotFoundError(`no flow ${flowId}`);
+  return flowStatsOf(flowId, definition, await deps.flowStats.get(flowId));
 }

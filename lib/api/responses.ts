@@ -695,7 +695,43 @@ export const PathParams = {
   changeId: z.string().regex(/^nch_[0-9a-z]{8,40}$/),
   code: z.string().meta({ description: 'Short-link code from a text' }),
   importId: z.string().regex(/^imp-[0-9a-f]{20}$/),
+  flowId: z
+    .string()
+    .regex(/^[a-z][A-Za-z0-9]{0,39}$/)
+    .meta({
+      description: 'A flow: `welcome`, `abandonedCart`, `backInStock`, `priceDrop` or a definition id',
+      examples: ['browseAbandonment'],
+    }),
 } as const;
+
+const flowCounts = {
+  sent: z.int().meta({ description: 'Texts sent' }),
+  clicks: z.int().meta({ description: "Recipients' first clicks on the texts' short links" }),
+  orders: z.int().meta({ description: 'Orders within five days of such a click' }),
+  revenue: z.number().meta({ description: "Those orders' totals" }),
+};
+
+/** A flow's counters (`GET /v1/flows/{flowId}/stats`, lambdas/domain/flow-stats.ts). */
+export const FlowStatsSchema = z.strictObject({
+  flowId: z.string(),
+  ...flowCounts,
+  splits: z.array(
+    z.strictObject({
+      step: z.string().meta({ description: "The split step's id" }),
+      kind: z.enum(['random', 'property']),
+      branches: z.array(
+        z.strictObject({
+          name: z.string().meta({
+            description: "A random branch's name, a property case's value, or `other` for the rest",
+          }),
+          weight: z.optional(z.int().meta({ description: "A random branch's weight" })),
+          entered: z.int().meta({ description: 'Executions that took the branch' }),
+          ...flowCounts,
+        }),
+      ),
+    }),
+  ),
+});
 
 export const IdempotencyKeySchema = z.string().regex(/^[\w-]{8,100}$/);
 

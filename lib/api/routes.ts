@@ -48,6 +48,7 @@ import {
   HistoryQuery,
   ImportBatchResultSchema,
   ImportStatusSchema,
+  FlowStatsSchema,
   ImportUploadAnswerSchema,
   MessageHistorySchema,
   MessageResultSchema,
@@ -91,6 +92,7 @@ export interface RouteDescription {
     | 'Conversations'
     | 'Events'
     | 'Campaigns'
+    | 'Flows'
     | 'Links'
     | 'Number changes'
     | 'Imports'
@@ -708,6 +710,20 @@ export const routes = {
           '`import_conflict`: the import id belongs to another input, or the batch held other lines',
         schema: 'error',
       },
+    },
+  },
+  'GET /v1/flows/{flowId}/stats': {
+    operationId: 'getFlowStats',
+    tag: 'Flows',
+    summary: "Read a flow's counters",
+    description:
+      "Texts sent, first clicks on their short links, and orders and revenue within five days of a click, for the whole flow and per branch of each split (with the executions that entered the branch): a flow's A/B test. Flows written as data send their links as short links; the hand-written ones (`welcome`, `abandonedCart`, `backInStock`, `priceDrop`) count texts only.",
+    params: { flowId: PathParams.flowId },
+    readOnly: true,
+    responses: {
+      200: { description: "The flow's counters", schema: FlowStatsSchema },
+      400: invalid('flow id'),
+      404: { description: 'No such flow (`not_found`)', schema: 'error' },
     },
   },
   'GET /v1/imports/{importId}': {

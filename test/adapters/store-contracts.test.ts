@@ -4,6 +4,7 @@
  * (dynalite, the End User Messaging emulator).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoFlowStatsStore } from '../../lambdas/adapters/flow-stats-store';
 import { DynamoLinkStore } from '../../lambdas/adapters/link-store';
 import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
 import { DynamoNumberChangeStore } from '../../lambdas/adapters/number-change-store';
@@ -15,8 +16,10 @@ import type { SmsGateway } from '../../lambdas/domain/ports/sms-gateway';
 import { OptedOutAtCarrierError } from '../../lambdas/domain/sms-errors';
 import type { MessageRecord, MessageStore } from '../../lambdas/domain/stores/message';
 import type { LinkRecord, LinkStore } from '../../lambdas/domain/stores/link';
+import type { FlowStatsStore } from '../../lambdas/domain/stores/flow-stats';
 import type { NumberChange, NumberChangeStore } from '../../lambdas/domain/stores/number-change';
 import { KEYWORDS_ONLY } from '../support/fixtures';
+import { InMemoryFlowStatsStore } from '../support/fakes/flow-stats-store';
 import { InMemoryLinkStore } from '../support/fakes/link-store';
 import { InMemoryMessageStore } from '../support/fakes/message-store';
 import { InMemoryNumberChangeStore } from '../support/fakes/number-change-store';
@@ -150,6 +153,34 @@ function numberChangeStoreContract(name: string, make: () => Promise<NumberChang
   });
 }
 
+function flowStatsStoreContract(name: string, make: () => Promise<FlowStatsStore>) {
+  describe(`flow stats store: ${name}`, () => {
+    let store: FlowStatsStore;
+    beforeAll(async () => {
+      store = await make();
+    });
+
+    it('has no counters for a flow that counted nothing, then adds up each key', async () => {
+      expect(await store.get('quietFlow')).toEqual({});
+      await store.add('busyFlow', { sent: 1, 'copy/a b/sent': 1 });
+      await store.add('busyFlow', { sent: 2, revenue: 12.5, 'copy/a b/sent': 0 });
+      await Promise.all([store.add('busyFlow', { clicks: 1 }), store.add('busyFlow', { clicks: 1 })]);
+      expect(await store.get('busyFlow')).toEqual({ sent: 3, revenue: 12.5, clicks: 2, 'copy/a b/sent': 1 });
+      expect(await store.get('quietFlow')).toEqual({});
+    });
+
+    it('claims a key once per flow', async () => {
+      expect(await store.claim('busyFlow', 'entered#exec-1#copy', 1_900_000_000)).toBe(true);
+      expect(await store.claim('busyFlow', 'entered#exec-1#copy', 1_900_000_000)).toBe(false);
+      expect(await store.claim('otherFlow', 'entered#exec-1#copy', 1_900_000_000)).toBe(true);
+      // Claims are not counters.
+      expect(await store.get('busyFlow')).not.toHaveProperty('expiresAt');
+    });
+  });
+}
+
+flowStatsStoreContract('in memory', async () => new InMemoryFlowStatsStore());
+flowStatsStoreContract('DynamoDB', async () => new DynamoFlowStatsStore((await tables()).flowStats));
 linkStoreContract('in memory', async () => new InMemoryLinkStore());
 linkStoreContract('DynamoDB', async () => new DynamoLinkStore((await tables()).links));
 numberChangeStoreContract('in memory', async () => new InMemoryNumberChangeStore());

@@ -327,11 +327,33 @@ describe('compiled flows', () => {
         { kind: 'send', id: 'longText', body: 'Long' },
       ],
     });
-    expect(compileFlow(ab).States.CopyChoice).toEqual({
+    const asl = compileFlow(ab);
+    expect(asl.States.CopyChoice).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.last.branch', NumericEquals: 0, Next: 'ShortTextTask' }],
+      Choices: [{ Variable: '$.branches.copy.branch', NumericEquals: 0, Next: 'ShortTextTask' }],
       Default: 'LongTextTask',
     });
+    // The branch taken is kept for the steps after it, which count under it.
+    expect(asl.StartAt).toBe('NoBranchTakenYetPass');
+    expect(asl.States.NoBranchTakenYetPass).toMatchObject({
+      Type: 'Pass',
+      Result: {},
+      ResultPath: '$.branches',
+      Next: 'CopyTask',
+    });
+    expect(asl.States.CopyTask).toMatchObject({
+      ResultSelector: { 'branch.$': '$.Payload.branch', 'name.$': '$.Payload.name' },
+      ResultPath: '$.branches.copy',
+    });
+    expect(asl.States.ShortTextTask).toMatchObject({
+      Parameters: { Payload: { 'branches.$': '$.branches' } },
+    });
+  });
+
+  it('keeps no branches in a flow without splits', () => {
+    const asl = compileFlow(parse(browse));
+    expect(asl.StartAt).not.toBe('NoBranchTakenYetPass');
+    expect(JSON.stringify(asl)).not.toContain('$.branches');
   });
 });
 

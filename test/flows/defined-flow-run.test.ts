@@ -17,6 +17,7 @@ import { runDefinedStep } from '../../lambdas/services/flows';
 import { StepFunctionsEmulator, type ExecutionRecord } from '../../local/aws/stepfunctions';
 import { settleWork } from '../../local/settle';
 import { VirtualClock } from '../../local/virtual-clock';
+import { InMemoryFlowStatsStore } from '../support/fakes/flow-stats-store';
 import { InMemoryMessageStore } from '../support/fakes/message-store';
 import { InMemoryProfileStore } from '../support/fakes/profile-store';
 import { InMemorySmsGateway } from '../support/fakes/sms-gateway';
@@ -55,7 +56,9 @@ function world() {
   const profiles = new InMemoryProfileStore();
   const messages = new InMemoryMessageStore();
   const gateway = new InMemorySmsGateway(() => clock.now());
+  const flowStats = new InMemoryFlowStatsStore();
   const deps = {
+    flowStats,
     clock: { now: () => clock.now() },
     config,
     profiles,
@@ -103,7 +106,7 @@ function world() {
       `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`,
     ) as ExecutionRecord;
   };
-  return { clock, emulator, profiles, gateway, tasks, subscribe, view };
+  return { clock, emulator, profiles, gateway, tasks, subscribe, view, flowStats, deps };
 }
 
 describe('a compiled flow definition', () => {
@@ -170,6 +173,7 @@ describe('a compiled flow definition', () => {
     w.clock.set(new Date('2026-05-06T00:30:00.000Z')); // 20:30 in New York
     w.subscribe();
     const execution = w.view('view-4');
+    await settleWork(w.emulator);
     w.clock.advance(2 * HOUR); // 22:30: quiet hours
     await settleWork(w.emulator);
     expect(execution.currentState).toMatch(/TextWaitForQuietHoursEndWait$/);
@@ -194,5 +198,33 @@ describe('a compiled flow definition', () => {
       branches.add(execution.tasks.at(-1)?.state ?? '');
     }
     expect([...branches].sort()).toEqual(['LongTextTask', 'ShortTextTask']);
+  });
+
+  it("counts each execution's branch and the texts each branch sent, once however often a task runs", async () => {
+    const w = (current = world());
+    w.subscribe();
+    const taken: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      // Three days apart: smart sending lets each text through.
+      w.clock.set(new Date(NOON_NEW_YORK.getTime() + i * 72 * HOUR));
+      const execution = w.view(`count-${i}`);
+      await settleWork(w.emulator);
+      w.clock.advance(2 * HOUR);
+      await execution.done;
+      taken.push(execution.tasks.at(-1)?.state === 'ShortTextTask' ? 'short' : 'long');
+    }
+    const short = taken.filter((b) => b === 'short').length;
+    const counters = await w.flowStats.get('browseAbandonment');
+    expect(counters).toEqual({
+      sent: 6,
+      ...(short ? { 'copy/short/entered': short, 'copy/short/sent': short } : {}),
+      ...(short < 6 ? { 'copy/long/entered': 6 - short, 'copy/long/sent': 6 - short } : {}),
+    });
+
+    // The split's task and a send's task run again (a Lambda retry): nothing more is counted.
+    const [split, send] = w.tasks.slice(-2);
+    await runDefinedStep(w.deps, split!);
+    await runDefinedStep(w.deps, send!);
+    expect(await w.flowStats.get('browseAbandonment')).toEqual(counters);
   });
 });

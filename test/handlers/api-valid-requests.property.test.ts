@@ -238,6 +238,13 @@ const routeCases: Record<string, RouteCase> = {
       const importId = id === 'known' ? await knownImport(rt) : id;
       return get(rt, `/v1/imports/${importId}`)();
     }),
+  'GET /v1/flows/{flowId}/stats': (rt) =>
+    fc
+      .oneof(
+        fc.constantFrom('welcome', 'abandonedCart', 'browseAbandonment', 'postPurchase'),
+        fc.stringMatching(/^[a-z][A-Za-z0-9]{0,39}$/),
+      )
+      .map((flowId) => get(rt, `/v1/flows/${flowId}/stats`)),
   'GET /v1/profiles/{phone}': (rt) =>
     fc
       .constantFrom('+12065559001', '+12065559003')

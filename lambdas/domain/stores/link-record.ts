@@ -16,6 +16,7 @@ const linkFields = {
   messageId: text,
   campaignId: optionalText,
   flowId: optionalText,
+  flowBranches: z.optional(z.record(z.string(), z.string())),
   createdAt: text,
   expiresAt: z.number(),
   clicks: z.optional(z.number()),

@@ -9,6 +9,8 @@ export interface LinkRecord {
   readonly messageId: string;
   readonly campaignId?: string;
   readonly flowId?: string;
+  /** The branch each split of the flow's execution took, by split step id (flow-stats.ts). */
+  readonly flowBranches?: Readonly<Record<string, string>>;
   readonly createdAt: string;
   readonly expiresAt: number;
   readonly clicks?: number;

@@ -51,7 +51,13 @@ const profileFields = {
   lastViewedAt: optionalText,
   lastClickAt: optionalText,
   lastClick: z.optional(
-    z.looseObject({ at: text, messageId: text, campaignId: optionalText, flowId: optionalText }),
+    z.looseObject({
+      at: text,
+      messageId: text,
+      campaignId: optionalText,
+      flowId: optionalText,
+      flowBranches: z.optional(z.record(z.string(), z.string())),
+    }),
   ),
   orderCount: z.optional(z.number()),
   totalSpent: z.optional(z.number()),
