@@ -16,8 +16,10 @@ const SHARED_PROCESS_FOLDERS = ['test/domain', 'test/lib', 'test/infrastructure'
  */
 const SHARED_PROCESS_FILES = [
   'test/adapters/current-identity-cache.test.ts',
+  'test/adapters/dynamo-expression.test.ts',
   'test/adapters/sms-retries.test.ts',
   'test/api/api-docs.test.ts',
+  'test/api/handler-bundles.test.ts',
   'test/bench/sms-cost.test.ts',
   'test/campaigns/pacer.test.ts',
   'test/cli/campaign-progress.test.ts',

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { named, placeholder } from '../../lambdas/adapters/dynamo-expression';
 import { bareAttributeNames, firstBareName } from '../../local/dynamo-expression-check';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb';
-import { ROOT } from '../support/local-runtime';
+import { ROOT } from '../support/root';
 
 describe('named()', () => {
   it('maps every #placeholder to the attribute of the same name', () => {

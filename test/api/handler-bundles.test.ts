@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { deployedBuildOptions } from '../../lib/bundling';
 import { functions, type FunctionId } from '../../lib/catalog';
 import { loadLocalConfig } from '../../local/load-config';
-import { ROOT } from '../support/local-runtime';
+import { ROOT } from '../support/root';
 
 const HTTP_FUNCTIONS = (Object.keys(functions) as FunctionId[]).filter(
   (id) => functions[id].trigger.kind === 'http',

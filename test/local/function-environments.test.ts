@@ -8,7 +8,7 @@ import { functions, type FunctionId } from '../../lib/catalog';
 import { environmentFor, type DeploymentValues } from '../../lib/function-environment';
 import { FunctionEnvironments } from '../../local/function-environments';
 import { LambdaHost } from '../../local/lambda-host';
-import { ROOT } from '../support/local-runtime';
+import { ROOT } from '../support/root';
 
 const values = new Proxy({} as DeploymentValues, {
   get: (_target, key: string) =>
