@@ -4,26 +4,13 @@
  * the branches a definition has, as the interpreter runs them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  FLOW_STEP_ARN_PLACEHOLDER,
-  compileFlow,
-  type FlowStepTask,
-} from '../../lambdas/domain/flow-compiler';
 import { FlowDefinitionShape, type FlowDefinitionInput } from '../../lambdas/domain/flow-definition';
 import { waitTimes } from '../../lambdas/domain/flow-steps';
 import { newProfile, type Profile } from '../../lambdas/domain/profile';
-import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
 import { runDefinedStep } from '../../lambdas/services/flows';
-import { StepFunctionsEmulator, type ExecutionRecord } from '../../local/aws/stepfunctions';
 import { settleWork } from '../../local/settle';
-import { VirtualClock } from '../../local/virtual-clock';
-import { InMemoryFlowStatsStore } from '../support/fakes/flow-stats-store';
-import { InMemoryMessageStore } from '../support/fakes/message-store';
-import { InMemoryProfileStore } from '../support/fakes/profile-store';
-import { InMemorySmsGateway } from '../support/fakes/sms-gateway';
+import { compiledFlow, FLOW_STEP_FUNCTION_ARN } from '../support/compiled-flow';
 
-const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:flowStep';
-const MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:browse';
 const PHONE = '+12125550100'; // New York
 const NOON_NEW_YORK = new Date('2026-05-05T16:00:00.000Z');
 const HOUR = 3600_000;
@@ -48,65 +35,29 @@ const browse: FlowDefinitionInput = {
   ],
 };
 
-const config = RuntimeConfigSchema.parse({ brand: 'Acme Coffee', supportContact: 'help@acme.example' });
-
 function world() {
-  const clock = new VirtualClock(NOON_NEW_YORK, 1);
   const definition = FlowDefinitionShape.parse(browse);
-  const profiles = new InMemoryProfileStore();
-  const messages = new InMemoryMessageStore();
-  const gateway = new InMemorySmsGateway(() => clock.now());
-  const flowStats = new InMemoryFlowStatsStore();
-  const deps = {
-    flowStats,
-    clock: { now: () => clock.now() },
-    config,
-    profiles,
-    messages,
-    gateway,
-    definitions: [definition],
-  };
-  const asl = JSON.parse(
-    JSON.stringify(compileFlow(definition)).replaceAll(`\${${FLOW_STEP_ARN_PLACEHOLDER}}`, FUNCTION_ARN),
-  );
-  const tasks: FlowStepTask[] = [];
-  const emulator = new StepFunctionsEmulator({
-    clock,
-    region: 'us-east-1',
-    account: '000000000000',
-    stateMachines: [{ arn: MACHINE_ARN, name: 'browse', definition: asl }],
-    invokeLambda: async (arn, payload) => {
-      expect(arn).toBe(FUNCTION_ARN);
-      tasks.push(payload as FlowStepTask);
-      return runDefinedStep(deps, payload as FlowStepTask);
-    },
-  });
+  const flow = compiledFlow(definition, { start: NOON_NEW_YORK });
   const subscribe = (extra: Partial<Profile> = {}) =>
-    profiles.put({
+    flow.profiles.put({
       ...newProfile(PHONE, '2026-04-01T00:00:00.000Z'),
       marketing: 'subscribed',
       marketingConfirmedBy: 'double_opt_in',
       lastMarketingAt: '2026-04-01T00:00:00.000Z',
       ...extra,
     });
-  const view = (name: string, viewedAt = clock.now().toISOString()) => {
+  const view = (name: string, viewedAt = flow.clock.now().toISOString()) => {
     const event = { type: 'ProductViewed', phone: PHONE, productId: 'beans-1', viewedAt };
-    const input = {
+    return flow.startExecution(name, {
       flow: definition.id,
       phone: PHONE,
       event,
       eventAt: viewedAt,
       deadline: new Date(Date.parse(viewedAt) + 24 * HOUR).toISOString(),
       waits: waitTimes(definition, event),
-    };
-    emulator
-      .service()
-      .operations.StartExecution?.({ stateMachineArn: MACHINE_ARN, name, input: JSON.stringify(input) });
-    return emulator.executions.get(
-      `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`,
-    ) as ExecutionRecord;
+    });
   };
-  return { clock, emulator, profiles, gateway, tasks, subscribe, view, flowStats, deps };
+  return { ...flow, subscribe, view };
 }
 
 describe('a compiled flow definition', () => {
@@ -125,6 +76,7 @@ describe('a compiled flow definition', () => {
     await execution.done;
     expect(execution.status).toBe('SUCCEEDED');
     expect(w.tasks.map((t) => t.step)).toEqual(['noCartOrOrder', 'copy', expect.stringMatching(/Text$/)]);
+    expect(new Set(w.tasks.map((t) => t.functionArn))).toEqual(new Set([FLOW_STEP_FUNCTION_ARN]));
     const [text] = w.gateway.to(PHONE);
     expect(text).toMatch(
       /^Acme Coffee: (Still looking at beans-1\?|You looked at beans-1\. It is still here\.)/,

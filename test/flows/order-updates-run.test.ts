@@ -5,65 +5,32 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventKeyOf, type ConsentLogEntry } from '../../lambdas/domain/consent';
-import {
-  FLOW_STEP_ARN_PLACEHOLDER,
-  compileFlow,
-  type FlowStepTask,
-} from '../../lambdas/domain/flow-compiler';
 import { FlowDefinitionShape } from '../../lambdas/domain/flow-definition';
 import { ORDER_SHIPPED } from '../../lambdas/domain/flow-definitions-config';
-import { definedFlowStarts } from '../../lambdas/domain/flow-starts';
-import { waitTimes } from '../../lambdas/domain/flow-steps';
 import { decideOrderConsent, orderConsentEventId } from '../../lambdas/domain/order-consent';
 import { newProfile, type Profile } from '../../lambdas/domain/profile';
-import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
-import { runDefinedStep } from '../../lambdas/services/flows';
-import { StepFunctionsEmulator, type ExecutionRecord } from '../../local/aws/stepfunctions';
-import { VirtualClock } from '../../local/virtual-clock';
-import { InMemoryMessageStore } from '../support/fakes/message-store';
-import { InMemoryProfileStore } from '../support/fakes/profile-store';
-import { InMemorySmsGateway } from '../support/fakes/sms-gateway';
+import { compiledFlow } from '../support/compiled-flow';
 
-const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:flowStep';
-const MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:orderShipped';
 const PHONE = '+12125550100'; // New York
 const THREE_AM_NEW_YORK = new Date('2026-05-06T07:00:00.000Z');
 const TRACKING = 'https://track.example/1Z999';
 
-const config = RuntimeConfigSchema.parse({ brand: 'Acme Coffee', supportContact: 'help@acme.example' });
-
 function world() {
-  const clock = new VirtualClock(THREE_AM_NEW_YORK, 1);
   const definition = FlowDefinitionShape.parse(ORDER_SHIPPED);
-  const profiles = new InMemoryProfileStore();
-  const messages = new InMemoryMessageStore();
-  const gateway = new InMemorySmsGateway(() => clock.now());
   const log: ConsentLogEntry[] = [];
   const logReads = { count: 0 };
-  const deps = {
-    clock: { now: () => clock.now() },
-    config,
-    profiles,
-    messages,
-    gateway,
-    consentLog: {
-      list: async () => {
-        logReads.count++;
-        return log;
+  const flow = compiledFlow(definition, {
+    start: THREE_AM_NEW_YORK,
+    deps: {
+      consentLog: {
+        list: async () => {
+          logReads.count++;
+          return log;
+        },
       },
     },
-    definitions: [definition],
-  };
-  const asl = JSON.parse(
-    JSON.stringify(compileFlow(definition)).replaceAll(`\${${FLOW_STEP_ARN_PLACEHOLDER}}`, FUNCTION_ARN),
-  );
-  const emulator = new StepFunctionsEmulator({
-    clock,
-    region: 'us-east-1',
-    account: '000000000000',
-    stateMachines: [{ arn: MACHINE_ARN, name: 'orderShipped', definition: asl }],
-    invokeLambda: async (_arn, payload) => runDefinedStep(deps, payload as FlowStepTask),
   });
+  const { clock, profiles } = flow;
   const customer = (extra: Partial<Profile> = {}) =>
     profiles.put({ ...newProfile(PHONE, '2026-05-01T00:00:00.000Z'), ...extra });
   /** The checkout's consent to an order's updates, as the events API appends it. */
@@ -100,18 +67,11 @@ function world() {
       trackingUrl: TRACKING,
       shippedAt: clock.now().toISOString(),
     };
-    const [start] = definedFlowStarts([definition], 'OrderShipped', event, event.shippedAt);
-    if (!start) throw new Error('no start');
-    emulator.service().operations.StartExecution?.({
-      stateMachineArn: MACHINE_ARN,
-      name: start.name,
-      input: JSON.stringify({ ...start.input, waits: waitTimes(definition, event) }),
-    });
-    return emulator.executions.get(
-      `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${start.name}`,
-    ) as ExecutionRecord;
+    const [execution] = flow.trigger('OrderShipped', event, event.shippedAt);
+    if (!execution) throw new Error('no start');
+    return execution;
   };
-  return { emulator, gateway, messages, logReads, customer, consentTo, ship };
+  return { ...flow, logReads, customer, consentTo, ship };
 }
 
 describe('the compiled order-shipped flow', () => {

@@ -4,63 +4,30 @@
  * the flow-step service over in-memory stores: its wait, its reorder check and its marketing text.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  FLOW_STEP_ARN_PLACEHOLDER,
-  compileFlow,
-  type FlowStepTask,
-} from '../../lambdas/domain/flow-compiler';
 import { FlowDefinitionShape } from '../../lambdas/domain/flow-definition';
 import { REPLENISHMENT } from '../../lambdas/domain/flow-definitions-config';
-import { definedFlowStarts } from '../../lambdas/domain/flow-starts';
-import { waitTimes } from '../../lambdas/domain/flow-steps';
 import { newProfile, type Profile } from '../../lambdas/domain/profile';
-import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
 import type { ActivityRecord } from '../../lambdas/domain/stores/activity';
-import { runDefinedStep } from '../../lambdas/services/flows';
-import { StepFunctionsEmulator, type ExecutionRecord } from '../../local/aws/stepfunctions';
 import { settleWork } from '../../local/settle';
-import { VirtualClock } from '../../local/virtual-clock';
-import { InMemoryMessageStore } from '../support/fakes/message-store';
-import { InMemoryProfileStore } from '../support/fakes/profile-store';
-import { InMemorySmsGateway } from '../support/fakes/sms-gateway';
+import { compiledFlow } from '../support/compiled-flow';
 
-const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:flowStep';
-const MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:replenishment';
 const PHONE = '+12125550100'; // New York
 const NOON_NEW_YORK = new Date('2026-05-05T16:00:00.000Z');
 const DAY = 24 * 3600_000;
 
-const config = RuntimeConfigSchema.parse({ brand: 'Acme Coffee', supportContact: 'help@acme.example' });
-
 function world() {
-  const clock = new VirtualClock(NOON_NEW_YORK, 1);
   const definition = FlowDefinitionShape.parse({ ...REPLENISHMENT, replenishDays: { 'beans-1': 30 } });
-  const profiles = new InMemoryProfileStore();
-  const messages = new InMemoryMessageStore();
-  const gateway = new InMemorySmsGateway(() => clock.now());
   const orders: ActivityRecord[] = [];
-  const deps = {
-    clock: { now: () => clock.now() },
-    config,
-    profiles,
-    messages,
-    gateway,
-    activity: {
-      listSince: async (phone: string, prefix: string, since: string) =>
-        orders.filter((o) => o.phone === phone && o.activityKey.startsWith(prefix) && o.at >= since),
+  const flow = compiledFlow(definition, {
+    start: NOON_NEW_YORK,
+    deps: {
+      activity: {
+        listSince: async (phone: string, prefix: string, since: string) =>
+          orders.filter((o) => o.phone === phone && o.activityKey.startsWith(prefix) && o.at >= since),
+      },
     },
-    definitions: [definition],
-  };
-  const asl = JSON.parse(
-    JSON.stringify(compileFlow(definition)).replaceAll(`\${${FLOW_STEP_ARN_PLACEHOLDER}}`, FUNCTION_ARN),
-  );
-  const emulator = new StepFunctionsEmulator({
-    clock,
-    region: 'us-east-1',
-    account: '000000000000',
-    stateMachines: [{ arn: MACHINE_ARN, name: 'replenishment', definition: asl }],
-    invokeLambda: async (_arn, payload) => runDefinedStep(deps, payload as FlowStepTask),
   });
+  const { clock, profiles } = flow;
   const subscribe = (extra: Partial<Profile> = {}) =>
     profiles.put({
       ...newProfile(PHONE, '2026-04-01T00:00:00.000Z'),
@@ -89,18 +56,9 @@ function world() {
       aggregated: true,
       expiresAt: 0,
     });
-    return definedFlowStarts([definition], 'OrderPlaced', detail, placedAt).map((start) => {
-      emulator.service().operations.StartExecution?.({
-        stateMachineArn: MACHINE_ARN,
-        name: start.name,
-        input: JSON.stringify({ ...start.input, waits: waitTimes(definition, start.input.event) }),
-      });
-      return emulator.executions.get(
-        `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${start.name}`,
-      ) as ExecutionRecord;
-    });
+    return flow.trigger('OrderPlaced', detail, placedAt);
   };
-  return { clock, emulator, gateway, subscribe, order };
+  return { ...flow, subscribe, order };
 }
 
 describe('the compiled replenishment flow', () => {
