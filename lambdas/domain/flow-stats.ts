@@ -25,7 +25,10 @@ export function branchNames(step: SplitStep): string[] {
     : [...(step.cases ?? []).map((c) => String(c.equals)), OTHER_BRANCH];
 }
 
-/** What to add for one event: the flow's counter and that of each branch the execution took. */
+/**
+ * What to add for one event: the flow's counter and that of each branch the execution took
+ * (`entered` is counted per branch only).
+ */
 export function flowCounterDelta(
   metric: FlowMetric,
   amount: number,
@@ -34,11 +37,6 @@ export function flowCounterDelta(
   const delta: Record<string, number> = metric === 'entered' ? {} : { [metric]: amount };
   for (const [split, branch] of Object.entries(branches)) delta[`${split}/${branch}/${metric}`] = amount;
   return delta;
-}
-
-/** What entering a branch adds: `entered` of that branch only. */
-export function enteredDelta(split: string, branch: string): Record<string, number> {
-  return { [`${split}/${branch}/entered`]: 1 };
 }
 
 type Counts = Record<Exclude<FlowMetric, 'entered'>, number>;

@@ -1,7 +1,7 @@
 /** A flow's counters as `GET /v1/flows/{flowId}/stats` answers them, and what each event adds. */
 import { describe, expect, it } from 'vitest';
 import { FlowDefinitionShape } from '../../lambdas/domain/flow-definition';
-import { branchNames, enteredDelta, flowCounterDelta, flowStatsOf } from '../../lambdas/domain/flow-stats';
+import { branchNames, flowCounterDelta, flowStatsOf } from '../../lambdas/domain/flow-stats';
 
 const definition = FlowDefinitionShape.parse({
   id: 'browseTest',
@@ -35,7 +35,7 @@ describe('flow counters', () => {
       'bySource/other/sent': 1,
     });
     expect(flowCounterDelta('revenue', 42.5)).toEqual({ revenue: 42.5 });
-    expect(enteredDelta('copy', 'long')).toEqual({ 'copy/long/entered': 1 });
+    expect(flowCounterDelta('entered', 1, { copy: 'long' })).toEqual({ 'copy/long/entered': 1 });
   });
 
   it("names a property split's branches by their values, and the rest `other`", () => {
