@@ -30,6 +30,11 @@ export const TARGET_USAGE = [
   "  --json              Print the API's JSON answer",
 ].join('\n');
 
+/** Whether a URL is on this machine (the local runtime's, by default). */
+export function isLocalUrl(url: URL): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
 export interface TargetValues {
   readonly api?: string;
   readonly stack?: string;
@@ -54,7 +59,7 @@ export async function apiClient(values: TargetValues, env: Readonly<Record<strin
   } catch {
     throw new UsageError(`--api must be an http(s) URL, got ${baseUrl}`);
   }
-  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  const local = isLocalUrl(url);
   const localCredentials =
     local && !values.profile && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE
       ? parseLocalCredentials(env.OPTLINE_LOCAL_CREDENTIALS, 'OPTLINE_LOCAL_CREDENTIALS')

@@ -7,6 +7,7 @@
  */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { parseLocalCredentials } from '../local/signature-check';
+import { isLocalUrl } from './api-target';
 
 export type AwsService = 'smsVoice' | 's3';
 
@@ -44,10 +45,7 @@ export async function awsTarget(
   const endpoint = env[ENDPOINT_VARIABLES[service]] ?? env.AWS_ENDPOINT_URL;
   const base = { region, ...(values.profile ? { profile: values.profile } : {}) };
   if (endpoint) return { ...base, endpoint };
-  const local =
-    apiUrl !== undefined &&
-    !values.profile &&
-    ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(apiUrl).hostname);
+  const local = apiUrl !== undefined && !values.profile && isLocalUrl(new URL(apiUrl));
   if (!local) return base;
   let answer: Response;
   try {
