@@ -138,11 +138,12 @@ export const FlowStepSchema = z.discriminatedUnion('kind', [
 export type FlowStep = z.output<typeof FlowStepSchema>;
 export type FlowStepKind = FlowStep['kind'];
 
+/** A flow's id: a definition's, or a hand-written flow's (`welcome`, `abandonedCart`…). */
+export const FLOW_ID_PATTERN = /^[a-z][A-Za-z0-9]{0,29}$/;
+
 export const FlowDefinitionShape = z.strictObject({
   /** Names the flow, its state machine and its executions. */
-  id: z
-    .string()
-    .check(z.regex(/^[a-z][A-Za-z0-9]{0,29}$/, 'must be a camelCase name such as browseAbandonment')),
+  id: z.string().check(z.regex(FLOW_ID_PATTERN, 'must be a camelCase name such as browseAbandonment')),
   /** `false` keeps the definition but starts nothing. */
   enabled: z._default(z.boolean(), true),
   trigger: z.strictObject({

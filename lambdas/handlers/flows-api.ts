@@ -1,6 +1,6 @@
 /** API Gateway (IAM) → GET /v1/flows/{flowId}/stats: a flow's counters, per split branch too. */
 import { DynamoFlowStatsStore } from '../adapters/flow-stats-store';
-import { flowStats, type FlowStatsDeps } from '../services/flows';
+import { flowStats, type FlowStatsDeps } from '../services/flow-stats';
 import { httpHandler } from './shared/http';
 import { environmentOf } from '../../lib/function-environment';
 import { runtimeConfig } from './shared/runtime';

@@ -21,16 +21,7 @@ import {
 } from '../domain/links';
 import type { LinkStore } from '../domain/stores/link';
 import type { FlowStatsStore } from '../domain/stores/flow-stats';
-import {
-  branchNames,
-  enteredDelta,
-  flowCounterDelta,
-  flowStatsOf,
-  type FlowStats,
-  type TakenBranches,
-} from '../domain/flow-stats';
-import { HAND_WRITTEN_FLOW_IDS } from '../domain/flow-definitions-config';
-import { NotFoundError, ValidationError } from '../domain/errors';
+import { branchNames, flowCounterDelta, type TakenBranches } from '../domain/flow-stats';
 import type { FlowRunner } from '../domain/ports/flow-runner';
 import type { MessageStore } from '../domain/stores/message';
 import type { FlowDefinition } from '../domain/flow-definition';
@@ -408,7 +399,7 @@ export async function runDefinedStep(
       // Counted once per execution, however often the task runs.
       const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + ENTRY_CLAIM_SECONDS;
       if (await deps.flowStats?.claim(definition.id, `entered#${task.executionName}#${task.step}`, expiresAt))
-        await deps.flowStats?.add(definition.id, enteredDelta(task.step, name));
+        await deps.flowStats?.add(definition.id, flowCounterDelta('entered', 1, { [task.step]: name }));
       return { branch, name };
     }
     case 'send': {
@@ -499,26 +490,4 @@ async function recordSkip(
     expiresAt: Math.floor(now.getTime() / 1000) + deps.config.messageRetentionDays * DAY_SECONDS,
   });
   return { status: 'skipped', until: null, reason };
-}
-
-/** What `GET /v1/flows/{flowId}/stats` needs. */
-export interface FlowStatsDeps {
-  readonly config: RuntimeConfig;
-  readonly flowStats: FlowStatsStore;
-}
-
-const FLOW_ID = /^[a-z][A-Za-z0-9]{0,39}$/;
-
-/**
- * A flow's counters, its splits' branches named from its definition. Any flow of the deployment
- * has stats (the hand-written ones count texts only: they have no splits and send links as
- * written); an id that names no flow is not found.
- */
-export async function flowStats(deps: FlowStatsDeps, flowId: string | undefined): Promise<FlowStats> {
-  if (!flowId || !FLOW_ID.test(flowId))
-    throw new ValidationError('flowId: must be a flow id such as browseAbandonment', 'flowId');
-  const definition = deps.config.flows.definitions.find((d) => d.id === flowId);
-  if (!definition && !(HAND_WRITTEN_FLOW_IDS as readonly string[]).includes(flowId))
-    throw new NotFoundError(`no flow ${flowId}`);
-  return flowStatsOf(flowId, definition, await deps.flowStats.get(flowId));
 }

@@ -19,6 +19,7 @@ import {
   CommerceEventBatchResultSchema,
 } from '../../lambdas/domain/commerce-events';
 import { IMPORT_SKIP_REASONS } from '../../lambdas/domain/import-rules';
+import { FLOW_ID_PATTERN } from '../../lambdas/domain/flow-definition';
 import { MARKETING_STATES, TRANSACTIONAL_STATES } from '../../lambdas/domain/profile';
 
 /** Every member of a union type, listed: the compiler fails when the domain adds one. */
@@ -697,7 +698,7 @@ export const PathParams = {
   importId: z.string().regex(/^imp-[0-9a-f]{20}$/),
   flowId: z
     .string()
-    .regex(/^[a-z][A-Za-z0-9]{0,39}$/)
+    .regex(FLOW_ID_PATTERN)
     .meta({
       description: 'A flow: `welcome`, `abandonedCart`, `backInStock`, `priceDrop` or a definition id',
       examples: ['browseAbandonment'],
