@@ -859,17 +859,6 @@ export const stateMachines = {
     definitionFile: 'statemachines/abandoned-cart.asl.json',
     functionArns: flowStepArn,
   },
-  // Single-message flows reuse the abandoned-cart machine: wait, check, send once, or defer.
-  backInStock: {
-    description: 'Back in stock: one text per product and day',
-    definitionFile: 'statemachines/abandoned-cart.asl.json',
-    functionArns: flowStepArn,
-  },
-  priceDrop: {
-    description: 'Price drop: one text per product and day',
-    definitionFile: 'statemachines/abandoned-cart.asl.json',
-    functionArns: flowStepArn,
-  },
 } as const satisfies Record<string, StateMachineDefinition>;
 export type StateMachineId = keyof typeof stateMachines;
 

@@ -60,8 +60,6 @@ const QUEUE_VARIABLES = {
 const STATE_MACHINE_VARIABLES = {
   welcome: 'STATE_MACHINE_ARN_WELCOME',
   abandonedCart: 'STATE_MACHINE_ARN_ABANDONED_CART',
-  backInStock: 'STATE_MACHINE_ARN_BACK_IN_STOCK',
-  priceDrop: 'STATE_MACHINE_ARN_PRICE_DROP',
 } as const satisfies Record<StateMachineId, string>;
 
 type Functions = typeof functions;

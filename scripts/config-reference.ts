@@ -68,7 +68,7 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
   flows:
     'Welcome series, abandoned cart, back in stock and price drop, and the flows written as data (definitions)',
   'flows.definitions':
-    'Flows written as data (docs/flows.md#flow-definitions), after the built-in browseAbandonment and postPurchase: a definition with a new id adds a flow, one with a built-in id replaces it, and { "id": "browseAbandonment", "enabled": false } switches one off',
+    'Flows written as data (docs/flows.md#flow-definitions), after the built-in ones (browseAbandonment, postPurchase, orderShipped, orderDelivered, replenishment, backInStock, priceDrop): a definition with a new id adds a flow, one with a built-in id replaces it, and { "id": "browseAbandonment", "enabled": false } switches one off',
   'flows.welcome': 'Welcome series, started by a confirmed subscription',
   'flows.welcome.enabled': 'Run the flow',
   'flows.welcome.topic':
@@ -85,8 +85,10 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
   'flows.welcome.steps[].quietHours': 'Respect quiet hours',
   'flows.welcome.steps[].smartSending': 'Respect smart sending',
   'flows.abandonedCart': 'Abandoned cart: one text per cart',
-  'flows.backInStock': 'Back in stock: one text per product and day',
-  'flows.priceDrop': 'Price drop: one text per product and day',
+  'flows.backInStock':
+    'Back in stock: one text per product and day; translated into the built-in definition backInStock (docs/flows.md#settings-under-their-own-keys)',
+  'flows.priceDrop':
+    'Price drop: one text per product and day; translated into the built-in definition priceDrop (docs/flows.md#settings-under-their-own-keys)',
   'flows.*.enabled': 'Run the flow',
   'flows.*.topic':
     'The preference topic (one of preferences.topics) its text is about: skipped as topic_off for a subscriber who turned it off; none: every subscriber',

@@ -206,6 +206,7 @@ export function compileFlow(definition: FlowDefinition): AslStateMachine {
           // Smart sending holds back marketing texts only.
           ...(step.smartSending && step.class === 'marketing' ? ['smart sending'] : []),
           ...(step.contactCard ? ['contact card'] : []),
+          ...(step.trackLinks ? [] : ['links as written']),
         ];
         states[`${name}Task`] = {
           ...task(definition, id, `Send a text (${details.join(', ')}) through send()`, {

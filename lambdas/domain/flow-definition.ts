@@ -121,6 +121,11 @@ export const SendStepSchema = z.strictObject({
   smartSending: z._default(z.boolean(), true),
   /** Send the contact card (vCard) as MMS when the number can, text otherwise. */
   contactCard: z._default(z.boolean(), false),
+  /**
+   * Make each URL the text prints a short link of the recipient's own, counted for the flow; `false`
+   * sends them as written (the flows translated from `flows.backInStock` and `flows.priceDrop`).
+   */
+  trackLinks: z._default(z.boolean(), true),
 });
 
 export const ExitStepSchema = z.strictObject({

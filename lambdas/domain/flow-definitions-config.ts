@@ -7,9 +7,10 @@
 import * as z from './zod';
 import { FlowDefinitionShape, type FlowDefinition, type FlowDefinitionInput } from './flow-definition';
 import { flowDefinitionProblems } from './flow-validation';
+import { TRANSLATED_FLOW_IDS } from './flow-keys';
 
 /** The ids of the hand-written flows (statemachines/*.asl.json): a definition cannot take them. */
-export const HAND_WRITTEN_FLOW_IDS = ['welcome', 'abandonedCart', 'backInStock', 'priceDrop'] as const;
+export const HAND_WRITTEN_FLOW_IDS = ['welcome', 'abandonedCart'] as const;
 
 /** Browse abandonment: a product viewed, two hours without a cart or an order, one text, once in 72 hours. */
 export const BROWSE_ABANDONMENT: FlowDefinitionInput = {
@@ -114,7 +115,8 @@ export const BUILT_IN_FLOW_DEFINITIONS: readonly FlowDefinitionInput[] = [
   ORDER_DELIVERED,
   REPLENISHMENT,
 ];
-const BUILT_IN_IDS = new Set(BUILT_IN_FLOW_DEFINITIONS.map((d) => d.id));
+/** The built-ins' ids, with those of the flows whose own keys are translated (flow-keys.ts). */
+const BUILT_IN_IDS = new Set<string>([...BUILT_IN_FLOW_DEFINITIONS.map((d) => d.id), ...TRANSLATED_FLOW_IDS]);
 
 /** A built-in switched on or off, or given its products' days (a replenishment's). */
 interface Switch {
@@ -180,10 +182,13 @@ function entries(values: readonly unknown[], issue: (path: PropertyKey[], messag
   return out;
 }
 
-/** The flows that run: the built-ins as switched or replaced, then the deployer's own. */
-function merge(list: readonly Entry[]): FlowDefinition[] {
+/**
+ * The flows that run: the built-ins (those translated from their own keys last) as switched or
+ * replaced, then the deployer's own.
+ */
+function merge(list: readonly Entry[], translated: readonly FlowDefinitionInput[]): FlowDefinition[] {
   const byId = new Map<string, FlowDefinition>(
-    BUILT_IN_FLOW_DEFINITIONS.map((d) => [d.id, FlowDefinitionShape.parse(d)]),
+    [...BUILT_IN_FLOW_DEFINITIONS, ...translated].map((d) => [d.id, FlowDefinitionShape.parse(d)]),
   );
   for (const entry of list) {
     if ('switch' in entry) {
@@ -206,11 +211,18 @@ export const FlowDefinitionsSchema = z.array(z.unknown()).check(
   }),
 );
 
-/** The flows that run, from the checked entries of `flows.definitions`. */
-export function flowDefinitions(values: readonly unknown[]): FlowDefinition[] {
+/**
+ * The flows that run, from the checked entries of `flows.definitions` and the definitions the
+ * flows' own keys translate to (flow-keys.ts).
+ */
+export function flowDefinitions(
+  values: readonly unknown[],
+  translated: readonly FlowDefinitionInput[] = [],
+): FlowDefinition[] {
   return merge(
     entries(values, (path, message) => {
       throw new Error(`flows.definitions.${path.join('.')}: ${message}`);
     }),
+    translated,
   );
 }

@@ -6,6 +6,7 @@ import * as z from './zod';
 import { DEFAULT_OPT_OUT_KEYWORDS, isTimeZone } from './config-values';
 import { templateProblems } from './templates';
 import { flowDefinitions, FlowDefinitionsSchema } from './flow-definitions-config';
+import { translatedFlowDefinitions, translatedFlowProblems } from './flow-keys';
 import { TopicPropertySchema } from './preference-topics';
 
 export { DEFAULT_OPT_OUT_KEYWORDS, isTimeZone };
@@ -639,10 +640,21 @@ export const RuntimeConfigSchema = z.pipe(
       const topic = (entry as { topic?: unknown }).topic;
       if (typeof topic === 'string' && !offered.has(topic)) refuse(['definitions', index], topic);
     });
+    // The flows with keys of their own run as the definitions those keys translate to.
+    for (const problem of translatedFlowProblems(c.flows))
+      ctx.issues.push({
+        code: 'custom',
+        input: c.flows,
+        path: ['flows', ...problem.path],
+        message: problem.message,
+      });
     return {
       ...c,
       programName: c.programName ?? `${c.brand} Texts`,
-      flows: { ...c.flows, definitions: flowDefinitions(c.flows.definitions) },
+      flows: {
+        ...c.flows,
+        definitions: flowDefinitions(c.flows.definitions, translatedFlowDefinitions(c.flows)),
+      },
       forms: c.forms.map((form) => ({ ...form, source: form.source ?? `form:${form.id}` })),
     };
   }),

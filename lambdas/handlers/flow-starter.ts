@@ -21,8 +21,6 @@ function dependencies(): StarterDeps & DefinedStarterDeps {
   const stateMachines: Record<FlowId, string> = {
     welcome: env.welcomeStateMachineArn,
     abandonedCart: env.abandonedCartStateMachineArn,
-    backInStock: env.backInStockStateMachineArn,
-    priceDrop: env.priceDropStateMachineArn,
   };
   const config = runtimeConfig();
   deps ??= {

@@ -31,7 +31,7 @@ const TaskSchema = z.discriminatedUnion('action', [
   }),
   z.object({
     action: z.literal('singleMessage'),
-    flow: z.enum(['abandonedCart', 'backInStock', 'priceDrop']),
+    flow: z.literal('abandonedCart'),
     phone: z.string(),
     key: z.string(),
     event: z.record(z.string(), z.unknown()),

@@ -38,7 +38,8 @@ import { definedFlowExecutionNames, definedFlowStarts } from '../domain/flow-sta
 import { send, type SendDeps, type SendResult } from './send';
 import { claimShortLinks, LINK_RETENTION_SECONDS } from './short-links';
 
-export type FlowId = 'welcome' | 'abandonedCart' | 'backInStock' | 'priceDrop';
+/** The hand-written flows; the others are definitions (flow-definition.ts). */
+export type FlowId = 'welcome' | 'abandonedCart';
 export type SingleMessageFlow = Exclude<FlowId, 'welcome'>;
 
 export interface BusEventInput {
@@ -62,8 +63,6 @@ export type StartOutcome =
 
 const SINGLE_MESSAGE_EVENTS: Readonly<Record<string, SingleMessageFlow>> = {
   CartAbandoned: 'abandonedCart',
-  BackInStock: 'backInStock',
-  PriceDropped: 'priceDrop',
 };
 
 function str(value: unknown): string {
@@ -105,10 +104,9 @@ export async function startFlowFor(deps: StarterDeps, event: BusEventInput): Pro
   if (!flow) return { action: 'ignored', reason: `no flow for ${type}` };
   const settings = deps.config.flows[flow];
   if (!settings.enabled) return { action: 'ignored', reason: `${flow} disabled` };
-  const eventAt = str(detail.abandonedAt) || str(detail.at) || event.time;
-  // One text per cart; per product and day for stock and price changes.
-  const key =
-    flow === 'abandonedCart' ? str(detail.cartId) : `${str(detail.productId)}#${eventAt.slice(0, 10)}`;
+  const eventAt = str(detail.abandonedAt) || event.time;
+  // One text per cart.
+  const key = str(detail.cartId);
   const name = flowExecutionName(flow, phone, key);
   const sendAt = new Date(Date.parse(eventAt) + settings.delayMinutes * 60_000).toISOString();
   const deadline = new Date(Date.parse(eventAt) + settings.deadlineHours * 3_600_000).toISOString();
@@ -432,12 +430,14 @@ export async function runDefinedStep(
         ),
       );
       const branches = takenBranches(task);
-      const body = await withTrackedLinks(deps, rendered, {
-        phone: task.phone,
-        messageId: idempotencyKey,
-        flowId: definition.id,
-        ...(Object.keys(branches).length ? { flowBranches: branches } : {}),
-      });
+      const body = step.trackLinks
+        ? await withTrackedLinks(deps, rendered, {
+            phone: task.phone,
+            messageId: idempotencyKey,
+            flowId: definition.id,
+            ...(Object.keys(branches).length ? { flowBranches: branches } : {}),
+          })
+        : rendered;
       const orderConsent = step.class === 'transactional' && (await orderConsentFor(deps, task, profile));
       const result = await send(deps, {
         to: task.phone,

@@ -454,18 +454,21 @@ describe('flows.definitions in the config', () => {
       (i) => `${i.path.join('.')}: ${i.message}`,
     );
 
-  it('holds browse abandonment, the post-purchase text and the order updates by default, each switched off by its id', () => {
+  it('holds browse abandonment, the post-purchase text, the order updates, replenishment, back in stock and price drop by default, each switched off by its id', () => {
     expect(definitionsOf([]).map((d) => [d.id, d.enabled])).toEqual([
       ['browseAbandonment', true],
       ['postPurchase', true],
       ['orderShipped', true],
       ['orderDelivered', true],
       ['replenishment', true],
+      ['backInStock', true],
+      ['priceDrop', true],
     ]);
     expect(
       definitionsOf([
         { id: 'browseAbandonment', enabled: false },
         { id: 'orderDelivered', enabled: false },
+        { id: 'priceDrop', enabled: false },
       ]).map((d) => [d.id, d.enabled]),
     ).toEqual([
       ['browseAbandonment', false],
@@ -473,6 +476,8 @@ describe('flows.definitions in the config', () => {
       ['orderShipped', true],
       ['orderDelivered', false],
       ['replenishment', true],
+      ['backInStock', true],
+      ['priceDrop', false],
     ]);
   });
 
@@ -492,6 +497,8 @@ describe('flows.definitions in the config', () => {
       'orderShipped',
       'orderDelivered',
       'replenishment',
+      'backInStock',
+      'priceDrop',
       'thanks',
     ]);
   });

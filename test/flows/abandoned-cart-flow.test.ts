@@ -1,6 +1,6 @@
 /**
- * The abandoned-cart machine (also used for back in stock and price drop): the real ASL file, the
- * flow task, dynalite and the End User Messaging emulator, on the virtual clock.
+ * The abandoned-cart machine, the real ASL file, and back in stock, a built-in definition: the flow
+ * tasks, dynalite and the End User Messaging emulator, on the virtual clock.
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,7 +198,7 @@ describe('abandoned cart flow', () => {
     expect(await marketingTo(phone)).toEqual([]);
   });
 
-  it('runs back-in-stock through the same machine shape', async () => {
+  it('runs back in stock, compiled from its definition, with the product link as written', async () => {
     const phone = await subscriber();
     const event = {
       type: 'BackInStock',

@@ -55,6 +55,8 @@ describe('flows in the stack', () => {
       'orderShipped',
       'orderDelivered',
       'replenishment',
+      'backInStock',
+      'priceDrop',
     ]);
     // And the import of uploaded files, built alike (imports.test.ts).
     expect(machines).toHaveLength(Object.keys(stateMachines).length + defined.length + 1);

@@ -45,8 +45,6 @@ describe('a function’s environment', () => {
       DEFINED_FLOW_ARN_PREFIX: 'v-definedFlowArnPrefix',
       STATE_MACHINE_ARN_WELCOME: 'v-welcomeStateMachineArn',
       STATE_MACHINE_ARN_ABANDONED_CART: 'v-abandonedCartStateMachineArn',
-      STATE_MACHINE_ARN_BACK_IN_STOCK: 'v-backInStockStateMachineArn',
-      STATE_MACHINE_ARN_PRICE_DROP: 'v-priceDropStateMachineArn',
     });
   });
 

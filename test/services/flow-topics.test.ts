@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../lambdas/domain/clock';
 import { newProfile, type Profile } from '../../lambdas/domain/profile';
 import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
-import { runDefinedStep, sendSingleMessage, sendWelcomeStep } from '../../lambdas/services/flows';
+import { runDefinedStep, sendWelcomeStep } from '../../lambdas/services/flows';
 import { InMemoryMessageStore } from '../support/fakes/message-store';
 import { InMemoryProfileStore } from '../support/fakes/profile-store';
 import { InMemorySmsGateway } from '../support/fakes/sms-gateway';
@@ -29,14 +29,19 @@ function world(flows: Record<string, unknown>, properties: Profile['properties']
   });
   const deps = { clock: fixedClock(NOW), config, profiles, messages, gateway };
   const backInStock = () =>
-    sendSingleMessage(deps, {
-      flow: 'backInStock',
-      phone: PHONE,
-      key: 'sku-1',
-      event: { product_name: 'Ethiopia Guji', product_url: 'https://acme.example/guji' },
-      eventAt: NOW,
-      deadline: '2026-04-15T16:00:00.000Z',
-    });
+    runDefinedStep(
+      { ...deps, definitions: config.flows.definitions },
+      {
+        action: 'runStep',
+        flow: 'backInStock',
+        step: 'backInStockText',
+        phone: PHONE,
+        event: { productName: 'Ethiopia Guji', productUrl: 'https://acme.example/guji' },
+        eventAt: NOW,
+        deadline: '2026-04-15T16:00:00.000Z',
+        executionName: 'backInStock-1',
+      },
+    );
   const welcome = () =>
     sendWelcomeStep(deps, { phone: PHONE, source: null, stepIndex: 0, executionName: 'welcome-1' });
   const defined = () =>
@@ -64,7 +69,7 @@ describe('flows and preference topics', () => {
     );
     expect(await backInStock()).toMatchObject({ status: 'skipped', reason: 'topic_off' });
     expect(gateway.to(PHONE)).toEqual([]);
-    expect(await messages.get('flow#backInStock#+12125550100#sku-1')).toMatchObject({
+    expect(await messages.get('flow#backInStock-1#backInStockText')).toMatchObject({
       status: 'skipped',
       reason: 'topic_off',
       flowId: 'backInStock',
