@@ -47,16 +47,24 @@ export class DynamoActivityStore implements ActivityStore {
   }
 
   async listSince(phone: string, prefix: string, sinceIso: string): Promise<ActivityRecord[]> {
-    const result = await dynamoClient().send(
-      new QueryCommand({
-        TableName: this.table,
-        ...named({
-          KeyConditionExpression: '#phone = :phone AND begins_with(#activityKey, :prefix)',
-          FilterExpression: '#at >= :since',
+    const records: ActivityRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    // Every page: a customer's two years of orders can pass the 1 MB a Query reads at once.
+    do {
+      const page = await dynamoClient().send(
+        new QueryCommand({
+          TableName: this.table,
+          ...named({
+            KeyConditionExpression: '#phone = :phone AND begins_with(#activityKey, :prefix)',
+            FilterExpression: '#at >= :since',
+          }),
+          ExpressionAttributeValues: { ':phone': phone, ':prefix': prefix, ':since': sinceIso },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
-        ExpressionAttributeValues: { ':phone': phone, ':prefix': prefix, ':since': sinceIso },
-      }),
-    );
-    return (result.Items ?? []).map(parseActivity).sort((a, b) => b.at.localeCompare(a.at));
+      );
+      records.push(...(page.Items ?? []).map(parseActivity));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records.sort((a, b) => b.at.localeCompare(a.at));
   }
 }

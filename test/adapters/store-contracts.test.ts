@@ -4,6 +4,7 @@
  * (dynalite, the End User Messaging emulator).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoActivityStore } from '../../lambdas/adapters/activity-store';
 import { DynamoFlowStatsStore } from '../../lambdas/adapters/flow-stats-store';
 import { DynamoLinkStore } from '../../lambdas/adapters/link-store';
 import { DynamoMessageStore } from '../../lambdas/adapters/message-store';
@@ -17,8 +18,10 @@ import { OptedOutAtCarrierError } from '../../lambdas/domain/sms-errors';
 import type { MessageRecord, MessageStore } from '../../lambdas/domain/stores/message';
 import type { LinkRecord, LinkStore } from '../../lambdas/domain/stores/link';
 import type { FlowStatsStore } from '../../lambdas/domain/stores/flow-stats';
+import type { ActivityRecord, ActivityStore } from '../../lambdas/domain/stores/activity';
 import type { NumberChange, NumberChangeStore } from '../../lambdas/domain/stores/number-change';
 import { KEYWORDS_ONLY } from '../support/fixtures';
+import { InMemoryActivityStore } from '../support/fakes/activity-store';
 import { InMemoryFlowStatsStore } from '../support/fakes/flow-stats-store';
 import { InMemoryLinkStore } from '../support/fakes/link-store';
 import { InMemoryMessageStore } from '../support/fakes/message-store';
@@ -179,6 +182,56 @@ function flowStatsStoreContract(name: string, make: () => Promise<FlowStatsStore
   });
 }
 
+function activityStoreContract(name: string, make: () => Promise<ActivityStore>) {
+  describe(`activity store: ${name}`, () => {
+    let store: ActivityStore;
+    beforeAll(async () => {
+      store = await make();
+    });
+    const order = (phone: string, orderId: string, at: string, note = ''): ActivityRecord => ({
+      phone,
+      activityKey: `order#${orderId}`,
+      type: 'OrderPlaced',
+      at,
+      detail: { orderId, note },
+      aggregated: false,
+      expiresAt: 4_102_444_800,
+    });
+
+    it('keeps a record once, answering the first with a repeat', async () => {
+      const first = order('+12065550150', 'A-1', '2026-11-01T10:00:00.000Z');
+      expect(await store.putIfAbsent(first)).toEqual({ created: true, record: first });
+      const repeat = await store.putIfAbsent({ ...first, at: '2026-11-02T10:00:00.000Z' });
+      expect(repeat).toEqual({ created: false, record: first });
+      await store.markAggregated(first.phone, first.activityKey);
+      expect((await store.putIfAbsent(first)).record.aggregated).toBe(true);
+    });
+
+    it('lists one type since a time, newest first, every page of it', async () => {
+      const phone = '+12065550151';
+      // Four orders of 350 KB: more than the 1 MB one Query page holds.
+      const note = 'x'.repeat(350_000);
+      const orders = ['B-1', 'B-2', 'B-3', 'B-4'].map((id, i) =>
+        order(phone, id, new Date(Date.UTC(2026, 0, 1 + i)).toISOString(), note),
+      );
+      for (const record of orders) await store.putIfAbsent(record);
+      await store.putIfAbsent({
+        ...order(phone, 'c-1', '2026-06-01T00:00:00.000Z'),
+        activityKey: 'cart#c-1',
+      });
+      await store.putIfAbsent(order('+12065550152', 'D-1', '2026-06-01T00:00:00.000Z'));
+
+      const all = await store.listSince(phone, 'order#', '');
+      expect(all.map((r) => r.activityKey)).toEqual(['order#B-4', 'order#B-3', 'order#B-2', 'order#B-1']);
+      expect(all.every((r) => r.detail.note === note)).toBe(true);
+      const since = await store.listSince(phone, 'order#', orders[2]!.at);
+      expect(since.map((r) => r.activityKey)).toEqual(['order#B-4', 'order#B-3']);
+    });
+  });
+}
+
+activityStoreContract('in memory', async () => new InMemoryActivityStore());
+activityStoreContract('DynamoDB', async () => new DynamoActivityStore((await tables()).activity));
 flowStatsStoreContract('in memory', async () => new InMemoryFlowStatsStore());
 flowStatsStoreContract('DynamoDB', async () => new DynamoFlowStatsStore((await tables()).flowStats));
 linkStoreContract('in memory', async () => new InMemoryLinkStore());
