@@ -24,6 +24,7 @@ const SHARED_PROCESS_FILES = [
   'test/campaigns/pacer.test.ts',
   'test/cli/campaign-progress.test.ts',
   'test/client/routes.test.ts',
+  'test/flows/cross-sell-run.test.ts',
   'test/flows/defined-flow-run.test.ts',
   'test/flows/order-updates-run.test.ts',
   'test/flows/replenishment-run.test.ts',

@@ -273,6 +273,13 @@ function describeCondition(step: Extract<FlowStep, { kind: 'condition' }>): stri
     ...(step.if.segment ? ['the profile is in the segment'] : []),
     ...(step.if.noEventSince ? [`no ${step.if.noEventSince.join(' or ')} since the trigger`] : []),
     ...(step.if.notReordered ? ["no order of the trigger's product since"] : []),
+    ...(step.if.notOrdered
+      ? [
+          `no order of ${step.if.notOrdered.productIds.join(' or ')}${
+            step.if.notOrdered.withinDays ? ` in ${step.if.notOrdered.withinDays} days` : ''
+          }`,
+        ]
+      : []),
   ];
   return parts.join(' and ');
 }

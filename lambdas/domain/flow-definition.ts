@@ -72,6 +72,19 @@ export const FlowConditionSchema = z.strictObject({
    * orders recorded as activity; the trigger's own order does not count).
    */
   notReordered: z.optional(z.literal(true)),
+  /**
+   * The subscriber has not ordered any of these products (an item with one of the `productIds` in
+   * an order recorded as activity), in the last `withinDays` days or, without it, in the two years
+   * orders are kept.
+   */
+  notOrdered: z.optional(
+    z.strictObject({
+      productIds: z
+        .array(z.string().check(z.regex(/^[\w.:/-]{1,100}$/, 'must be a product id as the shop sends it')))
+        .check(z.minLength(1), z.maxLength(50)),
+      withinDays: z.optional(z.int().check(z.gte(1), z.lte(730))),
+    }),
+  ),
 });
 export type FlowCondition = z.output<typeof FlowConditionSchema>;
 

@@ -31,6 +31,8 @@ export function conditionHolds(
     event?: Readonly<Record<string, unknown>>;
     /** For `notReordered`: the subscriber's orders at or after the trigger's time, as posted. */
     laterOrders?: readonly Readonly<Record<string, unknown>>[];
+    /** For `notOrdered`: the subscriber's orders in its `withinDays` (all those kept without it). */
+    recentOrders?: readonly Readonly<Record<string, unknown>>[];
   },
 ): boolean {
   const { profile, trigger, eventAt, now } = context;
@@ -39,6 +41,10 @@ export function conditionHolds(
     // Without the orders to read, the condition errs on sending less.
     if (!context.event || !context.laterOrders) return false;
     if (reordered(context.laterOrders, context.event)) return false;
+  }
+  if (condition.notOrdered) {
+    if (!context.recentOrders) return false;
+    if (orderedAny(context.recentOrders, condition.notOrdered.productIds)) return false;
   }
   for (const event of condition.noEventSince ?? []) {
     const at = profile?.[LAST_AT[event]];
@@ -66,6 +72,28 @@ export function reordered(
         (item) => item.productId === productId,
       ),
   );
+}
+
+/** Whether one of the orders has an item of one of the products. */
+export function orderedAny(
+  orders: readonly Readonly<Record<string, unknown>>[],
+  productIds: readonly string[],
+): boolean {
+  const wanted = new Set(productIds);
+  return orders.some(
+    (order) =>
+      Array.isArray(order.items) &&
+      (order.items as readonly Readonly<Record<string, unknown>>[]).some(
+        (item) => typeof item.productId === 'string' && wanted.has(item.productId),
+      ),
+  );
+}
+
+/** Since when a `notOrdered` condition reads orders: `withinDays` before now, or every order kept. */
+export function notOrderedSince(condition: { readonly withinDays?: number }, now: Date): string {
+  return condition.withinDays === undefined
+    ? ''
+    : new Date(now.getTime() - condition.withinDays * 86_400_000).toISOString();
 }
 
 /**

@@ -92,8 +92,11 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
     if (step.next !== undefined) checkTarget(['steps', index, 'next'], step.next, index);
     if (step.kind === 'condition') {
       checkTarget(['steps', index, 'else'], step.else, index);
-      if (!step.if.segment && !step.if.noEventSince && !step.if.notReordered)
-        problem(['steps', index, 'if'], 'must ask something: a segment, noEventSince, notReordered');
+      if (!step.if.segment && !step.if.noEventSince && !step.if.notReordered && !step.if.notOrdered)
+        problem(
+          ['steps', index, 'if'],
+          'must ask something: a segment, noEventSince, notReordered, notOrdered',
+        );
     }
     if (step.kind === 'split') {
       const kinds = [step.random, step.property].filter((v) => v !== undefined).length;

@@ -30,6 +30,7 @@ import {
   conditionHolds,
   exitEventSince,
   flowLimitReached,
+  notOrderedSince,
   splitBranch,
   stepById,
   waitTimes,
@@ -167,7 +168,7 @@ export interface StepDeps extends SendDeps {
   readonly shortLinks?: { readonly store: LinkStore; readonly linkBase: string };
   /** The consent log, read for an order update's consent to that order (order-consent.ts). */
   readonly consentLog?: Pick<ConsentLogStore, 'list'>;
-  /** The orders recorded as activity, read by a `notReordered` condition. */
+  /** The orders recorded as activity, read by `notReordered` and `notOrdered` conditions. */
   readonly activity?: Pick<ActivityStore, 'listSince'>;
   /** The flows' counters (flow-stats.ts); nothing is counted without it. */
   readonly flowStats?: FlowStatsStore;
@@ -374,23 +375,28 @@ export async function runDefinedStep(
   if (!definition || !step) throw new Error(`flow ${task.flow} has no step ${task.step}`);
   const profile = await deps.profiles.get(task.phone);
   switch (step.kind) {
-    case 'condition':
+    case 'condition': {
+      const now = deps.clock.now();
+      const { activity } = deps;
+      // Without the activity store the order conditions do not hold: they err on sending less.
+      const orders = async (since: string) =>
+        activity && (await activity.listSince(task.phone, 'order#', since)).map((order) => order.detail);
+      const laterOrders = step.if.notReordered ? await orders(task.eventAt) : undefined;
+      const recentOrders = step.if.notOrdered
+        ? await orders(notOrderedSince(step.if.notOrdered, now))
+        : undefined;
       return {
         matched: conditionHolds(step.if, {
           profile,
           trigger: definition.trigger.event,
           eventAt: task.eventAt,
-          now: deps.clock.now(),
+          now,
           event: task.event,
-          ...(step.if.notReordered && deps.activity
-            ? {
-                laterOrders: (await deps.activity.listSince(task.phone, 'order#', task.eventAt)).map(
-                  (order) => order.detail,
-                ),
-              }
-            : {}),
+          ...(laterOrders ? { laterOrders } : {}),
+          ...(recentOrders ? { recentOrders } : {}),
         }),
       };
+    }
     case 'split': {
       const branch = splitBranch(step, { profile, executionName: task.executionName, stepId: task.step });
       const name = branchNames(step)[branch] ?? String(branch);

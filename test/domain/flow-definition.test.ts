@@ -8,7 +8,13 @@ import {
   type FlowDefinition,
   type FlowDefinitionInput,
 } from '../../lambdas/domain/flow-definition';
-import { conditionHolds, flowLimitReached, splitBranch, waitTimes } from '../../lambdas/domain/flow-steps';
+import {
+  conditionHolds,
+  flowLimitReached,
+  notOrderedSince,
+  splitBranch,
+  waitTimes,
+} from '../../lambdas/domain/flow-steps';
 import { definedFlowExecutionNames, definedFlowStarts } from '../../lambdas/domain/flow-starts';
 import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
 import {
@@ -108,7 +114,7 @@ describe('flow definitions', () => {
         { kind: 'condition', if: {} },
         { kind: 'send', body: 'Hi' },
       ],
-      ['steps.0.if: must ask something: a segment, noEventSince, notReordered'],
+      ['steps.0.if: must ask something: a segment, noEventSince, notReordered, notOrdered'],
     ],
     [
       'a split both random and by property',
@@ -595,6 +601,46 @@ describe('replenishment', () => {
         { profile: undefined, trigger: 'OrderPlaced', eventAt: '', now: new Date(), event: trigger },
       ),
     ).toBe(false);
+  });
+
+  it('has not ordered a product: none of the orders read has an item of one of the products', () => {
+    const condition = { notOrdered: { productIds: ['grinder-1', 'grinder-2'] } };
+    const holds = (recentOrders?: Record<string, unknown>[]) =>
+      conditionHolds(condition, {
+        profile: undefined,
+        trigger: 'OrderPlaced',
+        eventAt: '',
+        now: new Date(),
+        ...(recentOrders ? { recentOrders } : {}),
+      });
+    expect(holds([{ orderId: 'A-1', items: [{ productId: 'beans-1' }] }, { orderId: 'A-2' }])).toBe(true);
+    expect(holds([{ orderId: 'A-3', items: [{ productId: 'mug' }, { productId: 'grinder-2' }] }])).toBe(
+      false,
+    );
+    expect(holds([])).toBe(true);
+    // Without the orders to read, it errs on sending less.
+    expect(holds()).toBe(false);
+  });
+
+  it('reads orders for notOrdered from withinDays before now, or every order kept', () => {
+    const now = new Date('2026-11-10T12:00:00.000Z');
+    expect(notOrderedSince({ withinDays: 30 }, now)).toBe('2026-10-11T12:00:00.000Z');
+    expect(notOrderedSince({}, now)).toBe('');
+  });
+
+  it('refuses a notOrdered without products or with a window out of range, naming the field', () => {
+    const paths = (notOrdered: unknown) =>
+      FlowDefinitionShape.safeParse({
+        ...browse,
+        steps: [
+          { kind: 'condition', if: { notOrdered } },
+          { kind: 'send', body: 'Hi' },
+        ],
+      }).error?.issues.map((i) => i.path.join('.'));
+    expect(paths({ productIds: [] })).toEqual(['steps.0.if.notOrdered.productIds']);
+    expect(paths({ productIds: ['has space'] })).toEqual(['steps.0.if.notOrdered.productIds.0']);
+    expect(paths({ productIds: ['g-1'], withinDays: 0 })).toEqual(['steps.0.if.notOrdered.withinDays']);
+    expect(paths({ productIds: ['g-1'], withinDays: 365 })).toBeUndefined();
   });
 
   it('takes its products’ days from the config, naming a wrong one', () => {
