@@ -411,9 +411,14 @@ function winnerScheduleName(campaignId: string): string {
   return `${campaignId}-winner`;
 }
 
-async function scheduleWinner(deps: Pick<CampaignDeps, 'scheduler' | 'dispatcherArn'>, campaign: Campaign) {
-  const at = winnerDecisionTime(campaign);
-  if (!at) return;
+async function scheduleWinner(
+  deps: Pick<CampaignDeps, 'scheduler' | 'dispatcherArn'>,
+  campaign: Campaign,
+  earliest = 0,
+) {
+  const decideAt = winnerDecisionTime(campaign);
+  if (!decideAt) return;
+  const at = new Date(Math.max(decideAt.getTime(), earliest));
   await scheduleDispatcher(deps, winnerScheduleName(campaign.campaignId), at, {
     action: 'decideWinner',
     campaignId: campaign.campaignId,
@@ -438,8 +443,8 @@ export type EstimateDeps = Pick<
  * model), stores the estimate, creates the dispatch schedules and makes the campaign `scheduled`.
  * A cancelled campaign stays cancelled. Delivered again (Scheduler and Lambda's async retries are at
  * least once), or beaten by a concurrent delivery, it finds the campaign scheduled and makes sure the
- * schedules of dispatches not yet recorded exist: creating one is idempotent, and a dispatch run
- * twice texts and counts each recipient once.
+ * schedules of dispatches not yet recorded exist, an A/B winner's decision among them: creating one
+ * is idempotent, and a dispatch run twice texts and counts each recipient once.
  */
 export async function finishEstimate(deps: EstimateDeps, campaignId: string) {
   const campaign = await deps.campaigns.get(campaignId);
@@ -474,6 +479,8 @@ async function ensureSchedules(deps: EstimateDeps, campaign: Campaign | undefine
     .filter((s) => !campaign.dispatched[s.timeZone ?? 'all'])
     .map((s) => ({ ...s, at: new Date(Math.max(Date.parse(s.at), earliest)).toISOString() }));
   await createSchedules(deps, campaign.campaignId, pending);
+  // A delivery that died between storing the estimate and scheduling the winner left it unscheduled.
+  if (!campaign.dispatched[WINNER_DISPATCH]) await scheduleWinner(deps, campaign, earliest);
   return { finished: true, recipients: campaign.estimate.recipients, schedules: pending.length };
 }
 

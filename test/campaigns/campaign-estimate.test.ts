@@ -182,6 +182,43 @@ describe('campaign estimate finished by the dispatcher', () => {
     expect(await view(campaignId)).toMatchObject({ state: 'dispatched', counters: { targeted: 1, sent: 1 } });
   });
 
+  it('schedules an A/B winner’s decision once counted, and again when a later delivery finds it missing', async () => {
+    // On a whole second: schedules are.
+    const sendAt = new Date(Math.ceil((runtime.clock.now().getTime() + 3_600_000) / 1000) * 1000);
+    const created = await create({
+      name: 'Best of two',
+      variants: [
+        { name: 'a', body: 'Beans are back', weight: 1 },
+        { name: 'b', body: 'Your favourite beans are back', weight: 1 },
+      ],
+      winner: { metric: 'clicks', testFraction: 0.5, decideAfterHours: 2 },
+      segment: { phones: phoneNumbers('212', 4, 200) },
+      sendAt: sendAt.toISOString(),
+    });
+    expect(created.status).toBe(202);
+    const { campaignId } = created.body;
+    expect(schedulesOf(campaignId).map((s) => s.name)).toEqual([`${campaignId}-estimate`]);
+
+    runtime.clock.advance(61_000);
+    await runtime.settle();
+    expect((await view(campaignId)).state).toBe('scheduled');
+    const winnerSchedule = () => schedulesOf(campaignId).find((s) => s.name === `${campaignId}-winner`);
+    const decideAt = sendAt.getTime() + 2 * 3_600_000;
+    expect(winnerSchedule()?.dueAt.getTime()).toBe(decideAt);
+
+    // A delivery that died after storing the estimate, before the winner's schedule was made.
+    const { schedulerRole, scheduleGroup } = runtime.environmentOf('campaignDispatcher');
+    await new EventBridgeScheduler({ roleArn: schedulerRole, groupName: scheduleGroup }).delete(
+      `${campaignId}-winner`,
+    );
+    expect(winnerSchedule()).toBeUndefined();
+    await runtime.lambdas.invoke('campaignDispatcher', { action: 'estimate', campaignId });
+    expect(winnerSchedule()?.dueAt.getTime()).toBe(decideAt);
+
+    await runtime.post(`/v1/campaigns/${campaignId}/cancel`, {});
+    expect(schedulesOf(campaignId)).toEqual([]);
+  });
+
   it('gives the audience warnings’ final numbers once the count is finished', async () => {
     // Last: the clock goes to the night.
     runtime.clock.set(new Date('2026-11-21T06:00:00Z')); // 01:00 in New York, 22:00 in Los Angeles
