@@ -28,6 +28,7 @@ const SHARED_PROCESS_FILES = [
   'test/flows/defined-flow-run.test.ts',
   'test/flows/order-updates-run.test.ts',
   'test/flows/replenishment-run.test.ts',
+  'test/flows/send-step-options-run.test.ts',
   'test/handlers/http-pages.test.ts',
   'test/handlers/page.test.ts',
   'test/local/async-invocations.test.ts',

@@ -206,6 +206,8 @@ export function compileFlow(definition: FlowDefinition): AslStateMachine {
           // Smart sending holds back marketing texts only.
           ...(step.smartSending && step.class === 'marketing' ? ['smart sending'] : []),
           ...(step.contactCard ? ['contact card'] : []),
+          ...(step.mediaUrls?.length ? ['MMS'] : []),
+          ...(step.deadlineHours !== undefined ? [`skipped after ${step.deadlineHours} h`] : []),
           ...(step.trackLinks ? [] : ['links as written']),
         ];
         states[`${name}Task`] = {

@@ -11,6 +11,7 @@ import * as z from './zod';
 import { TopicPropertySchema } from './preference-topics';
 import { COMMERCE_EVENT_TYPES, type CommerceEventType } from './commerce-events';
 import { SegmentSchema } from './segment-schema';
+import { mediaUrls } from './input-fields';
 
 /** Events a flow can start from: the commerce events, and a confirmed subscription. */
 export const FLOW_TRIGGER_EVENTS = ['SubscriptionConfirmed', ...Object.keys(COMMERCE_EVENT_TYPES)] as [
@@ -139,6 +140,14 @@ export const SendStepSchema = z.strictObject({
    * sends them as written (the flows translated from `flows.backInStock` and `flows.priceDrop`).
    */
   trackLinks: z._default(z.boolean(), true),
+  /** An image or other media sent with the text as MMS: one object in the media bucket, `s3://bucket/key`. */
+  mediaUrls: mediaUrls(),
+  /**
+   * Hours after the trigger (after `replenishAt` in a replenishment) past which this text is skipped
+   * rather than sent late, when quiet hours or a cap hold it; the flow's `limits.deadlineHours` when
+   * left out.
+   */
+  deadlineHours: z.optional(z.number().check(z.gte(1), z.lte(24 * 90))),
 });
 
 export const ExitStepSchema = z.strictObject({

@@ -97,6 +97,21 @@ export function notOrderedSince(condition: { readonly withinDays?: number }, now
 }
 
 /**
+ * When a send step's text stops being worth sending: the flow's deadline (`task.deadline`, which
+ * the flow starter set `limits.deadlineHours` after the trigger), or the step's own `deadlineHours`
+ * counted from the same moment.
+ */
+export function sendDeadline(
+  definition: Pick<FlowDefinition, 'limits'>,
+  step: { readonly deadlineHours?: number },
+  flowDeadline: string,
+): Date {
+  const at = Date.parse(flowDeadline);
+  if (step.deadlineHours === undefined) return new Date(at);
+  return new Date(at + (step.deadlineHours - definition.limits.deadlineHours) * 3_600_000);
+}
+
+/**
  * The branch a split takes, by position: a random split's pick is fixed by the execution's name and
  * the step (the same subscriber and trigger always take the same branch, a retry too); a property
  * split takes its first matching case, else the one after the last case.

@@ -163,14 +163,18 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
     if (!isReached) problem(['steps', index], `is never reached: no step before "${ids[index]}" leads to it`);
   });
 
-  // A text the waits always bring past the deadline would always be skipped.
+  // A text the waits always bring past its deadline would always be skipped.
   definition.steps.forEach((step, index) => {
     const at = earliest[index] ?? 0;
-    if (step.kind === 'send' && reached[index] && at > definition.limits.deadlineHours * 60)
+    if (step.kind !== 'send' || !reached[index]) return;
+    const hours = step.deadlineHours ?? definition.limits.deadlineHours;
+    if (at > hours * 60)
       problem(
-        ['limits', 'deadlineHours'],
-        `is ${definition.limits.deadlineHours} hours, but "${ids[index]}" comes at least ${at} minutes after the trigger: its text would always be skipped`,
+        step.deadlineHours === undefined ? ['limits', 'deadlineHours'] : ['steps', index, 'deadlineHours'],
+        `is ${hours} hours, but "${ids[index]}" comes at least ${at} minutes after the trigger: its text would always be skipped`,
       );
+    if (step.mediaUrls?.length && step.contactCard)
+      problem(['steps', index, 'mediaUrls'], 'cannot go with contactCard: a text carries one media file');
   });
 
   // Sends: templates over what the trigger carries; marketing keeps quiet hours; a transactional text

@@ -31,6 +31,7 @@ import {
   exitEventSince,
   flowLimitReached,
   notOrderedSince,
+  sendDeadline,
   splitBranch,
   stepById,
   waitTimes,
@@ -455,7 +456,8 @@ export async function runDefinedStep(
         ...(definition.topic ? { topic: definition.topic } : {}),
         quietHours: step.quietHours,
         smartSending: step.smartSending,
-        deadline: new Date(task.deadline),
+        deadline: sendDeadline(definition, step, task.deadline),
+        ...(step.mediaUrls?.length ? { mediaUrls: step.mediaUrls } : {}),
         ...(step.contactCard && deps.contactCardUrl ? { mediaUrls: [deps.contactCardUrl] } : {}),
         profile: profile ?? null,
       });

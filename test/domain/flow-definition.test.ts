@@ -12,6 +12,7 @@ import {
   conditionHolds,
   flowLimitReached,
   notOrderedSince,
+  sendDeadline,
   splitBranch,
   waitTimes,
 } from '../../lambdas/domain/flow-steps';
@@ -130,6 +131,21 @@ describe('flow definitions', () => {
         },
       ],
       ['steps.0: must split either at random (random) or by a property (property and cases)'],
+    ],
+    [
+      'a text the waits always bring past its own deadline',
+      [
+        { kind: 'wait', delayMinutes: 120 },
+        { kind: 'send', body: 'Hi', deadlineHours: 1 },
+      ],
+      [
+        'steps.1.deadlineHours: is 1 hours, but "send2" comes at least 120 minutes after the trigger: its text would always be skipped',
+      ],
+    ],
+    [
+      'media beside the contact card',
+      [{ kind: 'send', body: 'Hi', mediaUrls: ['s3://acme-media/a.jpg'], contactCard: true }],
+      ['steps.0.mediaUrls: cannot go with contactCard: a text carries one media file'],
     ],
     [
       'a text the waits always bring past the deadline',
@@ -620,6 +636,29 @@ describe('replenishment', () => {
     expect(holds([])).toBe(true);
     // Without the orders to read, it errs on sending less.
     expect(holds()).toBe(false);
+  });
+
+  it('gives a text its own deadline, counted from where the flow’s is', () => {
+    const flow = { limits: { deadlineHours: 24 } };
+    const flowDeadline = '2026-11-11T12:00:00.000Z';
+    expect(sendDeadline(flow, {}, flowDeadline).toISOString()).toBe(flowDeadline);
+    expect(sendDeadline(flow, { deadlineHours: 3 }, flowDeadline).toISOString()).toBe(
+      '2026-11-10T15:00:00.000Z',
+    );
+    expect(sendDeadline(flow, { deadlineHours: 72 }, flowDeadline).toISOString()).toBe(
+      '2026-11-13T12:00:00.000Z',
+    );
+  });
+
+  it('refuses media that is not one object in a bucket, naming the field', () => {
+    const paths = (mediaUrls: unknown) =>
+      FlowDefinitionShape.safeParse({
+        ...browse,
+        steps: [{ kind: 'send', body: 'Hi', mediaUrls }],
+      }).error?.issues.map((i) => i.path.join('.'));
+    expect(paths(['https://cdn.example/a.jpg'])).toEqual(['steps.0.mediaUrls.0']);
+    expect(paths(['s3://acme-media/a.jpg', 's3://acme-media/b.jpg'])).toEqual(['steps.0.mediaUrls']);
+    expect(paths(['s3://acme-media/a.jpg'])).toBeUndefined();
   });
 
   it('reads orders for notOrdered from withinDays before now, or every order kept', () => {
