@@ -9,8 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compileFlow } from '../../lambdas/domain/flow-compiler';
 import { FlowDefinitionShape } from '../../lambdas/domain/flow-definition';
 import { flowDefinitionProblems } from '../../lambdas/domain/flow-validation';
-import { newProfile } from '../../lambdas/domain/profile';
-import { compiledFlow } from '../support/compiled-flow';
+import { compiledFlow, subscriber } from '../support/compiled-flow';
 import { InMemoryActivityStore } from '../support/fakes/activity-store';
 import { ROOT } from '../support/root';
 
@@ -27,12 +26,7 @@ function world() {
   const activity = new InMemoryActivityStore();
   const flow = compiledFlow(definition, { start: NOON_NEW_YORK, deps: { activity } });
   const { clock, profiles } = flow;
-  void profiles.put({
-    ...newProfile(PHONE, '2026-01-01T00:00:00.000Z'),
-    marketing: 'subscribed',
-    marketingConfirmedBy: 'double_opt_in',
-    lastMarketingAt: '2026-01-01T00:00:00.000Z',
-  });
+  void profiles.put(subscriber(PHONE, '2026-01-01T00:00:00.000Z'));
   /** An order as the events API records it; `trigger` also starts the flow for it. */
   const order = async (orderId: string, productIds: string[], placedAt = clock.now(), trigger = true) => {
     const detail = {

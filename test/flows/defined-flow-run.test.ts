@@ -6,10 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlowDefinitionShape, type FlowDefinitionInput } from '../../lambdas/domain/flow-definition';
 import { waitTimes } from '../../lambdas/domain/flow-steps';
-import { newProfile, type Profile } from '../../lambdas/domain/profile';
+import type { Profile } from '../../lambdas/domain/profile';
 import { runDefinedStep } from '../../lambdas/services/flows';
 import { settleWork } from '../../local/settle';
-import { compiledFlow, FLOW_STEP_FUNCTION_ARN } from '../support/compiled-flow';
+import { compiledFlow, FLOW_STEP_FUNCTION_ARN, subscriber } from '../support/compiled-flow';
 
 const PHONE = '+12125550100'; // New York
 const NOON_NEW_YORK = new Date('2026-05-05T16:00:00.000Z');
@@ -39,13 +39,7 @@ function world() {
   const definition = FlowDefinitionShape.parse(browse);
   const flow = compiledFlow(definition, { start: NOON_NEW_YORK });
   const subscribe = (extra: Partial<Profile> = {}) =>
-    flow.profiles.put({
-      ...newProfile(PHONE, '2026-04-01T00:00:00.000Z'),
-      marketing: 'subscribed',
-      marketingConfirmedBy: 'double_opt_in',
-      lastMarketingAt: '2026-04-01T00:00:00.000Z',
-      ...extra,
-    });
+    flow.profiles.put(subscriber(PHONE, '2026-04-01T00:00:00.000Z', extra));
   const view = (name: string, viewedAt = flow.clock.now().toISOString()) => {
     const event = { type: 'ProductViewed', phone: PHONE, productId: 'beans-1', viewedAt };
     return flow.startExecution(name, {

@@ -6,10 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlowDefinitionShape } from '../../lambdas/domain/flow-definition';
 import { REPLENISHMENT } from '../../lambdas/domain/flow-definitions-config';
-import { newProfile, type Profile } from '../../lambdas/domain/profile';
+import type { Profile } from '../../lambdas/domain/profile';
 import type { ActivityRecord } from '../../lambdas/domain/stores/activity';
 import { settleWork } from '../../local/settle';
-import { compiledFlow } from '../support/compiled-flow';
+import { compiledFlow, subscriber } from '../support/compiled-flow';
 
 const PHONE = '+12125550100'; // New York
 const NOON_NEW_YORK = new Date('2026-05-05T16:00:00.000Z');
@@ -29,13 +29,7 @@ function world() {
   });
   const { clock, profiles } = flow;
   const subscribe = (extra: Partial<Profile> = {}) =>
-    profiles.put({
-      ...newProfile(PHONE, '2026-04-01T00:00:00.000Z'),
-      marketing: 'subscribed',
-      marketingConfirmedBy: 'double_opt_in',
-      lastMarketingAt: '2026-04-01T00:00:00.000Z',
-      ...extra,
-    });
+    profiles.put(subscriber(PHONE, '2026-04-01T00:00:00.000Z', extra));
   /** An order as the events API records it, and the executions the flow starter starts for it. */
   const order = (orderId: string, productIds: string[]) => {
     const placedAt = clock.now().toISOString();

@@ -6,9 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlowDefinitionShape, type FlowDefinitionInput } from '../../lambdas/domain/flow-definition';
 import { flowDefinitionProblems } from '../../lambdas/domain/flow-validation';
-import { newProfile } from '../../lambdas/domain/profile';
 import { settleWork } from '../../local/settle';
-import { compiledFlow } from '../support/compiled-flow';
+import { compiledFlow, subscriber } from '../support/compiled-flow';
 
 const PHONE = '+12125550100'; // New York
 const HOUR = 3600_000;
@@ -39,12 +38,7 @@ const viewed: FlowDefinitionInput = {
 function world() {
   const definition = FlowDefinitionShape.parse(viewed);
   const flow = compiledFlow(definition, { start: EVENING_NEW_YORK });
-  void flow.profiles.put({
-    ...newProfile(PHONE, '2026-04-01T00:00:00.000Z'),
-    marketing: 'subscribed',
-    marketingConfirmedBy: 'double_opt_in',
-    lastMarketingAt: '2026-04-01T00:00:00.000Z',
-  });
+  void flow.profiles.put(subscriber(PHONE, '2026-04-01T00:00:00.000Z'));
   const at = flow.clock.now().toISOString();
   const [execution] = flow.trigger(
     'ProductViewed',

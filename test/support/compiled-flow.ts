@@ -11,6 +11,7 @@ import {
 import type { FlowDefinition } from '../../lambdas/domain/flow-definition';
 import { definedFlowStarts } from '../../lambdas/domain/flow-starts';
 import { waitTimes } from '../../lambdas/domain/flow-steps';
+import { newProfile, type Profile } from '../../lambdas/domain/profile';
 import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
 import { runDefinedStep, type StepDeps } from '../../lambdas/services/flows';
 import { StepFunctionsEmulator, type ExecutionRecord } from '../../local/aws/stepfunctions';
@@ -23,6 +24,17 @@ import { InMemorySmsGateway } from './fakes/sms-gateway';
 export const FLOW_STEP_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:flowStep';
 
 const config = RuntimeConfigSchema.parse({ brand: 'Acme Coffee', supportContact: 'help@acme.example' });
+
+/** A marketing subscriber by double opt-in since `since`, last texted then. */
+export function subscriber(phone: string, since: string, extra: Partial<Profile> = {}): Profile {
+  return {
+    ...newProfile(phone, since),
+    marketing: 'subscribed',
+    marketingConfirmedBy: 'double_opt_in',
+    lastMarketingAt: since,
+    ...extra,
+  };
+}
 
 export function compiledFlow(
   definition: FlowDefinition,
