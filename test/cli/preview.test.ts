@@ -6,34 +6,43 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { analyseMessage } from '../../lambdas/domain/message-format';
 import { estimateCost } from '../../lambdas/domain/message-lint';
+import { optlineInProcess, type CliRun } from '../support/optline-cli';
 
 const ROOT = resolve(__dirname, '../..');
 const LAUNCHER = resolve(ROOT, 'bin/optline-cli.cjs');
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `node bin/optline-cli.cjs …` as a user would, from the project root unless told otherwise. */
-async function optline(args: string[], cwd = ROOT): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [LAUNCHER, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+/** `optline …` from the project root unless told otherwise, in this process (see optline-cli.ts). */
+function optline(args: string[], cwd = ROOT): Promise<CliRun> {
+  return optlineInProcess(args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
 }
 
 function usd(body: string, country: string): number | undefined {
   return estimateCost(analyseMessage(body), country)?.perMessageUsd;
 }
+
+describe('optline preview from its launcher', () => {
+  it('runs as a user runs it, from bin/optline-cli.cjs in any directory, with its exit codes', async () => {
+    const spawned = async (args: string[]) => {
+      try {
+        const { stdout } = await promisify(execFile)(process.execPath, [LAUNCHER, ...args], {
+          cwd: tmpdir(),
+          env: { ...process.env, NO_COLOR: '1' },
+        });
+        return { code: 0, stdout };
+      } catch (error) {
+        const failed = error as { code?: number; stderr?: string };
+        return { code: failed.code ?? -1, stdout: failed.stderr ?? '' };
+      }
+    };
+    const ok = await spawned(['preview', 'Acme Coffee: hi', '--brand', 'Acme Coffee', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ segments: 1, warnings: [] });
+    const bad = await spawned(['preview', 'hi', '--link-domain', 'https://go.acme.com/']);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toContain('--link-domain');
+  });
+});
 
 describe('optline preview --json', () => {
   it('prints exactly encoding, smartEncoded, characters, segments, costEstimate, links and warnings', async () => {
@@ -125,17 +134,13 @@ describe('optline preview: links as sent', () => {
     CDK_DEFAULT_REGION: undefined,
   };
 
+  /** `optline preview …`: what it printed, or on failure what it printed on stderr. */
   async function run(args: string[], cwd = ROOT, extraEnv: Record<string, string> = {}) {
-    try {
-      const { stdout } = await promisify(execFile)(process.execPath, [LAUNCHER, 'preview', ...args], {
-        cwd,
-        env: { ...env, ...extraEnv, NO_COLOR: '1' },
-      });
-      return { code: 0, stdout };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: failed.code ?? -1, stdout: failed.stderr ?? '' };
-    }
+    const { code, stdout, stderr } = await optlineInProcess(['preview', ...args], {
+      cwd,
+      env: { ...env, ...extraEnv, NO_COLOR: '1' },
+    });
+    return { code, stdout: code === 0 ? stdout : stderr };
   }
 
   it('counts the link on the API address without links.domain, and names the saving of a domain', async () => {
