@@ -854,11 +854,6 @@ export const stateMachines = {
     definitionFile: 'statemachines/welcome.asl.json',
     functionArns: flowStepArn,
   },
-  abandonedCart: {
-    description: 'Abandoned cart: one text per cart, within 48 hours, stopped by an order',
-    definitionFile: 'statemachines/abandoned-cart.asl.json',
-    functionArns: flowStepArn,
-  },
 } as const satisfies Record<string, StateMachineDefinition>;
 export type StateMachineId = keyof typeof stateMachines;
 

@@ -59,7 +59,6 @@ const QUEUE_VARIABLES = {
 /** The variable carrying each flow's state machine ARN into the functions that start flows. */
 const STATE_MACHINE_VARIABLES = {
   welcome: 'STATE_MACHINE_ARN_WELCOME',
-  abandonedCart: 'STATE_MACHINE_ARN_ABANDONED_CART',
 } as const satisfies Record<StateMachineId, string>;
 
 type Functions = typeof functions;

@@ -3,8 +3,7 @@
  * every flow template when the stack is synthesized, and come out as `cdk synth` warnings naming the
  * config field. Campaign bodies get the same checks from the API when a campaign is created. A
  * template is checked as it will be sent: its preference-page link (`{{ preferences_url }}`) at its
- * length on the deployment's public origin of links (the hand-written flows send their other URLs as
- * written).
+ * length on the deployment's public origin of links (these flows send their other URLs as written).
  */
 import { lintMessage, type LintWarning } from '../lambdas/domain/message-lint';
 import { withBrandPrefix } from '../lambdas/domain/messages';

@@ -68,7 +68,7 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
   flows:
     'Welcome series, abandoned cart, back in stock and price drop, and the flows written as data (definitions)',
   'flows.definitions':
-    'Flows written as data (docs/flows.md#flow-definitions), after the built-in ones (browseAbandonment, postPurchase, orderShipped, orderDelivered, replenishment, backInStock, priceDrop): a definition with a new id adds a flow, one with a built-in id replaces it, and { "id": "browseAbandonment", "enabled": false } switches one off',
+    'Flows written as data (docs/flows.md#flow-definitions), after the built-in ones (browseAbandonment, postPurchase, orderShipped, orderDelivered, replenishment, abandonedCart, backInStock, priceDrop): a definition with a new id adds a flow, one with a built-in id replaces it, and { "id": "browseAbandonment", "enabled": false } switches one off',
   'flows.welcome': 'Welcome series, started by a confirmed subscription',
   'flows.welcome.enabled': 'Run the flow',
   'flows.welcome.topic':
@@ -84,7 +84,8 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
     'Send the contact card (vCard) as MMS when the number supports MMS; text otherwise',
   'flows.welcome.steps[].quietHours': 'Respect quiet hours',
   'flows.welcome.steps[].smartSending': 'Respect smart sending',
-  'flows.abandonedCart': 'Abandoned cart: one text per cart',
+  'flows.abandonedCart':
+    'Abandoned cart: one text per cart; translated into the built-in definition abandonedCart (docs/flows.md#settings-under-their-own-keys)',
   'flows.backInStock':
     'Back in stock: one text per product and day; translated into the built-in definition backInStock (docs/flows.md#settings-under-their-own-keys)',
   'flows.priceDrop':

@@ -159,8 +159,15 @@ export function compileFlow(definition: FlowDefinition): AslStateMachine {
         return;
       }
       case 'condition': {
+        const skip: Record<string, string> = step.skipReason
+          ? { status: '$.Payload.status', reason: '$.Payload.reason', until: '$.Payload.until' }
+          : {};
+        const recorded = step.skipReason ? ` (else the text is skipped as ${step.skipReason})` : '';
         states[`${name}Task`] = {
-          ...task(definition, id, `Check: ${describeCondition(step)}`, { matched: '$.Payload.matched' }),
+          ...task(definition, id, `Check: ${describeCondition(step)}${recorded}`, {
+            matched: '$.Payload.matched',
+            ...skip,
+          }),
           Next: `${name}Choice`,
         };
         states[`${name}Choice`] = {
@@ -205,6 +212,7 @@ export function compileFlow(definition: FlowDefinition): AslStateMachine {
           step.quietHours ? 'quiet hours' : 'at once',
           // Smart sending holds back marketing texts only.
           ...(step.smartSending && step.class === 'marketing' ? ['smart sending'] : []),
+          ...(step.confirmedOptIn ? ['confirmed opt-in'] : []),
           ...(step.contactCard ? ['contact card'] : []),
           ...(step.mediaUrls?.length ? ['MMS'] : []),
           ...(step.deadlineHours !== undefined ? [`skipped after ${step.deadlineHours} h`] : []),

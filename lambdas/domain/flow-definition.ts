@@ -95,6 +95,13 @@ export const ConditionStepSchema = z.strictObject({
   if: FlowConditionSchema,
   /** Where a flow whose condition does not hold goes: `exit` when left out. */
   else: z._default(target, EXIT),
+  /**
+   * Why the flow's text is skipped when the condition does not hold (`order_placed`): recorded in
+   * the message history like every skip; none records nothing.
+   */
+  skipReason: z.optional(
+    z.string().check(z.regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a snake_case reason such as order_placed')),
+  ),
 });
 
 const branchName = z
@@ -133,6 +140,12 @@ export const SendStepSchema = z.strictObject({
   quietHours: z._default(z.boolean(), true),
   /** Marketing: skip the text when the number got one within the smart-sending window. */
   smartSending: z._default(z.boolean(), true),
+  /**
+   * Marketing: only to a subscription confirmed by double opt-in or a code, else skipped as
+   * `no_confirmed_opt_in` (carriers expect it before cart reminders; subscription-engine.ts then
+   * asks US numbers for a double opt-in).
+   */
+  confirmedOptIn: z._default(z.boolean(), false),
   /** Send the contact card (vCard) as MMS when the number can, text otherwise. */
   contactCard: z._default(z.boolean(), false),
   /**

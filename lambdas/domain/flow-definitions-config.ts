@@ -9,8 +9,8 @@ import { FlowDefinitionShape, type FlowDefinition, type FlowDefinitionInput } fr
 import { flowDefinitionProblems } from './flow-validation';
 import { TRANSLATED_FLOW_IDS } from './flow-keys';
 
-/** The ids of the hand-written flows (statemachines/*.asl.json): a definition cannot take them. */
-export const HAND_WRITTEN_FLOW_IDS = ['welcome', 'abandonedCart'] as const;
+/** The id of the hand-written flow (statemachines/welcome.asl.json): a definition cannot take it. */
+export const HAND_WRITTEN_FLOW_IDS = ['welcome'] as const;
 
 /** Browse abandonment: a product viewed, two hours without a cart or an order, one text, once in 72 hours. */
 export const BROWSE_ABANDONMENT: FlowDefinitionInput = {

@@ -197,6 +197,11 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
           'must be true for a marketing text; only the first text of a SubscriptionConfirmed flow, before any wait, may skip quiet hours',
         );
     }
+    if (step.class === 'transactional' && step.confirmedOptIn)
+      problem(
+        ['steps', index, 'confirmedOptIn'],
+        'asks for a confirmed marketing opt-in, which a transactional text does not need',
+      );
     if (step.class === 'transactional' && !(TRANSACTIONAL_TRIGGERS as readonly string[]).includes(trigger))
       problem(
         ['steps', index, 'class'],

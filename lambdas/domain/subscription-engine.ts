@@ -189,15 +189,20 @@ const CANADIAN_REGIONS = new Set([
 ]);
 
 /**
- * Double opt-in is required when the config says so, and always for US numbers while abandoned-cart
- * texts are enabled: carriers and the CTIA expect a confirmed opt-in before cart reminders.
+ * Double opt-in is required when the config says so, and always for US numbers while a flow that
+ * texts only confirmed subscriptions is enabled (the abandoned cart's `confirmedOptIn`): carriers
+ * and the CTIA expect a confirmed opt-in before cart reminders.
  */
 export function requiresDoubleOptIn(
   config: Pick<RuntimeConfig, 'doubleOptIn' | 'flows'>,
   phone: string,
 ): boolean {
   if (config.doubleOptIn) return true;
-  if (!config.flows.abandonedCart.enabled || !phone.startsWith('+1')) return false;
+  const confirmedOnly = config.flows.definitions.some(
+    (definition) =>
+      definition.enabled && definition.steps.some((step) => step.kind === 'send' && step.confirmedOptIn),
+  );
+  if (!confirmedOnly || !phone.startsWith('+1')) return false;
   const region = regionForNumber(phone);
   return region !== undefined && !CANADIAN_REGIONS.has(region);
 }

@@ -20,7 +20,6 @@ function dependencies(): StarterDeps & DefinedStarterDeps {
   const env = environment();
   const stateMachines: Record<FlowId, string> = {
     welcome: env.welcomeStateMachineArn,
-    abandonedCart: env.abandonedCartStateMachineArn,
   };
   const config = runtimeConfig();
   deps ??= {

@@ -1,4 +1,4 @@
-/** Step Functions task → a flow step: plan the welcome series, send one step through send(), or run a defined flow's step. */
+/** Step Functions task → a flow step: plan the welcome series, send one of its steps through send(), or run a defined flow's step. */
 import * as z from '../domain/zod';
 import { DynamoFlowStatsStore } from '../adapters/flow-stats-store';
 import { DynamoLinkStore } from '../adapters/link-store';
@@ -7,13 +7,7 @@ import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
-import {
-  planWelcome,
-  runDefinedStep,
-  sendSingleMessage,
-  sendWelcomeStep,
-  type StepDeps,
-} from '../services/flows';
+import { planWelcome, runDefinedStep, sendWelcomeStep, type StepDeps } from '../services/flows';
 import { environmentOf } from '../../lib/function-environment';
 import { preferencesUrlMaker } from './shared/preference-links';
 import { runtimeConfig } from './shared/runtime';
@@ -27,16 +21,6 @@ const TaskSchema = z.discriminatedUnion('action', [
     phone: z.string(),
     source: z.nullable(z.string()),
     stepIndex: z.int().check(z.gte(0)),
-    executionName: z.string(),
-  }),
-  z.object({
-    action: z.literal('singleMessage'),
-    flow: z.literal('abandonedCart'),
-    phone: z.string(),
-    key: z.string(),
-    event: z.record(z.string(), z.unknown()),
-    eventAt: z.string(),
-    deadline: z.string(),
     executionName: z.string(),
   }),
   z.object({
@@ -82,8 +66,6 @@ async function step(event: unknown) {
       return planWelcome(dependencies().config);
     case 'welcomeStep':
       return sendWelcomeStep(dependencies(), task);
-    case 'singleMessage':
-      return sendSingleMessage(dependencies(), task);
     case 'runStep':
       return runDefinedStep(
         { ...dependencies(), definitions: dependencies().config.flows.definitions },

@@ -40,9 +40,8 @@ import { definedFlowExecutionNames, definedFlowStarts } from '../domain/flow-sta
 import { send, type SendDeps, type SendResult } from './send';
 import { claimShortLinks, LINK_RETENTION_SECONDS } from './short-links';
 
-/** The hand-written flows; the others are definitions (flow-definition.ts). */
-export type FlowId = 'welcome' | 'abandonedCart';
-export type SingleMessageFlow = Exclude<FlowId, 'welcome'>;
+/** The hand-written flow; the others are definitions (flow-definition.ts). */
+export type FlowId = 'welcome';
 
 export interface BusEventInput {
   readonly 'detail-type': string;
@@ -60,12 +59,7 @@ export interface StarterDeps {
 
 export type StartOutcome =
   | { readonly action: 'started' | 'exists'; readonly flow: FlowId; readonly name: string }
-  | { readonly action: 'stopped' | 'not_found'; readonly flow: FlowId; readonly name: string }
   | { readonly action: 'ignored'; readonly reason: string };
-
-const SINGLE_MESSAGE_EVENTS: Readonly<Record<string, SingleMessageFlow>> = {
-  CartAbandoned: 'abandonedCart',
-};
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -89,31 +83,7 @@ export async function startFlowFor(deps: StarterDeps, event: BusEventInput): Pro
     };
   }
 
-  if (type === 'OrderPlaced') {
-    const cartId = str(detail.cartId);
-    if (!cartId)
-      return { action: 'ignored', reason: 'order without cartId: the cart step checks orders itself' };
-    const name = flowExecutionName('abandonedCart', phone, cartId);
-    const arn = executionArn(deps.stateMachines.abandonedCart, name);
-    return {
-      action: await deps.runner.stop(arn, `OrderPlaced ${str(detail.orderId)}`),
-      flow: 'abandonedCart',
-      name,
-    };
-  }
-
-  const flow = SINGLE_MESSAGE_EVENTS[type];
-  if (!flow) return { action: 'ignored', reason: `no flow for ${type}` };
-  const settings = deps.config.flows[flow];
-  if (!settings.enabled) return { action: 'ignored', reason: `${flow} disabled` };
-  const eventAt = str(detail.abandonedAt) || event.time;
-  // One text per cart.
-  const key = str(detail.cartId);
-  const name = flowExecutionName(flow, phone, key);
-  const sendAt = new Date(Date.parse(eventAt) + settings.delayMinutes * 60_000).toISOString();
-  const deadline = new Date(Date.parse(eventAt) + settings.deadlineHours * 3_600_000).toISOString();
-  const input = { flow, phone, key, event: detail, eventAt, sendAt, deadline };
-  return { action: await deps.runner.start(deps.stateMachines[flow], name, input), flow, name };
+  return { action: 'ignored', reason: `no hand-written flow for ${type}` };
 }
 
 export interface DefinedStarterDeps {
@@ -307,60 +277,23 @@ export async function sendWelcomeStep(
   return toStepResult(result);
 }
 
-export async function sendSingleMessage(
-  deps: StepDeps,
-  input: {
-    flow: SingleMessageFlow;
-    phone: string;
-    key: string;
-    event: Record<string, unknown>;
-    eventAt: string;
-    deadline: string;
-  },
-): Promise<StepResult> {
-  const settings = deps.config.flows[input.flow];
-  const profile = await deps.profiles.get(input.phone);
-  const idempotencyKey = `flow#${input.flow}#${input.phone}#${input.key}`;
-  if (input.flow === 'abandonedCart') {
-    // Cart reminders need a confirmed opt-in (double opt-in or a code), and no order since the cart.
-    if (isMarketable(profile) && !['double_opt_in', 'otp'].includes(profile?.marketingConfirmedBy ?? '')) {
-      return recordSkip(deps, input.phone, idempotencyKey, input.flow, 'no_confirmed_opt_in');
-    }
-    if (profile?.lastOrderAt && profile.lastOrderAt >= input.eventAt) {
-      return recordSkip(deps, input.phone, idempotencyKey, input.flow, 'order_placed');
-    }
-  }
-  if (!isMarketable(profile)) {
-    const reason = isOptedOut(profile) ? 'opted_out' : 'no_marketing_consent';
-    await recordSkip(deps, input.phone, idempotencyKey, input.flow, reason);
-    return { status: 'ended', until: null, reason };
-  }
-  const body = renderTemplate(
-    settings.body,
-    templateContext(
-      deps.config,
-      profileView(profile, input.phone),
-      input.event,
-      await recipientLinks(deps, settings.body, input.phone),
-    ),
-  );
-  const result = await send(deps, {
-    to: input.phone,
-    body,
-    messageClass: 'marketing',
-    idempotencyKey,
-    flowId: input.flow,
-    ...(settings.topic ? { topic: settings.topic } : {}),
-    deadline: new Date(input.deadline),
-    profile: profile ?? null,
-  });
-  await countSent(deps, input.flow, result);
-  return toStepResult(result);
-}
-
-/** What a defined flow's task returns: a condition's answer, a split's branch, or a send's outcome. */
+/**
+ * What a defined flow's task returns: a condition's answer (with the skip it recorded, for a
+ * condition with a `skipReason`), a split's branch, or a send's outcome.
+ */
 export type DefinedStepResult =
-  { readonly matched: boolean } | { readonly branch: number; readonly name: string } | StepResult;
+  | { readonly matched: boolean }
+  | {
+      readonly matched: boolean;
+      readonly status: 'skipped' | null;
+      readonly reason: string | null;
+      readonly until: null;
+    }
+  | { readonly branch: number; readonly name: string }
+  | StepResult;
+
+/** How a subscription counts as confirmed for a send with `confirmedOptIn`: double opt-in or a code. */
+const CONFIRMED_BY: readonly string[] = ['double_opt_in', 'otp'];
 
 /**
  * Runs one step of a defined flow (flow-definition.ts) for its state machine: evaluates a condition
@@ -386,16 +319,30 @@ export async function runDefinedStep(
       const recentOrders = step.if.notOrdered
         ? await orders(notOrderedSince(step.if.notOrdered, now))
         : undefined;
+      const matched = conditionHolds(step.if, {
+        profile,
+        trigger: definition.trigger.event,
+        eventAt: task.eventAt,
+        now,
+        event: task.event,
+        ...(laterOrders ? { laterOrders } : {}),
+        ...(recentOrders ? { recentOrders } : {}),
+      });
+      if (!step.skipReason) return { matched };
+      // The text this condition stands before is recorded as skipped, with the condition's reason.
+      if (!matched)
+        await recordSkip(
+          deps,
+          task.phone,
+          `flow#${task.executionName}#${task.step}`,
+          definition.id,
+          step.skipReason,
+        );
       return {
-        matched: conditionHolds(step.if, {
-          profile,
-          trigger: definition.trigger.event,
-          eventAt: task.eventAt,
-          now,
-          event: task.event,
-          ...(laterOrders ? { laterOrders } : {}),
-          ...(recentOrders ? { recentOrders } : {}),
-        }),
+        matched,
+        status: matched ? null : 'skipped',
+        reason: matched ? null : step.skipReason,
+        until: null,
       };
     }
     case 'split': {
@@ -414,6 +361,8 @@ export async function runDefinedStep(
         await recordSkip(deps, task.phone, idempotencyKey, definition.id, reason);
         return { status: 'ended', until: null, reason };
       }
+      if (step.confirmedOptIn && !CONFIRMED_BY.includes(profile?.marketingConfirmedBy ?? ''))
+        return recordSkip(deps, task.phone, idempotencyKey, definition.id, 'no_confirmed_opt_in');
       // An exit event the starter could not stop the execution for (it came first, or its stop failed).
       if (exitEventSince(definition, profile, task.eventAt)) {
         await recordSkip(deps, task.phone, idempotencyKey, definition.id, 'flow_exit_event', step.class);

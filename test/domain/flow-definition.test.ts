@@ -232,6 +232,60 @@ describe('flow definitions', () => {
     },
   );
 
+  it('refuses a transactional text that asks for a confirmed marketing opt-in', () => {
+    expect(
+      problemsOf({
+        id: 'orderText',
+        trigger: { event: 'OrderShipped' },
+        steps: [{ kind: 'send', class: 'transactional', confirmedOptIn: true, body: 'Shipped' }],
+      }),
+    ).toEqual([
+      'steps.0.confirmedOptIn: asks for a confirmed marketing opt-in, which a transactional text does not need',
+    ]);
+  });
+
+  it('refuses a skip reason that is not a snake_case word', () => {
+    const result = FlowDefinitionShape.safeParse({
+      id: 'cartNudge',
+      trigger: { event: 'CartAbandoned' },
+      steps: [
+        { kind: 'condition', if: { noEventSince: ['OrderPlaced'] }, skipReason: 'Order placed!' },
+        { kind: 'send', body: 'Hi' },
+      ],
+    });
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['steps.0.skipReason']);
+  });
+
+  it('hands a condition’s recorded skip to the state machine, and says what a send requires', () => {
+    const asl = compileFlow(
+      parse({
+        id: 'cartNudge',
+        trigger: { event: 'CartAbandoned' },
+        steps: [
+          {
+            kind: 'condition',
+            id: 'noOrder',
+            if: { noEventSince: ['OrderPlaced'] },
+            skipReason: 'order_placed',
+          },
+          { kind: 'send', id: 'nudge', body: 'Hi', confirmedOptIn: true, trackLinks: false },
+        ],
+      }),
+    );
+    expect(asl.States.NoOrderTask).toMatchObject({
+      Comment: 'Check: no OrderPlaced since the trigger (else the text is skipped as order_placed)',
+      ResultSelector: {
+        'matched.$': '$.Payload.matched',
+        'status.$': '$.Payload.status',
+        'reason.$': '$.Payload.reason',
+        'until.$': '$.Payload.until',
+      },
+    });
+    expect(asl.States.NudgeTask?.Comment).toBe(
+      'Send a text (marketing, quiet hours, smart sending, confirmed opt-in, links as written) through send()',
+    );
+  });
+
   it('compiles the order updates to one transactional text sent at once', () => {
     const shipped = compileFlow(parse(ORDER_SHIPPED));
     expect(shipped.StartAt).toBe('ShippedTextTask');
@@ -476,13 +530,14 @@ describe('flows.definitions in the config', () => {
       (i) => `${i.path.join('.')}: ${i.message}`,
     );
 
-  it('holds browse abandonment, the post-purchase text, the order updates, replenishment, back in stock and price drop by default, each switched off by its id', () => {
+  it('holds browse abandonment, the post-purchase text, the order updates, replenishment, the abandoned cart, back in stock and price drop by default, each switched off by its id', () => {
     expect(definitionsOf([]).map((d) => [d.id, d.enabled])).toEqual([
       ['browseAbandonment', true],
       ['postPurchase', true],
       ['orderShipped', true],
       ['orderDelivered', true],
       ['replenishment', true],
+      ['abandonedCart', true],
       ['backInStock', true],
       ['priceDrop', true],
     ]);
@@ -498,6 +553,7 @@ describe('flows.definitions in the config', () => {
       ['orderShipped', true],
       ['orderDelivered', false],
       ['replenishment', true],
+      ['abandonedCart', true],
       ['backInStock', true],
       ['priceDrop', false],
     ]);
@@ -519,6 +575,7 @@ describe('flows.definitions in the config', () => {
       'orderShipped',
       'orderDelivered',
       'replenishment',
+      'abandonedCart',
       'backInStock',
       'priceDrop',
       'thanks',

@@ -1,6 +1,6 @@
 /**
- * `flows.backInStock` and `flows.priceDrop` keep working: each key's settings are translated into
- * the built-in definition the flow runs (docs/flows.md#settings-under-their-own-keys).
+ * `flows.abandonedCart`, `flows.backInStock` and `flows.priceDrop` keep working: each key's settings
+ * are translated into the built-in definition the flow runs (docs/flows.md#settings-under-their-own-keys).
  */
 import { describe, expect, it } from 'vitest';
 import { FlowDefinitionShape } from '../../lambdas/domain/flow-definition';
@@ -81,8 +81,62 @@ describe.each([
   });
 });
 
-describe('the ids of the flows still written by hand', () => {
-  it.each(['welcome', 'abandonedCart'])('refuses a definition named %s', (id) => {
+describe('flows.abandonedCart', () => {
+  const cartBody =
+    '{{ first_name | default: "Hi" }}, you left something in your cart. Complete your order: {{ event.cart_url }}';
+
+  it('is a built-in definition by default: an hour after abandonedAt, once per cart, confirmed opt-ins only', () => {
+    expect(definitionOf('abandonedCart')).toEqual(
+      FlowDefinitionShape.parse({
+        id: 'abandonedCart',
+        trigger: { event: 'CartAbandoned' },
+        exitOn: [{ event: 'OrderPlaced', fields: ['cartId'] }, { event: 'OrderPlaced' }],
+        limits: { oncePer: { fields: ['cartId'] }, deadlineHours: 48 },
+        steps: [
+          { kind: 'wait', id: 'delay', until: 'abandonedAt', delayMinutes: 60 },
+          {
+            kind: 'condition',
+            id: 'noOrderSinceCart',
+            if: { noEventSince: ['OrderPlaced'] },
+            skipReason: 'order_placed',
+          },
+          { kind: 'send', id: 'cartText', body: cartBody, confirmedOptIn: true, trackLinks: false },
+        ],
+      }),
+    );
+  });
+
+  it('translates every setting of the key', () => {
+    const body = 'Your cart: {{ event.cart_url }}';
+    expect(
+      definitionOf('abandonedCart', {
+        abandonedCart: {
+          enabled: false,
+          topic: 'preferences.gear',
+          delayMinutes: 30,
+          deadlineHours: 6,
+          body,
+        },
+      }),
+    ).toMatchObject({
+      enabled: false,
+      topic: 'preferences.gear',
+      limits: { deadlineHours: 6 },
+      steps: [{ until: 'abandonedAt', delayMinutes: 30 }, { kind: 'condition' }, { body }],
+    });
+  });
+
+  it('refuses a delay its deadline always cuts off, naming the key’s field', () => {
+    const result = RuntimeConfigSchema.safeParse({
+      brand: 'Acme Coffee',
+      flows: { abandonedCart: { delayMinutes: 180, deadlineHours: 2 } },
+    });
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['flows.abandonedCart.deadlineHours']);
+  });
+});
+
+describe('the id of the flow still written by hand', () => {
+  it.each(['welcome'])('refuses a definition named %s', (id) => {
     const result = RuntimeConfigSchema.safeParse({
       brand: 'Acme Coffee',
       flows: {

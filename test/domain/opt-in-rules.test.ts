@@ -165,10 +165,11 @@ describe('API subscription decisions', () => {
 
 describe('double opt-in requirement', () => {
   const single = { ...program, doubleOptIn: false };
-  const withoutCarts = {
-    ...single,
-    flows: { ...program.flows, abandonedCart: { ...program.flows.abandonedCart, enabled: false } },
-  };
+  const withoutCarts = RuntimeConfigSchema.parse({
+    brand: 'Acme Coffee',
+    doubleOptIn: false,
+    flows: { abandonedCart: { enabled: false } },
+  });
 
   it('follows the config when abandoned-cart texts are off', () => {
     expect(requiresDoubleOptIn(withoutCarts, '+12065550100')).toBe(false);
@@ -178,5 +179,18 @@ describe('double opt-in requirement', () => {
   it('is always required for US numbers while abandoned-cart texts are on', () => {
     expect(requiresDoubleOptIn(single, '+12065550100')).toBe(true);
     expect(requiresDoubleOptIn(single, '+14165550100')).toBe(false); // Toronto
+  });
+
+  it('follows the abandoned-cart definition switched off, and any flow texting confirmed subscriptions only', () => {
+    const config = (definitions: unknown[]) =>
+      RuntimeConfigSchema.parse({ brand: 'Acme Coffee', doubleOptIn: false, flows: { definitions } });
+    const cartOff = { id: 'abandonedCart', enabled: false };
+    expect(requiresDoubleOptIn(config([cartOff]), '+12065550100')).toBe(false);
+    const ownCartText = {
+      id: 'cartNudge',
+      trigger: { event: 'CartAbandoned' },
+      steps: [{ kind: 'send', body: 'Your cart: {{ event.cart_url }}', confirmedOptIn: true }],
+    };
+    expect(requiresDoubleOptIn(config([cartOff, ownCartText]), '+12065550100')).toBe(true);
   });
 });

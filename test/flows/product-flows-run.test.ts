@@ -6,10 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { definedFlowStarts } from '../../lambdas/domain/flow-starts';
-import { newProfile } from '../../lambdas/domain/profile';
 import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
 import { settleWork } from '../../local/settle';
-import { compiledFlow } from '../support/compiled-flow';
+import { compiledFlow, subscriber } from '../support/compiled-flow';
 
 const PHONE = '+12125550100'; // New York
 const NOON_NEW_YORK = new Date('2026-05-05T16:00:00.000Z');
@@ -19,12 +18,7 @@ function world(id: 'backInStock' | 'priceDrop', flows: Record<string, unknown> =
   const definition = config.flows.definitions.find((d) => d.id === id);
   if (!definition) throw new Error(`no ${id}`);
   const flow = compiledFlow(definition, { start: NOON_NEW_YORK });
-  flow.profiles.put({
-    ...newProfile(PHONE, '2026-04-01T00:00:00.000Z'),
-    marketing: 'subscribed',
-    marketingConfirmedBy: 'double_opt_in',
-    lastMarketingAt: '2026-04-01T00:00:00.000Z',
-  });
+  flow.profiles.put(subscriber(PHONE, '2026-04-01T00:00:00.000Z'));
   const product = (type: string, productId: string, extra: Record<string, unknown> = {}) => {
     const at = flow.clock.now().toISOString();
     return flow.trigger(

@@ -55,6 +55,7 @@ describe('flows in the stack', () => {
       'orderShipped',
       'orderDelivered',
       'replenishment',
+      'abandonedCart',
       'backInStock',
       'priceDrop',
     ]);

@@ -44,7 +44,6 @@ describe('a function’s environment', () => {
       // The defined flows' machines, by their ARN up to the flow's id.
       DEFINED_FLOW_ARN_PREFIX: 'v-definedFlowArnPrefix',
       STATE_MACHINE_ARN_WELCOME: 'v-welcomeStateMachineArn',
-      STATE_MACHINE_ARN_ABANDONED_CART: 'v-abandonedCartStateMachineArn',
     });
   });
 

@@ -288,7 +288,8 @@ describe('the cached template', () => {
       ...config.program,
       brand: 'Another Brand',
       keywords: { optIn: ['SIGNUP'] },
-      flows: { welcome: { enabled: false }, abandonedCart: { enabled: false } },
+      // The welcome series' settings; the abandoned cart's key would switch a flow definition off.
+      flows: { welcome: { enabled: false }, abandonedCart: { delayMinutes: 30 } },
       origination: config.origination,
       stage: config.stage,
     });
