@@ -40,7 +40,8 @@ export interface TableDefinition {
 export const tables = {
   /**
    * pk `phone` (E.164). Sparse GSIs: only marketing subscribers carry `marketingShard`, only numbers
-   * with an open conversation carry `conversationOpen`.
+   * with an open conversation carry `conversationOpen`, only customers with an order carry
+   * `lastOrderShard`.
    */
   profiles: {
     partitionKey: { name: 'phone', type: 'S' },
@@ -57,6 +58,15 @@ export const tables = {
         // last message, so the open ones and the ones due to close are each one Query.
         partitionKey: { name: 'conversationOpen', type: 'S' },
         sortKey: { name: 'conversationLastMessageAt', type: 'S' },
+      },
+      {
+        indexName: 'lastOrders',
+        // `lastOrderShard` = "0".."15" and `lastOrderUtc`, the last order's time in UTC, set with
+        // `lastOrderAt` only once the number has ordered: the daily win-back sweep reads the
+        // customers whose last order fell due as one Query per shard (keys only: the number and the time).
+        partitionKey: { name: 'lastOrderShard', type: 'S' },
+        sortKey: { name: 'lastOrderUtc', type: 'S' },
+        projection: 'keys-only',
       },
     ],
     description: 'Subscription state per message class, properties, time zone, engagement, conversation',
@@ -289,8 +299,11 @@ export type Trigger =
   | { readonly kind: 'inbound-sms' }
   /** Target of EventBridge Scheduler schedules (created at run time by another function). */
   | { readonly kind: 'schedule' }
-  /** Target of a recurring EventBridge Scheduler schedule the stack creates: `rate(<minutes> minutes)`. */
-  | { readonly kind: 'recurring'; readonly rateMinutes: number }
+  /**
+   * Target of recurring EventBridge Scheduler schedules the stack creates, one per sweep, each
+   * invoking the function with `{ "sweep": <name> }`.
+   */
+  | { readonly kind: 'recurring'; readonly sweeps: Readonly<Record<string, RecurringSweep>> }
   /** Consumer of an SQS queue through an event source mapping (see `queues`). */
   | { readonly kind: 'queue'; readonly queue: QueueId }
   /** Target of rules on the `optline` bus (see `eventRules`). */
@@ -301,6 +314,12 @@ export type Trigger =
   | { readonly kind: 'import-upload' }
   /** Routes of the HTTP API. */
   | { readonly kind: 'http'; readonly routes: readonly HttpRoute[] };
+
+/** A recurring schedule of a function: `rate(<minutes> minutes)`, or `rate(<n> days)` for whole days. */
+export interface RecurringSweep {
+  readonly description: string;
+  readonly rateMinutes: number;
+}
 
 export interface FunctionDefinition {
   readonly description: string;
@@ -670,14 +689,29 @@ export const functions = {
     timeoutSeconds: 30,
     memoryMb: 512,
   },
-  conversationSweeper: {
+  sweeper: {
     description:
-      'Every 15 minutes: closes the conversations silent for autoCloseHours and publishes ConversationClosed',
-    entry: 'lambdas/handlers/conversation-sweeper.ts',
-    trigger: { kind: 'recurring', rateMinutes: 15 },
+      "The stack's recurring sweeps: closes silent conversations (every 15 minutes), finds lapsed customers (every day)",
+    entry: 'lambdas/handlers/sweeper.ts',
+    trigger: {
+      kind: 'recurring',
+      sweeps: {
+        conversations: {
+          description:
+            'Every 15 minutes: closes the conversations silent for autoCloseHours and publishes ConversationClosed',
+          rateMinutes: 15,
+        },
+        lapsedCustomers: {
+          description:
+            'Every day: publishes CustomerLapsed for the customers whose last order fell due for a win-back flow',
+          rateMinutes: 24 * 60,
+        },
+      },
+    },
+    // Conversations are attributes of the profile; lapsed customers are read from its `lastOrders` index.
     tables: { profiles: 'readwrite' },
     publishesEvents: true,
-    timeoutSeconds: 300,
+    timeoutSeconds: 900,
     memoryMb: 256,
   },
   flowsApi: {
@@ -903,6 +937,7 @@ export const eventRules = {
       'ProductViewed',
       'BackInStock',
       'PriceDropped',
+      'CustomerLapsed',
     ],
     target: 'flowStarter',
   },
@@ -920,6 +955,8 @@ export function functionsTriggeredBy(kind: Trigger['kind']): FunctionId[] {
 
 /** The schedule expression of a recurring trigger: the stack's schedule and the local runtime's. */
 export function recurringExpression(rateMinutes: number): string {
+  const days = rateMinutes / (24 * 60);
+  if (Number.isInteger(days)) return `rate(${days} ${days === 1 ? 'day' : 'days'})`;
   return `rate(${rateMinutes} ${rateMinutes === 1 ? 'minute' : 'minutes'})`;
 }
 

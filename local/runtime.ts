@@ -666,15 +666,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   setEnvironments(url);
   await lambdas.preload();
   ready = true;
-  // The stack's recurring schedules (the conversation sweep), as CloudFormation creates them.
+  // The stack's recurring schedules (the conversation and lapse sweeps), as CloudFormation creates them.
   for (const id of functionsTriggeredBy('recurring')) {
     const trigger = functions[id].trigger;
     if (trigger.kind !== 'recurring') continue;
-    scheduler.createSchedule(`${prefix}-${id}`, {
-      GroupName: scheduleGroup,
-      ScheduleExpression: recurringExpression(trigger.rateMinutes),
-      Target: { Arn: lambdas.arnOf(id), RoleArn: schedulerRoleArn },
-    });
+    for (const [sweep, recurring] of Object.entries(trigger.sweeps)) {
+      scheduler.createSchedule(`${prefix}-${id}-${sweep}`, {
+        GroupName: scheduleGroup,
+        ScheduleExpression: recurringExpression(recurring.rateMinutes),
+        Target: { Arn: lambdas.arnOf(id), RoleArn: schedulerRoleArn, Input: JSON.stringify({ sweep }) },
+      });
+    }
   }
   scheduler.start();
   sqs.start();

@@ -10,6 +10,7 @@ import { dynamoClient } from './aws-clients';
 import { batchGetAll } from './batch-get';
 import { named, placeholder } from './dynamo-expression';
 import { parseProfile } from '../domain/stores/profile-record';
+import { lastOrderIndexAttributes } from '../domain/stores/lapsed-customers';
 import {
   marketingShardOf,
   type ConsentProjection,
@@ -189,16 +190,25 @@ export class DynamoProfileStore implements ProfileStore {
     );
     for (const [name, value] of Object.entries(update.latest ?? {})) {
       if (value === undefined) continue;
+      // The last order also keys the sparse `lastOrders` index, in the same conditional write: the
+      // index never holds an order older than the profile's last.
+      const indexed = name === 'lastOrderAt' ? lastOrderIndexAttributes(phone, value) : undefined;
+      const set = [`${placeholder(name)} = :value`];
+      const values: Record<string, unknown> = { ':value': value };
+      for (const [attribute, indexValue] of Object.entries(indexed ?? {})) {
+        set.push(`${placeholder(attribute)} = :${attribute}`);
+        values[`:${attribute}`] = indexValue;
+      }
       try {
         await dynamoClient().send(
           new UpdateCommand({
             TableName: this.table,
             Key: { phone },
             ...named({
-              UpdateExpression: `SET ${placeholder(name)} = :value`,
+              UpdateExpression: `SET ${set.join(', ')}`,
               ConditionExpression: `attribute_not_exists(${placeholder(name)}) OR ${placeholder(name)} < :value`,
             }),
-            ExpressionAttributeValues: { ':value': value },
+            ExpressionAttributeValues: values,
           }),
         );
       } catch (error) {

@@ -25,6 +25,7 @@ export const DOMAIN_EVENT_TYPES = [
   'ProductViewed',
   'BackInStock',
   'PriceDropped',
+  'CustomerLapsed',
 ] as const;
 
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];

@@ -12,13 +12,18 @@ import { TopicPropertySchema } from './preference-topics';
 import { COMMERCE_EVENT_TYPES, type CommerceEventType } from './commerce-events';
 import { SegmentSchema } from './segment-schema';
 import { mediaUrls } from './input-fields';
+import { CUSTOMER_LAPSED } from './lapsed-customers';
 
-/** Events a flow can start from: the commerce events, and a confirmed subscription. */
-export const FLOW_TRIGGER_EVENTS = ['SubscriptionConfirmed', ...Object.keys(COMMERCE_EVENT_TYPES)] as [
+/**
+ * Events a flow can start from: the commerce events, a confirmed subscription, and a customer found
+ * lapsed by the daily sweep (lapsed-customers.ts).
+ */
+export const FLOW_TRIGGER_EVENTS = [
   'SubscriptionConfirmed',
-  ...CommerceEventType[],
-];
-export type FlowTriggerEvent = 'SubscriptionConfirmed' | CommerceEventType;
+  ...Object.keys(COMMERCE_EVENT_TYPES),
+  CUSTOMER_LAPSED,
+] as ['SubscriptionConfirmed', ...CommerceEventType[], typeof CUSTOMER_LAPSED];
+export type FlowTriggerEvent = 'SubscriptionConfirmed' | CommerceEventType | typeof CUSTOMER_LAPSED;
 
 /**
  * Events about the customer's own order: the only triggers a `transactional` text may come from, so
@@ -219,12 +224,14 @@ export const FlowDefinitionShape = z.strictObject({
     z.strictObject({
       /**
        * At most one execution per subscriber and per these trigger fields (`productId`), within
-       * `hours` (none: within the 90 days Step Functions keeps an execution's name).
+       * `hours` (none: within the 90 days Step Functions keeps an execution's name). Past 90 days a
+       * name can be used again: with no `fields`, the text's own check of the flow's last text to
+       * the number (`flow_limit`) holds the limit.
        */
       oncePer: z.optional(
         z.strictObject({
           fields: z._default(z.array(fieldName).check(z.maxLength(3)), []),
-          hours: z.optional(z.int().check(z.gte(1), z.lte(24 * 90))),
+          hours: z.optional(z.int().check(z.gte(1), z.lte(24 * 365))),
         }),
       ),
       /** Texts quiet hours or caps would push past this many hours after the trigger are skipped. */
@@ -245,6 +252,12 @@ export const FlowDefinitionShape = z.strictObject({
       z.int().check(z.gte(1), z.lte(365)),
     ),
   ),
+  /**
+   * Days without an order after which a customer has lapsed, for a `CustomerLapsed` flow (win-back):
+   * the daily sweep publishes a `CustomerLapsed` with these days for each customer whose last order
+   * is that old, and the flow starts from the events with its own days.
+   */
+  lapseDays: z.optional(z.int().check(z.gte(1), z.lte(3 * 365))),
   /**
    * The preference topic its texts are about (one of `preferences.topics`): a subscriber who turned
    * it off gets none of its marketing texts (`topic_off`); none: every subscriber.

@@ -2,7 +2,8 @@
  * `flows.definitions` in the config: the flows written as data (docs/flows.md#flow-definitions).
  * The built-in ones (browse abandonment…) are there unless switched off; a deployer's entry with a
  * built-in id and only `enabled` switches it (and `replenishDays` gives a replenishment its
- * products), one with a full definition replaces it, any other id adds a flow.
+ * products, `lapseDays` a win-back its days), one with a full definition replaces it, any other id
+ * adds a flow.
  */
 import * as z from './zod';
 import { FlowDefinitionShape, type FlowDefinition, type FlowDefinitionInput } from './flow-definition';
@@ -108,40 +109,79 @@ export const REPLENISHMENT: FlowDefinitionInput = {
   ],
 };
 
+/**
+ * Win-back: one text to a customer whose last order is 90 days old (`lapseDays`), found by the daily
+ * sweep of the sparse `lastOrders` index; at most one in any 180 days. Marketing, in the day's hours;
+ * an order before the text stops it (decision 0044).
+ */
+export const WIN_BACK: FlowDefinitionInput = {
+  id: 'winBack',
+  trigger: { event: 'CustomerLapsed' },
+  lapseDays: 90,
+  exitOn: [{ event: 'OrderPlaced' }],
+  limits: { oncePer: { hours: 180 * 24 }, deadlineHours: 48 },
+  steps: [
+    {
+      kind: 'send',
+      id: 'winBackText',
+      body: '{{ first_name | default: "Hi" }}, we miss you! It has been a while since your last order: come and see what is new.',
+    },
+  ],
+};
+
 export const BUILT_IN_FLOW_DEFINITIONS: readonly FlowDefinitionInput[] = [
   BROWSE_ABANDONMENT,
   POST_PURCHASE,
   ORDER_SHIPPED,
   ORDER_DELIVERED,
   REPLENISHMENT,
+  WIN_BACK,
 ];
 /** The built-ins' ids, with those of the flows whose own keys are translated (flow-keys.ts). */
 const BUILT_IN_IDS = new Set<string>([...BUILT_IN_FLOW_DEFINITIONS.map((d) => d.id), ...TRANSLATED_FLOW_IDS]);
 
-/** A built-in switched on or off, or given its products' days (a replenishment's). */
+/**
+ * A built-in switched on or off, or given its days: a replenishment's products' days, a win-back's
+ * days without an order.
+ */
 interface Switch {
   readonly id: string;
   readonly enabled?: boolean;
   readonly replenishDays?: Readonly<Record<string, number>>;
+  readonly lapseDays?: number;
 }
 type Entry = { readonly switch: Switch } | { readonly definition: FlowDefinition };
 
-const ReplenishDaysSchema = FlowDefinitionShape.shape.replenishDays;
+/** The settings an entry may give a built-in that has them, beside its id. */
+const SWITCH_SETTINGS = {
+  replenishDays: FlowDefinitionShape.shape.replenishDays,
+  lapseDays: FlowDefinitionShape.shape.lapseDays,
+} as const;
 
 /**
- * A built-in's id with only `enabled` and, for one with `replenishDays`, its days; the problems of
- * such an entry's days; or undefined when the entry is something else (a whole definition).
+ * A built-in's id with only `enabled` and the settings it has (`replenishDays`, `lapseDays`); the
+ * problems of such an entry's settings; or undefined when the entry is something else (a whole
+ * definition).
  */
 function asSwitch(value: unknown): Switch | { problems: z.core.$ZodIssue[] } | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { id, enabled, replenishDays, ...rest } = value as Record<string, unknown>;
+  const { id, enabled, replenishDays, lapseDays, ...rest } = value as Record<string, unknown>;
   if (Object.keys(rest).length > 0 || typeof id !== 'string' || !BUILT_IN_IDS.has(id)) return undefined;
   if (enabled !== undefined && typeof enabled !== 'boolean') return undefined;
-  if (replenishDays === undefined) return typeof enabled === 'boolean' ? { id, enabled } : undefined;
-  if (!BUILT_IN_FLOW_DEFINITIONS.find((d) => d.id === id)?.replenishDays) return undefined;
-  const days = ReplenishDaysSchema.safeParse(replenishDays);
-  if (!days.success) return { problems: days.error.issues };
-  return { id, ...(enabled === undefined ? {} : { enabled }), replenishDays: days.data ?? {} };
+  const builtIn = BUILT_IN_FLOW_DEFINITIONS.find((d) => d.id === id);
+  const given = Object.entries({ replenishDays, lapseDays }).filter(([, v]) => v !== undefined);
+  if (given.length === 0) return typeof enabled === 'boolean' ? { id, enabled } : undefined;
+  const settings: Record<string, unknown> = {};
+  const problems: z.core.$ZodIssue[] = [];
+  for (const [name, setting] of given) {
+    const key = name as keyof typeof SWITCH_SETTINGS;
+    if (builtIn?.[key] === undefined) return undefined;
+    const parsed = SWITCH_SETTINGS[key].safeParse(setting);
+    if (parsed.success) settings[key] = parsed.data;
+    else problems.push(...parsed.error.issues.map((issue) => ({ ...issue, path: [key, ...issue.path] })));
+  }
+  if (problems.length > 0) return { problems };
+  return { id, ...(enabled === undefined ? {} : { enabled }), ...settings };
 }
 
 function entries(values: readonly unknown[], issue: (path: PropertyKey[], message: string) => void): Entry[] {
@@ -154,8 +194,7 @@ function entries(values: readonly unknown[], issue: (path: PropertyKey[], messag
   values.forEach((value, index) => {
     const toggle = asSwitch(value);
     if (toggle && 'problems' in toggle) {
-      for (const problem of toggle.problems)
-        issue([index, 'replenishDays', ...problem.path], problem.message);
+      for (const problem of toggle.problems) issue([index, ...problem.path], problem.message);
       return;
     }
     if (toggle) {

@@ -70,7 +70,14 @@ export function definedFlowStarts(
   if (!phone) return [];
   const eventAt = eventTime(detail, busTime);
   return definitions
-    .filter((d) => d.enabled && d.trigger.event === type && passesFilters(d, detail))
+    .filter(
+      (d) =>
+        d.enabled &&
+        d.trigger.event === type &&
+        passesFilters(d, detail) &&
+        // A win-back flow answers the lapses of its own days only.
+        (d.lapseDays === undefined || d.lapseDays === detail.lapseDays),
+    )
     .flatMap((definition) =>
       definition.replenishDays
         ? replenishEvents(definition.replenishDays, detail).map((event) => ({ definition, event }))

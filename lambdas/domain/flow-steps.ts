@@ -8,6 +8,7 @@ import { stepIds } from './flow-definition';
 import type { Profile } from './profile';
 import type { MessageRecord } from './stores/message';
 import { matchesSegment, propertyValue } from './segments';
+import { CUSTOMER_LAPSED } from './lapsed-customers';
 
 const LAST_AT: Readonly<Record<DatedEvent, keyof Profile>> = {
   CartAbandoned: 'lastCartAt',
@@ -47,11 +48,30 @@ export function conditionHolds(
     if (orderedAny(context.recentOrders, condition.notOrdered.productIds)) return false;
   }
   for (const event of condition.noEventSince ?? []) {
-    const at = profile?.[LAST_AT[event]];
-    if (typeof at !== 'string') continue;
-    if (event === trigger ? at > eventAt : at >= eventAt) return false;
+    if (datedSince(profile, event, trigger, eventAt, context.event)) return false;
   }
   return true;
+}
+
+/**
+ * Whether the profile dates an event of this type since the trigger: at or after the trigger's time,
+ * or strictly after it when the trigger's own time is the profile's last of that type (an order
+ * trigger and the last order), and for a `CustomerLapsed` trigger, an order after the last order it
+ * lapsed from (one posted late, dated before the sweep, counts too).
+ */
+function datedSince(
+  profile: Profile | undefined,
+  event: DatedEvent,
+  trigger: string,
+  eventAt: string,
+  detail: Readonly<Record<string, unknown>> | undefined,
+): boolean {
+  const at = Date.parse(String(profile?.[LAST_AT[event]] ?? ''));
+  if (Number.isNaN(at)) return false;
+  if (trigger === CUSTOMER_LAPSED && event === 'OrderPlaced' && typeof detail?.lastOrderAt === 'string')
+    return at > Date.parse(detail.lastOrderAt);
+  const since = Date.parse(eventAt);
+  return event === trigger ? at > since : at >= since;
 }
 
 /**
@@ -165,13 +185,14 @@ export function exitEventSince(
   definition: Pick<FlowDefinition, 'exitOn' | 'trigger'>,
   profile: Profile | undefined,
   eventAt: string,
+  event?: Readonly<Record<string, unknown>>,
 ): boolean {
-  return definition.exitOn.some((exit) => {
-    if (exit.fields.length > 0 || !isDated(exit.event)) return false;
-    const at = profile?.[LAST_AT[exit.event]];
-    if (typeof at !== 'string') return false;
-    return exit.event === definition.trigger.event ? at > eventAt : at >= eventAt;
-  });
+  return definition.exitOn.some(
+    (exit) =>
+      exit.fields.length === 0 &&
+      isDated(exit.event) &&
+      datedSince(profile, exit.event, definition.trigger.event, eventAt, event),
+  );
 }
 
 function isDated(event: string): event is DatedEvent {

@@ -13,6 +13,7 @@ import {
   type FlowDefinition,
   type FlowTriggerEvent,
 } from './flow-definition';
+import { CUSTOMER_LAPSED, CustomerLapsedSchema } from './lapsed-customers';
 import { templateProblems } from './templates';
 import { variableName } from './variable-names';
 
@@ -28,10 +29,16 @@ interface FieldShape {
   };
 }
 
+/** The schema of a trigger's events: a commerce event's, or the sweep's `CustomerLapsed`. */
+function shapeOf(event: Exclude<FlowTriggerEvent, 'SubscriptionConfirmed'>): Record<string, FieldShape> {
+  const schema = event === CUSTOMER_LAPSED ? CustomerLapsedSchema : COMMERCE_EVENT_TYPES[event];
+  return schema._zod.def.shape as unknown as Record<string, FieldShape>;
+}
+
 /** The fields every event of a type carries (not optional), by the name the shop sends. */
 export function requiredFields(event: FlowTriggerEvent): string[] {
   if (event === 'SubscriptionConfirmed') return ['source'];
-  const shape = COMMERCE_EVENT_TYPES[event]._zod.def.shape as unknown as Record<string, FieldShape>;
+  const shape = shapeOf(event);
   return Object.entries(shape)
     .filter(([, field]) => field._zod.optout !== 'optional')
     .map(([name]) => name);
@@ -43,7 +50,7 @@ export function requiredFields(event: FlowTriggerEvent): string[] {
  */
 export function triggerVariables(event: FlowTriggerEvent): string[] {
   if (event === 'SubscriptionConfirmed') return ['event.source'];
-  const shape = COMMERCE_EVENT_TYPES[event]._zod.def.shape as unknown as Record<string, FieldShape>;
+  const shape = shapeOf(event);
   const variables = ['event.event_id'];
   for (const name of requiredFields(event)) {
     const element = shape[name]?._zod.def.element as FieldShape | undefined;
@@ -185,6 +192,10 @@ export function flowDefinitionProblems(definition: FlowDefinition): FlowProblem[
   ];
   if (definition.replenishDays && trigger !== 'OrderPlaced')
     problem(['replenishDays'], `counts from an order: the trigger must be OrderPlaced, not ${trigger}`);
+  if (definition.lapseDays !== undefined && trigger !== CUSTOMER_LAPSED)
+    problem(['lapseDays'], `is for a win-back flow: the trigger must be ${CUSTOMER_LAPSED}, not ${trigger}`);
+  if (definition.lapseDays === undefined && trigger === CUSTOMER_LAPSED)
+    problem(['lapseDays'], `is required by a ${CUSTOMER_LAPSED} flow: the days without an order (90)`);
   definition.steps.forEach((step, index) => {
     if (step.kind !== 'send') return;
     for (const message of templateProblems(step.body, variables, trigger))
@@ -237,8 +248,7 @@ const REPLENISH_FIELDS = ['productId', 'productName', 'replenishAt'];
 
 function isOptionalField(event: FlowTriggerEvent, field: string): boolean {
   if (event === 'SubscriptionConfirmed') return false;
-  const shape = COMMERCE_EVENT_TYPES[event]._zod.def.shape as unknown as Record<string, FieldShape>;
-  return shape[field] !== undefined;
+  return shapeOf(event)[field] !== undefined;
 }
 
 /** The trigger's required fields that hold a time (`abandonedAt`, `at`). */

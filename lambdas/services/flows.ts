@@ -23,7 +23,8 @@ import type { LinkStore } from '../domain/stores/link';
 import type { FlowStatsStore } from '../domain/stores/flow-stats';
 import { branchNames, flowCounterDelta, type TakenBranches } from '../domain/flow-stats';
 import type { FlowRunner } from '../domain/ports/flow-runner';
-import type { MessageStore } from '../domain/stores/message';
+import type { MessageRecord, MessageStore } from '../domain/stores/message';
+import type { HistoryPosition } from '../domain/message-history';
 import type { FlowDefinition } from '../domain/flow-definition';
 import type { FlowStepTask } from '../domain/flow-compiler';
 import {
@@ -364,14 +365,16 @@ export async function runDefinedStep(
       if (step.confirmedOptIn && !CONFIRMED_BY.includes(profile?.marketingConfirmedBy ?? ''))
         return recordSkip(deps, task.phone, idempotencyKey, definition.id, 'no_confirmed_opt_in');
       // An exit event the starter could not stop the execution for (it came first, or its stop failed).
-      if (exitEventSince(definition, profile, task.eventAt)) {
+      if (exitEventSince(definition, profile, task.eventAt, task.event)) {
         await recordSkip(deps, task.phone, idempotencyKey, definition.id, 'flow_exit_event', step.class);
         return { status: 'exited', until: null, reason: 'flow_exit_event' };
       }
       const limit = definition.limits.oncePer;
       if (limit?.hours !== undefined && limit.fields.length === 0) {
-        const recent = await deps.messages.listByPhone(task.phone, 50);
-        if (flowLimitReached(recent, definition.id, limit.hours, deps.clock.now(), idempotencyKey)) {
+        const now = deps.clock.now();
+        const since = new Date(now.getTime() - limit.hours * 3_600_000).toISOString();
+        const recent = await messagesSince(deps.messages, task.phone, since);
+        if (flowLimitReached(recent, definition.id, limit.hours, now, idempotencyKey)) {
           await recordSkip(deps, task.phone, idempotencyKey, definition.id, 'flow_limit', step.class);
           return { status: 'skipped', until: null, reason: 'flow_limit' };
         }
@@ -416,6 +419,23 @@ export async function runDefinedStep(
     default:
       throw new Error(`flow ${task.flow}: a ${step.kind} step is a state of its own, not a task`);
   }
+}
+
+/**
+ * The number's messages back to `since`, newest first, a page at a time: a limit of months (a
+ * win-back's 180 days) reads past the last few dozen texts.
+ */
+async function messagesSince(messages: MessageStore, phone: string, since: string) {
+  const found: MessageRecord[] = [];
+  let after: HistoryPosition | undefined;
+  do {
+    const page = await messages.pageByPhone(phone, { limit: 100, ...(after ? { after } : {}) });
+    found.push(...page.messages);
+    const oldest = page.messages.at(-1);
+    if (!oldest || oldest.at <= since) break;
+    after = page.next;
+  } while (after);
+  return found;
 }
 
 function profileView(profile: Profile | undefined, phone: string) {

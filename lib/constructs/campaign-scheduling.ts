@@ -85,26 +85,29 @@ export class CampaignScheduling extends Construct {
       this.role.grantPassRole(fn.grantPrincipal);
     }
 
-    // Recurring schedules (the conversation sweep): in the same group, with the same role and
-    // dead-letter queue as the campaigns' one-time schedules.
+    // Recurring schedules (the conversation and lapse sweeps): in the same group, with the same role
+    // and dead-letter queue as the campaigns' one-time schedules; the input names the sweep.
     for (const [functionId, definition] of Object.entries(functions) as [FunctionId, FunctionDefinition][]) {
       if (definition.trigger.kind !== 'recurring') continue;
       const target = props.functions[functionId];
       this.role.addToPolicy(
         new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }),
       );
-      new scheduler.CfnSchedule(this, `${functionId}Recurring`, {
-        groupName: this.group.scheduleGroupName,
-        description: definition.description,
-        scheduleExpression: recurringExpression(definition.trigger.rateMinutes),
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: {
-          arn: target.functionArn,
-          roleArn: this.role.roleArn,
-          deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
-          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-        },
-      });
+      for (const [sweep, recurring] of Object.entries(definition.trigger.sweeps)) {
+        new scheduler.CfnSchedule(this, `${functionId}${sweep[0]?.toUpperCase()}${sweep.slice(1)}Recurring`, {
+          groupName: this.group.scheduleGroupName,
+          description: recurring.description,
+          scheduleExpression: recurringExpression(recurring.rateMinutes),
+          flexibleTimeWindow: { mode: 'OFF' },
+          target: {
+            arn: target.functionArn,
+            roleArn: this.role.roleArn,
+            input: JSON.stringify({ sweep }),
+            deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+            retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+          },
+        });
+      }
     }
   }
 }

@@ -136,9 +136,10 @@ export class SchedulerEmulator {
       typeof body.ScheduleExpressionTimezone === 'string' ? body.ScheduleExpressionTimezone : 'UTC';
     const target = body.Target as ScheduleRecord['target'] | undefined;
     if (!target?.Arn) throw new AwsError('ValidationException', 'Target.Arn is required');
-    const rate = expression.match(/^rate\((\d+) (minute|minutes|hour|hours)\)$/);
+    const rate = expression.match(/^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/);
     if (rate) {
-      const rateMs = Number(rate[1]) * (rate[2]?.startsWith('hour') ? 3_600_000 : 60_000);
+      const unit = rate[2]?.startsWith('day') ? 86_400_000 : rate[2]?.startsWith('hour') ? 3_600_000 : 60_000;
+      const rateMs = Number(rate[1]) * unit;
       if (!(rateMs > 0)) throw new AwsError('ValidationException', `invalid rate in ${expression}`);
       const arn = this.scheduleArn(groupName, name);
       this.schedules.set(key, {
@@ -160,7 +161,7 @@ export class SchedulerEmulator {
     if (!match) {
       throw new AwsError(
         'ValidationException',
-        `only at(yyyy-mm-ddThh:mm:ss) and rate(n minutes|hours) schedules are emulated, got ${expression}`,
+        `only at(yyyy-mm-ddThh:mm:ss) and rate(n minutes|hours|days) schedules are emulated, got ${expression}`,
       );
     }
     const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [

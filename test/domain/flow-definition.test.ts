@@ -530,13 +530,14 @@ describe('flows.definitions in the config', () => {
       (i) => `${i.path.join('.')}: ${i.message}`,
     );
 
-  it('holds browse abandonment, the post-purchase text, the order updates, replenishment, the abandoned cart, back in stock and price drop by default, each switched off by its id', () => {
+  it('holds browse abandonment, the post-purchase text, the order updates, replenishment, win-back, the abandoned cart, back in stock and price drop by default, each switched off by its id', () => {
     expect(definitionsOf([]).map((d) => [d.id, d.enabled])).toEqual([
       ['browseAbandonment', true],
       ['postPurchase', true],
       ['orderShipped', true],
       ['orderDelivered', true],
       ['replenishment', true],
+      ['winBack', true],
       ['abandonedCart', true],
       ['backInStock', true],
       ['priceDrop', true],
@@ -553,6 +554,7 @@ describe('flows.definitions in the config', () => {
       ['orderShipped', true],
       ['orderDelivered', false],
       ['replenishment', true],
+      ['winBack', true],
       ['abandonedCart', true],
       ['backInStock', true],
       ['priceDrop', false],
@@ -575,6 +577,7 @@ describe('flows.definitions in the config', () => {
       'orderShipped',
       'orderDelivered',
       'replenishment',
+      'winBack',
       'abandonedCart',
       'backInStock',
       'priceDrop',

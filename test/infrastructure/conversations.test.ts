@@ -55,14 +55,15 @@ describe('conversations in the stack', () => {
 
   it('sweeps conversations every 15 minutes, with retries and a dead-letter queue', () => {
     const schedules = resourcesOfType(template, 'AWS::Scheduler::Schedule').filter(([id]) =>
-      id.startsWith('Scheduling'),
+      id.startsWith('SchedulingsweeperConversations'),
     );
     expect(schedules).toHaveLength(1);
     expect(schedules[0]?.[1].Properties).toMatchObject({
       ScheduleExpression: 'rate(15 minutes)',
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: {
-        Arn: { 'Fn::GetAtt': [expect.stringMatching(/^FunctionsConversationSweeper/), 'Arn'] },
+        Arn: { 'Fn::GetAtt': [expect.stringMatching(/^FunctionsSweeper/), 'Arn'] },
+        Input: '{"sweep":"conversations"}',
         DeadLetterConfig: { Arn: expect.anything() },
         RetryPolicy: { MaximumRetryAttempts: 2 },
       },

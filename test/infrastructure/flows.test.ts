@@ -55,6 +55,7 @@ describe('flows in the stack', () => {
       'orderShipped',
       'orderDelivered',
       'replenishment',
+      'winBack',
       'abandonedCart',
       'backInStock',
       'priceDrop',
@@ -116,6 +117,7 @@ describe('flows in the stack', () => {
           'ProductViewed',
           'BackInStock',
           'PriceDropped',
+          'CustomerLapsed',
         ],
       },
       Targets: [
