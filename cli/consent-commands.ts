@@ -7,16 +7,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { ConsentLogEntry } from '../lambdas/domain/consent';
 import { checkCertificate } from '../lambdas/domain/consent-certificate';
 import { attachedCertificate, CERTIFICATE_ATTACHMENT_NAME } from '../lambdas/domain/consent-certificate-pdf';
 import { verifyChain, type ChainReport } from '../lambdas/domain/consent-chain';
 import { apiFailure } from './api-commands';
-import { apiClient, StackLookupError, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
+import { apiClient, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
 import { EXIT_API_ERROR, EXIT_OK, parse, UsageError, type CliIo, type Command } from './command';
-import { chainExistingEntries, numbersOf, type TableTarget } from './consent-log-table';
+import { chainExistingEntries, numbersOf } from './consent-log-table';
+import { tableTarget } from './table-target';
 
 const TABLE_USAGE = [
   'The whole table (--all, chain), with your AWS credentials:',
@@ -76,7 +75,7 @@ async function runConsent(args: readonly string[], io: CliIo): Promise<number> {
     if (action === 'check-certificate') return await checkCertificateFile(positionals, values, io);
     if (action === 'chain') {
       if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-      const result = await chainExistingEntries(await tableTarget(values, io));
+      const result = await chainExistingEntries(await tableTarget(values, io, 'ConsentLogTableName'));
       if (values.json) io.out(JSON.stringify(result, null, 2));
       else
         io.out(
@@ -87,7 +86,7 @@ async function runConsent(args: readonly string[], io: CliIo): Promise<number> {
     if (values.all) {
       if (positionals.length > 0) throw new UsageError('give a phone number or --all, not both');
       const reports: (ChainReport & { phone: string })[] = [];
-      for await (const { phone, entries } of numbersOf(await tableTarget(values, io)))
+      for await (const { phone, entries } of numbersOf(await tableTarget(values, io, 'ConsentLogTableName')))
         reports.push({ phone, ...verifyChain(entries) });
       return report(reports, values.json === true, io);
     }
@@ -197,37 +196,6 @@ function report(reports: readonly (ChainReport & { phone: string })[], json: boo
       io.out(`${reports.length} numbers: ${reports.length - broken.length} intact, ${broken.length} broken`);
   }
   return broken.length > 0 ? EXIT_API_ERROR : EXIT_OK;
-}
-
-async function tableTarget(
-  values: { table?: string; stack?: string; region?: string; profile?: string },
-  io: CliIo,
-): Promise<TableTarget> {
-  const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-  const common = { ...(region ? { region } : {}), ...(values.profile ? { profile: values.profile } : {}) };
-  if (values.table) return { table: values.table, ...common };
-  if (!values.stack) throw new UsageError('give --table <name> or --stack <name>');
-  return { table: await stackOutput(values.stack, 'ConsentLogTableName', region, values.profile), ...common };
-}
-
-async function stackOutput(stack: string, key: string, region?: string, profile?: string): Promise<string> {
-  const cloudFormation = new CloudFormationClient({
-    ...(region ? { region } : {}),
-    credentials: fromNodeProviderChain(profile ? { profile } : {}),
-  });
-  try {
-    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
-    const output = (Stacks?.[0]?.Outputs ?? []).find(
-      (o) => o.OutputKey === key || new RegExp(`${key}[0-9A-F]{8}$`).test(o.OutputKey ?? ''),
-    );
-    if (!output?.OutputValue) throw new StackLookupError(`stack ${stack} has no ${key} output`);
-    return output.OutputValue;
-  } catch (error) {
-    if (error instanceof StackLookupError) throw error;
-    throw new StackLookupError(`cannot read stack ${stack}: ${(error as Error).message}`);
-  } finally {
-    cloudFormation.destroy();
-  }
 }
 
 function isAwsError(error: unknown): error is Error & { $metadata: unknown } {

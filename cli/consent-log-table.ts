@@ -5,26 +5,11 @@
  * is `--table <name>` or the stack's `ConsentLogTableName` output. Against the local runtime, set
  * AWS_ENDPOINT_URL_DYNAMODB to the endpoint `npm start` prints.
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsentLogEntry } from '../lambdas/domain/consent';
 import { chainLinks, storedLinks } from '../lambdas/domain/consent-chain';
-
-export interface TableTarget {
-  readonly table: string;
-  readonly region?: string;
-  readonly profile?: string;
-}
-
-function documentClient(target: TableTarget): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      ...(target.region ? { region: target.region } : {}),
-      ...(target.profile ? { credentials: fromNodeProviderChain({ profile: target.profile }) } : {}),
-    }),
-  );
-}
+import { documentClient, type TableTarget } from './table-target';
 
 /** Every number's entries, read with a Scan (an audit reads the whole table once). */
 export async function* numbersOf(
