@@ -14,6 +14,7 @@ export const COMMAND_SUMMARIES = {
   consent: 'Verify the consent log hash chain; chain entries recorded before it; check certificates',
   import: 'Import subscribers, their consent and opt-outs (Pinpoint, opt-out lists, CSV)',
   qr: 'Write the click-to-text QR code of an opt-in keyword as SVG, for print',
+  'win-back': 'Put the customers whose last order predates win-back into its index',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_SUMMARIES;

@@ -28,6 +28,7 @@ const COMMANDS: Readonly<Record<CommandName, () => Promise<Command>>> = {
   consent: async () => (await import('./consent-commands.js')).consent,
   import: async () => (await import('./import-command.js')).importCommand,
   qr: async () => (await import('./qr.js')).qr,
+  'win-back': async () => (await import('./win-back-command.js')).winBack,
 };
 
 /** Options of the API commands that may also stand before the command (`optline --stack prod …`). */

@@ -397,6 +397,11 @@ export class Optline extends Construct {
       value: this.data.tables.consentLog.tableName,
       description: 'The consent log: npx optline consent verify --all and consent chain read it',
     });
+    new CfnOutput(this, 'ProfilesTableName', {
+      value: this.data.tables.profiles.tableName,
+      description:
+        'The profiles: npx optline win-back index indexes the last orders recorded before win-back',
+    });
     new CfnOutput(this, 'ImportBucketName', {
       value: this.importBucket.bucket.bucketName,
       description: 'Files uploaded for import (POST /v1/imports), kept for imports.retentionDays',

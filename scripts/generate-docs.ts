@@ -47,6 +47,7 @@ const GENERATED: Readonly<Record<string, Readonly<Record<string, () => Promise<s
     'usage:consent': () => cliUsage('consent'),
     'usage:import': () => cliUsage('import'),
     'usage:qr': () => cliUsage('qr'),
+    'usage:win-back': () => cliUsage('win-back'),
   },
   'bench/README.md': { results: async () => benchPrintout() },
 };
