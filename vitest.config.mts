@@ -39,6 +39,7 @@ const SHARED_PROCESS_FILES = [
   'test/local/s3.test.ts',
   'test/services/flow-topics.test.ts',
   'test/services/import-status.test.ts',
+  'test/services/lapse-sweep.test.ts',
   'test/services/send.test.ts',
   'test/services/short-links.test.ts',
 ];
