@@ -29,6 +29,7 @@ const SHARED_PROCESS_FILES = [
   'test/flows/order-updates-run.test.ts',
   'test/flows/replenishment-run.test.ts',
   'test/flows/send-step-options-run.test.ts',
+  'test/flows/win-back-run.test.ts',
   'test/handlers/http-pages.test.ts',
   'test/handlers/page.test.ts',
   'test/local/async-invocations.test.ts',
