@@ -67,9 +67,16 @@ const money = z
     { error: 'must be an amount such as 19.99: a number or a decimal string' },
   )
   .check(z.describe('amount: a number, or a decimal string such as "19.99", from 0 to 10,000,000'));
-const timestamp = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 time such as 2026-11-23T14:00:00Z' })
-  .check(z.describe('time: ISO 8601 with its offset, such as 2026-11-23T14:00:00Z'));
+/**
+ * A time as the shop sends it, with any offset, kept in UTC (`toISOString`): profiles, activity and
+ * flows compare these times as strings, which only orders them in one offset.
+ */
+const timestamp = z
+  .pipe(
+    z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time such as 2026-11-23T14:00:00Z' }),
+    z.transform((at: string) => new Date(at).toISOString()),
+  )
+  .check(z.describe('time: ISO 8601 with its offset, such as 2026-11-23T14:00:00Z; kept in UTC'));
 const url = z
   .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
   .check(z.maxLength(2000), z.describe('URL: http or https, up to 2,000 characters'));

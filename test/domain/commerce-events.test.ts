@@ -26,6 +26,8 @@ const cart = {
   total: 29,
   abandonedAt: '2026-10-06T17:00:00Z',
 };
+/** The cart as parsed: its time in UTC as `toISOString` writes it, the currency filled in. */
+const cartAsKept = { ...cart, abandonedAt: '2026-10-06T17:00:00.000Z', currency: 'USD' };
 
 /** The field and message of the ValidationError parsing throws. */
 function refusal(input: unknown, root = ''): { field: string | undefined; message: string } {
@@ -45,7 +47,22 @@ const deep = (levels: number): unknown => (levels === 0 ? 'x' : { next: deep(lev
 
 describe('commerce event schema: known fields', () => {
   it('takes the documented cart event and fills in the currency', () => {
-    expect(parseCommerceEvent(cart)).toEqual({ ...cart, currency: 'USD' });
+    expect(parseCommerceEvent(cart)).toEqual(cartAsKept);
+  });
+
+  it('keeps every time in UTC, so that times compare in order as strings', () => {
+    const order = { type: 'OrderPlaced', phone: '+12065550100', orderId: 'A-1', total: 10 };
+    // 21:00 in New York is 01:00 the next day in UTC: later than 00:30 UTC, though it sorts first as written.
+    const late = parseCommerceEvent({ ...order, placedAt: '2026-11-10T21:00:00-04:00' }) as {
+      placedAt: string;
+    };
+    const early = parseCommerceEvent({ ...order, placedAt: '2026-11-11T00:30:00Z' }) as { placedAt: string };
+    expect(late.placedAt).toBe('2026-11-11T01:00:00.000Z');
+    expect(late.placedAt > early.placedAt).toBe(true);
+    expect(
+      (parseCommerceEvent({ ...cart, abandonedAt: '2026-10-06T17:00:00.5+00:00' }) as { abandonedAt: string })
+        .abandonedAt,
+    ).toBe('2026-10-06T17:00:00.500Z');
   });
 
   it('takes an item with every documented field', () => {
@@ -294,7 +311,11 @@ describe('commerce event schema: fields Optline does not use', () => {
       giftNote: 'Happy birthday!\nLove, Ada',
       items: [{ ...item, variantId: 44, options: [{ name: 'Grind', value: 'Espresso' }], sku: null }],
     };
-    expect(parseCommerceEvent(sent)).toEqual({ ...sent, currency: 'USD' });
+    expect(parseCommerceEvent(sent)).toEqual({
+      ...sent,
+      abandonedAt: cartAsKept.abandonedAt,
+      currency: 'USD',
+    });
   });
 
   it('keeps up to the limits', () => {
@@ -424,7 +445,7 @@ describe('POST /v1/events requests', () => {
 
   it('validates each event of a batch on its own, naming fields under the event’s index', () => {
     const entries = parseEventBatch([cart, { ...cart, total: 'lots' }, { type: 'Nope' }]);
-    expect(entries[0]).toEqual({ index: 0, event: { ...cart, currency: 'USD' } });
+    expect(entries[0]).toEqual({ index: 0, event: cartAsKept });
     expect(entries.slice(1).map((e) => ('error' in e ? [e.index, e.error.field] : e))).toEqual([
       [1, 'events.1.total'],
       [2, 'events.2.type'],

@@ -280,7 +280,7 @@ describe('abandoned cart flow', () => {
     expect(profile.body.engagement).toMatchObject({
       orderCount: 1,
       totalSpent: 42.5,
-      lastOrderAt: '2026-10-06T17:00:00Z',
+      lastOrderAt: '2026-10-06T17:00:00.000Z',
     });
   });
 });

@@ -85,7 +85,8 @@ describe('POST /v1/events', () => {
       ],
       total: 29,
       currency: 'USD',
-      abandonedAt: '2026-10-06T17:00:00Z',
+      // Kept in UTC, as toISOString writes it.
+      abandonedAt: '2026-10-06T17:00:00.000Z',
       storeId: 'brooklyn',
       channel: { name: 'web', tags: ['spring'] },
     };
