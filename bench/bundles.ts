@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { buckets, functions, queues, stateMachines, tables, type FunctionId } from '../lib/catalog';
+import { buckets, functions, queues, tables, type FunctionId } from '../lib/catalog';
 import {
   environmentFor,
   PLATFORM_VARIABLES,
@@ -171,11 +171,6 @@ function handlerEnv(): NodeJS.ProcessEnv {
     ...resourceValues(tables, 'Table', (_table, id) => `optline-${id}`),
     ...resourceValues(buckets, 'Bucket', (_bucket, id) => `optline-${id}-bucket`),
     ...resourceValues(queues, 'QueueUrl', (_queue, id) => `https://sqs.us-east-1.amazonaws.com/0/${id}`),
-    ...resourceValues(
-      stateMachines,
-      'StateMachineArn',
-      (_machine, id) => `arn:aws:states:us-east-1:0:sm:${id}`,
-    ),
     campaignDispatcherFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:dispatcher',
     definedFlowArnPrefix: 'arn:aws:states:us-east-1:0:stateMachine:optline-dev-flow-',
     importStateMachine: 'arn:aws:states:us-east-1:0:stateMachine:optline-dev-import',

@@ -308,7 +308,7 @@ export type Trigger =
   | { readonly kind: 'queue'; readonly queue: QueueId }
   /** Target of rules on the `optline` bus (see `eventRules`). */
   | { readonly kind: 'event-rule' }
-  /** Invoked by Step Functions tasks (see `stateMachines` and `importStateMachine`). */
+  /** Invoked by Step Functions tasks (the compiled flows, lib/constructs/flows.ts, and `importStateMachine`). */
   | { readonly kind: 'state-machine-task' }
   /** Target of the rule on the import bucket's Object Created events under `uploads/` (default bus). */
   | { readonly kind: 'import-upload' }
@@ -871,7 +871,7 @@ export function scheduleGroupName(stage: string): string {
 /** `source` of every event Optline publishes. */
 export const EVENT_SOURCE = 'optline';
 
-/** A Step Functions flow: an ASL file whose `${Placeholder}`s are replaced by function ARNs. */
+/** A Step Functions state machine from an ASL file whose `${Placeholder}`s are replaced by function ARNs. */
 export interface StateMachineDefinition {
   readonly description: string;
   /** ASL file (JSONPath), relative to the repository root. */
@@ -879,17 +879,6 @@ export interface StateMachineDefinition {
   /** Placeholder name → function whose ARN replaces `${Placeholder}` in the file. */
   readonly functionArns: Readonly<Record<string, FunctionId>>;
 }
-
-const flowStepArn = { FlowStepFunctionArn: 'flowStep' } as const;
-
-export const stateMachines = {
-  welcome: {
-    description: 'Welcome series: started by SubscriptionConfirmed, up to 4 steps from the config',
-    definitionFile: 'statemachines/welcome.asl.json',
-    functionArns: flowStepArn,
-  },
-} as const satisfies Record<string, StateMachineDefinition>;
-export type StateMachineId = keyof typeof stateMachines;
 
 /**
  * The import of an uploaded file (docs/import.md#uploading-into-the-stack): started by
@@ -1005,7 +994,6 @@ export const resourceIds = {
   table: (id: TableId) => `table/${id}`,
   bucket: (id: BucketId) => `bucket/${id}`,
   queue: (id: QueueId) => `queue/${id}`,
-  stateMachine: (id: StateMachineId) => `state-machine/${id}`,
   definedFlow: (id: string) => `state-machine/flow/${id}`,
   importStateMachine: 'state-machine/import',
   eventBus: 'event-bus',

@@ -20,12 +20,10 @@
 import * as z from 'zod/mini';
 import {
   functions,
-  stateMachines,
   type BucketId,
   type FunctionDefinition,
   type FunctionId,
   type QueueId,
-  type StateMachineId,
   type TableId,
 } from './catalog';
 
@@ -55,11 +53,6 @@ const QUEUE_VARIABLES = {
   campaignSends: 'CAMPAIGN_QUEUE_URL',
   deliveryEvents: 'DELIVERY_EVENTS_QUEUE_URL',
 } as const satisfies Record<QueueId, string>;
-
-/** The variable carrying each flow's state machine ARN into the functions that start flows. */
-const STATE_MACHINE_VARIABLES = {
-  welcome: 'STATE_MACHINE_ARN_WELCOME',
-} as const satisfies Record<StateMachineId, string>;
 
 type Functions = typeof functions;
 /** Functions EventBridge Scheduler schedules can target. */
@@ -112,11 +105,9 @@ export type SettingKey = keyof typeof SETTING_VARIABLES;
 type TableKey = `${TableId}Table`;
 type BucketKey = `${BucketId}Bucket`;
 type QueueKey = `${QueueId}QueueUrl`;
-type StateMachineKey = `${StateMachineId}StateMachineArn`;
 type ScheduleTargetKey = `${ScheduleTargetId}FunctionArn`;
 /** Every value a function can find in its environment, by key. */
-export type EnvironmentKey =
-  TableKey | BucketKey | QueueKey | StateMachineKey | ScheduleTargetKey | SettingKey;
+export type EnvironmentKey = TableKey | BucketKey | QueueKey | ScheduleTargetKey | SettingKey;
 
 /** Settings an operator may set; the deployment does not (absent means false). */
 const OPERATOR_SETTINGS = new Set<EnvironmentKey>(['logPii']);
@@ -159,9 +150,6 @@ export const VARIABLE_NAMES: Readonly<Record<EnvironmentKey, string>> = {
   ...(Object.fromEntries(
     Object.entries(QUEUE_VARIABLES).map(([id, name]) => [`${id}QueueUrl`, name]),
   ) as Record<QueueKey, string>),
-  ...(Object.fromEntries(
-    Object.entries(STATE_MACHINE_VARIABLES).map(([id, name]) => [`${id}StateMachineArn`, name]),
-  ) as Record<StateMachineKey, string>),
   ...(Object.fromEntries(
     Object.entries(SCHEDULE_TARGET_VARIABLES).map(([id, name]) => [`${id}FunctionArn`, name]),
   ) as Record<ScheduleTargetKey, string>),
@@ -234,7 +222,7 @@ export type EnvironmentKeyOf<Id extends FunctionId> =
   | (Definition<Id> extends { publishesEvents: true } ? 'eventBus' : never)
   | (Definition<Id> extends { sms: { send: true } } ? 'originationIdentity' | 'configurationSet' : never)
   | (Definition<Id> extends { sms: { optOutList: true } } ? 'optOutList' : never)
-  | (Definition<Id> extends { startsFlows: true } ? StateMachineKey | 'definedFlowArnPrefix' : never)
+  | (Definition<Id> extends { startsFlows: true } ? 'definedFlowArnPrefix' : never)
   | (Definition<Id> extends { startsImports: true } ? 'importStateMachine' : never)
   | (Definition<Id> extends { watchesImports: true } ? 'importStateMachine' : never)
   | (Definition<Id> extends { readsMedia: true } ? 'mediaBucket' | 'mms' : never)
@@ -269,8 +257,6 @@ export function environmentKeys(id: FunctionId): EnvironmentKey[] {
   }
   if (definition.sms?.optOutList) keys.add('optOutList');
   if (definition.startsFlows) {
-    for (const machine of Object.keys(stateMachines) as StateMachineId[])
-      keys.add(`${machine}StateMachineArn`);
     keys.add('definedFlowArnPrefix');
   }
   if (definition.startsImports || definition.watchesImports) keys.add('importStateMachine');
@@ -301,13 +287,9 @@ export type DeploymentValues = Readonly<Record<DeployedKey, string>>;
 
 /**
  * The deployment values of one kind of resource, one key each: `{ profilesTable: …, … }` from the
- * tables, `campaignSendsQueueUrl` from the queues, `welcomeStateMachineArn` from the flows.
+ * tables, `campaignSendsQueueUrl` from the queues.
  */
-export function resourceValues<
-  Id extends string,
-  R,
-  S extends 'Table' | 'Bucket' | 'QueueUrl' | 'StateMachineArn',
->(
+export function resourceValues<Id extends string, R, S extends 'Table' | 'Bucket' | 'QueueUrl'>(
   resources: Readonly<Record<Id, R>>,
   suffix: S,
   value: (resource: R, id: Id) => string,

@@ -221,10 +221,7 @@ export class Optline extends Construct {
       accessLogsBucket: this.accessLogsBucket,
     });
     this.deadLetterQueues.FlowTriggersDlq = this.flows.deadLetterQueue;
-    this.lambdas.connectFlows(
-      { ...this.flows.stateMachines, ...this.flows.definedFlows },
-      this.flows.mediaBucket,
-    );
+    this.lambdas.connectFlows(this.flows.definedFlows, this.flows.mediaBucket);
     this.importBucket = new ImportBucket(this, 'Imports', {
       encryptionKey: this.key,
       retentionDays: config.imports.retentionDays,
@@ -310,7 +307,6 @@ export class Optline extends Construct {
       ...resourceValues(this.data.tables, 'Table', (table) => table.tableName),
       ...resourceValues(buckets, 'Bucket', (bucket) => bucket.bucketName),
       ...resourceValues(this.queues.queues, 'QueueUrl', (queue) => queue.queueUrl),
-      ...resourceValues(this.flows.stateMachines, 'StateMachineArn', (machine) => machine.stateMachineArn),
       campaignDispatcherFunctionArn: this.lambdas.functions.campaignDispatcher.functionArn,
       definedFlowArnPrefix: this.flows.definedFlowArnPrefix,
       importStateMachine: this.importRun.stateMachine.stateMachineArn,
@@ -337,7 +333,6 @@ export class Optline extends Construct {
       tables: this.data.tables,
       buckets,
       queues: this.queues.queues,
-      stateMachines: this.flows.stateMachines,
       definedFlows: this.flows.definedFlows,
       importStateMachine: this.importRun.stateMachine,
       eventBus: this.bus,
@@ -364,7 +359,6 @@ export class Optline extends Construct {
       encryptionKey: this.key,
       functions: this.lambdas.functions,
       stateMachines: {
-        ...this.flows.stateMachines,
         ...this.flows.definedFlows,
         import: this.importRun.stateMachine,
       },

@@ -279,7 +279,8 @@ export function localRoutes(deps: LocalRouteDeps) {
 interface StepView {
   readonly state: string;
   readonly at: string;
-  readonly stepIndex?: number;
+  /** The flow definition's step the task ran (`message1Text`). */
+  readonly step?: string;
   readonly status?: string;
   readonly reason?: Json;
   readonly until?: Json;
@@ -289,14 +290,14 @@ interface StepView {
 function executionView(execution: ExecutionRecord, input: Record<string, unknown>) {
   const steps = execution.tasks.flatMap<StepView>((task) => {
     const payload = record(record(task.output)?.Payload);
-    const stepIndex = record(record(task.input)?.Payload)?.stepIndex;
+    const step = record(record(task.input)?.Payload)?.step;
     const base = {
       state: task.state,
       at: task.at.toISOString(),
-      ...(typeof stepIndex === 'number' ? { stepIndex } : {}),
+      ...(typeof step === 'string' ? { step } : {}),
     };
     if (task.error) return [{ ...base, error: task.error }];
-    if (typeof payload?.status !== 'string') return []; // a task that plans rather than sends
+    if (typeof payload?.status !== 'string') return []; // a split, or a condition that records nothing
     return [
       { ...base, status: payload.status, reason: payload.reason ?? null, until: payload.until ?? null },
     ];

@@ -25,14 +25,11 @@ import {
   recurringExpression,
   resourceIds,
   scheduleGroupName,
-  stateMachines,
   type BucketId,
   type EventRuleDefinition,
   type FunctionId,
   type QueueDefinition,
   type QueueId,
-  type StateMachineDefinition,
-  type StateMachineId,
   type TableId,
   UPLOAD_PREFIX,
 } from '../lib/catalog';
@@ -254,18 +251,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     sleepUntil: (at, signal) => clock.sleepUntil(at, signal),
   });
 
-  const allMachines: Readonly<Record<string, StateMachineDefinition>> = stateMachines;
-  const machines: LocalStateMachine[] = Object.entries(allMachines).map(([id, machine]) => {
-    let text = readFileSync(resolve(root, machine.definitionFile), 'utf8');
-    for (const [placeholder, functionId] of Object.entries(machine.functionArns)) {
-      text = text.split(`\${${placeholder}}`).join(lambdas.arnOf(functionId));
-    }
-    return {
-      arn: stateMachineArn(prefix, id),
-      name: `${prefix}-${id}`,
-      definition: JSON.parse(text) as LocalStateMachine['definition'],
-    };
-  });
+  const machines: LocalStateMachine[] = [];
   // The flows written as data, compiled from the config as CDK compiles them.
   const definedFlows = config.program.flows.definitions.filter((definition) => definition.enabled);
   for (const definition of definedFlows) {
@@ -397,10 +383,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const name = `${prefix}-${id}`;
       named[resourceIds.queue(id)] = { QueueName: name, Arn: sqs.queueArn(name) };
     }
-    for (const id of Object.keys(stateMachines) as StateMachineId[]) {
-      const arn = stateMachineArn(prefix, id);
-      named[resourceIds.stateMachine(id)] = { Ref: arn, Arn: arn, Name: `${prefix}-${id}` };
-    }
     named[resourceIds.importStateMachine] = {
       Ref: importMachineArn,
       Arn: importMachineArn,
@@ -525,7 +507,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...resourceValues(dynamo.tableNames, 'Table', (name) => name),
     ...resourceValues(buckets, 'Bucket', (_bucket, id) => bucketName(id)),
     ...resourceValues(queues, 'QueueUrl', (_queue, id) => sqs.queueUrl(`${prefix}-${id}`)),
-    ...resourceValues(stateMachines, 'StateMachineArn', (_machine, id) => stateMachineArn(prefix, id)),
     campaignDispatcherFunctionArn: lambdas.arnOf('campaignDispatcher'),
     importStateMachine: importMachineArn,
     definedFlowArnPrefix: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${definedFlowStateMachineName(prefix, '')}`,
@@ -738,8 +719,4 @@ function resourceValuesById<Id extends string>(
     Id,
     string
   >;
-}
-
-function stateMachineArn(prefix: string, id: string): string {
-  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${prefix}-${id}`;
 }

@@ -68,8 +68,9 @@ const PROGRAM_DESCRIPTIONS: Record<string, string> = {
   flows:
     'Welcome series, abandoned cart, back in stock and price drop, and the flows written as data (definitions)',
   'flows.definitions':
-    'Flows written as data (docs/flows.md#flow-definitions), after the built-in ones (browseAbandonment, postPurchase, orderShipped, orderDelivered, replenishment, abandonedCart, backInStock, priceDrop): a definition with a new id adds a flow, one with a built-in id replaces it, and { "id": "browseAbandonment", "enabled": false } switches one off',
-  'flows.welcome': 'Welcome series, started by a confirmed subscription',
+    'Flows written as data (docs/flows.md#flow-definitions), after the built-in ones (browseAbandonment, postPurchase, orderShipped, orderDelivered, replenishment, welcome, abandonedCart, backInStock, priceDrop): a definition with a new id adds a flow, one with a built-in id replaces it, and { "id": "browseAbandonment", "enabled": false } switches one off',
+  'flows.welcome':
+    'Welcome series, started by a confirmed subscription; translated into the built-in definition welcome (docs/flows.md#settings-under-their-own-keys)',
   'flows.welcome.enabled': 'Run the flow',
   'flows.welcome.topic':
     'The preference topic (one of preferences.topics) its texts are about: skipped as topic_off for a subscriber who turned it off; none: every subscriber',

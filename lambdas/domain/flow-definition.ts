@@ -183,7 +183,7 @@ export const FlowStepSchema = z.discriminatedUnion('kind', [
 export type FlowStep = z.output<typeof FlowStepSchema>;
 export type FlowStepKind = FlowStep['kind'];
 
-/** A flow's id: a definition's, or a hand-written flow's (`welcome`, `abandonedCart`…). */
+/** A flow's id: a built-in definition's (`welcome`, `abandonedCart`…) or a deployer's own. */
 export const FLOW_ID_PATTERN = /^[a-z][A-Za-z0-9]{0,29}$/;
 
 export const FlowDefinitionShape = z.strictObject({

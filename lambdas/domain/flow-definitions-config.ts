@@ -10,9 +10,6 @@ import { FlowDefinitionShape, type FlowDefinition, type FlowDefinitionInput } fr
 import { flowDefinitionProblems } from './flow-validation';
 import { TRANSLATED_FLOW_IDS } from './flow-keys';
 
-/** The id of the hand-written flow (statemachines/welcome.asl.json): a definition cannot take it. */
-export const HAND_WRITTEN_FLOW_IDS = ['welcome'] as const;
-
 /** Browse abandonment: a product viewed, two hours without a cart or an order, one text, once in 72 hours. */
 export const BROWSE_ABANDONMENT: FlowDefinitionInput = {
   id: 'browseAbandonment',
@@ -209,11 +206,6 @@ function entries(values: readonly unknown[], issue: (path: PropertyKey[], messag
     }
     const definition = parsed.data;
     count(index, definition.id);
-    if ((HAND_WRITTEN_FLOW_IDS as readonly string[]).includes(definition.id))
-      issue(
-        [index, 'id'],
-        `"${definition.id}" is a built-in flow with settings of its own (flows.${definition.id})`,
-      );
     for (const problem of flowDefinitionProblems(definition))
       issue([index, ...problem.path], problem.message);
     out.push({ definition });

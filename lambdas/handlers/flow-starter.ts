@@ -2,42 +2,28 @@
 import { environmentOf } from '../../lib/function-environment';
 import { StepFunctionsFlowRunner } from '../adapters/flow-runner';
 import { systemClock } from '../adapters/system-clock';
-import {
-  startDefinedFlows,
-  startFlowFor,
-  type BusEventInput,
-  type DefinedStarterDeps,
-  type FlowId,
-  type StarterDeps,
-} from '../services/flows';
+import { startDefinedFlows, type BusEventInput, type DefinedStarterDeps } from '../services/flows';
 import { logger, runtimeConfig } from './shared/runtime';
 import { eventHandler } from './shared/event-handler';
 
 const environment = environmentOf('flowStarter');
 
-let deps: (StarterDeps & DefinedStarterDeps) | undefined;
-function dependencies(): StarterDeps & DefinedStarterDeps {
+let deps: DefinedStarterDeps | undefined;
+function dependencies(): DefinedStarterDeps {
   const env = environment();
-  const stateMachines: Record<FlowId, string> = {
-    welcome: env.welcomeStateMachineArn,
-  };
-  const config = runtimeConfig();
   deps ??= {
     clock: systemClock,
-    config,
     runner: new StepFunctionsFlowRunner(),
-    stateMachines,
-    definitions: config.flows.definitions,
+    definitions: runtimeConfig().flows.definitions,
     definedFlowArn: (id) => `${env.definedFlowArnPrefix}${id}`,
   };
   return deps;
 }
 
 async function start(event: BusEventInput) {
-  const outcome = await startFlowFor(dependencies(), event);
   const defined = await startDefinedFlows(dependencies(), event);
-  logger.info('Flow trigger handled', { detailType: event['detail-type'], ...outcome, defined });
-  return { ...outcome, defined };
+  logger.info('Flow trigger handled', { detailType: event['detail-type'], defined });
+  return { defined };
 }
 
 export const handler = eventHandler(environment, start);

@@ -1,4 +1,4 @@
-/** Step Functions task → a flow step: plan the welcome series, send one of its steps through send(), or run a defined flow's step. */
+/** Step Functions task → a flow's step: a condition, a split or a text through send() (flow-compiler.ts). */
 import * as z from '../domain/zod';
 import { DynamoFlowStatsStore } from '../adapters/flow-stats-store';
 import { DynamoLinkStore } from '../adapters/link-store';
@@ -7,36 +7,24 @@ import { DynamoConsentLogStore } from '../adapters/consent-log-store';
 import { DynamoMessageStore } from '../adapters/message-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../adapters/system-clock';
-import { planWelcome, runDefinedStep, sendWelcomeStep, type StepDeps } from '../services/flows';
+import { runDefinedStep, type StepDeps } from '../services/flows';
 import { environmentOf } from '../../lib/function-environment';
 import { preferencesUrlMaker } from './shared/preference-links';
 import { runtimeConfig } from './shared/runtime';
 import { eventHandler } from './shared/event-handler';
 import { smsGateway } from './shared/sms';
 
-const TaskSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('plan'), flow: z.literal('welcome') }),
-  z.object({
-    action: z.literal('welcomeStep'),
-    phone: z.string(),
-    source: z.nullable(z.string()),
-    stepIndex: z.int().check(z.gte(0)),
-    executionName: z.string(),
-  }),
-  z.object({
-    action: z.literal('runStep'),
-    flow: z.string(),
-    step: z.string(),
-    phone: z.string(),
-    event: z.record(z.string(), z.unknown()),
-    eventAt: z.string(),
-    deadline: z.string(),
-    executionName: z.string(),
-    branches: z.optional(
-      z.record(z.string(), z.object({ branch: z.int().check(z.gte(0)), name: z.string() })),
-    ),
-  }),
-]);
+const TaskSchema = z.object({
+  action: z.literal('runStep'),
+  flow: z.string(),
+  step: z.string(),
+  phone: z.string(),
+  event: z.record(z.string(), z.unknown()),
+  eventAt: z.string(),
+  deadline: z.string(),
+  executionName: z.string(),
+  branches: z.optional(z.record(z.string(), z.object({ branch: z.int().check(z.gte(0)), name: z.string() }))),
+});
 
 const environment = environmentOf('flowStep');
 
@@ -61,17 +49,7 @@ function dependencies(): StepDeps {
 
 async function step(event: unknown) {
   const task = TaskSchema.parse(event);
-  switch (task.action) {
-    case 'plan':
-      return planWelcome(dependencies().config);
-    case 'welcomeStep':
-      return sendWelcomeStep(dependencies(), task);
-    case 'runStep':
-      return runDefinedStep(
-        { ...dependencies(), definitions: dependencies().config.flows.definitions },
-        task,
-      );
-  }
+  return runDefinedStep({ ...dependencies(), definitions: dependencies().config.flows.definitions }, task);
 }
 
 export const handler = eventHandler(environment, step);

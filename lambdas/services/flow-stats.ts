@@ -1,7 +1,6 @@
 /** `GET /v1/flows/{flowId}/stats`: a flow's counters (domain/flow-stats.ts), read for the API. */
 import { NotFoundError, ValidationError } from '../domain/errors';
 import { FLOW_ID_PATTERN } from '../domain/flow-definition';
-import { HAND_WRITTEN_FLOW_IDS } from '../domain/flow-definitions-config';
 import { flowStatsOf, type FlowStats } from '../domain/flow-stats';
 import type { RuntimeConfig } from '../domain/runtime-config';
 import type { FlowStatsStore } from '../domain/stores/flow-stats';
@@ -14,14 +13,13 @@ export interface FlowStatsDeps {
 
 /**
  * A flow's counters, its splits' branches named from its definition. Any flow of the deployment
- * has stats (the hand-written ones count texts only: they have no splits and send links as
- * written); an id that names no flow is not found.
+ * has stats (a disabled one too, with what it counted while on); an id that names no flow is not
+ * found.
  */
 export async function flowStats(deps: FlowStatsDeps, flowId: string | undefined): Promise<FlowStats> {
   if (!flowId || !FLOW_ID_PATTERN.test(flowId))
     throw new ValidationError('flowId: must be a flow id such as browseAbandonment', 'flowId');
   const definition = deps.config.flows.definitions.find((d) => d.id === flowId);
-  if (!definition && !(HAND_WRITTEN_FLOW_IDS as readonly string[]).includes(flowId))
-    throw new NotFoundError(`no flow ${flowId}`);
+  if (!definition) throw new NotFoundError(`no flow ${flowId}`);
   return flowStatsOf(flowId, definition, await deps.flowStats.get(flowId));
 }

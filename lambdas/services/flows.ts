@@ -5,12 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
-import { executionArn, flowExecutionName } from '../domain/flow-names';
+import { executionArn } from '../domain/flow-names';
 import { canReceiveTransactional, isMarketable, isOptedOut, type Profile } from '../domain/profile';
 import { hasOrderConsent } from '../domain/order-consent';
 import type { ConsentLogStore } from '../domain/stores/consent-log';
 import type { ActivityStore } from '../domain/stores/activity';
-import type { RuntimeConfig } from '../domain/runtime-config';
 import { renderTemplate, templateContext } from '../domain/templates';
 import {
   linkCode,
@@ -41,50 +40,14 @@ import { definedFlowExecutionNames, definedFlowStarts } from '../domain/flow-sta
 import { send, type SendDeps, type SendResult } from './send';
 import { claimShortLinks, LINK_RETENTION_SECONDS } from './short-links';
 
-/** The hand-written flow; the others are definitions (flow-definition.ts). */
-export type FlowId = 'welcome';
-
 export interface BusEventInput {
   readonly 'detail-type': string;
   readonly time: string;
   readonly detail: Record<string, unknown> & { readonly phone?: string };
 }
 
-export interface StarterDeps {
-  readonly clock: Clock;
-  readonly config: RuntimeConfig;
-  readonly runner: FlowRunner;
-  /** State machine ARN per flow. */
-  readonly stateMachines: Readonly<Record<FlowId, string>>;
-}
-
-export type StartOutcome =
-  | { readonly action: 'started' | 'exists'; readonly flow: FlowId; readonly name: string }
-  | { readonly action: 'ignored'; readonly reason: string };
-
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
-}
-
-export async function startFlowFor(deps: StarterDeps, event: BusEventInput): Promise<StartOutcome> {
-  const type = event['detail-type'];
-  const detail = event.detail;
-  const phone = str(detail.phone);
-  if (!phone) return { action: 'ignored', reason: 'no phone' };
-
-  if (type === 'SubscriptionConfirmed') {
-    if (!deps.config.flows.welcome.enabled) return { action: 'ignored', reason: 'welcome flow disabled' };
-    // One welcome per confirmation: the consent event identifies it.
-    const name = flowExecutionName('welcome', phone, str(detail.consentEventKey) || str(detail.eventId));
-    const input = { flow: 'welcome', phone, source: str(detail.source) || null, confirmedAt: event.time };
-    return {
-      action: await deps.runner.start(deps.stateMachines.welcome, name, input),
-      flow: 'welcome',
-      name,
-    };
-  }
-
-  return { action: 'ignored', reason: `no hand-written flow for ${type}` };
 }
 
 export interface DefinedStarterDeps {
@@ -235,47 +198,6 @@ function toStepResult(result: SendResult): StepResult {
     default:
       return { status: result.status, until: null, reason: null };
   }
-}
-
-export function planWelcome(config: RuntimeConfig) {
-  return {
-    steps: config.flows.welcome.steps.map((step, index) => ({ index, delaySeconds: step.delayMinutes * 60 })),
-  };
-}
-
-export async function sendWelcomeStep(
-  deps: StepDeps,
-  input: { phone: string; source: string | null; stepIndex: number; executionName: string },
-): Promise<StepResult> {
-  const step = deps.config.flows.welcome.steps[input.stepIndex];
-  if (!step) throw new Error(`welcome step ${input.stepIndex} does not exist`);
-  const profile = await deps.profiles.get(input.phone);
-  if (!isMarketable(profile)) return { status: 'ended', until: null, reason: 'not_subscribed' };
-  const source = input.source ?? String(profile?.properties.$source ?? '');
-  const template = step.bodyBySource[source] ?? step.body;
-  const body = renderTemplate(
-    template,
-    templateContext(
-      deps.config,
-      profileView(profile, input.phone),
-      { source },
-      await recipientLinks(deps, template, input.phone),
-    ),
-  );
-  const result = await send(deps, {
-    to: input.phone,
-    body,
-    messageClass: 'marketing',
-    idempotencyKey: `flow#${input.executionName}#${input.stepIndex}`,
-    flowId: 'welcome',
-    ...(deps.config.flows.welcome.topic ? { topic: deps.config.flows.welcome.topic } : {}),
-    quietHours: step.quietHours,
-    smartSending: step.smartSending,
-    ...(step.contactCard && deps.contactCardUrl ? { mediaUrls: [deps.contactCardUrl] } : {}),
-    profile: profile ?? null,
-  });
-  await countSent(deps, 'welcome', result);
-  return toStepResult(result);
 }
 
 /**

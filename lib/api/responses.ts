@@ -700,7 +700,7 @@ export const PathParams = {
     .string()
     .regex(FLOW_ID_PATTERN)
     .meta({
-      description: 'A flow: `welcome`, `abandonedCart`, `backInStock`, `priceDrop` or a definition id',
+      description: 'A flow: the id of a built-in definition (`welcome`, `abandonedCart`…) or your own',
       examples: ['browseAbandonment'],
     }),
 } as const;

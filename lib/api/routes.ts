@@ -717,7 +717,7 @@ export const routes = {
     tag: 'Flows',
     summary: "Read a flow's counters",
     description:
-      "Texts sent, first clicks on their short links, and orders and revenue within five days of a click, for the whole flow and per branch of each split (with the executions that entered the branch): a flow's A/B test. Flows written as data send their links as short links; the hand-written `welcome` and the built-in `abandonedCart`, `backInStock` and `priceDrop`, which send their links as written, count texts only.",
+      "Texts sent, first clicks on their short links, and orders and revenue within five days of a click, for the whole flow and per branch of each split (with the executions that entered the branch): a flow's A/B test. A flow's links are short links unless its texts send them as written (the built-in `welcome`, `abandonedCart`, `backInStock` and `priceDrop`): those count no clicks.",
     params: { flowId: PathParams.flowId },
     readOnly: true,
     responses: {

@@ -1,11 +1,9 @@
 /**
- * Flows: one Step Functions state machine per catalog entry, from the ASL files in statemachines/
- * (inline in the template, with `${…FunctionArn}` substitutions), logged and traced; the rules on the
+ * Flows: one Step Functions state machine per enabled flow definition, compiled at synth (inline in
+ * the template, with the flow-step function's ARN substituted), logged and traced; the rules on the
  * bus that send flow triggers to the flow starter (with retries and a dead-letter queue); the media
  * bucket with the contact card.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -22,18 +20,14 @@ import {
   definedFlowStateMachineName,
   EVENT_SOURCE,
   eventRules,
-  stateMachines,
   type EventRuleDefinition,
   type FunctionId,
-  type StateMachineDefinition,
-  type StateMachineId,
 } from '../catalog';
 import type { DeploymentConfig } from '../config';
 import { pascal } from './data-tables';
 import { deadLetterQueue } from './dead-letter-queue';
 import { acknowledge, acknowledgeCdkOwnedRole } from './nag';
 import { loggedStateMachine } from './state-machine';
-import { PACKAGE_ROOT } from '../package-root';
 
 export interface FlowsProps {
   readonly config: DeploymentConfig;
@@ -47,7 +41,6 @@ export interface FlowsProps {
 }
 
 export class Flows extends Construct {
-  public readonly stateMachines: Record<StateMachineId, sfn.StateMachine>;
   /** The flows written as data (`flows.definitions`), compiled at synth: one per enabled definition. */
   public readonly definedFlows: Record<string, sfn.StateMachine>;
   /** Their ARNs up to the definition id (the flow starter adds the id). */
@@ -58,19 +51,6 @@ export class Flows extends Construct {
 
   constructor(scope: Construct, id: string, props: FlowsProps) {
     super(scope, id);
-    const built = {} as Record<StateMachineId, sfn.StateMachine>;
-    for (const [machineId, machine] of Object.entries(stateMachines) as [
-      StateMachineId,
-      StateMachineDefinition,
-    ][]) {
-      built[machineId] = this.stateMachine(props, machineId, {
-        definition: readFileSync(resolve(PACKAGE_ROOT, machine.definitionFile), 'utf8'),
-        functionArns: machine.functionArns,
-        comment: machine.description,
-      });
-    }
-    this.stateMachines = built;
-
     const prefix = `optline-${props.config.stage}`;
     this.definedFlowArnPrefix = Stack.of(this).formatArn({
       service: 'states',

@@ -11,7 +11,6 @@ import {
   type BucketId,
   type FunctionId,
   type QueueId,
-  type StateMachineId,
   type TableId,
 } from '../catalog';
 
@@ -20,7 +19,6 @@ export interface NamedResources {
   readonly tables: Readonly<Record<TableId, IConstruct>>;
   readonly buckets: Readonly<Record<BucketId, IConstruct>>;
   readonly queues: Readonly<Record<QueueId, IConstruct>>;
-  readonly stateMachines: Readonly<Record<StateMachineId, IConstruct>>;
   /** The flows written as data, by definition id. */
   readonly definedFlows: Readonly<Record<string, IConstruct>>;
   readonly importStateMachine: IConstruct;
@@ -44,7 +42,6 @@ export function nameResources(resources: NamedResources): void {
   each(resources.tables, resourceIds.table);
   each(resources.buckets, resourceIds.bucket);
   each(resources.queues, resourceIds.queue);
-  each(resources.stateMachines, resourceIds.stateMachine);
   each(resources.definedFlows, resourceIds.definedFlow);
   nameResource(resources.importStateMachine, resourceIds.importStateMachine);
   nameResource(resources.eventBus, resourceIds.eventBus);

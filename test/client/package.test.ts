@@ -89,7 +89,7 @@ describe('the packed package in an app', () => {
         'package/dist/lib/index.js',
         'package/dist/lib/index.d.ts',
         'package/lambdas/handlers/inbound-sms.ts',
-        'package/statemachines/welcome.asl.json',
+        'package/statemachines/import.asl.json',
       ]),
     );
     // TypeScript sources: the functions (bundled at the app's synth) and the lib/ modules they import.

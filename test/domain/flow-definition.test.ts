@@ -530,7 +530,7 @@ describe('flows.definitions in the config', () => {
       (i) => `${i.path.join('.')}: ${i.message}`,
     );
 
-  it('holds browse abandonment, the post-purchase text, the order updates, replenishment, win-back, the abandoned cart, back in stock and price drop by default, each switched off by its id', () => {
+  it('holds browse abandonment, the post-purchase text, the order updates, replenishment, win-back, the welcome series, the abandoned cart, back in stock and price drop by default, each switched off by its id', () => {
     expect(definitionsOf([]).map((d) => [d.id, d.enabled])).toEqual([
       ['browseAbandonment', true],
       ['postPurchase', true],
@@ -538,6 +538,7 @@ describe('flows.definitions in the config', () => {
       ['orderDelivered', true],
       ['replenishment', true],
       ['winBack', true],
+      ['welcome', true],
       ['abandonedCart', true],
       ['backInStock', true],
       ['priceDrop', true],
@@ -555,6 +556,7 @@ describe('flows.definitions in the config', () => {
       ['orderDelivered', false],
       ['replenishment', true],
       ['winBack', true],
+      ['welcome', true],
       ['abandonedCart', true],
       ['backInStock', true],
       ['priceDrop', false],
@@ -578,6 +580,7 @@ describe('flows.definitions in the config', () => {
       'orderDelivered',
       'replenishment',
       'winBack',
+      'welcome',
       'abandonedCart',
       'backInStock',
       'priceDrop',
@@ -595,11 +598,12 @@ describe('flows.definitions in the config', () => {
         },
       ]),
     ).toEqual(['flows.definitions.0.steps.0.next: names no step: "x" is not a step id (send1) or "exit"']);
+    // The welcome series is a built-in like the others: a whole definition with its id replaces it.
     expect(
-      issuesOf([{ id: 'welcome', trigger: { event: 'SubscriptionConfirmed' }, steps: [{ kind: 'exit' }] }]),
-    ).toEqual([
-      'flows.definitions.0.id: "welcome" is a built-in flow with settings of its own (flows.welcome)',
-    ]);
+      definitionsOf([
+        { id: 'welcome', trigger: { event: 'SubscriptionConfirmed' }, steps: [{ kind: 'send', body: 'Hi' }] },
+      ]).find((d) => d.id === 'welcome')?.steps,
+    ).toEqual([expect.objectContaining({ kind: 'send', body: 'Hi' })]);
     expect(issuesOf([{ id: 'views', enabled: false }])?.[0]).toMatch(/^flows\.definitions\.0\.trigger: /);
   });
 });

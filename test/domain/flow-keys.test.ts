@@ -2,9 +2,12 @@
  * `flows.abandonedCart`, `flows.backInStock` and `flows.priceDrop` keep working: each key's settings
  * are translated into the built-in definition the flow runs (docs/flows.md#settings-under-their-own-keys).
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlowDefinitionShape } from '../../lambdas/domain/flow-definition';
 import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
+import { ROOT } from '../support/root';
 
 const TOPICS = { topics: [{ property: 'preferences.gear', label: 'Gear' }] };
 
@@ -135,14 +138,111 @@ describe('flows.abandonedCart', () => {
   });
 });
 
-describe('the id of the flow still written by hand', () => {
-  it.each(['welcome'])('refuses a definition named %s', (id) => {
+describe('flows.welcome', () => {
+  const welcome = (flows: Record<string, unknown> = {}) => definitionOf('welcome', flows);
+
+  it('is a built-in definition by default: the code at once, by $source, then the contact card a day later', () => {
+    const definition = welcome();
+    expect(definition?.trigger.event).toBe('SubscriptionConfirmed');
+    expect(definition?.steps.map((s) => [s.kind, s.id, 'next' in s ? s.next : undefined])).toEqual([
+      ['split', 'message1BySource', 'message1Text'],
+      ['send', 'message1Source1', 'message2Delay'],
+      ['send', 'message1Text', undefined],
+      ['wait', 'message2Delay', undefined],
+      ['send', 'message2Text', undefined],
+    ]);
+    expect(definition?.steps[0]).toMatchObject({
+      property: '$source',
+      cases: [{ equals: 'existing-email', next: 'message1Source1' }],
+    });
+    expect(definition?.steps[2]).toMatchObject({
+      quietHours: false,
+      smartSending: false,
+      trackLinks: false,
+      deadlineHours: 168,
+    });
+    expect(definition?.steps[3]).toMatchObject({ delayMinutes: 24 * 60 });
+    expect(definition?.steps[4]).toMatchObject({
+      contactCard: true,
+      quietHours: true,
+      trackLinks: false,
+      deadlineHours: 24 + 168,
+    });
+  });
+
+  it('translates every setting of the key, a source’s text joining the next message', () => {
+    const definition = welcome({
+      welcome: {
+        enabled: false,
+        topic: 'preferences.gear',
+        steps: [
+          { delayMinutes: 5, body: 'Hi', bodyBySource: { a: 'Hi A', b: 'Hi B' } },
+          { delayMinutes: 0, body: 'Again', smartSending: false },
+        ],
+      },
+    });
+    expect(definition).toMatchObject({ enabled: false, topic: 'preferences.gear' });
+    expect(definition?.steps.map((s) => [s.id, 'next' in s ? s.next : undefined])).toEqual([
+      ['message1Delay', undefined],
+      ['message1BySource', 'message1Text'],
+      ['message1Source1', 'message2Text'],
+      ['message1Source2', 'message2Text'],
+      ['message1Text', undefined],
+      ['message2Text', undefined],
+    ]);
+    expect(definition?.steps[5]).toMatchObject({ body: 'Again', smartSending: false, quietHours: true });
+  });
+
+  it('refuses a later text without quiet hours, naming the key’s field', () => {
     const result = RuntimeConfigSchema.safeParse({
       brand: 'Acme Coffee',
       flows: {
-        definitions: [{ id, trigger: { event: 'OrderPlaced' }, steps: [{ kind: 'send', body: 'Hi' }] }],
+        welcome: {
+          steps: [
+            { delayMinutes: 0, body: 'Code', quietHours: false },
+            { delayMinutes: 60, body: 'Later', quietHours: false },
+          ],
+        },
       },
     });
-    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['flows.definitions.0.id']);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['flows.welcome.steps.1.quietHours']);
+    expect(result.error?.issues[0]?.message).toContain('only the first text of a SubscriptionConfirmed flow');
+  });
+
+  it('refuses a message later than a deadline can be, naming its delay', () => {
+    const month = { delayMinutes: 30 * 24 * 60, body: 'Later' };
+    const result = RuntimeConfigSchema.safeParse({
+      brand: 'Acme Coffee',
+      flows: { welcome: { steps: [month, month, month, month] } },
+    });
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['flows.welcome.steps.3.delayMinutes']);
+    expect(result.error?.issues[0]?.message).toContain('would always be skipped');
+  });
+
+  it('is switched off or replaced by an entry of flows.definitions with its id', () => {
+    expect(welcome({ definitions: [{ id: 'welcome', enabled: false }] })?.enabled).toBe(false);
+  });
+});
+
+describe('the translations docs/flows.md shows', () => {
+  const doc = readFileSync(resolve(ROOT, 'docs/flows.md'), 'utf8');
+  const section = doc.slice(
+    doc.indexOf('### Settings under their own keys'),
+    doc.indexOf('## Browse abandonment'),
+  );
+  const examples = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map(
+    (m) => JSON.parse(m[1] ?? '') as { id?: string },
+  );
+
+  it('shows the default welcome series as it is translated', () => {
+    const shown = examples.find((e) => e.id === 'welcome');
+    expect(FlowDefinitionShape.parse(shown)).toEqual(definitionOf('welcome'));
+  });
+
+  it('shows priceDrop with a delay of 30 minutes as it is translated', () => {
+    const shown = examples.find((e) => e.id === 'priceDrop');
+    expect(FlowDefinitionShape.parse(shown)).toEqual(
+      definitionOf('priceDrop', { priceDrop: { delayMinutes: 30 } }),
+    );
   });
 });

@@ -147,7 +147,20 @@ describe('flow stats', () => {
   it('answers every flow of the deployment, 404 for an id that names none and 400 for a malformed one', async () => {
     const welcome = await runtime.get<FlowStats>('/v1/flows/welcome/stats');
     expect(welcome.status).toBe(200);
-    expect(welcome.body).toMatchObject({ flowId: 'welcome', splits: [] });
+    // The welcome series' bodies by $source are a property split, counted per source.
+    expect(welcome.body).toMatchObject({
+      flowId: 'welcome',
+      splits: [
+        {
+          step: 'message1BySource',
+          kind: 'property',
+          branches: [
+            expect.objectContaining({ name: 'existing-email' }),
+            expect.objectContaining({ name: 'other' }),
+          ],
+        },
+      ],
+    });
     const missing = await runtime.get<{ error: { code: string } }>('/v1/flows/noSuchFlow/stats');
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('not_found');

@@ -1,6 +1,6 @@
 /**
- * The welcome series: the real ASL file on aws-local-stepfunctions, its task on the local Lambda
- * host, dynalite and the End User Messaging emulator. Waits run on the virtual clock, which the
+ * The welcome series: its definition (from flows.welcome) compiled and run on
+ * aws-local-stepfunctions, its tasks on the local Lambda host, dynalite and the End User Messaging emulator. Waits run on the virtual clock, which the
  * tests move forward.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,8 +150,10 @@ describe('welcome flow', () => {
     expect(executionsFor(phone)).toHaveLength(1);
     runtime.clock.advance(25 * HOUR);
     await finished(phone);
-    const outcome = (await runtime.lambdas.invoke('flowStarter', confirmed)) as { action: string };
-    expect(outcome.action).toBe('exists');
+    const outcome = (await runtime.lambdas.invoke('flowStarter', confirmed)) as {
+      defined: { flow: string; action: string }[];
+    };
+    expect(outcome.defined.find((start) => start.flow === 'welcome')?.action).toBe('exists');
     expect(executionsFor(phone)).toHaveLength(1);
     expect((await runtime.outbox(phone)).filter((m) => m.messageType !== 'TRANSACTIONAL')).toHaveLength(2);
   });

@@ -43,7 +43,6 @@ describe('a function’s environment', () => {
     expect(environmentFor('flowStarter', values)).toEqual({
       // The defined flows' machines, by their ARN up to the flow's id.
       DEFINED_FLOW_ARN_PREFIX: 'v-definedFlowArnPrefix',
-      STATE_MACHINE_ARN_WELCOME: 'v-welcomeStateMachineArn',
     });
   });
 

@@ -8,7 +8,7 @@ import { startTestRuntime, subscribeByKeyword, waitFor, type TestRuntime } from 
 interface Step {
   state: string;
   at: string;
-  stepIndex?: number;
+  step?: string;
   status?: string;
   reason?: string | null;
   until?: string | null;
@@ -58,7 +58,7 @@ describe('GET /_local/executions', () => {
     const [first] = await waitFor(
       async () => {
         const runs = await executions(phone);
-        return runs[0]?.currentState === 'WaitForStepDelayWait' && runs[0].waitingUntil ? runs : undefined;
+        return runs[0]?.currentState === 'Message2DelayWait' && runs[0].waitingUntil ? runs : undefined;
       },
       15_000,
       'the step delay',
@@ -67,7 +67,7 @@ describe('GET /_local/executions', () => {
       flow: 'welcome',
       status: 'RUNNING',
       stoppedAt: null,
-      steps: [{ state: 'SendStepTask', stepIndex: 0, status: 'sent', reason: null, until: null }],
+      steps: [{ state: 'Message1TextTask', step: 'message1Text', status: 'sent', reason: null, until: null }],
     });
     // A day after message 1 (the clock runs on in real time meanwhile).
     expect(first?.waitingUntil?.slice(0, 16)).toBe('2026-03-06T21:00');
@@ -77,7 +77,7 @@ describe('GET /_local/executions', () => {
     const [held] = await waitFor(
       async () => {
         const runs = await executions(phone);
-        return runs[0]?.currentState === 'WaitForQuietHoursEndWait' && runs[0].waitingUntil
+        return runs[0]?.currentState === 'Message2TextWaitForQuietHoursEndWait' && runs[0].waitingUntil
           ? runs
           : undefined;
       },
@@ -89,8 +89,8 @@ describe('GET /_local/executions', () => {
       waitingUntil: '2026-03-07T16:00:00.000Z',
     });
     expect(held?.steps[1]).toMatchObject({
-      state: 'SendStepTask',
-      stepIndex: 1,
+      state: 'Message2TextTask',
+      step: 'message2Text',
       status: 'deferred',
       reason: 'quiet_hours',
       until: '2026-03-07T16:00:00.000Z',
@@ -109,11 +109,11 @@ describe('GET /_local/executions', () => {
     );
     expect(ended).toMatchObject({
       status: 'SUCCEEDED',
-      currentState: 'FlowEndedSucceed',
+      currentState: 'ConsentEndedSucceed',
       waitingUntil: null,
     });
     expect(ended?.stoppedAt).not.toBeNull();
-    expect(ended?.steps.at(-1)).toMatchObject({ stepIndex: 1, status: 'ended', reason: 'not_subscribed' });
+    expect(ended?.steps.at(-1)).toMatchObject({ step: 'message2Text', status: 'ended', reason: 'opted_out' });
     expect(ended?.steps).toHaveLength(3);
   });
 

@@ -213,7 +213,7 @@ describe('a grant taken out of the template', () => {
   });
 
   it('refuses a Step Functions call with AccessDeniedException', async () => {
-    const { welcomeStateMachineArn } = runtime.environmentOf('flowStarter');
+    const welcomeStateMachineArn = `${runtime.environmentOf('flowStarter').definedFlowArnPrefix}welcome`;
     const error = await refusal('flowStarter', () =>
       new StepFunctionsFlowRunner().start(welcomeStateMachineArn, 'denied-1', {}),
     );
@@ -288,8 +288,8 @@ describe('the cached template', () => {
       ...config.program,
       brand: 'Another Brand',
       keywords: { optIn: ['SIGNUP'] },
-      // The welcome series' settings; the abandoned cart's key would switch a flow definition off.
-      flows: { welcome: { enabled: false }, abandonedCart: { delayMinutes: 30 } },
+      // A flow's settings (not whether it is on: that adds or removes a state machine).
+      flows: { abandonedCart: { delayMinutes: 30 } },
       origination: config.origination,
       stage: config.stage,
     });

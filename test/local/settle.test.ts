@@ -41,7 +41,7 @@ describe('settling the local runtime', () => {
     expect((await runtime.outbox(phone)).map((m) => m.messageType)).toContain('PROMOTIONAL');
     const flows = body.waiting.filter((w) => w.kind === 'flow');
     expect(flows).toHaveLength(1);
-    expect(flows[0]).toMatchObject({ state: 'sleeping', stateMachine: 'optline-local-welcome' });
+    expect(flows[0]).toMatchObject({ state: 'sleeping', stateMachine: 'optline-local-flow-welcome' });
     const until = Date.parse(flows[0]?.until ?? '');
     const now = runtime.clock.now().getTime();
     expect(until - now).toBeGreaterThan(DAY - 3600_000);
@@ -80,6 +80,8 @@ describe('settling the local runtime', () => {
 
   it('waits for sleeping work too when asked to, as far as the time limit allows', async () => {
     await subscribeByKeyword(runtime, '+12065550143');
+    // Once the due work is done the flow sleeps for a day: sleeping work is all there is left.
+    await runtime.settle();
     const result = await runtime.settle({ includeSleeping: true, timeoutMs: 200 });
     expect(result.settled).toBe(false);
     expect(result.waiting).toContainEqual(expect.objectContaining({ kind: 'flow', state: 'sleeping' }));

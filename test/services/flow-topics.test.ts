@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../lambdas/domain/clock';
 import { newProfile, type Profile } from '../../lambdas/domain/profile';
 import { RuntimeConfigSchema } from '../../lambdas/domain/runtime-config';
-import { runDefinedStep, sendWelcomeStep } from '../../lambdas/services/flows';
+import { runDefinedStep } from '../../lambdas/services/flows';
 import { InMemoryMessageStore } from '../support/fakes/message-store';
 import { InMemoryProfileStore } from '../support/fakes/profile-store';
 import { InMemorySmsGateway } from '../support/fakes/sms-gateway';
@@ -43,7 +43,19 @@ function world(flows: Record<string, unknown>, properties: Profile['properties']
       },
     );
   const welcome = () =>
-    sendWelcomeStep(deps, { phone: PHONE, source: null, stepIndex: 0, executionName: 'welcome-1' });
+    runDefinedStep(
+      { ...deps, definitions: config.flows.definitions },
+      {
+        action: 'runStep',
+        flow: 'welcome',
+        step: 'message1Text',
+        phone: PHONE,
+        event: { source: 'keyword:JOIN' },
+        eventAt: NOW,
+        deadline: '2026-04-15T16:00:00.000Z',
+        executionName: 'welcome-1',
+      },
+    );
   const defined = () =>
     runDefinedStep(
       { ...deps, definitions: config.flows.definitions },
