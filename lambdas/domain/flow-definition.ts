@@ -155,7 +155,7 @@ export const SendStepSchema = z.strictObject({
   contactCard: z._default(z.boolean(), false),
   /**
    * Make each URL the text prints a short link of the recipient's own, counted for the flow; `false`
-   * sends them as written (the flows translated from `flows.backInStock` and `flows.priceDrop`).
+   * sends them as written (the flows translated from their own keys, flow-keys.ts).
    */
   trackLinks: z._default(z.boolean(), true),
   /** An image or other media sent with the text as MMS: one object in the media bucket, `s3://bucket/key`. */

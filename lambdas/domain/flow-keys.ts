@@ -1,7 +1,7 @@
 /**
  * The flows that have keys of their own in `flows` (`flows.welcome`, `flows.abandonedCart`,
- * `flows.backInStock`, `flows.priceDrop`), as built-in definitions: a deployment's settings under those keys are
- * translated into the definition the flow runs, compiled like every other
+ * `flows.backInStock`, `flows.priceDrop`), as built-in definitions: a deployment's settings under
+ * those keys are translated into the definition the flow runs, compiled like every other
  * (docs/flows.md#settings-under-their-own-keys). An entry of `flows.definitions` with the same id
  * then switches or replaces it.
  */
