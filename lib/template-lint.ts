@@ -9,6 +9,9 @@ import { lintMessage, type LintWarning } from '../lambdas/domain/message-lint';
 import { withBrandPrefix } from '../lambdas/domain/messages';
 import { sampleApiOrigin, withSamplePreferencesUrl } from '../lambdas/domain/links';
 import type { RuntimeConfig } from '../lambdas/domain/runtime-config';
+import { campaignWarnings } from '../lambdas/domain/campaigns';
+import { stepIds } from '../lambdas/domain/flow-definition';
+import { TRANSLATED_FLOW_IDS } from '../lambdas/domain/flow-keys';
 
 export interface TemplateWarning extends LintWarning {
   readonly field: string;
@@ -35,7 +38,7 @@ export function flowTemplateWarnings(
   });
   for (const flow of ['abandonedCart', 'backInStock', 'priceDrop'] as const)
     templates.push([`flows.${flow}.body`, program.flows[flow].body]);
-  return templates.flatMap(([field, body]) =>
+  const keyed = templates.flatMap(([field, body]) =>
     // As sent: send() adds the brand prefix, so only what it cannot fix is reported.
     lintMessage(withBrandPrefix(withSamplePreferencesUrl(body, origin), program.brand), {
       brand: program.brand,
@@ -44,4 +47,33 @@ export function flowTemplateWarnings(
       field: `optline.${field}`,
     })),
   );
+  return [...keyed, ...definedFlowWarnings(program, origin)];
+}
+
+/**
+ * The texts of the flows written as data (the built-in ones and `flows.definitions`), but those the
+ * keys above translate to: each as a campaign body is checked, its links as the short links it sends
+ * (`trackLinks`) or as written. Named by the flow's and the step's ids, since a built-in definition
+ * has no place in the config.
+ */
+function definedFlowWarnings(program: RuntimeConfig, origin: string): TemplateWarning[] {
+  const keyFlows = new Set<string>(TRANSLATED_FLOW_IDS);
+  return program.flows.definitions
+    .filter((definition) => definition.enabled && !keyFlows.has(definition.id))
+    .flatMap((definition) => {
+      const ids = stepIds(definition);
+      return definition.steps.flatMap((step, index) => {
+        if (step.kind !== 'send') return [];
+        const warnings = step.trackLinks
+          ? campaignWarnings(step.body, program.brand, origin, program.links, step.mediaUrls)
+          : lintMessage(withBrandPrefix(withSamplePreferencesUrl(step.body, origin), program.brand), {
+              brand: program.brand,
+              ...(step.mediaUrls ? { mediaUrls: step.mediaUrls } : {}),
+            });
+        return warnings.map((w) => ({
+          ...w,
+          field: `optline.flows.definitions[${definition.id}].steps[${ids[index]}].body`,
+        }));
+      });
+    });
 }

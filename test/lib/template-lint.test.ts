@@ -46,6 +46,28 @@ describe('flow template checks at synth', () => {
     expect(linkOrigin(onDomain.program, 'ap-southeast-2', 'prod')).toBe('https://go.acme.com');
   });
 
+  it('checks the texts of flows written as data, their links at the length they are sent', () => {
+    const longLink = `https://acme.example/${'spring-'.repeat(90)}sale`;
+    const definition = (trackLinks: boolean) => ({
+      id: 'springSale',
+      trigger: { event: 'OrderPlaced' },
+      steps: [
+        { kind: 'wait', id: 'aDay', delayMinutes: 1440 },
+        { kind: 'send', id: 'saleText', body: `Spring sale ☀ ${longLink}`, trackLinks },
+      ],
+    });
+    const warnings = (trackLinks: boolean) =>
+      flowTemplateWarnings(
+        parseDeploymentConfig({ brand: 'Acme', flows: { definitions: [definition(trackLinks)] } }).program,
+      ).map((w) => `${w.field} ${w.code}`);
+    const field = 'optline.flows.definitions[springSale].steps[saleText].body';
+    // As a short link of the recipient's own, the long link costs no more segments than any other.
+    expect(warnings(true)).toEqual([`${field} forces_ucs2`, `${field} long_links`]);
+    expect(warnings(false)).toEqual(
+      expect.arrayContaining([`${field} forces_ucs2`, `${field} too_many_segments`]),
+    );
+  });
+
   it('reports them as cdk synth warnings', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const config = parseDeploymentConfig({
