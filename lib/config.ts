@@ -286,13 +286,16 @@ export class ConfigError extends Error {
  */
 export function parseDeploymentConfig(raw: unknown): DeploymentConfig {
   const input = flattenProgram(raw);
+  const flowsAsList = Array.isArray((raw as { flows?: unknown } | null | undefined)?.flows);
   const result = DeploymentConfigSchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];
     // Program settings are written at the top level of `optline`; report them where the user wrote them.
-    const path = (issue?.path ?? []).map(String);
-    const field = ['optline', ...(path[0] === 'program' ? path.slice(1) : path)].join('.');
-    throw new ConfigError(field, issue?.message ?? 'invalid value');
+    let path = (issue?.path ?? []).map(String);
+    if (path[0] === 'program') path = path.slice(1);
+    // Flows written as the list `flows` itself: `flows.2`, not `flows.definitions.2`.
+    if (flowsAsList && path[0] === 'flows' && path[1] === 'definitions') path = ['flows', ...path.slice(2)];
+    throw new ConfigError(['optline', ...path].join('.'), issue?.message ?? 'invalid value');
   }
   const config = result.data;
   if (!config.program.allowedCountries) {
@@ -322,6 +325,8 @@ function flattenProgram(raw: unknown): unknown {
     webhooks,
     ...program
   } = raw as Record<string, unknown>;
+  // `flows` may be the list of flow definitions itself, when no flow needs settings under its key.
+  if (Array.isArray(program.flows)) program.flows = { definitions: program.flows };
   return {
     origination,
     stage,

@@ -117,4 +117,29 @@ describe('deployment config', () => {
     });
     expect(config.origination.kind).toBe('existing');
   });
+  it('takes flows as the list of flow definitions itself, naming a wrong one where it was written', () => {
+    const crossSell = {
+      id: 'grinderCrossSell',
+      trigger: { event: 'OrderPlaced' },
+      limits: { deadlineHours: 192 },
+      steps: [
+        { kind: 'wait', delayMinutes: 10080 },
+        { kind: 'send', body: 'Our burr grinder: https://shop.example/grinder' },
+      ],
+    };
+    const asList = parseDeploymentConfig({ brand: 'Acme', flows: [crossSell] }).program.flows;
+    const asKey = parseDeploymentConfig({ brand: 'Acme', flows: { definitions: [crossSell] } }).program.flows;
+    expect(asList).toEqual(asKey);
+    expect(asList.definitions.map((d) => d.id)).toContain('grinderCrossSell');
+    // The built-in flows and the keys' defaults stay as they are.
+    expect(asList.welcome).toEqual(parseDeploymentConfig({ brand: 'Acme' }).program.flows.welcome);
+
+    const broken = { ...crossSell, steps: [{ kind: 'send', body: '' }] };
+    expect(() => parseDeploymentConfig({ brand: 'Acme', flows: [crossSell, broken] })).toThrow(
+      expect.objectContaining({ field: 'optline.flows.1.steps.0.body' }),
+    );
+    expect(() =>
+      parseDeploymentConfig({ brand: 'Acme', flows: { definitions: [crossSell, broken] } }),
+    ).toThrow(expect.objectContaining({ field: 'optline.flows.definitions.1.steps.0.body' }));
+  });
 });
