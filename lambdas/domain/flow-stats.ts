@@ -54,10 +54,10 @@ export interface FlowStats extends Counts {
   }[];
 }
 
-/** The stats of a flow from its counters; `definition` names its splits (none for a hand-written flow). */
+/** The stats of a flow from its counters, its definition naming its splits. */
 export function flowStatsOf(
   flowId: string,
-  definition: Pick<FlowDefinition, 'steps'> | undefined,
+  definition: Pick<FlowDefinition, 'steps'>,
   counters: Readonly<Record<string, number>>,
 ): FlowStats {
   const count = (key: string) => counters[key] ?? 0;
@@ -67,8 +67,8 @@ export function flowStatsOf(
     orders: count(`${prefix}orders`),
     revenue: Math.round(count(`${prefix}revenue`) * 100) / 100,
   });
-  const ids = definition ? stepIds(definition) : [];
-  const splits = (definition?.steps ?? []).flatMap((step, index) => {
+  const ids = stepIds(definition);
+  const splits = definition.steps.flatMap((step, index) => {
     if (step.kind !== 'split') return [];
     const id = ids[index] ?? '';
     const weights = step.random?.map((b) => b.weight);

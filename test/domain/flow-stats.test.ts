@@ -83,8 +83,13 @@ describe('flow counters', () => {
     });
   });
 
-  it('has no splits for a hand-written flow', () => {
-    expect(flowStatsOf('welcome', undefined, { sent: 2 })).toEqual({
+  it('has no splits for a flow without one', () => {
+    const oneText = FlowDefinitionShape.parse({
+      id: 'welcome',
+      trigger: { event: 'SubscriptionConfirmed' },
+      steps: [{ kind: 'send', body: 'Hi' }],
+    });
+    expect(flowStatsOf('welcome', oneText, { sent: 2 })).toEqual({
       flowId: 'welcome',
       sent: 2,
       clicks: 0,
