@@ -101,7 +101,8 @@ describe('consent and compliance on the local runtime', () => {
     runtime = await startTestRuntime({
       clockStart: START,
       config: {
-        // A welcome series of two marketing texts, half an hour apart.
+        // A welcome series of two marketing texts, half an hour apart (at 10:00 and 10:30, inside
+        // quiet hours' window and every state's calling hours).
         flows: {
           welcome: {
             steps: [
@@ -109,7 +110,6 @@ describe('consent and compliance on the local runtime', () => {
               {
                 delayMinutes: 30,
                 body: 'Our best sellers: acme.example/best',
-                quietHours: false,
                 smartSending: false,
               },
             ],
