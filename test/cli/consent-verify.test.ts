@@ -5,28 +5,22 @@
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/optline';
 import { dynamoClient } from '../../lambdas/adapters/aws-clients';
 import { DynamoConsentLogStore } from '../../lambdas/adapters/consent-log-store';
 import { eventKeyOf, type ConsentOutcome } from '../../lambdas/domain/consent';
 import { GENESIS_HASH } from '../../lambdas/domain/consent-chain';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, subscribeByKeyword, type TestRuntime } from '../support/local-runtime';
+import { optlineInProcess } from '../support/optline-cli';
 
 describe('optline consent verify', () => {
   let runtime: TestRuntime;
   const table = () => runtime.dynamo.tableNames.consentLog;
 
+  /** Its output without the last line's newline: the report of one number is one line. */
   const optline = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, {
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-      cwd: process.cwd(),
-      env: { OPTLINE_API_URL: runtime.url },
-    });
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+    const run = await optlineInProcess(args, { cwd: process.cwd(), env: { OPTLINE_API_URL: runtime.url } });
+    return { ...run, stdout: run.stdout.trimEnd(), stderr: run.stderr.trimEnd() };
   };
 
   beforeAll(async () => {

@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { PinpointSMSVoiceV2Client, PutOptedOutNumberCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../cli/optline';
+import { optlineInProcess } from '../support/optline-cli';
 import type { ImportReport } from '../../lambdas/domain/import-report';
 import type { DynamoUsage } from '../../local/dynamo-meter';
 import { LOCAL_CREDENTIALS } from '../../local/signature-check';
@@ -59,18 +59,8 @@ describe('optline import', () => {
   let runtime: TestRuntime;
   let dir: string;
 
-  const run = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      cwd: dir,
-      env: { OPTLINE_API_URL: runtime.url },
-    };
-    const code = await main(['import', ...args], io);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  };
+  const run = (args: string[]) =>
+    optlineInProcess(['import', ...args], { cwd: dir, env: { OPTLINE_API_URL: runtime.url } });
   const importJson = async (args: string[]) => {
     const result = await run([...args, '--json']);
     expect(result.stderr).toBe('');

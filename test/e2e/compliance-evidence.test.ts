@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/optline';
+import { optlineInProcess } from '../support/optline-cli';
 import { dynamoClient } from '../../lambdas/adapters/aws-clients';
 import { eventKeyOf } from '../../lambdas/domain/consent';
 import { checkCertificate, type SignedCertificate } from '../../lambdas/domain/consent-certificate';
@@ -44,15 +44,10 @@ describe('consent and compliance on the local runtime', () => {
   const erased = '+12125550152';
   const audience = [florida, called, erased];
 
+  /** What it printed on either stream. */
   const optline = async (...args: string[]) => {
-    const out: string[] = [];
-    const code = await main(args, {
-      out: (text) => out.push(text),
-      err: (text) => out.push(text),
-      cwd: dir,
-      env: { OPTLINE_API_URL: runtime.url },
-    });
-    return { code, stdout: out.join('\n') };
+    const run = await optlineInProcess(args, { cwd: dir, env: { OPTLINE_API_URL: runtime.url } });
+    return { code: run.code, stdout: run.stdout + run.stderr };
   };
   const call = async (method: string, path: string, body?: unknown, accept = 'application/json') => {
     const response = await fetch(`${runtime.url}${path}`, {

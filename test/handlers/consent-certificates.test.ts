@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/optline';
+import { optlineInProcess } from '../support/optline-cli';
 import { checkCertificate, type SignedCertificate } from '../../lambdas/domain/consent-certificate';
 import { CERTIFICATE_ATTACHMENT_NAME } from '../../lambdas/domain/consent-certificate-pdf';
 import { readPdf } from '../support/pdf';
@@ -39,15 +39,10 @@ describe('consent certificates', () => {
       body: (await response.json()) as SignedCertificate & { error?: { code: string } },
     };
   };
+  /** What it printed on either stream. */
   const optline = async (...args: string[]) => {
-    const out: string[] = [];
-    const code = await main(args, {
-      out: (text) => out.push(text),
-      err: (text) => out.push(text),
-      cwd: dir,
-      env: { OPTLINE_API_URL: runtime.url },
-    });
-    return { code, stdout: out.join('\n') };
+    const run = await optlineInProcess(args, { cwd: dir, env: { OPTLINE_API_URL: runtime.url } });
+    return { code: run.code, stdout: run.stdout + run.stderr };
   };
 
   beforeAll(async () => {
