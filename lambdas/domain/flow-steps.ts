@@ -84,13 +84,9 @@ export function reordered(
 ): boolean {
   const productId = trigger.productId;
   if (typeof productId !== 'string' || productId === '') return false;
-  return orders.some(
-    (order) =>
-      order.orderId !== trigger.orderId &&
-      Array.isArray(order.items) &&
-      (order.items as readonly Readonly<Record<string, unknown>>[]).some(
-        (item) => item.productId === productId,
-      ),
+  return orderedAny(
+    orders.filter((order) => order.orderId !== trigger.orderId),
+    [productId],
   );
 }
 
