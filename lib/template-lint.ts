@@ -39,15 +39,25 @@ export function flowTemplateWarnings(
   for (const flow of ['abandonedCart', 'backInStock', 'priceDrop'] as const)
     templates.push([`flows.${flow}.body`, program.flows[flow].body]);
   const keyed = templates.flatMap(([field, body]) =>
-    // As sent: send() adds the brand prefix, so only what it cannot fix is reported.
-    lintMessage(withBrandPrefix(withSamplePreferencesUrl(body, origin), program.brand), {
-      brand: program.brand,
-    }).map((w) => ({
-      ...w,
-      field: `optline.${field}`,
-    })),
+    linksAsWritten(program, origin, body).map((w) => ({ ...w, field: `optline.${field}` })),
   );
   return [...keyed, ...definedFlowWarnings(program, origin)];
+}
+
+/**
+ * The checks of a text whose links go as written: as sent, with the brand prefix send() adds (so only
+ * what it cannot fix is reported) and the preference-page link at its length.
+ */
+function linksAsWritten(
+  program: RuntimeConfig,
+  origin: string,
+  body: string,
+  mediaUrls?: readonly string[],
+): LintWarning[] {
+  return lintMessage(withBrandPrefix(withSamplePreferencesUrl(body, origin), program.brand), {
+    brand: program.brand,
+    ...(mediaUrls ? { mediaUrls } : {}),
+  });
 }
 
 /**
@@ -66,10 +76,7 @@ function definedFlowWarnings(program: RuntimeConfig, origin: string): TemplateWa
         if (step.kind !== 'send') return [];
         const warnings = step.trackLinks
           ? campaignWarnings(step.body, program.brand, origin, program.links, step.mediaUrls)
-          : lintMessage(withBrandPrefix(withSamplePreferencesUrl(step.body, origin), program.brand), {
-              brand: program.brand,
-              ...(step.mediaUrls ? { mediaUrls: step.mediaUrls } : {}),
-            });
+          : linksAsWritten(program, origin, step.body, step.mediaUrls);
         return warnings.map((w) => ({
           ...w,
           field: `optline.flows.definitions[${definition.id}].steps[${ids[index]}].body`,
