@@ -101,20 +101,23 @@ describe('win-back limits', () => {
           });
           for (let i = 1; i < sent.length; i++)
             expect(Date.parse(sent[i]!.at) - Date.parse(sent[i - 1]!.at)).toBeGreaterThanOrEqual(180 * DAY);
-          // The first lapse is texted at the first sweep that runs in its seven days, before the next order.
+          // The first lapse is texted at the first sweep that runs in its seven days, before the next
+          // order: an order placed at the very time of a sweep is one the sweep sees.
           const index = orders.findIndex((at, i) => (orders[i + 1] ?? Infinity) - at > 90 * DAY);
           if (index !== -1) {
             const due = orders[index]! + 90 * DAY;
             const next = orders[index + 1] ?? Infinity;
             const swept = runsPerDay.findIndex((runs, day) => {
               const at = START + day * DAY + SWEEP_HOUR;
-              return runs > 0 && at >= due && at <= due + 7 * DAY && at <= next;
+              return runs > 0 && at >= due && at <= due + 7 * DAY && at < next;
             });
             if (swept !== -1)
               expect(sent[0]?.at).toBe(new Date(START + swept * DAY + SWEEP_HOUR).toISOString());
           }
         },
       ),
+      // The second order lands at the hour of the only sweep, the last day of the first lapse's window.
+      { examples: [[[1049, 3377], Array.from({ length: 900 }, (_, day) => (day === 140 ? 1 : 0))]] },
     );
   });
 });
