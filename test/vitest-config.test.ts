@@ -1,8 +1,9 @@
 /**
- * How vitest.config.mts splits the suite: every test file runs once, in one project; the files of
- * the `shared` project run without isolation (one process per worker for all of them), so none of
- * them may leave state behind for the next: no local runtime, no writes to process.env, no module
- * mocks or stubbed globals, no change of directory.
+ * How vitest.config.mts splits the suite: every test file runs once, in one project. The files of
+ * the `shared` project also share this repository's modules (one process per worker for all of
+ * them), so none of them may leave state behind for the next: no local runtime, no writes to
+ * process.env, no module mocks or stubbed globals, no change of directory. The `fresh` project's
+ * files get fresh modules and process.env each (test/support/fresh-file.ts).
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -50,7 +51,7 @@ describe('the test projects', () => {
   it('run every test file once', () => {
     const files = listed.map((entry) => relative(ROOT, entry.file));
     expect(files.toSorted()).toEqual(testFiles(join(ROOT, 'test')).toSorted());
-    expect(new Set(listed.map((entry) => entry.projectName))).toEqual(new Set(['shared', 'isolated']));
+    expect(new Set(listed.map((entry) => entry.projectName))).toEqual(new Set(['shared', 'fresh']));
   });
 
   it('share a process only between files that leave no state behind', () => {
