@@ -45,6 +45,13 @@ const SHARED_PROCESS_FILES = [
   'test/services/short-links.test.ts',
 ];
 
+/**
+ * Files that change a dependency's process-wide state, which no module reset undoes: each runs in a
+ * process of its own. The X-Ray SDK that Powertools' Tracer loads in a Lambda environment patches
+ * Node's http and https modules for every later request of the process.
+ */
+const OWN_PROCESS_FILES = ['test/adapters/tracing.test.ts'];
+
 const sharedProcess = [
   ...SHARED_PROCESS_FOLDERS.map((folder) => `${folder}/**/*.test.ts`),
   ...SHARED_PROCESS_FILES,
@@ -66,13 +73,14 @@ export default defineConfig({
     // much of their time waiting on its timers and sockets, so a second file uses that time. On an
     // idle 2-core machine the suite took 620 s one file at a time and 442 s two at a time.
     maxWorkers: availableParallelism(),
-    // Each file is in exactly one project: `shared` includes the files above, `fresh` the rest. Both
-    // run a worker's files in one process, so the AWS SDK, dynalite, the ASL interpreter and
-    // aws-cdk-lib load once per worker rather than once per file (a local runtime starts in about
-    // 0.3 s in a process that has started one, 1.7 s in a new one). A `fresh` file starts with this
-    // repository's modules evaluated anew, since handlers cache clients and settings read from
-    // process.env at first use, and ends with process.env restored (test/support/fresh-file.ts): on
-    // an idle 2-core machine the suite took 456 s with a process per file and 342 s this way.
+    // Each file is in exactly one project: `shared` and `isolated` include the files above, `fresh`
+    // the rest. `shared` and `fresh` run a worker's files in one process, so the AWS SDK, dynalite,
+    // the ASL interpreter and aws-cdk-lib load once per worker rather than once per file (a local
+    // runtime starts in about 0.3 s in a process that has started one, 1.7 s in a new one). A `fresh`
+    // file starts with this repository's modules evaluated anew, since handlers cache clients and
+    // settings read from process.env at first use, and ends with process.env restored
+    // (test/support/fresh-file.ts): on an idle 2-core machine the suite took 456 s with a process per
+    // file and 342 s this way.
     projects: [
       { test: { ...common, name: 'shared', include: sharedProcess, isolate: false } },
       {
@@ -80,11 +88,12 @@ export default defineConfig({
           ...common,
           name: 'fresh',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...sharedProcess],
+          exclude: [...configDefaults.exclude, ...sharedProcess, ...OWN_PROCESS_FILES],
           isolate: false,
           setupFiles: ['test/support/fresh-file.ts'],
         },
       },
+      { test: { ...common, name: 'isolated', include: OWN_PROCESS_FILES, isolate: true } },
     ],
   },
 });

@@ -3,7 +3,8 @@
  * the `shared` project also share this repository's modules (one process per worker for all of
  * them), so none of them may leave state behind for the next: no local runtime, no writes to
  * process.env, no module mocks or stubbed globals, no change of directory. The `fresh` project's
- * files get fresh modules and process.env each (test/support/fresh-file.ts).
+ * files get fresh modules and process.env each (test/support/fresh-file.ts); the `isolated`
+ * project's, a process each.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -51,7 +52,9 @@ describe('the test projects', () => {
   it('run every test file once', () => {
     const files = listed.map((entry) => relative(ROOT, entry.file));
     expect(files.toSorted()).toEqual(testFiles(join(ROOT, 'test')).toSorted());
-    expect(new Set(listed.map((entry) => entry.projectName))).toEqual(new Set(['shared', 'fresh']));
+    expect(new Set(listed.map((entry) => entry.projectName))).toEqual(
+      new Set(['shared', 'fresh', 'isolated']),
+    );
   });
 
   it('share a process only between files that leave no state behind', () => {
