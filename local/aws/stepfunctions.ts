@@ -113,15 +113,32 @@ export const MAX_PAYLOAD_BYTES = 256 * 1024;
 /** The longest task timeout Node timers allow (about 24.8 days of real time). */
 const FOREVER_SECONDS = 2_147_483;
 
+/**
+ * ASL definitions the interpreter has validated, by their JSON text. It validates a definition
+ * against the ASL schema on every run unless told not to, compiling the schema with ajv each time
+ * (some 200 ms), and the verdict depends on the text alone: a prepared definition (Wait states made
+ * tasks) is the same text on every run of its machine, in every runtime. Held on `globalThis` for the
+ * life of the process, so that runtimes started one after another in a process (test files sharing a
+ * worker, each with this module evaluated anew) validate each definition once. A definition the
+ * schema refuses is never added, so it is refused on every run.
+ */
+const VALIDATED_DEFINITIONS = Symbol.for('optline.local.stepfunctions.validated');
+
+function interpreterOf(definition: AslDefinition): StateMachine {
+  const holder = globalThis as { [VALIDATED_DEFINITIONS]?: Set<string> };
+  const validated = (holder[VALIDATED_DEFINITIONS] ??= new Set());
+  // Before the interpreter sees it: validating fills in each state's default QueryLanguage.
+  const text = JSON.stringify(definition);
+  const stateMachine = new StateMachine(definition as never, {
+    validationOptions: { checkArn: false, noValidate: validated.has(text) },
+  });
+  validated.add(text);
+  return stateMachine;
+}
+
 export class StepFunctionsEmulator {
   readonly executions = new Map<string, ExecutionRecord>();
   private readonly machines: Map<string, LocalStateMachine>;
-  /**
-   * Machines whose definition has been validated: the interpreter validates against the ASL schema
-   * (compiling it with ajv, some 200 ms) on every run unless told not to, and a machine's prepared
-   * definition has the same shape on every run.
-   */
-  private readonly validated = new Set<string>();
 
   constructor(private readonly options: StepFunctionsOptions) {
     this.machines = new Map(options.stateMachines.map((m) => [m.arn, m]));
@@ -227,10 +244,7 @@ export class StepFunctionsEmulator {
   private async run(machine: LocalStateMachine, record: ExecutionRecord, input: Json): Promise<void> {
     const abort = new AbortController();
     const { definition, handlers } = this.prepare(machine.definition, abort.signal, record);
-    const stateMachine = new StateMachine(definition as never, {
-      validationOptions: { checkArn: false, noValidate: this.validated.has(machine.arn) },
-    });
-    this.validated.add(machine.arn);
+    const stateMachine = interpreterOf(definition);
     const execution = stateMachine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never },
       noThrowOnAbort: true,
@@ -408,15 +422,10 @@ export class StepFunctionsEmulator {
     const tolerated = typeof map.ToleratedFailureCount === 'number' ? map.ToleratedFailureCount : 0;
     const results: { Input: Json; Output?: Json; Error?: string; Cause?: string; Status: string }[] = [];
     let failures = 0;
-    let validated = false;
     for (const batch of batches) {
       const abort = new AbortController();
       const { definition, handlers } = this.prepare(processor, abort.signal, record);
-      // The processor is validated once (some 200 ms a time), as whole machines are.
-      const child = new StateMachine(definition as never, {
-        validationOptions: { checkArn: false, noValidate: validated },
-      });
-      validated = true;
+      const child = interpreterOf(definition);
       try {
         const output = (await child.run(batch as never, {
           overrides: { taskResourceLocalHandlers: handlers as never },
