@@ -3,8 +3,8 @@
  * the response schemas, the generator, the client or the CLI (bundle sizes matter: lib/bundling.ts).
  * The description route bundles the generated document as data.
  */
-import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deployedBuildOptions } from '../../lib/bundling';
 import { functions, type FunctionId } from '../../lib/catalog';
 import { loadLocalConfig } from '../../local/load-config';
@@ -14,23 +14,67 @@ const HTTP_FUNCTIONS = (Object.keys(functions) as FunctionId[]).filter(
   (id) => functions[id].trigger.kind === 'http',
 );
 
-async function bundleInputs(id: FunctionId) {
+interface Bundle {
+  /** Every module esbuild read for it, as a build of this function alone lists them. */
+  readonly inputs: string[];
+  readonly bytes: number;
+}
+
+/**
+ * The HTTP functions bundled as deployed, in one esbuild run: each entry point still makes a bundle
+ * of its own (no code splitting), and the modules they share are parsed once (17 bundles in 6 s
+ * rather than 31 s one build at a time). A function's inputs are those reachable from its entry
+ * point, the very list a build of it alone gives (compared for every function when this was written).
+ */
+async function bundleAll(ids: readonly FunctionId[]): Promise<Map<FunctionId, Bundle>> {
+  const program = loadLocalConfig(ROOT).program;
+  const options = deployedBuildOptions(ROOT, functions[ids[0]!].entry, '/tmp/unused.js', program);
   const result = await build({
-    ...deployedBuildOptions(ROOT, functions[id].entry, `/tmp/${id}.js`, loadLocalConfig(ROOT).program),
+    ...options,
+    entryPoints: Object.fromEntries(ids.map((id) => [id, `${ROOT}/${functions[id].entry}`])),
+    outfile: undefined,
+    outdir: '/tmp/optline-handler-bundles',
     write: false,
     sourcemap: false,
   });
-  return { inputs: Object.keys(result.metafile!.inputs), bytes: result.outputFiles![0]!.contents.length };
+  const metafile = result.metafile!;
+  return new Map(
+    ids.map((id) => {
+      const output = Object.values(metafile.outputs).find(
+        (o) => o.entryPoint === functions[id].entry.replace(/^\.\//, ''),
+      );
+      if (!output) throw new Error(`no bundle for ${id}`);
+      return [id, { inputs: reachable(metafile, output.entryPoint!), bytes: output.bytes }];
+    }),
+  );
+}
+
+function reachable(metafile: Metafile, entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const imported of metafile.inputs[path]?.imports ?? []) if (!imported.external) visit(imported.path);
+  };
+  visit(entry);
+  return [...seen];
 }
 
 describe('API handler bundles', () => {
-  it.each(HTTP_FUNCTIONS)('%s carries none of the description, the client or the CLI', async (id) => {
-    const { inputs } = await bundleInputs(id);
+  let bundles: Map<FunctionId, Bundle>;
+
+  beforeAll(async () => {
+    bundles = await bundleAll([...new Set<FunctionId>([...HTTP_FUNCTIONS, 'apiDescription'])]);
+  }, 120_000);
+
+  it.each(HTTP_FUNCTIONS)('%s carries none of the description, the client or the CLI', (id) => {
+    const { inputs } = bundles.get(id)!;
+    expect(inputs.length).toBeGreaterThan(1);
     expect(inputs.filter((path) => /^(lib\/api|scripts|client|cli)\//.test(path))).toEqual([]);
   });
 
-  it('the description route carries the document as data, not the schemas that made it', async () => {
-    const { inputs, bytes } = await bundleInputs('apiDescription');
+  it('the description route carries the document as data, not the schemas that made it', () => {
+    const { inputs, bytes } = bundles.get('apiDescription')!;
     expect(inputs).toContain('docs/openapi.json');
     // Neither the registry nor the schemas it reads (zod itself comes with the environment check).
     expect(inputs.filter((path) => /^lib\/api\/|-request\.ts$|commerce-events\.ts$/.test(path))).toEqual([]);
