@@ -2,7 +2,10 @@
  * The API commands of `npx optline` as a user runs them, against the local runtime with signatures
  * required on IAM routes (OPTLINE_LOCAL_AUTH=iam): the CLI signs with the local key pair, finds the
  * API from a stack's outputs (a CloudFormation endpoint answering DescribeStacks), and exits 0, 1 on
- * an API error, 2 on bad usage.
+ * an API error, 2 on bad usage. The commands run through the CLI's `main` in this process with the
+ * directory and environment a user's shell gives (test/support/optline-cli.ts); bin/optline-cli.cjs
+ * itself runs where the claim is about the executable: its output and exit codes 0 and 1, and the
+ * AWS credentials it takes from its process environment (exit code 2: test/cli/preview.test.ts).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/optline';
 import { LOCAL_CREDENTIALS } from '../../local/signature-check';
 import { COMPLIANT_DISCLOSURE, KEYWORDS_ONLY } from '../support/fixtures';
+import { optlineInProcess } from '../support/optline-cli';
 import { ROOT, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
 
 const LAUNCHER = resolve(ROOT, 'bin/optline-cli.cjs');
@@ -40,7 +44,11 @@ describe('optline API commands', () => {
     return env;
   };
 
+  /** `optline …` in this process (see the file comment). */
   const optline = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
+    optlineInProcess(args, { cwd: dir, env: { ...baseEnv(), OPTLINE_API_URL: runtime.url, ...env } });
+  /** `optline …` as a user's shell runs it: node bin/optline-cli.cjs in its own process. */
+  const spawned = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
     new Promise((done) => {
       execFile(
         process.execPath,
@@ -49,8 +57,12 @@ describe('optline API commands', () => {
         (error, stdout, stderr) => done({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
       );
     });
-  const json = async <T = Record<string, unknown>>(args: string[], env: Record<string, string> = {}) => {
-    const run = await optline([...args, '--json'], env);
+  const json = async <T = Record<string, unknown>>(
+    args: string[],
+    env: Record<string, string> = {},
+    how: typeof optline = optline,
+  ) => {
+    const run = await how([...args, '--json'], env);
     expect(run.stderr, run.stderr).toBe('');
     expect(run.code).toBe(0);
     return JSON.parse(run.stdout) as T;
@@ -113,7 +125,7 @@ describe('optline API commands', () => {
         checkedByUser: true,
       },
     });
-    expect(await json(['subscriptions', 'create', body])).toMatchObject({
+    expect(await json(['subscriptions', 'create', body], {}, spawned)).toMatchObject({
       phone: PHONE,
       marketing: 'pending',
     });
@@ -237,12 +249,16 @@ describe('optline API commands', () => {
       OPTLINE_API_URL: '',
     };
     expect(
-      await json(['--stack', 'optline-test', '--region', 'us-east-1', 'profiles', 'get', PHONE], env),
+      await json(
+        ['--stack', 'optline-test', '--region', 'us-east-1', 'profiles', 'get', PHONE],
+        env,
+        spawned,
+      ),
     ).toMatchObject({ phone: PHONE });
     expect(
-      await json(['--stack', 'shop-test', '--region', 'us-east-1', 'profiles', 'get', PHONE], env),
+      await json(['--stack', 'shop-test', '--region', 'us-east-1', 'profiles', 'get', PHONE], env, spawned),
     ).toMatchObject({ phone: PHONE });
-    const missing = await optline(
+    const missing = await spawned(
       ['profiles', 'get', PHONE, '--stack', 'nope', '--region', 'us-east-1'],
       env,
     );
@@ -251,7 +267,7 @@ describe('optline API commands', () => {
   });
 
   it('exits 1 with the API error: an unknown profile, a wrong signature', async () => {
-    const unknown = await optline(['profiles', 'get', '+12065550999']);
+    const unknown = await spawned(['profiles', 'get', '+12065550999']);
     expect(unknown).toMatchObject({ code: 1, stdout: '' });
     expect(unknown.stderr).toMatch(/HTTP 404 not_found: no profile for \+12065550999 \(field phone\)/);
     const tampered = await optline(['profiles', 'get', PHONE], {
