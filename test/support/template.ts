@@ -13,6 +13,7 @@
  * Tests of other configurations call `synthesize(config, { bundling: false })` in process: the
  * bundles are irrelevant to what they check and synthesis takes a few seconds.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -24,8 +25,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -138,12 +140,14 @@ function synthesizeJson(raw: Record<string, unknown>, bundling: boolean) {
       },
     });
     // Functions are bundled as the stack is built.
-    const stack = withoutBundlingNotices(
-      () =>
-        new OptlineStack(app, TEST_STACK_NAME, {
-          config: parseDeploymentConfig(raw),
-          env: { account: '123456789012', region: 'us-east-1' },
-        }),
+    const stack = withoutBundlingNotices(() =>
+      withEsbuildCalledDirectly(
+        () =>
+          new OptlineStack(app, TEST_STACK_NAME, {
+            config: parseDeploymentConfig(raw),
+            env: { account: '123456789012', region: 'us-east-1' },
+          }),
+      ),
     );
     addNagChecks(app);
     const assembly = app.synth();
@@ -173,6 +177,45 @@ function withoutBundlingNotices<T>(build: () => T): T {
   } finally {
     process.stderr.write = write;
   }
+}
+
+/** Where aws-cdk-lib's NodejsFunction keeps which esbuild it runs (not part of its public API). */
+interface EsbuildInstallation {
+  readonly isWorkspacePackage: boolean;
+  readonly version: string;
+}
+type BundlingClass = { esbuildInstallation?: EsbuildInstallation };
+
+/**
+ * Runs `build` with CDK running this checkout's esbuild itself rather than through npm. When esbuild
+ * is a package of the project, NodejsFunction bundles each function with `npx --no-install esbuild
+ * …`: an npm start per function, about 15 of the 50 s of CPU and half the time of synthesizing the
+ * stack on a 2-core machine. The esbuild on PATH (node_modules/.bin under `npm test` and `npx
+ * vitest`) is the same program given the same arguments, so the bundles are the same; CDK runs it
+ * so when esbuild is not a package of the project. When PATH has another esbuild, or none, CDK's
+ * own choice stands. The installed package is synthesized through npx as an app does
+ * (test/client/package.test.ts).
+ */
+function withEsbuildCalledDirectly<T>(build: () => T): T {
+  const bundling = nodejsBundling();
+  const version = (requireHere('esbuild/package.json') as { version: string }).version;
+  const onPath = spawnSync('esbuild', ['--version'], { encoding: 'utf8' });
+  if (!bundling || onPath.status !== 0 || onPath.stdout.trim() !== version) return build();
+  const before = bundling.esbuildInstallation;
+  bundling.esbuildInstallation = { isWorkspacePackage: false, version };
+  try {
+    return build();
+  } finally {
+    bundling.esbuildInstallation = before;
+  }
+}
+
+const requireHere = createRequire(__filename);
+
+function nodejsBundling(): BundlingClass | undefined {
+  const lib = dirname(requireHere.resolve('aws-cdk-lib/aws-lambda-nodejs'));
+  const { Bundling } = requireHere(join(lib, 'lib', 'bundling.js')) as { Bundling?: BundlingClass };
+  return Bundling && 'esbuildInstallation' in Bundling ? Bundling : undefined;
 }
 
 function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
