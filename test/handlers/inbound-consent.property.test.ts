@@ -88,7 +88,12 @@ describe('inbound consent property', () => {
   let phoneCounter = 0;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ clockStart: new Date('2026-01-05T15:00:00Z'), config: KEYWORDS_ONLY });
+    runtime = await startTestRuntime({
+      clockStart: new Date('2026-01-05T15:00:00Z'),
+      // Win-back off: its daily sweep reads every shard of the last-order index (16 queries) each
+      // time the clock moves past a sweep, and no number here ever orders, so it finds nobody.
+      config: { flows: { ...KEYWORDS_ONLY.flows, definitions: [{ id: 'winBack', enabled: false }] } },
+    });
   });
   afterAll(async () => {
     await runtime.stop();
