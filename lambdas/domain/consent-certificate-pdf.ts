@@ -219,34 +219,66 @@ class Pages {
   }
 }
 
+/** Each font's characters, as code points (read once per font: a certificate has thousands of cells). */
+const characterSets = new WeakMap<PDFFont, ReadonlySet<number>>();
+
 /** The text with every character the font cannot encode shown as `?`, and whitespace runs as one space. */
 function showable(text: string, font: PDFFont): string {
-  const known = new Set(font.getCharacterSet());
+  let known = characterSets.get(font);
+  if (!known) {
+    known = new Set(font.getCharacterSet());
+    characterSets.set(font, known);
+  }
   let out = '';
   for (const char of text.replace(/\s+/g, ' ')) out += known.has(char.codePointAt(0)!) ? char : '?';
   return out;
 }
 
-/** Lines of at most `width` points: broken at spaces, and inside a word longer than a line. */
+/**
+ * Lines of at most `width` points: broken at spaces, and inside a word longer than a line.
+ *
+ * Widths are counted in the font's units (a thousandth of the size), whole numbers: each character's
+ * width plus its kerning with the next. A line grows a word (or a character) at a time, so its width
+ * is the width before plus what the join adds, measured on the join alone (the last character and
+ * what follows it, less that character alone): the same number as measuring the whole line again,
+ * without the cost growing with the line. The text is `showable`, one code point per character.
+ */
 function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+  const units = (part: string) => font.widthOfTextAtSize(part, 1000);
+  const scale = size / 1000;
+  const fits = (lineUnits: number) => lineUnits * scale <= width;
+  const joined = (head: string, headUnits: number, tail: string) => {
+    const last = head.slice(-1);
+    return headUnits + units(last + tail) - units(last);
+  };
   const lines: string[] = [];
   let line = '';
-  const fits = (candidate: string) => font.widthOfTextAtSize(candidate, size) <= width;
+  let lineUnits = 0;
   for (const word of text.split(' ')) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (fits(candidate)) {
-      line = candidate;
+    const candidateUnits = line ? joined(line, lineUnits, ` ${word}`) : units(word);
+    if (fits(candidateUnits)) {
+      line = line ? `${line} ${word}` : word;
+      lineUnits = candidateUnits;
       continue;
     }
     if (line) lines.push(line);
     let rest = word;
-    while (rest && !fits(rest)) {
+    let restUnits = units(rest);
+    while (rest && !fits(restUnits)) {
       let cut = 1;
-      while (cut < rest.length && fits(rest.slice(0, cut + 1))) cut++;
+      let cutUnits = units(rest.slice(0, 1));
+      while (cut < rest.length) {
+        const next = joined(rest.slice(0, cut), cutUnits, rest.charAt(cut));
+        if (!fits(next)) break;
+        cut++;
+        cutUnits = next;
+      }
       lines.push(rest.slice(0, cut));
       rest = rest.slice(cut);
+      restUnits = units(rest);
     }
     line = rest;
+    lineUnits = restUnits;
   }
   if (line || lines.length === 0) lines.push(line);
   return lines;
