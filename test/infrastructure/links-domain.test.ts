@@ -6,7 +6,13 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NAG_PACK } from '../../lib/constructs/nag';
-import { resourcesOfType, synthesize, TEST_CONFIG, type Synthesis } from '../support/template';
+import {
+  resourcesOfType,
+  sharedSynthesis,
+  synthesize,
+  TEST_CONFIG,
+  type Synthesis,
+} from '../support/template';
 
 const ZONE = { hostedZoneId: 'Z0123456789ABC', hostedZoneName: 'acme-coffee.example' };
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
@@ -174,7 +180,7 @@ describe('links domain', () => {
   }, 120_000);
 
   it('keeps short links on the API without a domain', async () => {
-    const { template: plain } = synthesize(TEST_CONFIG, { bundling: false });
+    const { template: plain } = await sharedSynthesis();
     plain.resourceCountIs('AWS::ApiGateway::DomainName', 0);
     plain.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     plain.hasResourceProperties('AWS::Lambda::Function', {
