@@ -8,7 +8,7 @@
  * AWS credentials it takes from its process environment (exit code 2: test/cli/preview.test.ts).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -112,6 +112,7 @@ describe('optline API commands', () => {
   afterAll(async () => {
     await new Promise((r) => cloudFormation.close(r));
     await runtime.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('subscribes a number from a JSON file (public route)', async () => {

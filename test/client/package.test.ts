@@ -13,6 +13,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -28,6 +29,7 @@ const run = promisify(execFile);
 
 describe('the packed package in an app', () => {
   let runtime: TestRuntime;
+  let work: string;
   let app: string;
   let tarball: string;
 
@@ -49,7 +51,7 @@ describe('the packed package in an app', () => {
   };
 
   beforeAll(async () => {
-    const work = mkdtempSync(join(tmpdir(), 'optline-pack-'));
+    work = mkdtempSync(join(tmpdir(), 'optline-pack-'));
     const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', work], {
       cwd: ROOT,
       maxBuffer: 1 << 24,
@@ -78,6 +80,8 @@ describe('the packed package in an app', () => {
   }, 180_000);
   afterAll(async () => {
     await runtime?.stop();
+    // The tarball, the app and its cdk.out with every function's bundle: over 100 MB a run.
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('ships compiled code and declarations, and only the sources the construct bundles', async () => {
