@@ -42,7 +42,10 @@ describe('campaign dispatcher', () => {
   });
 
   it('reads all shards at once and enqueues every eligible recipient once', async () => {
-    const eligible = phoneNumbers('503', 400, 2000);
+    // 160 numbers fill every shard (5 to 15 each) and four queue messages of 50 recipients, the last
+    // one partial: every path of the dispatch. More would not change what is read at once (each shard
+    // is one page of up to 500, and all are asked for together) but add texts to send.
+    const eligible = phoneNumbers('503', 160, 2000);
     const optedOut = phoneNumbers('503', 10, 2600);
     await seedProfiles(runtime, [
       ...eligible.map((phone) => seedProfile(phone, 'eligible', START)),
