@@ -3,12 +3,10 @@
  * before the switch, the switch, the first message from the new number; opt-outs honoured, each
  * subscriber texted once per message, replies from the number the subscriber texted.
  */
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYWORDS_ONLY } from '../support/fixtures';
-import { ROOT, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
+import { optlineInProcess } from '../support/optline-cli';
+import { startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
 import { phoneNumbers, seedProfile, seedProfiles } from '../support/seed';
 
 const START = new Date('2026-06-01T17:00:00Z'); // 10:00 in Seattle
@@ -166,25 +164,18 @@ describe('number change program', () => {
   });
 
   it('reports progress and opt-out rates through the CLI', async () => {
-    const cli = resolve(ROOT, 'bin/optline-cli.cjs');
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      cli,
+    // Through the CLI's main in this process (test/support/optline-cli.ts).
+    const { code, stdout, stderr } = await optlineInProcess([
       'number-change',
       'status',
       change.changeId,
       '--api',
       runtime.url,
     ]);
+    expect(code, stderr).toBe(0);
     expect(stdout).toContain('+18885550100 → +18885550199');
     expect(stdout).toMatch(/final\s+from \+18885550100 .*30 sent, opt-out rate 3\.3% \(baseline 2\.5%\)/);
-    const bad = await promisify(execFile)(process.execPath, [
-      cli,
-      'number-change',
-      '--switch-at',
-      'tomorrow',
-      '--api',
-      runtime.url,
-    ]).catch((e: { code: number; stderr: string }) => e);
+    const bad = await optlineInProcess(['number-change', '--switch-at', 'tomorrow', '--api', runtime.url]);
     expect(bad).toMatchObject({ code: 2 });
   });
 });
