@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -489,12 +489,21 @@ describe('valid requests to every route', () => {
     );
     const ajv = new Ajv2020({ strict: false });
     addFormats(ajv);
+    // One validator per event type: the file read and compiled anew for each of hundreds of events
+    // took most of this test's time.
+    const validators = new Map<string, ValidateFunction>();
+    const validatorOf = (detailType: string) => {
+      let validate = validators.get(detailType);
+      if (!validate) {
+        validate = ajv.compile(
+          JSON.parse(readFileSync(resolve(ROOT, 'docs', 'events', `${detailType}.json`), 'utf8')) as object,
+        );
+        validators.set(detailType, validate);
+      }
+      return validate;
+    };
     for (const event of published) {
-      const validate = ajv.compile(
-        JSON.parse(
-          readFileSync(resolve(ROOT, 'docs', 'events', `${event['detail-type']}.json`), 'utf8'),
-        ) as object,
-      );
+      const validate = validatorOf(event['detail-type']);
       expect(validate(event.detail) ? [] : validate.errors, JSON.stringify(event.detail)).toEqual([]);
     }
   });
