@@ -2,7 +2,7 @@
  * Synthesizes the stack for the local permission check and writes the part of the template the
  * check reads (./synthesized-template.ts): `tsx local/iam/synthesize.ts <config.json> <out.json>`.
  * As `cdk synth` does (cdk.json's feature flags, no account or Region), without bundling the
- * functions, which changes no policy.
+ * functions or validating the template, which changes no policy.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,13 @@ const { context } = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as 
 const { optline: _program, ...featureFlags } = context;
 const outdir = mkdtempSync(join(tmpdir(), 'optline-local-iam-'));
 try {
-  const app = new App({ outdir, context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
+  // No CloudFormation validation either: the policies are what is read here, and the template
+  // itself is validated by `cdk synth` and the infrastructure tests (4 of the 10 s of CPU it took).
+  const app = new App({
+    outdir,
+    context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
   const stack = new OptlineStack(app, 'OptlineLocal', {
     config: parseDeploymentConfig(JSON.parse(readFileSync(configFile, 'utf8'))),
   });
