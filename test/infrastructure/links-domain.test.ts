@@ -168,7 +168,7 @@ describe('links domain', () => {
   it('uses a certificate given by ARN, and makes no record without the hosted zone', () => {
     const { template: given } = synthesize(
       { ...TEST_CONFIG, links: { domain: 'acme.link', certificateArn: CERTIFICATE } },
-      { bundling: false, nag: false },
+      { bundling: false, checks: false },
     );
     given.resourceCountIs('AWS::CertificateManager::Certificate', 0);
     given.hasResourceProperties('AWS::ApiGateway::DomainName', {

@@ -29,7 +29,11 @@ describe('compliance checks of the config', () => {
   });
 
   it('reports it as a cdk synth warning', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    // The annotations are read: neither bundles nor CDK's CloudFormation validation are needed.
+    const app = new App({
+      context: { 'aws:cdk:bundling-stacks': [] },
+      builtinCloudFormationValidation: false,
+    });
     const stack: Stack = new OptlineStack(app, 'ComplianceWarnings', {
       config: parseDeploymentConfig({ brand: 'Acme' }),
       env: { account: '123456789012', region: 'us-east-1' },

@@ -69,7 +69,11 @@ describe('flow template checks at synth', () => {
   });
 
   it('reports them as cdk synth warnings', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    // The annotations are read: neither bundles nor CDK's CloudFormation validation are needed.
+    const app = new App({
+      context: { 'aws:cdk:bundling-stacks': [] },
+      builtinCloudFormationValidation: false,
+    });
     const config = parseDeploymentConfig({
       brand: 'Acme',
       flows: { priceDrop: { body: 'Now {{ event.price }} ✨ {{ event.product_url }}' } },
