@@ -3,9 +3,10 @@
  * cdk.json, real esbuild bundling and the cdk-nag AwsSolutions checks, whose report is kept
  * alongside the template.
  *
- * Synthesis with bundling takes ~20 s, and vitest runs each test file in its own process. So the
- * default configuration is synthesized once per test run and shared between files through a
- * directory in the OS temp dir: the first file to ask synthesizes (holding the directory as a lock)
+ * Synthesis with bundling takes ~20 s, and vitest runs the test files in a process per worker (each
+ * `fresh` file with this repository's modules evaluated anew). So the default configuration is
+ * synthesized once per test run and shared between files and workers through a directory in the OS
+ * temp dir: the first file to ask synthesizes (holding the directory as a lock)
  * and writes the result; the others wait for it. The directory name carries the vitest process id and
  * a hash of every input (bin/, lib/, lambdas/, statemachines/, cdk.json, package-lock.json), so a
  * later run or a changed source synthesizes afresh.
@@ -169,7 +170,7 @@ function synthesizeJson(raw: Record<string, unknown>, bundling: boolean, checks:
 
 /**
  * Runs `build` without the "Bundling asset …" line CDK writes to stderr for each function it bundles,
- * which would put 13 of them in the test output; anything else written to stderr goes through.
+ * which would put one per function in the test output; anything else written to stderr goes through.
  */
 function withoutBundlingNotices<T>(build: () => T): T {
   const write = process.stderr.write;
