@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -84,6 +84,7 @@ describe('optline import', () => {
   });
   afterAll(async () => {
     await runtime.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   describe('a Pinpoint export', () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseMessage } from '../../lambdas/domain/message-format';
 import { estimateCost } from '../../lambdas/domain/message-lint';
 import { optlineInProcess, type CliRun } from '../support/optline-cli';
+import { testDirectory } from '../support/temp-dir';
 
 const ROOT = resolve(__dirname, '../..');
 const LAUNCHER = resolve(ROOT, 'bin/optline-cli.cjs');
@@ -184,7 +185,7 @@ describe('optline preview: links as sent', () => {
   });
 
   it('uses links.domain and links.codeLength from cdk.json', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'optline-preview-'));
+    const dir = testDirectory('optline-preview-');
     const cdk = JSON.parse(readFileSync(resolve(ROOT, 'cdk.json'), 'utf8')) as {
       context: { optline: Record<string, unknown> };
     };
@@ -218,7 +219,7 @@ describe('optline preview: links as sent', () => {
     expect(sent).toMatchObject({ encoding: 'GSM-7', smartEncoded: true, segments: 1 });
     // The lint reads the text as sent: the quotes cost nothing, so nothing warns about them.
     expect((sent.warnings as { code: string }[]).map((w) => w.code)).not.toContain('forces_ucs2');
-    const dir = mkdtempSync(join(tmpdir(), 'optline-preview-'));
+    const dir = testDirectory('optline-preview-');
     const cdk = JSON.parse(readFileSync(resolve(ROOT, 'cdk.json'), 'utf8')) as {
       context: { optline: Record<string, unknown> };
     };

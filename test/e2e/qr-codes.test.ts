@@ -3,8 +3,7 @@
  * back with jsQR (an independent decoder), hold the `sms:` link and the form page's URL; the CLI
  * writes the same code for print; a keyword with a source gives it to the profiles it subscribes.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { launchChromium } from '../support/browser';
 import { decodeQrSvg } from '../support/qr';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { testDirectory } from '../support/temp-dir';
 
 describe('click-to-text and QR codes', () => {
   let runtime: TestRuntime;
@@ -82,7 +82,7 @@ describe('click-to-text and QR codes', () => {
   });
 
   it('writes the QR code for print with npx optline qr', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'optline-qr-'));
+    const dir = testDirectory('optline-qr-');
     const out: string[] = [];
     const code = await qr.run(['--keyword', 'SPRING', '--out', 'spring.svg', '--api', runtime.url], {
       out: (text) => out.push(text),

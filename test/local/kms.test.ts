@@ -3,11 +3,9 @@
  * the one public key), kept in the data directory so a restart signs with the same key.
  */
 import { createPublicKey, createVerify } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KmsEmulator, type KmsOptions } from '../../local/aws/kms';
+import { testDirectory } from '../support/temp-dir';
 
 const OPTIONS: KmsOptions = { region: 'us-east-1', account: '000000000000', aliases: ['certificates'] };
 
@@ -38,7 +36,7 @@ describe('local KMS keys', () => {
   });
 
   it('keeps its keys in the data directory across a restart', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'optline-kms-'));
+    const dataDir = testDirectory('optline-kms-');
     const before = new KmsEmulator({ ...OPTIONS, dataDir });
     const { Signature } = call(before, 'Sign', {
       KeyId: before.arnOf('certificates'),
