@@ -8,6 +8,7 @@
 import { OptlineClient } from '../client';
 import { parseLocalCredentials } from '../local/signature-check';
 import { UsageError } from './command';
+import { StackLookupError, stackOutput } from './stack-outputs';
 
 export const LOCAL_API = 'http://127.0.0.1:3000';
 
@@ -42,15 +43,20 @@ export interface TargetValues {
   readonly region?: string;
 }
 
-/** Thrown when the stack cannot be read: an AWS error, exit code 1. */
-export class StackLookupError extends Error {}
+export { StackLookupError };
 
 export async function apiClient(values: TargetValues, env: Readonly<Record<string, string | undefined>>) {
   if (values.api !== undefined && values.stack !== undefined)
     throw new UsageError('give --api or --stack, not both');
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const baseUrl = values.stack
-    ? await stackApiUrl(values.stack, region, values.profile)
+    ? await stackOutput({
+        stack: values.stack,
+        key: 'ApiUrl',
+        instead: '--api <url>',
+        region,
+        profile: values.profile,
+      })
     : values.api || env.OPTLINE_API_URL || LOCAL_API;
   let url: URL;
   try {
@@ -70,34 +76,4 @@ export async function apiClient(values: TargetValues, env: Readonly<Record<strin
     ...(values.profile ? { profile: values.profile } : {}),
     ...(localCredentials ? { credentials: localCredentials } : {}),
   });
-}
-
-async function stackApiUrl(stackName: string, region: string | undefined, profile: string | undefined) {
-  // Loaded only for --stack: a call to a given URL needs neither CloudFormation nor the SDK's chain.
-  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
-  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-  const cloudFormation = new CloudFormationClient({
-    ...(region ? { region } : {}),
-    credentials: fromNodeProviderChain(profile ? { profile } : {}),
-  });
-  try {
-    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    // `ApiUrl` in Optline's own stack; `<construct id>ApiUrl<hash>` where an app added the construct
-    // to a stack of its own (one Optline per stack, or the first one's is ambiguous).
-    const outputs = (Stacks?.[0]?.Outputs ?? []).filter(
-      (o) => o.OutputKey === 'ApiUrl' || /ApiUrl[0-9A-F]{8}$/.test(o.OutputKey ?? ''),
-    );
-    if (outputs.length === 0)
-      throw new StackLookupError(`stack ${stackName} has no ApiUrl output (is it an Optline stack?)`);
-    if (outputs.length > 1)
-      throw new StackLookupError(
-        `stack ${stackName} has ${outputs.length} Optline APIs (${outputs.map((o) => o.OutputKey).join(', ')}): give --api <url>`,
-      );
-    return outputs[0]!.OutputValue!;
-  } catch (error) {
-    if (error instanceof StackLookupError) throw error;
-    throw new StackLookupError(`cannot read stack ${stackName}: ${(error as Error).message}`);
-  } finally {
-    cloudFormation.destroy();
-  }
 }

@@ -4,12 +4,11 @@
  * (the SDK chain, `--profile`). Against the local runtime, set AWS_ENDPOINT_URL_DYNAMODB to the
  * endpoint `npm start` prints.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { StackLookupError } from './api-target';
 import { UsageError, type CliIo } from './command';
+import { stackOutput } from './stack-outputs';
 
 export interface TableTarget {
   readonly table: string;
@@ -36,25 +35,12 @@ export async function tableTarget(
   const common = { ...(region ? { region } : {}), ...(values.profile ? { profile: values.profile } : {}) };
   if (values.table) return { table: values.table, ...common };
   if (!values.stack) throw new UsageError('give --table <name> or --stack <name>');
-  return { table: await stackOutput(values.stack, outputKey, region, values.profile), ...common };
-}
-
-async function stackOutput(stack: string, key: string, region?: string, profile?: string): Promise<string> {
-  const cloudFormation = new CloudFormationClient({
-    ...(region ? { region } : {}),
-    credentials: fromNodeProviderChain(profile ? { profile } : {}),
+  const table = await stackOutput({
+    stack: values.stack,
+    key: outputKey,
+    instead: '--table <name>',
+    region,
+    profile: values.profile,
   });
-  try {
-    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
-    const output = (Stacks?.[0]?.Outputs ?? []).find(
-      (o) => o.OutputKey === key || new RegExp(`${key}[0-9A-F]{8}$`).test(o.OutputKey ?? ''),
-    );
-    if (!output?.OutputValue) throw new StackLookupError(`stack ${stack} has no ${key} output`);
-    return output.OutputValue;
-  } catch (error) {
-    if (error instanceof StackLookupError) throw error;
-    throw new StackLookupError(`cannot read stack ${stack}: ${(error as Error).message}`);
-  } finally {
-    cloudFormation.destroy();
-  }
+  return { table, ...common };
 }
