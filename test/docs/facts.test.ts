@@ -85,7 +85,7 @@ describe('docs/operations.md', () => {
   let widgetTitles: string[];
 
   beforeAll(() => {
-    const { stack, template } = synthesize(TEST_CONFIG, { bundling: false, checks: false });
+    const { stack, template } = synthesize(TEST_CONFIG, { checks: false });
     deadLetterQueues = Object.keys(stack.optline.deadLetterQueues);
     const [[, dashboard] = []] = resourcesOfType(template, 'AWS::CloudWatch::Dashboard');
     widgetTitles = [...JSON.stringify(dashboard).matchAll(/\\"title\\":\\"([^"\\]+)\\"/gu)].map(

@@ -82,7 +82,7 @@ describe('webhooks in the stack', () => {
   let reports: PluginReport[];
 
   beforeAll(() => {
-    const synthesis = synthesize({ ...TEST_CONFIG, webhooks: WEBHOOKS }, { bundling: false });
+    const synthesis = synthesize({ ...TEST_CONFIG, webhooks: WEBHOOKS });
     template = synthesis.template;
     deadLetterQueues = Object.keys(synthesis.stack.optline.deadLetterQueues);
     reports = synthesis.reports;
@@ -172,10 +172,7 @@ describe('webhooks in the stack', () => {
 
   it('refuses a webhook URL that is not HTTPS', () => {
     expect(() =>
-      synthesize(
-        { ...TEST_CONFIG, webhooks: [{ ...WEBHOOKS[1], url: 'http://127.0.0.1:9000/hook' }] },
-        { bundling: false },
-      ),
+      synthesize({ ...TEST_CONFIG, webhooks: [{ ...WEBHOOKS[1], url: 'http://127.0.0.1:9000/hook' }] }),
     ).toThrow(/optline\.webhooks\.0\.url/);
   });
 

@@ -213,7 +213,7 @@ describe('consent-log archive', () => {
   it('takes the retention from consentArchiveRetentionDays', () => {
     const { template: custom } = synthesize(
       { ...TEST_CONFIG, stage: 'dev', consentArchiveRetentionDays: 30 },
-      { bundling: false, checks: false },
+      { checks: false },
     );
     custom.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: Match.objectLike({

@@ -91,7 +91,7 @@ describe('import bucket', () => {
   it('takes the expiry from imports.retentionDays', () => {
     const { template: custom } = synthesize(
       { ...TEST_CONFIG, stage: 'dev', imports: { retentionDays: 30 } },
-      { bundling: false, checks: false },
+      { checks: false },
     );
     custom.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {

@@ -22,10 +22,7 @@ describe('links domain', () => {
   let template: Template;
 
   beforeAll(() => {
-    synthesis = synthesize(
-      { ...TEST_CONFIG, links: { domain: 'go.acme-coffee.example', ...ZONE } },
-      { bundling: false },
-    );
+    synthesis = synthesize({ ...TEST_CONFIG, links: { domain: 'go.acme-coffee.example', ...ZONE } });
     ({ template } = synthesis);
   }, 120_000);
 
@@ -168,7 +165,7 @@ describe('links domain', () => {
   it('uses a certificate given by ARN, and makes no record without the hosted zone', () => {
     const { template: given } = synthesize(
       { ...TEST_CONFIG, links: { domain: 'acme.link', certificateArn: CERTIFICATE } },
-      { bundling: false, checks: false },
+      { checks: false },
     );
     given.resourceCountIs('AWS::CertificateManager::Certificate', 0);
     given.hasResourceProperties('AWS::ApiGateway::DomainName', {

@@ -146,7 +146,7 @@ describe('alarms', () => {
         monthlySpendLimitUsd: 250,
         origination: { kind: 'provision', mms: true },
       },
-      { bundling: false, checks: false },
+      { checks: false },
     ).template);
 
   it('takes the recording limit from compliance.optOutRecordingLimitMinutes', () => {

@@ -139,7 +139,7 @@ describe('Optline stack', () => {
             phoneNumber: '+18885550123',
           },
         },
-        { bundling: false, checks: false },
+        { checks: false },
       );
       existing.resourceCountIs('AWS::SMSVOICE::PhoneNumber', 0);
       existing.hasOutput('InboundTopicArn', { Value: { Ref: Match.stringLikeRegexp('InboundSmsTopic') } });

@@ -1,10 +1,10 @@
 /**
  * Global setup of the `shared` project (vitest.config.mts): starts the shared synthesis of the stack
  * (test/support/template.ts) in a background process as the test run begins, so that it is ready
- * when the template tests ask for it rather than made while they wait. vitest runs the `shared`
- * project's files after the `fresh` project's, and the first of them used to synthesize (about 20 s
- * of CPU with the functions' bundling) while the other worker waited. If it fails, the template
- * tests report its error; if the run ends first, it is stopped.
+ * when the template tests ask for it rather than made while they wait: vitest runs the `shared`
+ * project's files after the `fresh` project's, and the first template test used to synthesize while
+ * the other workers' template tests waited for it. If it fails, the template tests report its error;
+ * if the run ends first, it is stopped.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

@@ -1,21 +1,20 @@
 /**
  * Synthesizes the stack for template assertions, the way `cdk synth` does: the feature flags of
- * cdk.json, real esbuild bundling and the cdk-nag AwsSolutions checks, whose report is kept
- * alongside the template.
+ * cdk.json and the cdk-nag AwsSolutions checks, whose report is kept alongside the template. The
+ * functions are not bundled: no template test reads a bundle, and bundling is tested where it
+ * matters (test/local/bundled-functions.test.ts runs bundles, test/api/handler-bundles.test.ts
+ * measures them, and test/client/package.test.ts synthesizes the packed construct with CDK's
+ * bundling of every function).
  *
- * Synthesis with bundling takes ~20 s, and vitest runs the test files in a process per worker (each
- * `fresh` file with this repository's modules evaluated anew). So the default configuration is
- * synthesized once per test run and shared between files and workers through a directory in the OS
- * temp dir. A background process started with the run makes it, holding the directory as a lock
- * (test/support/shared-synthesis.setup.ts), and the files wait for its result; where no such
- * process runs, the first file to ask makes it. The directory name carries the vitest process id
- * and a hash of every input (bin/, lib/, lambdas/, statemachines/, cdk.json, package-lock.json), so
- * a later run or a changed source synthesizes afresh.
- *
- * Tests of other configurations call `synthesize(config, { bundling: false })` in process: the
- * bundles are irrelevant to what they check and synthesis takes a few seconds.
+ * vitest runs the test files in a process per worker (each `fresh` file with this repository's
+ * modules evaluated anew), so the default configuration is synthesized once per test run and shared
+ * between files and workers through a directory in the OS temp dir. A background process started
+ * with the run makes it, holding the directory as a lock (test/support/shared-synthesis.setup.ts),
+ * and the files wait for its result; where no such process runs, the first file to ask makes it.
+ * The directory name carries the vitest process id and a hash of every input (bin/, lib/, lambdas/,
+ * statemachines/, cdk.json, package-lock.json), so a later run or a changed source synthesizes
+ * afresh. Tests of other configurations call `synthesize(config)` in process.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -27,9 +26,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -95,15 +93,15 @@ interface SynthesisJson {
  */
 export function synthesize(
   raw: Record<string, unknown> = TEST_CONFIG,
-  options: { bundling?: boolean; checks?: boolean } = {},
+  options: { checks?: boolean } = {},
 ): Synthesis & { stack: OptlineStack } {
-  const { stack, json } = synthesizeJson(raw, options.bundling ?? true, options.checks ?? true);
+  const { stack, json } = synthesizeJson(raw, options.checks ?? true);
   return { stack, ...fromJson(json) };
 }
 
 let shared: Promise<Synthesis> | undefined;
 
-/** The default configuration, synthesized once per test run with bundling (see the file comment). */
+/** The default configuration, synthesized once per test run (see the file comment). */
 export function sharedSynthesis(): Promise<Synthesis> {
   shared ??= loadShared().then(fromJson);
   return shared;
@@ -128,7 +126,7 @@ function fromJson(json: SynthesisJson): Synthesis {
   };
 }
 
-function synthesizeJson(raw: Record<string, unknown>, bundling: boolean, checks: boolean) {
+function synthesizeJson(raw: Record<string, unknown>, checks: boolean) {
   const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   };
@@ -142,20 +140,15 @@ function synthesizeJson(raw: Record<string, unknown>, bundling: boolean, checks:
         // Report validation findings in validation-report.json rather than throwing: the nag test
         // asserts on them, the other tests still get a template.
         '@aws-cdk/core:failSynthOnValidationErrors': false,
-        ...(bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
+        // No stack's functions are bundled (see the file comment).
+        'aws:cdk:bundling-stacks': [],
       },
       builtinCloudFormationValidation: checks,
     });
-    // Functions are bundled as the stack is built.
-    const stack = withoutBundlingNotices(() =>
-      withEsbuildCalledDirectly(
-        () =>
-          new OptlineStack(app, TEST_STACK_NAME, {
-            config: parseDeploymentConfig(raw),
-            env: { account: '123456789012', region: 'us-east-1' },
-          }),
-      ),
-    );
+    const stack = new OptlineStack(app, TEST_STACK_NAME, {
+      config: parseDeploymentConfig(raw),
+      env: { account: '123456789012', region: 'us-east-1' },
+    });
     if (checks) addNagChecks(app);
     const assembly = app.synth();
     const template = assembly.getStackByName(stack.stackName).template as Record<string, unknown>;
@@ -167,62 +160,6 @@ function synthesizeJson(raw: Record<string, unknown>, bundling: boolean, checks:
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-/**
- * Runs `build` without the "Bundling asset …" line CDK writes to stderr for each function it bundles,
- * which would put one per function in the test output; anything else written to stderr goes through.
- */
-function withoutBundlingNotices<T>(build: () => T): T {
-  const write = process.stderr.write;
-  process.stderr.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-    if (typeof chunk === 'string' && /^Bundling asset \S+\.\.\.\n$/.test(chunk)) return true;
-    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-  } as typeof write;
-  try {
-    return build();
-  } finally {
-    process.stderr.write = write;
-  }
-}
-
-/** Where aws-cdk-lib's NodejsFunction keeps which esbuild it runs (not part of its public API). */
-interface EsbuildInstallation {
-  readonly isWorkspacePackage: boolean;
-  readonly version: string;
-}
-type BundlingClass = { esbuildInstallation?: EsbuildInstallation };
-
-/**
- * Runs `build` with CDK running this checkout's esbuild itself rather than through npm. When esbuild
- * is a package of the project, NodejsFunction bundles each function with `npx --no-install esbuild
- * …`: an npm start per function, about 15 of the 50 s of CPU and half the time of synthesizing the
- * stack on a 2-core machine. The esbuild on PATH (node_modules/.bin under `npm test` and `npx
- * vitest`) is the same program given the same arguments, so the bundles are the same; CDK runs it
- * so when esbuild is not a package of the project. When PATH has another esbuild, or none, CDK's
- * own choice stands. The installed package is synthesized through npx as an app does
- * (test/client/package.test.ts).
- */
-function withEsbuildCalledDirectly<T>(build: () => T): T {
-  const bundling = nodejsBundling();
-  const version = (requireHere('esbuild/package.json') as { version: string }).version;
-  const onPath = spawnSync('esbuild', ['--version'], { encoding: 'utf8' });
-  if (!bundling || onPath.status !== 0 || onPath.stdout.trim() !== version) return build();
-  const before = bundling.esbuildInstallation;
-  bundling.esbuildInstallation = { isWorkspacePackage: false, version };
-  try {
-    return build();
-  } finally {
-    bundling.esbuildInstallation = before;
-  }
-}
-
-const requireHere = createRequire(__filename);
-
-function nodejsBundling(): BundlingClass | undefined {
-  const lib = dirname(requireHere.resolve('aws-cdk-lib/aws-lambda-nodejs'));
-  const { Bundling } = requireHere(join(lib, 'lib', 'bundling.js')) as { Bundling?: BundlingClass };
-  return Bundling && 'esbuildInstallation' in Bundling ? Bundling : undefined;
 }
 
 function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
@@ -265,7 +202,7 @@ export function produceSharedSynthesis(runPid: number): SynthesisJson | undefine
   writeFileSync(join(dir, 'pid'), String(process.pid));
   removeStaleCaches(runPid);
   try {
-    const { json } = synthesizeJson(TEST_CONFIG, true, true);
+    const { json } = synthesizeJson(TEST_CONFIG, true);
     writeFileSync(join(dir, 'result.json.tmp'), JSON.stringify(json));
     renameSync(join(dir, 'result.json.tmp'), join(dir, 'result.json'));
     return json;
