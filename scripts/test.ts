@@ -1,8 +1,8 @@
 /**
  * `npm test`: the static checks (`scripts/static-checks.ts`: the type check beside the lint) and
- * every vitest test, started together. The tests run one file per core and still leave part of each
- * core idle while the local runtime waits on its timers and sockets; the checks run at a lower
- * priority (nice 10), so they take those idle moments instead of delaying the tests. vitest's output
+ * every vitest test, started together. The tests run one file more than there are cores; the checks
+ * run at a lower priority (nice 10), so they take the moments the local runtime's files leave a core
+ * idle while they wait on timers and sockets, rather than delaying the tests. vitest's output
  * streams as it comes; the checks' output follows it, whole. The exit code is 1 if either failed.
  *
  *   npx tsx scripts/test.ts [vitest arguments]
