@@ -84,15 +84,7 @@ export default defineConfig({
     // (test/support/fresh-file.ts): on an idle 2-core machine the suite took 456 s with a process per
     // file and 342 s this way.
     projects: [
-      {
-        test: {
-          ...common,
-          name: 'shared',
-          include: sharedProcess,
-          isolate: false,
-          globalSetup: ['test/support/shared-synthesis.setup.ts'],
-        },
-      },
+      { test: { ...common, name: 'shared', include: sharedProcess, isolate: false } },
       {
         test: {
           ...common,

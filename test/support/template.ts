@@ -8,10 +8,9 @@
  *
  * vitest runs the test files in a process per worker (each `fresh` file with this repository's
  * modules evaluated anew), so the default configuration is synthesized once per test run and shared
- * between files and workers through a directory in the OS temp dir. A background process started
- * with the run makes it, holding the directory as a lock (test/support/shared-synthesis.setup.ts),
- * and the files wait for its result; where no such process runs, the first file to ask makes it.
- * The directory name carries the vitest process id and a hash of every input (bin/, lib/, lambdas/,
+ * between files and workers through a directory in the OS temp dir: the first file to ask
+ * synthesizes (holding the directory as a lock) and writes the result; the others wait for it. The
+ * directory name carries the vitest process id and a hash of every input (bin/, lib/, lambdas/,
  * statemachines/, cdk.json, package-lock.json), so a later run or a changed source synthesizes
  * afresh. Tests of other configurations call `synthesize(config)` in process.
  */
@@ -178,68 +177,36 @@ function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
 const CACHE_PREFIX = 'optline-synth-';
 const WAIT_MS = 5 * 60_000;
 
-/**
- * Where the shared synthesis of the test run led by process `runPid` (vitest's main process: the
- * workers' parent) is kept. Whoever creates the directory produces it: the run's background process
- * (test/support/shared-synthesis.setup.ts), or else the first file to ask.
- */
-function sharedDirectory(runPid: number): string {
-  return join(tmpdir(), `${CACHE_PREFIX}${runPid}-${inputsHash()}`);
-}
-
-/**
- * Synthesizes the shared configuration into the run's directory, unless another process has taken
- * it. Returns the synthesis it made, or undefined when another process makes it.
- */
-export function produceSharedSynthesis(runPid: number): SynthesisJson | undefined {
-  const dir = sharedDirectory(runPid);
-  try {
-    mkdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return undefined;
-  }
-  writeFileSync(join(dir, 'pid'), String(process.pid));
-  removeStaleCaches(runPid);
-  try {
-    const { json } = synthesizeJson(TEST_CONFIG, true);
-    writeFileSync(join(dir, 'result.json.tmp'), JSON.stringify(json));
-    renameSync(join(dir, 'result.json.tmp'), join(dir, 'result.json'));
-    return json;
-  } catch (error) {
-    writeFileSync(
-      join(dir, 'error.txt'),
-      error instanceof Error ? (error.stack ?? error.message) : String(error),
-    );
-    throw error;
-  }
-}
-
 async function loadShared(): Promise<SynthesisJson> {
-  const made = produceSharedSynthesis(process.ppid);
-  if (made) return made;
-  const dir = sharedDirectory(process.ppid);
+  const dir = join(tmpdir(), `${CACHE_PREFIX}${process.ppid}-${inputsHash()}`);
   const result = join(dir, 'result.json');
   const failure = join(dir, 'error.txt');
+  let producer = false;
+  try {
+    mkdirSync(dir);
+    producer = true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if (producer) {
+    removeStaleCaches();
+    try {
+      const { json } = synthesizeJson(TEST_CONFIG, true);
+      writeFileSync(`${result}.tmp`, JSON.stringify(json));
+      renameSync(`${result}.tmp`, result);
+      return json;
+    } catch (error) {
+      writeFileSync(failure, error instanceof Error ? (error.stack ?? error.message) : String(error));
+      throw error;
+    }
+  }
   const deadline = Date.now() + WAIT_MS;
   while (Date.now() < deadline) {
     if (existsSync(result)) return JSON.parse(readFileSync(result, 'utf8')) as SynthesisJson;
     if (existsSync(failure)) throw new Error(`shared synthesis failed:\n${readFileSync(failure, 'utf8')}`);
-    if (producerGone(dir) && !existsSync(result))
-      throw new Error(`the process synthesizing into ${dir} ended without a result`);
     await new Promise((done) => setTimeout(done, 250));
   }
   throw new Error(`timed out waiting for the shared synthesis in ${dir}`);
-}
-
-/** Whether the producer of `dir` has written its pid and is no longer running. */
-function producerGone(dir: string): boolean {
-  try {
-    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
-    return pid > 0 && !isAlive(pid);
-  } catch {
-    return false;
-  }
 }
 
 /** Hash of everything synthesis reads from the repository. */
@@ -268,10 +235,10 @@ function filesUnder(dir: string): string[] {
 }
 
 /** Removes the caches of test runs that have ended. */
-function removeStaleCaches(runPid: number): void {
+function removeStaleCaches(): void {
   for (const name of readdirSync(tmpdir())) {
     const match = new RegExp(`^${CACHE_PREFIX}(\\d+)-`).exec(name);
-    if (!match || Number(match[1]) === runPid || isAlive(Number(match[1]))) continue;
+    if (!match || Number(match[1]) === process.ppid || isAlive(Number(match[1]))) continue;
     rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
 }
