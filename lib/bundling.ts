@@ -42,11 +42,33 @@ export function deployedBuildOptions(
   outfile: string,
   program: RuntimeConfig,
 ): BuildOptions {
+  return { ...deployedOptions(root, program), entryPoints: [resolve(root, entry)], outfile };
+}
+
+/**
+ * The same for several functions in one esbuild run: each entry point (by its output name, relative
+ * to `outdir`) still makes a bundle of its own, as nothing is split, and the modules they share are
+ * parsed once.
+ */
+export function deployedBundlesOptions(
+  root: string,
+  entries: Readonly<Record<string, string>>,
+  outdir: string,
+  program: RuntimeConfig,
+): BuildOptions {
   return {
-    entryPoints: [resolve(root, entry)],
+    ...deployedOptions(root, program),
+    entryPoints: Object.fromEntries(
+      Object.entries(entries).map(([name, entry]) => [name, resolve(root, entry)]),
+    ),
+    outdir,
+  };
+}
+
+function deployedOptions(root: string, program: RuntimeConfig): BuildOptions {
+  return {
     absWorkingDir: root,
     bundle: true,
-    outfile,
     minify: true,
     sourcemap: true,
     target: ESBUILD_TARGET,

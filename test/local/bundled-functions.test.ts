@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployedBuildOptions } from '../../lib/bundling';
+import { deployedBundlesOptions } from '../../lib/bundling';
 import { functions, type FunctionId } from '../../lib/catalog';
 import { KEYWORDS_ONLY } from '../support/fixtures';
 import { ROOT, startTestRuntime, waitFor, type TestRuntime } from '../support/local-runtime';
@@ -36,17 +36,11 @@ describe('bundled functions in the local runtime', () => {
 
   beforeAll(async () => {
     runtime = await startTestRuntime({ clockStart: START, config: KEYWORDS_ONLY });
-    const [first] = BUNDLED as [FunctionId];
-    // Every bundle in one esbuild run: each entry point still makes a bundle of its own (no code
-    // splitting), while the modules they share are parsed once.
+    // Every bundle in one esbuild run, with the runtime's program config compiled in, as CDK
+    // compiles in the deployed one.
+    const entries = Object.fromEntries(BUNDLED.map((id) => [join(id, 'index'), functions[id].entry]));
     await build({
-      // The runtime's program config compiled in, as CDK compiles in the deployed one.
-      ...deployedBuildOptions(ROOT, functions[first].entry, bundleOf(first), runtime.config.program),
-      entryPoints: Object.fromEntries(
-        BUNDLED.map((id) => [join(id, 'index'), join(ROOT, functions[id].entry)]),
-      ),
-      outfile: undefined,
-      outdir: dir,
+      ...deployedBundlesOptions(ROOT, entries, dir, runtime.config.program),
       sourcemap: false,
     });
     for (const id of BUNDLED) {
