@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OptlineApiError, type Campaign, type OptlineClient } from '../client';
-import { apiClient, StackLookupError, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
+import { apiClient, TARGET_OPTIONS, TARGET_USAGE } from './api-target';
 import { isSettled, renderCampaign } from './campaign-progress';
 import { EXIT_API_ERROR, EXIT_OK, parse, UsageError, type CliIo, type Command } from './command';
 import { COMMAND_SUMMARIES, type CommandName } from './command-summaries';
+import { StackLookupError } from './stack-outputs';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 

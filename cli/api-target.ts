@@ -8,7 +8,7 @@
 import { OptlineClient } from '../client';
 import { parseLocalCredentials } from '../local/signature-check';
 import { UsageError } from './command';
-import { StackLookupError, stackOutput } from './stack-outputs';
+import { stackOutput } from './stack-outputs';
 
 export const LOCAL_API = 'http://127.0.0.1:3000';
 
@@ -42,8 +42,6 @@ export interface TargetValues {
   readonly profile?: string;
   readonly region?: string;
 }
-
-export { StackLookupError };
 
 export async function apiClient(values: TargetValues, env: Readonly<Record<string, string | undefined>>) {
   if (values.api !== undefined && values.stack !== undefined)
