@@ -78,11 +78,11 @@ export default defineConfig({
     // Each file is in exactly one project: `shared` and `isolated` include the files above, `fresh`
     // the rest. `shared` and `fresh` run a worker's files in one process, so the AWS SDK, dynalite,
     // the ASL interpreter and aws-cdk-lib load once per worker rather than once per file (a local
-    // runtime starts in about 0.3 s in a process that has started one, 1.7 s in a new one). A `fresh`
-    // file starts with this repository's modules evaluated anew, since handlers cache clients and
-    // settings read from process.env at first use, and ends with process.env restored
-    // (test/support/fresh-file.ts): on an idle 2-core machine the suite took 456 s with a process per
-    // file and 342 s this way.
+    // runtime starts in under 0.1 s in a process that has run one, whose DynamoDB thread it takes
+    // over (local/dynamodb.ts), and in 1.7 s in a new one). A `fresh` file starts with this
+    // repository's modules evaluated anew, since handlers cache clients and settings read from
+    // process.env at first use, and ends with process.env restored (test/support/fresh-file.ts): on
+    // an idle 2-core machine the suite took 456 s with a process per file and 342 s this way.
     projects: [
       { test: { ...common, name: 'shared', include: sharedProcess, isolate: false } },
       {

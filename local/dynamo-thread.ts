@@ -5,8 +5,13 @@
  * permission check (local/dynamo-access.ts) in front of both, on this thread too so that reading
  * every request's tables costs the main thread nothing; the thread answers the main thread's control
  * messages.
+ *
+ * The thread serves one runtime at a time: `start` opens a server on an empty store (or the data
+ * directory's), `stop` closes it and its store, and the thread waits for the next `start`
+ * (local/dynamodb.ts keeps it for the process's next runtime).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { attachExpressionCheck } from './dynamo-expression-check';
@@ -15,57 +20,94 @@ import { DynamoMeter, type MeteredIndex } from './dynamo-meter';
 
 export interface DynamoThreadData {
   readonly entry: string;
-  readonly dataDir?: string;
-  readonly indexKeys: [string, MeteredIndex[]][];
 }
 
 export type DynamoThreadRequest =
+  | {
+      readonly id: number;
+      readonly type: 'start';
+      readonly dataDir?: string;
+      readonly indexKeys: [string, MeteredIndex[]][];
+    }
   | { readonly id: number; readonly type: 'meter'; readonly enabled: boolean }
   | { readonly id: number; readonly type: 'access'; readonly settings: DynamoAccessSettings }
   | { readonly id: number; readonly type: 'reset' | 'snapshot' | 'stop' };
 
-export type DynamoThreadMessage =
-  | { readonly type: 'listening'; readonly port: number }
-  | { readonly type: 'failed'; readonly error: string }
-  | { readonly type: 'reply'; readonly id: number; readonly value?: unknown };
+export interface DynamoThreadReply {
+  readonly id: number;
+  readonly value?: unknown;
+  readonly error?: string;
+}
+
+interface Serving {
+  readonly server: Server;
+  readonly meter: DynamoMeter;
+  readonly access: DynamoAccess;
+}
 
 const port = parentPort;
 if (!port) throw new Error('local/dynamo-thread.ts runs on a worker thread');
-const data = workerData as DynamoThreadData;
-const server = dynalite({ path: data.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-const meter = new DynamoMeter(new Map(data.indexKeys));
-meter.attach(server);
-const access = new DynamoAccess();
-access.attach(server);
-// In front of the meter: a refused expression never reaches dynalite.
-attachExpressionCheck(server);
+let serving: Serving | undefined;
 
-const post = (message: DynamoThreadMessage) => port.postMessage(message);
-server.once('error', (error: Error) => post({ type: 'failed', error: error.message }));
-server.listen(0, '127.0.0.1', () =>
-  post({ type: 'listening', port: (server.address() as AddressInfo).port }),
-);
+function start(dataDir: string | undefined, indexKeys: [string, MeteredIndex[]][]): Promise<number> {
+  const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const meter = new DynamoMeter(new Map(indexKeys));
+  meter.attach(server);
+  const access = new DynamoAccess();
+  access.attach(server);
+  // In front of the meter: a refused expression never reaches dynalite.
+  attachExpressionCheck(server);
+  return new Promise((listening, failed) => {
+    server.once('error', failed);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', failed);
+      serving = { server, meter, access };
+      listening((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function stop(): Promise<void> {
+  const current = serving;
+  serving = undefined;
+  if (!current) return Promise.resolve();
+  // The runtime is stopping: clients' keep-alive connections are closed, not waited for. The
+  // callback comes once dynalite has closed its store too.
+  return new Promise((closed) => {
+    current.server.close(() => closed());
+    current.server.closeAllConnections();
+  });
+}
+
+function serve(): Serving {
+  if (!serving) throw new Error('the DynamoDB thread serves no runtime');
+  return serving;
+}
+
+async function answer(request: DynamoThreadRequest): Promise<unknown> {
+  switch (request.type) {
+    case 'start':
+      if (serving) throw new Error('the DynamoDB thread serves a runtime already');
+      return start(request.dataDir, request.indexKeys);
+    case 'meter':
+      serve().meter.enabled = request.enabled;
+      return undefined;
+    case 'access':
+      serve().access.enforce(request.settings);
+      return undefined;
+    case 'reset':
+      serve().meter.reset();
+      return undefined;
+    case 'snapshot':
+      return [...serve().meter.snapshot()];
+    case 'stop':
+      return stop();
+  }
+}
 
 port.on('message', (request: DynamoThreadRequest) => {
-  switch (request.type) {
-    case 'meter':
-      meter.enabled = request.enabled;
-      return post({ type: 'reply', id: request.id });
-    case 'access':
-      access.enforce(request.settings);
-      return post({ type: 'reply', id: request.id });
-    case 'reset':
-      meter.reset();
-      return post({ type: 'reply', id: request.id });
-    case 'snapshot':
-      return post({ type: 'reply', id: request.id, value: [...meter.snapshot()] });
-    case 'stop':
-      // The runtime is stopping: clients' keep-alive connections are closed, not waited for.
-      server.close(() => {
-        post({ type: 'reply', id: request.id });
-        port.close();
-      });
-      server.closeAllConnections();
-      return;
-  }
+  answer(request).then(
+    (value) => port.postMessage({ id: request.id, value } satisfies DynamoThreadReply),
+    (error: Error) => port.postMessage({ id: request.id, error: error.message } satisfies DynamoThreadReply),
+  );
 });

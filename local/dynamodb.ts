@@ -18,7 +18,7 @@ import {
 import { tables, type TableDefinition, type TableId } from '../lib/catalog';
 import type { DynamoAccessSettings } from './dynamo-access';
 import type { DynamoUsage, MeteredIndex } from './dynamo-meter';
-import type { DynamoThreadData, DynamoThreadMessage, DynamoThreadRequest } from './dynamo-thread';
+import type { DynamoThreadData, DynamoThreadReply, DynamoThreadRequest } from './dynamo-thread';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -32,12 +32,83 @@ export interface DynamoMeterControl {
 
 export interface LocalDynamo {
   readonly endpoint: string;
+  /** The worker thread dynalite runs on (a stopped runtime's thread serves the process's next one). */
+  readonly threadId: number;
   readonly tableNames: Record<TableId, string>;
   /** Request and capacity counts for the benchmark (off until enabled). */
   readonly meter: DynamoMeterControl;
   /** From now on, a function's request runs only if its policy allows it (local/dynamo-access.ts). */
   enforce(settings: DynamoAccessSettings): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The process's DynamoDB threads that serve no runtime, for its next one: a thread starts in about
+ * 0.25 s of CPU (TypeScript support, dynalite and LevelDB loaded), a server on a started thread in a
+ * few milliseconds. Test files start a runtime each, one after another in a worker's process, whose
+ * modules are evaluated anew for each file: the threads are kept on globalThis, as the Step Functions
+ * emulator keeps its validated definitions. Each is unreferenced, so it holds no process open.
+ */
+const IDLE_THREADS = Symbol.for('optline.local.idleDynamoThreads');
+/** More idle threads than runtimes a process runs at once are ended. */
+const MAX_IDLE_THREADS = 2;
+
+type WithIdleThreads = typeof globalThis & { [IDLE_THREADS]?: DynamoThread[] };
+
+/** A DynamoDB thread (local/dynamo-thread.ts) and its requests awaiting a reply. */
+class DynamoThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private nextId = 0;
+  private failure: Error | undefined;
+
+  constructor() {
+    const workerData: DynamoThreadData = { entry: resolve(__dirname, 'dynamo-thread.ts') };
+    this.worker = new Worker(resolve(__dirname, 'thread-entry.cjs'), { workerData });
+    this.worker.on('message', (reply: DynamoThreadReply) => {
+      const waiting = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (reply.error === undefined) waiting?.resolve(reply.value);
+      else waiting?.reject(new Error(`DynamoDB thread: ${reply.error}`));
+    });
+    const fail = (error: Error) => {
+      this.failure = error;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`DynamoDB thread exited with code ${code}`)));
+    // Referenced only while a reply is awaited (ask), so that it holds no process open otherwise;
+    // after the listeners, since adding a 'message' listener references the worker's port again.
+    this.worker.unref();
+  }
+
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
+  get usable(): boolean {
+    return this.failure === undefined;
+  }
+
+  ask(request: DistributiveOmit<DynamoThreadRequest, 'id'>): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolveReply, reject) => {
+      const id = this.nextId++;
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve: resolveReply, reject });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  async end(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+function idleThreads(): DynamoThread[] {
+  return ((globalThis as WithIdleThreads)[IDLE_THREADS] ??= []);
 }
 
 export async function startDynamo(options: { dataDir?: string; prefix: string }): Promise<LocalDynamo> {
@@ -51,33 +122,16 @@ export async function startDynamo(options: { dataDir?: string; prefix: string })
       })),
     ]);
   }
-  const workerData: DynamoThreadData = {
-    entry: resolve(__dirname, 'dynamo-thread.ts'),
+  const idle = idleThreads();
+  let thread = idle.pop();
+  while (thread && !thread.usable) thread = idle.pop();
+  thread ??= new DynamoThread();
+  const port = (await thread.ask({
+    type: 'start',
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     indexKeys,
-  };
-  const worker = new Worker(resolve(__dirname, 'thread-entry.cjs'), { workerData });
-  // The runtime's stop() ends it; a process that exits without stopping is not held open by it.
-  worker.unref();
-  const pending = new Map<number, (value: unknown) => void>();
-  let nextId = 0;
-  const port = await new Promise<number>((resolvePort, reject) => {
-    worker.on('message', (message: DynamoThreadMessage) => {
-      if (message.type === 'listening') resolvePort(message.port);
-      else if (message.type === 'failed') reject(new Error(`DynamoDB thread: ${message.error}`));
-      else {
-        pending.get(message.id)?.(message.value);
-        pending.delete(message.id);
-      }
-    });
-    worker.once('error', reject);
-  });
-  const ask = (request: DistributiveOmit<DynamoThreadRequest, 'id'>): Promise<unknown> =>
-    new Promise((resolveReply) => {
-      const id = nextId++;
-      pending.set(id, resolveReply);
-      worker.postMessage({ ...request, id });
-    });
+  })) as number;
+  const ask = thread.ask.bind(thread);
   const meter: DynamoMeterControl = {
     setEnabled: async (enabled) => void (await ask({ type: 'meter', enabled })),
     reset: async () => void (await ask({ type: 'reset' })),
@@ -97,14 +151,18 @@ export async function startDynamo(options: { dataDir?: string; prefix: string })
     if (!existing.has(name)) await client.send(new CreateTableCommand(createTableInput(name, definition)));
   }
   client.destroy();
+  const stopped = thread;
   return {
     endpoint,
+    threadId: thread.threadId,
     tableNames,
     meter,
     enforce: async (settings) => void (await ask({ type: 'access', settings })),
     stop: async () => {
       await ask({ type: 'stop' });
-      await worker.terminate();
+      const threads = idleThreads();
+      if (stopped.usable && threads.length < MAX_IDLE_THREADS) threads.push(stopped);
+      else await stopped.end();
     },
   };
 }
