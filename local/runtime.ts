@@ -105,6 +105,11 @@ export interface LocalRuntimeOptions {
    * config deploys, synthesized once and cached: local/iam/synthesized-template.ts).
    */
   readonly template?: CfnTemplate;
+  /**
+   * Synthesize a template missing from the cache in this process rather than in a child process
+   * (for tests, whose processes load the CDK anyway: local/iam/synthesized-template.ts).
+   */
+  readonly synthesizeInProcess?: boolean;
   /** Signature checks of the API (default: signatures checked when present, `local`/`local`). */
   readonly auth?: LocalApiAuth;
   /** Values of the webhooks' secrets by secret name; a missing one is generated. */
@@ -174,11 +179,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const templateSource: Promise<Omit<LocalPermissions, 'policies'> & { template: CfnTemplate }> =
     options.template
       ? Promise.resolve({ template: options.template, source: 'given', loadMs: 0 })
-      : synthesizedTemplate(root, config).then(({ template, synthesized }) => ({
-          template,
-          source: synthesized ? 'synthesized' : 'cache',
-          loadMs: Date.now() - loadStarted,
-        }));
+      : synthesizedTemplate(root, config, { inProcess: options.synthesizeInProcess ?? false }).then(
+          ({ template, synthesized }) => ({
+            template,
+            source: synthesized ? 'synthesized' : 'cache',
+            loadMs: Date.now() - loadStarted,
+          }),
+        );
   const clock = new VirtualClock(options.clockStart ?? new Date(), options.timeScale ?? 1);
   clock.install();
   const { origination } = config;

@@ -1,56 +1,13 @@
 /**
- * Synthesizes the stack for the local permission check and writes the part of the template the
- * check reads (./synthesized-template.ts): `tsx local/iam/synthesize.ts <config.json> <out.json>`.
- * As `cdk synth` does (cdk.json's feature flags, no account or Region), without bundling the
- * functions or validating the template, which changes no policy.
+ * Synthesizes the stack for the local permission check in a process of its own and writes the part
+ * of the template the check reads (./policy-template.ts, ./synthesized-template.ts):
+ * `tsx local/iam/synthesize.ts <config.json> <out.json>`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { RESOURCE_METADATA_KEY } from '../../lib/catalog';
-import { parseDeploymentConfig } from '../../lib/config';
-import { OptlineStack } from '../../lib/optline-stack';
-import type { CfnResource, CfnTemplate } from './policies';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { synthesizePolicyTemplate } from './policy-template';
 
 const [configFile, outFile] = process.argv.slice(2);
 if (!configFile || !outFile) throw new Error('usage: synthesize.ts <config.json> <out.json>');
-const root = resolve(__dirname, '..', '..');
-const { context } = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-const { optline: _program, ...featureFlags } = context;
-const outdir = mkdtempSync(join(tmpdir(), 'optline-local-iam-'));
-try {
-  // No CloudFormation validation either: the policies are what is read here, and the template
-  // itself is validated by `cdk synth` and the infrastructure tests (4 of the 10 s of CPU it took).
-  const app = new App({
-    outdir,
-    context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] },
-    builtinCloudFormationValidation: false,
-  });
-  const stack = new OptlineStack(app, 'OptlineLocal', {
-    config: parseDeploymentConfig(JSON.parse(readFileSync(configFile, 'utf8'))),
-  });
-  const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
-  writeFileSync(outFile, JSON.stringify(policyPart(template)));
-} finally {
-  rmSync(outdir, { recursive: true, force: true });
-}
-
-/** The functions and their roles, every IAM policy, and every resource the catalog names. */
-function policyPart(template: CfnTemplate): CfnTemplate {
-  const kept: Record<string, CfnResource> = {};
-  for (const [id, resource] of Object.entries(template.Resources)) {
-    const named = resource.Metadata?.[RESOURCE_METADATA_KEY] !== undefined;
-    const metadata = named
-      ? { Metadata: { [RESOURCE_METADATA_KEY]: resource.Metadata?.[RESOURCE_METADATA_KEY] } }
-      : {};
-    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::Role')
-      kept[id] = { Type: resource.Type, Properties: resource.Properties, ...metadata };
-    else if (resource.Type === 'AWS::Lambda::Function' && named)
-      kept[id] = { Type: resource.Type, Properties: { Role: resource.Properties?.Role }, ...metadata };
-    else if (named) kept[id] = { Type: resource.Type, ...metadata };
-  }
-  return { Resources: kept };
-}
+const raw = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+writeFileSync(outFile, JSON.stringify(synthesizePolicyTemplate(resolve(__dirname, '..', '..'), raw)));

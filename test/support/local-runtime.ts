@@ -46,6 +46,7 @@ export async function startTestRuntime(
     messagesPerSecond: options.messagesPerSecond ?? 1000,
     logLevel: options.logLevel ?? 'ERROR',
     ...(options.template ? { template: options.template } : {}),
+    synthesizeInProcess: true,
     ...(options.auth ? { auth: options.auth } : {}),
     ...(options.webhookSecrets ? { webhookSecrets: options.webhookSecrets } : {}),
   });
