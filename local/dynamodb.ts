@@ -125,13 +125,22 @@ export async function startDynamo(options: { dataDir?: string; prefix: string })
   const idle = idleThreads();
   let thread = idle.pop();
   while (thread && !thread.usable) thread = idle.pop();
-  thread ??= new DynamoThread();
-  const port = (await thread.ask({
-    type: 'start',
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    indexKeys,
-  })) as number;
-  const ask = thread.ask.bind(thread);
+  const serving = thread ?? new DynamoThread();
+  let port: number;
+  try {
+    port = (await serving.ask({
+      type: 'start',
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      indexKeys,
+    })) as number;
+  } catch (error) {
+    await serving.end();
+    throw error;
+  }
+  // Once stopped, the thread may serve another runtime: nothing of this one reaches it any more.
+  let stopping: Promise<void> | undefined;
+  const ask = (request: DistributiveOmit<DynamoThreadRequest, 'id'>) =>
+    stopping ? Promise.reject(new Error('this local DynamoDB is stopped')) : serving.ask(request);
   const meter: DynamoMeterControl = {
     setEnabled: async (enabled) => void (await ask({ type: 'meter', enabled })),
     reset: async () => void (await ask({ type: 'reset' })),
@@ -151,19 +160,19 @@ export async function startDynamo(options: { dataDir?: string; prefix: string })
     if (!existing.has(name)) await client.send(new CreateTableCommand(createTableInput(name, definition)));
   }
   client.destroy();
-  const stopped = thread;
   return {
     endpoint,
-    threadId: thread.threadId,
+    threadId: serving.threadId,
     tableNames,
     meter,
     enforce: async (settings) => void (await ask({ type: 'access', settings })),
-    stop: async () => {
-      await ask({ type: 'stop' });
-      const threads = idleThreads();
-      if (stopped.usable && threads.length < MAX_IDLE_THREADS) threads.push(stopped);
-      else await stopped.end();
-    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await serving.ask({ type: 'stop' });
+        const threads = idleThreads();
+        if (serving.usable && threads.length < MAX_IDLE_THREADS) threads.push(serving);
+        else await serving.end();
+      })()),
   };
 }
 

@@ -32,6 +32,7 @@ describe('local DynamoDB threads', () => {
     started.push(dynamo);
     return dynamo;
   };
+  // stop() is idempotent: a runtime a test stopped already is stopped again here, harmlessly.
   afterEach(async () => {
     await Promise.all(started.splice(0).map((dynamo) => dynamo.stop()));
   });
@@ -44,7 +45,6 @@ describe('local DynamoDB threads', () => {
     );
     firstClient.destroy();
     await first.stop();
-    started.splice(started.indexOf(first), 1);
 
     const next = await start('first');
     expect(next.threadId).toBe(first.threadId);
@@ -55,6 +55,20 @@ describe('local DynamoDB threads', () => {
       new GetCommand({ TableName: next.tableNames.profiles, Key: { phone: '+12065550100' } }),
     );
     expect(item.Item).toBeUndefined();
+    client.destroy();
+  });
+
+  it('leaves the next runtime alone when a stopped one is stopped or metered again', async () => {
+    const first = await start('again');
+    await first.stop();
+    const next = await start('again');
+    expect(next.threadId).toBe(first.threadId);
+    await first.stop();
+    await expect(first.meter.snapshot()).rejects.toThrow(/stopped/);
+    const client = clientOf(next);
+    expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual(
+      Object.values(next.tableNames).sort(),
+    );
     client.destroy();
   });
 
