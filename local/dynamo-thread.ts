@@ -48,6 +48,17 @@ interface Serving {
 const port = parentPort;
 if (!port) throw new Error('local/dynamo-thread.ts runs on a worker thread');
 let serving: Serving | undefined;
+/** From a runtime's stop to the next start. */
+let stopped = true;
+
+// A request that races the runtime's stop can find dynalite's store closed, in a callback of its
+// own after its connection is gone: that error is dropped rather than ending the thread, which
+// serves the next runtime. Any other uncaught error ends the thread, reported to the main thread.
+process.on('uncaughtException', (error) => {
+  if (stopped && error.message === 'Database is closed') return;
+  port.postMessage({ id: -1, error: error.stack ?? error.message } satisfies DynamoThreadReply);
+  process.exit(1);
+});
 
 function start(dataDir: string | undefined, indexKeys: [string, MeteredIndex[]][]): Promise<number> {
   const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -62,6 +73,7 @@ function start(dataDir: string | undefined, indexKeys: [string, MeteredIndex[]][
     server.listen(0, '127.0.0.1', () => {
       server.off('error', failed);
       serving = { server, meter, access };
+      stopped = false;
       listening((server.address() as AddressInfo).port);
     });
   });
@@ -70,6 +82,7 @@ function start(dataDir: string | undefined, indexKeys: [string, MeteredIndex[]][
 function stop(): Promise<void> {
   const current = serving;
   serving = undefined;
+  stopped = true;
   if (!current) return Promise.resolve();
   // The runtime is stopping: clients' keep-alive connections are closed, not waited for. The
   // callback comes once dynalite has closed its store too.

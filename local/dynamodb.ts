@@ -65,18 +65,20 @@ class DynamoThread {
   constructor() {
     const workerData: DynamoThreadData = { entry: resolve(__dirname, 'dynamo-thread.ts') };
     this.worker = new Worker(resolve(__dirname, 'thread-entry.cjs'), { workerData });
+    const fail = (error: Error) => {
+      this.failure ??= error;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
     this.worker.on('message', (reply: DynamoThreadReply) => {
+      // An uncaught error of the thread, which ends it (local/dynamo-thread.ts).
+      if (reply.id === -1) return fail(new Error(`DynamoDB thread: ${reply.error}`));
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (this.pending.size === 0) this.worker.unref();
       if (reply.error === undefined) waiting?.resolve(reply.value);
       else waiting?.reject(new Error(`DynamoDB thread: ${reply.error}`));
     });
-    const fail = (error: Error) => {
-      this.failure = error;
-      for (const waiting of this.pending.values()) waiting.reject(error);
-      this.pending.clear();
-    };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`DynamoDB thread exited with code ${code}`)));
     // Referenced only while a reply is awaited (ask), so that it holds no process open otherwise;

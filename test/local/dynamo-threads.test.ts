@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDynamo, type LocalDynamo } from '../../local/dynamodb';
 import { ROOT } from '../support/root';
@@ -70,6 +70,32 @@ describe('local DynamoDB threads', () => {
       Object.values(next.tableNames).sort(),
     );
     client.destroy();
+  });
+
+  it('stops while requests are in flight, and its thread serves the next runtime', async () => {
+    for (let round = 0; round < 5; round++) {
+      const dynamo = await start('racing');
+      const client = clientOf(dynamo);
+      const writes = Array.from({ length: 200 }, (_, i) =>
+        client
+          .send(
+            new UpdateCommand({
+              TableName: dynamo.tableNames.profiles,
+              Key: { phone: `+1206555${String(i % 2).padStart(4, '0')}` },
+              UpdateExpression: 'ADD visits :one',
+              ExpressionAttributeValues: { ':one': 1 },
+            }),
+          )
+          .catch(() => undefined),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 5 * round));
+      await dynamo.stop();
+      await Promise.all(writes);
+      client.destroy();
+      const next = await start('racing');
+      expect(next.threadId).toBe(dynamo.threadId);
+      await next.stop();
+    }
   });
 
   it('gives runtimes at once a thread each', async () => {
