@@ -33,11 +33,9 @@ export type DynamoThreadRequest =
   | { readonly id: number; readonly type: 'access'; readonly settings: DynamoAccessSettings }
   | { readonly id: number; readonly type: 'reset' | 'snapshot' | 'stop' };
 
-export interface DynamoThreadReply {
-  readonly id: number;
-  readonly value?: unknown;
-  readonly error?: string;
-}
+/** The answer to a request, or the uncaught error that ends the thread (`failed`). */
+export type DynamoThreadReply =
+  { readonly id: number; readonly value?: unknown; readonly error?: string } | { readonly failed: string };
 
 interface Serving {
   readonly server: Server;
@@ -47,16 +45,15 @@ interface Serving {
 
 const port = parentPort;
 if (!port) throw new Error('local/dynamo-thread.ts runs on a worker thread');
+/** The runtime served now: none from a stop to the next start. */
 let serving: Serving | undefined;
-/** From a runtime's stop to the next start. */
-let stopped = true;
 
 // A request that races the runtime's stop can find dynalite's store closed, in a callback of its
 // own after its connection is gone: that error is dropped rather than ending the thread, which
 // serves the next runtime. Any other uncaught error ends the thread, reported to the main thread.
 process.on('uncaughtException', (error) => {
-  if (stopped && error.message === 'Database is closed') return;
-  port.postMessage({ id: -1, error: error.stack ?? error.message } satisfies DynamoThreadReply);
+  if (!serving && error.message === 'Database is closed') return;
+  port.postMessage({ failed: error.stack ?? error.message } satisfies DynamoThreadReply);
   process.exit(1);
 });
 
@@ -73,7 +70,6 @@ function start(dataDir: string | undefined, indexKeys: [string, MeteredIndex[]][
     server.listen(0, '127.0.0.1', () => {
       server.off('error', failed);
       serving = { server, meter, access };
-      stopped = false;
       listening((server.address() as AddressInfo).port);
     });
   });
@@ -82,7 +78,6 @@ function start(dataDir: string | undefined, indexKeys: [string, MeteredIndex[]][
 function stop(): Promise<void> {
   const current = serving;
   serving = undefined;
-  stopped = true;
   if (!current) return Promise.resolve();
   // The runtime is stopping: clients' keep-alive connections are closed, not waited for. The
   // callback comes once dynalite has closed its store too.

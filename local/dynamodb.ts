@@ -71,8 +71,7 @@ class DynamoThread {
       this.pending.clear();
     };
     this.worker.on('message', (reply: DynamoThreadReply) => {
-      // An uncaught error of the thread, which ends it (local/dynamo-thread.ts).
-      if (reply.id === -1) return fail(new Error(`DynamoDB thread: ${reply.error}`));
+      if ('failed' in reply) return fail(new Error(`DynamoDB thread: ${reply.failed}`));
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (this.pending.size === 0) this.worker.unref();
@@ -113,6 +112,20 @@ function idleThreads(): DynamoThread[] {
   return ((globalThis as WithIdleThreads)[IDLE_THREADS] ??= []);
 }
 
+/** An idle thread of this process that still works, or a new one. */
+function takeThread(): DynamoThread {
+  const idle = idleThreads();
+  for (let thread = idle.pop(); thread; thread = idle.pop()) if (thread.usable) return thread;
+  return new DynamoThread();
+}
+
+/** Keeps a thread whose runtime stopped for the process's next runtime, or ends it. */
+async function releaseThread(thread: DynamoThread): Promise<void> {
+  const idle = idleThreads();
+  if (thread.usable && idle.length < MAX_IDLE_THREADS) idle.push(thread);
+  else await thread.end();
+}
+
 export async function startDynamo(options: { dataDir?: string; prefix: string }): Promise<LocalDynamo> {
   const indexKeys: [string, MeteredIndex[]][] = [];
   for (const [id, definition] of Object.entries(tables) as [TableId, TableDefinition][]) {
@@ -124,10 +137,7 @@ export async function startDynamo(options: { dataDir?: string; prefix: string })
       })),
     ]);
   }
-  const idle = idleThreads();
-  let thread = idle.pop();
-  while (thread && !thread.usable) thread = idle.pop();
-  const serving = thread ?? new DynamoThread();
+  const serving = takeThread();
   let port: number;
   try {
     port = (await serving.ask({
@@ -171,9 +181,7 @@ export async function startDynamo(options: { dataDir?: string; prefix: string })
     stop: () =>
       (stopping ??= (async () => {
         await serving.ask({ type: 'stop' });
-        const threads = idleThreads();
-        if (serving.usable && threads.length < MAX_IDLE_THREADS) threads.push(serving);
-        else await serving.end();
+        await releaseThread(serving);
       })()),
   };
 }
