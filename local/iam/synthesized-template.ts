@@ -43,7 +43,7 @@ export async function synthesizedTemplate(
   config: DeploymentConfig,
   options: { inProcess?: boolean } = {},
 ): Promise<TemplateSource> {
-  const raw = { ...config.program, origination: config.origination, stage: config.stage };
+  const raw = rawConfig(config);
   const dir = join(root, 'node_modules', '.cache', 'optline');
   const file = join(dir, `template-${inputsHash(root, config)}.json`);
   mkdirSync(dir, { recursive: true });
@@ -53,10 +53,9 @@ export async function synthesizedTemplate(
     const lock = `${file}.lock`;
     if (takeLock(lock)) {
       try {
-        if (options.inProcess) await synthesizeHere(root, raw, file);
-        else await synthesize(root, raw, file);
+        const template = await (options.inProcess ? synthesizeHere : synthesize)(root, raw, file);
         removeOld(file);
-        return { template: read(file), synthesized: true, file };
+        return { template, synthesized: true, file };
       } finally {
         rmSync(lock, { recursive: true, force: true });
       }
@@ -64,6 +63,11 @@ export async function synthesizedTemplate(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** What the template is synthesized from: the program, the origination and the stage. */
+function rawConfig(config: DeploymentConfig): Record<string, unknown> {
+  return { ...config.program, origination: config.origination, stage: config.stage };
 }
 
 function read(file: string): CfnTemplate {
@@ -76,12 +80,11 @@ export async function synthesizeTemplate(
   config: DeploymentConfig,
   file: string,
 ): Promise<CfnTemplate> {
-  await synthesize(root, { ...config.program, origination: config.origination, stage: config.stage }, file);
-  return read(file);
+  return synthesize(root, rawConfig(config), file);
 }
 
 /** Runs local/iam/synthesize.ts in a child process (the runtime's thread goes on meanwhile). */
-async function synthesize(root: string, raw: Record<string, unknown>, file: string): Promise<void> {
+async function synthesize(root: string, raw: Record<string, unknown>, file: string): Promise<CfnTemplate> {
   const configFile = `${file}.config.json`;
   writeFileSync(configFile, JSON.stringify(raw));
   try {
@@ -101,16 +104,23 @@ async function synthesize(root: string, raw: Record<string, unknown>, file: stri
       );
     });
     renameSync(`${file}.tmp`, file);
+    return read(file);
   } finally {
     rmSync(configFile, { force: true });
   }
 }
 
 /** Synthesizes in this process (./policy-template.ts, loaded on first use), written as the child writes. */
-async function synthesizeHere(root: string, raw: Record<string, unknown>, file: string): Promise<void> {
+async function synthesizeHere(
+  root: string,
+  raw: Record<string, unknown>,
+  file: string,
+): Promise<CfnTemplate> {
   const { synthesizePolicyTemplate } = await import('./policy-template.js');
-  writeFileSync(`${file}.tmp`, JSON.stringify(synthesizePolicyTemplate(root, raw)));
+  const template = synthesizePolicyTemplate(root, raw);
+  writeFileSync(`${file}.tmp`, JSON.stringify(template));
   renameSync(`${file}.tmp`, file);
+  return template;
 }
 
 /** Templates of inputs a week gone (the cache keeps every one it writes). */
