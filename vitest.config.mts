@@ -1,5 +1,8 @@
 import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { SLOWEST_FILES, slowFilesFirst } from './test/support/slow-files-first';
 
 /**
  * Folders whose tests leave nothing behind in their process: no local runtime, no writes to
@@ -52,6 +55,18 @@ const SHARED_PROCESS_FILES = [
  */
 const OWN_PROCESS_FILES = ['test/adapters/tracing.test.ts'];
 
+/** Starts the slowest files first (test/support/slow-files-first.ts says why). */
+class SlowestFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const root = this.ctx.config.root;
+    return slowFilesFirst(
+      await super.sort(files),
+      (spec) => ({ group: spec.project.name, path: relative(root, spec.moduleId) }),
+      SLOWEST_FILES,
+    );
+  }
+}
+
 const sharedProcess = [
   ...SHARED_PROCESS_FOLDERS.map((folder) => `${folder}/**/*.test.ts`),
   ...SHARED_PROCESS_FILES,
@@ -75,6 +90,7 @@ export default defineConfig({
     // time and 442 s two at a time; later, with more files, the whole `npm test` took 246 s two at a
     // time and 214 s three at a time, the cores then busy throughout.
     maxWorkers: availableParallelism() + 1,
+    sequence: { sequencer: SlowestFilesFirst },
     // Each file is in exactly one project: `shared` and `isolated` include the files above, `fresh`
     // the rest. `shared` and `fresh` run a worker's files in one process, so the AWS SDK, dynalite,
     // the ASL interpreter and aws-cdk-lib load once per worker rather than once per file (a local

@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './support/root';
+import { SLOWEST_FILES, slowFilesFirst } from './support/slow-files-first';
 
 interface Listed {
   readonly file: string;
@@ -64,5 +65,43 @@ describe('the test projects', () => {
       const source = readFileSync(file, 'utf8');
       for (const pattern of LEAVES_STATE) expect(source, relative(ROOT, file)).not.toMatch(pattern);
     }
+  });
+
+  it('start with the slowest files: each a test file of the suite, listed once', () => {
+    const files = new Set(listed.map((entry) => relative(ROOT, entry.file)));
+    for (const file of SLOWEST_FILES) expect(files, file).toContain(file);
+    expect(new Set(SLOWEST_FILES).size).toBe(SLOWEST_FILES.length);
+  });
+});
+
+describe('the order files start in', () => {
+  const spec = (group: string, path: string) => ({ group, path });
+  const order = (sorted: { group: string; path: string }[], slowest: string[]) =>
+    slowFilesFirst(sorted, (item) => item, slowest).map((item) => `${item.group}:${item.path}`);
+
+  it("puts the listed files first in their project, in the list's order, the rest as vitest sorted them", () => {
+    const sorted = [
+      spec('fresh', 'a'),
+      spec('fresh', 'slow-2'),
+      spec('fresh', 'b'),
+      spec('fresh', 'slow-1'),
+      spec('isolated', 'c'),
+      spec('shared', 'd'),
+      spec('shared', 'slow-3'),
+    ];
+    expect(order(sorted, ['slow-1', 'slow-2', 'slow-3'])).toEqual([
+      'fresh:slow-1',
+      'fresh:slow-2',
+      'fresh:a',
+      'fresh:b',
+      'isolated:c',
+      'shared:slow-3',
+      'shared:d',
+    ]);
+  });
+
+  it("keeps vitest's order when no listed file is there, as for a run of some files", () => {
+    const sorted = [spec('fresh', 'b'), spec('fresh', 'a'), spec('shared', 'c')];
+    expect(order(sorted, ['slow-1'])).toEqual(['fresh:b', 'fresh:a', 'shared:c']);
   });
 });
