@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { complianceWarnings } from '../../lib/compliance-warnings';
 import { parseDeploymentConfig } from '../../lib/config';
 import { OptlineStack } from '../../lib/optline-stack';
+import { testDirectory } from '../support/temp-dir';
 
 const codes = (raw: Record<string, unknown>) =>
   complianceWarnings(parseDeploymentConfig({ brand: 'Acme', ...raw })).map((w) => `${w.field} ${w.code}`);
@@ -31,6 +32,7 @@ describe('compliance checks of the config', () => {
   it('reports it as a cdk synth warning', () => {
     // The annotations are read: neither bundles nor CDK's CloudFormation validation are needed.
     const app = new App({
+      outdir: testDirectory('optline-cdk-out-'),
       context: { 'aws:cdk:bundling-stacks': [] },
       builtinCloudFormationValidation: false,
     });

@@ -3,6 +3,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parseDeploymentConfig } from '../../lib/config';
 import { OptlineStack } from '../../lib/optline-stack';
+import { testDirectory } from '../support/temp-dir';
 import { flowTemplateWarnings, linkOrigin } from '../../lib/template-lint';
 
 describe('flow template checks at synth', () => {
@@ -71,6 +72,7 @@ describe('flow template checks at synth', () => {
   it('reports them as cdk synth warnings', () => {
     // The annotations are read: neither bundles nor CDK's CloudFormation validation are needed.
     const app = new App({
+      outdir: testDirectory('optline-cdk-out-'),
       context: { 'aws:cdk:bundling-stacks': [] },
       builtinCloudFormationValidation: false,
     });
