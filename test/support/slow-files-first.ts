@@ -39,23 +39,24 @@ export interface Ordered {
   readonly path: string;
 }
 
-/** `sorted` with, in each run of one project's files, the listed files first, in the list's order. */
+/**
+ * `sorted` with each project's listed files first, in the list's order, and the rest in vitest's
+ * order: a stable sort by the place of the project's first file, then by the file's place in the
+ * list (an unlisted file after every listed one).
+ */
 export function slowFilesFirst<T>(
   sorted: readonly T[],
   describe: (item: T) => Ordered,
   slowest: readonly string[],
 ): T[] {
   const rank = new Map(slowest.map((path, index) => [path, index]));
-  const groups: { group: string; items: T[] }[] = [];
-  for (const item of sorted) {
-    const { group } = describe(item);
-    const last = groups.at(-1);
-    if (last?.group === group) last.items.push(item);
-    else groups.push({ group, items: [item] });
-  }
-  const rankOf = (item: T) => rank.get(describe(item).path);
-  return groups.flatMap(({ items }) => [
-    ...items.filter((item) => rankOf(item) !== undefined).sort((a, b) => rankOf(a)! - rankOf(b)!),
-    ...items.filter((item) => rankOf(item) === undefined),
-  ]);
+  const projectPlace = new Map<string, number>();
+  return sorted
+    .map((item, index) => {
+      const { group, path } = describe(item);
+      if (!projectPlace.has(group)) projectPlace.set(group, index);
+      return { item, project: projectPlace.get(group)!, rank: rank.get(path) ?? slowest.length };
+    })
+    .sort((a, b) => a.project - b.project || a.rank - b.rank)
+    .map(({ item }) => item);
 }
