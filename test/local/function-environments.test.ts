@@ -66,6 +66,21 @@ describe('function environments', () => {
     }
   });
 
+  it("shows a function its own variables while another runtime's environments are installed too", () => {
+    const later = new FunctionEnvironments();
+    environments.install();
+    environments.set('inboundSms', { PROFILES_TABLE: 'first' });
+    later.install();
+    try {
+      later.set('inboundSms', { PROFILES_TABLE: 'second' });
+      expect(environments.run('inboundSms', () => process.env.PROFILES_TABLE)).toBe('first');
+      expect(later.run('inboundSms', () => process.env.PROFILES_TABLE)).toBe('second');
+      expect(process.env.PROFILES_TABLE).toBeUndefined();
+    } finally {
+      later.uninstall();
+    }
+  });
+
   it('keeps what a function writes in its own environment', () => {
     environments.install();
     environments.set('inboundSms', {});
