@@ -19,6 +19,7 @@ import { tables, type TableDefinition, type TableId } from '../lib/catalog';
 import type { DynamoAccessSettings } from './dynamo-access';
 import type { DynamoUsage, MeteredIndex } from './dynamo-meter';
 import type { DynamoThreadData, DynamoThreadReply, DynamoThreadRequest } from './dynamo-thread';
+import { processWide } from './process-wide';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -45,15 +46,12 @@ export interface LocalDynamo {
 /**
  * The process's DynamoDB threads that serve no runtime, for its next one: a thread starts in about
  * 0.25 s of CPU (TypeScript support, dynalite and LevelDB loaded), a server on a started thread in a
- * few milliseconds. Test files start a runtime each, one after another in a worker's process, whose
- * modules are evaluated anew for each file: the threads are kept on globalThis, as the Step Functions
- * emulator keeps its validated definitions. Each is unreferenced, so it holds no process open.
+ * few milliseconds. Test files start a runtime each, one after another in a worker's process: the
+ * threads are kept for the process (./process-wide.ts). Each is unreferenced, so it holds no process
+ * open.
  */
-const IDLE_THREADS = Symbol.for('optline.local.idleDynamoThreads');
 /** More idle threads than runtimes a process runs at once are ended. */
 const MAX_IDLE_THREADS = 2;
-
-type WithIdleThreads = typeof globalThis & { [IDLE_THREADS]?: DynamoThread[] };
 
 /** A DynamoDB thread (local/dynamo-thread.ts) and its requests awaiting a reply. */
 class DynamoThread {
@@ -109,7 +107,7 @@ class DynamoThread {
 }
 
 function idleThreads(): DynamoThread[] {
-  return ((globalThis as WithIdleThreads)[IDLE_THREADS] ??= []);
+  return processWide<DynamoThread[]>('idleDynamoThreads', () => []);
 }
 
 /** An idle thread of this process that still works, or a new one. */

@@ -14,28 +14,24 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FunctionId } from '../lib/catalog';
 import { CONTRACT_NAMES, PLATFORM_VARIABLES } from '../lib/function-environment';
+import { processWide } from './process-wide';
 
 /** Names a function sees only from its own environment. */
 const OWN_ONLY: ReadonlySet<string> = new Set([...CONTRACT_NAMES, ...Object.values(PLATFORM_VARIABLES)]);
 
-/**
- * The one store of the invocation's environment for every FunctionEnvironments of the process. Each
- * enabled AsyncLocalStorage costs every promise the process creates from then on, and none is ever
- * let go (a `disable()` is undone by the next `run()`): with a store per runtime, a test worker that
- * had run 30 runtimes paid 30 on every await (400,000 awaits took 0.07 s of CPU with one store
- * enabled, 0.98 s with 30). One store also lets a function of a runtime started
- * first see its own variables while a later runtime's environments are installed. On globalThis,
- * since test files evaluate this module anew.
- */
-const SHARED_SCOPE = Symbol.for('optline.local.functionEnvironmentScope');
-
-function sharedScope(): AsyncLocalStorage<NodeJS.ProcessEnv> {
-  const holder = globalThis as { [SHARED_SCOPE]?: AsyncLocalStorage<NodeJS.ProcessEnv> };
-  return (holder[SHARED_SCOPE] ??= new AsyncLocalStorage());
-}
-
 export class FunctionEnvironments {
-  private readonly scope = sharedScope();
+  /**
+   * One store of the invocation's environment for every runtime of the process. Each enabled
+   * AsyncLocalStorage costs every promise the process creates from then on, and none is ever let go
+   * (a `disable()` is undone by the next `run()`): with a store per runtime, a test worker that had
+   * run 30 runtimes paid 30 on every await (400,000 awaits took 0.07 s of CPU with one store
+   * enabled, 0.98 s with 30). One store also lets a function of the runtime started first see its
+   * own variables while a later runtime's environments are installed.
+   */
+  private readonly scope = processWide(
+    'functionEnvironmentScope',
+    () => new AsyncLocalStorage<NodeJS.ProcessEnv>(),
+  );
   private readonly environments = new Map<FunctionId, NodeJS.ProcessEnv>();
   private base: NodeJS.ProcessEnv | undefined;
 

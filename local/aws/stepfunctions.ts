@@ -20,6 +20,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { PendingWork } from '../settle';
 import type { VirtualClock } from '../virtual-clock';
+import { processWide } from '../process-wide';
 import { AwsError, JSON_DENIAL, requireString, type JsonService } from './protocol';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -117,16 +118,13 @@ const FOREVER_SECONDS = 2_147_483;
  * ASL definitions the interpreter has validated, by their JSON text. It validates a definition
  * against the ASL schema on every run unless told not to, compiling the schema with ajv each time
  * (some 200 ms), and the verdict depends on the text alone: a prepared definition (Wait states made
- * tasks) is the same text on every run of its machine, in every runtime. Held on `globalThis` for the
- * life of the process, so that runtimes started one after another in a process (test files sharing a
- * worker, each with this module evaluated anew) validate each definition once. A definition the
- * schema refuses is never added, so it is refused on every run.
+ * tasks) is the same text on every run of its machine, in every runtime. Kept for the life of the
+ * process (../process-wide.ts), so that runtimes started one after another in a process (test files
+ * sharing a worker) validate each definition once. A definition the schema refuses is never added,
+ * so it is refused on every run.
  */
-const VALIDATED_DEFINITIONS = Symbol.for('optline.local.stepfunctions.validated');
-
 function interpreterOf(definition: AslDefinition): StateMachine {
-  const holder = globalThis as { [VALIDATED_DEFINITIONS]?: Set<string> };
-  const validated = (holder[VALIDATED_DEFINITIONS] ??= new Set());
+  const validated = processWide('stepfunctions.validated', () => new Set<string>());
   // Before the interpreter sees it: validating fills in each state's default QueryLanguage.
   const text = JSON.stringify(definition);
   const stateMachine = new StateMachine(definition as never, {
